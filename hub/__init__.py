@@ -1,0 +1,1 @@
+"""The Partnership Hub: the live, event-sourced record of PCCs' statutory partnership work."""

@@ -1,0 +1,99 @@
+"""The one place the hub's parts are wired together: settings → engine, store, Redis, queue.
+
+Tests build a :class:`Hub` with their own settings (a PostgreSQL URL, a Redis port, a fake clock)
+and get exactly the wiring production gets.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import fakeredis
+import redis
+from rq import Queue
+from sqlalchemy import Engine
+
+from hub.db import make_engine
+from hub.events.store import Clock, EventStore, utc_now
+from hub.projections import all_projections
+from hub.projections.registry import Projections
+from hub.settings import Settings
+
+log = logging.getLogger("hub")
+
+APPENDED_CHANNEL = "hub:appended"
+"""Redis channel the store notifies after each commit; the dispatcher wakes on it."""
+
+# Every embedded Hub in one process shares one in-process Redis stand-in, so the web app, the
+# dispatcher thread and the worker thread see the same queues and channels.
+_EMBEDDED_REDIS = fakeredis.FakeServer()
+
+
+def workspace_channel(workspace_id: str) -> str:
+    """The Redis pub/sub channel carrying a workspace's events to live sockets."""
+    return f"hub:workspace:{workspace_id}"
+
+
+@dataclass
+class Hub:
+    """The wired application: what every entry point (web, worker, dispatcher, CLI) needs."""
+
+    settings: Settings
+    clock: Clock = utc_now
+    projections: Projections = field(default_factory=all_projections)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database engine."""
+        return make_engine(self.settings.effective_database_url)
+
+    @cached_property
+    def redis(self) -> redis.Redis:
+        """Redis, or the in-process stand-in when embedded."""
+        if self.settings.embedded:
+            return fakeredis.FakeRedis(server=_EMBEDDED_REDIS)
+        return redis.Redis.from_url(self.settings.redis_url)
+
+    @cached_property
+    def queue(self) -> Queue:
+        """The RQ queue for slow and retried work."""
+        return Queue(self.settings.queue_name, connection=self.redis)
+
+    @cached_property
+    def store(self) -> EventStore:
+        """The event store, with every projection and the post-commit wake-up wired in."""
+        return EventStore(
+            self.engine, self.projections, clock=self.clock, after_commit=self._notify_appended
+        )
+
+    def _notify_appended(self, position: int) -> None:
+        # A lost notification only delays the dispatcher until its next poll, so a Redis
+        # hiccup must never fail a command that has already committed.
+        try:
+            self.redis.publish(APPENDED_CHANNEL, str(position))
+        except redis.RedisError as error:
+            log.warning("event=notify_failed position=%s error=%r", position, error)
+
+    def describe(self) -> str:
+        """One line naming the database and Redis in use, for start-up logs."""
+        database = self.engine.url.render_as_string(hide_password=True)
+        broker = "in-process stand-in (embedded)" if self.settings.embedded else _hide(
+            self.settings.redis_url
+        )
+        return f"database={database} redis={broker}"
+
+    def close(self) -> None:
+        """Release connections."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+        if "redis" in self.__dict__:
+            self.redis.close()
+
+
+def _hide(url: str) -> str:
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

@@ -1,0 +1,137 @@
+"""The ``hub`` command: serve, worker, dispatcher, migrate, projections rebuild, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from hub.bootstrap import Hub
+from hub.migrate import DatabaseNotMigrated, require_migrated, upgrade
+from hub.settings import Settings
+
+
+def _hub() -> Hub:
+    return Hub(Settings.from_env())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app (and, embedded, the dispatcher and a worker in the same process)."""
+    import uvicorn
+
+    from hub.web.app import create_app
+
+    hub = _hub()
+    if hub.settings.embedded:
+        upgrade(hub.engine)
+        if args.demo:
+            from hub.demo.load import load_demo
+
+            print(f"demo data: {load_demo(hub)} events appended")
+    host = args.host or hub.settings.host
+    port = args.port or hub.settings.port
+    mode = "embedded" if hub.settings.embedded else "production"
+    print(f"Partnership Hub ({mode}) listening on http://{host}:{port}/ — {hub.describe()}")
+    uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run an RQ worker with its scheduler."""
+    from workers.worker import run_worker
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    run_worker(hub, burst=args.burst)
+    return 0
+
+
+def cmd_dispatcher(_args: argparse.Namespace) -> int:
+    """Run the dispatcher until SIGTERM or SIGINT."""
+    from workers.dispatcher import Dispatcher
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    Dispatcher(hub).run(stop)
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    """Bring the database schema up to date."""
+    hub = _hub()
+    upgrade(hub.engine)
+    print(f"migrated: {hub.describe()}")
+    return 0
+
+
+def cmd_rebuild(_args: argparse.Namespace) -> int:
+    """Replay the log into empty read tables."""
+    hub = _hub()
+    require_migrated(hub.engine)
+    count = hub.projections.rebuild(hub.store)
+    print(f"rebuilt read models from {count} events")
+    return 0
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    """Load the demo data (idempotent)."""
+    from hub.demo.load import load_demo
+
+    hub = _hub()
+    if hub.settings.embedded:
+        upgrade(hub.engine)
+    require_migrated(hub.engine)
+    print(f"demo data: {load_demo(hub)} events appended")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, one subcommand per process or operator task."""
+    parser = argparse.ArgumentParser(prog="hub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--demo", action="store_true", help="load the demo data first (embedded)")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run an RQ worker with its scheduler")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.set_defaults(func=cmd_worker)
+
+    sub.add_parser("dispatcher", help="tail the log into Redis").set_defaults(func=cmd_dispatcher)
+    sub.add_parser("migrate", help="upgrade the database schema").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="load the demo data").set_defaults(func=cmd_demo)
+
+    projections = sub.add_parser("projections", help="read-model maintenance")
+    projections_sub = projections.add_subparsers(dest="action", required=True)
+    projections_sub.add_parser("rebuild", help="replay the log into the read tables").set_defaults(
+        func=cmd_rebuild
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``hub`` console script."""
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except DatabaseNotMigrated as error:
+        print(f"hub: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

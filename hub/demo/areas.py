@@ -1,0 +1,95 @@
+"""The 43 police areas of England and Wales with the body holding PCC functions today.
+
+Start dates are when the current kind of body took the functions (DOMAIN.md, "Policing body").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+
+class Area(NamedTuple):
+    """One police area and its current governance."""
+
+    area_id: str
+    name: str
+    country: str
+    body_kind: str
+    body_name: str
+    since: date
+
+
+FIRST_PCCS = date(2012, 11, 22)
+
+
+def _pcc(area_id: str, name: str, country: str = "england") -> Area:
+    return Area(
+        area_id, name, country, "pcc", f"Office of the Police and Crime Commissioner for {name}",
+        FIRST_PCCS,
+    )
+
+
+def _pfcc(area_id: str, name: str, since: date) -> Area:
+    return Area(
+        area_id, name, "england", "pfcc",
+        f"Office of the Police, Fire and Crime Commissioner for {name}", since,
+    )
+
+
+AREAS: tuple[Area, ...] = (
+    _pcc("avon-and-somerset", "Avon and Somerset"),
+    _pcc("bedfordshire", "Bedfordshire"),
+    _pcc("cambridgeshire", "Cambridgeshire"),
+    _pcc("cheshire", "Cheshire"),
+    Area("city-of-london", "City of London", "england", "city_of_london",
+         "City of London Corporation (Police Authority Board)", FIRST_PCCS),
+    _pcc("cleveland", "Cleveland"),
+    _pfcc("cumbria", "Cumbria", date(2024, 5, 13)),
+    _pcc("derbyshire", "Derbyshire"),
+    _pcc("devon-and-cornwall", "Devon and Cornwall"),
+    _pcc("dorset", "Dorset"),
+    _pcc("durham", "Durham"),
+    _pfcc("essex", "Essex", date(2017, 10, 1)),
+    _pcc("gloucestershire", "Gloucestershire"),
+    Area("greater-manchester", "Greater Manchester", "england", "mayor",
+         "Greater Manchester Combined Authority (Mayor's Office)", date(2017, 5, 8)),
+    _pcc("hampshire", "Hampshire and Isle of Wight"),
+    _pcc("hertfordshire", "Hertfordshire"),
+    _pcc("humberside", "Humberside"),
+    _pcc("kent", "Kent"),
+    _pcc("lancashire", "Lancashire"),
+    _pcc("leicestershire", "Leicestershire"),
+    _pcc("lincolnshire", "Lincolnshire"),
+    _pcc("merseyside", "Merseyside"),
+    Area("metropolitan", "Metropolitan Police District", "england", "mopac",
+         "Mayor's Office for Policing and Crime (MOPAC)", date(2012, 1, 16)),
+    _pcc("norfolk", "Norfolk"),
+    Area("north-yorkshire", "North Yorkshire", "england", "mayor",
+         "York and North Yorkshire Combined Authority (Mayor's Office)", date(2024, 5, 7)),
+    _pfcc("northamptonshire", "Northamptonshire", date(2019, 1, 1)),
+    _pcc("northumbria", "Northumbria"),
+    _pcc("nottinghamshire", "Nottinghamshire"),
+    Area("south-yorkshire", "South Yorkshire", "england", "mayor",
+         "South Yorkshire Mayoral Combined Authority (Mayor's Office)", date(2024, 5, 7)),
+    _pfcc("staffordshire", "Staffordshire", date(2018, 8, 1)),
+    _pcc("suffolk", "Suffolk"),
+    _pcc("surrey", "Surrey"),
+    _pcc("sussex", "Sussex"),
+    _pcc("thames-valley", "Thames Valley"),
+    _pcc("warwickshire", "Warwickshire"),
+    _pcc("west-mercia", "West Mercia"),
+    _pcc("west-midlands", "West Midlands"),
+    Area("west-yorkshire", "West Yorkshire", "england", "mayor",
+         "West Yorkshire Combined Authority (Mayor's Office)", date(2021, 5, 10)),
+    _pcc("wiltshire", "Wiltshire"),
+    _pcc("dyfed-powys", "Dyfed-Powys", "wales"),
+    _pcc("gwent", "Gwent", "wales"),
+    _pcc("north-wales", "North Wales", "wales"),
+    _pcc("south-wales", "South Wales", "wales"),
+)
+
+
+def office_id(area_id: str) -> str:
+    """The organisation id of an area's policing body office."""
+    return f"{area_id}-opcc"

@@ -1,0 +1,99 @@
+"""``hub demo``: load the directory's demo data through the ordinary command path.
+
+Every command carries an idempotency key derived from what it creates, so running the loader
+again appends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+from tqdm import tqdm
+
+from hub.bootstrap import Hub
+from hub.demo.areas import AREAS, office_id
+from hub.demo.partnerships import DEMO_AREAS, AreaDemo
+from hub.domain import directory
+from hub.domain.record import RecordType
+from hub.service import SYSTEM, handle
+from schemas.events import directory as ev
+
+Step = tuple[RecordType[Any], str, BaseModel]
+
+
+def demo_commands() -> Iterator[Step]:
+    """Every command of the demo, in an order that respects references."""
+    for area in AREAS:
+        yield directory.POLICE_AREA, area.area_id, ev.PoliceAreaRegistered(
+            area_id=area.area_id, name=area.name, country=area.country
+        )
+        office = office_id(area.area_id)
+        yield directory.ORGANISATION, office, ev.OrganisationRegistered(
+            organisation_id=office, name=area.body_name, kind="policing_body_office",
+            area_ids=[area.area_id], country=area.country,
+        )
+        yield directory.POLICE_AREA, area.area_id, ev.PolicingBodyAssigned(
+            area_id=area.area_id, organisation_id=office, kind=area.body_kind,
+            starts_on=area.since,
+        )
+    demo_ids = {demo.area_id for demo in DEMO_AREAS}
+    for area in AREAS:
+        if area.area_id not in demo_ids:
+            yield _area_workspace(area.area_id, area.name, [office_id(area.area_id)])
+    for demo in DEMO_AREAS:
+        yield from _area_demo(demo)
+
+
+def _area_workspace(area_id: str, name: str, members: list[str]) -> Step:
+    workspace_id = directory.area_workspace(area_id)
+    return directory.WORKSPACE, workspace_id, ev.WorkspaceCreated(
+        workspace_id=workspace_id, name=f"{name} area partnership", kind="area",
+        area_id=area_id, members=members,
+    )
+
+
+def _area_demo(demo: AreaDemo) -> Iterator[Step]:
+    area = next(a for a in AREAS if a.area_id == demo.area_id)
+    office = office_id(demo.area_id)
+    for org in demo.organisations:
+        yield directory.ORGANISATION, org.organisation_id, ev.OrganisationRegistered(
+            organisation_id=org.organisation_id, name=org.name, kind=org.kind,
+            area_ids=[demo.area_id], country=demo.country,
+        )
+    everyone = [office, *(org.organisation_id for org in demo.organisations)]
+    yield _area_workspace(demo.area_id, area.name, everyone)
+    for csp in demo.partnerships:
+        yield directory.CSP, csp.csp_id, ev.CspRegistered(
+            csp_id=csp.csp_id, name=csp.name, area_id=demo.area_id,
+            local_government_areas=list(csp.local_government_areas),
+            responsible_authorities=list(csp.authorities), valid_from="2012-11-22",
+        )
+        workspace_id = f"csp-{csp.csp_id}"
+        yield directory.WORKSPACE, workspace_id, ev.WorkspaceCreated(
+            workspace_id=workspace_id, name=csp.name, kind="csp", area_id=demo.area_id,
+            csp_id=csp.csp_id, members=[office, *csp.authorities],
+        )
+    if demo.board is not None:
+        board_id, board_name = demo.board
+        yield directory.WORKSPACE, board_id, ev.WorkspaceCreated(
+            workspace_id=board_id, name=board_name, kind="adhoc", area_id=demo.area_id,
+            members=everyone,
+        )
+
+
+def load_demo(hub: Hub, *, progress: bool = True) -> int:
+    """Load the demo; return how many events were appended (0 when it was already loaded)."""
+    steps = list(demo_commands())
+    appended = 0
+    seen: dict[str, int] = {}
+    for record, key, command in tqdm(steps, desc="demo", unit="cmd", disable=not progress):
+        stream = f"{record.stream_type}-{key}"
+        seen[stream] = seen.get(stream, 0) + 1
+        result = handle(
+            hub, record, key, command, SYSTEM, idempotency_key=f"demo:{stream}:{seen[stream]}"
+        )
+        if not result.replayed:
+            appended += len(result.events)
+    return appended

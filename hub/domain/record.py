@@ -1,0 +1,37 @@
+"""What every record type provides to the service: how to fold events, decide and share.
+
+A record type is a bundle of pure functions. The service loads a stream, folds it with
+``evolve`` from ``initial``, asks ``decide`` for new events, and appends them visible in the
+workspaces ``visible_in`` names for the resulting state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from schemas.registry import EventData
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class RecordType(Generic[S]):
+    """The pure functions of one record type."""
+
+    stream_type: str
+    initial: Callable[[], S]
+    evolve: Callable[[S, str, dict[str, Any]], S]
+    decide: Callable[[S, BaseModel, datetime], list[EventData]]
+    visible_in: Callable[[S], tuple[str, ...]]
+
+    def fold(self, events: Iterable[tuple[str, dict[str, Any]]]) -> S:
+        """The state after ``events`` (pairs of type and data), from the initial state."""
+        state = self.initial()
+        for event_type, data in events:
+            state = self.evolve(state, event_type, data)
+        return state

@@ -1,0 +1,101 @@
+"""What goes into the store and what comes out: new events, recorded events, metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.registry import EventData
+
+
+class EventMeta(BaseModel):
+    """Who caused an event and in answer to what; stored beside every event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor_user: str | None = None
+    organisation: str | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamRef:
+    """A stream: its id (``<type>-<key>``) and its record type."""
+
+    id: str
+    type: str
+
+    @classmethod
+    def of(cls, stream_type: str, key: str) -> StreamRef:
+        """The stream of record ``key`` of ``stream_type``."""
+        return cls(f"{stream_type}-{key}", stream_type)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append: its payload and the workspaces that may see it."""
+
+    data: EventData | dict[str, Any]
+    workspaces: tuple[str, ...] = ()
+    type: str | None = None
+
+    @property
+    def event_type(self) -> str:
+        """The event type, from the payload model's registration or given explicitly."""
+        if self.type:
+            return self.type
+        name = getattr(type(self.data), "__event_type__", None)
+        if name is None:
+            raise TypeError(f"{type(self.data).__name__} is not a registered event payload")
+        return str(name)
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event as stored, its data upcast to the current schema version."""
+
+    position: int
+    event_id: str
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    meta: dict[str, Any]
+    workspaces: tuple[str, ...]
+    recorded_at: datetime
+
+    def envelope(self) -> dict[str, Any]:
+        """The JSON-ready form used on sockets and in job payloads."""
+        return {
+            "position": self.position,
+            "id": self.event_id,
+            "stream_id": self.stream_id,
+            "stream_type": self.stream_type,
+            "version": self.version,
+            "type": self.type,
+            "schema_version": self.schema_version,
+            "data": self.data,
+            "meta": self.meta,
+            "workspaces": list(self.workspaces),
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What an append recorded; a retried idempotent append returns the first one's result."""
+
+    events: list[RecordedEvent] = field(default_factory=list)
+    version: int = 0
+    replayed: bool = False
+
+    @property
+    def last_position(self) -> int | None:
+        """The position of the last event appended, if any."""
+        return self.events[-1].position if self.events else None

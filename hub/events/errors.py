@@ -1,0 +1,44 @@
+"""The store's errors. Each carries a stable ``code`` that the web layer maps to HTTP once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StoreError(Exception):
+    """Base of the event store's errors."""
+
+    code = "store.error"
+
+
+class ConcurrencyConflict(StoreError):
+    """The stream moved on since the caller read it: a stale write, never a silent overwrite."""
+
+    code = "store.stale_version"
+
+    def __init__(self, stream_id: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"stream {stream_id} is at version {current}, not the expected {expected}"
+        )
+        self.stream_id, self.expected, self.current = stream_id, expected, current
+
+
+class IdempotencyKeyReused(StoreError):
+    """The idempotency key was first used for another stream."""
+
+    code = "store.idempotency_key_reused"
+
+    def __init__(self, key: str, stream_id: str) -> None:
+        super().__init__(f"idempotency key {key!r} was first used for stream {stream_id}")
+        self.key, self.stream_id = key, stream_id
+
+
+class InvalidEvent(StoreError):
+    """An event payload does not match its schema; nothing was written."""
+
+    code = "store.invalid_event"
+
+    def __init__(self, event_type: str, errors: list[dict[str, Any]]) -> None:
+        fields = ", ".join(".".join(str(p) for p in e.get("loc", ())) or "?" for e in errors)
+        super().__init__(f"invalid {event_type} payload ({fields})")
+        self.event_type, self.errors = event_type, errors

@@ -1,0 +1,87 @@
+"""The event store's tables. They know nothing of the domain.
+
+``events`` is append-only: one row per event, ``position`` global and increasing in commit
+order. ``event_workspaces`` indexes which workspaces may see each event, so that "everything
+after position N that these workspaces may see" is an index range scan.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY, so BigInteger falls back to it there.
+PositionType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class StoredEvent(SQLModel, table=True):
+    """One recorded event."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
+    )
+
+    position: int | None = Field(
+        default=None, sa_column=Column(PositionType, primary_key=True, autoincrement=True)
+    )
+    event_id: str = Field(max_length=36, unique=True)
+    stream_id: str = Field(max_length=200)
+    stream_type: str = Field(max_length=60)
+    version: int
+    type: str = Field(max_length=120, index=True)
+    schema_version: int
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    meta: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    workspaces: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class EventWorkspace(SQLModel, table=True):
+    """An event is visible in a workspace."""
+
+    __tablename__ = "event_workspaces"
+
+    workspace_id: str = Field(max_length=120, primary_key=True)
+    position: int = Field(sa_column=Column(PositionType, primary_key=True))
+
+
+class Stream(SQLModel, table=True):
+    """The head of each stream: its type and current version (the optimistic lock)."""
+
+    __tablename__ = "streams"
+    __table_args__ = (Index("ix_streams_type", "stream_type"),)
+
+    stream_id: str = Field(max_length=200, primary_key=True)
+    stream_type: str = Field(max_length=60)
+    version: int
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A command's idempotency key and the versions its first run appended."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: str = Field(max_length=200, primary_key=True)
+    stream_id: str = Field(max_length=200)
+    first_version: int
+    last_version: int
+
+
+class Checkpoint(SQLModel, table=True):
+    """How far a log follower (e.g. the dispatcher) has got."""
+
+    __tablename__ = "checkpoints"
+
+    name: str = Field(max_length=60, primary_key=True)
+    position: int = Field(sa_column=Column(PositionType, nullable=False))
+
+
+events_table = StoredEvent.__table__  # type: ignore[attr-defined]
+event_workspaces_table = EventWorkspace.__table__  # type: ignore[attr-defined]
+streams_table = Stream.__table__  # type: ignore[attr-defined]
+idempotency_table = IdempotencyKey.__table__  # type: ignore[attr-defined]
+checkpoints_table = Checkpoint.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,20 @@
+"""Alembic environment: runs migrations on the engine the hub hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import hub.events.tables
+import hub.projections  # noqa: F401  (registers the read models' tables)
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    context.run_migrations()

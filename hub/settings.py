@@ -1,0 +1,73 @@
+"""One Settings object, read from the environment, with safe defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the hub reads from its environment.
+
+    With neither ``DATABASE_URL`` nor ``REDIS_URL`` set the hub is *embedded*: a SQLite file,
+    an in-process Redis stand-in, and the dispatcher and a worker inside the web process.
+    """
+
+    database_url: str = ""
+    redis_url: str = ""
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    dispatcher_poll_seconds: float = 2.0
+    dispatcher_batch: int = 500
+    dispatcher_lease_seconds: float = 10.0
+    event_page_limit: int = 500
+    secret_key: str = "dev-only-secret-change-me"
+    log_level: str = "INFO"
+    queue_name: str = "hub"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read the settings from ``os.environ``; see the README for each variable."""
+        data_dir = Path(_env("HUB_DATA_DIR", "var"))
+        return cls(
+            database_url=_env("DATABASE_URL", ""),
+            redis_url=_env("REDIS_URL", ""),
+            data_dir=data_dir,
+            host=_env("HUB_HOST", "127.0.0.1"),
+            port=int(_env("HUB_PORT", "8000")),
+            dispatcher_poll_seconds=float(_env("HUB_DISPATCHER_POLL_SECONDS", "2.0")),
+            dispatcher_batch=int(_env("HUB_DISPATCHER_BATCH", "500")),
+            dispatcher_lease_seconds=float(_env("HUB_DISPATCHER_LEASE_SECONDS", "10")),
+            event_page_limit=int(_env("HUB_EVENT_PAGE_LIMIT", "500")),
+            secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
+            log_level=_env("HUB_LOG_LEVEL", "INFO"),
+            queue_name=_env("HUB_QUEUE", "hub"),
+        )
+
+    @property
+    def embedded(self) -> bool:
+        """True when the hub runs everything in one process (no Redis server configured)."""
+        return not self.redis_url
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or the embedded SQLite file under ``data_dir``."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'hub.sqlite3').resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgresql://`` URLs (as operators write them) at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

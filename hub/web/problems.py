@@ -1,0 +1,57 @@
+"""RFC 9457 problem details: every error the API returns, mapped once from its exception."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused, InvalidEvent
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int, code: str, title: str, detail: str = "", **extra: Any
+) -> JSONResponse:
+    """A problem document with a stable machine ``code`` and a human ``title``/``detail``."""
+    body = {"type": f"/problems/{code}", "title": title, "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+async def stale_version(_request: Request, error: Exception) -> JSONResponse:
+    """409: the record changed since the caller read it."""
+    assert isinstance(error, ConcurrencyConflict)
+    return problem(
+        409, error.code, "The record was changed by someone else", str(error),
+        current_version=error.current, expected_version=error.expected,
+    )
+
+
+async def idempotency_key_reused(_request: Request, error: Exception) -> JSONResponse:
+    """422: an idempotency key reused for a different record."""
+    assert isinstance(error, IdempotencyKeyReused)
+    return problem(422, error.code, "Idempotency key already used", str(error))
+
+
+async def invalid_event(_request: Request, error: Exception) -> JSONResponse:
+    """422: the payload failed its schema."""
+    assert isinstance(error, InvalidEvent)
+    return problem(
+        422, error.code, "Invalid data", str(error),
+        errors=[
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in error.errors
+        ],
+    )
+
+
+EXCEPTION_HANDLERS = {
+    ConcurrencyConflict: stale_version,
+    IdempotencyKeyReused: idempotency_key_reused,
+    InvalidEvent: invalid_event,
+}

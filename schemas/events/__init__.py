@@ -1,0 +1,3 @@
+"""Every event payload, one module per record type. Importing this package registers them."""
+
+from schemas.events import directory  # noqa: F401

@@ -1,0 +1,140 @@
+"""Events of the partner directory: police areas, organisations, CSPs and workspaces."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from schemas.registry import EventData, event_type, upcaster
+
+Slug = Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
+Name = Field(min_length=1, max_length=200)
+
+
+class Country(StrEnum):
+    """The two countries with police areas; several powers apply in England only."""
+
+    ENGLAND = "england"
+    WALES = "wales"
+
+
+class PolicingBodyKind(StrEnum):
+    """Who holds an area's PCC functions (DOMAIN.md, "Policing body")."""
+
+    PCC = "pcc"
+    PFCC = "pfcc"
+    MAYOR = "mayor"
+    MOPAC = "mopac"
+    CITY_OF_LONDON = "city_of_london"
+    POLICE_AND_CRIME_BOARD = "police_and_crime_board"
+
+
+class OrganisationKind(StrEnum):
+    """The kinds of organisation the hub knows, each with its statutory role."""
+
+    POLICING_BODY_OFFICE = "policing_body_office"
+    POLICE_FORCE = "police_force"
+    COUNTY_COUNCIL = "county_council"
+    DISTRICT_COUNCIL = "district_council"
+    UNITARY_COUNCIL = "unitary_council"
+    FIRE_AND_RESCUE_AUTHORITY = "fire_and_rescue_authority"
+    INTEGRATED_CARE_BOARD = "integrated_care_board"
+    LOCAL_HEALTH_BOARD = "local_health_board"
+    PROBATION_PROVIDER = "probation_provider"
+    YOUTH_OFFENDING_TEAM = "youth_offending_team"
+    CPS = "cps"
+    COURTS = "courts"
+    PRISONS = "prisons"
+    VOLUNTARY = "voluntary"
+    OTHER = "other"
+
+
+class WorkspaceKind(StrEnum):
+    """A workspace serves one CSP, a whole police area, or an ad-hoc group."""
+
+    CSP = "csp"
+    AREA = "area"
+    ADHOC = "adhoc"
+
+
+@event_type("police_area.registered", version=2)
+class PoliceAreaRegistered(EventData):
+    """A police area of England or Wales entered the directory."""
+
+    area_id: str = Slug
+    name: str = Name
+    country: Country
+
+
+@upcaster("police_area.registered", from_version=1)
+def _police_area_registered_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 stored the ONS nation code ("E" or "W") as `nation`.
+    data = dict(data)
+    nation = data.pop("nation")
+    data["country"] = {"E": Country.ENGLAND.value, "W": Country.WALES.value}[nation]
+    return data
+
+
+@event_type("police_area.policing_body_assigned")
+class PolicingBodyAssigned(EventData):
+    """An organisation began to hold the area's PCC functions on a date."""
+
+    area_id: str = Slug
+    organisation_id: str = Slug
+    kind: PolicingBodyKind
+    starts_on: date
+
+
+@event_type("organisation.registered")
+class OrganisationRegistered(EventData):
+    """An organisation entered the directory, in one or more police areas."""
+
+    organisation_id: str = Slug
+    name: str = Name
+    kind: OrganisationKind
+    area_ids: list[str] = Field(min_length=1, max_length=10)
+    country: Country
+
+
+@event_type("csp.registered")
+class CspRegistered(EventData):
+    """A Community Safety Partnership for one or more local government areas."""
+
+    csp_id: str = Slug
+    name: str = Name
+    area_id: str = Slug
+    local_government_areas: list[str] = Field(min_length=1, max_length=20)
+    responsible_authorities: list[str] = Field(min_length=1, max_length=50)
+    valid_from: date
+    valid_to: date | None = None
+
+
+@event_type("workspace.created")
+class WorkspaceCreated(EventData):
+    """A shared workspace with its first member organisations."""
+
+    workspace_id: str = Slug
+    name: str = Name
+    kind: WorkspaceKind
+    area_id: str = Slug
+    csp_id: str | None = None
+    members: list[str] = Field(default_factory=list, max_length=200)
+
+
+@event_type("workspace.member_added")
+class WorkspaceMemberAdded(EventData):
+    """An organisation joined a workspace."""
+
+    workspace_id: str = Slug
+    organisation_id: str = Slug
+
+
+@event_type("workspace.member_removed")
+class WorkspaceMemberRemoved(EventData):
+    """An organisation left a workspace."""
+
+    workspace_id: str = Slug
+    organisation_id: str = Slug

@@ -1,0 +1,25 @@
+"""RQ jobs. Each is small and idempotent; each looks its inputs up afresh from the database."""
+
+from __future__ import annotations
+
+import logging
+
+from workers.reactions import reactions_for
+from workers.runtime import current_hub
+
+log = logging.getLogger("hub.jobs")
+
+
+def handle_event(position: int, event_id: str) -> int:
+    """Run every reaction registered for the event at ``position``; return how many ran."""
+    hub = current_hub()
+    page = hub.store.read_all(position - 1, 1)
+    if not page or page[0].event_id != event_id:
+        log.error("event=job_event_missing position=%d event_id=%s", position, event_id)
+        return 0
+    event = page[0]
+    reactions = reactions_for(event.type)
+    for reaction in reactions:
+        reaction(hub, event)
+    log.debug("event=handled type=%s position=%d reactions=%d", event.type, position, len(reactions))
+    return len(reactions)

@@ -1,0 +1,52 @@
+"""Running RQ workers: a process of its own in production, or a thread inside embedded mode."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from rq import SimpleWorker
+from rq.timeouts import TimerDeathPenalty
+
+from hub.bootstrap import Hub
+from workers.runtime import use_hub
+
+log = logging.getLogger("hub.worker")
+
+
+class ThreadWorker(SimpleWorker):
+    """A worker that can live in a non-main thread: no signal handlers, timer-based timeouts."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        # Signals can only be handled by the main thread; the embedded runner stops us instead.
+        pass
+
+
+def run_worker(hub: Hub, *, burst: bool = False) -> None:
+    """Work the hub's queue in this process, with RQ's scheduler for delayed jobs and retries.
+
+    Jobs run in the worker process itself (no fork per job): they are short database and
+    HTTP calls, and a fork per job would cost more than the job.
+    """
+    use_hub(hub)
+    worker = SimpleWorker([hub.queue], connection=hub.redis)
+    log.info("event=worker_started queue=%s %s", hub.queue.name, hub.describe())
+    worker.work(burst=burst, with_scheduler=True, logging_level=hub.settings.log_level)
+
+
+def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) -> None:
+    """Drain the queue (and due scheduled jobs) repeatedly until ``stop`` is set.
+
+    Each round is an RQ burst with the scheduler, which in burst mode moves due scheduled jobs
+    onto the queue in-process instead of forking a scheduler process.
+    """
+    use_hub(hub)
+    while not stop.is_set():
+        worker = ThreadWorker([hub.queue], connection=hub.redis)
+        try:
+            worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
+        except Exception:
+            log.exception("event=embedded_worker_round_failed")
+        stop.wait(interval)
