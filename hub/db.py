@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 READ_ONLY = "hub_read_only"
-"""Execution option marking a connection that only reads (``conn.execution_options(**{READ_ONLY: True})``)."""
+"""Execution option marking a connection that only reads; SQLite then begins it deferred."""
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -21,5 +21,7 @@ def handle_event(position: int, event_id: str) -> int:
     reactions = reactions_for(event.type)
     for reaction in reactions:
         reaction(hub, event)
-    log.debug("event=handled type=%s position=%d reactions=%d", event.type, position, len(reactions))
+    log.debug(
+        "event=handled type=%s position=%d reactions=%d", event.type, position, len(reactions)
+    )
     return len(reactions)
