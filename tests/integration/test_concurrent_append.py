@@ -29,7 +29,9 @@ def _writer(hub: Hub, n: int, errors: list[BaseException]) -> None:
         for i in range(1, EVENTS_PER_WRITER):
             # Alternate single-event and two-event appends.
             batch = [
-                NewEvent(ev.WorkspaceMemberAdded(workspace_id=workspace, organisation_id=f"o{i}-{k}"))
+                NewEvent(
+                    ev.WorkspaceMemberAdded(workspace_id=workspace, organisation_id=f"o{i}-{k}")
+                )
                 for k in range(1 + i % 2)
             ]
             version = hub.store.append(stream, version, batch).version

@@ -1,0 +1,146 @@
+"""The hub's real processes: embedded serve, production refusal, dispatcher crash, worker."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import redis
+from rq.job import Job
+
+from hub.bootstrap import Hub, workspace_channel
+from hub.events import NewEvent, StreamRef
+from hub.migrate import upgrade
+from hub.settings import Settings
+from schemas.events import directory as ev
+from tests.e2e.processes import HUB, ROOT, free_port, hub_env, start, stop, wait_http
+
+
+def test_embedded_serve_migrates_loads_the_demo_and_reports_ready(tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = hub_env(HUB_DATA_DIR=str(tmp_path / "var"), HUB_PORT=str(port))
+    process = start(["serve", "--demo"], env, log)
+    try:
+        assert wait_http(f"http://127.0.0.1:{port}/healthz", timeout=60).json() == {"status": "ok"}
+        deadline = time.monotonic() + 30
+        while True:
+            ready = wait_http(f"http://127.0.0.1:{port}/readyz").json()
+            if ready.get("dispatcher_lag") == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert ready == {
+            "database": "ok", "dispatcher_lag": 0, "redis": "ok", "status": "ready",
+        }
+    finally:
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal it caught.
+        assert stop(process) in (0, -15)
+    output = log.read_text()
+    assert f"listening on http://127.0.0.1:{port}/" in output
+    assert "embedded" in output and "sqlite" in output
+    assert (tmp_path / "var" / "hub.sqlite3").exists()
+
+
+def test_production_processes_refuse_an_unmigrated_database(
+    postgres_schema_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    env = hub_env(DATABASE_URL=postgres_schema_url, REDIS_URL=redis_url)
+    for args in (["worker", "--burst"], ["dispatcher"], ["projections", "rebuild"]):
+        done = subprocess.run([*HUB, *args], cwd=ROOT, env=env, capture_output=True, timeout=60)
+        assert done.returncode == 2, (args, done.stderr)
+        assert b"run `hub migrate`" in done.stderr
+
+    port = free_port()
+    web = start(["serve", "--port", str(port)], env, tmp_path / "web.log")
+    assert web.wait(timeout=60) != 0
+    assert "run `hub migrate`" in (tmp_path / "web.log").read_text()
+
+
+def test_a_killed_dispatcher_restarts_from_its_checkpoint_and_loses_nothing(
+    postgres_schema_url: str, redis_url: str, clean_redis: redis.Redis, tmp_path: Path
+) -> None:
+    hub = Hub(Settings(database_url=postgres_schema_url, redis_url=redis_url))
+    upgrade(hub.engine)
+    env = hub_env(
+        DATABASE_URL=postgres_schema_url, REDIS_URL=redis_url,
+        HUB_DISPATCHER_LEASE_SECONDS="1", HUB_DISPATCHER_BATCH="7", HUB_LOG_LEVEL="WARNING",
+    )
+    received: list[str] = []
+    pubsub = clean_redis.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(workspace_channel("crash-test"))
+    listening = threading.Event()
+
+    def listen() -> None:
+        while not listening.is_set() or pubsub.get_message(timeout=0.5) is not None:
+            message = pubsub.get_message(timeout=0.1)
+            if message is not None:
+                received.append(json.loads(message["data"])["id"])
+
+    appended: list[str] = []
+
+    def write(count: int) -> None:
+        for _ in range(count):
+            workspace = f"w{len(appended)}"
+            created = ev.WorkspaceCreated(
+                workspace_id=workspace, name="W", kind="adhoc", area_id="leicestershire"
+            )
+            result = hub.store.append(
+                StreamRef.of("workspace", workspace), 0, [NewEvent(created, ("crash-test",))]
+            )
+            appended.append(result.events[0].event_id)
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    rng = random.Random(20261124)
+    try:
+        for _round in range(4):
+            dispatcher = start(["dispatcher"], env, tmp_path / "dispatcher.log")
+            writer = threading.Thread(target=write, args=(60,))
+            writer.start()
+            time.sleep(rng.uniform(0.2, 0.8))
+            dispatcher.kill()  # SIGKILL: no clean-up, no final checkpoint
+            dispatcher.wait()
+            writer.join()
+        dispatcher = start(["dispatcher"], env, tmp_path / "dispatcher.log")
+        deadline = time.monotonic() + 60
+        while set(appended) - set(received) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        stop(dispatcher)
+    finally:
+        listening.set()
+        listener.join(timeout=10)
+        pubsub.close()
+        hub.close()
+    missing = set(appended) - set(received)
+    assert not missing, f"{len(missing)} of {len(appended)} events never published"
+    assert len(appended) == 240
+    # De-duplicating by event id, as a consumer would, leaves each event exactly once in order.
+    deduplicated = list(dict.fromkeys(received))
+    assert deduplicated == appended
+
+
+def test_a_worker_process_runs_the_job_of_every_dispatched_event(
+    postgres_schema_url: str, redis_url: str, clean_redis: redis.Redis
+) -> None:
+    from workers.dispatcher import Dispatcher
+
+    hub = Hub(Settings(database_url=postgres_schema_url, redis_url=redis_url))
+    upgrade(hub.engine)
+    created = ev.WorkspaceCreated(
+        workspace_id="jobbed", name="W", kind="adhoc", area_id="leicestershire"
+    )
+    [event] = hub.store.append(StreamRef.of("workspace", "jobbed"), 0, [NewEvent(created)]).events
+    assert Dispatcher(hub).run_once() == 1
+    env = hub_env(DATABASE_URL=postgres_schema_url, REDIS_URL=redis_url)
+    done = subprocess.run(
+        [*HUB, "worker", "--burst"], cwd=ROOT, env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    job = Job.fetch(f"event-{event.event_id}", connection=clean_redis)
+    assert job.get_status() == "finished"
+    assert job.return_value() == 0  # no reactions registered yet for workspace events
+    hub.close()

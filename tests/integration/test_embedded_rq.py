@@ -1,0 +1,74 @@
+"""Embedded mode's stand-in: RQ 3 on fakeredis[lua], one in-process server, a thread worker.
+
+These are the facts embedded mode relies on: jobs run, ``enqueue_in`` fires once due, and
+``Retry`` retries — all with the worker in a thread of the same process as the enqueuer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import fakeredis
+from rq import Queue, Retry
+
+from hub.bootstrap import Hub
+from hub.settings import Settings
+from workers.worker import run_thread_worker
+
+SERVER = fakeredis.FakeServer()
+
+
+def _conn() -> fakeredis.FakeRedis:
+    return fakeredis.FakeRedis(server=SERVER)
+
+
+def note(text: str) -> str:
+    """A job: append ``text`` to a list in the shared stand-in."""
+    _conn().rpush("notes", text)
+    return text
+
+
+def flaky(text: str) -> str:
+    """A job that fails on its first two attempts."""
+    if _conn().incr("flaky-attempts") <= 2:
+        raise RuntimeError("not yet")
+    return note(text)
+
+
+def _wait_for(predicate: object, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_rq_jobs_delays_and_retries_run_on_the_in_process_stand_in(tmp_path: object) -> None:
+    conn = _conn()
+    conn.flushall()
+    hub = Hub(Settings(data_dir=tmp_path))  # type: ignore[arg-type]
+    hub.__dict__["redis"] = conn  # the test's own stand-in server, isolated from other tests
+    queue = Queue("hub", connection=conn)
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run_thread_worker, args=(hub, stop, 0.05))
+    worker.start()
+    try:
+        queue.enqueue(note, "now")
+        queue.enqueue_in(timedelta(seconds=1), note, "later")
+        queue.enqueue(flaky, "retried", retry=Retry(max=3, interval=[0, 1, 1]))
+
+        def notes() -> list[bytes]:
+            return list(conn.lrange("notes", 0, -1))
+
+        assert _wait_for(lambda: len(notes()) == 3), notes()
+        assert notes()[0] == b"now"
+        assert set(notes()) == {b"now", b"later", b"retried"}
+        assert int(conn.get("flaky-attempts") or 0) == 3
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
