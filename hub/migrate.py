@@ -26,26 +26,27 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database up to the newest schema."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the database up to the newest schema (every head, should branches exist)."""
+    command.upgrade(alembic_config(engine), "heads")
 
 
-def head_revision(engine: Engine) -> str | None:
-    """The newest revision the code knows."""
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+def head_revisions(engine: Engine) -> set[str]:
+    """The newest revisions the code knows."""
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (``None`` when never migrated)."""
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at (empty when never migrated)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def require_migrated(engine: Engine) -> None:
     """Raise :class:`DatabaseNotMigrated`, naming the command to run, if the schema is behind."""
-    current, head = current_revision(engine), head_revision(engine)
-    if current != head:
+    current, heads = current_revisions(engine), head_revisions(engine)
+    if current != heads:
         raise DatabaseNotMigrated(
-            f"the database is at revision {current or 'none'} but the code needs {head}: "
-            "run `hub migrate` (with the same DATABASE_URL) and start again"
+            f"the database is at revision {', '.join(sorted(current)) or 'none'} but the code "
+            f"needs {', '.join(sorted(heads))}: run `hub migrate` (with the same DATABASE_URL) "
+            "and start again"
         )

@@ -6,10 +6,10 @@ runs inside each append.
 
 from __future__ import annotations
 
-from hub.projections import directory
+from hub.projections import directory, duties, meetings, mergers, reports
 from hub.projections.registry import Projections
 
-MODULES = (directory,)
+MODULES = (directory, duties, reports, mergers, meetings)
 
 
 def all_projections() -> Projections:

@@ -1,0 +1,1 @@
+"""Commands of report requests under CDA s.7."""

@@ -1,0 +1,1 @@
+"""Events of report requests under CDA s.7."""
