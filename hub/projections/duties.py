@@ -1,4 +1,4 @@
-"""Read models of the Section 10 duty register: relevant priorities, regard decisions, plan objectives, reciprocal regard and criminal justice arrangements."""
+"""Read models of the Section 10 duty register."""
 
 from __future__ import annotations
 

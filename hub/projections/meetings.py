@@ -1,4 +1,4 @@
-"""Read models of joint meetings (reg 14A and voluntary), their responses, papers, minutes and actions."""
+"""Read models of joint meetings (reg 14A and voluntary)."""
 
 from __future__ import annotations
 

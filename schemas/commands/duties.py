@@ -1,1 +1,1 @@
-"""Commands of the Section 10 duty register: relevant priorities, regard decisions, plan objectives, reciprocal regard and criminal justice arrangements."""
+"""Commands of the Section 10 duty register."""

@@ -1,1 +1,1 @@
-"""Commands of joint meetings (reg 14A and voluntary), their responses, papers, minutes and actions."""
+"""Commands of joint meetings (reg 14A and voluntary)."""

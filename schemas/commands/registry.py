@@ -1,3 +1,3 @@
 """Imports every command module so that :func:`schemas.commands.all_commands` sees them all."""
 
-from schemas.commands import directory, duties, mergers, meetings, reports  # noqa: F401
+from schemas.commands import directory, duties, meetings, mergers, reports  # noqa: F401

@@ -1,3 +1,3 @@
 """Every event payload, one module per record type. Importing this package registers them."""
 
-from schemas.events import directory, duties, mergers, meetings, reports  # noqa: F401
+from schemas.events import directory, duties, meetings, mergers, reports  # noqa: F401
