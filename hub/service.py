@@ -70,10 +70,7 @@ def handle(
     loaded = load(hub, record, key)
     if expected_version is not None and expected_version != loaded.version:
         raise ConcurrencyConflict(stream.id, expected_version, loaded.version)
-    new = record.decide(loaded.state, command, hub.clock())
-    after = loaded.state
-    for event in new:
-        after = record.evolve(after, event.__event_type__, event.model_dump(mode="json"))  # type: ignore[attr-defined]
+    after, new = record.execute(loaded.state, command, hub.clock())
     workspaces = record.visible_in(after)
     meta = EventMeta(
         actor_user=actor.user_id,

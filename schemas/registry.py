@@ -83,6 +83,14 @@ def upcaster(name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
     return register
 
 
+def event_type_of(payload: EventData) -> str:
+    """The registered event type name of a payload instance."""
+    name = getattr(type(payload), "__event_type__", None)
+    if name is None:
+        raise UnknownEventType(type(payload).__name__)
+    return str(name)
+
+
 def spec(name: str) -> EventSpec:
     """The spec of event type ``name``; :class:`UnknownEventType` if there is none."""
     _load()

@@ -18,7 +18,7 @@ from hub.demo.partnerships import DEMO_AREAS, AreaDemo
 from hub.domain import directory
 from hub.domain.record import RecordType
 from hub.service import SYSTEM, handle
-from schemas.events import directory as ev
+from schemas.commands import directory as cmd
 
 Step = tuple[RecordType[Any], str, BaseModel]
 
@@ -26,15 +26,15 @@ Step = tuple[RecordType[Any], str, BaseModel]
 def demo_commands() -> Iterator[Step]:
     """Every command of the demo, in an order that respects references."""
     for area in AREAS:
-        yield directory.POLICE_AREA, area.area_id, ev.PoliceAreaRegistered(
+        yield directory.POLICE_AREA, area.area_id, cmd.RegisterPoliceArea(
             area_id=area.area_id, name=area.name, country=area.country
         )
         office = office_id(area.area_id)
-        yield directory.ORGANISATION, office, ev.OrganisationRegistered(
+        yield directory.ORGANISATION, office, cmd.RegisterOrganisation(
             organisation_id=office, name=area.body_name, kind="policing_body_office",
             area_ids=[area.area_id], country=area.country,
         )
-        yield directory.POLICE_AREA, area.area_id, ev.PolicingBodyAssigned(
+        yield directory.POLICE_AREA, area.area_id, cmd.AssignPolicingBody(
             area_id=area.area_id, organisation_id=office, kind=area.body_kind,
             starts_on=area.since,
         )
@@ -48,7 +48,7 @@ def demo_commands() -> Iterator[Step]:
 
 def _area_workspace(area_id: str, name: str, members: list[str]) -> Step:
     workspace_id = directory.area_workspace(area_id)
-    return directory.WORKSPACE, workspace_id, ev.WorkspaceCreated(
+    return directory.WORKSPACE, workspace_id, cmd.CreateWorkspace(
         workspace_id=workspace_id, name=f"{name} area partnership", kind="area",
         area_id=area_id, members=members,
     )
@@ -58,26 +58,26 @@ def _area_demo(demo: AreaDemo) -> Iterator[Step]:
     area = next(a for a in AREAS if a.area_id == demo.area_id)
     office = office_id(demo.area_id)
     for org in demo.organisations:
-        yield directory.ORGANISATION, org.organisation_id, ev.OrganisationRegistered(
+        yield directory.ORGANISATION, org.organisation_id, cmd.RegisterOrganisation(
             organisation_id=org.organisation_id, name=org.name, kind=org.kind,
             area_ids=[demo.area_id], country=demo.country,
         )
     everyone = [office, *(org.organisation_id for org in demo.organisations)]
     yield _area_workspace(demo.area_id, area.name, everyone)
     for csp in demo.partnerships:
-        yield directory.CSP, csp.csp_id, ev.CspRegistered(
+        yield directory.CSP, csp.csp_id, cmd.RegisterCsp(
             csp_id=csp.csp_id, name=csp.name, area_id=demo.area_id,
             local_government_areas=list(csp.local_government_areas),
             responsible_authorities=list(csp.authorities), valid_from="2012-11-22",
         )
         workspace_id = f"csp-{csp.csp_id}"
-        yield directory.WORKSPACE, workspace_id, ev.WorkspaceCreated(
+        yield directory.WORKSPACE, workspace_id, cmd.CreateWorkspace(
             workspace_id=workspace_id, name=csp.name, kind="csp", area_id=demo.area_id,
             csp_id=csp.csp_id, members=[office, *csp.authorities],
         )
     if demo.board is not None:
         board_id, board_name = demo.board
-        yield directory.WORKSPACE, board_id, ev.WorkspaceCreated(
+        yield directory.WORKSPACE, board_id, cmd.CreateWorkspace(
             workspace_id=board_id, name=board_name, kind="adhoc", area_id=demo.area_id,
             members=everyone,
         )

@@ -1,20 +1,22 @@
 """The partner directory as records: police areas, organisations, CSPs and workspaces.
 
-Directory records are mostly statements of fact made by operators (and the demo loader); the
-rules here are that a record is created once, that an organisation joins a workspace once, and
-that each change is visible in the workspaces of the area it concerns.
+The rules here: a record is created once; an area's PCC functions are held by one body at a
+time and pass to a successor on a date (DOMAIN.md, "Policing body"); an ended CSP or a closed
+workspace takes no further changes; an organisation joins a workspace once. Each change is
+visible in the area-wide workspace of the area it concerns, and a CSP's or workspace's own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from hub.domain.errors import AlreadyExists, InvalidCommand, NotFound
+from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.record import RecordType
+from schemas.commands import directory as cmd
 from schemas.events import directory as ev
 from schemas.registry import EventData
 
@@ -24,13 +26,56 @@ def area_workspace(area_id: str) -> str:
     return f"area-{area_id}"
 
 
+def csp_workspace(csp_id: str) -> str:
+    """The id of a CSP's workspace."""
+    return f"csp-{csp_id}"
+
+
+class RecordClosed(DomainError):
+    """The CSP has ended or the workspace has closed: it takes no further changes."""
+
+    code = "directory.record_closed"
+
+
+class GovernanceUnchanged(DomainError):
+    """A transfer must name a different body, on or after the current term began."""
+
+    code = "police_area.invalid_transfer"
+    status = 422
+
+
+@dataclass(frozen=True)
+class Term:
+    """One body's term holding an area's PCC functions; ``ends_on`` is None while current."""
+
+    organisation_id: str
+    kind: str
+    starts_on: date
+    ends_on: date | None = None
+
+
 @dataclass(frozen=True)
 class Entry:
-    """A directory record: created or not, its latest data, and the areas it belongs to."""
+    """A directory record's state."""
 
     exists: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     members: frozenset[str] = frozenset()
+    terms: tuple[Term, ...] = ()
+    closed: bool = False
+
+    @property
+    def current_term(self) -> Term | None:
+        """The term of the body holding the area's functions now (areas only)."""
+        return self.terms[-1] if self.terms else None
+
+
+def policing_body_on(state: Entry, day: date) -> Term | None:
+    """The term in force on ``day``: who held the area's PCC functions then."""
+    for term in reversed(state.terms):
+        if term.starts_on <= day and (term.ends_on is None or day < term.ends_on):
+            return term
+    return None
 
 
 def _initial() -> Entry:
@@ -38,52 +83,109 @@ def _initial() -> Entry:
 
 
 def _evolve(state: Entry, event_type: str, data: dict[str, Any]) -> Entry:
-    happened = event_type.split(".", 1)[1]
-    if happened in {"registered", "created"}:
-        return Entry(True, dict(data), frozenset(data.get("members", ())))
-    if happened == "member_added":
-        return replace(state, members=state.members | {data["organisation_id"]})
-    if happened == "member_removed":
-        return replace(state, members=state.members - {data["organisation_id"]})
-    if happened == "policing_body_assigned":
-        return replace(state, data={**state.data, "policing_body": dict(data)})
+    match event_type.split(".", 1)[1]:
+        case "registered" | "created":
+            return Entry(True, dict(data), frozenset(data.get("members", ())))
+        case "member_added":
+            return replace(state, members=state.members | {data["organisation_id"]})
+        case "member_removed":
+            return replace(state, members=state.members - {data["organisation_id"]})
+        case "policing_body_assigned":
+            starts = date.fromisoformat(data["starts_on"])
+            term = Term(data["organisation_id"], data["kind"], starts)
+            return replace(state, terms=(*state.terms, term))
+        case "governance_transferred":
+            on = date.fromisoformat(data["on_date"])
+            ended = replace(state.terms[-1], ends_on=on)
+            successor = Term(data["to_organisation_id"], data["kind"], on)
+            return replace(state, terms=(*state.terms[:-1], ended, successor))
+        case "authorities_changed":
+            authorities = data["responsible_authorities"]
+            return replace(state, data={**state.data, "responsible_authorities": authorities})
+        case "ended" | "closed":
+            return replace(state, closed=True, data={**state.data, **data})
     return state
 
 
-def _created_once(state: Entry, command: BaseModel) -> list[EventData]:
+def _create(state: Entry, event: EventData) -> list[EventData]:
     if state.exists:
-        raise AlreadyExists(f"{type(command).__name__} names a record that already exists")
-    assert isinstance(command, EventData)
-    return [command]
+        raise AlreadyExists("a record with this id already exists")
+    return [event]
+
+
+def _open(state: Entry, what: str) -> None:
+    if not state.exists:
+        raise NotFound(f"the {what} does not exist")
+    if state.closed:
+        raise RecordClosed(f"the {what} has closed and takes no further changes")
 
 
 def _decide_area(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
-    if isinstance(command, ev.PoliceAreaRegistered):
-        return _created_once(state, command)
-    if isinstance(command, ev.PolicingBodyAssigned):
-        if not state.exists:
-            raise NotFound(f"police area {command.area_id} is not registered")
-        return [command]
+    match command:
+        case cmd.RegisterPoliceArea():
+            return _create(state, ev.PoliceAreaRegistered(**command.model_dump()))
+        case cmd.AssignPolicingBody():
+            _open(state, "police area")
+            if state.terms:
+                raise AlreadyExists("the area has a policing body: transfer governance instead")
+            return [ev.PolicingBodyAssigned(**command.model_dump())]
+        case cmd.TransferGovernance():
+            _open(state, "police area")
+            current = state.current_term
+            if current is None:
+                raise GovernanceUnchanged("the area has no policing body to transfer from")
+            if command.to_organisation_id == current.organisation_id:
+                raise GovernanceUnchanged("the successor must be a different body")
+            if command.on_date <= current.starts_on:
+                raise GovernanceUnchanged("the transfer must be after the current term began")
+            return [
+                ev.GovernanceTransferred(
+                    area_id=command.area_id,
+                    from_organisation_id=current.organisation_id,
+                    to_organisation_id=command.to_organisation_id,
+                    kind=command.kind,
+                    on_date=command.on_date,
+                )
+            ]
     raise InvalidCommand(f"a police area cannot take {type(command).__name__}")
 
 
-def _decide_registration(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
-    return _created_once(state, command)
+def _decide_organisation(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
+    if isinstance(command, cmd.RegisterOrganisation):
+        return _create(state, ev.OrganisationRegistered(**command.model_dump()))
+    raise InvalidCommand(f"an organisation cannot take {type(command).__name__}")
+
+
+def _decide_csp(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
+    match command:
+        case cmd.RegisterCsp():
+            return _create(state, ev.CspRegistered(**command.model_dump()))
+        case cmd.ChangeCspAuthorities():
+            _open(state, "CSP")
+            return [ev.CspAuthoritiesChanged(**command.model_dump())]
+        case cmd.EndCsp():
+            _open(state, "CSP")
+            return [ev.CspEnded(**command.model_dump())]
+    raise InvalidCommand(f"a CSP cannot take {type(command).__name__}")
 
 
 def _decide_workspace(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
-    if isinstance(command, ev.WorkspaceCreated):
-        return _created_once(state, command)
-    if not state.exists:
-        raise NotFound("the workspace does not exist")
-    if isinstance(command, ev.WorkspaceMemberAdded):
-        if command.organisation_id in state.members:
-            raise AlreadyExists(f"{command.organisation_id} is already a member")
-        return [command]
-    if isinstance(command, ev.WorkspaceMemberRemoved):
-        if command.organisation_id not in state.members:
-            raise InvalidCommand(f"{command.organisation_id} is not a member")
-        return [command]
+    match command:
+        case cmd.CreateWorkspace():
+            return _create(state, ev.WorkspaceCreated(**command.model_dump()))
+        case cmd.AddWorkspaceMember():
+            _open(state, "workspace")
+            if command.organisation_id in state.members:
+                raise AlreadyExists(f"{command.organisation_id} is already a member")
+            return [ev.WorkspaceMemberAdded(**command.model_dump())]
+        case cmd.RemoveWorkspaceMember():
+            _open(state, "workspace")
+            if command.organisation_id not in state.members:
+                raise InvalidCommand(f"{command.organisation_id} is not a member")
+            return [ev.WorkspaceMemberRemoved(**command.model_dump())]
+        case cmd.CloseWorkspace():
+            _open(state, "workspace")
+            return [ev.WorkspaceClosed(**command.model_dump())]
     raise InvalidCommand(f"a workspace cannot take {type(command).__name__}")
 
 
@@ -96,16 +198,17 @@ def _organisation_visibility(state: Entry) -> tuple[str, ...]:
 
 
 def _csp_visibility(state: Entry) -> tuple[str, ...]:
-    return (area_workspace(state.data["area_id"]), f"csp-{state.data['csp_id']}")
+    return (area_workspace(state.data["area_id"]), csp_workspace(state.data["csp_id"]))
 
 
 def _workspace_visibility(state: Entry) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((area_workspace(state.data["area_id"]), state.data["workspace_id"])))
+    own = state.data["workspace_id"]
+    return tuple(dict.fromkeys((area_workspace(state.data["area_id"]), own)))
 
 
 POLICE_AREA = RecordType("police_area", _initial, _evolve, _decide_area, _area_visibility)
 ORGANISATION = RecordType(
-    "organisation", _initial, _evolve, _decide_registration, _organisation_visibility
+    "organisation", _initial, _evolve, _decide_organisation, _organisation_visibility
 )
-CSP = RecordType("csp", _initial, _evolve, _decide_registration, _csp_visibility)
+CSP = RecordType("csp", _initial, _evolve, _decide_csp, _csp_visibility)
 WORKSPACE = RecordType("workspace", _initial, _evolve, _decide_workspace, _workspace_visibility)

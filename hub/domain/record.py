@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from schemas.registry import EventData
+from schemas.registry import EventData, event_type_of
 
 S = TypeVar("S")
 
@@ -28,6 +28,13 @@ class RecordType(Generic[S]):
     evolve: Callable[[S, str, dict[str, Any]], S]
     decide: Callable[[S, BaseModel, datetime], list[EventData]]
     visible_in: Callable[[S], tuple[str, ...]]
+
+    def execute(self, state: S, command: BaseModel, now: datetime) -> tuple[S, list[EventData]]:
+        """Decide ``command`` and fold the new events in: the state after, and the events."""
+        events = self.decide(state, command, now)
+        for event in events:
+            state = self.evolve(state, event_type_of(event), event.model_dump(mode="json"))
+        return state, events
 
     def fold(self, events: Iterable[tuple[str, dict[str, Any]]]) -> S:
         """The state after ``events`` (pairs of type and data), from the initial state."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas.registry import EventData
+from schemas.registry import EventData, event_type_of
 
 
 class EventMeta(BaseModel):
@@ -48,10 +48,9 @@ class NewEvent:
         """The event type, from the payload model's registration or given explicitly."""
         if self.type:
             return self.type
-        name = getattr(type(self.data), "__event_type__", None)
-        if name is None:
-            raise TypeError(f"{type(self.data).__name__} is not a registered event payload")
-        return str(name)
+        if isinstance(self.data, dict):
+            raise TypeError("an event given as a dict needs its type")
+        return event_type_of(self.data)
 
 
 @dataclass(frozen=True)

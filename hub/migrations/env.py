@@ -5,8 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+# Importing these registers every table in SQLModel.metadata.
+import hub.access.tables
 import hub.events.tables
-import hub.projections  # noqa: F401  (registers the read models' tables)
+import hub.projections  # noqa: F401
 
 config = context.config
 engine = config.attributes["engine"]

@@ -27,6 +27,18 @@ class PoliceAreaRow(SQLModel, table=True):
     policing_body_since: date | None = None
 
 
+class PolicingBodyTermRow(SQLModel, table=True):
+    """One body's term holding an area's PCC functions; ``ends_on`` is empty while current."""
+
+    __tablename__ = "policing_body_terms"
+
+    area_id: str = Field(primary_key=True, max_length=120)
+    starts_on: date = Field(primary_key=True)
+    organisation_id: str = Field(max_length=120, index=True)
+    kind: str = Field(max_length=40)
+    ends_on: date | None = None
+
+
 class OrganisationRow(SQLModel, table=True):
     """An organisation of the directory."""
 
@@ -51,6 +63,8 @@ class CspRow(SQLModel, table=True):
     responsible_authorities: list[str] = Field(sa_column=Column(JSON, nullable=False))
     valid_from: date
     valid_to: date | None = None
+    succeeded_by: str | None = Field(default=None, max_length=120)
+    merged_from: list[str] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class WorkspaceRow(SQLModel, table=True):
@@ -63,6 +77,9 @@ class WorkspaceRow(SQLModel, table=True):
     kind: str = Field(max_length=20)
     area_id: str = Field(max_length=120, index=True)
     csp_id: str | None = Field(default=None, max_length=120)
+    closed: bool = False
+    merged_into: str | None = Field(default=None, max_length=120)
+    linked_from: list[str] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class WorkspaceMemberRow(SQLModel, table=True):
@@ -75,11 +92,12 @@ class WorkspaceMemberRow(SQLModel, table=True):
 
 
 areas = PoliceAreaRow.__table__  # type: ignore[attr-defined]
+terms = PolicingBodyTermRow.__table__  # type: ignore[attr-defined]
 organisations = OrganisationRow.__table__  # type: ignore[attr-defined]
 csps = CspRow.__table__  # type: ignore[attr-defined]
 workspaces = WorkspaceRow.__table__  # type: ignore[attr-defined]
 members = WorkspaceMemberRow.__table__  # type: ignore[attr-defined]
-projections.owns(areas, organisations, csps, workspaces, members)
+projections.owns(areas, terms, organisations, csps, workspaces, members)
 
 
 @projections.on("police_area.registered")
@@ -88,18 +106,37 @@ def _area_registered(conn: Connection, event: RecordedEvent) -> None:
     conn.execute(insert(areas).values(area_id=d["area_id"], name=d["name"], country=d["country"]))
 
 
+def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
+    conn.execute(
+        update(areas)
+        .where(areas.c.area_id == area_id)
+        .values(
+            policing_body_id=organisation_id, policing_body_kind=kind, policing_body_since=since
+        )
+    )
+    conn.execute(
+        insert(terms).values(
+            area_id=area_id, starts_on=since, organisation_id=organisation_id, kind=kind
+        )
+    )
+
+
 @projections.on("police_area.policing_body_assigned")
 def _policing_body_assigned(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
+    _hold(conn, d["area_id"], d["organisation_id"], d["kind"], date.fromisoformat(d["starts_on"]))
+
+
+@projections.on("police_area.governance_transferred")
+def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    on = date.fromisoformat(d["on_date"])
     conn.execute(
-        update(areas)
-        .where(areas.c.area_id == d["area_id"])
-        .values(
-            policing_body_id=d["organisation_id"],
-            policing_body_kind=d["kind"],
-            policing_body_since=date.fromisoformat(d["starts_on"]),
-        )
+        update(terms)
+        .where((terms.c.area_id == d["area_id"]) & terms.c.ends_on.is_(None))
+        .values(ends_on=on)
     )
+    _hold(conn, d["area_id"], d["to_organisation_id"], d["kind"], on)
 
 
 @projections.on("organisation.registered")
@@ -128,7 +165,28 @@ def _csp_registered(conn: Connection, event: RecordedEvent) -> None:
             responsible_authorities=d["responsible_authorities"],
             valid_from=date.fromisoformat(d["valid_from"]),
             valid_to=date.fromisoformat(d["valid_to"]) if d.get("valid_to") else None,
+            merged_from=d.get("merged_from", []),
         )
+    )
+
+
+@projections.on("csp.authorities_changed")
+def _csp_authorities_changed(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(csps)
+        .where(csps.c.csp_id == d["csp_id"])
+        .values(responsible_authorities=d["responsible_authorities"])
+    )
+
+
+@projections.on("csp.ended")
+def _csp_ended(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(csps)
+        .where(csps.c.csp_id == d["csp_id"])
+        .values(valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d.get("succeeded_by"))
     )
 
 
@@ -142,6 +200,7 @@ def _workspace_created(conn: Connection, event: RecordedEvent) -> None:
             kind=d["kind"],
             area_id=d["area_id"],
             csp_id=d.get("csp_id"),
+            linked_from=d.get("linked_from", []),
         )
     )
     if d["members"]:
@@ -167,4 +226,14 @@ def _member_removed(conn: Connection, event: RecordedEvent) -> None:
             (members.c.workspace_id == d["workspace_id"])
             & (members.c.organisation_id == d["organisation_id"])
         )
+    )
+
+
+@projections.on("workspace.closed")
+def _workspace_closed(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(workspaces)
+        .where(workspaces.c.workspace_id == d["workspace_id"])
+        .values(closed=True, merged_into=d.get("merged_into"))
     )

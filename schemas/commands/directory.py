@@ -1,1 +1,113 @@
-"""Commands of the partner directory."""
+"""Commands of the partner directory: areas, governance, organisations, CSPs, workspaces."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from schemas.commands.base import Command
+from schemas.events.directory import (
+    Country,
+    Name,
+    OrganisationKind,
+    PolicingBodyKind,
+    Slug,
+    WorkspaceKind,
+)
+
+
+class RegisterPoliceArea(Command):
+    """Enter a police area into the directory."""
+
+    area_id: str = Slug
+    name: str = Name
+    country: Country
+
+
+class AssignPolicingBody(Command):
+    """Record which body holds the area's PCC functions, from a date (the first term)."""
+
+    area_id: str = Slug
+    organisation_id: str = Slug
+    kind: PolicingBodyKind
+    starts_on: date
+
+
+class TransferGovernance(Command):
+    """Pass the area's PCC functions to a successor body on a date."""
+
+    area_id: str = Slug
+    to_organisation_id: str = Slug
+    kind: PolicingBodyKind
+    on_date: date
+
+
+class RegisterOrganisation(Command):
+    """Enter an organisation into the directory."""
+
+    organisation_id: str = Slug
+    name: str = Name
+    kind: OrganisationKind
+    area_ids: list[str] = Field(min_length=1, max_length=10)
+    country: Country
+
+
+class RegisterCsp(Command):
+    """Enter a CSP, with its local government area(s) and responsible authorities."""
+
+    csp_id: str = Slug
+    name: str = Name
+    area_id: str = Slug
+    local_government_areas: list[str] = Field(min_length=1, max_length=20)
+    responsible_authorities: list[str] = Field(min_length=1, max_length=50)
+    valid_from: date
+    merged_from: list[str] = Field(default_factory=list, max_length=20)
+
+
+class ChangeCspAuthorities(Command):
+    """Replace the CSP's responsible authorities (where reality differs from the rules)."""
+
+    csp_id: str = Slug
+    responsible_authorities: list[str] = Field(min_length=1, max_length=50)
+
+
+class EndCsp(Command):
+    """End a CSP on a date, optionally naming its successor."""
+
+    csp_id: str = Slug
+    valid_to: date
+    succeeded_by: str | None = None
+
+
+class CreateWorkspace(Command):
+    """Open a workspace with its first member organisations."""
+
+    workspace_id: str = Slug
+    name: str = Name
+    kind: WorkspaceKind
+    area_id: str = Slug
+    csp_id: str | None = None
+    members: list[str] = Field(default_factory=list, max_length=200)
+    linked_from: list[str] = Field(default_factory=list, max_length=20)
+
+
+class AddWorkspaceMember(Command):
+    """Add an organisation to a workspace."""
+
+    workspace_id: str = Slug
+    organisation_id: str = Slug
+
+
+class RemoveWorkspaceMember(Command):
+    """Remove an organisation from a workspace."""
+
+    workspace_id: str = Slug
+    organisation_id: str = Slug
+
+
+class CloseWorkspace(Command):
+    """Close a workspace; when merged, name the workspace its history continues in."""
+
+    workspace_id: str = Slug
+    merged_into: str | None = None

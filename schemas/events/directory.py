@@ -110,6 +110,7 @@ class CspRegistered(EventData):
     responsible_authorities: list[str] = Field(min_length=1, max_length=50)
     valid_from: date
     valid_to: date | None = None
+    merged_from: list[str] = Field(default_factory=list, max_length=20)
 
 
 @event_type("workspace.created")
@@ -122,6 +123,7 @@ class WorkspaceCreated(EventData):
     area_id: str = Slug
     csp_id: str | None = None
     members: list[str] = Field(default_factory=list, max_length=200)
+    linked_from: list[str] = Field(default_factory=list, max_length=20)
 
 
 @event_type("workspace.member_added")
@@ -138,3 +140,42 @@ class WorkspaceMemberRemoved(EventData):
 
     workspace_id: str = Slug
     organisation_id: str = Slug
+
+
+@event_type("police_area.governance_transferred")
+class GovernanceTransferred(EventData):
+    """The area's PCC functions passed to a successor body on a date.
+
+    Open records pass to the successor; closed records keep the body that acted at the time.
+    """
+
+    area_id: str = Slug
+    from_organisation_id: str = Slug
+    to_organisation_id: str = Slug
+    kind: PolicingBodyKind
+    on_date: date
+
+
+@event_type("csp.authorities_changed")
+class CspAuthoritiesChanged(EventData):
+    """The CSP's responsible authorities were edited where reality differs from the rules."""
+
+    csp_id: str = Slug
+    responsible_authorities: list[str] = Field(min_length=1, max_length=50)
+
+
+@event_type("csp.ended")
+class CspEnded(EventData):
+    """The CSP ceased, e.g. merged into a combined CSP."""
+
+    csp_id: str = Slug
+    valid_to: date
+    succeeded_by: str | None = None
+
+
+@event_type("workspace.closed")
+class WorkspaceClosed(EventData):
+    """The workspace closed; when merged, its history continues in ``merged_into``."""
+
+    workspace_id: str = Slug
+    merged_into: str | None = None

@@ -2,52 +2,114 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from hub.domain import directory
 from hub.domain.errors import AlreadyExists, InvalidCommand, NotFound
+from hub.domain.record import RecordType
+from schemas.commands import Command
+from schemas.commands import directory as cmd
 from schemas.events import directory as ev
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-CREATED = ev.WorkspaceCreated(
+CREATE = cmd.CreateWorkspace(
     workspace_id="csp-safer-rutland", name="Safer Rutland Partnership", kind="csp",
     area_id="leicestershire", csp_id="safer-rutland", members=["rutland-county-council"],
 )
 
 
-def _workspace(*events: ev.EventData) -> directory.Entry:
-    return directory.WORKSPACE.fold((e.__event_type__, e.model_dump(mode="json")) for e in events)
+def _run(record: RecordType[directory.Entry], *commands: Command) -> directory.Entry:
+    state = record.initial()
+    for command in commands:
+        state, _events = record.execute(state, command, NOW)
+    return state
+
+
+def _workspace(*commands: Command) -> directory.Entry:
+    return _run(directory.WORKSPACE, *commands)
 
 
 def test_a_record_is_created_once() -> None:
-    state = _workspace(CREATED)
+    state = _workspace(CREATE)
     with pytest.raises(AlreadyExists):
-        directory.WORKSPACE.decide(state, CREATED, NOW)
+        directory.WORKSPACE.decide(state, CREATE, NOW)
 
 
 def test_an_organisation_joins_a_workspace_once() -> None:
-    added = ev.WorkspaceMemberAdded(workspace_id=CREATED.workspace_id, organisation_id="llr-icb")
-    state = _workspace(CREATED, added)
+    added = cmd.AddWorkspaceMember(workspace_id=CREATE.workspace_id, organisation_id="llr-icb")
+    state = _workspace(CREATE, added)
     assert state.members == {"rutland-county-council", "llr-icb"}
     with pytest.raises(AlreadyExists):
         directory.WORKSPACE.decide(state, added, NOW)
 
 
 def test_only_a_member_can_leave() -> None:
-    leave = ev.WorkspaceMemberRemoved(workspace_id=CREATED.workspace_id, organisation_id="llr-icb")
+    leave = cmd.RemoveWorkspaceMember(workspace_id=CREATE.workspace_id, organisation_id="llr-icb")
     with pytest.raises(InvalidCommand):
-        directory.WORKSPACE.decide(_workspace(CREATED), leave, NOW)
+        directory.WORKSPACE.decide(_workspace(CREATE), leave, NOW)
 
 
 def test_changes_to_a_missing_workspace_are_refused() -> None:
-    added = ev.WorkspaceMemberAdded(workspace_id="nowhere", organisation_id="llr-icb")
+    added = cmd.AddWorkspaceMember(workspace_id="nowhere", organisation_id="llr-icb")
     with pytest.raises(NotFound):
         directory.WORKSPACE.decide(directory.WORKSPACE.initial(), added, NOW)
 
 
 def test_workspace_events_are_visible_in_the_workspace_and_its_area() -> None:
-    assert directory.WORKSPACE.visible_in(_workspace(CREATED)) == (
+    assert directory.WORKSPACE.visible_in(_workspace(CREATE)) == (
         "area-leicestershire", "csp-safer-rutland",
     )
+
+
+AREA = cmd.RegisterPoliceArea(area_id="west-mercia", name="West Mercia", country="england")
+PCC = cmd.AssignPolicingBody(
+    area_id="west-mercia", organisation_id="west-mercia-opcc", kind="pcc",
+    starts_on=date(2012, 11, 22),
+)
+TO_MAYOR = cmd.TransferGovernance(
+    area_id="west-mercia", to_organisation_id="wm-mayor", kind="mayor", on_date=date(2028, 5, 8)
+)
+
+
+def _area(*commands: Command) -> directory.Entry:
+    return _run(directory.POLICE_AREA, *commands)
+
+
+def test_governance_transfers_to_a_successor_on_a_date() -> None:
+    state = _area(AREA, PCC, TO_MAYOR)
+    assert state.current_term is not None
+    assert (state.current_term.organisation_id, state.current_term.kind) == ("wm-mayor", "mayor")
+    before = directory.policing_body_on(state, date(2028, 5, 7))
+    after = directory.policing_body_on(state, date(2028, 5, 8))
+    assert before is not None and before.organisation_id == "west-mercia-opcc"
+    assert after is not None and after.organisation_id == "wm-mayor"
+
+
+def test_a_transfer_names_the_body_it_transfers_from() -> None:
+    [event] = directory.POLICE_AREA.decide(_area(AREA, PCC), TO_MAYOR, NOW)
+    assert isinstance(event, ev.GovernanceTransferred)
+    assert event.from_organisation_id == "west-mercia-opcc"
+
+
+@pytest.mark.parametrize(
+    "transfer",
+    [
+        TO_MAYOR.model_copy(update={"to_organisation_id": "west-mercia-opcc"}),
+        TO_MAYOR.model_copy(update={"on_date": date(2012, 1, 1)}),
+    ],
+    ids=["same-body", "before-current-term"],
+)
+def test_a_transfer_must_change_the_body_after_the_current_term_began(
+    transfer: cmd.TransferGovernance,
+) -> None:
+    with pytest.raises(directory.GovernanceUnchanged):
+        directory.POLICE_AREA.decide(_area(AREA, PCC), transfer, NOW)
+
+
+def test_a_closed_workspace_takes_no_changes() -> None:
+    state = _workspace(CREATE, cmd.CloseWorkspace(workspace_id=CREATE.workspace_id))
+    with pytest.raises(directory.RecordClosed):
+        join = cmd.AddWorkspaceMember(workspace_id=CREATE.workspace_id, organisation_id="x")
+        directory.WORKSPACE.decide(state, join, NOW)
