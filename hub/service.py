@@ -12,23 +12,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from sqlalchemy import select
 
+from hub.access.policy import Actor, AreaFacts, authorise
 from hub.bootstrap import Hub
+from hub.domain.errors import NotFound
 from hub.domain.record import RecordType
 from hub.events import AppendResult, ConcurrencyConflict, EventMeta, NewEvent, StreamRef
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a user of an organisation, a partner system's token, or the hub itself."""
-
-    user_id: str | None = None
-    organisation_id: str | None = None
-    system: bool = False
-
-
-SYSTEM = Actor(user_id="system", system=True)
+from hub.projections.directory import areas
+from schemas.commands import Command
 
 
 @dataclass(frozen=True)
@@ -46,11 +38,22 @@ def load(hub: Hub, record: RecordType[Any], key: str) -> Loaded:
     return Loaded(state, events[-1].version if events else 0)
 
 
+def area_facts(hub: Hub, area_id: str | None) -> AreaFacts | None:
+    """The facts the access policy needs about ``area_id`` (None when no area applies)."""
+    if area_id is None:
+        return None
+    with hub.engine.connect() as conn:
+        row = conn.execute(select(areas).where(areas.c.area_id == area_id)).first()
+    if row is None:
+        raise NotFound(f"police area {area_id} is not registered")
+    return AreaFacts(row.area_id, row.country, row.policing_body_id)
+
+
 def handle(
     hub: Hub,
     record: RecordType[Any],
     key: str,
-    command: BaseModel,
+    command: Command,
     actor: Actor,
     *,
     expected_version: int | None = None,
@@ -70,6 +73,7 @@ def handle(
     loaded = load(hub, record, key)
     if expected_version is not None and expected_version != loaded.version:
         raise ConcurrencyConflict(stream.id, expected_version, loaded.version)
+    authorise(actor, command, area_facts(hub, record.area_of(loaded.state, command)))
     after, new = record.execute(loaded.state, command, hub.clock())
     workspaces = record.visible_in(after)
     meta = EventMeta(

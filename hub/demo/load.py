@@ -12,12 +12,13 @@ from typing import Any
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
 from hub.demo.areas import AREAS, office_id
 from hub.demo.partnerships import DEMO_AREAS, AreaDemo
 from hub.domain import directory
 from hub.domain.record import RecordType
-from hub.service import SYSTEM, handle
+from hub.service import handle
 from schemas.commands import directory as cmd
 
 Step = tuple[RecordType[Any], str, BaseModel]

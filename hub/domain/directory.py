@@ -206,9 +206,23 @@ def _workspace_visibility(state: Entry) -> tuple[str, ...]:
     return tuple(dict.fromkeys((area_workspace(state.data["area_id"]), own)))
 
 
-POLICE_AREA = RecordType("police_area", _initial, _evolve, _decide_area, _area_visibility)
+def _area_of(state: Entry, command: BaseModel) -> str | None:
+    area_id = state.data.get("area_id") or getattr(command, "area_id", None)
+    return str(area_id) if area_id else None
+
+
+def _registered_area(state: Entry, _command: BaseModel) -> str | None:
+    # Before it is registered, an area has no facts to check against.
+    return state.data.get("area_id")
+
+
+POLICE_AREA = RecordType(
+    "police_area", _initial, _evolve, _decide_area, _area_visibility, _registered_area
+)
 ORGANISATION = RecordType(
     "organisation", _initial, _evolve, _decide_organisation, _organisation_visibility
 )
-CSP = RecordType("csp", _initial, _evolve, _decide_csp, _csp_visibility)
-WORKSPACE = RecordType("workspace", _initial, _evolve, _decide_workspace, _workspace_visibility)
+CSP = RecordType("csp", _initial, _evolve, _decide_csp, _csp_visibility, _area_of)
+WORKSPACE = RecordType(
+    "workspace", _initial, _evolve, _decide_workspace, _workspace_visibility, _area_of
+)

@@ -28,6 +28,8 @@ class RecordType(Generic[S]):
     evolve: Callable[[S, str, dict[str, Any]], S]
     decide: Callable[[S, BaseModel, datetime], list[EventData]]
     visible_in: Callable[[S], tuple[str, ...]]
+    area_of: Callable[[S, BaseModel], str | None] = lambda _state, _command: None
+    """The police area a command on this record concerns (for the access policy)."""
 
     def execute(self, state: S, command: BaseModel, now: datetime) -> tuple[S, list[EventData]]:
         """Decide ``command`` and fold the new events in: the state after, and the events."""

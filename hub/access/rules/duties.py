@@ -1,0 +1,8 @@
+"""Who may issue the commands of duties (DOMAIN.md)."""
+
+from __future__ import annotations
+
+from hub.access.policy import Rule
+from schemas.commands import Command
+
+RULES: dict[type[Command], Rule] = {}
