@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import workers.schedules  # noqa: F401  (registers every reaction)
 from workers.reactions import reactions_for
 from workers.runtime import current_hub
 
