@@ -15,6 +15,7 @@ import redis
 from rq import Queue
 from sqlalchemy import Engine
 
+from hub.access.accounts import Accounts
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
 from hub.projections import all_projections
@@ -60,6 +61,11 @@ class Hub:
     def queue(self) -> Queue:
         """The RQ queue for slow and retried work."""
         return Queue(self.settings.queue_name, connection=self.redis)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Users, sessions, invitations and API clients."""
+        return Accounts(self.engine, self.clock)
 
     @cached_property
     def store(self) -> EventStore:

@@ -28,9 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if hub.settings.embedded:
         upgrade(hub.engine)
         if args.demo:
-            from hub.demo.load import load_demo
-
-            print(f"demo data: {load_demo(hub)} events appended")
+            _load_demo(hub)
     host = args.host or hub.settings.host
     port = args.port or hub.settings.port
     mode = "embedded" if hub.settings.embedded else "production"
@@ -81,13 +79,37 @@ def cmd_rebuild(_args: argparse.Namespace) -> int:
 
 def cmd_demo(_args: argparse.Namespace) -> int:
     """Load the demo data (idempotent)."""
-    from hub.demo.load import load_demo
-
     hub = _hub()
     if hub.settings.embedded:
         upgrade(hub.engine)
     require_migrated(hub.engine)
+    _load_demo(hub)
+    return 0
+
+
+def _load_demo(hub: Hub) -> None:
+    from hub.demo.load import load_demo
+    from hub.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
+
     print(f"demo data: {load_demo(hub)} events appended")
+    load_demo_users(hub)
+    print(f"demo users (password {DEMO_PASSWORD!r}):")
+    for user in DEMO_USERS:
+        print(f"  {user.email:40} {user.role.value:7} {user.organisation_id}")
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    """Invite someone to an organisation and print the single-use link."""
+    from hub.access.accounts import Role
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    token = hub.accounts.invite(
+        email=args.email, organisation_id=args.organisation, role=Role(args.role),
+        invited_by="cli",
+    )
+    base = args.base_url or f"http://{hub.settings.host}:{hub.settings.port}"
+    print(f"{base.rstrip('/')}/invitations/{token}")
     return 0
 
 
@@ -109,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("dispatcher", help="tail the log into Redis").set_defaults(func=cmd_dispatcher)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="load the demo data").set_defaults(func=cmd_demo)
+
+    invite = sub.add_parser("invite", help="invite a user and print the single-use link")
+    invite.add_argument("email")
+    invite.add_argument("--organisation", required=True, help="organisation id, e.g. llr-icb")
+    invite.add_argument("--role", choices=["admin", "member", "viewer"], default="member")
+    invite.add_argument("--base-url", help="the hub's public URL (default: HUB_HOST:HUB_PORT)")
+    invite.set_defaults(func=cmd_invite)
 
     projections = sub.add_parser("projections", help="read-model maintenance")
     projections_sub = projections.add_subparsers(dest="action", required=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -106,3 +107,69 @@ def make_hub(
 def hub(make_hub: HubFactory) -> Hub:
     """A migrated hub on the current backend."""
     return make_hub()
+
+
+def _load_demo_into(url: str) -> None:
+    from hub.demo.load import load_demo
+    from hub.demo.users import load_demo_users
+
+    template = Hub(Settings(database_url=url))
+    upgrade(template.engine)
+    load_demo(template, progress=False)
+    load_demo_users(template)
+    template.close()
+
+
+@pytest.fixture(scope="session")
+def demo_templates(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server_url: str
+) -> Iterator[dict[str, str]]:
+    """The demo loaded once per backend, as a template each test copies (loading it through
+    the command path for every test would dominate the suite's time)."""
+    sqlite_file = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    _load_demo_into(f"sqlite:///{sqlite_file}")
+    name = f"demo_template_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    _load_demo_into(postgres_server_url.rsplit("/", 1)[0] + f"/{name}")
+    yield {"sqlite": str(sqlite_file), "postgres": name}
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_database_url(
+    request: pytest.FixtureRequest, demo_templates: dict[str, str], tmp_path: Path,
+    postgres_server_url: str,
+) -> Iterator[str]:
+    """A fresh copy of the demo database on each backend in turn."""
+    if request.param == "sqlite":
+        copy = tmp_path / "demo.sqlite3"
+        shutil.copyfile(demo_templates["sqlite"], copy)
+        yield f"sqlite:///{copy}"
+        return
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {demo_templates['postgres']}"))
+    yield postgres_server_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def demo_hub(
+    demo_database_url: str, redis_url: str, clean_redis: redis.Redis, tmp_path: Path
+) -> Iterator[Hub]:
+    """A hub on a copy of the demo data (directory and demo users), real Redis."""
+    hub = Hub(
+        Settings(
+            database_url=demo_database_url, redis_url=redis_url, data_dir=tmp_path,
+            dispatcher_poll_seconds=0.2, dispatcher_lease_seconds=2.0,
+        )
+    )
+    yield hub
+    hub.close()

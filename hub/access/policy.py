@@ -51,6 +51,8 @@ class Actor:
     role: str = "member"
     system: bool = False
     area_ids: frozenset[str] = frozenset()
+    permissions: frozenset[str] = frozenset()
+    """An API client's permissions (users' rights come from their role instead)."""
 
 
 SYSTEM = Actor(user_id="system", system=True)

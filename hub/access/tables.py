@@ -28,6 +28,7 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     password_hash: str = Field(max_length=200)
     failed_sign_ins: int = 0
+    last_failed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     locked_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     disabled: bool = False
     created_at: datetime = Field(sa_column=_when())

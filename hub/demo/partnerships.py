@@ -74,6 +74,12 @@ LEICESTERSHIRE = AreaDemo(
         Org("probation-east-midlands", "Probation Service (East Midlands)", "probation_provider"),
         Org("leicestershire-yot", "Leicester City Youth Justice Service", "youth_offending_team"),
         Org("cps-east-midlands", "Crown Prosecution Service East Midlands", "cps"),
+        Org("hmcts-midlands", "HM Courts & Tribunals Service (Midlands)", "courts"),
+        Org("hmpps-leicester", "HMP Leicester (HM Prison and Probation Service)", "prisons"),
+        Org("leicestershire-police-and-crime-panel", "Leicestershire Police and Crime Panel",
+            "other"),
+        # An invented voluntary sector body: the demo needs one of each kind.
+        Org("safer-communities-network", "Safer Communities Voluntary Network", "voluntary"),
     ),
     partnerships=(
         Partnership(

@@ -211,6 +211,12 @@ def _area_of(state: Entry, command: BaseModel) -> str | None:
     return str(area_id) if area_id else None
 
 
+def _first_area(state: Entry, command: BaseModel) -> str | None:
+    # An organisation is kept by the office of the first area it serves.
+    area_ids = state.data.get("area_ids") or getattr(command, "area_ids", None)
+    return str(area_ids[0]) if area_ids else None
+
+
 def _registered_area(state: Entry, _command: BaseModel) -> str | None:
     # Before it is registered, an area has no facts to check against.
     return state.data.get("area_id")
@@ -220,7 +226,8 @@ POLICE_AREA = RecordType(
     "police_area", _initial, _evolve, _decide_area, _area_visibility, _registered_area
 )
 ORGANISATION = RecordType(
-    "organisation", _initial, _evolve, _decide_organisation, _organisation_visibility
+    "organisation", _initial, _evolve, _decide_organisation, _organisation_visibility,
+    _first_area,
 )
 CSP = RecordType("csp", _initial, _evolve, _decide_csp, _csp_visibility, _area_of)
 WORKSPACE = RecordType(

@@ -5,17 +5,29 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.exceptions import HTTPException
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from hub.bootstrap import Hub
+from hub.domain.errors import DomainError
 from hub.migrate import require_migrated, upgrade
-from hub.web import health
+from hub.web import errors, health
+from hub.web.api import accounts as accounts_api
+from hub.web.api import directory as directory_api
+from hub.web.api import events as events_api
+from hub.web.pages import admin, auth, home
 from hub.web.problems import EXCEPTION_HANDLERS
+from hub.web.templating import make_templates
 from workers.embedded import EmbeddedBackground
 
 log = logging.getLogger("hub.web")
+
+ROOT = Path(__file__).resolve().parents[2]
+GOVUK_ASSETS = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 
 
 def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
@@ -45,11 +57,24 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
     routes = [
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
+        *auth.ROUTES,
+        *home.ROUTES,
+        *admin.ROUTES,
+        *directory_api.ROUTES,
+        *events_api.ROUTES,
+        *accounts_api.ROUTES,
+        Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
+        Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={  # type: ignore[arg-type]
+            **EXCEPTION_HANDLERS,
+            DomainError: errors.domain_error,
+            HTTPException: errors.http_error,
+        },
         lifespan=lifespan,
     )
     app.state.hub = hub
+    app.state.templates = make_templates()
     return app

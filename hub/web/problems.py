@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from hub.domain.errors import DomainError
 from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused, InvalidEvent
 
 PROBLEM_JSON = "application/problem+json"
@@ -50,7 +51,22 @@ async def invalid_event(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def domain_error(_request: Request, error: Exception) -> JSONResponse:
+    """A broken rule, with its own status and stable code (and field errors, if any)."""
+    assert isinstance(error, DomainError)
+    extra = {"errors": error.errors} if getattr(error, "errors", None) else {}
+    return problem(error.status, error.code, _title(error), error.message, **extra)
+
+
+def _title(error: DomainError) -> str:
+    doc = (type(error).__doc__ or type(error).__name__).strip().splitlines()[0]
+    return doc.rstrip(".")
+
+
+
+
 EXCEPTION_HANDLERS = {
+    DomainError: domain_error,
     ConcurrencyConflict: stale_version,
     IdempotencyKeyReused: idempotency_key_reused,
     InvalidEvent: invalid_event,

@@ -1,4 +1,8 @@
-"""Who may change the directory: the hub's operators (and the demo loader, as the hub)."""
+"""Who may change the directory.
+
+Areas and their governance are the hub operators' (by CLI or the demo loader, as the hub);
+an area's organisations, CSPs and workspaces are kept by the office of its policing body.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ RULES: dict[type[Command], Rule] = {
     cmd.RegisterPoliceArea: Rule(Who.OPERATOR),
     cmd.AssignPolicingBody: Rule(Who.OPERATOR),
     cmd.TransferGovernance: Rule(Who.OPERATOR),
-    cmd.RegisterOrganisation: Rule(Who.OPERATOR),
-    cmd.RegisterCsp: Rule(Who.OPERATOR),
-    cmd.ChangeCspAuthorities: Rule(Who.OPERATOR),
-    cmd.EndCsp: Rule(Who.OPERATOR),
+    cmd.RegisterOrganisation: Rule(Who.POLICING_BODY),
+    cmd.RegisterCsp: Rule(Who.POLICING_BODY),
+    cmd.ChangeCspAuthorities: Rule(Who.POLICING_BODY),
+    cmd.EndCsp: Rule(Who.POLICING_BODY),
     cmd.CreateWorkspace: Rule(Who.POLICING_BODY),
     cmd.AddWorkspaceMember: Rule(Who.POLICING_BODY),
     cmd.RemoveWorkspaceMember: Rule(Who.POLICING_BODY),

@@ -1,0 +1,371 @@
+"""Accounts: users, sign-in with throttling and lock-out, sessions, invitations and API clients.
+
+Accounts are not partnership records, so they live in plain tables rather than the event log;
+every secret is stored hashed (see :mod:`hub.access.secrets`).
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from hub.access.secrets import digest, hash_password, new_token, password_matches
+from hub.access.tables import (
+    api_clients_table,
+    invitations_table,
+    sessions_table,
+    users_table,
+)
+from hub.domain.errors import DomainError
+
+
+class Role(StrEnum):
+    """A user's role within their organisation."""
+
+    ADMIN = "admin"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    """What an API client's token may do."""
+
+    READ_EVENTS = "read_events"
+    MANAGE_WEBHOOKS = "manage_webhooks"
+    ACT = "act"
+
+
+class InvalidCredentials(DomainError):
+    """Unknown email or wrong password (deliberately not saying which)."""
+
+    code = "auth.invalid_credentials"
+    status = 401
+
+
+class SignInThrottled(DomainError):
+    """Too many recent failures: wait before trying again."""
+
+    code = "auth.throttled"
+    status = 429
+
+
+class AccountLocked(DomainError):
+    """Locked after repeated failures, until a time it names."""
+
+    code = "auth.locked"
+    status = 423
+
+
+class InvitationInvalid(DomainError):
+    """The invitation link is unknown, used already, or expired."""
+
+    code = "invitation.invalid"
+    status = 404
+
+
+class EmailTaken(DomainError):
+    """A user with this email already exists."""
+
+    code = "user.email_taken"
+    status = 409
+
+
+class ClientNotFound(DomainError):
+    """No such API client in the caller's organisation."""
+
+    code = "api_client.not_found"
+    status = 404
+
+
+ERRORS = (
+    InvalidCredentials, SignInThrottled, AccountLocked, InvitationInvalid, EmailTaken,
+    ClientNotFound,
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Sign-in and lifetime limits; the defaults follow NCSC guidance for online services."""
+
+    throttle_after: int = 3
+    lock_after: int = 6
+    lock_for: timedelta = timedelta(minutes=15)
+    session_for: timedelta = timedelta(hours=12)
+    invitation_for: timedelta = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """A live session: who it belongs to and its CSRF token."""
+
+    user: Any
+    csrf_token: str
+
+
+class Accounts:
+    """Users, sessions, invitations and API clients on one database."""
+
+    def __init__(
+        self, engine: Engine, clock: Callable[[], datetime], policy: Policy | None = None
+    ) -> None:
+        self.engine, self.clock = engine, clock
+        self.policy = policy or Policy()
+
+    # -- users and sign-in -------------------------------------------------------------------
+
+    def create_user(
+        self, *, email: str, name: str, organisation_id: str, role: Role, password: str
+    ) -> str:
+        """Create a user; :class:`EmailTaken` when the email is in use."""
+        email = email.strip().lower()
+        with self.engine.begin() as conn:
+            _require_unused_email(conn, email)
+            user_id = str(uuid.uuid4())
+            conn.execute(
+                insert(users_table).values(
+                    user_id=user_id, email=email, name=name, organisation_id=organisation_id,
+                    role=Role(role).value, password_hash=hash_password(password),
+                    created_at=self.clock(),
+                )
+            )
+        return user_id
+
+    def user(self, user_id: str) -> Any:
+        """The user row, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(users_table).where(users_table.c.user_id == user_id)).first()
+
+    def users_of(self, organisation_id: str) -> list[Any]:
+        """The users of one organisation, by name."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(users_table)
+                    .where(users_table.c.organisation_id == organisation_id)
+                    .order_by(users_table.c.name)
+                )
+            )
+
+    def sign_in(self, email: str, password: str) -> Any:
+        """The user whose credentials these are, or a coded refusal.
+
+        After ``throttle_after`` consecutive failures each further attempt must wait
+        (doubling each time); after ``lock_after`` the account locks for ``lock_for``.
+        """
+        now = self.clock()
+        email = email.strip().lower()
+        with self.engine.begin() as conn:
+            user = conn.execute(select(users_table).where(users_table.c.email == email)).first()
+            if user is None or user.disabled:
+                # Hash anyway so that timing does not reveal which emails exist.
+                password_matches(_DUMMY_HASH, password)
+                raise InvalidCredentials("the email address or password is not right")
+            locked_until = _aware(user.locked_until)
+            if locked_until is not None and now < locked_until:
+                raise AccountLocked(
+                    "this account is locked after repeated failed sign-ins; try again after "
+                    f"{locked_until:%H:%M} UTC or ask your organisation's admin"
+                )
+            wait = self._throttle_wait(user.failed_sign_ins, _aware(user.last_failed_at), now)
+            if wait > 0:
+                raise SignInThrottled(f"too many attempts: wait {wait} seconds and try again")
+            if password_matches(user.password_hash, password):
+                conn.execute(
+                    update(users_table)
+                    .where(users_table.c.user_id == user.user_id)
+                    .values(failed_sign_ins=0, last_failed_at=None, locked_until=None)
+                )
+                return user
+            failures = user.failed_sign_ins + 1
+            lock = now + self.policy.lock_for if failures >= self.policy.lock_after else None
+            conn.execute(
+                update(users_table)
+                .where(users_table.c.user_id == user.user_id)
+                .values(failed_sign_ins=failures, last_failed_at=now, locked_until=lock)
+            )
+        if lock is not None:
+            raise AccountLocked(
+                f"this account is now locked for {int(self.policy.lock_for.total_seconds() // 60)}"
+                " minutes after repeated failed sign-ins"
+            )
+        raise InvalidCredentials("the email address or password is not right")
+
+    def _throttle_wait(self, failures: int, last: datetime | None, now: datetime) -> int:
+        if failures < self.policy.throttle_after or last is None:
+            return 0
+        delay = timedelta(seconds=2 ** (failures - self.policy.throttle_after + 1))
+        return max(0, math.ceil((last + delay - now).total_seconds()))
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def start_session(self, user_id: str) -> str:
+        """Open a session; returns the cookie value (stored only as a digest)."""
+        token, now = new_token(), self.clock()
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(sessions_table).values(
+                    session_hash=digest(token), user_id=user_id, csrf_token=new_token(),
+                    created_at=now, expires_at=now + self.policy.session_for,
+                )
+            )
+        return token
+
+    def session(self, token: str) -> SessionInfo | None:
+        """The live session a cookie names, or None (unknown, expired, or user disabled)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(sessions_table, users_table)
+                .join(users_table, users_table.c.user_id == sessions_table.c.user_id)
+                .where(sessions_table.c.session_hash == digest(token))
+            ).first()
+        if row is None or row.disabled or _aware(row.expires_at) <= self.clock():
+            return None
+        return SessionInfo(row, row.csrf_token)
+
+    def end_session(self, token: str) -> None:
+        """Sign out: the cookie's session stops working at once."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(sessions_table).where(sessions_table.c.session_hash == digest(token))
+            )
+
+    # -- invitations -------------------------------------------------------------------------
+
+    def invite(self, *, email: str, organisation_id: str, role: Role, invited_by: str) -> str:
+        """Invite someone to an organisation; returns the single-use token for the link."""
+        email = email.strip().lower()
+        token, now = new_token(), self.clock()
+        with self.engine.begin() as conn:
+            _require_unused_email(conn, email)
+            conn.execute(
+                insert(invitations_table).values(
+                    token_hash=digest(token), email=email, organisation_id=organisation_id,
+                    role=Role(role).value, invited_by=invited_by, created_at=now,
+                    expires_at=now + self.policy.invitation_for,
+                )
+            )
+        return token
+
+    def invitation(self, token: str) -> Any:
+        """The open invitation a token names; :class:`InvitationInvalid` otherwise."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(invitations_table).where(invitations_table.c.token_hash == digest(token))
+            ).first()
+        if row is None or row.used_at is not None or _aware(row.expires_at) <= self.clock():
+            raise InvitationInvalid("this invitation link has expired or has already been used")
+        return row
+
+    def pending_invitations(self, organisation_id: str) -> list[Any]:
+        """Unused, unexpired invitations of an organisation."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(invitations_table)
+                .where(
+                    (invitations_table.c.organisation_id == organisation_id)
+                    & invitations_table.c.used_at.is_(None)
+                )
+                .order_by(invitations_table.c.created_at)
+            )
+            return [r for r in rows if _aware(r.expires_at) > self.clock()]
+
+    def accept_invitation(self, token: str, *, name: str, password: str) -> str:
+        """Create the invited user and spend the invitation; returns the new user id."""
+        invitation = self.invitation(token)
+        with self.engine.begin() as conn:
+            spent = conn.execute(
+                update(invitations_table)
+                .where(
+                    (invitations_table.c.token_hash == invitation.token_hash)
+                    & invitations_table.c.used_at.is_(None)
+                )
+                .values(used_at=self.clock())
+            ).rowcount
+        if not spent:
+            raise InvitationInvalid("this invitation link has already been used")
+        return self.create_user(
+            email=invitation.email, name=name, organisation_id=invitation.organisation_id,
+            role=Role(invitation.role), password=password,
+        )
+
+    # -- API clients -------------------------------------------------------------------------
+
+    def create_client(
+        self, *, name: str, organisation_id: str, permissions: Iterable[Permission],
+        created_by: str,
+    ) -> tuple[str, str]:
+        """Register a partner system; returns its id and its token, which is shown only once."""
+        client_id, token = str(uuid.uuid4()), new_token("hub_")
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(api_clients_table).values(
+                    client_id=client_id, token_hash=digest(token), name=name,
+                    organisation_id=organisation_id,
+                    permissions=sorted(Permission(p).value for p in permissions),
+                    created_by=created_by, created_at=self.clock(),
+                )
+            )
+        return client_id, token
+
+    def clients_of(self, organisation_id: str) -> list[Any]:
+        """An organisation's API clients, newest first (never their tokens)."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(api_clients_table)
+                    .where(api_clients_table.c.organisation_id == organisation_id)
+                    .order_by(api_clients_table.c.created_at.desc())
+                )
+            )
+
+    def revoke_client(self, client_id: str, organisation_id: str) -> None:
+        """Revoke a client's token at once."""
+        with self.engine.begin() as conn:
+            revoked = conn.execute(
+                update(api_clients_table)
+                .where(
+                    (api_clients_table.c.client_id == client_id)
+                    & (api_clients_table.c.organisation_id == organisation_id)
+                )
+                .values(revoked_at=self.clock())
+            ).rowcount
+        if not revoked:
+            raise ClientNotFound("no such API client in your organisation")
+
+    def client_for_token(self, token: str) -> Any:
+        """The live client a bearer token names, or None (unknown or revoked)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(api_clients_table).where(api_clients_table.c.token_hash == digest(token))
+            ).first()
+            if row is None or row.revoked_at is not None:
+                return None
+            conn.execute(
+                update(api_clients_table)
+                .where(api_clients_table.c.client_id == row.client_id)
+                .values(last_used_at=self.clock())
+            )
+        return row
+
+
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def _require_unused_email(conn: Connection, email: str) -> None:
+    taken = conn.execute(select(users_table.c.user_id).where(users_table.c.email == email))
+    if taken.first() is not None:
+        raise EmailTaken(f"a user with email {email} already exists")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands datetimes back naive; everything the hub stores is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

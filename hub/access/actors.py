@@ -1,0 +1,57 @@
+"""Who the caller is, and what they may see: actors from users and API clients, visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from hub.access.accounts import Permission
+from hub.access.policy import Actor
+from hub.projections.directory import members, organisations
+
+
+def _areas_of(engine: Engine, organisation_id: str) -> frozenset[str]:
+    with engine.connect() as conn:
+        area_ids = conn.execute(
+            select(organisations.c.area_ids).where(
+                organisations.c.organisation_id == organisation_id
+            )
+        ).scalar()
+    return frozenset(area_ids or ())
+
+
+def actor_for_user(engine: Engine, user: Any) -> Actor:
+    """The actor a signed-in user acts as."""
+    return Actor(
+        user_id=user.user_id,
+        organisation_id=user.organisation_id,
+        role=user.role,
+        area_ids=_areas_of(engine, user.organisation_id),
+    )
+
+
+def actor_for_client(engine: Engine, client: Any) -> Actor:
+    """The actor a partner system's token acts as: its organisation, within its permissions."""
+    permissions = frozenset(client.permissions)
+    return Actor(
+        user_id=f"client:{client.client_id}",
+        organisation_id=client.organisation_id,
+        # A token without the "act" permission can read but never change a record.
+        role="member" if Permission.ACT.value in permissions else "viewer",
+        area_ids=_areas_of(engine, client.organisation_id),
+        permissions=permissions,
+    )
+
+
+def visible_workspaces(engine: Engine, actor: Actor) -> frozenset[str]:
+    """The workspaces an actor sees: those its organisation is a member of."""
+    if actor.organisation_id is None:
+        return frozenset()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(members.c.workspace_id).where(
+                members.c.organisation_id == actor.organisation_id
+            )
+        ).scalars()
+        return frozenset(rows)

@@ -1,0 +1,76 @@
+"""Queries of the directory, limited to the caller's areas and workspaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from hub.access.actors import visible_workspaces
+from hub.access.policy import Actor
+from hub.domain.errors import NotFound
+from hub.projections.directory import areas, csps, members, organisations, workspaces
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row._mapping.items()}
+
+
+def workspaces_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
+    """The workspaces the actor's organisation is a member of, by name."""
+    visible = visible_workspaces(engine, actor)
+    if not visible:
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(workspaces).where(workspaces.c.workspace_id.in_(visible)).order_by(
+                workspaces.c.name
+            )
+        )
+        return [_row(r) for r in rows]
+
+
+def workspace(engine: Engine, actor: Actor, workspace_id: str) -> dict[str, Any]:
+    """One visible workspace with its members; 404 when not visible (existence never leaks)."""
+    if workspace_id not in visible_workspaces(engine, actor):
+        raise NotFound("no such workspace")
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(workspaces).where(workspaces.c.workspace_id == workspace_id)
+        ).one()
+        member_rows = conn.execute(
+            select(organisations.c.organisation_id, organisations.c.name, organisations.c.kind)
+            .join(members, members.c.organisation_id == organisations.c.organisation_id)
+            .where(members.c.workspace_id == workspace_id)
+            .order_by(organisations.c.name)
+        )
+        return {**_row(row), "members": [_row(m) for m in member_rows]}
+
+
+def organisations_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
+    """Organisations of the actor's police areas."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(organisations).order_by(organisations.c.name))
+        return [_row(r) for r in rows if actor.area_ids & set(r.area_ids)]
+
+
+def csps_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
+    """CSPs of the actor's police areas."""
+    if not actor.area_ids:
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(csps).where(csps.c.area_id.in_(actor.area_ids)).order_by(csps.c.name)
+        )
+        return [_row(r) for r in rows]
+
+
+def areas_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
+    """The actor's police areas with their current policing body."""
+    if not actor.area_ids:
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(areas).where(areas.c.area_id.in_(actor.area_ids)).order_by(areas.c.name)
+        )
+        return [_row(r) for r in rows]

@@ -1,0 +1,1 @@
+"""The JSON API: thin endpoints that parse a body, call a handler and answer in JSON."""

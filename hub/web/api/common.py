@@ -1,0 +1,89 @@
+"""What every API endpoint shares: body parsing, pagination, created responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hub.domain.errors import DomainError
+from hub.events import AppendResult
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class InvalidBody(DomainError):
+    """The request body is not JSON, or fails its schema (``errors`` names each field)."""
+
+    code = "request.invalid"
+    status = 422
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class BadQuery(DomainError):
+    """A query parameter is malformed."""
+
+    code = "request.bad_query"
+    status = 400
+
+
+async def parse_body(request: Request, model: type[M], **server_fields: Any) -> M:
+    """The JSON body as ``model``, with fields only the server may set merged in.
+
+    A client may not set a server field: one sent in the body is an error, not overridden.
+    """
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except json.JSONDecodeError as error:
+        raise InvalidBody(f"the body is not valid JSON: {error.msg}") from None
+    if not isinstance(body, dict):
+        raise InvalidBody("the body must be a JSON object")
+    forbidden = sorted(set(body) & set(server_fields))
+    if forbidden:
+        raise InvalidBody(
+            "these fields are set by the hub, not the caller",
+            [{"field": f, "message": "not allowed in the body"} for f in forbidden],
+        )
+    try:
+        return model.model_validate({**body, **server_fields})
+    except ValidationError as error:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+            for e in error.errors(include_url=False)
+        ]
+        raise InvalidBody(
+            "; ".join(f"{d['field']}: {d['message']}" for d in details), details
+        ) from None
+
+
+def int_param(request: Request, name: str, default: int, *, low: int = 0, high: int) -> int:
+    """An integer query parameter within [low, high]; 400 when malformed."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadQuery(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise BadQuery(f"{name} must be between {low} and {high}")
+    return value
+
+
+def appended(result: AppendResult, status: int = 201, **extra: Any) -> JSONResponse:
+    """The answer to a command: the record's new version and the events it recorded."""
+    return JSONResponse(
+        {
+            "version": result.version,
+            "replayed": result.replayed,
+            "events": [e.envelope() for e in result.events],
+            **extra,
+        },
+        status_code=200 if result.replayed else status,
+    )

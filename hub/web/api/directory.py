@@ -1,0 +1,97 @@
+"""The directory API: the caller's areas, organisations, CSPs and workspaces; directory edits."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from hub.domain import directory
+from hub.queries import directory as queries
+from hub.service import handle
+from hub.web.api.common import appended, parse_body
+from hub.web.auth import hub_of, require_caller
+from schemas.commands import directory as cmd
+
+
+async def me(request: Request) -> JSONResponse:
+    """Who the caller is and which workspaces they see."""
+    caller = require_caller(request)
+    actor = caller.actor
+    return JSONResponse(
+        {
+            "user_id": actor.user_id,
+            "name": caller.user_name,
+            "organisation_id": actor.organisation_id,
+            "role": actor.role,
+            "area_ids": sorted(actor.area_ids),
+            "workspaces": [w["workspace_id"] for w in queries.workspaces_of(
+                hub_of(request).engine, actor
+            )],
+        }
+    )
+
+
+async def list_workspaces(request: Request) -> JSONResponse:
+    """The caller's workspaces."""
+    actor = require_caller(request).actor
+    return JSONResponse({"items": queries.workspaces_of(hub_of(request).engine, actor)})
+
+
+async def get_workspace(request: Request) -> JSONResponse:
+    """One workspace, 404 unless the caller's organisation is a member."""
+    actor = require_caller(request).actor
+    found = queries.workspace(hub_of(request).engine, actor, request.path_params["workspace_id"])
+    return JSONResponse(found)
+
+
+async def list_organisations(request: Request) -> JSONResponse:
+    """Organisations of the caller's areas."""
+    actor = require_caller(request).actor
+    return JSONResponse({"items": queries.organisations_of(hub_of(request).engine, actor)})
+
+
+async def list_csps(request: Request) -> JSONResponse:
+    """CSPs of the caller's areas."""
+    actor = require_caller(request).actor
+    return JSONResponse({"items": queries.csps_of(hub_of(request).engine, actor)})
+
+
+async def list_areas(request: Request) -> JSONResponse:
+    """The caller's police areas and who holds their PCC functions."""
+    actor = require_caller(request).actor
+    return JSONResponse({"items": queries.areas_of(hub_of(request).engine, actor)})
+
+
+async def register_organisation(request: Request) -> JSONResponse:
+    """Register an organisation in the caller's area (the area's policing body office)."""
+    actor = require_caller(request).actor
+    command = await parse_body(request, cmd.RegisterOrganisation)
+    result = handle(
+        hub_of(request), directory.ORGANISATION, command.organisation_id, command, actor,
+        idempotency_key=request.headers.get("idempotency-key"),
+    )
+    return appended(result)
+
+
+async def register_csp(request: Request) -> JSONResponse:
+    """Register a CSP in the caller's area (the area's policing body office)."""
+    actor = require_caller(request).actor
+    command = await parse_body(request, cmd.RegisterCsp)
+    result = handle(
+        hub_of(request), directory.CSP, command.csp_id, command, actor,
+        idempotency_key=request.headers.get("idempotency-key"),
+    )
+    return appended(result)
+
+
+ROUTES = [
+    Route("/api/me", me),
+    Route("/api/areas", list_areas),
+    Route("/api/workspaces", list_workspaces),
+    Route("/api/workspaces/{workspace_id}", get_workspace),
+    Route("/api/organisations", list_organisations),
+    Route("/api/organisations", register_organisation, methods=["POST"]),
+    Route("/api/csps", list_csps),
+    Route("/api/csps", register_csp, methods=["POST"]),
+]

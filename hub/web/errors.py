@@ -1,0 +1,52 @@
+"""Errors answered once for the whole app: problem JSON for the API, pages for browsers."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from hub.domain.errors import DomainError
+from hub.web import problems
+from hub.web.auth import NotSignedIn
+from hub.web.pages.common import render
+
+TITLES = {
+    403: "You cannot do that",
+    404: "Page not found",
+    409: "Someone else changed this",
+    422: "There is a problem with what you sent",
+}
+
+
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and request.method in {"GET", "POST"}
+
+
+async def domain_error(request: Request, error: Exception) -> Response:
+    """A broken rule: a problem document for the API, a page (or sign-in) for browsers."""
+    assert isinstance(error, DomainError)
+    if not _wants_page(request):
+        return await problems.domain_error(request, error)
+    if isinstance(error, NotSignedIn):
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/sign-in?next={target}", status_code=303)
+    message = "No such page or record." if error.status == 404 else error.message
+    return render(
+        request, "error.html", title=TITLES.get(error.status, "Something went wrong"),
+        message=message, status_code=error.status,
+    )
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own errors (unknown route, wrong method) in the same two shapes."""
+    assert isinstance(error, HTTPException)
+    if not _wants_page(request):
+        code = "request.not_found" if error.status_code == 404 else "request.refused"
+        return problems.problem(error.status_code, code, str(error.detail))
+    return render(
+        request, "error.html", title=TITLES.get(error.status_code, "Something went wrong"),
+        message=str(error.detail), status_code=error.status_code,
+    )

@@ -1,0 +1,1 @@
+"""Server-rendered pages built from GOV.UK Frontend components."""

@@ -1,0 +1,213 @@
+"""Organisation admin pages: users and invitations, API clients; the office's directory forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hub.access.accounts import Permission, Role
+from hub.access.policy import NotPermitted
+from hub.domain import directory
+from hub.domain.errors import DomainError
+from hub.queries.directory import organisations_of
+from hub.service import area_facts, handle
+from hub.web.auth import Caller, hub_of
+from hub.web.pages.common import page_caller, render
+from hub.web.pages.forms import check_csrf, read_form, slugify
+from schemas.commands import directory as cmd
+from schemas.events.directory import OrganisationKind
+
+
+class InviteForm(BaseModel):
+    """Invite a person to the admin's organisation."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    email: EmailStr
+    role: Role
+
+
+class ClientForm(BaseModel):
+    """Register a partner system."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=200)
+    permissions: list[Permission] = Field(min_length=1)
+
+
+def _admin(request: Request) -> Caller:
+    caller = page_caller(request)
+    if caller.actor.role != Role.ADMIN:
+        raise NotPermitted("only an admin of your organisation can see this page")
+    return caller
+
+
+def _users_page(request: Request, caller: Caller, **context: Any) -> Response:
+    hub = hub_of(request)
+    organisation_id = caller.actor.organisation_id or ""
+    return render(
+        request, "admin/users.html", title="Users and invitations", section="users",
+        users=hub.accounts.users_of(organisation_id),
+        invitations=hub.accounts.pending_invitations(organisation_id),
+        roles=[r.value for r in Role], **context,
+    )
+
+
+async def users(request: Request) -> Response:
+    """The organisation's users and open invitations, with the invite form."""
+    return _users_page(request, _admin(request), values={})
+
+
+async def invite(request: Request) -> Response:
+    """Invite someone; the page then shows the single-use link to send them."""
+    caller = _admin(request)
+    form = await read_form(request, InviteForm, caller.csrf_token, messages={
+        "role": "Select a role",
+    })
+    if form.model is None:
+        return _users_page(request, caller, errors=form.errors, values=form.values,
+                           status_code=400)
+    try:
+        token = hub_of(request).accounts.invite(
+            email=form.model.email, organisation_id=caller.actor.organisation_id or "",
+            role=form.model.role, invited_by=caller.actor.user_id or "",
+        )
+    except DomainError as error:
+        return _users_page(request, caller, errors={"email": error.message},
+                           values=form.values, status_code=400)
+    link = str(request.url_for("accept_invitation", token=token))
+    return _users_page(request, caller, values={}, invited=(form.model.email, link))
+
+
+def _clients_page(request: Request, caller: Caller, **context: Any) -> Response:
+    return render(
+        request, "admin/clients.html", title="API clients", section="clients",
+        clients=hub_of(request).accounts.clients_of(caller.actor.organisation_id or ""),
+        permissions=[p.value for p in Permission], **context,
+    )
+
+
+async def clients(request: Request) -> Response:
+    """The organisation's partner systems and their tokens' state."""
+    return _clients_page(request, _admin(request), values={})
+
+
+async def create_client(request: Request) -> Response:
+    """Register a partner system and show its token once."""
+    caller = _admin(request)
+    form = await read_form(request, ClientForm, caller.csrf_token, messages={
+        "permissions": "Select at least one permission",
+    })
+    if form.model is None:
+        return _clients_page(request, caller, errors=form.errors, values=form.values,
+                             status_code=400)
+    _client_id, token = hub_of(request).accounts.create_client(
+        name=form.model.name, organisation_id=caller.actor.organisation_id or "",
+        permissions=form.model.permissions, created_by=caller.actor.user_id or "",
+    )
+    return _clients_page(request, caller, values={}, new_token=(form.model.name, token))
+
+
+async def revoke_client(request: Request) -> Response:
+    """Revoke a partner system's token."""
+    caller = _admin(request)
+    check_csrf(await request.form(), caller.csrf_token)
+    hub_of(request).accounts.revoke_client(
+        request.path_params["client_id"], caller.actor.organisation_id or ""
+    )
+    return RedirectResponse("/admin/clients", status_code=303)
+
+
+def _organisation_page(request: Request, **context: Any) -> Response:
+    return render(
+        request, "admin/organisation_new.html", title="Add an organisation",
+        kinds=[k.value for k in OrganisationKind], **context,
+    )
+
+
+async def new_organisation(request: Request) -> Response:
+    """The office's form to add an organisation to its area."""
+    page_caller(request)
+    return _organisation_page(request, values={})
+
+
+async def create_organisation(request: Request) -> Response:
+    """Add an organisation to the office's area (the access policy decides who may)."""
+    caller = page_caller(request)
+    area_ids = sorted(caller.actor.area_ids)
+    name = str((await request.form()).get("name", ""))
+    form = await read_form(
+        request, cmd.RegisterOrganisation, caller.csrf_token,
+        messages={"kind": "Select the kind of organisation", "name": "Enter the name"},
+        organisation_id=slugify(name) or "-", area_ids=area_ids[:1],
+        country=_country(request, area_ids[:1]),
+    )
+    if form.model is None:
+        for server_field in ("country", "organisation_id", "area_ids"):
+            form.errors.pop(server_field, None)
+        return _organisation_page(request, errors=form.errors, values=form.values,
+                                  status_code=400)
+    handle(hub_of(request), directory.ORGANISATION, form.model.organisation_id, form.model,
+           caller.actor)
+    return RedirectResponse("/", status_code=303)
+
+
+def _country(request: Request, area_ids: list[str]) -> str | None:
+    facts = area_facts(hub_of(request), area_ids[0]) if area_ids else None
+    return facts.country if facts else None
+
+
+def _csp_page(request: Request, caller: Caller, **context: Any) -> Response:
+    return render(
+        request, "admin/csp_new.html", title="Add a community safety partnership",
+        organisations=organisations_of(hub_of(request).engine, caller.actor), **context,
+    )
+
+
+async def new_csp(request: Request) -> Response:
+    """The office's form to add a CSP to its area."""
+    return _csp_page(request, page_caller(request), values={})
+
+
+async def create_csp(request: Request) -> Response:
+    """Add a CSP: its local government areas one per line, and its responsible authorities."""
+    caller = page_caller(request)
+    raw = await request.form()
+    areas_text = str(raw.get("local_government_areas", ""))
+    form = await read_form(
+        request, cmd.RegisterCsp, caller.csrf_token,
+        csp_id=slugify(str(raw.get("name", ""))) or "-",
+        messages={"name": "Enter the name",
+            "local_government_areas": "Enter at least one local government area",
+            "responsible_authorities": "Select at least one responsible authority",
+            "valid_from": "Enter the date the partnership started, like 2026-04-01",
+        },
+        area_id=sorted(caller.actor.area_ids)[0] if caller.actor.area_ids else "",
+        local_government_areas=[line.strip() for line in areas_text.splitlines() if line.strip()],
+        responsible_authorities=raw.getlist("responsible_authorities"),
+    )
+    if form.model is None:
+        form.errors.pop("csp_id", None)
+        values = {**form.values, "local_government_areas": areas_text,
+                  "responsible_authorities": raw.getlist("responsible_authorities")}
+        return _csp_page(request, caller, errors=form.errors, values=values, status_code=400)
+    handle(hub_of(request), directory.CSP, form.model.csp_id, form.model, caller.actor)
+    return RedirectResponse("/", status_code=303)
+
+
+ROUTES = [
+    Route("/admin/csps/new", new_csp, methods=["GET"]),
+    Route("/admin/csps/new", create_csp, methods=["POST"]),
+    Route("/admin/users", users, methods=["GET"]),
+    Route("/admin/users", invite, methods=["POST"]),
+    Route("/admin/clients", clients, methods=["GET"]),
+    Route("/admin/clients", create_client, methods=["POST"]),
+    Route("/admin/clients/{client_id}/revoke", revoke_client, methods=["POST"]),
+    Route("/admin/organisations/new", new_organisation, methods=["GET"]),
+    Route("/admin/organisations/new", create_organisation, methods=["POST"]),
+]

@@ -1,0 +1,86 @@
+"""Form posts: CSRF check, validation into a model, and errors shaped for GOV.UK components."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+
+from hub.access.secrets import same
+from hub.domain.errors import DomainError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CsrfFailed(DomainError):
+    """The form's CSRF token is missing or wrong (an old tab, or a forged request)."""
+
+    code = "request.csrf_failed"
+    status = 403
+
+
+@dataclass
+class FormResult:
+    """A parsed form: the model when valid, else errors by field, and the values to redisplay."""
+
+    model: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def error_list(self) -> list[dict[str, str]]:
+        """Errors as the GOV.UK error summary wants them, each linking to its field."""
+        return [{"text": text, "href": f"#{name}"} for name, text in self.errors.items()]
+
+
+def check_csrf(form: Any, expected: str | None) -> None:
+    """Refuse a form whose CSRF token does not match the session's."""
+    sent = form.get("csrf_token")
+    if not expected or not isinstance(sent, str) or not same(sent, expected):
+        raise CsrfFailed("this form has expired: go back, reload the page and try again")
+
+
+async def read_form(
+    request: Request, model: type[M], csrf: str | None, *, messages: dict[str, str] | None = None,
+    **server_fields: Any,
+) -> FormResult:
+    """Validate a posted form into ``model``; field errors are phrased for people.
+
+    ``messages`` overrides the default wording per field; ``server_fields`` are values the
+    hub sets (never read from the form).
+    """
+    form = await request.form()
+    check_csrf(form, csrf)
+    values = {k: v for k, v in form.items() if k != "csrf_token" and k not in server_fields}
+    try:
+        return FormResult(model.model_validate({**values, **server_fields}), values=values)
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for problem in error.errors(include_url=False):
+            name = str(problem["loc"][0]) if problem["loc"] else "form"
+            errors.setdefault(name, (messages or {}).get(name) or _humane(name, problem))
+        return FormResult(None, errors, values)
+
+
+def slugify(text: str, limit: int = 80) -> str:
+    """A record id made from a name: lower case, letters and digits joined by hyphens."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].strip("-")
+
+
+def _humane(name: str, problem: Any) -> str:
+    label = name.replace("_", " ").capitalize()
+    kind = problem.get("type", "")
+    ctx = problem.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return f"Enter {label.lower()}"
+    if kind == "string_too_long":
+        return f"{label} must be {ctx.get('max_length')} characters or fewer"
+    if kind in {"enum", "literal_error"}:
+        return f"Select a valid {label.lower()}"
+    if kind == "value_error" and "email" in str(problem.get("msg", "")).lower():
+        return "Enter an email address in the correct format, like name@example.org"
+    return f"{label}: {problem.get('msg', 'is not valid')}"
