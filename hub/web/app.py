@@ -19,7 +19,10 @@ from hub.web import errors, health
 from hub.web.api import accounts as accounts_api
 from hub.web.api import directory as directory_api
 from hub.web.api import events as events_api
+from hub.web.api import webhooks as webhooks_api
+from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home
+from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
 from hub.web.templating import make_templates
 from workers.embedded import EmbeddedBackground
@@ -57,12 +60,15 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
     routes = [
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
+        Route("/metrics", metrics),
         *auth.ROUTES,
         *home.ROUTES,
         *admin.ROUTES,
         *directory_api.ROUTES,
         *events_api.ROUTES,
         *accounts_api.ROUTES,
+        *webhooks_api.ROUTES,
+        *webhooks_pages.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),
     ]

@@ -49,8 +49,9 @@ async def read_form(
 ) -> FormResult:
     """Validate a posted form into ``model``; field errors are phrased for people.
 
-    ``messages`` overrides the default wording per field; ``server_fields`` are values the
-    hub sets (never read from the form).
+    ``messages`` words the "enter this" or "choose one" error per field (a field left empty or
+    not one of the choices); other errors get standard GOV.UK wording. ``server_fields`` are
+    values the hub sets (never read from the form).
     """
     form = await request.form()
     check_csrf(form, csrf)
@@ -61,7 +62,8 @@ async def read_form(
         errors: dict[str, str] = {}
         for problem in error.errors(include_url=False):
             name = str(problem["loc"][0]) if problem["loc"] else "form"
-            errors.setdefault(name, (messages or {}).get(name) or _humane(name, problem))
+            custom = (messages or {}).get(name) if _is_missing(problem) else None
+            errors.setdefault(name, custom or _humane(name, problem))
         return FormResult(None, errors, values)
 
 
@@ -69,6 +71,13 @@ def slugify(text: str, limit: int = 80) -> str:
     """A record id made from a name: lower case, letters and digits joined by hyphens."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:limit].strip("-")
+
+
+def _is_missing(problem: Any) -> bool:
+    kind = problem.get("type", "")
+    too_short = kind in {"string_too_short", "too_short"} and problem.get("input") in ("", [], None)
+    return kind in {"missing", "enum", "literal_error", "date_from_datetime_parsing",
+                    "date_parsing"} or too_short
 
 
 def _humane(name: str, problem: Any) -> str:
