@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import fakeredis
+import fakeredis.aioredis
 import redis
+import redis.asyncio as aioredis
 from rq import Queue
 from sqlalchemy import Engine
 
@@ -56,6 +58,12 @@ class Hub:
         if self.settings.embedded:
             return fakeredis.FakeRedis(server=_EMBEDDED_REDIS)
         return redis.Redis.from_url(self.settings.redis_url)
+
+    def async_redis(self) -> aioredis.Redis:
+        """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's."""
+        if self.settings.embedded:
+            return fakeredis.aioredis.FakeRedis(server=_EMBEDDED_REDIS)
+        return aioredis.Redis.from_url(self.settings.redis_url)
 
     @cached_property
     def queue(self) -> Queue:

@@ -29,6 +29,9 @@ class Settings:
     dispatcher_batch: int = 500
     dispatcher_lease_seconds: float = 10.0
     event_page_limit: int = 500
+    live_queue_limit: int = 1000
+    live_heartbeat_seconds: float = 15.0
+    live_send_timeout_seconds: float = 10.0
     secret_key: str = "dev-only-secret-change-me"
     log_level: str = "INFO"
     queue_name: str = "hub"
@@ -47,6 +50,9 @@ class Settings:
             dispatcher_batch=int(_env("HUB_DISPATCHER_BATCH", "500")),
             dispatcher_lease_seconds=float(_env("HUB_DISPATCHER_LEASE_SECONDS", "10")),
             event_page_limit=int(_env("HUB_EVENT_PAGE_LIMIT", "500")),
+            live_queue_limit=int(_env("HUB_LIVE_QUEUE_LIMIT", "1000")),
+            live_heartbeat_seconds=float(_env("HUB_LIVE_HEARTBEAT_SECONDS", "15")),
+            live_send_timeout_seconds=float(_env("HUB_LIVE_SEND_TIMEOUT_SECONDS", "10")),
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
             log_level=_env("HUB_LOG_LEVEL", "INFO"),
             queue_name=_env("HUB_QUEUE", "hub"),

@@ -15,11 +15,12 @@ from starlette.staticfiles import StaticFiles
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
 from hub.migrate import require_migrated, upgrade
-from hub.web import errors, health
+from hub.web import errors, health, live
 from hub.web.api import accounts as accounts_api
 from hub.web.api import directory as directory_api
 from hub.web.api import events as events_api
 from hub.web.api import webhooks as webhooks_api
+from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home
 from hub.web.pages import webhooks as webhooks_pages
@@ -50,10 +51,14 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         runner = EmbeddedBackground(hub) if run_background else None
         if runner is not None:
             runner.start()
+        broker = LiveBroker(hub)
+        await broker.start()
+        app.state.live_broker = broker
         log.info("event=web_started embedded=%s %s", hub.settings.embedded, hub.describe())
         try:
             yield
         finally:
+            await broker.stop()
             if runner is not None:
                 runner.stop()
 
@@ -69,6 +74,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *accounts_api.ROUTES,
         *webhooks_api.ROUTES,
         *webhooks_pages.ROUTES,
+        *live.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),
     ]

@@ -35,8 +35,11 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
     return subprocess.Popen([*HUB, *args], cwd=ROOT, env=env, stdout=handle, stderr=handle)
 
 
-def wait_http(url: str, timeout: float = 30.0) -> httpx.Response:
-    """GET ``url`` until it answers (any status), or fail after ``timeout`` seconds."""
+def wait_http(
+    url: str, timeout: float = 30.0, process: subprocess.Popen[bytes] | None = None
+) -> httpx.Response:
+    """GET ``url`` until it answers (any status), or fail after ``timeout`` seconds, or as
+    soon as ``process`` (the server) has exited."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -44,6 +47,8 @@ def wait_http(url: str, timeout: float = 30.0) -> httpx.Response:
         except httpx.TransportError:
             if time.monotonic() > deadline:
                 raise
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"the server exited with {process.returncode}") from None
             time.sleep(0.1)
 
 

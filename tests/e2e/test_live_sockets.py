@@ -1,0 +1,161 @@
+"""Live sockets against real server processes, with the `websockets` client library."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from hub.bootstrap import Hub
+from tests.e2e.live_server import LiveServer, append_members, serve
+
+WORKSPACE = "csp-safer-leicester"
+
+
+@pytest.fixture
+def server(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, clean_redis: redis.Redis,
+    tmp_path: Path,
+) -> Iterator[LiveServer]:
+    yield from serve(
+        demo_hub, demo_database_url, redis_url, tmp_path,
+        HUB_LIVE_QUEUE_LIMIT="20", HUB_LIVE_SEND_TIMEOUT_SECONDS="2",
+        HUB_LIVE_HEARTBEAT_SECONDS="1",
+    )
+
+
+@contextlib.contextmanager
+def _open(server: LiveServer, token: str | None, **options: Any) -> Iterator[ClientConnection]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    socket = connect(server.ws_url(), additional_headers=headers, open_timeout=10, **options)
+    socket.__enter__()
+    try:
+        yield socket
+    finally:
+        # Closing a socket the server already closed with an error code re-raises that code.
+        with contextlib.suppress(ConnectionClosed):
+            socket.__exit__(None, None, None)
+
+
+def _subscribe(socket: ClientConnection, after: int, *workspaces: str) -> dict[str, Any]:
+    socket.send(json.dumps({"type": "subscribe", "workspaces": list(workspaces or [WORKSPACE]),
+                            "after": after}))
+    answer = json.loads(socket.recv(timeout=10))
+    assert answer["type"] == "subscribed", answer
+    return answer
+
+
+def _events(socket: ClientConnection, count: int, timeout: float = 15) -> list[dict[str, Any]]:
+    received: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while len(received) < count and time.monotonic() < deadline:
+        message = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
+        if message["type"] == "event":
+            received.append(message)
+    return received
+
+
+def _close_code(socket: ClientConnection) -> int | None:
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            socket.recv(timeout=30)
+    return closed.value.rcvd.code if closed.value.rcvd else None
+
+
+def test_a_socket_without_credentials_is_refused(server: LiveServer) -> None:
+    with _open(server, None) as socket:
+        assert _close_code(socket) == 4401
+
+
+def test_a_revoked_or_made_up_token_is_refused(server: LiveServer) -> None:
+    with _open(server, "hub_made-up") as socket:
+        assert _close_code(socket) == 4401
+
+
+def test_a_workspace_the_caller_may_not_see_is_refused(server: LiveServer) -> None:
+    token = server.token("carmarthenshire-council")
+    for workspace in (WORKSPACE, "no-such-workspace"):
+        with _open(server, token) as socket:
+            socket.send(json.dumps({"type": "subscribe", "workspaces": [workspace]}))
+            assert _close_code(socket) == 4403
+
+
+def test_a_malformed_subscribe_is_refused(server: LiveServer) -> None:
+    with _open(server, server.token("leicester-city-council")) as socket:
+        socket.send("hello")
+        assert _close_code(socket) == 4400
+
+
+def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
+    server: LiveServer,
+) -> None:
+    token = server.token("leicester-city-council")
+    head = server.hub.store.head_position()
+    with _open(server, token) as socket:
+        assert _subscribe(socket, head)["head"] == head
+        first = append_members(server.hub, WORKSPACE, 5)
+        got = _events(socket, 5)
+        assert [e["position"] for e in got] == first
+        assert all(e["event"]["type"] == "workspace.member_added" for e in got)
+    missed = append_members(server.hub, WORKSPACE, 7)
+    with _open(server, token) as socket:
+        _subscribe(socket, first[-1])
+        resumed = _events(socket, 7)
+        later = append_members(server.hub, WORKSPACE, 3)
+        resumed += _events(socket, 3)
+        assert [e["position"] for e in resumed] == missed + later
+        # Nothing else arrives: no duplicates from the switch between backlog and live.
+        time.sleep(1.5)
+        extra = []
+        try:
+            while True:
+                message = json.loads(socket.recv(timeout=0.5))
+                if message["type"] == "event":
+                    extra.append(message)
+        except TimeoutError:
+            pass
+        assert extra == []
+
+
+def test_a_backlog_from_zero_holds_only_the_subscribed_workspaces_events(
+    server: LiveServer,
+) -> None:
+    expected = [e.position for e in server.hub.store.read_all(0, 500, workspaces=[WORKSPACE])]
+    with _open(server, server.token("leicester-city-council")) as socket:
+        _subscribe(socket, 0)
+        got = _events(socket, len(expected))
+    assert [e["position"] for e in got] == expected
+    assert all(WORKSPACE in e["event"]["workspaces"] for e in got)
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_a_slow_consumer_is_closed_with_4408_and_server_memory_stays_bounded(
+    server: LiveServer,
+) -> None:
+    web = server.processes[1]
+    token = server.token("leicester-city-council")
+    # max_queue=1 and a tiny read buffer: the client stops reading almost at once.
+    with _open(server, token, max_queue=1, max_size=2**20) as socket:
+        _subscribe(socket, server.hub.store.head_position())
+        before = _rss_kib(web.pid)
+        append_members(server.hub, WORKSPACE, 4000, batch=200)
+        time.sleep(6)  # the send timeout (2 s) passes while the client reads nothing
+        after = _rss_kib(web.pid)
+        assert _close_code(socket) == 4408
+    # 4,000 events of ~600 bytes is ~2.4 MB; a server that buffered them per client would
+    # grow by at least that much. Bounded: the queue limit (20) plus socket buffers.
+    assert after - before < 2048, f"web process grew by {after - before} KiB"
