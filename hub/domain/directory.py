@@ -44,6 +44,11 @@ class GovernanceUnchanged(DomainError):
     status = 422
 
 
+# The refusals the API can answer with; governance transfers are the operator's (`hub`
+# command line), so their refusal is not among them.
+ERRORS = (AlreadyExists, NotFound, InvalidCommand, RecordClosed)
+
+
 @dataclass(frozen=True)
 class Term:
     """One body's term holding an area's PCC functions; ``ends_on`` is None while current."""

@@ -9,12 +9,14 @@ class StoreError(Exception):
     """Base of the event store's errors."""
 
     code = "store.error"
+    status = 500
 
 
 class ConcurrencyConflict(StoreError):
     """The stream moved on since the caller read it: a stale write, never a silent overwrite."""
 
     code = "store.stale_version"
+    status = 409
 
     def __init__(self, stream_id: str, expected: int, current: int) -> None:
         super().__init__(
@@ -27,6 +29,7 @@ class IdempotencyKeyReused(StoreError):
     """The idempotency key was first used for another stream."""
 
     code = "store.idempotency_key_reused"
+    status = 422
 
     def __init__(self, key: str, stream_id: str) -> None:
         super().__init__(f"idempotency key {key!r} was first used for stream {stream_id}")
@@ -37,6 +40,7 @@ class InvalidEvent(StoreError):
     """An event payload does not match its schema; nothing was written."""
 
     code = "store.invalid_event"
+    status = 422
 
     def __init__(self, event_type: str, errors: list[dict[str, Any]]) -> None:
         fields = ", ".join(".".join(str(p) for p in e.get("loc", ())) or "?" for e in errors)

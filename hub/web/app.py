@@ -20,6 +20,7 @@ from hub.web.api import accounts as accounts_api
 from hub.web.api import directory as directory_api
 from hub.web.api import events as events_api
 from hub.web.api import webhooks as webhooks_api
+from hub.web.api.openapi import openapi_json
 from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home
@@ -66,6 +67,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/metrics", metrics),
+        Route("/openapi.json", openapi_json),
         *auth.ROUTES,
         *home.ROUTES,
         *admin.ROUTES,

@@ -7,9 +7,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hub.access.accounts import Permission, Role
+from hub.access.accounts import ClientNotFound, EmailTaken, Permission, Role
 from hub.access.policy import NotPermitted
 from hub.web.api.common import parse_body
+from hub.web.api.openapi import api
 from hub.web.auth import Caller, hub_of, require_caller
 
 
@@ -39,6 +40,7 @@ def require_admin(request: Request) -> Caller:
     return caller
 
 
+@api(body=InvitationBody, success=201, errors=(NotPermitted, EmailTaken), tag="accounts")
 async def invite(request: Request) -> JSONResponse:
     """Invite someone; the answer holds the single-use link (also printed by the CLI)."""
     actor = require_admin(request).actor
@@ -52,6 +54,7 @@ async def invite(request: Request) -> JSONResponse:
     return JSONResponse({"email": body.email, "link": link}, status_code=201)
 
 
+@api(errors=(NotPermitted,), tag="accounts")
 async def list_clients(request: Request) -> JSONResponse:
     """The organisation's API clients (never their tokens)."""
     actor = require_admin(request).actor
@@ -71,6 +74,7 @@ async def list_clients(request: Request) -> JSONResponse:
     )
 
 
+@api(body=ClientBody, success=201, errors=(NotPermitted,), tag="accounts")
 async def create_client(request: Request) -> JSONResponse:
     """Register a partner system; its token is in this answer and never shown again."""
     actor = require_admin(request).actor
@@ -83,6 +87,7 @@ async def create_client(request: Request) -> JSONResponse:
     return JSONResponse({"client_id": client_id, "token": token}, status_code=201)
 
 
+@api(success=204, errors=(NotPermitted, ClientNotFound), tag="accounts")
 async def revoke_client(request: Request) -> Response:
     """Revoke a client's token at once."""
     actor = require_admin(request).actor

@@ -6,14 +6,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hub.access.policy import EnglandOnly, NotPermitted, NotPolicingBody, NotVisible
 from hub.domain import directory
+from hub.domain.errors import NotFound
+from hub.events.errors import ConcurrencyConflict
 from hub.queries import directory as queries
 from hub.service import handle
 from hub.web.api.common import appended, parse_body
+from hub.web.api.openapi import api
 from hub.web.auth import hub_of, require_caller
 from schemas.commands import directory as cmd
 
+DIRECTORY_ERRORS = (
+    *directory.ERRORS, NotVisible, NotPermitted, NotPolicingBody, EnglandOnly,
+    ConcurrencyConflict,
+)
 
+
+@api(tag="directory")
 async def me(request: Request) -> JSONResponse:
     """Who the caller is and which workspaces they see."""
     caller = require_caller(request)
@@ -32,12 +42,14 @@ async def me(request: Request) -> JSONResponse:
     )
 
 
+@api(tag="directory")
 async def list_workspaces(request: Request) -> JSONResponse:
     """The caller's workspaces."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.workspaces_of(hub_of(request).engine, actor)})
 
 
+@api(errors=(NotFound,), tag="directory")
 async def get_workspace(request: Request) -> JSONResponse:
     """One workspace, 404 unless the caller's organisation is a member."""
     actor = require_caller(request).actor
@@ -45,24 +57,30 @@ async def get_workspace(request: Request) -> JSONResponse:
     return JSONResponse(found)
 
 
+@api(tag="directory")
 async def list_organisations(request: Request) -> JSONResponse:
     """Organisations of the caller's areas."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.organisations_of(hub_of(request).engine, actor)})
 
 
+@api(tag="directory")
 async def list_csps(request: Request) -> JSONResponse:
     """CSPs of the caller's areas."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.csps_of(hub_of(request).engine, actor)})
 
 
+@api(tag="directory")
 async def list_areas(request: Request) -> JSONResponse:
     """The caller's police areas and who holds their PCC functions."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.areas_of(hub_of(request).engine, actor)})
 
 
+@api(
+    body=cmd.RegisterOrganisation, success=201, errors=DIRECTORY_ERRORS, tag="directory"
+)
 async def register_organisation(request: Request) -> JSONResponse:
     """Register an organisation in the caller's area (the area's policing body office)."""
     actor = require_caller(request).actor
@@ -74,6 +92,7 @@ async def register_organisation(request: Request) -> JSONResponse:
     return appended(result)
 
 
+@api(body=cmd.RegisterCsp, success=201, errors=DIRECTORY_ERRORS, tag="directory")
 async def register_csp(request: Request) -> JSONResponse:
     """Register a CSP in the caller's area (the area's policing body office)."""
     actor = require_caller(request).actor

@@ -13,10 +13,18 @@ from starlette.routing import Route
 from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.events.cloudevents import to_cloudevent
-from hub.web.api.common import int_param
+from hub.web.api.common import BadQuery, int_param
+from hub.web.api.openapi import Query, api
 from hub.web.auth import hub_of, require_caller
 
 
+@api(
+    query=(
+        Query("after", "return events after this position (default 0)", "integer"),
+        Query("limit", "at most this many events (default and maximum 500)", "integer"),
+    ),
+    errors=(BadQuery,), tag="events",
+)
 async def event_feed(request: Request) -> JSONResponse:
     """``GET /api/events?after=N&limit=M``: the caller's events after position N."""
     actor = require_caller(request, Permission.READ_EVENTS).actor
