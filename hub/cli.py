@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 
 from hub.bootstrap import Hub
+from hub.domain.errors import DomainError
 from hub.migrate import DatabaseNotMigrated, require_migrated, upgrade
 from hub.settings import Settings
 
@@ -113,6 +114,27 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transfer(args: argparse.Namespace) -> int:
+    """Pass an area's PCC functions to a successor body on a date (an operator's act)."""
+    from datetime import date
+
+    from hub.access.policy import SYSTEM
+    from hub.domain import directory
+    from hub.service import handle
+    from schemas.commands.directory import TransferGovernance
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    command = TransferGovernance(
+        area_id=args.area, to_organisation_id=args.to, kind=args.kind,
+        on_date=date.fromisoformat(args.on),
+    )
+    result = handle(hub, directory.POLICE_AREA, args.area, command, SYSTEM)
+    print(f"{args.area}: PCC functions pass to {args.to} ({args.kind}) on {args.on}; "
+          f"event at position {result.last_position}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per process or operator task."""
     parser = argparse.ArgumentParser(prog="hub", description=__doc__)
@@ -139,6 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--base-url", help="the hub's public URL (default: HUB_HOST:HUB_PORT)")
     invite.set_defaults(func=cmd_invite)
 
+    transfer = sub.add_parser(
+        "transfer-governance", help="pass an area's PCC functions to a successor body"
+    )
+    transfer.add_argument("area", help="police area id, e.g. west-mercia")
+    transfer.add_argument("--to", required=True, help="the successor's organisation id")
+    transfer.add_argument(
+        "--kind", required=True,
+        choices=["pcc", "pfcc", "mayor", "mopac", "city_of_london", "police_and_crime_board"],
+    )
+    transfer.add_argument("--on", required=True, help="the date, e.g. 2028-05-08")
+    transfer.set_defaults(func=cmd_transfer)
+
     projections = sub.add_parser("projections", help="read-model maintenance")
     projections_sub = projections.add_subparsers(dest="action", required=True)
     projections_sub.add_parser("rebuild", help="replay the log into the read tables").set_defaults(
@@ -160,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseNotMigrated as error:
         print(f"hub: {error}", file=sys.stderr)
         return 2
+    except DomainError as error:
+        print(f"hub: {error.message} ({error.code})", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
