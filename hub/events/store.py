@@ -281,6 +281,20 @@ class EventStore:
             condition = events_table.c.position.in_(visible)
         return self._select(conn, condition, limit=limit)
 
+    def read_latest(self, workspaces: Collection[str], limit: int = 20) -> list[RecordedEvent]:
+        """The newest ``limit`` events visible in ``workspaces``, oldest first."""
+        if not workspaces:
+            return []
+        newest = (
+            select(event_workspaces_table.c.position)
+            .where(event_workspaces_table.c.workspace_id.in_(list(workspaces)))
+            .distinct()
+            .order_by(event_workspaces_table.c.position.desc())
+            .limit(limit)
+        )
+        with self._reader() as conn:
+            return self._select(conn, events_table.c.position.in_(newest))
+
     def iter_all(self, after: int = 0, batch: int = 1000) -> Iterator[RecordedEvent]:
         """Every event after ``after``, in position order, read a batch at a time."""
         while True:

@@ -21,6 +21,7 @@ from hub.web.api import directory as directory_api
 from hub.web.api import events as events_api
 from hub.web.api import webhooks as webhooks_api
 from hub.web.api.openapi import openapi_json
+from hub.web.describe import OrganisationNames
 from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home
@@ -91,4 +92,5 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
     )
     app.state.hub = hub
     app.state.templates = make_templates()
+    app.state.organisation_names = OrganisationNames(hub.engine)
     return app

@@ -34,6 +34,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import Hub, workspace_channel
 from hub.web.auth import caller, hub_of
+from hub.web.describe import OrganisationNames, describe
 
 log = logging.getLogger("hub.live")
 
@@ -207,6 +208,7 @@ async def live(websocket: WebSocket) -> None:
 
 async def _serve(websocket: WebSocket, hub: Hub, subscriber: Subscriber, after: int) -> None:
     timeout = hub.settings.live_send_timeout_seconds
+    names: OrganisationNames = websocket.app.state.organisation_names
 
     async def send(message: dict[str, Any]) -> None:
         # A client that stops reading blocks the send once the socket's buffers fill: after
@@ -225,7 +227,7 @@ async def _serve(websocket: WebSocket, hub: Hub, subscriber: Subscriber, after: 
             workspaces=subscriber.workspaces,
         )
         for event in page:
-            await send(_event_message(event.envelope()))
+            await send(_event_message(event.envelope(), names))
             last = event.position
         if len(page) < hub.settings.event_page_limit:
             break
@@ -248,7 +250,7 @@ async def _serve(websocket: WebSocket, hub: Hub, subscriber: Subscriber, after: 
             message, getter = getter.result(), None
             if message["position"] <= last:
                 continue  # already sent from the backlog, or a dispatcher repeat
-            await send(_event_message(message))
+            await send(_event_message(message, names))
             last = message["position"]
     finally:
         watcher.cancel()
@@ -256,8 +258,11 @@ async def _serve(websocket: WebSocket, hub: Hub, subscriber: Subscriber, after: 
             getter.cancel()
 
 
-def _event_message(envelope: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "event", "position": envelope["position"], "event": envelope}
+def _event_message(envelope: dict[str, Any], names: OrganisationNames) -> dict[str, Any]:
+    return {
+        "type": "event", "position": envelope["position"], "event": envelope,
+        "summary": describe(envelope, names),
+    }
 
 
 async def _watch_for_close(websocket: WebSocket) -> None:

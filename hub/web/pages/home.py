@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from hub.queries import directory as queries
 from hub.web.auth import hub_of
+from hub.web.describe import describe
 from hub.web.pages.common import page_caller, render
 
 
@@ -20,12 +21,20 @@ async def dashboard(request: Request) -> Response:
 
 
 async def workspace(request: Request) -> Response:
-    """One workspace: its member organisations (404 unless the caller's is one)."""
+    """One workspace: its live activity and member organisations (404 unless a member)."""
     caller = page_caller(request)
-    found = queries.workspace(
-        hub_of(request).engine, caller.actor, request.path_params["workspace_id"]
+    hub = hub_of(request)
+    found = queries.workspace(hub.engine, caller.actor, request.path_params["workspace_id"])
+    names = request.app.state.organisation_names
+    latest = hub.store.read_latest([found["workspace_id"]], 20)
+    activity = [
+        {"position": e.position, "summary": describe(e.envelope(), names)}
+        for e in reversed(latest)
+    ]
+    return render(
+        request, "workspace.html", title=found["name"], workspace=found, activity=activity,
+        live_after=latest[-1].position if latest else hub.store.head_position(),
     )
-    return render(request, "workspace.html", title=found["name"], workspace=found)
 
 
 ROUTES = [

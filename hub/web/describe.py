@@ -1,0 +1,47 @@
+"""Events in words, for activity feeds: "Leicester City Council: report request acknowledged".
+
+One describer serves the pages and the live sockets, so a feed reads the same whether it was
+rendered by the server or pushed to the browser.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from hub.projections.directory import organisations
+
+# Fields that name what an event is about, in order of preference.
+_SUBJECT_FIELDS = ("title", "name", "proposed_name", "reason", "organisation_id")
+
+
+class OrganisationNames:
+    """Organisation names by id, cached for a minute (names rarely change)."""
+
+    def __init__(self, engine: Engine, ttl: float = 60.0) -> None:
+        self.engine, self.ttl = engine, ttl
+        self._names: dict[str, str] = {}
+        self._loaded = 0.0
+
+    def __call__(self, organisation_id: str) -> str:
+        if time.monotonic() - self._loaded > self.ttl or organisation_id not in self._names:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(organisations.c.organisation_id, organisations.c.name))
+                self._names = {row.organisation_id: row.name for row in rows}
+            self._loaded = time.monotonic()
+        return self._names.get(organisation_id, organisation_id)
+
+
+def describe(envelope: dict[str, Any], names: OrganisationNames) -> str:
+    """One line saying who did what to which record."""
+    record, _, happened = envelope["type"].partition(".")
+    organisation = (envelope.get("meta") or {}).get("organisation")
+    who = names(organisation) if organisation else "The hub"
+    what = f"{record.replace('_', ' ')} {happened.replace('_', ' ')}"
+    data = envelope.get("data") or {}
+    subject = next((str(data[f]) for f in _SUBJECT_FIELDS if data.get(f)), "")
+    if subject and len(subject) > 80:
+        subject = subject[:79] + "…"
+    return f"{who}: {what}" + (f" ({subject})" if subject else "")

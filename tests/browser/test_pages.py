@@ -1,0 +1,75 @@
+"""Pages in a real browser: keyboard-only sign-in, accessibility, live activity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from playwright.sync_api import Page, expect
+
+from hub.bootstrap import Hub
+from hub.demo.users import DEMO_PASSWORD
+from tests.browser.conftest import check_accessibility
+from tests.e2e.live_server import LiveServer, append_members, serve
+
+
+@pytest.fixture
+def server(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, clean_redis: redis.Redis,
+    tmp_path: Path,
+) -> Iterator[LiveServer]:
+    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path)
+
+
+def sign_in_with_keyboard(page: Page, base: str, email: str) -> None:
+    """Sign in using only the keyboard, as a keyboard or screen reader user would."""
+    page.goto(base + "/sign-in")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator(".govuk-skip-link")).to_be_focused()
+    page.locator("#email").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    expect(page.locator("#password")).to_be_focused()
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")
+
+
+def test_sign_in_dashboard_and_admin_pages_work_by_keyboard_and_pass_axe(
+    server: LiveServer, new_page: object
+) -> None:
+    page: Page = new_page()  # type: ignore[operator]
+    page.goto(server.url + "/sign-in")
+    check_accessibility(page, "sign-in")
+    page.locator("#email").fill("opcc@leicestershire.example.org")
+    page.locator("#password").fill("wrong password")
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    check_accessibility(page, "sign-in-error")
+
+    sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
+    check_accessibility(page, "dashboard")
+    for path, name in (("/admin/users", "admin-users"), ("/admin/clients", "admin-clients"),
+                       ("/admin/organisations/new", "new-organisation"),
+                       ("/admin/csps/new", "new-csp")):
+        page.goto(server.url + path)
+        check_accessibility(page, name)
+
+
+def test_a_workspace_page_shows_activity_live_without_a_reload(
+    server: LiveServer, new_page: object
+) -> None:
+    page: Page = new_page()  # type: ignore[operator]
+    sign_in_with_keyboard(page, server.url, "city@leicester.example.org")
+    page.goto(server.url + "/workspaces/csp-safer-leicester")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
+    check_accessibility(page, "workspace")
+    page.evaluate("window.__notReloaded = true")
+    [position] = append_members(server.hub, "csp-safer-leicester", 1)
+    item = page.locator(f'#activity-feed li[data-position="{position}"]')
+    expect(item).to_be_visible(timeout=2000)
+    expect(page.locator("#live-announcer")).to_contain_text("workspace member added")
+    assert page.evaluate("window.__notReloaded") is True
