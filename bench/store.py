@@ -1,0 +1,583 @@
+"""Benchmark the hub's event store against the ``eventsourcing`` library, on SQLite and PostgreSQL.
+
+Run ``python bench/store.py --help``. Three measures, each in events per second:
+
+* **append 1/command** — ``--events`` commands, each appending one event in its own transaction;
+* **append 10/command** — ``--events / 10`` commands, each appending ten events in one
+  transaction;
+* **replay** — read back, in log order, the events the "append 1/command" run wrote.
+
+The same workload drives both sides (:func:`run_append`, :func:`run_replay`): commands go
+round-robin over ``events / 50`` streams, so each stream ends at 50 events; event ``n``
+carries the payload ``counter=n``, ``text="event n"`` and a date. Both sides keep each stream's
+head in memory between commands, so neither reads the stream back before appending (the hub's
+``handle()`` and the library's ``repository.get()`` would; that read is not measured here).
+
+**Ours** (the hub, :class:`HubSubject`) is built as production builds it:
+``hub.db.make_engine(url)``, ``hub.migrate.upgrade(engine)``, then ``EventStore(engine,
+projector=None)`` — no projections and no ``after_commit`` Redis notification, so the figures
+are for the store alone. A command builds one :class:`BenchHappened` pydantic model per event
+(validating the payload) and an ``EventMeta`` carrying an actor and a fresh correlation id, as
+``hub.service.handle`` does, and calls ``EventStore.append(stream, expected_version, events,
+meta=...)`` with each event visible in one workspace and no idempotency key. That append checks
+the expected version against ``streams``, inserts the events (``RETURNING position``) and their
+``event_workspaces`` links, and moves the stream head, in one transaction: ``BEGIN IMMEDIATE``
+on SQLite; the advisory append lock on PostgreSQL. Replay is
+``EventStore.iter_all(batch=1000)``: pages of 1,000 rows, each turned into a ``RecordedEvent``
+(its three JSON columns, ``data``, ``meta`` and ``workspaces``, decoded; the schema version
+checked for upcasting, where no upcaster runs since every event is at the current version;
+payloads are not re-validated). On PostgreSQL the production engine pre-pings each pooled
+connection on checkout (``pool_pre_ping=True``), so every append and every replayed page pays
+that round trip too; the peer's pool does not pre-ping by default.
+
+**The peer** (``eventsourcing``, :class:`PeerSubject`) is used through its public application
+API: a :class:`PeerApp` (``Application`` subclass) configured only through its environment
+(``PERSISTENCE_MODULE=eventsourcing.sqlite`` with ``SQLITE_DBNAME``, or
+``eventsourcing.postgres`` with ``POSTGRES_DBNAME/HOST/PORT/USER/PASSWORD``), and a
+:class:`BenchRecord` ``Aggregate``. A command creates the aggregate (first event of a stream)
+or calls its ``@event`` method once per event, then ``app.save(record)``: the library maps each
+event to a ``StoredEvent`` (JSON transcoding, with a registered transcoding for ``date``) and
+inserts them in one transaction, with the ``(originator_id, originator_version)`` primary key
+as its optimistic concurrency check (on PostgreSQL it also takes ``LOCK TABLE ... IN EXCLUSIVE
+MODE`` and sends ``NOTIFY``). The payload is not validated against a schema. Replay pages
+through ``app.notification_log.select(...)`` 1,000 at a time (``log_section_size = 1000``) and
+turns each notification into a domain event with ``app.mapper.to_domain_event`` (JSON decoded,
+``class_version`` checked for upcasting, none runs).
+
+Durability is equal: SQLite runs in WAL mode with ``synchronous=FULL`` on both sides (the peer
+sets WAL itself and leaves ``synchronous`` at SQLite's default, FULL; both are read back from
+each side's own connection and the run stops if they differ). On PostgreSQL both sides talk to
+the same server (``synchronous_commit`` likewise read back and compared), each in a database of
+its own (``bench_store_hub``, ``bench_store_peer``), created afresh for every run and dropped
+after it. Every run uses a fresh database; each measure runs ``--repeats`` times per side,
+alternating which side goes first, and the table reports the median. ``--profile TOP`` runs our
+side once under cProfile instead, to see where its time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Protocol, cast
+from uuid import UUID
+
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+from sqlalchemy import URL, Engine, make_url, text
+
+from hub.db import make_engine
+from hub.events.envelope import EventMeta, NewEvent, StreamRef
+from hub.events.store import EventStore
+from hub.migrate import upgrade
+from hub.settings import normalise_database_url
+from schemas.registry import EventData, event_type
+
+STREAM_LENGTH = 50
+"""Events per stream at the end of a run: commands go round-robin over events / 50 streams."""
+
+PAGE = 1000
+"""Events read per query on replay, on both sides."""
+
+WORKSPACES = ("ws-bench",)
+"""The workspaces each of our events is visible in (every production event has some)."""
+
+ACTOR = "bench-user"
+"""The actor recorded in our events' metadata."""
+
+FIRST_DAY = date(2024, 1, 1)
+"""The date in event 0's payload; event ``n`` carries ``FIRST_DAY + n % 365 days``."""
+
+SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+"""SQLite's ``PRAGMA synchronous`` values by number."""
+
+MEASURES = ("append 1/command", "append 10/command", "replay")
+"""The table's rows for each backend, in order."""
+
+SIDES = ("ours", "peer")
+"""The two event stores compared."""
+
+
+def text_for(n: int) -> str:
+    """The short text in event ``n``'s payload."""
+    return f"event {n}"
+
+
+def date_for(n: int) -> date:
+    """The date in event ``n``'s payload."""
+    return FIRST_DAY + timedelta(days=n % 365)
+
+
+# -- ours ----------------------------------------------------------------------------------
+
+
+@event_type("bench.happened")
+class BenchHappened(EventData):
+    """The bench-only payload appended to our store: a counter, a short text and a date."""
+
+    counter: int
+    text: str
+    on: date
+
+
+class HubSubject:
+    """Our event store, driven the way a command handler drives it."""
+
+    def __init__(self, store: EventStore, streams: int) -> None:
+        self.store = store
+        self.streams = [StreamRef.of("bench", f"{k:06d}") for k in range(streams)]
+        self.versions = [0] * streams
+
+    def command(self, stream: int, first: int, count: int) -> None:
+        """Append events ``first .. first + count - 1`` to ``stream`` in one call."""
+        events = [
+            NewEvent(BenchHappened(counter=n, text=text_for(n), on=date_for(n)), WORKSPACES)
+            for n in range(first, first + count)
+        ]
+        meta = EventMeta(actor_user=ACTOR, correlation_id=str(uuid.uuid4()))
+        result = self.store.append(self.streams[stream], self.versions[stream], events, meta=meta)
+        self.versions[stream] = result.version
+
+    def replay(self) -> Iterator[int]:
+        """Every event's counter, in log order."""
+        for recorded in self.store.iter_all(batch=PAGE):
+            yield recorded.data["counter"]
+
+    def stored(self) -> int:
+        """How many events the log holds."""
+        return self.store.head_position()
+
+
+# -- the peer ------------------------------------------------------------------------------
+
+
+class DateAsISO(Transcoding):
+    """Stores a ``date`` as its ISO string (the library ships only a ``datetime`` one)."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        """``obj`` as ``YYYY-MM-DD``."""
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        """The date written by :meth:`encode`."""
+        return date.fromisoformat(data)
+
+
+class BenchRecord(Aggregate):
+    """The peer's aggregate: every event carries the same payload as :class:`BenchHappened`."""
+
+    @event("Opened")
+    def __init__(self, counter: int, text: str, on: date) -> None:
+        """Open a record with its first event, ``counter``."""
+        self.last = counter
+
+    @event("Happened")
+    def happen(self, counter: int, text: str, on: date) -> None:
+        """Record that event ``counter`` happened."""
+        self.last = counter
+
+
+class Counted(Protocol):
+    """A replayed peer event: it carries its payload's counter."""
+
+    counter: int
+
+
+class PeerApp(Application[UUID]):
+    """The peer application: commands on :class:`BenchRecord` and a replay of its log."""
+
+    log_section_size = PAGE
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The library's transcodings plus one for ``date``."""
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def record(self, record: BenchRecord | None, first: int, count: int) -> BenchRecord:
+        """Trigger events ``first .. first + count - 1`` on ``record`` (creating it if new)."""
+        numbers = range(first, first + count)
+        if record is None:
+            record = BenchRecord(first, text_for(first), date_for(first))
+            numbers = numbers[1:]
+        for n in numbers:
+            record.happen(n, text_for(n), date_for(n))
+        self.save(record)
+        return record
+
+    def replay(self) -> Iterator[Counted]:
+        """Every event in the log as a domain event, in log order."""
+        start = 0
+        while True:
+            page = self.notification_log.select(start, PAGE, inclusive_of_start=False)
+            for notification in page:
+                yield cast(Counted, self.mapper.to_domain_event(notification))
+            if len(page) < PAGE:
+                return
+            start = page[-1].id
+
+
+class PeerSubject:
+    """The peer application, driven with the same commands as :class:`HubSubject`."""
+
+    def __init__(self, app: PeerApp, streams: int) -> None:
+        self.app = app
+        self.records: list[BenchRecord | None] = [None] * streams
+
+    def command(self, stream: int, first: int, count: int) -> None:
+        """Append events ``first .. first + count - 1`` to ``stream`` in one save."""
+        self.records[stream] = self.app.record(self.records[stream], first, count)
+
+    def replay(self) -> Iterator[int]:
+        """Every event's counter, in log order."""
+        for replayed in self.app.replay():
+            yield replayed.counter
+
+    def stored(self) -> int:
+        """How many events the log holds."""
+        return self.app.recorder.max_notification_id() or 0
+
+
+class Subject(Protocol):
+    """What the workload needs of either side."""
+
+    def command(self, stream: int, first: int, count: int) -> None:
+        """Append events ``first .. first + count - 1`` to ``stream`` in one transaction."""
+
+    def replay(self) -> Iterator[int]:
+        """Every event's counter, in log order."""
+
+    def stored(self) -> int:
+        """How many events the log holds."""
+
+
+# -- databases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A database server to run on: SQLite files, or a PostgreSQL server at ``server``."""
+
+    name: str
+    server: URL | None = None
+
+    def maintenance(self) -> str:
+        """A libpq conninfo for the server's ``postgres`` database."""
+        assert self.server is not None
+        return make_conninfo(
+            host=self.server.host or "localhost",
+            port=self.server.port or 5432,
+            user=self.server.username or "",
+            password=self.server.password or "",
+            dbname="postgres",
+        )
+
+    @contextmanager
+    def database(self, label: str) -> Iterator[str]:
+        """A fresh, empty database for one run: a SQLite file path or a PostgreSQL name."""
+        if self.server is None:
+            with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
+                yield str(Path(tmp) / f"{label}.sqlite3")
+            return
+        name = f"bench_store_{label}"
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        with psycopg.connect(self.maintenance(), autocommit=True) as conn:
+            conn.execute(drop)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield name
+        finally:
+            with psycopg.connect(self.maintenance(), autocommit=True) as conn:
+                conn.execute(drop)
+
+    @contextmanager
+    def hub(self, streams: int) -> Iterator[tuple[HubSubject, str]]:
+        """Our store on a fresh database, and its durability settings."""
+        with self.database("hub") as database:
+            if self.server is None:
+                url = f"sqlite:///{database}"
+            else:
+                url = self.server.set(database=database).render_as_string(hide_password=False)
+            engine = make_engine(url)
+            try:
+                upgrade(engine)
+                yield (
+                    HubSubject(EventStore(engine, projector=None), streams),
+                    hub_durability(engine),
+                )
+            finally:
+                engine.dispose()
+
+    @contextmanager
+    def peer(self, streams: int) -> Iterator[tuple[PeerSubject, str]]:
+        """The peer application on a fresh database, and its durability settings."""
+        with self.database("peer") as database:
+            if self.server is None:
+                env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": database}
+            else:
+                env = {
+                    "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                    "POSTGRES_DBNAME": database,
+                    "POSTGRES_HOST": self.server.host or "localhost",
+                    "POSTGRES_PORT": str(self.server.port or 5432),
+                    "POSTGRES_USER": self.server.username or "",
+                    "POSTGRES_PASSWORD": self.server.password or "",
+                }
+            with PeerApp(env=env) as app:
+                yield PeerSubject(app, streams), peer_durability(app)
+
+
+def hub_durability(engine: Engine) -> str:
+    """The durability settings our connections run with."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            level = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+            return f"journal_mode={journal} synchronous={SQLITE_SYNCHRONOUS[int(level or 0)]}"
+        return f"synchronous_commit={conn.execute(text('SHOW synchronous_commit')).scalar()}"
+
+
+def peer_durability(app: PeerApp) -> str:
+    """The durability settings the peer's own connections run with."""
+    recorder = app.recorder
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous")
+            level = SQLITE_SYNCHRONOUS[int(cursor.fetchone()[0])]
+        return f"journal_mode={journal} synchronous={level}"
+    assert isinstance(recorder, PostgresApplicationRecorder)
+    with recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        row = cursor.fetchone()
+    assert row is not None
+    return f"synchronous_commit={row['synchronous_commit']}"
+
+
+def postgres_backend(url: str) -> Backend | str:
+    """The PostgreSQL backend at ``url``, or why it cannot be used."""
+    server = make_url(normalise_database_url(url))
+    backend = Backend("postgres", server)
+    try:
+        with psycopg.connect(backend.maintenance(), connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as error:
+        shown = server.render_as_string(hide_password=True)
+        return f"cannot reach PostgreSQL at {shown}: {str(error).strip()}"
+    return backend
+
+
+# -- the workload --------------------------------------------------------------------------
+
+
+def run_append(subject: Subject, events: int, per_command: int) -> float:
+    """Append ``events`` events, ``per_command`` per call; the seconds it took."""
+    streams = max(1, events // STREAM_LENGTH)
+    gc.collect()
+    started = time.perf_counter()
+    for command, first in enumerate(range(0, events, per_command)):
+        subject.command(command % streams, first, per_command)
+    elapsed = time.perf_counter() - started
+    if subject.stored() != events:
+        raise RuntimeError(f"expected {events} events stored, found {subject.stored()}")
+    return elapsed
+
+
+def run_replay(subject: Subject, events: int) -> float:
+    """Read every event back in log order; the seconds it took."""
+    gc.collect()
+    started = time.perf_counter()
+    count = total = 0
+    for counter in subject.replay():
+        count += 1
+        total += counter
+    elapsed = time.perf_counter() - started
+    if (count, total) != (events, events * (events - 1) // 2):
+        raise RuntimeError(f"replay read {count} events (counter sum {total}), not {events}")
+    return elapsed
+
+
+@dataclass
+class Results:
+    """Events per second of every run, and the durability settings each side ran with."""
+
+    rates: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
+    durability: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def add(self, backend: str, measure: str, side: str, events: int, seconds: float) -> None:
+        """Record one run and report it."""
+        rate = events / seconds
+        self.rates.setdefault((backend, measure, side), []).append(rate)
+        print(
+            f"  {backend:<8} {side:<4} {measure:<18} {rate:>9,.0f} events/s ({seconds:.1f} s)",
+            flush=True,
+        )
+
+    def note_durability(self, backend: str, side: str, settings: str) -> None:
+        """Record the settings a side ran with; stop if the two sides differ."""
+        self.durability[(backend, side)] = settings
+        other = self.durability.get((backend, "peer" if side == "ours" else "ours"))
+        if other is not None and other != settings:
+            raise RuntimeError(f"{backend}: unequal durability: ours/peer {settings} vs {other}")
+
+    def median(self, backend: str, measure: str, side: str) -> float:
+        """The median events per second of one measure."""
+        return statistics.median(self.rates[(backend, measure, side)])
+
+
+def bench_side(backend: Backend, side: str, events: int, results: Results) -> None:
+    """One repeat of every measure for one side on one backend, each on a fresh database."""
+    streams = max(1, events // STREAM_LENGTH)
+    open_side = backend.hub if side == "ours" else backend.peer
+    with open_side(streams) as (subject, settings):
+        results.note_durability(backend.name, side, settings)
+        seconds = run_append(subject, events, 1)
+        results.add(backend.name, MEASURES[0], side, events, seconds)
+        results.add(backend.name, MEASURES[2], side, events, run_replay(subject, events))
+    with open_side(streams) as (subject, _):
+        seconds = run_append(subject, events, 10)
+        results.add(backend.name, MEASURES[1], side, events, seconds)
+
+
+def bench_backend(backend: Backend, events: int, repeats: int, results: Results) -> None:
+    """Every measure, ``repeats`` times per side, alternating which side goes first."""
+    for repeat in range(repeats):
+        print(f"{backend.name}: run {repeat + 1} of {repeats}", flush=True)
+        for side in SIDES if repeat % 2 == 0 else SIDES[::-1]:
+            bench_side(backend, side, events, results)
+
+
+def profile_ours(backend: Backend, events: int, top: int) -> None:
+    """Profile our store's append (1/command) and replay with cProfile and print the top."""
+    with backend.hub(max(1, events // STREAM_LENGTH)) as (subject, _):
+        for label, work in (
+            ("append 1/command", lambda: run_append(subject, events, 1)),
+            ("replay", lambda: run_replay(subject, events)),
+        ):
+            profiler = cProfile.Profile()
+            profiler.runcall(work)
+            print(f"\n== ours on {backend.name}: {label}, {events:,} events (cProfile) ==")
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(top)
+
+
+def print_table(results: Results, backends: list[str], events: int, repeats: int) -> None:
+    """The medians, per backend and measure, with the ratio ours / peer."""
+    print(
+        f"\nEvent store benchmark: {events:,} events, median of {repeats} run(s), events/s "
+        "(higher is better)"
+    )
+    header = f"{'backend':<9}{'measure':<19}{'ours (hub)':>12}{'peer (es)':>12}{'ours/peer':>11}"
+    print(header)
+    print("-" * len(header))
+    for backend in backends:
+        for measure in MEASURES:
+            ours = results.median(backend, measure, "ours")
+            peer = results.median(backend, measure, "peer")
+            print(f"{backend:<9}{measure:<19}{ours:>12,.0f}{peer:>12,.0f}{ours / peer:>10.2f}x")
+    print("\ndurability (read back from each side's connections):")
+    for backend in backends:
+        print(f"  {backend}: {results.durability[(backend, 'ours')]} on both sides")
+    print("\nall runs (events/s):")
+    for (backend, measure, side), rates in results.rates.items():
+        runs = ", ".join(f"{rate:,.0f}" for rate in rates)
+        print(f"  {backend:<8} {side:<4} {measure:<18} {runs}")
+
+
+def positive_multiple_of_ten(value: str) -> int:
+    """Argparse type for ``--events``: the 10/command measure needs whole commands."""
+    number = int(value)
+    if number <= 0 or number % 10:
+        raise argparse.ArgumentTypeError("must be a positive multiple of 10")
+    return number
+
+
+def positive(value: str) -> int:
+    """Argparse type for a count of at least one."""
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        description="Append then replay events on the hub's store and on eventsourcing.",
+        epilog="Quick smoke test: --events 2000 --repeats 1",
+    )
+    parser.add_argument("--events", type=positive_multiple_of_ten, default=50_000)
+    parser.add_argument("--repeats", type=positive, default=3, help="runs per measure")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("HUB_TEST_DATABASE_URL", ""),
+        help="any database on the server (default: $HUB_TEST_DATABASE_URL); "
+        "bench_store_hub and bench_store_peer are created and dropped beside it",
+    )
+    parser.add_argument(
+        "--profile",
+        type=positive,
+        metavar="TOP",
+        help="instead of comparing, profile our store (one run) and print the TOP functions",
+    )
+    return parser.parse_args(argv)
+
+
+def backends_for(args: argparse.Namespace) -> list[Backend]:
+    """The backends asked for that can be reached, saying why any is skipped."""
+    backends = []
+    if args.backend in ("sqlite", "both"):
+        backends.append(Backend("sqlite"))
+    if args.backend in ("postgres", "both"):
+        postgres = (
+            postgres_backend(args.postgres_url)
+            if args.postgres_url
+            else "no PostgreSQL URL (pass --postgres-url or set HUB_TEST_DATABASE_URL)"
+        )
+        if isinstance(postgres, str):
+            print(f"skipping postgres: {postgres}", flush=True)
+        else:
+            backends.append(postgres)
+    return backends
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 1 if no backend could run."""
+    args = parse_args(argv)
+    backends = backends_for(args)
+    if not backends:
+        return 1
+    if args.profile:
+        for backend in backends:
+            profile_ours(backend, args.events, args.profile)
+        return 0
+    results = Results()
+    for backend in backends:
+        bench_backend(backend, args.events, args.repeats, results)
+    print_table(results, [backend.name for backend in backends], args.events, args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
