@@ -8,13 +8,14 @@ writer lock (``BEGIN IMMEDIATE``, see :mod:`hub.db`).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from hub.db import READ_ONLY, is_sqlite
 from hub.events.envelope import AppendResult, EventMeta, NewEvent, RecordedEvent, StreamRef
@@ -60,6 +61,7 @@ class EventStore:
         self.clock = clock
         self.after_commit = after_commit
         self._sqlite = is_sqlite(engine)
+        self._sql = _DriverSql(named=":{}" if self._sqlite else "%({})s")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -86,20 +88,20 @@ class EventStore:
                 earlier = self._idempotent_result(conn, idempotency_key, stream)
                 if earlier is not None:
                     return earlier
-            current = self._stream_version(conn, stream.id)
-            if current != expected_version:
-                raise ConcurrencyConflict(stream.id, expected_version, current)
             if not rows:
+                current = self._stream_version(conn, stream.id)
+                if current != expected_version:
+                    raise ConcurrencyConflict(stream.id, expected_version, current)
                 return AppendResult([], current)
-            recorded = self._insert(conn, stream, current, rows, meta_json)
-            new_version = current + len(recorded)
-            self._move_head(conn, stream, current, new_version)
+            new_version = expected_version + len(rows)
+            self._move_head(conn, stream, expected_version, new_version)
+            recorded = self._insert(conn, stream, expected_version, rows, meta_json)
             if idempotency_key is not None:
                 conn.execute(
                     insert(idempotency_table).values(
                         key=idempotency_key,
                         stream_id=stream.id,
-                        first_version=current + 1,
+                        first_version=expected_version + 1,
                         last_version=new_version,
                     )
                 )
@@ -135,19 +137,18 @@ class EventStore:
         ).scalar()
         return int(version or 0)
 
-    def _move_head(self, conn: Connection, stream: StreamRef, current: int, new: int) -> None:
-        if current == 0:
-            conn.execute(
-                insert(streams_table).values(
-                    stream_id=stream.id, stream_type=stream.type, version=new
-                )
-            )
+    def _move_head(self, conn: Connection, stream: StreamRef, expected: int, new: int) -> None:
+        # One checked statement moves the head or proves the write stale: the optimistic lock.
+        if expected == 0:
+            moved = conn.exec_driver_sql(
+                self._sql.head_insert, {"id": stream.id, "type": stream.type, "new": new}
+            ).first()
         else:
-            conn.execute(
-                update(streams_table)
-                .where(streams_table.c.stream_id == stream.id)
-                .values(version=new)
-            )
+            moved = conn.exec_driver_sql(
+                self._sql.head_update, {"id": stream.id, "expected": expected, "new": new}
+            ).first()
+        if moved is None:
+            raise ConcurrencyConflict(stream.id, expected, self._stream_version(conn, stream.id))
 
     def _insert(
         self,
@@ -157,48 +158,48 @@ class EventStore:
         rows: list[tuple[str, int, dict[str, Any], tuple[str, ...]]],
         meta: dict[str, Any],
     ) -> list[RecordedEvent]:
+        # The write path speaks the driver's SQL directly: building SQLAlchemy expressions
+        # for every append cost more than the durable commit itself (see bench/store.py).
         now = self.clock()
-        params = [
-            {
-                "event_id": str(uuid.uuid4()),
-                "stream_id": stream.id,
-                "stream_type": stream.type,
-                "version": current + offset,
-                "type": name,
-                "schema_version": schema_version,
-                "data": data,
-                "meta": meta,
-                "workspaces": list(workspaces),
-                "recorded_at": now,
-            }
-            for offset, (name, schema_version, data, workspaces) in enumerate(rows, start=1)
-        ]
-        statement = insert(events_table).returning(
-            events_table.c.position, sort_by_parameter_order=True
+        stored_at = now.astimezone(UTC).replace(tzinfo=None).isoformat(" ") if self._sqlite else now
+        meta_text = json.dumps(meta, separators=(",", ":"))
+        params: dict[str, Any] = {}
+        events: list[tuple[str, int, str, int, dict[str, Any], tuple[str, ...]]] = []
+        for offset, (name, schema_version, data, workspaces) in enumerate(rows):
+            event_id = str(uuid.uuid4())
+            version = current + offset + 1
+            params.update({
+                f"e{offset}": event_id, f"s{offset}": stream.id, f"t{offset}": stream.type,
+                f"v{offset}": version, f"n{offset}": name, f"c{offset}": schema_version,
+                f"d{offset}": json.dumps(data, separators=(",", ":")), f"m{offset}": meta_text,
+                f"w{offset}": json.dumps(list(workspaces)), f"r{offset}": stored_at,
+            })
+            events.append((event_id, version, name, schema_version, data, workspaces))
+        positions = dict(
+            conn.exec_driver_sql(self._sql.events_insert(len(rows)), params).all()
         )
-        positions = conn.execute(statement, params).scalars().all()
         links = [
-            {"workspace_id": workspace, "position": position}
-            for position, row in zip(positions, rows, strict=True)
-            for workspace in dict.fromkeys(row[3])
+            {"workspace": workspace, "position": positions[event_id]}
+            for event_id, *_rest, workspaces in events
+            for workspace in dict.fromkeys(workspaces)
         ]
         if links:
-            conn.execute(insert(event_workspaces_table), links)
+            conn.exec_driver_sql(self._sql.link_insert, links)  # type: ignore[arg-type]
         return [
             RecordedEvent(
-                position=position,
-                event_id=p["event_id"],
+                position=positions[event_id],
+                event_id=event_id,
                 stream_id=stream.id,
                 stream_type=stream.type,
-                version=p["version"],
-                type=p["type"],
-                schema_version=p["schema_version"],
-                data=p["data"],
+                version=version,
+                type=name,
+                schema_version=schema_version,
+                data=data,
                 meta=meta,
-                workspaces=tuple(p["workspaces"]),
+                workspaces=tuple(workspaces),
                 recorded_at=now,
             )
-            for position, p in zip(positions, params, strict=True)
+            for event_id, version, name, schema_version, data, workspaces in events
         ]
 
     def _idempotent_result(
@@ -324,6 +325,41 @@ class EventStore:
         if limit is not None:
             query = query.limit(limit)
         return [to_recorded(row) for row in conn.execute(query)]
+
+
+class _DriverSql:
+    """The append path's statements in the driver's own parameter style, built once."""
+
+    def __init__(self, named: str) -> None:
+        p = named.format
+        self.head_insert = (
+            f"INSERT INTO streams (stream_id, stream_type, version) VALUES ({p('id')}, "
+            f"{p('type')}, {p('new')}) ON CONFLICT (stream_id) DO NOTHING RETURNING version"
+        )
+        self.head_update = (
+            f"UPDATE streams SET version = {p('new')} WHERE stream_id = {p('id')} "
+            f"AND version = {p('expected')} RETURNING version"
+        )
+        self.link_insert = (
+            f"INSERT INTO event_workspaces (workspace_id, position) "
+            f"VALUES ({p('workspace')}, {p('position')})"
+        )
+        self._p = p
+        self._events_insert: dict[int, str] = {}
+
+    def events_insert(self, count: int) -> str:
+        """A multi-row insert of ``count`` events returning (event_id, position) pairs."""
+        if count not in self._events_insert:
+            p = self._p
+            values = ", ".join(
+                "(" + ", ".join(p(f"{c}{i}") for c in "estvncdmwr") + ")" for i in range(count)
+            )
+            self._events_insert[count] = (
+                "INSERT INTO events (event_id, stream_id, stream_type, version, type, "
+                "schema_version, data, meta, workspaces, recorded_at) VALUES "
+                f"{values} RETURNING event_id, position"
+            )
+        return self._events_insert[count]
 
 
 def to_recorded(row: Any) -> RecordedEvent:
