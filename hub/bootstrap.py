@@ -18,6 +18,7 @@ from rq import Queue
 from sqlalchemy import Engine
 
 from hub.access.accounts import Accounts
+from hub.attachments import AttachmentStore
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
 from hub.projections import all_projections
@@ -74,6 +75,13 @@ class Hub:
     def accounts(self) -> Accounts:
         """Users, sessions, invitations and API clients."""
         return Accounts(self.engine, self.clock)
+
+    @cached_property
+    def attachments(self) -> AttachmentStore:
+        """Where report attachments are kept, with the configured size limit."""
+        return AttachmentStore(
+            self.settings.attachments_dir, max_bytes=self.settings.attachment_max_bytes
+        )
 
     @cached_property
     def store(self) -> EventStore:

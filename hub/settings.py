@@ -30,6 +30,9 @@ class Settings:
     dispatcher_lease_seconds: float = 10.0
     event_page_limit: int = 500
     live_queue_limit: int = 1000
+    report_due_weeks: int = 8
+    attachments_directory: str = ""
+    attachment_max_bytes: int = 25 * 1024 * 1024
     live_heartbeat_seconds: float = 15.0
     live_send_timeout_seconds: float = 10.0
     secret_key: str = "dev-only-secret-change-me"
@@ -51,6 +54,9 @@ class Settings:
             dispatcher_lease_seconds=float(_env("HUB_DISPATCHER_LEASE_SECONDS", "10")),
             event_page_limit=int(_env("HUB_EVENT_PAGE_LIMIT", "500")),
             live_queue_limit=int(_env("HUB_LIVE_QUEUE_LIMIT", "1000")),
+            report_due_weeks=int(_env("HUB_REPORT_DUE_WEEKS", "8")),
+            attachments_directory=_env("HUB_ATTACHMENTS_DIR", ""),
+            attachment_max_bytes=int(_env("HUB_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024))),
             live_heartbeat_seconds=float(_env("HUB_LIVE_HEARTBEAT_SECONDS", "15")),
             live_send_timeout_seconds=float(_env("HUB_LIVE_SEND_TIMEOUT_SECONDS", "10")),
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
@@ -62,6 +68,13 @@ class Settings:
     def embedded(self) -> bool:
         """True when the hub runs everything in one process (no Redis server configured)."""
         return not self.redis_url
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Where report attachments are stored: ``HUB_ATTACHMENTS_DIR`` or under the data dir."""
+        return Path(self.attachments_directory) if self.attachments_directory else (
+            self.data_dir / "attachments"
+        )
 
     @property
     def effective_database_url(self) -> str:

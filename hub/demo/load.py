@@ -1,7 +1,9 @@
-"""``hub demo``: load the directory's demo data through the ordinary command path.
+"""``hub demo``: load the demo data through the ordinary command path.
 
-Every command carries an idempotency key derived from what it creates, so running the loader
-again appends nothing.
+The directory first, then a few records in every state: duties, report requests, mergers
+(with the North Yorkshire merger of 2014 replayed as history) and meetings. Every command
+carries an idempotency key derived from what it creates, so running the loader again appends
+nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from hub.access.policy import SYSTEM
+from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
+from hub.demo import duties, meetings, mergers, reports
 from hub.demo.areas import AREAS, office_id
 from hub.demo.partnerships import DEMO_AREAS, AreaDemo
 from hub.domain import directory
@@ -22,10 +25,11 @@ from hub.service import handle
 from schemas.commands import directory as cmd
 
 Step = tuple[RecordType[Any], str, BaseModel]
+ActedStep = tuple[RecordType[Any], str, BaseModel, Actor]
 
 
 def demo_commands() -> Iterator[Step]:
-    """Every command of the demo, in an order that respects references."""
+    """Every directory command of the demo, in an order that respects references."""
     for area in AREAS:
         yield directory.POLICE_AREA, area.area_id, cmd.RegisterPoliceArea(
             area_id=area.area_id, name=area.name, country=area.country
@@ -84,17 +88,30 @@ def _area_demo(demo: AreaDemo) -> Iterator[Step]:
         )
 
 
+def all_steps(hub: Hub) -> Iterator[ActedStep]:
+    """The directory (as the hub), then every record's demo steps with their actors."""
+    for record, key, command in demo_commands():
+        yield record, key, command, SYSTEM
+    today = hub.clock().date()
+    yield from duties.demo_commands(today)
+    yield from reports.demo_commands(today, attachments=hub.attachments)
+    yield from mergers.demo_commands()
+    yield from meetings.demo_commands(today)
+
+
 def load_demo(hub: Hub, *, progress: bool = True) -> int:
     """Load the demo; return how many events were appended (0 when it was already loaded)."""
-    steps = list(demo_commands())
+    steps = list(all_steps(hub))
     appended = 0
     seen: dict[str, int] = {}
-    for record, key, command in tqdm(steps, desc="demo", unit="cmd", disable=not progress):
+    for record, key, command, actor in tqdm(
+        steps, desc="demo", unit="cmd", disable=not progress
+    ):
         stream = f"{record.stream_type}-{key}"
         seen[stream] = seen.get(stream, 0) + 1
         result = handle(
-            hub, record, key, command, SYSTEM, idempotency_key=f"demo:{stream}:{seen[stream]}"
+            hub, record, key, command, actor, idempotency_key=f"demo:{stream}:{seen[stream]}"
         )
         if not result.replayed:
             appended += len(result.events)
-    return appended
+    return appended + meetings.load_history(hub, progress=progress)

@@ -16,15 +16,20 @@ from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
 from hub.migrate import require_migrated, upgrade
 from hub.web import errors, health, live
+from hub.web import feeds as feeds_http
 from hub.web.api import accounts as accounts_api
 from hub.web.api import directory as directory_api
+from hub.web.api import duties as duties_api
 from hub.web.api import events as events_api
+from hub.web.api import feeds as feeds_api
+from hub.web.api import reports as reports_api
 from hub.web.api import webhooks as webhooks_api
 from hub.web.api.openapi import openapi_json
 from hub.web.describe import OrganisationNames
 from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home
+from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
 from hub.web.templating import make_templates
@@ -69,14 +74,19 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         Route("/readyz", health.readyz),
         Route("/metrics", metrics),
         Route("/openapi.json", openapi_json),
+        *feeds_http.ROUTES,
         *auth.ROUTES,
         *home.ROUTES,
         *admin.ROUTES,
         *directory_api.ROUTES,
         *events_api.ROUTES,
+        *reports_api.ROUTES,
+        *duties_api.ROUTES,
         *accounts_api.ROUTES,
         *webhooks_api.ROUTES,
         *webhooks_pages.ROUTES,
+        *feeds_api.ROUTES,
+        *feeds_pages.ROUTES,
         *live.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),

@@ -1,1 +1,268 @@
-"""Commands of the Section 10 duty register."""
+"""Commands of the Section 10 duty register.
+
+Fields under "resolved" are facts a handler looks up (the area's country and policing body
+office, the CSPs an organisation serves, the priorities current in an area, the plan's
+objectives, the parties' kinds) so that the deciders stay pure; callers never supply them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+
+from schemas.commands.base import Command
+from schemas.events.directory import Country, Name, Slug
+from schemas.events.duties import (
+    DecisionKind,
+    Objective,
+    OptionalText,
+    Party,
+    Period,
+    PriorityRef,
+    PriorityTheme,
+    Reason,
+    SourceDocument,
+    Text,
+    Url,
+)
+
+Csps: Any = Field(default_factory=list, max_length=50)
+Priorities: Any = Field(default_factory=list, max_length=500)
+Reasons: Any = Field(default_factory=list, max_length=500)
+Objectives = Field(min_length=1, max_length=100)
+Parties = Field(min_length=1, max_length=50)
+
+
+# -- relevant priorities ------------------------------------------------------------------
+
+
+class RegisterPriority(Command):
+    """Register one of the acting authority's relevant priorities."""
+
+    priority_id: str = Slug
+    by_organisation: str = Slug
+    area_id: str = Slug
+    csp_id: str | None = None
+    theme: PriorityTheme
+    title: str = Name
+    summary: str = OptionalText
+    source: SourceDocument
+    period: Period
+    devolved_function: bool = False
+    # resolved
+    country: Country
+    serves_csps: list[str] = Csps
+
+
+class RevisePriority(Command):
+    """Revise a priority; its revision number goes up by one."""
+
+    priority_id: str = Slug
+    by_organisation: str = Slug
+    theme: PriorityTheme
+    title: str = Name
+    summary: str = OptionalText
+    source: SourceDocument
+    period: Period
+    devolved_function: bool = False
+    # resolved
+    country: Country
+
+
+class RetirePriority(Command):
+    """Retire a priority: it is no longer current."""
+
+    priority_id: str = Slug
+    by_organisation: str = Slug
+    reason: str = OptionalText
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+
+class RecordDecision(Command):
+    """Record a decision of the policing body, with the priorities current in its area."""
+
+    decision_id: str = Slug
+    by_organisation: str = Slug
+    area_id: str = Slug
+    kind: DecisionKind
+    title: str = Name
+    summary: str = OptionalText
+    decided_on: date
+    # resolved
+    policing_body_id: str = Slug
+    priorities: list[PriorityRef] = Priorities
+
+
+class NoteRegard(Command):
+    """Note how a decision had regard to one priority."""
+
+    decision_id: str = Slug
+    by_organisation: str = Slug
+    note: str = Text
+    # resolved
+    policing_body_id: str = Slug
+    priority: PriorityRef
+    priority_area_id: str = Slug
+
+
+class FinaliseDecision(Command):
+    """Finalise a decision, giving a written reason for each priority left unconsidered."""
+
+    decision_id: str = Slug
+    by_organisation: str = Slug
+    reasons: list[Reason] = Reasons
+    # resolved
+    policing_body_id: str = Slug
+    priorities: list[PriorityRef] = Priorities
+
+
+# -- the police and crime plan ----------------------------------------------------------------
+
+
+class RecordPlan(Command):
+    """Record the police and crime plan's objectives."""
+
+    plan_id: str = Slug
+    by_organisation: str = Slug
+    area_id: str = Slug
+    title: str = Name
+    period: Period
+    objectives: list[Objective] = Objectives
+    # resolved
+    policing_body_id: str = Slug
+
+
+class RevisePlan(Command):
+    """Revise the plan's objectives; its revision number goes up by one."""
+
+    plan_id: str = Slug
+    by_organisation: str = Slug
+    title: str = Name
+    period: Period
+    objectives: list[Objective] = Objectives
+    # resolved
+    policing_body_id: str = Slug
+
+
+class RetirePlan(Command):
+    """Mark the plan as no longer current."""
+
+    plan_id: str = Slug
+    by_organisation: str = Slug
+    # resolved
+    policing_body_id: str = Slug
+
+
+# -- reciprocal regard ------------------------------------------------------------------------
+
+
+class RecordStrategyRegard(Command):
+    """Begin recording a strategy's regard to the police and crime plan's objectives."""
+
+    regard_id: str = Slug
+    by_organisation: str = Slug
+    area_id: str = Slug
+    csp_id: str | None = None
+    strategy: SourceDocument
+    plan_id: str = Slug
+    # resolved
+    plan_revision: int = Field(ge=1)
+    objectives: list[Objective] = Objectives
+    serves_csps: list[str] = Csps
+
+
+class NoteObjectiveRegard(Command):
+    """Note how the strategy had regard to one of the plan's objectives."""
+
+    regard_id: str = Slug
+    by_organisation: str = Slug
+    objective_id: str = Slug
+    note: str = Text
+    # resolved: the plan's objectives as they stand now
+    plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
+
+
+class FinaliseStrategyRegard(Command):
+    """Finalise the record, giving a written reason for each objective left unconsidered."""
+
+    regard_id: str = Slug
+    by_organisation: str = Slug
+    reasons: list[Reason] = Reasons
+    # resolved
+    plan_revision: int = Field(ge=1)
+    objectives: list[Objective] = Objectives
+
+
+# -- criminal justice arrangements ------------------------------------------------------------
+
+
+class DraftArrangement(Command):
+    """Draft criminal justice arrangements with the named criminal justice bodies."""
+
+    arrangement_id: str = Slug
+    by_organisation: str = Slug
+    area_id: str = Slug
+    title: str = Name
+    terms: str = Text
+    document_url: str | None = Url
+    review_on: date
+    devolved_function: bool = False
+    # resolved
+    parties: list[Party] = Parties
+    policing_body_id: str = Slug
+    country: Country
+
+
+class AgreeArrangement(Command):
+    """A named party agrees the arrangement as drafted or varied."""
+
+    arrangement_id: str = Slug
+    by_organisation: str = Slug
+    signatory: str = Name
+
+
+class ReviewArrangement(Command):
+    """Record a review without change, and the next review date."""
+
+    arrangement_id: str = Slug
+    by_organisation: str = Slug
+    outcome: str = Text
+    next_review_on: date
+    # resolved
+    policing_body_id: str = Slug
+
+
+class VaryArrangement(Command):
+    """Vary the arrangement; every named party must then agree the variation."""
+
+    arrangement_id: str = Slug
+    by_organisation: str = Slug
+    title: str = Name
+    terms: str = Text
+    document_url: str | None = Url
+    review_on: date
+    reason: str = Text
+    # resolved
+    parties: list[Party] = Parties
+    policing_body_id: str = Slug
+
+
+class EndArrangement(Command):
+    """End the arrangement."""
+
+    arrangement_id: str = Slug
+    by_organisation: str = Slug
+    reason: str = OptionalText
+    # resolved
+    policing_body_id: str = Slug
+
+
+class MarkArrangementReviewDue(Command):
+    """Scheduled: the review date ``review_on`` has arrived (ignored if no longer current)."""
+
+    arrangement_id: str = Slug
+    review_on: date

@@ -1,1 +1,176 @@
-"""Commands of joint meetings (reg 14A and voluntary)."""
+"""Commands of joint meetings (reg 14A and voluntary).
+
+Times come in as the wall-clock time at the meeting (a naive local datetime) plus the zone's
+name; the decider turns them into instants itself, so a client's offset is never trusted.
+Directory facts (the area's country and policing body, its responsible authorities, which
+invitees the directory does not hold) are resolved by the handler.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from schemas.commands.base import Command
+from schemas.events.directory import Country, Slug
+from schemas.events.meetings import (
+    AgendaItem,
+    Invitation,
+    Link,
+    MeetingKind,
+    Paper,
+    Place,
+    Reason,
+    Representative,
+    Response,
+    Text,
+    Title,
+)
+
+ZoneName = Field(default="Europe/London", min_length=1, max_length=60)
+
+
+class ConveneMeeting(Command):
+    """Convene a joint meeting and invite organisations (the policing body's office)."""
+
+    meeting_id: str = Slug
+    area_id: str = Slug
+    by_organisation: str = Slug
+    kind: MeetingKind
+    title: str = Title
+    purpose: str = Text
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str = ZoneName
+    place: str | None = Place
+    online_link: str | None = Link
+    agenda: list[AgendaItem] = Field(default_factory=list, max_length=100)
+    invitations: list[Invitation] = Field(max_length=200)
+    workspace_id: str | None = Field(default=None, min_length=1, max_length=120)
+    country: Country
+    """The area's country (resolved): reg 14A meetings exist in England only."""
+    policing_body_id: str | None = Field(default=None, min_length=1, max_length=120)
+    """The office holding the area's PCC functions today (resolved)."""
+    responsible_authorities: list[str] = Field(default_factory=list, max_length=500)
+    """Every responsible authority of a current CSP in the area (resolved)."""
+    unregistered_invitees: list[str] = Field(default_factory=list, max_length=200)
+    """Invitees the directory does not hold (resolved)."""
+
+
+class RespondToMeeting(Command):
+    """An invited organisation answers for itself."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    response: Response
+    representatives: list[Representative] = Field(default_factory=list, max_length=20)
+    delegate: Representative | None = None
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class PublishMeetingPapers(Command):
+    """Publish papers for the meeting."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    papers: list[Paper] = Field(min_length=1, max_length=50)
+
+
+class RescheduleMeeting(Command):
+    """Move the meeting to a new start and end (wall-clock times in the zone named)."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str = ZoneName
+
+
+class AmendMeeting(Command):
+    """Change the title, purpose, place, link or agenda (each given as it should now read)."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    title: str = Title
+    purpose: str = Text
+    place: str | None = Place
+    online_link: str | None = Link
+    agenda: list[AgendaItem] = Field(default_factory=list, max_length=100)
+
+
+class CancelMeeting(Command):
+    """Cancel the meeting, with a reason."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    reason: str = Reason
+
+
+class RecordMeetingHeld(Command):
+    """The convenor records that the meeting took place."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+
+
+class MarkMeetingHeld(Command):
+    """The hub records the meeting held once its end time has passed (scheduled)."""
+
+    meeting_id: str = Slug
+    ends_at: datetime
+    """The end time the job was scheduled for; a job for a superseded time does nothing."""
+
+
+class DraftMeetingMinutes(Command):
+    """Draft (or redraft) the minutes of a held meeting."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    text: str = Field(min_length=1, max_length=100000)
+    document: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class ApproveMeetingMinutes(Command):
+    """Approve the draft of the minutes the approver read."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    draft: int = Field(ge=1)
+
+
+class AssignMeetingAction(Command):
+    """Record an action arising from the meeting, with its owner and due date."""
+
+    meeting_id: str = Slug
+    action_id: str = Slug
+    by_organisation: str = Slug
+    description: str = Text
+    owner_organisation_id: str = Slug
+    due_on: date
+
+
+class CompleteMeetingAction(Command):
+    """The owner completes an action, with a note."""
+
+    meeting_id: str = Slug
+    action_id: str = Slug
+    by_organisation: str = Slug
+    note: str = Text
+
+
+class SendMeetingReminder(Command):
+    """Remind the invitees of the meeting (scheduled a day before it starts)."""
+
+    meeting_id: str = Slug
+    starts_at: datetime
+    """The start the reminder was scheduled for; a reminder for a superseded start does nothing."""
+
+
+class SendActionReminder(Command):
+    """Remind an action's owner that it falls due (scheduled a day before)."""
+
+    meeting_id: str = Slug
+    action_id: str = Slug
+    due_on: date
+    """The due date the reminder was scheduled for."""

@@ -32,5 +32,5 @@ def test_unknown_event_type_is_refused() -> None:
 
 def test_every_event_type_is_named_record_dot_happened() -> None:
     for name in rendered_files():
-        record, happened = name.split(".v")[0].split(".", 1)
+        record, happened = name.rsplit(".v", 1)[0].split(".", 1)
         assert record and happened and record == record.lower()

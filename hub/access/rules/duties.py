@@ -1,8 +1,35 @@
-"""Who may issue the commands of duties (DOMAIN.md)."""
+"""Who may issue the commands of the Section 10 duty register (DOMAIN.md section 1).
+
+Responsible authorities keep their own priorities and record their own regard to the police
+and crime plan; the office of the area's policing body records its decisions, keeps the plan
+and makes criminal justice arrangements, which each named criminal justice body agrees for
+itself. The review date falling due is the hub's own scheduled command. None of these powers
+is England-only: in Wales, devolved functions are marked and kept outside the duty instead.
+"""
 
 from __future__ import annotations
 
-from hub.access.policy import Rule
+from hub.access.policy import Rule, Who
 from schemas.commands import Command
+from schemas.commands import duties as cmd
 
-RULES: dict[type[Command], Rule] = {}
+RULES: dict[type[Command], Rule] = {
+    cmd.RegisterPriority: Rule(Who.ORGANISATION_ITSELF),
+    cmd.RevisePriority: Rule(Who.ORGANISATION_ITSELF),
+    cmd.RetirePriority: Rule(Who.ORGANISATION_ITSELF),
+    cmd.RecordDecision: Rule(Who.POLICING_BODY),
+    cmd.NoteRegard: Rule(Who.POLICING_BODY),
+    cmd.FinaliseDecision: Rule(Who.POLICING_BODY),
+    cmd.RecordPlan: Rule(Who.POLICING_BODY),
+    cmd.RevisePlan: Rule(Who.POLICING_BODY),
+    cmd.RetirePlan: Rule(Who.POLICING_BODY),
+    cmd.RecordStrategyRegard: Rule(Who.ORGANISATION_ITSELF),
+    cmd.NoteObjectiveRegard: Rule(Who.ORGANISATION_ITSELF),
+    cmd.FinaliseStrategyRegard: Rule(Who.ORGANISATION_ITSELF),
+    cmd.DraftArrangement: Rule(Who.POLICING_BODY),
+    cmd.AgreeArrangement: Rule(Who.ORGANISATION_ITSELF),
+    cmd.ReviewArrangement: Rule(Who.POLICING_BODY),
+    cmd.VaryArrangement: Rule(Who.POLICING_BODY),
+    cmd.EndArrangement: Rule(Who.POLICING_BODY),
+    cmd.MarkArrangementReviewDue: Rule(Who.OPERATOR),
+}

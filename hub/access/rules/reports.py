@@ -1,8 +1,30 @@
-"""Who may issue the commands of reports (DOMAIN.md)."""
+"""Who may issue the commands of report requests (DOMAIN.md section 2, "Who acts").
+
+Only the area's policing body office asks, and only it (the requester) answers extensions,
+accepts, returns, publishes, closes or withdraws. The authorities act for themselves; the
+decider then checks that the request is addressed to them. Overdue marking and reminders are
+the hub's own scheduled commands.
+"""
 
 from __future__ import annotations
 
-from hub.access.policy import Rule
+from hub.access.policy import Rule, Who
 from schemas.commands import Command
+from schemas.commands import reports as cmd
 
-RULES: dict[type[Command], Rule] = {}
+RULES: dict[type[Command], Rule] = {
+    cmd.RequireReport: Rule(Who.POLICING_BODY),
+    cmd.AcknowledgeReport: Rule(Who.ORGANISATION_ITSELF),
+    cmd.RequestExtension: Rule(Who.ORGANISATION_ITSELF),
+    cmd.GrantExtension: Rule(Who.POLICING_BODY),
+    cmd.RefuseExtension: Rule(Who.POLICING_BODY),
+    cmd.SubmitReport: Rule(Who.ORGANISATION_ITSELF),
+    cmd.ResubmitReport: Rule(Who.ORGANISATION_ITSELF),
+    cmd.AcceptReport: Rule(Who.POLICING_BODY),
+    cmd.ReturnReport: Rule(Who.POLICING_BODY),
+    cmd.PublishReport: Rule(Who.POLICING_BODY),
+    cmd.CloseReport: Rule(Who.POLICING_BODY),
+    cmd.WithdrawReport: Rule(Who.POLICING_BODY),
+    cmd.MarkReportOverdue: Rule(Who.OPERATOR),
+    cmd.SendReportReminder: Rule(Who.OPERATOR),
+}

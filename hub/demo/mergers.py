@@ -1,0 +1,264 @@
+"""Demo mergers: the real North Yorkshire merger of 2014 replayed, and Leicestershire examples.
+
+North Yorkshire (history). On 9 September 2014 the North Yorkshire PCC approved merging the six
+district CSPs (Craven, Hambleton & Richmondshire, Harrogate, Ryedale, Scarborough, Selby) into
+one; York stayed separate. The replay registers the organisations and CSPs of the time, then
+runs the proposal, every party's consent and the effect. Simplifications, all assumptions:
+
+- the effective date is 1 April 2015 (the start of the financial year after the approval);
+- the health bodies are the clinical commissioning groups of 2014, one or two per district,
+  registered with the directory's kind for health bodies (``integrated_care_board``, the kind
+  that replaced CCGs in 2022);
+- probation is the National Probation Service (North East) and the Humberside, Lincolnshire
+  and North Yorkshire CRC, the providers after June 2014;
+- the CSPs are registered from 22 November 2012, as every demo CSP is;
+- signatories are invented (names are public facts, people are not), and every signature
+  but the PCC's (9 September 2014) is dated in the weeks after it;
+- the office acting is ``north-yorkshire-opcc``, today's office of the mayor holding the PCC
+  functions; in 2014 the PCC acted.
+
+Leicestershire (invented for the demo: no such proposals exist). One merger in each state a
+proposal can be in: consents being gathered, blocked by a refusal, withdrawn, and made
+awaiting its effective date. Dyfed-Powys has none: combination agreements are England only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from hub.access.policy import SYSTEM, Actor
+from hub.demo.partnerships import LEICESTERSHIRE, Partnership
+from hub.domain import directory
+from hub.domain.mergers import MERGER
+from hub.domain.record import RecordType
+from hub.handlers.mergers import ConstituentNow, effect_plan
+from schemas.commands import Command
+from schemas.commands import directory as dcmd
+from schemas.commands import mergers as cmd
+from schemas.events.directory import Country, OrganisationKind, WorkspaceKind
+from schemas.events.mergers import Purpose, SignedDocument
+
+Step = tuple[RecordType[Any], str, Command, Actor]
+
+NY = "north-yorkshire"
+NY_OFFICE = "north-yorkshire-opcc"
+NY_MERGER = "north-yorkshire-2014"
+NY_COMBINED = "north-yorkshire-csp"
+NY_EFFECTIVE = date(2015, 4, 1)
+REGISTERED_FROM = date(2012, 11, 22)
+
+
+_NY_ORGANISATIONS = (
+    ("craven-district-council", "Craven District Council", "district_council"),
+    ("hambleton-district-council", "Hambleton District Council", "district_council"),
+    ("richmondshire-district-council", "Richmondshire District Council", "district_council"),
+    ("harrogate-borough-council", "Harrogate Borough Council", "district_council"),
+    ("ryedale-district-council", "Ryedale District Council", "district_council"),
+    ("scarborough-borough-council", "Scarborough Borough Council", "district_council"),
+    ("selby-district-council", "Selby District Council", "district_council"),
+    ("north-yorkshire-county-council", "North Yorkshire County Council", "county_council"),
+    ("city-of-york-council", "City of York Council", "unitary_council"),
+    ("north-yorkshire-police", "North Yorkshire Police", "police_force"),
+    ("north-yorkshire-fire-authority", "North Yorkshire Fire and Rescue Authority",
+     "fire_and_rescue_authority"),
+    ("airedale-wharfedale-craven-ccg", "NHS Airedale, Wharfedale and Craven CCG",
+     "integrated_care_board"),
+    ("hambleton-richmondshire-whitby-ccg", "NHS Hambleton, Richmondshire and Whitby CCG",
+     "integrated_care_board"),
+    ("harrogate-rural-district-ccg", "NHS Harrogate and Rural District CCG",
+     "integrated_care_board"),
+    ("scarborough-ryedale-ccg", "NHS Scarborough and Ryedale CCG", "integrated_care_board"),
+    ("vale-of-york-ccg", "NHS Vale of York CCG", "integrated_care_board"),
+    ("nps-north-east", "National Probation Service (North East)", "probation_provider"),
+    ("hlny-crc", "Humberside, Lincolnshire and North Yorkshire CRC", "probation_provider"),
+)
+_NY_COMMON = ("north-yorkshire-police", "north-yorkshire-fire-authority", "nps-north-east",
+              "hlny-crc")
+
+
+def _district(csp_id: str, name: str, areas: tuple[str, ...], councils: tuple[str, ...],
+              health: tuple[str, ...]) -> Partnership:
+    return Partnership(csp_id, name, areas,
+                 (*councils, "north-yorkshire-county-council", *_NY_COMMON, *health))
+
+
+NY_DISTRICTS = (
+    _district("craven-csp", "Craven Community Safety Partnership", ("Craven",),
+              ("craven-district-council",), ("airedale-wharfedale-craven-ccg",)),
+    _district("hambleton-richmondshire-csp",
+              "Hambleton and Richmondshire Community Safety Partnership",
+              ("Hambleton", "Richmondshire"),
+              ("hambleton-district-council", "richmondshire-district-council"),
+              ("hambleton-richmondshire-whitby-ccg",)),
+    _district("harrogate-csp", "Harrogate District Community Safety Partnership",
+              ("Harrogate",), ("harrogate-borough-council",),
+              ("harrogate-rural-district-ccg",)),
+    _district("ryedale-csp", "Ryedale Community Safety Partnership", ("Ryedale",),
+              ("ryedale-district-council",), ("scarborough-ryedale-ccg",)),
+    _district("scarborough-csp", "Scarborough Community Safety Partnership", ("Scarborough",),
+              ("scarborough-borough-council",),
+              ("scarborough-ryedale-ccg", "hambleton-richmondshire-whitby-ccg")),
+    _district("selby-csp", "Selby District Community Safety Partnership", ("Selby",),
+              ("selby-district-council",), ("vale-of-york-ccg",)),
+)
+SAFER_YORK = Partnership(
+    "safer-york-partnership", "Safer York Partnership", ("York",),
+    ("city-of-york-council", *_NY_COMMON, "vale-of-york-ccg"),
+)
+
+_SIGNATORIES = (
+    ("Chief Executive", "Morgan Hale"), ("Director of Public Health", "Priya Raman"),
+    ("Chief Constable", "Daniel Okafor"), ("Chief Fire Officer", "Helen Marsh"),
+    ("Accountable Officer", "Tom Ridley"), ("Head of Service", "Grace Whitfield"),
+)
+
+
+def _org_actor(organisation_id: str, area_id: str) -> Actor:
+    return Actor(user_id=f"demo-{organisation_id}", organisation_id=organisation_id,
+                 area_ids=frozenset({area_id}))
+
+
+def _directory(area_id: str, partnerships: Sequence[Partnership], office: str) -> Iterator[Step]:
+    for csp in partnerships:
+        yield directory.CSP, csp.csp_id, dcmd.RegisterCsp(
+            csp_id=csp.csp_id, name=csp.name, area_id=area_id,
+            local_government_areas=list(csp.local_government_areas),
+            responsible_authorities=list(csp.authorities), valid_from=REGISTERED_FROM,
+        ), SYSTEM
+        space = directory.csp_workspace(csp.csp_id)
+        yield directory.WORKSPACE, space, dcmd.CreateWorkspace(
+            workspace_id=space, name=csp.name, kind=WorkspaceKind.CSP, area_id=area_id,
+            csp_id=csp.csp_id, members=[office, *csp.authorities],
+        ), SYSTEM
+
+
+def _facts(area_id: str, partnerships: Sequence[Partnership]) -> list[cmd.CspFacts]:
+    return [
+        cmd.CspFacts(
+            csp_id=c.csp_id, name=c.name, area_id=area_id, country=Country.ENGLAND,
+            local_government_areas=list(c.local_government_areas),
+            responsible_authorities=list(c.authorities),
+        )
+        for c in partnerships
+    ]
+
+
+def _authorities(partnerships: Sequence[Partnership]) -> list[str]:
+    return list(dict.fromkeys(a for c in partnerships for a in c.authorities))
+
+
+def _consent(merger_id: str, organisation_id: str, area_id: str, signed_on: date, n: int,
+             document: str, *, policing_body: bool = False) -> Step:
+    role, name = _SIGNATORIES[n % len(_SIGNATORIES)]
+    if policing_body:
+        role = "Police and Crime Commissioner"
+    command = cmd.ConsentToMerger(
+        merger_id=merger_id, by_organisation=organisation_id, revision=1,
+        policing_body_of=[area_id] if policing_body else [],
+        signatory=name, signatory_role=role, signed_on=signed_on,
+        document=SignedDocument(title=document, reference=f"demo:{merger_id}:agreement"),
+    )
+    return MERGER, merger_id, command, _org_actor(organisation_id, area_id)
+
+
+def north_yorkshire_commands() -> Iterator[Step]:
+    """The 2014 North Yorkshire merger: its directory of the time, proposal, consents, effect."""
+    for organisation_id, name, kind in _NY_ORGANISATIONS:
+        yield directory.ORGANISATION, organisation_id, dcmd.RegisterOrganisation(
+            organisation_id=organisation_id, name=name, kind=OrganisationKind(kind),
+            area_ids=[NY], country=Country.ENGLAND,
+        ), SYSTEM
+    yield from _directory(NY, (*NY_DISTRICTS, SAFER_YORK), NY_OFFICE)
+    yield MERGER, NY_MERGER, cmd.ProposeMerger(
+        merger_id=NY_MERGER, by_organisation=NY_OFFICE, area_id=NY,
+        constituents=_facts(NY, NY_DISTRICTS),
+        purposes=list(Purpose),
+        proposed_name="North Yorkshire Community Safety Partnership",
+        combined_csp_id=NY_COMBINED, effective_date=NY_EFFECTIVE,
+        policing_bodies=[cmd.PolicingBodyFact(area_id=NY, organisation_id=NY_OFFICE)],
+    ), _org_actor(NY_OFFICE, NY)
+    document = "North Yorkshire community safety combination agreement"
+    yield _consent(NY_MERGER, NY_OFFICE, NY, date(2014, 9, 9), 0, document,
+                   policing_body=True)
+    for n, authority in enumerate(_authorities(NY_DISTRICTS)):
+        yield _consent(NY_MERGER, authority, NY, date(2014, 9, 15) + timedelta(days=2 * n),
+                       n, document)
+    for step in effect_plan(
+        merger_id=NY_MERGER, area_id=NY, name="North Yorkshire Community Safety Partnership",
+        combined_csp_id=NY_COMBINED, effective_date=NY_EFFECTIVE,
+        constituents=[
+            ConstituentNow(c.csp_id, c.local_government_areas, c.authorities,
+                           workspace_members=(NY_OFFICE, *c.authorities))
+            for c in NY_DISTRICTS
+        ],
+    ):
+        yield step.record, step.key, step.command, SYSTEM
+
+
+LEICS = "leicestershire"
+LEICS_OFFICE = "leicestershire-opcc"
+
+
+def _leics(csp_id: str) -> Partnership:
+    return next(p for p in LEICESTERSHIRE.partnerships if p.csp_id == csp_id)
+
+
+def _leics_proposal(merger_id: str, a: Partnership, b: Partnership, name: str, combined: str,
+                    effective: date) -> Step:
+    return MERGER, merger_id, cmd.ProposeMerger(
+        merger_id=merger_id, by_organisation=LEICS_OFFICE, area_id=LEICS,
+        constituents=_facts(LEICS, (a, b)), purposes=[Purpose.REDUCING_CRIME_AND_DISORDER],
+        proposed_name=name, combined_csp_id=combined, effective_date=effective,
+        policing_bodies=[cmd.PolicingBodyFact(area_id=LEICS, organisation_id=LEICS_OFFICE)],
+    ), _org_actor(LEICS_OFFICE, LEICS)
+
+
+HARBOROUGH, CHARNWOOD = _leics("harborough-csp"), _leics("charnwood-csp")
+BLABY, OADBY = _leics("blaby-csp"), _leics("oadby-and-wigston-csp")
+HINCKLEY, NWL = _leics("hinckley-and-bosworth-csp"), _leics("north-west-leicestershire-csp")
+RUTLAND, MELTON = _leics("safer-rutland"), _leics("melton-csp")
+
+
+def leicestershire_commands() -> Iterator[Step]:
+    """Invented Leicestershire proposals, one in each state."""
+    signed = date(2026, 11, 2)
+    gathering = "leicestershire-harborough-charnwood"
+    yield _leics_proposal(gathering, HARBOROUGH, CHARNWOOD,
+                          "Harborough and Charnwood Community Safety Partnership",
+                          "harborough-charnwood-csp", date(2027, 10, 1))
+    for n, authority in enumerate(_authorities((HARBOROUGH, CHARNWOOD))[:3]):
+        yield _consent(gathering, authority, LEICS, signed, n, "Draft combination agreement")
+
+    blocked = "leicestershire-blaby-oadby"
+    yield _leics_proposal(blocked, BLABY, OADBY, "Blaby and Oadby & Wigston CSP",
+                          "blaby-oadby-wigston-csp", date(2027, 10, 1))
+    yield _consent(blocked, "blaby-council", LEICS, signed, 0, "Draft combination agreement")
+    yield MERGER, blocked, cmd.RefuseMerger(
+        merger_id=blocked, by_organisation="oadby-and-wigston-council", revision=1,
+        reason="The borough wants to keep a partnership of its own for its town centre work.",
+    ), _org_actor("oadby-and-wigston-council", LEICS)
+
+    withdrawn = "leicestershire-hinckley-nwl"
+    yield _leics_proposal(withdrawn, HINCKLEY, NWL, "West Leicestershire CSP",
+                          "west-leicestershire-csp", date(2027, 4, 1))
+    yield MERGER, withdrawn, cmd.WithdrawMergerProposal(
+        merger_id=withdrawn, by_organisation=LEICS_OFFICE,
+        reason="The districts chose a joint tasking group instead.",
+    ), _org_actor(LEICS_OFFICE, LEICS)
+
+    # Made, awaiting its date: the hub's schedule carries it out on 1 April 2028.
+    made = "leicestershire-rutland-melton"
+    yield _leics_proposal(made, RUTLAND, MELTON, "Rutland and Melton Community Safety Partnership",
+                          "rutland-melton-csp", date(2028, 4, 1))
+    yield _consent(made, LEICS_OFFICE, LEICS, signed, 0, "Combination agreement",
+                   policing_body=True)
+    for n, authority in enumerate(_authorities((RUTLAND, MELTON))):
+        yield _consent(made, authority, LEICS, signed, n, "Combination agreement")
+
+
+def demo_commands() -> Iterator[Step]:
+    """Every merger demo step, in an order that respects references."""
+    yield from north_yorkshire_commands()
+    yield from leicestershire_commands()

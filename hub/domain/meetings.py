@@ -1,0 +1,691 @@
+"""Joint meetings: reg 14A (SI 2007/1830, inserted by SI 2012/2660) and voluntary meetings.
+
+The rules here (DOMAIN.md section 4):
+
+- Only the office of the area's policing body convenes. A reg 14A meeting exists in England
+  only (every Welsh meeting is voluntary); only a reg 14A meeting can require attendance, and
+  only of the responsible authorities for areas in the police area.
+- A meeting has a title, purpose, a place or online link, an agenda and invitees; its end is
+  after its start and its start is not in the past.
+- Times arrive as wall-clock times in Europe/London and become instants here: a time that
+  does not exist (the spring-forward gap) is refused; a time that happens twice (the autumn
+  fall-back hour) means its FIRST occurrence, in British Summer Time.
+- Each invitee answers for itself (attending with named representatives, sending a delegate,
+  or declining with a reason); a decline by a required invitee is flagged to the convenor.
+- Every change a calendar shows (time, place, title, agenda, cancellation) raises the revision.
+- The meeting is held (by the convenor once it has started, or by the hub after its end);
+  minutes are drafted and approved after that, and actions arise, each owned by an
+  organisation, due on a date, and completed by its owner.
+- Scheduled commands (reminders, the automatic "held") carry what they were scheduled for; one
+  that no longer applies does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from hub.domain.directory import area_workspace
+from hub.domain.errors import DomainError, InvalidCommand
+from hub.domain.record import RecordType
+from schemas.commands import meetings as cmd
+from schemas.events import meetings as ev
+from schemas.events.directory import Country
+from schemas.events.meetings import MeetingKind, Response
+from schemas.registry import EventData
+
+LONDON_NAME: Literal["Europe/London"] = "Europe/London"
+LONDON = ZoneInfo(LONDON_NAME)
+SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+class MeetingNotFound(DomainError):
+    """No meeting has this id."""
+
+    code = "meeting.not_found"
+    status = 404
+
+
+class MeetingExists(DomainError):
+    """A meeting with this id has already been convened."""
+
+    code = "meeting.already_convened"
+
+
+class NotPolicingBody(DomainError):
+    """Only the office of the area's policing body convenes joint meetings."""
+
+    code = "meeting.not_policing_body"
+    status = 403
+
+
+class Reg14aEnglandOnly(DomainError):
+    """Reg 14A applies in England only; a Welsh meeting is voluntary."""
+
+    code = "meeting.reg14a_england_only"
+    status = 422
+
+
+class AttendanceRequiredOnlyInReg14a(DomainError):
+    """Only a reg 14A meeting can require attendance."""
+
+    code = "meeting.attendance_required_only_in_reg14a"
+    status = 422
+
+
+class RequiredInviteeNotResponsibleAuthority(DomainError):
+    """Reg 14A can require only the responsible authorities for areas in the police area."""
+
+    code = "meeting.required_invitee_not_responsible_authority"
+    status = 422
+
+
+class NoInvitees(DomainError):
+    """A meeting needs at least one invited organisation."""
+
+    code = "meeting.no_invitees"
+    status = 422
+
+
+class DuplicateInvitee(DomainError):
+    """An organisation is invited more than once."""
+
+    code = "meeting.duplicate_invitee"
+    status = 422
+
+
+class UnknownInvitee(DomainError):
+    """An invitee is not in the directory."""
+
+    code = "meeting.unknown_invitee"
+    status = 422
+
+
+class NoVenue(DomainError):
+    """A meeting needs a place or an online link."""
+
+    code = "meeting.no_venue"
+    status = 422
+
+
+class LocalTimeExpected(DomainError):
+    """Times are wall-clock times in the zone named; the hub does not take a client's offset."""
+
+    code = "meeting.local_time_expected"
+    status = 422
+
+
+class UnsupportedTimeZone(DomainError):
+    """Meetings are held in Europe/London."""
+
+    code = "meeting.unsupported_time_zone"
+    status = 422
+
+
+class NonexistentLocalTime(DomainError):
+    """The wall-clock time falls in the spring-forward gap and never happens."""
+
+    code = "meeting.nonexistent_local_time"
+    status = 422
+
+
+class EndNotAfterStart(DomainError):
+    """The meeting must end after it starts."""
+
+    code = "meeting.end_not_after_start"
+    status = 422
+
+
+class StartsInPast(DomainError):
+    """A meeting cannot be convened or moved to a start in the past."""
+
+    code = "meeting.starts_in_past"
+    status = 422
+
+
+class Unchanged(DomainError):
+    """The change would leave the meeting as it is."""
+
+    code = "meeting.unchanged"
+    status = 422
+
+
+class NotInvited(DomainError):
+    """The organisation was not invited to this meeting."""
+
+    code = "meeting.not_invited"
+    status = 403
+
+
+class ResponseIncomplete(DomainError):
+    """Attending names representatives, delegating names the delegate, declining gives a reason."""
+
+    code = "meeting.response_incomplete"
+    status = 422
+
+
+class ResponseInconsistent(DomainError):
+    """A response carries details belonging to another kind of response."""
+
+    code = "meeting.response_inconsistent"
+    status = 422
+
+
+class MeetingCancelled(DomainError):
+    """The meeting was cancelled."""
+
+    code = "meeting.cancelled"
+
+
+class AlreadyHeld(DomainError):
+    """The meeting has already been held."""
+
+    code = "meeting.already_held"
+
+
+class NotStarted(DomainError):
+    """A meeting can be recorded as held only once it has started."""
+
+    code = "meeting.not_started"
+
+
+class NotHeld(DomainError):
+    """Minutes and actions follow the meeting: record it held first."""
+
+    code = "meeting.not_held"
+
+
+class NoMinutes(DomainError):
+    """There is no draft of the minutes to approve."""
+
+    code = "meeting.no_minutes"
+
+
+class StaleMinutes(DomainError):
+    """The approver read an earlier draft than the latest."""
+
+    code = "meeting.stale_minutes"
+
+
+class MinutesAlreadyApproved(DomainError):
+    """The minutes are approved and can no longer change."""
+
+    code = "meeting.minutes_approved"
+
+
+class ActionExists(DomainError):
+    """An action with this id already exists."""
+
+    code = "meeting.action_exists"
+
+
+class NoSuchAction(DomainError):
+    """The meeting has no action with this id."""
+
+    code = "meeting.no_such_action"
+    status = 404
+
+
+class OwnerNotInvited(DomainError):
+    """An action's owner is an invitee or the convenor."""
+
+    code = "meeting.owner_not_invited"
+    status = 422
+
+
+class ActionDueInPast(DomainError):
+    """An action cannot fall due in the past."""
+
+    code = "meeting.action_due_in_past"
+    status = 422
+
+
+class NotActionOwner(DomainError):
+    """Only the owner completes an action."""
+
+    code = "meeting.not_action_owner"
+    status = 403
+
+
+class ActionAlreadyDone(DomainError):
+    """The action is already complete."""
+
+    code = "meeting.action_already_done"
+
+
+ERRORS: tuple[type[DomainError], ...] = (
+    MeetingNotFound, MeetingExists, NotPolicingBody, Reg14aEnglandOnly,
+    AttendanceRequiredOnlyInReg14a, RequiredInviteeNotResponsibleAuthority, NoInvitees,
+    DuplicateInvitee, UnknownInvitee, NoVenue, LocalTimeExpected, UnsupportedTimeZone,
+    NonexistentLocalTime, EndNotAfterStart, StartsInPast, Unchanged, NotInvited,
+    ResponseIncomplete, ResponseInconsistent, MeetingCancelled, AlreadyHeld, NotStarted,
+    NotHeld, NoMinutes, StaleMinutes, MinutesAlreadyApproved, ActionExists, NoSuchAction,
+    OwnerNotInvited, ActionDueInPast, NotActionOwner, ActionAlreadyDone,
+)
+
+
+# -- time --------------------------------------------------------------------------------------
+
+
+def to_instant(local: datetime, zone: str) -> datetime:
+    """The UTC instant of wall-clock time ``local`` in ``zone`` (Europe/London only).
+
+    A time in the spring-forward gap is refused. A time in the autumn's repeated hour is its
+    first occurrence (``fold=0``: British Summer Time, the earlier instant), so the same input
+    always gives the same instant.
+    """
+    if local.tzinfo is not None:
+        raise LocalTimeExpected(
+            "give the wall-clock time without an offset, and the zone name separately"
+        )
+    if zone != LONDON_NAME:
+        raise UnsupportedTimeZone(f"meetings are held in {LONDON_NAME}, not {zone}")
+    first = local.replace(tzinfo=LONDON, fold=0)
+    instant = first.astimezone(UTC)
+    if instant.astimezone(LONDON).replace(tzinfo=None) != local:
+        raise NonexistentLocalTime(
+            f"{local.isoformat()} does not exist in {LONDON_NAME}: the clocks go forward then"
+        )
+    return instant
+
+
+def london_today(now: datetime) -> date:
+    """The calendar date in England at ``now``."""
+    return now.astimezone(LONDON).date()
+
+
+# -- state -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action arising from the meeting."""
+
+    owner: str
+    due_on: date
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A joint meeting's state."""
+
+    exists: bool = False
+    meeting_id: str = ""
+    area_id: str = ""
+    kind: str = ""
+    convened_by: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Title, purpose, place, online link and agenda as stored (JSON form)."""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    invitations: dict[str, bool] = field(default_factory=dict)
+    """Each invitee and whether its attendance is required."""
+    responses: dict[str, str] = field(default_factory=dict)
+    status: str = ""
+    revision: int = 0
+    workspace_id: str | None = None
+    minutes_draft: int = 0
+    minutes_approved: bool = False
+    actions: dict[str, Action] = field(default_factory=dict)
+    reminded_for: frozenset[datetime] = frozenset()
+    action_reminders: frozenset[tuple[str, date]] = frozenset()
+
+
+def _initial() -> Meeting:
+    return Meeting()
+
+
+_DETAIL_KEYS = ("title", "purpose", "place", "online_link", "agenda")
+
+
+def _instant(raw: str) -> datetime:
+    return datetime.fromisoformat(raw).astimezone(UTC)
+
+
+def _evolve(state: Meeting, event_type: str, data: dict[str, Any]) -> Meeting:
+    match event_type.split(".", 1)[1]:
+        case "convened":
+            return Meeting(
+                exists=True, meeting_id=data["meeting_id"], area_id=data["area_id"],
+                kind=data["kind"], convened_by=data["by_organisation"],
+                details={k: data.get(k) for k in _DETAIL_KEYS},
+                starts_at=_instant(data["starts_at"]), ends_at=_instant(data["ends_at"]),
+                invitations={i["organisation_id"]: i["required"] for i in data["invitations"]},
+                status=SCHEDULED, revision=data["revision"], workspace_id=data.get("workspace_id"),
+            )
+        case "responded":
+            return replace(
+                state, responses={**state.responses, data["organisation_id"]: data["response"]}
+            )
+        case "rescheduled":
+            return replace(
+                state, starts_at=_instant(data["starts_at"]), ends_at=_instant(data["ends_at"]),
+                revision=data["revision"],
+            )
+        case "amended":
+            return replace(
+                state, details={k: data.get(k) for k in _DETAIL_KEYS}, revision=data["revision"]
+            )
+        case "cancelled":
+            return replace(state, status=CANCELLED, revision=data["revision"])
+        case "held":
+            return replace(state, status=HELD)
+        case "minutes_drafted":
+            return replace(state, minutes_draft=data["draft"])
+        case "minutes_approved":
+            return replace(state, minutes_approved=True)
+        case "action_assigned":
+            action = Action(data["owner_organisation_id"], date.fromisoformat(data["due_on"]))
+            return replace(state, actions={**state.actions, data["action_id"]: action})
+        case "action_completed":
+            done = replace(state.actions[data["action_id"]], done=True)
+            return replace(state, actions={**state.actions, data["action_id"]: done})
+        case "reminder_sent":
+            return replace(state, reminded_for=state.reminded_for | {_instant(data["starts_at"])})
+        case "action_reminder_sent":
+            sent = (data["action_id"], date.fromisoformat(data["due_on"]))
+            return replace(state, action_reminders=state.action_reminders | {sent})
+    return state
+
+
+# -- deciding ----------------------------------------------------------------------------------
+
+
+def _times(
+    local_start: datetime, local_end: datetime, zone: str, now: datetime
+) -> tuple[datetime, datetime]:
+    starts, ends = to_instant(local_start, zone), to_instant(local_end, zone)
+    if ends <= starts:
+        raise EndNotAfterStart("the meeting must end after it starts")
+    if starts < now:
+        raise StartsInPast("the meeting cannot start in the past")
+    return starts, ends
+
+
+def _venue(place: str | None, online_link: str | None) -> None:
+    if not place and not online_link:
+        raise NoVenue("give a place, an online link, or both")
+
+
+def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list[EventData]:
+    if state.exists:
+        raise MeetingExists("a meeting with this id has already been convened")
+    if command.by_organisation != command.policing_body_id:
+        raise NotPolicingBody("only the office of the area's policing body convenes meetings")
+    if command.kind == MeetingKind.REG_14A and command.country != Country.ENGLAND:
+        raise Reg14aEnglandOnly("reg 14A applies in England only; convene a voluntary meeting")
+    invited = [i.organisation_id for i in command.invitations]
+    if not invited:
+        raise NoInvitees("invite at least one organisation")
+    if len(set(invited)) != len(invited):
+        raise DuplicateInvitee("each organisation may be invited once")
+    if command.unregistered_invitees:
+        raise UnknownInvitee(f"not in the directory: {', '.join(command.unregistered_invitees)}")
+    required = [i.organisation_id for i in command.invitations if i.required]
+    if required and command.kind != MeetingKind.REG_14A:
+        raise AttendanceRequiredOnlyInReg14a(
+            "only a reg 14A meeting can require attendance; mark every invitee optional"
+        )
+    outside = [org for org in required if org not in command.responsible_authorities]
+    if outside:
+        raise RequiredInviteeNotResponsibleAuthority(
+            f"reg 14A can require only responsible authorities in the area: {', '.join(outside)}"
+        )
+    _venue(command.place, command.online_link)
+    starts, ends = _times(command.starts_local, command.ends_local, command.timezone, now)
+    return [ev.MeetingConvened(
+        meeting_id=command.meeting_id, area_id=command.area_id,
+        by_organisation=command.by_organisation, kind=command.kind, title=command.title,
+        purpose=command.purpose, starts_at=starts, ends_at=ends, timezone=LONDON_NAME,
+        place=command.place, online_link=command.online_link, agenda=command.agenda,
+        invitations=command.invitations, workspace_id=command.workspace_id, revision=0,
+    )]
+
+
+def _require(state: Meeting, command: BaseModel) -> None:
+    if not state.exists or getattr(command, "meeting_id", None) != state.meeting_id:
+        raise MeetingNotFound("no such meeting")
+
+
+def _scheduled(state: Meeting, command: BaseModel) -> None:
+    """The meeting exists and has been neither cancelled nor held."""
+    _require(state, command)
+    if state.status == CANCELLED:
+        raise MeetingCancelled("the meeting was cancelled")
+    if state.status == HELD:
+        raise AlreadyHeld("the meeting has already been held")
+
+
+def _held(state: Meeting, command: BaseModel) -> None:
+    _require(state, command)
+    if state.status != HELD:
+        raise NotHeld("the meeting has not been recorded as held")
+
+
+def _respond(state: Meeting, command: cmd.RespondToMeeting) -> list[EventData]:
+    _require(state, command)
+    if command.by_organisation not in state.invitations:
+        raise NotInvited(f"{command.by_organisation} was not invited to this meeting")
+    _scheduled(state, command)
+    given = {
+        Response.ATTENDING: bool(command.representatives),
+        Response.DELEGATING: command.delegate is not None,
+        Response.DECLINING: command.reason is not None,
+    }
+    if not given[command.response]:
+        raise ResponseIncomplete(
+            "attending names representatives, delegating names the delegate, declining "
+            "gives a reason"
+        )
+    if any(present for kind, present in given.items() if kind != command.response):
+        raise ResponseInconsistent(f"a {command.response.value} response carries other details")
+    events: list[EventData] = [ev.MeetingResponded(
+        meeting_id=state.meeting_id, organisation_id=command.by_organisation,
+        response=command.response, representatives=command.representatives,
+        delegate=command.delegate, reason=command.reason,
+    )]
+    if command.response == Response.DECLINING and state.invitations[command.by_organisation]:
+        assert command.reason is not None
+        events.append(ev.RequiredDeclineFlagged(
+            meeting_id=state.meeting_id, organisation_id=command.by_organisation,
+            convenor=state.convened_by, reason=command.reason,
+        ))
+    return events
+
+
+def _reschedule(
+    state: Meeting, command: cmd.RescheduleMeeting, now: datetime
+) -> list[EventData]:
+    _scheduled(state, command)
+    starts, ends = _times(command.starts_local, command.ends_local, command.timezone, now)
+    if (starts, ends) == (state.starts_at, state.ends_at):
+        raise Unchanged("the meeting is already at that time")
+    assert state.starts_at is not None and state.ends_at is not None
+    return [ev.MeetingRescheduled(
+        meeting_id=state.meeting_id, by_organisation=command.by_organisation,
+        starts_at=starts, ends_at=ends, timezone=LONDON_NAME,
+        previous_starts_at=state.starts_at, previous_ends_at=state.ends_at,
+        revision=state.revision + 1,
+    )]
+
+
+def _amend(state: Meeting, command: cmd.AmendMeeting) -> list[EventData]:
+    _scheduled(state, command)
+    _venue(command.place, command.online_link)
+    details = command.model_dump(mode="json", include=set(_DETAIL_KEYS))
+    if details == state.details:
+        raise Unchanged("nothing would change")
+    return [ev.MeetingAmended(
+        meeting_id=state.meeting_id, by_organisation=command.by_organisation,
+        revision=state.revision + 1, **details,
+    )]
+
+
+def _record_held(state: Meeting, command: cmd.RecordMeetingHeld, now: datetime) -> list[EventData]:
+    _scheduled(state, command)
+    assert state.starts_at is not None
+    if now < state.starts_at:
+        raise NotStarted("the meeting has not started yet")
+    return [ev.MeetingHeld(meeting_id=state.meeting_id, by_organisation=command.by_organisation)]
+
+
+def _mark_held(state: Meeting, command: cmd.MarkMeetingHeld, now: datetime) -> list[EventData]:
+    # A job for a moved, cancelled or already-held meeting, or one that fires early, does nothing.
+    if state.status != SCHEDULED or state.ends_at != command.ends_at or now < command.ends_at:
+        return []
+    return [ev.MeetingHeld(meeting_id=state.meeting_id, automatic=True)]
+
+
+def _draft(state: Meeting, command: cmd.DraftMeetingMinutes) -> list[EventData]:
+    _held(state, command)
+    if state.minutes_approved:
+        raise MinutesAlreadyApproved("the minutes are approved")
+    return [ev.MinutesDrafted(
+        meeting_id=state.meeting_id, by_organisation=command.by_organisation,
+        draft=state.minutes_draft + 1, text=command.text, document=command.document,
+    )]
+
+
+def _approve(state: Meeting, command: cmd.ApproveMeetingMinutes) -> list[EventData]:
+    _held(state, command)
+    if state.minutes_approved:
+        raise MinutesAlreadyApproved("the minutes are already approved")
+    if not state.minutes_draft:
+        raise NoMinutes("there is no draft of the minutes to approve")
+    if command.draft != state.minutes_draft:
+        raise StaleMinutes(f"the latest draft is {state.minutes_draft}, not {command.draft}")
+    return [ev.MinutesApproved(
+        meeting_id=state.meeting_id, by_organisation=command.by_organisation, draft=command.draft
+    )]
+
+
+def _assign(state: Meeting, command: cmd.AssignMeetingAction, now: datetime) -> list[EventData]:
+    _held(state, command)
+    if command.action_id in state.actions:
+        raise ActionExists("an action with this id already exists")
+    owner = command.owner_organisation_id
+    if owner not in state.invitations and owner != command.by_organisation:
+        raise OwnerNotInvited(f"{owner} was not invited to the meeting")
+    if command.due_on < london_today(now):
+        raise ActionDueInPast("an action cannot fall due in the past")
+    return [ev.ActionAssigned(
+        meeting_id=state.meeting_id, action_id=command.action_id,
+        by_organisation=command.by_organisation, description=command.description,
+        owner_organisation_id=owner, due_on=command.due_on,
+    )]
+
+
+def _complete(state: Meeting, command: cmd.CompleteMeetingAction) -> list[EventData]:
+    _require(state, command)
+    action = state.actions.get(command.action_id)
+    if action is None:
+        raise NoSuchAction("the meeting has no such action")
+    if action.owner != command.by_organisation:
+        raise NotActionOwner("only the action's owner completes it")
+    if action.done:
+        raise ActionAlreadyDone("the action is already complete")
+    return [ev.ActionCompleted(
+        meeting_id=state.meeting_id, action_id=command.action_id,
+        by_organisation=command.by_organisation, note=command.note,
+    )]
+
+
+def _remind(state: Meeting, command: cmd.SendMeetingReminder, now: datetime) -> list[EventData]:
+    if (
+        state.status != SCHEDULED
+        or state.starts_at != command.starts_at
+        or command.starts_at in state.reminded_for
+        or now >= command.starts_at
+    ):
+        return []
+    return [ev.MeetingReminderSent(
+        meeting_id=state.meeting_id, starts_at=command.starts_at, revision=state.revision
+    )]
+
+
+def _remind_action(state: Meeting, command: cmd.SendActionReminder) -> list[EventData]:
+    action = state.actions.get(command.action_id)
+    if (
+        action is None
+        or action.done
+        or action.due_on != command.due_on
+        or (command.action_id, command.due_on) in state.action_reminders
+    ):
+        return []
+    return [ev.ActionReminderSent(
+        meeting_id=state.meeting_id, action_id=command.action_id,
+        owner_organisation_id=action.owner, due_on=command.due_on,
+    )]
+
+
+def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData]:
+    match command:
+        case cmd.ConveneMeeting():
+            return _convene(state, command, now)
+        case cmd.RespondToMeeting():
+            return _respond(state, command)
+        case cmd.PublishMeetingPapers():
+            _require(state, command)
+            if state.status == CANCELLED:
+                raise MeetingCancelled("the meeting was cancelled")
+            return [ev.MeetingPapersPublished(
+                meeting_id=state.meeting_id, by_organisation=command.by_organisation,
+                papers=command.papers,
+            )]
+        case cmd.RescheduleMeeting():
+            return _reschedule(state, command, now)
+        case cmd.AmendMeeting():
+            return _amend(state, command)
+        case cmd.CancelMeeting():
+            _scheduled(state, command)
+            return [ev.MeetingCancelled(
+                meeting_id=state.meeting_id, by_organisation=command.by_organisation,
+                reason=command.reason, revision=state.revision + 1,
+            )]
+        case cmd.RecordMeetingHeld():
+            return _record_held(state, command, now)
+        case cmd.MarkMeetingHeld():
+            return _mark_held(state, command, now)
+        case cmd.DraftMeetingMinutes():
+            return _draft(state, command)
+        case cmd.ApproveMeetingMinutes():
+            return _approve(state, command)
+        case cmd.AssignMeetingAction():
+            return _assign(state, command, now)
+        case cmd.CompleteMeetingAction():
+            return _complete(state, command)
+        case cmd.SendMeetingReminder():
+            return _remind(state, command, now)
+        case cmd.SendActionReminder():
+            return _remind_action(state, command)
+    raise InvalidCommand(f"a meeting cannot take {type(command).__name__}")
+
+
+def _visible_in(state: Meeting) -> tuple[str, ...]:
+    spaces = [area_workspace(state.area_id)]
+    if state.workspace_id:
+        spaces.append(state.workspace_id)
+    return tuple(dict.fromkeys(spaces))
+
+
+_SCHEDULED = (cmd.MarkMeetingHeld, cmd.SendMeetingReminder, cmd.SendActionReminder)
+
+
+def _area_of(state: Meeting, command: BaseModel) -> str | None:
+    if state.exists:
+        return state.area_id
+    if not isinstance(command, (cmd.ConveneMeeting, *_SCHEDULED)):
+        # Answer a missing meeting as missing, before asking who may act on it.
+        raise MeetingNotFound("no such meeting")
+    return getattr(command, "area_id", None)
+
+
+MEETING = RecordType("meeting", _initial, _evolve, _decide, _visible_in, _area_of)

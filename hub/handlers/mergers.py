@@ -1,0 +1,613 @@
+"""Application service for mergers: one function per command, and the effect on the directory.
+
+Each function resolves the directory facts the decider needs from the read models, builds the
+command (``by_organisation`` is the actor's own organisation) and hands it to
+:func:`hub.service.handle`. The API is a thin layer over these.
+
+The effect of a made agreement (:func:`take_merger_effect`) is a series of directory commands
+(register the combined CSP, open its workspace, end the constituents, close their workspaces)
+and a ``merger.took_effect`` event, each issued as the hub with an idempotency key derived
+from the merger and its date, so a second worker or a re-run adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, select
+
+from hub.access.policy import SYSTEM, Actor, NotOwnOrganisation
+from hub.bootstrap import Hub
+from hub.domain import directory
+from hub.domain.errors import DomainError
+from hub.domain.mergers import (
+    IN_EFFECT,
+    MADE,
+    MERGER,
+    CombinedCspIdTaken,
+    Merger,
+    UnknownCsp,
+    london_today,
+)
+from hub.domain.record import RecordType
+from hub.events import AppendResult, ConcurrencyConflict
+from hub.projections.directory import areas, csps, members, organisations, workspaces
+from hub.service import handle, load
+from schemas.commands import Command
+from schemas.commands import directory as dcmd
+from schemas.commands import mergers as cmd
+from schemas.events.directory import WorkspaceKind
+from schemas.events.mergers import Purpose, SignedDocument
+
+
+class InvalidMergerInput(DomainError):
+    """The input does not fit the command's schema (``errors`` names each field)."""
+
+    code = "merger.invalid_input"
+    status = 422
+
+    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class NoOrganisation(DomainError):
+    """The hub acting for nobody must say which organisation it acts for."""
+
+    code = "merger.no_acting_organisation"
+    status = 422
+
+
+ERRORS: tuple[type[DomainError], ...] = (InvalidMergerInput, NoOrganisation)
+"""Refusals raised here rather than by the decider (the decider's are ``mergers.ERRORS``)."""
+
+
+class Created(NamedTuple):
+    """The id of a new record and what its first command recorded."""
+
+    id: str
+    result: AppendResult
+
+
+def _invalid(error: ValidationError) -> InvalidMergerInput:
+    details = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        for e in error.errors(include_url=False)
+    ]
+    return InvalidMergerInput("; ".join(f"{d['field']}: {d['message']}" for d in details), details)
+
+
+def _build(model: type[Command], **fields: Any) -> Any:
+    try:
+        return model(**fields)
+    except ValidationError as error:
+        raise _invalid(error) from None
+
+
+def acting_organisation(actor: Actor, on_behalf_of: str | None = None) -> str:
+    """The organisation a command is issued by: the actor's own (the hub must name one)."""
+    if actor.system:
+        if not on_behalf_of:
+            raise NoOrganisation("name the organisation the hub acts for")
+        return on_behalf_of
+    if on_behalf_of is not None and on_behalf_of != actor.organisation_id:
+        raise NotOwnOrganisation("an organisation may act only for itself")
+    assert actor.organisation_id is not None
+    return actor.organisation_id
+
+
+# -- directory facts ---------------------------------------------------------------------------
+
+
+def _csp_facts(conn: Connection, csp_ids: Sequence[str]) -> list[cmd.CspFacts]:
+    rows = {
+        r.csp_id: r
+        for r in conn.execute(
+            select(csps, areas.c.country)
+            .join(areas, areas.c.area_id == csps.c.area_id)
+            .where(csps.c.csp_id.in_(list(csp_ids)))
+        )
+    }
+    missing = [c for c in csp_ids if c not in rows]
+    if missing:
+        raise UnknownCsp(f"not in the directory: {', '.join(missing)}")
+    return [
+        cmd.CspFacts(
+            csp_id=r.csp_id, name=r.name, area_id=r.area_id, country=r.country,
+            local_government_areas=r.local_government_areas,
+            responsible_authorities=r.responsible_authorities, ended=r.valid_to is not None,
+        )
+        for r in (rows[c] for c in csp_ids)
+    ]
+
+
+def _policing_bodies(conn: Connection, area_ids: Iterable[str]) -> list[cmd.PolicingBodyFact]:
+    rows = conn.execute(
+        select(areas.c.area_id, areas.c.policing_body_id).where(
+            areas.c.area_id.in_(list(area_ids)) & areas.c.policing_body_id.is_not(None)
+        )
+    )
+    return [cmd.PolicingBodyFact(area_id=r.area_id, organisation_id=r.policing_body_id)
+            for r in rows]
+
+
+def policing_body_of(conn: Connection, organisation_id: str) -> list[str]:
+    """The areas whose PCC functions ``organisation_id`` holds today."""
+    return sorted(conn.execute(
+        select(areas.c.area_id).where(areas.c.policing_body_id == organisation_id)
+    ).scalars())
+
+
+def _unregistered(conn: Connection, organisation_ids: Iterable[str]) -> list[str]:
+    wanted = set(organisation_ids)
+    known = set(conn.execute(
+        select(organisations.c.organisation_id).where(
+            organisations.c.organisation_id.in_(list(wanted))
+        )
+    ).scalars())
+    return sorted(wanted - known)
+
+
+def slug(text: str) -> str:
+    """A directory id made from a name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120] or "csp"
+
+
+def _proposal(
+    hub: Hub,
+    actor: Actor,
+    merger_id: str,
+    *,
+    csp_ids: Sequence[str],
+    purposes: Sequence[Purpose | str],
+    proposed_name: str,
+    effective_date: date,
+    cooperation_arrangements: str | None,
+    requested_by_csp: str | None,
+    combined_csp_id: str | None,
+    area_id: str | None,
+    on_behalf_of: str | None,
+) -> dict[str, Any]:
+    """The fields of a proposal, with every directory fact resolved."""
+    by = acting_organisation(actor, on_behalf_of)
+    combined = combined_csp_id or slug(proposed_name)
+    with hub.engine.connect() as conn:
+        facts = _csp_facts(conn, csp_ids)
+        own = policing_body_of(conn, by)
+        area = area_id or (own[0] if own else facts[0].area_id if facts else "")
+        bodies = _policing_bodies(conn, {area, *(f.area_id for f in facts)})
+        parties = {a for f in facts for a in f.responsible_authorities}
+        unregistered = _unregistered(conn, parties | {b.organisation_id for b in bodies})
+        taken = conn.execute(select(csps.c.csp_id).where(csps.c.csp_id == combined)).first()
+    if taken is not None:
+        raise CombinedCspIdTaken(f"the directory already has a CSP {combined}")
+    return {
+        "merger_id": merger_id, "by_organisation": by, "area_id": area, "constituents": facts,
+        "purposes": list(purposes), "proposed_name": proposed_name,
+        "combined_csp_id": combined, "effective_date": effective_date,
+        "cooperation_arrangements": cooperation_arrangements,
+        "requested_by_csp": requested_by_csp, "policing_bodies": bodies,
+        "unregistered_organisations": unregistered,
+    }
+
+
+# -- the office's commands ---------------------------------------------------------------------
+
+
+def propose_merger(
+    hub: Hub,
+    actor: Actor,
+    *,
+    csp_ids: Sequence[str],
+    purposes: Sequence[Purpose | str],
+    proposed_name: str,
+    effective_date: date,
+    cooperation_arrangements: str | None = None,
+    requested_by_csp: str | None = None,
+    combined_csp_id: str | None = None,
+    area_id: str | None = None,
+    merger_id: str | None = None,
+    on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> Created:
+    """Propose combining the CSPs ``csp_ids`` (the office of the area's policing body).
+
+    ``area_id`` defaults to the area whose functions the actor's organisation holds;
+    ``combined_csp_id`` to an id made from the name.
+    """
+    merger_id = merger_id or str(uuid.uuid4())
+    fields = _proposal(
+        hub, actor, merger_id, csp_ids=csp_ids, purposes=purposes, proposed_name=proposed_name,
+        effective_date=effective_date, cooperation_arrangements=cooperation_arrangements,
+        requested_by_csp=requested_by_csp, combined_csp_id=combined_csp_id, area_id=area_id,
+        on_behalf_of=on_behalf_of,
+    )
+    command = _build(cmd.ProposeMerger, **fields)
+    return Created(merger_id, handle(
+        hub, MERGER, merger_id, command, actor, idempotency_key=idempotency_key
+    ))
+
+
+def revise_merger_proposal(
+    hub: Hub,
+    actor: Actor,
+    merger_id: str,
+    *,
+    csp_ids: Sequence[str],
+    purposes: Sequence[Purpose | str],
+    proposed_name: str,
+    effective_date: date,
+    cooperation_arrangements: str | None = None,
+    requested_by_csp: str | None = None,
+    combined_csp_id: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+    on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Replace the proposal's content; every party's word is cleared."""
+    current: Merger = load(hub, MERGER, merger_id).state
+    fields = _proposal(
+        hub, actor, merger_id, csp_ids=csp_ids, purposes=purposes, proposed_name=proposed_name,
+        effective_date=effective_date, cooperation_arrangements=cooperation_arrangements,
+        requested_by_csp=requested_by_csp, combined_csp_id=combined_csp_id,
+        area_id=current.area_id or None, on_behalf_of=on_behalf_of,
+    )
+    command = _build(cmd.ReviseMergerProposal, note=note, **fields)
+    return handle(
+        hub, MERGER, merger_id, command, actor, expected_version=expected_version,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _office_command(
+    hub: Hub,
+    actor: Actor,
+    merger_id: str,
+    model: type[Command],
+    *,
+    expected_version: int | None,
+    on_behalf_of: str | None,
+    idempotency_key: str | None,
+    **fields: Any,
+) -> AppendResult:
+    by = acting_organisation(actor, on_behalf_of)
+    command = _build(model, merger_id=merger_id, by_organisation=by, **fields)
+    return handle(
+        hub, MERGER, merger_id, command, actor, expected_version=expected_version,
+        idempotency_key=idempotency_key,
+    )
+
+
+def withdraw_merger_proposal(
+    hub: Hub, actor: Actor, merger_id: str, *, reason: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Withdraw the proposal before the agreement is made."""
+    return _office_command(
+        hub, actor, merger_id, cmd.WithdrawMergerProposal, reason=reason,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def propose_merger_variation(
+    hub: Hub, actor: Actor, merger_id: str, *, description: str,
+    purposes: Sequence[Purpose | str], cooperation_arrangements: str | None = None,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Put a variation of a made agreement to the parties."""
+    return _office_command(
+        hub, actor, merger_id, cmd.ProposeMergerVariation, description=description,
+        purposes=list(purposes), cooperation_arrangements=cooperation_arrangements,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def propose_merger_termination(
+    hub: Hub, actor: Actor, merger_id: str, *, ends_on: date, reason: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Put the termination of a made agreement to the parties."""
+    return _office_command(
+        hub, actor, merger_id, cmd.ProposeMergerTermination, ends_on=ends_on, reason=reason,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def withdraw_merger_change(
+    hub: Hub, actor: Actor, merger_id: str, *, reason: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Withdraw a proposed variation or termination."""
+    return _office_command(
+        hub, actor, merger_id, cmd.WithdrawMergerChange, reason=reason,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+# -- each party's word -------------------------------------------------------------------------
+
+
+def _signature(
+    signatory: str, signatory_role: str, signed_on: date, document_title: str,
+    document_reference: str,
+) -> dict[str, Any]:
+    try:
+        document = SignedDocument(title=document_title, reference=document_reference)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return {
+        "signatory": signatory, "signatory_role": signatory_role, "signed_on": signed_on,
+        "document": document,
+    }
+
+
+def _party_command(
+    hub: Hub,
+    actor: Actor,
+    merger_id: str,
+    model: type[Command],
+    *,
+    expected_version: int | None,
+    on_behalf_of: str | None,
+    idempotency_key: str | None,
+    **fields: Any,
+) -> AppendResult:
+    by = acting_organisation(actor, on_behalf_of)
+    with hub.engine.connect() as conn:
+        held = policing_body_of(conn, by)
+    command = _build(model, merger_id=merger_id, by_organisation=by, policing_body_of=held,
+                     **fields)
+    return handle(
+        hub, MERGER, merger_id, command, actor, expected_version=expected_version,
+        idempotency_key=idempotency_key,
+    )
+
+
+def consent_to_merger(
+    hub: Hub, actor: Actor, merger_id: str, *, revision: int, signatory: str,
+    signatory_role: str, signed_on: date, document_title: str, document_reference: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """The actor's organisation signs the question before the parties, for itself."""
+    return _party_command(
+        hub, actor, merger_id, cmd.ConsentToMerger, revision=revision,
+        **_signature(signatory, signatory_role, signed_on, document_title, document_reference),
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def refuse_merger(
+    hub: Hub, actor: Actor, merger_id: str, *, revision: int, reason: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """The actor's organisation refuses the question before the parties, for itself."""
+    return _party_command(
+        hub, actor, merger_id, cmd.RefuseMerger, revision=revision, reason=reason,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def withdraw_merger_consent(
+    hub: Hub, actor: Actor, merger_id: str, *, revision: int, reason: str | None = None,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """The actor's organisation withdraws its consent before the question is agreed."""
+    return _party_command(
+        hub, actor, merger_id, cmd.WithdrawMergerConsent, revision=revision, reason=reason,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def record_external_consent(
+    hub: Hub, actor: Actor, merger_id: str, *, party_id: str, revision: int, signatory: str,
+    signatory_role: str, signed_on: date, document_title: str, document_reference: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """The office records the signature of a party outside the hub (e.g. the Home Secretary)."""
+    return _office_command(
+        hub, actor, merger_id, cmd.RecordExternalConsent, party_id=party_id, revision=revision,
+        **_signature(signatory, signatory_role, signed_on, document_title, document_reference),
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def record_external_refusal(
+    hub: Hub, actor: Actor, merger_id: str, *, party_id: str, revision: int, reason: str,
+    expected_version: int | None = None, on_behalf_of: str | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """The office records the refusal of a party outside the hub."""
+    return _office_command(
+        hub, actor, merger_id, cmd.RecordExternalRefusal, party_id=party_id, revision=revision,
+        reason=reason, expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+
+
+def record_external_consent_withdrawal(
+    hub: Hub, actor: Actor, merger_id: str, *, party_id: str, revision: int,
+    reason: str | None = None, expected_version: int | None = None,
+    on_behalf_of: str | None = None, idempotency_key: str | None = None,
+) -> AppendResult:
+    """The office records that a party outside the hub withdrew its consent."""
+    return _office_command(
+        hub, actor, merger_id, cmd.RecordExternalConsentWithdrawal, party_id=party_id,
+        revision=revision, reason=reason, expected_version=expected_version,
+        on_behalf_of=on_behalf_of, idempotency_key=idempotency_key,
+    )
+
+
+# -- the effect on the effective date ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConstituentNow:
+    """A constituent CSP as the directory holds it when the merger takes effect."""
+
+    csp_id: str
+    local_government_areas: tuple[str, ...]
+    responsible_authorities: tuple[str, ...]
+    ended: bool = False
+    workspace_members: tuple[str, ...] | None = None
+    """Members of its open workspace; None when it has no open workspace."""
+
+
+@dataclass(frozen=True)
+class EffectStep:
+    """One command of the effect, with the idempotency key that makes it happen once."""
+
+    record: RecordType[Any]
+    key: str
+    command: Command
+    idempotency_key: str
+
+
+def effect_key(merger_id: str, effective_date: date) -> str:
+    """The stem of every idempotency key of one merger's effect."""
+    return f"merger:{merger_id}:effect:{effective_date.isoformat()}"
+
+
+def effect_plan(
+    *,
+    merger_id: str,
+    area_id: str,
+    name: str,
+    combined_csp_id: str,
+    effective_date: date,
+    constituents: Sequence[ConstituentNow],
+) -> list[EffectStep]:
+    """The commands that carry out a made agreement, in order, each keyed to happen once.
+
+    The combined CSP starts on the effective date with every constituent's local government
+    areas and responsible authorities; each constituent ends the day before (``valid_to`` is
+    its last day) naming its successor. The combined workspace carries every member over and
+    links the constituents' workspaces, which close pointing at it.
+    """
+    stem = effect_key(merger_id, effective_date)
+    workspace_id = directory.csp_workspace(combined_csp_id)
+    merged_spaces = [
+        directory.csp_workspace(c.csp_id) for c in constituents
+        if c.workspace_members is not None
+    ]
+    steps = [
+        EffectStep(directory.CSP, combined_csp_id, dcmd.RegisterCsp(
+            csp_id=combined_csp_id, name=name, area_id=area_id,
+            local_government_areas=list(dict.fromkeys(
+                a for c in constituents for a in c.local_government_areas
+            )),
+            responsible_authorities=list(dict.fromkeys(
+                a for c in constituents for a in c.responsible_authorities
+            )),
+            valid_from=effective_date, merged_from=[c.csp_id for c in constituents],
+        ), f"{stem}:register-csp"),
+        EffectStep(directory.WORKSPACE, workspace_id, dcmd.CreateWorkspace(
+            workspace_id=workspace_id, name=name, kind=WorkspaceKind.CSP, area_id=area_id,
+            csp_id=combined_csp_id,
+            members=list(dict.fromkeys(
+                m for c in constituents for m in (c.workspace_members or ())
+            )),
+            linked_from=merged_spaces,
+        ), f"{stem}:create-workspace"),
+    ]
+    for c in constituents:
+        if not c.ended:
+            steps.append(EffectStep(directory.CSP, c.csp_id, dcmd.EndCsp(
+                csp_id=c.csp_id, valid_to=effective_date - timedelta(days=1),
+                succeeded_by=combined_csp_id,
+            ), f"{stem}:end-csp:{c.csp_id}"))
+    for space in merged_spaces:
+        steps.append(EffectStep(directory.WORKSPACE, space, dcmd.CloseWorkspace(
+            workspace_id=space, merged_into=workspace_id,
+        ), f"{stem}:close-workspace:{space}"))
+    steps.append(EffectStep(MERGER, merger_id, cmd.TakeMergerEffect(
+        merger_id=merger_id, effective_date=effective_date,
+    ), f"{stem}:took-effect"))
+    return steps
+
+
+def _constituents_now(conn: Connection, csp_ids: Sequence[str]) -> list[ConstituentNow]:
+    rows = {r.csp_id: r for r in conn.execute(select(csps).where(csps.c.csp_id.in_(csp_ids)))}
+    spaces = {directory.csp_workspace(c): c for c in csp_ids}
+    open_spaces = set(conn.execute(
+        select(workspaces.c.workspace_id).where(
+            workspaces.c.workspace_id.in_(list(spaces)) & ~workspaces.c.closed
+        )
+    ).scalars())
+    member_rows = conn.execute(
+        select(members.c.workspace_id, members.c.organisation_id)
+        .where(members.c.workspace_id.in_(list(open_spaces)))
+        .order_by(members.c.workspace_id, members.c.organisation_id)
+    ).all()
+    found = []
+    for csp_id in csp_ids:
+        row, space = rows[csp_id], directory.csp_workspace(csp_id)
+        found.append(ConstituentNow(
+            csp_id=csp_id,
+            local_government_areas=tuple(row.local_government_areas),
+            responsible_authorities=tuple(row.responsible_authorities),
+            ended=row.valid_to is not None,
+            workspace_members=(
+                tuple(m.organisation_id for m in member_rows if m.workspace_id == space)
+                if space in open_spaces else None
+            ),
+        ))
+    return found
+
+
+def run_as_hub(
+    hub: Hub, record: RecordType[Any], key: str, command: Command, idempotency_key: str
+) -> AppendResult:
+    """Issue ``command`` as the hub, once; a conflicting concurrent write is retried once."""
+    try:
+        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
+    except ConcurrencyConflict:
+        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
+
+
+def take_merger_effect(hub: Hub, merger_id: str, effective_date: date) -> bool:
+    """Carry out a made agreement on its effective date; True once it has taken effect.
+
+    Does nothing (False) before the date by the hub's clock, or when the agreement is not
+    awaiting effect on that date (withdrawn, terminated, or its date moved).
+    """
+    state: Merger = load(hub, MERGER, merger_id).state
+    if state.status == IN_EFFECT:
+        return True
+    if (
+        state.status != MADE
+        or state.effective_date != effective_date
+        or london_today(hub.clock()) < effective_date
+    ):
+        return False
+    with hub.engine.connect() as conn:
+        constituents = _constituents_now(conn, state.constituent_ids)
+    for step in effect_plan(
+        merger_id=merger_id, area_id=state.area_id, name=state.terms["proposed_name"],
+        combined_csp_id=state.terms["combined_csp_id"], effective_date=effective_date,
+        constituents=constituents,
+    ):
+        run_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
+    return load(hub, MERGER, merger_id).state.status == IN_EFFECT

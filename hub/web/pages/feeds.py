@@ -1,0 +1,140 @@
+"""The calendar feeds page: add, rotate and revoke the feeds a person subscribes to.
+
+A new or rotated feed's links (``https`` and ``webcal``) are shown once, on the page that
+answers the form, with copy buttons (``static/copy.js``; without script the links can be
+selected by hand).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hub.access.accounts import Role
+from hub.domain.errors import DomainError, NotFound
+from hub.domain.meetings import LONDON
+from hub.feeds.tokens import CalendarFeeds, FeedKind, Issued
+from hub.queries.directory import workspaces_of
+from hub.web.auth import Caller, hub_of
+from hub.web.feeds import feed_urls
+from hub.web.pages.common import page_caller, render
+from hub.web.pages.forms import check_csrf, read_form
+
+PATH = "/calendar-feeds"
+
+
+class FeedForm(BaseModel):
+    """The form adding a feed (the workspace counts only for a workspace feed)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: FeedKind
+    workspace_id: str | None = Field(default=None, max_length=120)
+    name: str | None = Field(default=None, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+    @field_validator("workspace_id", "name", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return value.strip() or None if isinstance(value, str) else value
+
+
+def _service(request: Request) -> CalendarFeeds:
+    hub = hub_of(request)
+    return CalendarFeeds(hub.engine, hub.clock)
+
+
+def _page(request: Request, caller: Caller, **context: Any) -> Response:
+    hub = hub_of(request)
+    spaces = workspaces_of(hub.engine, caller.actor)
+    names = {w["workspace_id"]: w["name"] for w in spaces}
+    feeds = [
+        {
+            "feed_id": f.feed_id, "name": f.name, "shows": _shows(f.kind, names.get(
+                f.workspace_id or "", f.workspace_id)), "last_used": _when(f.last_used_at),
+        }
+        for f in _service(request).feeds_of(caller.actor) if f.revoked_at is None
+    ]
+    return render(
+        request, "feeds/index.html", title="Calendar feeds", section="feeds", feeds=feeds,
+        workspaces=spaces, is_admin=caller.actor.role == Role.ADMIN, **context,
+    )
+
+
+async def feeds_page(request: Request) -> Response:
+    """The person's feeds and the form to add one."""
+    return _page(request, page_caller(request), values={})
+
+
+async def create_feed(request: Request) -> Response:
+    """Add a feed and show its links once."""
+    caller = page_caller(request)
+    form = await read_form(request, FeedForm, caller.csrf_token, messages={
+        "kind": "Select what the feed shows",
+    })
+    errors = dict(form.errors)
+    model: FeedForm | None = form.model
+    if model is not None and model.kind == FeedKind.WORKSPACE and model.workspace_id is None:
+        errors["workspace_id"] = "Select the workspace"
+    if model is None or errors:
+        return _page(request, caller, errors=errors, values=form.values, status_code=400)
+    workspace_id = model.workspace_id if model.kind == FeedKind.WORKSPACE else None
+    try:
+        issued = _service(request).create(
+            caller.actor, model.kind, workspace_id=workspace_id, name=model.name
+        )
+    except NotFound:
+        return _page(request, caller, errors={"workspace_id": "Select one of your workspaces"},
+                     values=form.values, status_code=400)
+    except DomainError as error:
+        return _page(request, caller, errors={"kind": error.message}, values=form.values,
+                     status_code=403 if error.status == 403 else 400)
+    return _page(request, caller, values={}, issued=_links(request, issued, rotated=False))
+
+
+async def rotate_feed(request: Request) -> Response:
+    """Give a feed a new secret link and show it once."""
+    caller = page_caller(request)
+    check_csrf(await request.form(), caller.csrf_token)
+    issued = _service(request).rotate(caller.actor, request.path_params["feed_id"])
+    return _page(request, caller, values={}, issued=_links(request, issued, rotated=True))
+
+
+async def revoke_feed(request: Request) -> Response:
+    """Stop a feed for good."""
+    caller = page_caller(request)
+    check_csrf(await request.form(), caller.csrf_token)
+    _service(request).revoke(caller.actor, request.path_params["feed_id"])
+    return RedirectResponse(PATH, status_code=303)
+
+
+def _links(request: Request, issued: Issued, *, rotated: bool) -> dict[str, Any]:
+    url, webcal = feed_urls(request, issued.token)
+    return {"name": issued.feed.name, "url": url, "webcal": webcal, "rotated": rotated}
+
+
+def _shows(kind: str, workspace_name: str | None) -> str:
+    if kind == FeedKind.WORKSPACE:
+        return f"Everything in {workspace_name}"
+    if kind == FeedKind.ORGANISATION:
+        return "Everything in your organisation's workspaces"
+    return "Your organisation's meetings and deadlines"
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return "Not yet"
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+
+
+ROUTES = [
+    Route(PATH, feeds_page, methods=["GET"]),
+    Route(PATH, create_feed, methods=["POST"]),
+    Route(PATH + "/{feed_id}/rotate", rotate_feed, methods=["POST"]),
+    Route(PATH + "/{feed_id}/revoke", revoke_feed, methods=["POST"]),
+]

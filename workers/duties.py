@@ -1,0 +1,57 @@
+"""Scheduled work of the duty register: a criminal justice arrangement's review falling due.
+
+When an arrangement comes into force, or a review sets the next review date, the dispatcher's
+per-event job runs :func:`schedule_review`, which schedules one RQ job for the start of that
+date (Europe/London). The job issues ``MarkArrangementReviewDue`` as the hub with an
+idempotency key; the command carries the review date it was scheduled for, so the decider
+ignores it if the date has since moved or the arrangement is no longer in force.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date
+
+from hub.bootstrap import Hub
+from hub.domain.duties import CJ_ARRANGEMENT, review_due_at
+from hub.events.envelope import RecordedEvent
+from schemas.commands.duties import MarkArrangementReviewDue
+from workers.reactions import on
+from workers.reports import issue_as_hub, job_id_for, not_yet
+from workers.runtime import current_hub
+
+log = logging.getLogger("hub.jobs.duties")
+
+
+@on("cj_arrangement.came_into_force", "cj_arrangement.reviewed")
+def schedule_review(hub: Hub, event: RecordedEvent) -> None:
+    """Schedule the review-due mark for the arrangement's review date."""
+    data = event.data
+    review_on = data.get("next_review_on") or data["review_on"]
+    kwargs = {"arrangement_id": data["arrangement_id"], "review_on": review_on}
+    when = review_due_at(date.fromisoformat(review_on))
+    hub.queue.enqueue_at(
+        when.astimezone(UTC), run_review_due, kwargs=kwargs,
+        job_id=job_id_for(run_review_due, kwargs),
+    )
+    log.info(
+        "event=review_scheduled arrangement_id=%s review_on=%s", data["arrangement_id"], review_on
+    )
+
+
+def run_review_due(arrangement_id: str, review_on: str) -> str:
+    """The RQ job: mark the arrangement's review as due."""
+    hub = current_hub()
+    day = date.fromisoformat(review_on)
+    if not_yet(hub, review_due_at(day), run_review_due,
+               arrangement_id=arrangement_id, review_on=review_on):
+        return "rescheduled"
+    command = MarkArrangementReviewDue(arrangement_id=arrangement_id, review_on=day)
+    key = f"cj_arrangement:{arrangement_id}:review_due:{review_on}"
+    result = issue_as_hub(hub, CJ_ARRANGEMENT, arrangement_id, command, key)
+    outcome = "done" if result.events and not result.replayed else "nothing to do"
+    log.info(
+        "event=review_due arrangement_id=%s review_on=%s outcome=%s",
+        arrangement_id, review_on, outcome,
+    )
+    return outcome

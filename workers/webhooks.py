@@ -1,0 +1,43 @@
+"""Webhook jobs: fan each event out to the endpoints entitled to it, deliver, sweep, replay.
+
+The mechanics (claiming attempts, backoff, recording, the sweep that recovers attempts whose
+worker died) are in :mod:`hub.webhooks.delivery`; these are the thin RQ entry points.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hub.bootstrap import Hub
+from hub.events.envelope import RecordedEvent
+from hub.webhooks import delivery, fanout, log
+from hub.webhooks.config import WebhookConfig
+from hub.webhooks.endpoints import Endpoints
+from workers.reactions import on
+from workers.runtime import current_hub
+
+
+@on()
+def fan_out(hub: Hub, event: RecordedEvent) -> None:
+    """Every event: one message per entitled endpoint, its first attempt queued."""
+    fanout.fan_out(hub, WebhookConfig.from_env(), event)
+
+
+def deliver(message_id: str, number: int) -> str:
+    """Make attempt ``number`` of a message (a duplicate or stale job does nothing)."""
+    return delivery.attempt(current_hub(), WebhookConfig.from_env(), message_id, number)
+
+
+def sweep() -> tuple[int, int]:
+    """Schedule the next sweep first (so a crash here cannot end the chain), then sweep."""
+    hub, config = current_hub(), WebhookConfig.from_env()
+    delivery.schedule_next_sweep(hub, config)
+    return delivery.sweep(hub, config)
+
+
+def replay(organisation_id: str, endpoint_id: str, since: str) -> int:
+    """Send an endpoint everything it is entitled to since an ISO 8601 time."""
+    hub = current_hub()
+    config = WebhookConfig.from_env()
+    endpoint = Endpoints(hub, config).get(organisation_id, endpoint_id)
+    return log.replay(hub, config, endpoint, datetime.fromisoformat(since))
