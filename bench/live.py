@@ -91,6 +91,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ from websockets.protocol import Event
 
 from hub.access.accounts import Permission
 from hub.bootstrap import Hub, workspace_channel
-from hub.events import NewEvent, StreamRef
+from hub.events import EventMeta, NewEvent, StreamRef
 from hub.migrate import upgrade
 from hub.settings import Settings, normalise_database_url
 from schemas.events import directory as ev
@@ -773,7 +774,8 @@ class HubTarget:
         )
 
     def publish(self, index: int) -> tuple[int, float]:
-        """Append one member-added event to the workspace, in a commit of its own."""
+        """Append one member-added event to the workspace, in a commit of its own, with the
+        meta a command by a ``leicester-city-council`` user would carry."""
         stream = StreamRef.of("workspace", WORKSPACE)
         event = NewEvent(
             ev.WorkspaceMemberAdded(
@@ -781,7 +783,11 @@ class HubTarget:
             ),
             (AREA_WORKSPACE, WORKSPACE),
         )
-        result = self.hub.store.append(stream, self.version, [event])
+        # Meta as hub.service.handle writes it: the frame then carries a real organisation,
+        # which the web process names in the event's summary.
+        meta = EventMeta(actor_user=f"bench-user-{self.run}", organisation=ORGANISATION,
+                         correlation_id=str(uuid.uuid4()))
+        result = self.hub.store.append(stream, self.version, [event], meta=meta)
         committed = time.time()
         self.version = result.version
         return result.events[0].position, committed

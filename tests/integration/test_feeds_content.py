@@ -286,8 +286,9 @@ def test_deadlines_are_all_day_entries_for_the_organisations_that_own_them(
     # The office requested the report, proposed the merger and is party to the arrangement;
     # the city is addressed by the request and owns the action, and is no party to the rest.
     by_office, by_city = fetch(office, office_feed), fetch(city, city_feed)
-    assert {u for u in expected if u in by_office} == set(list(expected)[:3])
-    assert {u for u in expected if u in by_city} == {list(expected)[0], list(expected)[3]}
+    report_uid, merger_uid, arrangement_uid, action_uid = expected
+    assert {u for u in expected if u in by_office} == {report_uid, merger_uid, arrangement_uid}
+    assert {u for u in expected if u in by_city} == {report_uid, action_uid}
     for entry_uid, (summary, day, path) in expected.items():
         seen = by_office.get(entry_uid) or by_city[entry_uid]
         assert (seen.summary, seen.start, seen.end) == (summary, day, day + timedelta(days=1))

@@ -174,7 +174,7 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
         "name": "",
     })
     assert added.status_code == 200
-    assert "Copy it now: it is shown only once" in added.text
+    assert "Copy the link now: it is shown only once" in added.text
     assert 'data-copy-target="feed-url"' in added.text and "/static/copy.js" in added.text
     [feed] = city.get("/api/calendar-feeds").json()["items"]
     https_link = 'value="http://testserver/calendars/cal_'

@@ -44,7 +44,8 @@ from hub.web.api.openapi import Operation, Query
 from hub.web.auth import hub_of, require_caller
 
 # Parameters a handler takes that never come from a request body.
-_SERVER_PARAMETERS = {"hub", "actor", "idempotency_key", "expected_version"}
+# ``on_behalf_of`` stays unset: through the API an organisation only ever acts as itself.
+_SERVER_PARAMETERS = {"hub", "actor", "idempotency_key", "expected_version", "on_behalf_of"}
 ACCESS_ERRORS = (
     NotVisible, NotPermitted, NotPolicingBody, NotOwnOrganisation, ViewerCannotAct,
     EnglandOnly, NotFound, ConcurrencyConflict, IdempotencyKeyReused,
@@ -235,10 +236,12 @@ def body_model_of(
     """
     hints = get_type_hints(handler)
     fields: dict[str, Any] = {}
-    for name, parameter in inspect.signature(handler).parameters.items():
+    # hub, actor and (for commands on a record) its id come first and from the server.
+    leading = 2 if creates else 3
+    for index, (name, parameter) in enumerate(inspect.signature(handler).parameters.items()):
         if name in _SERVER_PARAMETERS or name == id_parameter or name in server:
             continue
-        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD or index < leading:
             continue
         default = ... if parameter.default is inspect.Parameter.empty else parameter.default
         fields[name] = (hints.get(name, Any), default)

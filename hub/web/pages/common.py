@@ -31,7 +31,10 @@ def render(
             "caller": caller(request),
             "title": title,
             "errors": errors,
-            "error_list": [{"text": t, "href": f"#{n}"} for n, t in errors.items()],
+            "error_list": [
+                {"text": t, "href": f"#{context.get('error_prefix', '')}{n}"}
+                for n, t in errors.items()
+            ],
             **context,
         },
         status_code=status_code,

@@ -7,17 +7,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.queries import directory as queries
+from hub.queries.needs import needs_of
 from hub.web.auth import hub_of
 from hub.web.describe import describe
 from hub.web.pages.common import page_caller, render
 
 
 async def dashboard(request: Request) -> Response:
-    """The caller's workspaces."""
+    """What needs me: requests to answer, consents, invitations, actions, decision gaps."""
     caller = page_caller(request)
-    workspaces = queries.workspaces_of(hub_of(request).engine, caller.actor)
-    return render(request, "index.html", title="Dashboard", section="dashboard",
-                  workspaces=workspaces)
+    hub = hub_of(request)
+    workspaces = queries.workspaces_of(hub.engine, caller.actor)
+    needs = needs_of(hub.engine, caller.actor.organisation_id or "", hub.clock().date())
+    return render(
+        request, "index.html", title="Dashboard", section="dashboard", workspaces=workspaces,
+        needs=needs, waiting=sum(len(rows) for rows in needs.values()),
+        live_workspaces=" ".join(w["workspace_id"] for w in workspaces),
+        live_after=hub.store.head_position(),
+    )
 
 
 async def workspace(request: Request) -> Response:

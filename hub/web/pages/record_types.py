@@ -1,0 +1,16 @@
+"""Which records have pages, under which names: one line per record type."""
+
+from __future__ import annotations
+
+from hub.web.api import duties, reports
+from hub.web.pages.records import RecordPages
+
+PAGES = [
+    RecordPages(reports.REPORT_REQUESTS, "report request", "title"),
+    *(
+        RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title")
+        for api in duties.APIS
+    ),
+]
+
+ROUTES = [route for pages in PAGES for route in pages.routes()]

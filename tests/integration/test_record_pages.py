@@ -1,0 +1,98 @@
+"""Record pages through the real app: dashboard, forms generated from the API's bodies,
+stale forms that say what changed, errors beside the field."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from hub.bootstrap import Hub
+from tests.web import client_of, csrf_of, sign_in
+
+OFFICE = "opcc@leicestershire.example.org"
+CITY = "city@leicester.example.org"
+
+
+@pytest.fixture
+def office(demo_hub: Hub) -> TestClient:
+    client = client_of(demo_hub)
+    client.csrf = sign_in(client, OFFICE)  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def city(demo_hub: Hub) -> TestClient:
+    client = client_of(demo_hub)
+    client.csrf = sign_in(client, CITY)  # type: ignore[attr-defined]
+    return client
+
+
+def _require(office: TestClient) -> str:
+    answer = office.post("/records/report-requests/new", data={
+        "csrf_token": office.csrf, "csp_id": "safer-leicester",  # type: ignore[attr-defined]
+        "kind": "informal", "title": "Knife crime, city centre", "matters": "Trends.",
+    })
+    assert answer.status_code == 303, answer.text
+    return answer.headers["location"]
+
+
+def test_the_dashboard_shows_what_needs_the_organisation(city: TestClient) -> None:
+    page = city.get("/")
+    assert page.status_code == 200
+    assert "What needs you" in page.text and 'id="requests-to-answer"' in page.text
+    assert "data-live-workspaces" in page.text
+
+
+def test_a_report_is_required_acknowledged_and_shown_with_its_history(
+    office: TestClient, city: TestClient
+) -> None:
+    location = _require(office)
+    page = city.get(location)
+    assert page.status_code == 200
+    assert "Knife crime, city centre" in page.text
+    assert 'action="' + location + '/acknowledge"' in page.text
+    assert "/accept" not in page.text, "the council is not offered the requester's actions"
+    version = re.search(r'name="expected_version" value="(\d+)"', page.text).group(1)
+    done = city.post(location + "/acknowledge", data={
+        "csrf_token": city.csrf, "expected_version": version})  # type: ignore[attr-defined]
+    assert done.status_code == 303
+    page = city.get(location)
+    assert "acknowledged" in page.text
+    assert "report request acknowledged" in page.text
+
+
+def test_a_stale_form_says_someone_else_changed_the_record_and_what(
+    office: TestClient, city: TestClient, demo_hub: Hub
+) -> None:
+    location = _require(office)
+    page = city.get(location)
+    version = re.search(r'name="expected_version" value="(\d+)"', page.text).group(1)
+    police = client_of(demo_hub)
+    sign_in(police, "police@leicestershire.example.org")
+    police_page = police.get(location)
+    police.post(location + "/acknowledge", data={
+        "csrf_token": csrf_of(police_page.text), "expected_version": version})
+    stale = city.post(location + "/acknowledge", data={
+        "csrf_token": city.csrf, "expected_version": version})  # type: ignore[attr-defined]
+    assert stale.status_code == 409
+    assert "Someone else changed this record" in stale.text
+    assert "Leicestershire Police: report request acknowledged" in stale.text
+
+
+def test_bad_input_on_a_record_form_is_shown_beside_the_field(office: TestClient) -> None:
+    answer = office.post("/records/report-requests/new", data={
+        "csrf_token": office.csrf, "csp_id": "safer-leicester",  # type: ignore[attr-defined]
+        "kind": "informal", "title": "", "matters": "Trends.",
+    })
+    assert answer.status_code == 400
+    assert "govuk-error-summary" in answer.text and 'href="#title"' in answer.text
+    assert 'id="title-error"' in answer.text
+
+
+def test_another_areas_record_page_is_a_404(office: TestClient, demo_hub: Hub) -> None:
+    location = _require(office)
+    welsh = client_of(demo_hub)
+    sign_in(welsh, "council@carmarthenshire.example.org")
+    assert welsh.get(location).status_code == 404
