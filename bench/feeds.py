@@ -10,8 +10,9 @@ append them. Leicester City Council's person feed (kind ``user``) then holds eve
 
 Requests go to the real app (``create_app``) as raw ASGI calls in one asyncio loop, so the
 figure is the app's own time (routing, the thread-pool hop, database, Redis, gzip) without an
-HTTP client's. Redis is the real server of ``--redis-url`` (default ``$HUB_TEST_REDIS_URL``),
-db ``--redis-db``, flushed before each backend and afterwards.
+HTTP client's. Redis is a private ``redis-server`` the bench starts on a free port (another
+test run flushing a shared server would empty the caches mid-measure), or with ``--redis-url``
+that server, its db flushed before each backend and afterwards.
 
 Measures, each repeated and reported as the median and every run:
 
@@ -40,7 +41,10 @@ import asyncio
 import contextlib
 import math
 import os
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,13 +91,12 @@ def main() -> None:
             backends.append("postgres")
         else:
             print("no --postgres-url or $HUB_TEST_DATABASE_URL: PostgreSQL skipped")
-    if not args.redis_url:
-        sys.exit("give --redis-url or set $HUB_TEST_REDIS_URL (scripts/services.sh start)")
     print(f"calendar feed benchmark: {args.entries} entries, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs")
-    for backend in backends:
-        with _database(backend, args) as url:
-            asyncio.run(_measure(backend, url, args))
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    with _redis(args.redis_url) as redis_url:
+        for backend in backends:
+            with _database(backend, args) as url:
+                asyncio.run(_measure(backend, url, redis_url, args))
 
 
 def _arguments() -> argparse.Namespace:
@@ -104,9 +107,37 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--cold", type=int, default=3, help="runs of the cold render")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--postgres-url", default=os.environ.get("HUB_TEST_DATABASE_URL", ""))
-    parser.add_argument("--redis-url", default=os.environ.get("HUB_TEST_REDIS_URL", ""))
-    parser.add_argument("--redis-db", type=int, default=7)
+    parser.add_argument("--redis-url", default="",
+                        help="use this Redis (its db is flushed) instead of a private one")
     return parser.parse_args()
+
+
+@contextlib.contextmanager
+def _redis(given: str) -> Iterator[str]:
+    if given:
+        yield given
+        return
+    if not shutil.which("redis-server"):
+        sys.exit("redis-server is not installed: scripts/services.sh start installs it")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"], stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            with contextlib.suppress(redis.ConnectionError):
+                client.ping()
+                break
+            time.sleep(0.05)
+        client.close()
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait()
 
 
 @contextlib.contextmanager
@@ -128,8 +159,9 @@ def _database(backend: str, args: argparse.Namespace) -> Iterator[str]:
         admin.dispose()
 
 
-async def _measure(backend: str, url: str, args: argparse.Namespace) -> None:
-    redis_url = f"{args.redis_url.rsplit('/', 1)[0]}/{args.redis_db}"
+async def _measure(
+    backend: str, url: str, redis_url: str, args: argparse.Namespace
+) -> None:
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     hub = Hub(Settings(database_url=url, redis_url=redis_url))

@@ -617,7 +617,10 @@ class Fleets:
         for pipe in targets:
             if not pipe.poll(max(0.0, deadline - time.monotonic())):
                 raise TimeoutError(f"a client process did not answer {command!r} in {timeout} s")
-            name, result = pipe.recv()
+            try:
+                name, result = pipe.recv()
+            except (EOFError, OSError) as error:
+                raise RuntimeError(f"a client process died during {command!r}") from error
             if name != command:
                 raise RuntimeError(f"a client process answered {name!r} to {command!r}")
             answers.append(result)

@@ -1,8 +1,9 @@
 // Copy buttons for links shown once (calendar feeds), as progressive enhancement.
 //
-// A button names its field with data-copy-target="<id>" and starts hidden: it is revealed only
-// where the clipboard API exists, so without script the link is simply selected and copied by
-// hand. The result is announced in the polite live region #copy-status.
+// A button names its field with data-copy-target="<id>" and starts hidden (GOV.UK's
+// govuk-!-display-none: a button's own display rule would beat the hidden attribute): it is
+// revealed only where the clipboard API exists, so without script the link is simply selected
+// and copied by hand. The result is announced in the polite live region #copy-status.
 (function () {
   "use strict";
   if (!navigator.clipboard || !navigator.clipboard.writeText) {
@@ -21,7 +22,7 @@
     if (!field) {
       return;
     }
-    button.hidden = false;
+    button.classList.remove("govuk-!-display-none");
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(
         function () {

@@ -51,7 +51,7 @@ def new_page(browser: Browser) -> Iterator[object]:
 
 
 def check_accessibility(page: Page, name: str) -> None:
-    """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the page; fail on any violation.
+    """Run axe-core (WCAG 2.0 to 2.2 A and AA rules) on the page; fail on any violation.
 
     Also saves a full-page screenshot under ``test-artifacts/screenshots/<name>.png``.
     """

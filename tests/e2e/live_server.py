@@ -21,6 +21,8 @@ class LiveServer:
     hub: Hub
     urls: list[str]
     processes: list[subprocess.Popen[bytes]]
+    environment: dict[str, str]
+    logs: Path
 
     @property
     def url(self) -> str:
@@ -30,6 +32,14 @@ class LiveServer:
     def ws_url(self, index: int = 0) -> str:
         """The live socket URL of web process ``index``."""
         return self.urls[index].replace("http://", "ws://") + "/live"
+
+    def restart_web(self, index: int) -> None:
+        """Start web process ``index`` again on its port (after a test killed it)."""
+        port = self.urls[index].rsplit(":", 1)[1]
+        process = start(["serve", "--port", port], self.environment,
+                        self.logs / f"web{index}-restarted.log")
+        self.processes[index + 1] = process
+        wait_http(self.urls[index] + "/healthz", timeout=60, process=process)
 
     def token(self, organisation_id: str, *permissions: Permission) -> str:
         """A fresh API token for an organisation."""
@@ -56,7 +66,7 @@ def serve(
     try:
         for url, process in zip(urls, processes[1:], strict=True):
             wait_http(url + "/healthz", timeout=60, process=process)
-        yield LiveServer(hub, urls, processes)
+        yield LiveServer(hub, urls, processes, environment, logs)
     finally:
         for process in processes:
             stop(process)

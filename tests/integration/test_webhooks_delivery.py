@@ -338,7 +338,7 @@ def test_the_sweep_recovers_an_attempt_whose_worker_died(
     clock.advance(seconds=16)
     assert delivery.sweep(hub, _config()) == (1, 0)
     assert delivery.sweep(hub, _config()) == (0, 0)
-    assert hub.queue.job_ids == [delivery.job_id(message_id, 2)]
+    assert delivery.job_id(message_id, 2) in hub.queue.job_ids
     run_jobs(hub)
     [message] = messages_of(hub, endpoint.endpoint_id)
     assert message.status == "delivered" and message.attempts == 2

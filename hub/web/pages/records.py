@@ -60,6 +60,10 @@ def form_fields(model: type[BaseModel]) -> list[FormField]:
 
 def _kind(name: str, annotation: Any) -> tuple[str, tuple[str, ...], str]:
     inner = _unwrap_optional(annotation)
+    # "ReportKind | str": the enum names the choices.
+    enums = [a for a in get_args(inner) if isinstance(a, type) and issubclass(a, enum.Enum)]
+    if get_origin(inner) in (Union, types.UnionType) and len(enums) == 1:
+        inner = enums[0]
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         return "select", tuple(str(m.value) for m in inner), ""
     if inner is bool:
