@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any
 
 import redis
 
@@ -29,8 +29,6 @@ log = logging.getLogger("hub.feeds")
 STATE_TTL = timedelta(days=30)
 BODY_TTL = timedelta(days=2)
 EVENT_TTL = timedelta(days=30)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,6 +58,12 @@ class LocalEvents:
                     self._items.move_to_end(key)
         return found
 
+    def clear(self) -> None:
+        """Drop everything (after a deployment that changes rendering, or to measure)."""
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
     def put_many(self, items: Mapping[str, bytes]) -> None:
         """Hold these ``VEVENT`` s, dropping the least recently used beyond the budget."""
         with self._lock:
@@ -85,7 +89,7 @@ class FeedCache:
 
     def published(self, feed_id: str) -> Published | None:
         """What the feed last published, if that is still known."""
-        found = self._try(lambda: self.redis.hgetall(_feed(feed_id)), {})
+        found: dict[bytes, bytes] = self._try(lambda: self.redis.hgetall(_feed(feed_id)), {})
         if not found or b"etag" not in found:
             return None
         return Published(
@@ -96,14 +100,15 @@ class FeedCache:
     def publish(self, feed_id: str, published: Published) -> None:
         """Record what the feed publishes now."""
         key = _feed(feed_id)
-        mapping = {
-            "inputs": published.inputs, "etag": published.etag,
-            "modified": str(int(published.last_modified.timestamp())),
-        }
+        fields = (
+            ("inputs", published.inputs), ("etag", published.etag),
+            ("modified", str(int(published.last_modified.timestamp()))),
+        )
 
         def write() -> None:
             pipe = self.redis.pipeline(transaction=False)
-            pipe.hset(key, mapping=mapping)
+            for field, value in fields:
+                pipe.hset(key, field, value)
             pipe.expire(key, STATE_TTL)
             pipe.execute()
 
@@ -150,7 +155,8 @@ class FeedCache:
 
         self._try(write, None)
 
-    def _try(self, operation: Callable[[], T], fallback: T) -> T:
+    def _try(self, operation: Callable[[], Any], fallback: Any) -> Any:
+        # Any: redis-py types every answer as bytes or str, whatever the connection decodes.
         try:
             return operation()
         except redis.RedisError as error:

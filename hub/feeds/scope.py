@@ -10,7 +10,7 @@ answers like an unknown token.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
@@ -88,9 +88,10 @@ def _owner_stands(feed: Any) -> bool:
 
 
 def _touch(engine: Engine, feed: Any, now: datetime) -> None:
+    now = now.astimezone(UTC)
     last = feed.last_used_at
     if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
+        last = last.replace(tzinfo=UTC)  # SQLite hands instants back naive
     if last is not None and now - last < TOUCH_EVERY:
         return
     with engine.begin() as conn:

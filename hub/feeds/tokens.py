@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -111,7 +111,7 @@ class CalendarFeeds:
             conn.execute(calendar_feeds.insert().values(
                 feed_id=feed_id, token_hash=digest(token), kind=kind.value,
                 name=name or f"Partnership Hub: {label}", organisation_id=organisation_id,
-                workspace_id=workspace_id, created_by=user_id, created_at=self.clock(),
+                workspace_id=workspace_id, created_by=user_id, created_at=self._now(),
             ))
         return Issued(self._row(feed_id), token)
 
@@ -126,12 +126,16 @@ class CalendarFeeds:
     def rotate(self, actor: Actor, feed_id: str) -> Issued:
         """Give a live feed a new token: the old URL stops at once."""
         token = new_token(TOKEN_PREFIX)
-        self._change(actor, feed_id, token_hash=digest(token), rotated_at=self.clock())
+        self._change(actor, feed_id, token_hash=digest(token), rotated_at=self._now())
         return Issued(self._row(feed_id), token)
 
     def revoke(self, actor: Actor, feed_id: str) -> None:
         """Stop a live feed for good."""
-        self._change(actor, feed_id, revoked_at=self.clock())
+        self._change(actor, feed_id, revoked_at=self._now())
+
+    def _now(self) -> datetime:
+        # Stored in UTC: SQLite keeps the wall-clock time of whatever zone it is given.
+        return self.clock().astimezone(UTC)
 
     def _change(self, actor: Actor, feed_id: str, **values: Any) -> None:
         with self.engine.begin() as conn:

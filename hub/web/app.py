@@ -22,6 +22,7 @@ from hub.web.api import directory as directory_api
 from hub.web.api import duties as duties_api
 from hub.web.api import events as events_api
 from hub.web.api import feeds as feeds_api
+from hub.web.api import meetings as meetings_api
 from hub.web.api import reports as reports_api
 from hub.web.api import webhooks as webhooks_api
 from hub.web.api.openapi import openapi_json
@@ -83,6 +84,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *events_api.ROUTES,
         *reports_api.ROUTES,
         *duties_api.ROUTES,
+        *meetings_api.ROUTES,
         *accounts_api.ROUTES,
         *webhooks_api.ROUTES,
         *webhooks_pages.ROUTES,

@@ -15,7 +15,7 @@ from hub.web.api.openapi import api_routes, operation_of
 from hub.web.app import create_app
 
 # Grows as each record's API lands; every record module must be here once it has one.
-RECORDS_WITH_AN_API = {"directory", "reports", "duties"}
+RECORDS_WITH_AN_API = {"directory", "reports", "duties", "meetings", "mergers"}
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def parse_both(body: bytes) -> tuple[icalendar.Calendar, Any]:
     return icalendar.Calendar.from_ical(body), vobject.readOne(body.decode("utf-8"))
 
 
-def only_event(body: bytes) -> tuple[icalendar.Event, Any]:
+def only_event(body: bytes) -> tuple[Any, Any]:
     """The single VEVENT of a calendar, as each parser reads it."""
     by_icalendar, by_vobject = parse_both(body)
     [event] = by_icalendar.walk("VEVENT")
@@ -107,7 +107,8 @@ def test_a_ten_oclock_meeting_is_ten_utc_in_january_and_nine_utc_in_july() -> No
 
 def test_the_vtimezone_agrees_with_the_zone_database_every_day_and_at_each_change() -> None:
     by_icalendar, by_vobject = parse_both(feed())
-    [zone] = by_icalendar.walk("VTIMEZONE")
+    zones: list[Any] = by_icalendar.walk("VTIMEZONE")
+    [zone] = zones
     assert str(zone["tzid"]) == "Europe/London"
     ours = zone.to_tz()
     theirs = by_vobject.vtimezone.gettzinfo()
@@ -158,8 +159,9 @@ def test_long_lines_are_folded_at_75_octets_without_splitting_a_character() -> N
 
 def test_each_invitee_is_an_attendee_with_its_answer_and_the_office_organises() -> None:
     event, vevent = only_event(feed(ical.fragment("meeting", meeting(), NAMES, LINKS)))
+    attendees: Any = event["attendee"]
     by_icalendar = {str(a.params["CN"]): (a.params["PARTSTAT"], a.params["ROLE"])
-                    for a in event["attendee"]}
+                    for a in attendees}
     by_vobject = {a.params["CN"][0]: (a.params["PARTSTAT"][0], a.params["ROLE"][0])
                   for a in vevent.attendee_list}
     assert by_icalendar == by_vobject == {

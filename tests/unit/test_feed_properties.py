@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import icalendar
 import vobject
@@ -40,5 +41,6 @@ def test_any_user_text_round_trips_through_both_parsers(
     assert str(event["location"]) == vevent.location.value == place
     assert purpose in vevent.description.value and item in vevent.description.value
     assert str(event["description"]) == vevent.description.value
-    cn = {a.params["PARTSTAT"]: a.params["CN"] for a in event["attendee"]}
+    attendees: Any = event["attendee"]
+    cn = {a.params["PARTSTAT"]: a.params["CN"] for a in attendees}
     assert cn["ACCEPTED"] == " ".join(invitee.split())
