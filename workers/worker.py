@@ -31,7 +31,9 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
     HTTP calls, and a fork per job would cost more than the job.
     """
     use_hub(hub)
-    worker = SimpleWorker([hub.queue], connection=hub.redis)
+    # A short maintenance interval lets a replacement worker take over RQ's scheduler soon
+    # after a whole worker process group died (RQ's default waits ten minutes).
+    worker = SimpleWorker([hub.queue], connection=hub.redis, maintenance_interval=60)
     log.info("event=worker_started queue=%s %s", hub.queue.name, hub.describe())
     worker.work(burst=burst, with_scheduler=True, logging_level=hub.settings.log_level)
 

@@ -250,15 +250,17 @@ class _StoppedClock:
 def load_history(hub: Hub, *, progress: bool = True) -> int:
     """Record :func:`history_commands` as they happened; return how many events were appended.
 
-    Each step is decided with the hub's clock at its moment (events are still stored with
-    the real time of recording). Idempotent, like the rest of the demo.
+    The history is dated from today by the hub's clock; each step is decided with the clock
+    at its moment (events are still stored with the time of recording). Idempotent, like the
+    rest of the demo.
     """
     clock = _StoppedClock()
-    seen: dict[str, int]
+    today = hub.clock().astimezone(LONDON).date()
     past = dataclasses.replace(hub, clock=clock)
     past.__dict__.update(engine=hub.engine, store=hub.store, redis=hub.redis)
-    appended, seen = 0, {}
-    steps = list(history_commands())
+    appended = 0
+    seen: dict[str, int] = {}
+    steps = list(history_commands(today))
     for record, key, command, actor, at in tqdm(steps, desc="history", disable=not progress):
         stream = f"{record.stream_type}-{key}"
         seen[stream] = seen.get(stream, 0) + 1

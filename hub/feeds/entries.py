@@ -60,8 +60,9 @@ class Entry(NamedTuple):
     """
 
     on: str
-    """Sort key: a deadline's date in ISO form, or a meeting's start as the database stores
-    it (its first ten characters are the UTC date)."""
+    """Sort key: a deadline's date in ISO form, or a meeting's start as the database gives it
+    (parsing thousands of them would cost more than the rest of the listing); either way the
+    first four characters are the year."""
     uid: str
     kind: str
     key: str

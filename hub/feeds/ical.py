@@ -1,10 +1,12 @@
 """Feed entries as iCalendar ``VEVENT``s, and the calendar around them, built with ``icalendar``.
 
 Every component is serialised by ``icalendar`` (escaping of commas, semicolons, backslashes and
-newlines; RFC 6868 parameter quoting; folding at 75 octets without splitting a UTF-8
-character). A feed is the calendar's head (its properties and the ``VTIMEZONE``), each entry's
-``VEVENT`` as ``icalendar`` wrote it, and the closing line: so an unchanged entry's ``VEVENT``
-is rendered once and reused by every feed that holds it (:mod:`hub.feeds.publish`).
+newlines; folding at 75 octets without splitting a UTF-8 character). A feed is the calendar's
+head (its properties and the ``VTIMEZONE``), each entry's ``VEVENT`` as ``icalendar`` wrote
+it, and the closing line: so an unchanged entry's ``VEVENT`` is rendered once and reused by
+every feed that holds it (:mod:`hub.feeds.publish`). The ``VTIMEZONE`` is built here from the
+zone database, with ``icalendar``'s components (see :func:`_timezone` for why not
+``Timezone.from_tzinfo``).
 
 Content is a function of the records alone: ``DTSTAMP`` is the entry's ``LAST-MODIFIED`` (its
 newest event's time), never the time of rendering, so unchanged records give byte-identical
@@ -168,10 +170,10 @@ def _offset(moment: datetime) -> timedelta:
     return offset
 
 
-def years_of(days: Iterable[date], today: date) -> tuple[int, int]:
-    """The years a ``VTIMEZONE`` must cover for timed entries on ``days`` (and today)."""
-    years = {today.year, *(day.year for day in days)}
-    return min(years), max(years)
+def years_of(years: Iterable[int], today: date) -> tuple[int, int]:
+    """The span a ``VTIMEZONE`` must cover for timed entries in ``years`` (and today)."""
+    covered = {today.year, *years}
+    return min(covered), max(covered)
 
 
 # -- entries -----------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ def _meeting_description(m: Mapping[str, Any], url: str) -> str:
 
 def _organisation(organisation_id: str, names: Names) -> vCalAddress:
     address = vCalAddress(ORGANISATION_URI.format(organisation_id))
-    address.params["CN"] = _line(names.get(organisation_id, organisation_id))
+    address.params["CN"] = _parameter(names.get(organisation_id, "")) or organisation_id
     return address
 
 
@@ -366,8 +368,19 @@ def _text(value: str) -> str:
 
 
 def _line(value: str) -> str:
-    """User text on one line (a parameter value such as a ``CN`` cannot break lines)."""
+    """User text on one line (a calendar's name)."""
     return " ".join(_text(value).split())
+
+
+_PARAMETER_UNSAFE = str.maketrans({'"': "'", "\\": None, "^": None})
+
+
+def _parameter(value: str) -> str:
+    """User text as a parameter value (a ``CN``), which clients read differently when it holds
+    a double quote or caret (RFC 6868's escapes, unknown to Outlook and vobject) or a
+    backslash (which icalendar's parser takes for an escape): the quote becomes an
+    apostrophe, the others go."""
+    return _line(value).translate(_PARAMETER_UNSAFE)
 
 
 _BUILDERS: dict[str, Callable[[Mapping[str, Any], Names, Links], Event]] = {

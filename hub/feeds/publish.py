@@ -105,7 +105,7 @@ class Publisher:
             entries = entries_of(conn, scope, today)
             names = _names(conn)
             context = _digest(FORMAT, self.links.base, repr(sorted(names.items())))
-            years = ical.years_of(_meeting_days(entries), today)
+            years = ical.years_of(_meeting_years(entries), today)
             etag = _digest(context, scope.name, repr(years), "\n".join(map(_identity, entries)))
             unchanged = last is not None and last.etag == etag
             if unchanged and not force and self.cache.has_body(etag):
@@ -143,7 +143,7 @@ def single_event(hub: Hub, entry: Entry, base_url: str) -> bytes:
         names = _names(conn)
         record = details(conn, [entry])[entry.uid]
     event = ical.fragment(entry.kind, record, names, links)
-    years = ical.years_of(_meeting_days([entry]), london_today(hub.clock()))
+    years = ical.years_of(_meeting_years([entry]), london_today(hub.clock()))
     return ical.calendar(ical.head(record.get("title", "Partnership Hub"), years), [event])
 
 
@@ -152,8 +152,8 @@ def _names(conn: Connection) -> dict[str, str]:
     return {row.organisation_id: row.name for row in rows}
 
 
-def _meeting_days(entries: Iterable[Entry]) -> list[date]:
-    return [date.fromisoformat(e.on[:10]) for e in entries if e.kind == MEETING_KIND]
+def _meeting_years(entries: Iterable[Entry]) -> list[int]:
+    return [int(e.on[:4]) for e in entries if e.kind == MEETING_KIND]
 
 
 def _identity(entry: Entry) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, or_, select, update
 
 from hub.access.secrets import digest
 from hub.access.tables import users_table
@@ -52,28 +52,39 @@ class Scope:
 
 def open_feed(engine: Engine, token: str, now: datetime) -> Scope | None:
     """The scope of the live feed ``token`` names, or None when there is none to show."""
+    # One statement (one round trip, on every poll): the feed, its owner, and each workspace
+    # it may show with the newest position there (an index lookup per workspace).
+    newest = (
+        select(func.max(event_workspaces_table.c.position))
+        .where(event_workspaces_table.c.workspace_id == members.c.workspace_id)
+        .scalar_subquery()
+    )
+    membership = (members.c.organisation_id == calendar_feeds.c.organisation_id) & or_(
+        calendar_feeds.c.kind != FeedKind.WORKSPACE.value,
+        members.c.workspace_id == calendar_feeds.c.workspace_id,
+    )
     with reader(engine) as conn:
-        feed = conn.execute(
-            select(calendar_feeds, users_table.c.organisation_id.label("owner_organisation"),
-                   users_table.c.disabled.label("owner_disabled"))
-            .select_from(calendar_feeds.outerjoin(
-                users_table, users_table.c.user_id == calendar_feeds.c.created_by
-            ))
+        rows = conn.execute(
+            select(
+                calendar_feeds, users_table.c.organisation_id.label("owner_organisation"),
+                users_table.c.disabled.label("owner_disabled"),
+                members.c.workspace_id.label("member_of"), newest.label("newest"),
+            )
+            .select_from(
+                calendar_feeds
+                .outerjoin(users_table, users_table.c.user_id == calendar_feeds.c.created_by)
+                .outerjoin(members, membership)
+            )
             .where(calendar_feeds.c.token_hash == digest(token))
-        ).first()
-        if feed is None or feed.revoked_at is not None or not _owner_stands(feed):
-            return None
-        newest = (
-            select(func.max(event_workspaces_table.c.position))
-            .where(event_workspaces_table.c.workspace_id == members.c.workspace_id)
-            .scalar_subquery()
-        )
-        query = select(members.c.workspace_id, newest).where(
-            members.c.organisation_id == feed.organisation_id
-        )
-        if feed.kind == FeedKind.WORKSPACE:
-            query = query.where(members.c.workspace_id == feed.workspace_id)
-        positions = tuple(sorted((w, int(p or 0)) for w, p in conn.execute(query)))
+        ).all()
+    if not rows:
+        return None
+    feed = rows[0]
+    if feed.revoked_at is not None or not _owner_stands(feed):
+        return None
+    positions = tuple(sorted(
+        (row.member_of, int(row.newest or 0)) for row in rows if row.member_of is not None
+    ))
     if feed.kind == FeedKind.WORKSPACE and not positions:
         return None
     _touch(engine, feed, now)

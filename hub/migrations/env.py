@@ -8,7 +8,8 @@ from sqlmodel import SQLModel
 # Importing these registers every table in SQLModel.metadata.
 import hub.access.tables
 import hub.events.tables
-import hub.projections  # noqa: F401
+import hub.projections
+import hub.webhooks.tables  # noqa: F401
 
 config = context.config
 engine = config.attributes["engine"]

@@ -18,6 +18,7 @@ from hub.migrate import require_migrated, upgrade
 from hub.web import errors, health, live
 from hub.web import feeds as feeds_http
 from hub.web.api import accounts as accounts_api
+from hub.web.api import catalogue as catalogue_api
 from hub.web.api import directory as directory_api
 from hub.web.api import duties as duties_api
 from hub.web.api import events as events_api
@@ -30,6 +31,7 @@ from hub.web.describe import OrganisationNames
 from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home, record_types
+from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
@@ -87,6 +89,8 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *meetings_api.ROUTES,
         *accounts_api.ROUTES,
         *webhooks_api.ROUTES,
+        *catalogue_api.ROUTES,
+        *catalogue_pages.ROUTES,
         *webhooks_pages.ROUTES,
         *feeds_api.ROUTES,
         *feeds_pages.ROUTES,

@@ -7,8 +7,10 @@ the reminder and marks the meeting held after its end, once each.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -53,9 +55,22 @@ def office() -> Actor:
     return Actor(user_id="u-office", organisation_id=OFFICE, area_ids=frozenset({"leicestershire"}))
 
 
+def isolated(make_hub: Callable[..., Hub], redis_url: str) -> Hub:
+    """A hub with an RQ queue of its own, in a Redis database other than the shared one.
+
+    Test runs on one machine share the test Redis server; their fixtures empty database 0 and
+    their workers take jobs from the queue "hub". Another database and a queue named for this
+    test keep those flushes and workers away from this test's scheduled jobs.
+    """
+    database = os.getpid() % 15 + 1
+    return make_hub(redis_url=f"{redis_url.rsplit('/', 1)[0]}/{database}",
+                    queue_name=f"test-{uuid.uuid4().hex[:12]}")
+
+
 @pytest.fixture
-def clocked(hub: Hub) -> Iterator[tuple[Hub, FakeClock]]:
-    """A hub on a fake clock in November 2026, its directory loaded and dispatched."""
+def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub, FakeClock]]:
+    """A hub on a fake clock in November 2026, its demo loaded and dispatched."""
+    hub = isolated(make_hub, redis_url)
     clock = FakeClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     hub.clock = clock
     load_demo(hub, progress=False)
@@ -188,7 +203,7 @@ def test_a_worker_reminds_before_the_meeting_and_marks_it_held_after_it(
         stop.set()
         for thread in threads:
             thread.join(timeout=15)
-    kinds = [e.type for e in hub.store.iter_all() if e.stream_type == "meeting"]
+    kinds = [e.type for e in hub.store.iter_all() if e.stream_id == f"meeting-{meeting_id}"]
     assert kinds.count("meeting.reminder_sent") == 1
     assert kinds.count("meeting.held") == 1
     assert kinds.count("meeting.action_reminder_sent") == 1

@@ -106,7 +106,8 @@ def test_meetings_at_ten_in_london_keep_their_offsets_across_the_seasons(demo: H
     office = actor(OFFICE)
     assert get_meeting(demo.engine, office, january)["starts_at"] == "2027-01-14T10:00:00+00:00"
     assert get_meeting(demo.engine, office, july)["starts_at"] == "2027-07-14T09:00:00+00:00"
-    convened = [e for e in demo.store.iter_all() if e.type == "meeting.convened"]
+    convened = [e for e in demo.store.iter_all() if e.type == "meeting.convened"
+                and e.data["meeting_id"] in (january, july)]
     assert [e.data["starts_at"] for e in convened] == [
         "2027-01-14T10:00:00Z", "2027-07-14T09:00:00Z",
     ]
@@ -243,20 +244,25 @@ def test_a_stale_version_is_refused_as_a_conflict(demo: Hub) -> None:
 def test_a_required_decline_is_flagged_on_the_convenors_dashboard(demo: Hub) -> None:
     meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
     probation = actor("probation-east-midlands")
+
+    def flagged() -> list[int]:
+        rows = list_meetings(demo.engine, actor(OFFICE), flagged=True)
+        return [m["required_declines"] for m in rows if m["meeting_id"] == meeting_id]
+
     h.respond_to_meeting(demo, actor("llr-icb"), meeting_id, response="declining",
                          reason="Optional, and busy")
-    assert list_meetings(demo.engine, actor(OFFICE), flagged=True) == []
+    assert flagged() == []
     h.respond_to_meeting(demo, probation, meeting_id, response="declining",
                          reason="Regional board that day")
-    [flagged] = list_meetings(demo.engine, actor(OFFICE), flagged=True)
-    assert (flagged["meeting_id"], flagged["required_declines"]) == (meeting_id, 1)
+    assert flagged() == [1]
     rows = {i["organisation_id"]: i for i in get_meeting(demo.engine, SYSTEM,
                                                           meeting_id)["invitations"]}
     assert rows["probation-east-midlands"]["flagged"] and not rows["llr-icb"]["flagged"]
     h.respond_to_meeting(demo, probation, meeting_id, response="delegating",
                          delegate={"name": "Pat Green", "role": "Deputy head"})
-    assert list_meetings(demo.engine, actor(OFFICE), flagged=True) == []
-    flags = [e for e in demo.store.iter_all() if e.type == "meeting.required_decline_flagged"]
+    assert flagged() == []
+    flags = [e for e in demo.store.iter_all() if e.type == "meeting.required_decline_flagged"
+             and e.data["meeting_id"] == meeting_id]
     assert [(f.data["organisation_id"], f.data["convenor"]) for f in flags] == [
         ("probation-east-midlands", OFFICE),
     ]
@@ -330,7 +336,10 @@ def test_open_meetings_pass_to_a_successor_body_and_closed_ones_keep_the_office(
         SYSTEM)
     with demo.engine.connect() as conn:
         rows = conn.execute(select(meetings.c.meeting_id, meetings.c.convenor_id)).all()
-    convenors: dict[str, str] = {r.meeting_id: r.convenor_id for r in rows}
+    convenors: dict[str, str] = {
+        r.meeting_id: r.convenor_id for r in rows
+        if r.meeting_id in (open_id, closed_id, held_id, finished_id)
+    }
     assert convenors == {open_id: mayor, closed_id: OFFICE, held_id: mayor, finished_id: OFFICE}
     assert code_of(lambda: h.cancel_meeting(demo, actor(OFFICE), open_id, reason="x")) == (
         "access.not_policing_body", 403,
@@ -345,14 +354,17 @@ def test_visibility_and_filters(demo: Hub) -> None:
     office = actor(OFFICE)
 
     def ids(viewer: Actor, **filters: Any) -> list[str]:
-        return [m["meeting_id"] for m in list_meetings(demo.engine, viewer, **filters)]
+        # The demo's own meetings are left out: the filters are checked on this test's two.
+        found = list_meetings(demo.engine, viewer, **filters)
+        return [m["meeting_id"] for m in found if m["meeting_id"] in (soon, later)]
 
     assert ids(office) == [soon, later]
     assert ids(office, kind="voluntary") == [later]
     assert ids(office, invited="leicestershire-yot") == [soon]
     assert ids(office, starts_from=datetime(2027, 3, 1, tzinfo=UTC)) == [later]
     assert ids(office, starts_before=datetime(2027, 3, 1, tzinfo=UTC)) == [soon]
-    assert ids(actor("powys-council", "dyfed-powys")) == []
+    powys = actor("powys-council", "dyfed-powys")
+    assert {m["area_id"] for m in list_meetings(demo.engine, powys)} <= {"dyfed-powys"}
     with pytest.raises(DomainError) as hidden:
         get_meeting(demo.engine, actor("powys-council", "dyfed-powys"), soon)
     assert hidden.value.code == "record.not_found"

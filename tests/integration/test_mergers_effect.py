@@ -7,8 +7,10 @@ and two concurrent workers must still change the directory exactly once.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -74,9 +76,22 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
     return False
 
 
+def isolated(make_hub: Callable[..., Hub], redis_url: str) -> Hub:
+    """A hub with an RQ queue of its own, in a Redis database other than the shared one.
+
+    Test runs on one machine share the test Redis server; their fixtures empty database 0 and
+    their workers take jobs from the queue "hub". Another database and a queue named for this
+    test keep those flushes and workers away from this test's scheduled jobs.
+    """
+    database = os.getpid() % 15 + 1
+    return make_hub(redis_url=f"{redis_url.rsplit('/', 1)[0]}/{database}",
+                    queue_name=f"test-{uuid.uuid4().hex[:12]}")
+
+
 @pytest.fixture
-def clocked(hub: Hub) -> Iterator[tuple[Hub, FakeClock]]:
-    """A hub on a fake clock, its directory loaded and already dispatched."""
+def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub, FakeClock]]:
+    """A hub on a fake clock, its demo loaded and already dispatched."""
+    hub = isolated(make_hub, redis_url)
     clock = FakeClock(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
     hub.clock = clock
     load_demo(hub, progress=False)
@@ -205,6 +220,7 @@ def test_a_merger_whose_date_has_passed_takes_effect_at_once(
 
 
 def test_the_north_yorkshire_merger_of_2014_replays_to_one_partnership(hub: Hub) -> None:
+    # The demo loader replays it (with the directory of the time) without any worker.
     load_demo(hub, progress=False)
 
     def replay() -> int:
@@ -217,7 +233,6 @@ def test_the_north_yorkshire_merger_of_2014_replays_to_one_partnership(hub: Hub)
             appended += 0 if result.replayed else len(result.events)
         return appended
 
-    assert replay() > 0
     assert replay() == 0
     row = get_merger(hub.engine, SYSTEM, demo_mergers.NY_MERGER)
     assert (row["status"], row["parties_total"], row["took_effect_on"]) == (

@@ -265,8 +265,11 @@ def test_read_models_filter_what_each_organisation_sees(demo: Hub) -> None:
     h.refuse_merger(demo, actor("blaby-council"), blocked, revision=1, reason="No")
     h.consent_to_merger(demo, actor("melton-council"), awaiting, revision=1, **SIGN)
 
+    mine = {awaiting, blocked}
+
     def ids(viewer: Actor, **filters: Any) -> set[str]:
-        return {m["merger_id"] for m in list_mergers(demo.engine, viewer, **filters)}
+        # The demo's own mergers are left out: the filters are checked on this test's two.
+        return {m["merger_id"] for m in list_mergers(demo.engine, viewer, **filters)} & mine
 
     office = actor(OFFICE)
     assert ids(office) == {awaiting, blocked}
@@ -275,7 +278,7 @@ def test_read_models_filter_what_each_organisation_sees(demo: Hub) -> None:
     assert ids(office, awaiting="melton-council") == set()
     assert ids(office, awaiting="leicestershire-police") == {awaiting, blocked}
     assert ids(office, status=["withdrawn"]) == set()
-    assert ids(actor("nottinghamshire-opcc", "nottinghamshire")) == set()
+    assert list_mergers(demo.engine, actor("nottinghamshire-opcc", "nottinghamshire")) == []
     with pytest.raises(DomainError) as hidden:
         get_merger(demo.engine, actor("powys-council", "dyfed-powys"), awaiting)
     assert hidden.value.code == "record.not_found"
@@ -300,7 +303,7 @@ def test_open_mergers_pass_to_a_successor_body_and_closed_ones_keep_the_office(
         body = conn.execute(select(merger_parties.c.organisation_id).where(
             (merger_parties.c.merger_id == open_id)
             & (merger_parties.c.party_id == "policing-body-leicestershire"))).scalar_one()
-    assert proposers == {open_id: mayor, closed_id: OFFICE}
+    assert {k: proposers[k] for k in (open_id, closed_id)} == {open_id: mayor, closed_id: OFFICE}
     assert body == mayor
     assert code_of(lambda: h.consent_to_merger(
         demo, actor(OFFICE), open_id, revision=1, **SIGN)) == ("merger.not_a_party", 403)

@@ -16,7 +16,6 @@ from starlette.routing import BaseRoute, Route
 
 from hub.access.accounts import Permission, Role
 from hub.access.policy import NotPermitted
-from hub.web.api import catalogue
 from hub.web.api.common import BadQuery, int_param, parse_body
 from hub.web.api.openapi import Query, api
 from hub.web.auth import Caller, hub_of, require_caller
@@ -311,6 +310,4 @@ ROUTES: list[BaseRoute] = [
     Route(_ONE + "/messages/{message_id}", get_webhook_message, methods=["GET"]),
     Route(_ONE + "/messages/{message_id}/redeliver", redeliver_webhook_message,
           methods=["POST"]),
-    # The event catalogue, served from here until app.py wires hub.web.api.catalogue itself.
-    *catalogue.ROUTES,
 ]

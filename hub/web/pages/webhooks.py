@@ -16,7 +16,6 @@ from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages import catalogue
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
 from hub.webhooks import delivery, log
@@ -243,6 +242,4 @@ ROUTES: list[BaseRoute] = [
     Route("/admin/webhooks/{endpoint_id}/replay", replay, methods=["POST"]),
     Route("/admin/webhooks/{endpoint_id}/messages/{message_id}/redeliver", redeliver,
           methods=["POST"]),
-    # The event catalogue page, served from here until app.py wires it itself.
-    *catalogue.ROUTES,
 ]
