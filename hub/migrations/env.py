@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 # Importing these registers every table in SQLModel.metadata.
 import hub.access.tables
 import hub.events.tables
+import hub.feeds.tables
 import hub.projections
 import hub.webhooks.tables  # noqa: F401
 
