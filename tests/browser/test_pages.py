@@ -54,7 +54,10 @@ def test_sign_in_dashboard_and_admin_pages_work_by_keyboard_and_pass_axe(
     check_accessibility(page, "dashboard")
     for path, name in (("/admin/users", "admin-users"), ("/admin/clients", "admin-clients"),
                        ("/admin/organisations/new", "new-organisation"),
-                       ("/admin/csps/new", "new-csp")):
+                       ("/admin/csps/new", "new-csp"),
+                       ("/areas/leicestershire/duty-register", "duty-register"),
+                       ("/admin/webhooks", "webhooks"), ("/event-catalogue", "event-catalogue"),
+                       ("/records/meetings/new", "convene-meeting")):
         page.goto(server.url + path)
         check_accessibility(page, name)
 

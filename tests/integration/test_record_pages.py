@@ -96,3 +96,16 @@ def test_another_areas_record_page_is_a_404(office: TestClient, demo_hub: Hub) -
     welsh = client_of(demo_hub)
     sign_in(welsh, "council@carmarthenshire.example.org")
     assert welsh.get(location).status_code == 404
+
+
+def test_the_duty_register_highlights_gaps_and_is_the_areas_own(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    page = office.get("/areas/leicestershire/duty-register")
+    assert page.status_code == 200
+    assert "Gap: not considered" in page.text
+    assert "Considered" in page.text
+    welsh = client_of(demo_hub)
+    sign_in(welsh, "council@carmarthenshire.example.org")
+    assert welsh.get("/areas/leicestershire/duty-register").status_code == 404
+    assert "Outside the duty" in welsh.get("/areas/dyfed-powys/duty-register").text

@@ -1,0 +1,51 @@
+"""The Section 10 duty register of an area: each decision and its regard to every priority,
+with the gaps (priorities not yet considered) highlighted and devolved ones shown as outside
+the duty, not as gaps."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.domain.errors import NotFound
+from hub.projections.directory import areas
+from hub.projections.duties import decision_priorities, decisions, priorities
+from hub.web.auth import hub_of
+from hub.web.pages.common import page_caller, render
+
+
+async def duty_register(request: Request) -> Response:
+    """``/areas/{area_id}/duty-register``: for members of the area only (404 otherwise)."""
+    caller = page_caller(request)
+    area_id = request.path_params["area_id"]
+    if area_id not in caller.actor.area_ids:
+        raise NotFound("no such area")
+    hub = hub_of(request)
+    with hub.engine.connect() as conn:
+        area = conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
+        current = [dict(r._mapping) for r in conn.execute(
+            select(priorities).where(priorities.c.area_id == area_id,
+                                     priorities.c.retired.is_(False))
+            .order_by(priorities.c.theme, priorities.c.title))]
+        rows = [dict(r._mapping) for r in conn.execute(
+            select(decisions).where(decisions.c.area_id == area_id)
+            .order_by(decisions.c.decided_on.desc()))]
+        outcomes = {}
+        for row in conn.execute(
+            select(decision_priorities).where(
+                decision_priorities.c.decision_id.in_([d["decision_id"] for d in rows]))
+            .order_by(decision_priorities.c.title)
+        ):
+            outcomes.setdefault(row.decision_id, []).append(dict(row._mapping))
+    names = request.app.state.organisation_names
+    return render(
+        request, "register.html", title=f"Duty register: {area.name}", area=area,
+        priorities=current, decisions=rows, outcomes=outcomes, names=names,
+        gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]),
+        live_workspaces=f"area-{area_id}", live_after=hub.store.head_position(),
+    )
+
+
+ROUTES = [Route("/areas/{area_id}/duty-register", duty_register)]
