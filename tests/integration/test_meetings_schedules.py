@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from rq import SimpleWorker
 
 from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
@@ -28,7 +27,7 @@ from tests.unit.test_meetings import committed_schema_accepts
 from workers import meetings as jobs
 from workers.dispatcher import CHECKPOINT, Dispatcher
 from workers.runtime import use_hub
-from workers.worker import run_thread_worker
+from workers.worker import ThreadWorker, run_thread_worker
 
 OFFICE = "leicestershire-opcc"
 START = datetime(2027, 1, 14, 10, 0)  # wall-clock, London (GMT)
@@ -84,7 +83,8 @@ def react(hub: Hub) -> None:
     dispatcher = Dispatcher(hub)
     while dispatcher.run_once():
         pass
-    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True, logging_level="WARNING")
+    # A thread worker installs no signal handlers, so pytest keeps its own.
+    ThreadWorker([hub.queue], connection=hub.redis).work(burst=True, logging_level="WARNING")
 
 
 def scheduled(hub: Hub) -> dict[str, datetime]:
