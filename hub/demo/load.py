@@ -88,10 +88,12 @@ def _area_demo(demo: AreaDemo) -> Iterator[Step]:
         )
 
 
-def all_steps(hub: Hub) -> Iterator[ActedStep]:
+def all_steps(hub: Hub, *, records: bool = True) -> Iterator[ActedStep]:
     """The directory (as the hub), then every record's demo steps with their actors."""
     for record, key, command in demo_commands():
         yield record, key, command, SYSTEM
+    if not records:
+        return
     today = hub.clock().date()
     yield from duties.demo_commands(today)
     yield from reports.demo_commands(today, attachments=hub.attachments)
@@ -99,9 +101,12 @@ def all_steps(hub: Hub) -> Iterator[ActedStep]:
     yield from meetings.demo_commands(today)
 
 
-def load_demo(hub: Hub, *, progress: bool = True) -> int:
-    """Load the demo; return how many events were appended (0 when it was already loaded)."""
-    steps = list(all_steps(hub))
+def load_demo(hub: Hub, *, progress: bool = True, records: bool = True) -> int:
+    """Load the demo; return how many events were appended (0 when it was already loaded).
+
+    ``records=False`` loads the directory alone, for tests that make their own records.
+    """
+    steps = list(all_steps(hub, records=records))
     appended = 0
     seen: dict[str, int] = {}
     for record, key, command, actor in tqdm(
@@ -114,4 +119,6 @@ def load_demo(hub: Hub, *, progress: bool = True) -> int:
         )
         if not result.replayed:
             appended += len(result.events)
+    if not records:
+        return appended
     return appended + meetings.load_history(hub, progress=progress)

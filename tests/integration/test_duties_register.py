@@ -57,7 +57,7 @@ OBJECTIVES = [
 
 @pytest.fixture
 def demo_hub(hub: Hub) -> Hub:
-    load_demo(hub, progress=False)
+    load_demo(hub, progress=False, records=False)
     return hub
 
 

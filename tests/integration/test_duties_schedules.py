@@ -39,7 +39,7 @@ def test_the_review_falls_due_once_on_its_date_with_two_workers(make_hub: HubFac
     hub = make_hub()
     clock = FakeClock(START)
     hub.clock = clock
-    load_demo(hub, progress=False)
+    load_demo(hub, progress=False, records=False)
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     use_hub(hub)
 

@@ -52,7 +52,7 @@ NO_FILES = AttachmentStore(Path("unused-attachments"))
 
 @pytest.fixture
 def demo_hub(hub: Hub) -> Hub:
-    load_demo(hub, progress=False)
+    load_demo(hub, progress=False, records=False)
     return hub
 
 

@@ -55,7 +55,7 @@ def clocked(make_hub: HubFactory) -> tuple[Hub, FakeClock]:
     hub = make_hub()
     clock = FakeClock(START)
     hub.clock = clock  # before the store is first built, so the store keeps this clock too
-    load_demo(hub, progress=False)
+    load_demo(hub, progress=False, records=False)
     # The directory's events need no background work: start dispatching after them.
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     use_hub(hub)
