@@ -895,6 +895,7 @@ class Sample:
     closed_early: list[str]
     elapsed: float
     span: float
+    commit_times: list[float]
     cpu: dict[str, float]
     hop_ms: list[float]
     connect_errors: list[str]
@@ -928,12 +929,13 @@ class Sample:
         )
 
     def dump(self) -> dict[str, Any]:
-        """The run's figures and, per event in order, the first, median and last client's
-        latency (ms), for ``--dump``."""
+        """The run's figures and, per event in order, its commit time (epoch seconds) and the
+        first, median and last client's latency (ms), for ``--dump``."""
         figures = {label: figure(self) for label, figure, _fmt in ROWS}
         return {
             "side": self.side, "figures": figures, "missing": self.missing, "cpu": self.cpu,
-            "elapsed": self.elapsed, "per_event_first_ms": self.first_ms,
+            "elapsed": self.elapsed, "per_event_commit_time": self.commit_times,
+            "per_event_first_ms": self.first_ms,
             "per_event_median_ms": self.middle_ms, "per_event_last_ms": self.last_ms,
         }
 
@@ -1046,7 +1048,7 @@ def measure(target: Target, args: argparse.Namespace, profile: Path | None = Non
         unexpected=sum(r.unexpected for r in results),
         duplicates=sum(r.duplicates for r in results),
         closed_early=[c for r in results for c in r.closed_early][:5],
-        elapsed=elapsed, cpu=cpu,
+        elapsed=elapsed, cpu=cpu, commit_times=list(commits.values()),
         span=max((commits[p] + max(v) / 1000 for p, v in per_event.items() if v), default=0.0)
         - min(commits.values()),
         hop_ms=sorted((seen[p] - c) * 1000 for p, c in commits.items() if p in seen),

@@ -109,3 +109,12 @@ def test_the_duty_register_highlights_gaps_and_is_the_areas_own(
     sign_in(welsh, "council@carmarthenshire.example.org")
     assert welsh.get("/areas/leicestershire/duty-register").status_code == 404
     assert "Outside the duty" in welsh.get("/areas/dyfed-powys/duty-register").text
+
+
+def test_calendar_short_links_lead_to_the_record_pages(office: TestClient) -> None:
+    for short, full in (("reports", "report-requests"), ("mergers", "mergers"),
+                        ("arrangements", "cj-arrangements"), ("meetings", "meetings")):
+        answer = office.get(f"/{short}/abc")
+        assert answer.status_code == 301
+        assert answer.headers["location"] == f"/records/{full}/abc"
+    assert office.get("/meetings/no-such-meeting.ics").status_code == 404

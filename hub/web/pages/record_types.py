@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
 from hub.web.api import duties, meetings, reports
 from hub.web.pages.records import RecordPages
 
@@ -15,4 +21,27 @@ PAGES = [
     ),
 ]
 
-ROUTES = [route for pages in PAGES for route in pages.routes()]
+# Short links (used in calendar feeds) to the record pages.
+SHORT_LINKS = {
+    "reports": "report-requests", "mergers": "mergers", "arrangements": "cj-arrangements",
+    "meetings": "meetings",
+}
+
+
+def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
+    async def redirect(request: Request) -> Response:
+        return RedirectResponse(
+            f"/records/{collection}/{request.path_params['record_id']}", status_code=301
+        )
+
+    return redirect
+
+
+ROUTES = [
+    *(route for pages in PAGES for route in pages.routes()),
+    *(
+        Route(f"/{short}/{{record_id}}", _redirect_to(collection), methods=["GET"])
+        for short, collection in SHORT_LINKS.items()
+    ),
+]
+
