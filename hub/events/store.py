@@ -8,16 +8,18 @@ writer lock (``BEGIN IMMEDIATE``, see :mod:`hub.db`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import orjson
+import psycopg
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, String, func, insert, select, type_coerce
 
-from hub.db import READ_ONLY, is_sqlite
+from hub.db import READ_ONLY, dump_json, is_sqlite
 from hub.events.envelope import AppendResult, EventMeta, NewEvent, RecordedEvent, StreamRef
 from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused, InvalidEvent
 from hub.events.tables import (
@@ -38,6 +40,37 @@ class Projector(Protocol):
     """Updates read models from events, inside the append's transaction."""
 
     def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None: ...
+
+
+_Row = tuple[str, int, dict[str, Any], tuple[str, ...]]
+"""An event ready to insert: its type, schema version, payload and workspaces."""
+
+
+class _Stale(Exception):
+    """The stream's head is not at the expected version; raised inside the transaction."""
+
+
+@dataclass
+class _Pending:
+    """An append's events with their insert parameters, waiting for their positions."""
+
+    stream: StreamRef
+    meta: dict[str, Any]
+    now: datetime
+    params: dict[str, Any] = field(default_factory=dict)
+    events: list[tuple[str, int, str, int, dict[str, Any], tuple[str, ...]]] = field(
+        default_factory=list
+    )
+
+    def recorded(self, positions: dict[str, int]) -> list[RecordedEvent]:
+        """The events as recorded, given the position the database gave each event id."""
+        return [
+            RecordedEvent(
+                positions[event_id], event_id, self.stream.id, self.stream.type, version, name,
+                schema_version, data, self.meta, workspaces, self.now,
+            )
+            for event_id, version, name, schema_version, data, workspaces in self.events
+        ]
 
 
 def utc_now() -> datetime:
@@ -62,6 +95,15 @@ class EventStore:
         self.after_commit = after_commit
         self._sqlite = is_sqlite(engine)
         self._sql = _DriverSql(named=":{}" if self._sqlite else "%({})s")
+        # Replay reads rows positionally. On SQLite the JSON and the time come back as their
+        # stored text, for to_recorded to parse in one call each rather than through
+        # SQLAlchemy's per-column processors (PostgreSQL's driver decodes them itself).
+        c = events_table.c
+        raw = (lambda column: type_coerce(column, String)) if self._sqlite else (lambda c: c)
+        self._columns = (
+            c.position, c.event_id, c.stream_id, c.stream_type, c.version, c.type,
+            c.schema_version, raw(c.data), raw(c.meta), raw(c.workspaces), raw(c.recorded_at),
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -82,36 +124,45 @@ class EventStore:
         """
         rows = [self._serialise(event) for event in events]
         meta_json = (meta or EventMeta()).model_dump(mode="json", exclude_none=True)
-        with self.engine.begin() as conn:
-            self._lock(conn)
-            if idempotency_key is not None:
-                earlier = self._idempotent_result(conn, idempotency_key, stream)
-                if earlier is not None:
-                    return earlier
-            if not rows:
-                current = self._stream_version(conn, stream.id)
-                if current != expected_version:
-                    raise ConcurrencyConflict(stream.id, expected_version, current)
-                return AppendResult([], current)
-            new_version = expected_version + len(rows)
-            self._move_head(conn, stream, expected_version, new_version)
-            recorded = self._insert(conn, stream, expected_version, rows, meta_json)
-            if idempotency_key is not None:
-                conn.execute(
-                    insert(idempotency_table).values(
-                        key=idempotency_key,
-                        stream_id=stream.id,
-                        first_version=expected_version + 1,
-                        last_version=new_version,
+        try:
+            with self.engine.begin() as conn:
+                if idempotency_key is not None or not rows:
+                    self._lock(conn)
+                    locked = True
+                    if idempotency_key is not None:
+                        earlier = self._idempotent_result(conn, idempotency_key, stream)
+                        if earlier is not None:
+                            return earlier
+                    if not rows:
+                        current = self._stream_version(conn, stream.id)
+                        if current != expected_version:
+                            raise ConcurrencyConflict(stream.id, expected_version, current)
+                        return AppendResult([], current)
+                else:
+                    locked = False
+                write = self._write_sqlite if self._sqlite else self._write_postgres
+                recorded = write(conn, stream, expected_version, rows, meta_json, locked)
+                new_version = expected_version + len(rows)
+                if idempotency_key is not None:
+                    conn.execute(
+                        insert(idempotency_table).values(
+                            key=idempotency_key,
+                            stream_id=stream.id,
+                            first_version=expected_version + 1,
+                            last_version=new_version,
+                        )
                     )
-                )
-            if self.projector is not None:
-                self.projector.apply(conn, recorded)
+                if self.projector is not None:
+                    self.projector.apply(conn, recorded)
+        except _Stale:
+            raise ConcurrencyConflict(
+                stream.id, expected_version, self.stream_version(stream.id)
+            ) from None
         if self.after_commit is not None:
             self.after_commit(recorded[-1].position)
         return AppendResult(recorded, new_version)
 
-    def _serialise(self, event: NewEvent) -> tuple[str, int, dict[str, Any], tuple[str, ...]]:
+    def _serialise(self, event: NewEvent) -> _Row:
         name = event.event_type
         try:
             event_spec = spec(name)
@@ -129,7 +180,7 @@ class EventStore:
 
     def _lock(self, conn: Connection) -> None:
         if not self._sqlite:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+            conn.exec_driver_sql(self._sql.lock, {"key": APPEND_LOCK_KEY})
 
     def _stream_version(self, conn: Connection, stream_id: str) -> int:
         version = conn.execute(
@@ -137,70 +188,90 @@ class EventStore:
         ).scalar()
         return int(version or 0)
 
-    def _move_head(self, conn: Connection, stream: StreamRef, expected: int, new: int) -> None:
-        # One checked statement moves the head or proves the write stale: the optimistic lock.
-        if expected == 0:
-            moved = conn.exec_driver_sql(
-                self._sql.head_insert, {"id": stream.id, "type": stream.type, "new": new}
-            ).first()
-        else:
-            moved = conn.exec_driver_sql(
-                self._sql.head_update, {"id": stream.id, "expected": expected, "new": new}
-            ).first()
-        if moved is None:
-            raise ConcurrencyConflict(stream.id, expected, self._stream_version(conn, stream.id))
+    # The write path speaks the driver's own SQL on the connection SQLAlchemy holds, inside
+    # the transaction it began: building SQLAlchemy statements and results for every append
+    # cost more than the durable commit itself (see bench/store.py).
 
-    def _insert(
+    def _write_sqlite(
         self,
         conn: Connection,
         stream: StreamRef,
-        current: int,
-        rows: list[tuple[str, int, dict[str, Any], tuple[str, ...]]],
+        expected: int,
+        rows: list[_Row],
         meta: dict[str, Any],
+        locked: bool,
     ) -> list[RecordedEvent]:
-        # The write path speaks the driver's SQL directly: building SQLAlchemy expressions
-        # for every append cost more than the durable commit itself (see bench/store.py).
+        # BEGIN IMMEDIATE (hub.db) already holds SQLite's single writer lock.
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(*self._sql.head(stream, expected, expected + len(rows)))
+        if cursor.fetchone() is None:
+            raise _Stale
+        pending = self._prepare(stream, expected, rows, meta)
+        cursor.execute(self._sql.events_insert(len(rows)), pending.params)
+        recorded = pending.recorded(dict(cursor.fetchall()))
+        links = [
+            {"workspace": workspace, "position": event.position}
+            for event in recorded
+            for workspace in dict.fromkeys(event.workspaces)
+        ]
+        if links:
+            cursor.executemany(self._sql.link_insert, links)
+        return recorded
+
+    def _write_postgres(
+        self,
+        conn: Connection,
+        stream: StreamRef,
+        expected: int,
+        rows: list[_Row],
+        meta: dict[str, Any],
+        locked: bool,
+    ) -> list[RecordedEvent]:
+        # Pipelined: the lock, the head move, the events and their workspace links go to the
+        # server together and come back in one round trip. A stale head shows either as no
+        # row from the head statement or as the events' (stream_id, version) key colliding.
+        driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+        pending = self._prepare(stream, expected, rows, meta)
+        links = [(e, w) for e, _v, _n, _c, _d, ws in pending.events for w in dict.fromkeys(ws)]
+        try:
+            with driver.pipeline():
+                if not locked:
+                    driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
+                head = driver.execute(*self._sql.head(stream, expected, expected + len(rows)))
+                inserted = driver.execute(self._sql.events_insert(len(rows)), pending.params)
+                if links:
+                    ids, spaces = zip(*links, strict=True)
+                    driver.execute(
+                        self._sql.link_insert_by_id, {"ids": list(ids), "spaces": list(spaces)}
+                    )
+            moved = head.fetchone()
+            positions = dict(inserted.fetchall())
+        except psycopg.errors.UniqueViolation as error:
+            if error.diag.constraint_name == "uq_events_stream_version":
+                raise _Stale from None
+            raise
+        if moved is None:
+            raise _Stale
+        return pending.recorded(positions)
+
+    def _prepare(
+        self, stream: StreamRef, current: int, rows: list[_Row], meta: dict[str, Any]
+    ) -> _Pending:
         now = self.clock()
         stored_at = now.astimezone(UTC).replace(tzinfo=None).isoformat(" ") if self._sqlite else now
-        meta_text = json.dumps(meta, separators=(",", ":"))
-        params: dict[str, Any] = {}
-        events: list[tuple[str, int, str, int, dict[str, Any], tuple[str, ...]]] = []
+        meta_text = dump_json(meta)
+        pending = _Pending(stream, meta, now)
         for offset, (name, schema_version, data, workspaces) in enumerate(rows):
             event_id = str(uuid.uuid4())
             version = current + offset + 1
-            params.update({
+            pending.params.update({
                 f"e{offset}": event_id, f"s{offset}": stream.id, f"t{offset}": stream.type,
                 f"v{offset}": version, f"n{offset}": name, f"c{offset}": schema_version,
-                f"d{offset}": json.dumps(data, separators=(",", ":")), f"m{offset}": meta_text,
-                f"w{offset}": json.dumps(list(workspaces)), f"r{offset}": stored_at,
+                f"d{offset}": dump_json(data), f"m{offset}": meta_text,
+                f"w{offset}": dump_json(workspaces), f"r{offset}": stored_at,
             })
-            events.append((event_id, version, name, schema_version, data, workspaces))
-        positions = dict(
-            conn.exec_driver_sql(self._sql.events_insert(len(rows)), params).all()
-        )
-        links = [
-            {"workspace": workspace, "position": positions[event_id]}
-            for event_id, *_rest, workspaces in events
-            for workspace in dict.fromkeys(workspaces)
-        ]
-        if links:
-            conn.exec_driver_sql(self._sql.link_insert, links)  # type: ignore[arg-type]
-        return [
-            RecordedEvent(
-                position=positions[event_id],
-                event_id=event_id,
-                stream_id=stream.id,
-                stream_type=stream.type,
-                version=version,
-                type=name,
-                schema_version=schema_version,
-                data=data,
-                meta=meta,
-                workspaces=tuple(workspaces),
-                recorded_at=now,
-            )
-            for event_id, version, name, schema_version, data, workspaces in events
-        ]
+            pending.events.append((event_id, version, name, schema_version, data, workspaces))
+        return pending
 
     def _idempotent_result(
         self, conn: Connection, key: str, stream: StreamRef
@@ -321,10 +392,10 @@ class EventStore:
         order: Any = events_table.c.position,
         limit: int | None = None,
     ) -> list[RecordedEvent]:
-        query = select(events_table).where(condition).order_by(order)
+        query = select(*self._columns).where(condition).order_by(order)
         if limit is not None:
             query = query.limit(limit)
-        return [to_recorded(row) for row in conn.execute(query)]
+        return [to_recorded(row) for row in conn.execute(query).all()]
 
 
 class _DriverSql:
@@ -344,8 +415,26 @@ class _DriverSql:
             f"INSERT INTO event_workspaces (workspace_id, position) "
             f"VALUES ({p('workspace')}, {p('position')})"
         )
+        # PostgreSQL only: links named by event id, so they can be pipelined with the insert.
+        self.link_insert_by_id = (
+            "INSERT INTO event_workspaces (workspace_id, position) "
+            "SELECT link.workspace_id, events.position FROM events JOIN "
+            f"unnest({p('ids')}::text[], {p('spaces')}::text[]) AS link(event_id, workspace_id) "
+            "ON events.event_id = link.event_id"
+        )
+        self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
         self._p = p
         self._events_insert: dict[int, str] = {}
+
+    def head(self, stream: StreamRef, expected: int, new: int) -> tuple[str, dict[str, Any]]:
+        """The statement moving ``stream``'s head from ``expected`` to ``new``.
+
+        It returns a row only if the head moved: this one checked statement is the optimistic
+        lock, so a stale write is caught without reading the stream first.
+        """
+        if expected == 0:
+            return self.head_insert, {"id": stream.id, "type": stream.type, "new": new}
+        return self.head_update, {"id": stream.id, "expected": expected, "new": new}
 
     def events_insert(self, count: int) -> str:
         """A multi-row insert of ``count`` events returning (event_id, position) pairs."""
@@ -362,25 +451,22 @@ class _DriverSql:
         return self._events_insert[count]
 
 
-def to_recorded(row: Any) -> RecordedEvent:
-    """A stored row as a :class:`RecordedEvent`, its data upcast to the current version."""
-    data, version = row.data, row.schema_version
-    event_spec = spec(row.type)
-    if version < event_spec.version:
-        data, version = event_spec.upcast(version, data), event_spec.version
-    recorded_at = row.recorded_at
+def to_recorded(row: Sequence[Any]) -> RecordedEvent:
+    """A stored row, its columns in table order, as a :class:`RecordedEvent`.
+
+    The data is upcast to its type's current schema version.
+    """
+    (position, event_id, stream_id, stream_type, version, name, schema_version, data, meta,
+     workspaces, recorded_at) = row
+    if isinstance(data, str):  # SQLite: stored text (see EventStore._columns)
+        data, meta, workspaces = orjson.loads(data), orjson.loads(meta), orjson.loads(workspaces)
+        recorded_at = datetime.fromisoformat(recorded_at)
     if recorded_at.tzinfo is None:
         recorded_at = recorded_at.replace(tzinfo=UTC)
+    event_spec = spec(name)
+    if schema_version < event_spec.version:
+        data, schema_version = event_spec.upcast(schema_version, data), event_spec.version
     return RecordedEvent(
-        position=row.position,
-        event_id=row.event_id,
-        stream_id=row.stream_id,
-        stream_type=row.stream_type,
-        version=row.version,
-        type=row.type,
-        schema_version=version,
-        data=data,
-        meta=row.meta,
-        workspaces=tuple(row.workspaces),
-        recorded_at=recorded_at,
+        position, event_id, stream_id, stream_type, version, name, schema_version, data, meta,
+        tuple(workspaces), recorded_at,
     )

@@ -61,12 +61,16 @@ def test_append_then_read_the_stream_back(hub: Hub) -> None:
 def test_a_stale_expected_version_is_a_conflict_and_writes_nothing(hub: Hub) -> None:
     hub.store.append(STREAM, 0, [NewEvent(_created())])
     hub.store.append(STREAM, 1, [NewEvent(_added("llr-icb"))])
+    late = NewEvent(_added("leicestershire-police"), ("csp-safer-rutland",))
     with pytest.raises(ConcurrencyConflict) as caught:
-        hub.store.append(STREAM, 1, [NewEvent(_added("leicestershire-police"))])
+        hub.store.append(STREAM, 1, [late])
     assert (caught.value.expected, caught.value.current) == (1, 2)
-    with pytest.raises(ConcurrencyConflict):
-        hub.store.append(STREAM, 5, [NewEvent(_added("leicestershire-police"))])
+    # Ahead of the stream: the head does not move, so the events written with it are undone.
+    with pytest.raises(ConcurrencyConflict) as caught:
+        hub.store.append(STREAM, 5, [late])
+    assert (caught.value.expected, caught.value.current) == (5, 2)
     assert _row_count(hub, events_table) == 2
+    assert _row_count(hub, event_workspaces_table) == 0
 
 
 def test_creating_an_existing_stream_is_a_conflict(hub: Hub) -> None:
