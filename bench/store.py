@@ -44,6 +44,14 @@ through ``app.notification_log.select(...)`` 1,000 at a time (``log_section_size
 turns each notification into a domain event with ``app.mapper.to_domain_event`` (JSON decoded,
 ``class_version`` checked for upcasting, none runs).
 
+**The bare driver** (:class:`BareSubject`) is the limit: the same commands through the database
+driver alone (``sqlite3`` or ``psycopg``), with no store at all: one table keyed by
+``(stream_id, version)`` with an integer position, each command one transaction inserting its
+rows (payload as JSON text), replay paging by position and decoding each payload. No
+validation, metadata, workspaces or concurrency check. Its ratio to the peer is about the best
+any store could show on this machine and database; where ``bare/peer`` is itself below a
+target, the target is out of reach at equal durability.
+
 Durability is equal: SQLite runs in WAL mode with ``synchronous=FULL`` on both sides (the peer
 sets WAL itself and leaves ``synchronous`` at SQLite's default, FULL; both are read back from
 each side's own connection and the run stops if they differ). On PostgreSQL both sides talk to
@@ -59,19 +67,21 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import json
 import os
 import pstats
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 import psycopg
@@ -112,8 +122,8 @@ SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 MEASURES = ("append 1/command", "append 10/command", "replay")
 """The table's rows for each backend, in order."""
 
-SIDES = ("ours", "peer")
-"""The two event stores compared."""
+SIDES = ("ours", "peer", "bare")
+"""The two event stores compared, and the bare driver as the limit."""
 
 
 def text_for(n: int) -> str:
@@ -258,6 +268,89 @@ class PeerSubject:
         return self.app.recorder.max_notification_id() or 0
 
 
+# -- the bare driver -----------------------------------------------------------------------
+
+BARE_TABLE = (
+    "CREATE TABLE bare_events (position {serial} PRIMARY KEY, stream_id TEXT NOT NULL, "
+    "version INTEGER NOT NULL, data TEXT NOT NULL, UNIQUE (stream_id, version))"
+)
+
+
+class BareSubject:
+    """The database driver alone, driven with the same commands: the limit for any store."""
+
+    def __init__(self, conn: sqlite3.Connection | psycopg.Connection[tuple[Any, ...]],
+                 streams: int) -> None:
+        self.conn = conn
+        self.sqlite = isinstance(conn, sqlite3.Connection)
+        self.mark = "?" if self.sqlite else "%s"
+        self.versions = [0] * streams
+        serial = "INTEGER" if self.sqlite else "BIGSERIAL"
+        self._run(BARE_TABLE.format(serial=serial))
+        self._commit()
+
+    def _run(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.conn.cursor()
+        cursor.execute(statement, params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+    def _commit(self) -> None:
+        if self.sqlite:
+            self._run("COMMIT")
+        else:
+            self.conn.commit()
+
+    def command(self, stream: int, first: int, count: int) -> None:
+        """Insert events ``first .. first + count - 1`` of ``stream`` in one transaction."""
+        if self.sqlite:
+            self._run("BEGIN IMMEDIATE")
+        version = self.versions[stream]
+        m = self.mark
+        values = ", ".join(f"({m}, {m}, {m})" for _ in range(count))
+        params: list[Any] = []
+        for n in range(first, first + count):
+            version += 1
+            payload = {"counter": n, "text": text_for(n), "on": date_for(n).isoformat()}
+            params += (f"bench-{stream:06d}", version, json.dumps(payload))
+        self._run(f"INSERT INTO bare_events (stream_id, version, data) VALUES {values}", params)
+        self._commit()
+        self.versions[stream] = version
+
+    def replay(self) -> Iterator[int]:
+        """Every event's counter, in log order, a page of rows at a time."""
+        after = 0
+        while True:
+            page = self._run(
+                f"SELECT position, data FROM bare_events WHERE position > {self.mark} "
+                f"ORDER BY position LIMIT {PAGE}",
+                (after,),
+            )
+            for _position, data in page:
+                yield json.loads(data)["counter"]
+            if not self.sqlite:
+                self.conn.commit()
+            if len(page) < PAGE:
+                return
+            after = page[-1][0]
+
+    def stored(self) -> int:
+        """How many events the table holds."""
+        count = self._run("SELECT count(*) FROM bare_events")[0][0]
+        self._commit() if not self.sqlite else None
+        return int(count)
+
+
+def bare_durability(subject: BareSubject) -> str:
+    """The durability settings of the bare driver's connection."""
+    if subject.sqlite:
+        journal = subject._run("PRAGMA journal_mode")[0][0]
+        level = SQLITE_SYNCHRONOUS[int(subject._run("PRAGMA synchronous")[0][0])]
+        return f"journal_mode={journal} synchronous={level}"
+    setting = subject._run("SHOW synchronous_commit")[0][0]
+    subject.conn.commit()
+    return f"synchronous_commit={setting}"
+
+
 class Subject(Protocol):
     """What the workload needs of either side."""
 
@@ -327,6 +420,26 @@ class Backend:
                 )
             finally:
                 engine.dispose()
+
+    @contextmanager
+    def bare(self, streams: int) -> Iterator[tuple[BareSubject, str]]:
+        """The bare driver on a fresh database, and its durability settings."""
+        with self.database("bare") as database:
+            conn: sqlite3.Connection | psycopg.Connection[tuple[Any, ...]]
+            if self.server is None:
+                conn = sqlite3.connect(database, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("BEGIN")
+            else:
+                conn = psycopg.connect(
+                    make_conninfo(self.maintenance(), dbname=database)
+                )
+            try:
+                subject = BareSubject(conn, streams)
+                yield subject, bare_durability(subject)
+            finally:
+                conn.close()
 
     @contextmanager
     def peer(self, streams: int) -> Iterator[tuple[PeerSubject, str]]:
@@ -435,11 +548,13 @@ class Results:
         )
 
     def note_durability(self, backend: str, side: str, settings: str) -> None:
-        """Record the settings a side ran with; stop if the two sides differ."""
+        """Record the settings a side ran with; stop if any two sides differ."""
+        for (other_backend, other_side), other in self.durability.items():
+            if other_backend == backend and other != settings:
+                raise RuntimeError(
+                    f"{backend}: unequal durability: {side} {settings} vs {other_side} {other}"
+                )
         self.durability[(backend, side)] = settings
-        other = self.durability.get((backend, "peer" if side == "ours" else "ours"))
-        if other is not None and other != settings:
-            raise RuntimeError(f"{backend}: unequal durability: ours/peer {settings} vs {other}")
 
     def median(self, backend: str, measure: str, side: str) -> float:
         """The median events per second of one measure."""
@@ -449,7 +564,7 @@ class Results:
 def bench_side(backend: Backend, side: str, events: int, results: Results) -> None:
     """One repeat of every measure for one side on one backend, each on a fresh database."""
     streams = max(1, events // STREAM_LENGTH)
-    open_side = backend.hub if side == "ours" else backend.peer
+    open_side = {"ours": backend.hub, "peer": backend.peer, "bare": backend.bare}[side]
     with open_side(streams) as (subject, settings):
         results.note_durability(backend.name, side, settings)
         seconds = run_append(subject, events, 1)
@@ -461,10 +576,11 @@ def bench_side(backend: Backend, side: str, events: int, results: Results) -> No
 
 
 def bench_backend(backend: Backend, events: int, repeats: int, results: Results) -> None:
-    """Every measure, ``repeats`` times per side, alternating which side goes first."""
+    """Every measure, ``repeats`` times per side, rotating which side goes first."""
     for repeat in range(repeats):
         print(f"{backend.name}: run {repeat + 1} of {repeats}", flush=True)
-        for side in SIDES if repeat % 2 == 0 else SIDES[::-1]:
+        shift = repeat % len(SIDES)
+        for side in SIDES[shift:] + SIDES[:shift]:
             bench_side(backend, side, events, results)
 
 
@@ -482,22 +598,27 @@ def profile_ours(backend: Backend, events: int, top: int) -> None:
 
 
 def print_table(results: Results, backends: list[str], events: int, repeats: int) -> None:
-    """The medians, per backend and measure, with the ratio ours / peer."""
+    """The medians, per backend and measure, with the ratios ours / peer and bare / peer."""
     print(
         f"\nEvent store benchmark: {events:,} events, median of {repeats} run(s), events/s "
-        "(higher is better)"
+        "(higher is better); target ours/peer >= 1.5x"
     )
-    header = f"{'backend':<9}{'measure':<19}{'ours (hub)':>12}{'peer (es)':>12}{'ours/peer':>11}"
+    header = (
+        f"{'backend':<9}{'measure':<19}{'ours (hub)':>12}{'peer (es)':>12}{'ours/peer':>11}"
+        f"{'bare driver':>13}{'bare/peer':>11}"
+    )
     print(header)
     print("-" * len(header))
     for backend in backends:
         for measure in MEASURES:
-            ours = results.median(backend, measure, "ours")
-            peer = results.median(backend, measure, "peer")
-            print(f"{backend:<9}{measure:<19}{ours:>12,.0f}{peer:>12,.0f}{ours / peer:>10.2f}x")
+            ours, peer, bare = (results.median(backend, measure, side) for side in SIDES)
+            print(
+                f"{backend:<9}{measure:<19}{ours:>12,.0f}{peer:>12,.0f}{ours / peer:>10.2f}x"
+                f"{bare:>13,.0f}{bare / peer:>10.2f}x"
+            )
     print("\ndurability (read back from each side's connections):")
     for backend in backends:
-        print(f"  {backend}: {results.durability[(backend, 'ours')]} on both sides")
+        print(f"  {backend}: {results.durability[(backend, 'ours')]} on all three sides")
     print("\nall runs (events/s):")
     for (backend, measure, side), rates in results.rates.items():
         runs = ", ".join(f"{rate:,.0f}" for rate in rates)
