@@ -57,7 +57,7 @@ class _Pending:
     stream: StreamRef
     meta: dict[str, Any]
     now: datetime
-    params: dict[str, Any] = field(default_factory=dict)
+    params: list[Any] = field(default_factory=list)
     events: list[tuple[str, int, str, int, dict[str, Any], tuple[str, ...]]] = field(
         default_factory=list
     )
@@ -94,7 +94,10 @@ class EventStore:
         self.clock = clock
         self.after_commit = after_commit
         self._sqlite = is_sqlite(engine)
-        self._sql = _DriverSql(named=":{}" if self._sqlite else "%({})s")
+        self._sql = (
+            _DriverSql(named=":{}", positional="?") if self._sqlite
+            else _DriverSql(named="%({})s", positional="%s")
+        )
         # Replay reads rows positionally. On SQLite the JSON and the time come back as their
         # stored text, for to_recorded to parse in one call each rather than through
         # SQLAlchemy's per-column processors (PostgreSQL's driver decodes them itself).
@@ -264,12 +267,10 @@ class EventStore:
         for offset, (name, schema_version, data, workspaces) in enumerate(rows):
             event_id = str(uuid.uuid4())
             version = current + offset + 1
-            pending.params.update({
-                f"e{offset}": event_id, f"s{offset}": stream.id, f"t{offset}": stream.type,
-                f"v{offset}": version, f"n{offset}": name, f"c{offset}": schema_version,
-                f"d{offset}": dump_json(data), f"m{offset}": meta_text,
-                f"w{offset}": dump_json(workspaces), f"r{offset}": stored_at,
-            })
+            pending.params += (
+                event_id, stream.id, stream.type, version, name, schema_version,
+                dump_json(data), meta_text, dump_json(workspaces), stored_at,
+            )
             pending.events.append((event_id, version, name, schema_version, data, workspaces))
         return pending
 
@@ -336,21 +337,24 @@ class EventStore:
         workspaces: Collection[str] | None = None,
     ) -> list[RecordedEvent]:
         """:meth:`read_all` on a connection the caller holds (e.g. inside a rebuild)."""
-        condition = events_table.c.position > after
-        if workspaces is not None:
-            if not workspaces:
-                return []
-            visible = (
-                select(event_workspaces_table.c.position)
-                .where(
-                    event_workspaces_table.c.workspace_id.in_(list(workspaces)),
-                    event_workspaces_table.c.position > after,
-                )
-                .distinct()
-                .order_by(event_workspaces_table.c.position)
-                .limit(limit)
+        if workspaces is None:
+            # The replay and dispatcher path: the driver's own cursor, no statement to build.
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute(self._sql.page, (after, limit))
+            return [to_recorded(row) for row in cursor.fetchall()]
+        if not workspaces:
+            return []
+        visible = (
+            select(event_workspaces_table.c.position)
+            .where(
+                event_workspaces_table.c.workspace_id.in_(list(workspaces)),
+                event_workspaces_table.c.position > after,
             )
-            condition = events_table.c.position.in_(visible)
+            .distinct()
+            .order_by(event_workspaces_table.c.position)
+            .limit(limit)
+        )
+        condition = events_table.c.position.in_(visible)
         return self._select(conn, condition, limit=limit)
 
     def read_latest(self, workspaces: Collection[str], limit: int = 20) -> list[RecordedEvent]:
@@ -398,10 +402,17 @@ class EventStore:
         return [to_recorded(row) for row in conn.execute(query).all()]
 
 
+EVENT_COLUMNS = (
+    "event_id", "stream_id", "stream_type", "version", "type", "schema_version", "data", "meta",
+    "workspaces", "recorded_at",
+)
+"""The columns an append writes, in the order of its parameters."""
+
+
 class _DriverSql:
     """The append path's statements in the driver's own parameter style, built once."""
 
-    def __init__(self, named: str) -> None:
+    def __init__(self, named: str, positional: str) -> None:
         p = named.format
         self.head_insert = (
             f"INSERT INTO streams (stream_id, stream_type, version) VALUES ({p('id')}, "
@@ -423,8 +434,13 @@ class _DriverSql:
             "ON events.event_id = link.event_id"
         )
         self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
-        self._p = p
+        self._mark = positional
         self._events_insert: dict[int, str] = {}
+        self.page = (
+            "SELECT position, event_id, stream_id, stream_type, version, type, schema_version, "
+            f"data, meta, workspaces, recorded_at FROM events WHERE position > {positional} "
+            f"ORDER BY position LIMIT {positional}"
+        )
 
     def head(self, stream: StreamRef, expected: int, new: int) -> tuple[str, dict[str, Any]]:
         """The statement moving ``stream``'s head from ``expected`` to ``new``.
@@ -437,16 +453,16 @@ class _DriverSql:
         return self.head_update, {"id": stream.id, "expected": expected, "new": new}
 
     def events_insert(self, count: int) -> str:
-        """A multi-row insert of ``count`` events returning (event_id, position) pairs."""
+        """A multi-row insert of ``count`` events returning (event_id, position) pairs.
+
+        Its parameters are positional, ten per event in :data:`EVENT_COLUMNS` order.
+        """
         if count not in self._events_insert:
-            p = self._p
-            values = ", ".join(
-                "(" + ", ".join(p(f"{c}{i}") for c in "estvncdmwr") + ")" for i in range(count)
-            )
+            row = "(" + ", ".join([self._mark] * len(EVENT_COLUMNS)) + ")"
+            values = ", ".join([row] * count)
             self._events_insert[count] = (
-                "INSERT INTO events (event_id, stream_id, stream_type, version, type, "
-                "schema_version, data, meta, workspaces, recorded_at) VALUES "
-                f"{values} RETURNING event_id, position"
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES {values} "
+                "RETURNING event_id, position"
             )
         return self._events_insert[count]
 
