@@ -9,11 +9,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.web.api import duties, meetings, reports
+from hub.web.pages import meetings as meeting_page
 from hub.web.pages.records import RecordPages
 
 PAGES = [
     RecordPages(reports.REPORT_REQUESTS, "report request", "title"),
-    RecordPages(meetings.MEETINGS, "meeting", "title"),
+    RecordPages(
+        meetings.MEETINGS, "meeting", "title", template="records/meeting.html",
+        context=meeting_page.meeting_context, labels=meeting_page.LABELS,
+        choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
+    ),
     RecordPages(meetings.MERGERS, "merger", "proposed_name"),
     *(
         RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title")
