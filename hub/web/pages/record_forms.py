@@ -405,7 +405,7 @@ def message(label: str, problem: Mapping[str, Any]) -> str:
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
         return f"Enter {lower}"
     if kind == "too_short":
-        return f"Add at least {ctx.get('min_length', 1)} to {lower}"
+        return f"Add at least {ctx.get('min_length', 1)} {lower}"
     if kind in {"string_too_long", "too_long"}:
         return f"{label} must be {ctx.get('max_length')} characters or fewer"
     if kind == "string_pattern_mismatch" and "https" in str(ctx.get("pattern", "")):

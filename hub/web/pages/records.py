@@ -183,6 +183,9 @@ class RecordPages:
             found: dict[str, str] = {}
             for problem in error.errors(include_url=False):
                 path = "-".join(str(p) for p in problem["loc"]) or "form"
+                if problem["type"] == "missing" and _is_list(fields, path):
+                    # A list left with no rows filled in asks for one, not for "the list".
+                    problem = {**problem, "type": "too_short", "ctx": {"min_length": 1}}
                 found.setdefault(anchor(fields, path), message(_label(fields, path), problem))
             raise _FormErrors(found) from None
         arguments = {name: getattr(body, name) for name in type(body).model_fields}
@@ -313,3 +316,7 @@ def _label(fields: list[FormField], path: str) -> str:
         return f"{child.label} of {item}" if child else item.capitalize()
     child = next((f for f in top.fields if f.name == parts[1]), None)
     return f"{child.label} of {top.label.lower()}" if child else top.label
+
+
+def _is_list(fields: list[FormField], path: str) -> bool:
+    return any(f.name == path and f.kind == "rows" for f in fields)
