@@ -7,10 +7,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from httpx import Response
 from starlette.testclient import TestClient
 
+from hub.access.policy import Actor
 from hub.bootstrap import Hub
+from hub.handlers.meetings import publish_meeting_papers
 from hub.web.api.meetings import MEETING_QUERIES
+from schemas.events.meetings import Paper
 from tests.web import client_of, sign_in
 
 HELD = "/records/meetings/leicestershire-domestic-abuse"
@@ -279,3 +283,68 @@ def test_the_approval_form_names_the_latest_draft(office: TestClient) -> None:
     html = office.get(HELD).text
     assert 'value="1" id="minutes-approval-draft"' in html
     assert 'inputmode="numeric"' in html
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _upload(client: TestClient, files: dict[str, tuple[str, bytes, str]] | None,
+            title: str = "Response strategy (draft)") -> Response:
+    version = _version(client.get(UPCOMING).text)
+    return client.post(UPCOMING + "/paper-upload", files=files, data={
+        "csrf_token": client.csrf, "expected_version": version,  # type: ignore[attr-defined]
+        "title": title,
+    })
+
+
+def test_a_paper_uploaded_as_a_file_is_published_and_downloaded_by_those_who_see_the_meeting(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    answer = _upload(office, {"file": ("response strategy.pdf", PDF, "application/pdf")})
+    assert answer.status_code == 303, answer.text
+    papers = _section(office.get(UPCOMING).text, "meeting-papers")
+    link = _match(r'href="/records/meetings/leicestershire-serious-violence-needs/papers/'
+                  r'[0-9a-f]{32}"', papers).split('"')[1]
+    assert "Response strategy (draft)</a>" in papers
+    county = _client(demo_hub, "county@leicestershire.example.org")
+    download = county.get(link)
+    assert download.status_code == 200
+    assert download.content == PDF and download.headers["content-type"] == "application/pdf"
+    assert 'filename="response strategy.pdf"' in download.headers["content-disposition"]
+    welsh = _client(demo_hub, "council@carmarthenshire.example.org")
+    assert welsh.get(link).status_code == 404
+
+
+def test_an_upload_without_a_file_or_of_the_wrong_type_is_refused_beside_the_field(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    before = _stored(demo_hub, "leicestershire-serious-violence-needs")
+    missing = _upload(office, None)
+    assert missing.status_code == 400
+    html = missing.text
+    assert 'href="#paper-upload-file">Choose the file to upload</a>' in html
+    assert 'id="paper-upload-file-error"' in html
+    assert 'value="Response strategy (draft)"' in html
+    disguised = _upload(office, {"file": ("notes.pdf", b"not a pdf at all", "application/pdf")})
+    assert disguised.status_code == 400
+    assert "The file must be a PDF, Word" in disguised.text
+    untitled = _upload(office, {"file": ("a.pdf", PDF, "application/pdf")}, title="")
+    assert 'href="#paper-upload-title">Enter the paper&#39;s title</a>' in untitled.text
+    assert _stored(demo_hub, "leicestershire-serious-violence-needs") == before
+
+
+def test_a_paper_naming_another_organisations_file_does_not_reveal_it(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    # The city council's file (say, uploaded for a report) named in a paper by the office.
+    theirs = demo_hub.attachments.save(PDF, name="confidential.pdf", media_type="application/pdf",
+                                       organisation_id="leicester-city-council")
+    office_actor = Actor(user_id="test-office", organisation_id="leicestershire-opcc",
+                         area_ids=frozenset({"leicestershire"}))
+    publish_meeting_papers(demo_hub, office_actor, "leicestershire-serious-violence-needs",
+                           papers=[Paper(title="Borrowed",
+                                         reference=f"attachment:{theirs.ref.attachment_id}")])
+    link = f"{UPCOMING}/papers/{theirs.ref.attachment_id}"
+    assert f'href="{link}"' in office.get(UPCOMING).text
+    assert office.get(link).status_code == 404
+    assert office.get(f"{UPCOMING}/papers/{'0' * 32}").status_code == 404

@@ -2,20 +2,43 @@
 
 It is a designed page on the generic record page (:class:`~hub.web.pages.records.RecordPages`),
 which still supplies the actions as forms, the history and the stale-form handling; this
-module only says what the meeting's sections show, and which organisations and actions its
-forms offer as choices.
+module says what the meeting's sections show, which organisations and actions its forms offer
+as choices, and adds papers uploaded as files.
+
+A paper's reference is where to read it: a web address is shown as a link, and
+``attachment:<id>`` names a file kept by the hub (:mod:`hub.attachments`), uploaded from this
+page (or through ``POST /api/attachments``) and downloaded through it. Only a file the
+convening office itself uploaded is served, so naming another organisation's file in a paper
+never reveals it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
 
+from hub.attachments import AttachmentNotFound, AttachmentTooLarge, UnsupportedMediaType
+from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON
-from hub.web.auth import Caller
+from hub.events.errors import ConcurrencyConflict
+from hub.handlers.meetings import publish_meeting_papers
+from hub.web.auth import Caller, hub_of
+from hub.web.pages.common import page_caller
+from hub.web.pages.forms import check_csrf
+from hub.web.pages.records import RecordPages
+from schemas.events.meetings import Paper
+
+ATTACHMENT = "attachment:"
+UPLOAD = "paper-upload"
+"""The upload form's name on the page (its ids start with it)."""
 
 LABELS = {
     "respond": "Respond to the invitation",
@@ -42,7 +65,7 @@ RESPONSES = {"attending": "Attending", "delegating": "Sending a delegate",
 
 
 @dataclass(frozen=True)
-class Response:
+class InviteeResponse:
     """One invited organisation's answer, as the responses table shows it."""
 
     organisation_id: str
@@ -89,11 +112,12 @@ def meeting_context(request: Request, caller: Caller, record: dict[str, Any]) ->
         "status_text": status_text,
         "status_class": status_class,
         "agenda": record.get("agenda") or [],
-        "papers": [{**p, "href": _href(p.get("reference"))} for p in record.get("papers") or []],
+        "papers": [{**p, "href": _href(record, p.get("reference"))}
+                   for p in record.get("papers") or []],
         "responses": responses,
         "responses_text": RESPONSES,
         "counts": counts,
-        "minutes_href": _href(record.get("minutes_document")),
+        "minutes_href": _href(record, record.get("minutes_document")),
         "meeting_actions": actions,
         "overdue": sum(a.overdue for a in actions),
     }
@@ -122,7 +146,7 @@ def meeting_defaults(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {}
 
 
-def _response(invitation: dict[str, Any], names: Any) -> Response:
+def _response(invitation: dict[str, Any], names: Any) -> InviteeResponse:
     answer = invitation.get("response") or ""
     if answer == "attending":
         details = "; ".join(_person(r) for r in invitation.get("representatives") or [])
@@ -130,7 +154,7 @@ def _response(invitation: dict[str, Any], names: Any) -> Response:
         details = _person(invitation["delegate"])
     else:
         details = invitation.get("reason") or ""
-    return Response(
+    return InviteeResponse(
         invitation["organisation_id"], names(invitation["organisation_id"]),
         bool(invitation.get("required")), answer, details, bool(invitation.get("flagged")),
     )
@@ -164,6 +188,101 @@ def _when(starts_at: Any, ends_at: Any) -> str:
     return f"{day}, {starts:%H:%M} to {ends:%A} {ends.day} {ends:%B %Y}, {ends:%H:%M} (London time)"
 
 
-def _href(reference: str | None) -> str | None:
-    """A link for a paper or document given as a web address; other references are text."""
-    return reference if reference and reference.startswith("https://") else None
+def _href(record: dict[str, Any], reference: str | None) -> str | None:
+    """A link for a web address or a file kept by the hub; other references are text."""
+    if reference and reference.startswith("https://"):
+        return reference
+    if reference and reference.startswith(ATTACHMENT):
+        return f"/records/meetings/{record['meeting_id']}/papers/{reference[len(ATTACHMENT):]}"
+    return None
+
+
+# -- papers as files ---------------------------------------------------------------------------
+
+
+def paper_routes(pages: RecordPages) -> list[Route]:
+    """Uploading a paper from the meeting page, and downloading one."""
+
+    async def upload(request: Request) -> Response:
+        """Keep the file, then publish it as a paper; errors come back beside the field."""
+        caller = page_caller(request)
+        record_id = request.path_params["record_id"]
+        form = await request.form()
+        check_csrf(form, caller.csrf_token)
+        pages.visible_record(request, caller, record_id)
+        title = str(form.get("title") or "").strip()
+        upload = form.get("file")
+        errors: dict[str, str] = {}
+        try:
+            Paper(title=title, reference=ATTACHMENT)
+        except ValidationError:
+            errors["title"] = ("Enter the paper's title" if not title
+                               else "The title must be 200 characters or fewer")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            errors["file"] = "Choose the file to upload"
+        elif not errors:
+            hub = hub_of(request)
+            expected = str(form.get("expected_version", ""))
+            try:
+                stored = hub.attachments.save(
+                    upload.file, name=upload.filename, media_type=upload.content_type or "",
+                    organisation_id=caller.actor.organisation_id or "",
+                )
+                publish_meeting_papers(
+                    hub, caller.actor, record_id,
+                    papers=[Paper(title=title, reference=ATTACHMENT + stored.ref.attachment_id)],
+                    expected_version=int(expected) if expected.isdigit() else -1,
+                )
+            except ConcurrencyConflict as conflict:
+                return pages.render_record(
+                    request, caller, record_id, status_code=409, open_action=UPLOAD,
+                    conflict=pages.changes_since(request, record_id, conflict.expected),
+                )
+            except AttachmentTooLarge:
+                limit = hub.attachments.max_bytes / (1024 * 1024)
+                errors["file"] = f"The file must be smaller than {limit:g} MB"
+            except UnsupportedMediaType:
+                errors["file"] = ("The file must be a PDF, Word, Excel, PowerPoint, "
+                                  "OpenDocument, image, text or CSV file")
+            except DomainError as refused:
+                errors["file"] = refused.message[:1].upper() + refused.message[1:]
+            else:
+                return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
+        return pages.render_record(
+            request, caller, record_id, status_code=400, errors=errors, open_action=UPLOAD,
+            error_prefix=f"{UPLOAD}-", upload_title=title,
+        )
+
+    async def download(request: Request) -> Response:
+        """A paper kept by the hub, to those who may see its meeting (404 otherwise)."""
+        caller = page_caller(request)
+        record = pages.visible_record(request, caller, request.path_params["record_id"])
+        attachment_id = request.path_params["attachment_id"]
+        papers = record.get("papers") or []
+        if not any(p.get("reference") == ATTACHMENT + attachment_id for p in papers):
+            raise AttachmentNotFound("no such paper")
+        attachments = hub_of(request).attachments
+        if attachments.info(attachment_id).organisation_id not in (
+            record["convened_by"], record["convenor_id"]
+        ):
+            raise AttachmentNotFound("no such paper")
+        stored, stream = attachments.open(attachment_id)
+
+        def chunks() -> Iterator[bytes]:
+            with stream:
+                while chunk := stream.read(65536):
+                    yield chunk
+
+        return StreamingResponse(
+            chunks(), media_type=stored.ref.media_type,
+            headers={
+                "content-disposition": f'attachment; filename="{stored.ref.name}"',
+                "x-content-type-options": "nosniff",
+            },
+        )
+
+    return [
+        Route(f"{pages.base}/{{record_id}}/{UPLOAD}", upload, methods=["POST"]),
+        Route(f"{pages.base}/{{record_id}}/papers/{{attachment_id}}", download, methods=["GET"]),
+    ]
+

@@ -90,7 +90,7 @@ class RecordPages:
 
     async def show(self, request: Request) -> Response:
         """The record: state, actions as forms, history."""
-        return self._render(request, page_caller(request), request.path_params["record_id"])
+        return self.render_record(request, page_caller(request), request.path_params["record_id"])
 
     async def new(self, request: Request) -> Response:
         """The form that creates a record, and its post (or "add another" row)."""
@@ -131,7 +131,7 @@ class RecordPages:
         record_id, segment = request.path_params["record_id"], request.path_params["action"]
         action = next((a for a in self.api.actions if a.segment == segment), None)
         if action is None:
-            return self._render(request, caller, record_id, status_code=404)
+            return self.render_record(request, caller, record_id, status_code=404)
         form = await request.form()
         check_csrf(form, caller.csrf_token)
         model = body_model_of(action.handler, self.api.id_parameter, creates=False,
@@ -141,32 +141,33 @@ class RecordPages:
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
-            return self._render(request, caller, record_id, open_action=segment, values=shown,
+            return self.render_record(request, caller, record_id, open_action=segment, values=shown,
                                 added=f"{segment}-{added}" if added else None)
         values, errors = parse_form(form, fields)
         expected = str(form.get("expected_version", ""))
         values["expected_version"] = int(expected) if expected.isdigit() else -1
         if not errors:
             try:
-                self._visible(request, caller, record_id)
+                self.visible_record(request, caller, record_id)
                 self._call(request, caller, action.handler, record_id, fields, model, values)
             except ConcurrencyConflict as conflict:
-                return self._render(
+                return self.render_record(
                     request, caller, record_id, status_code=409, open_action=segment,
-                    conflict=self._changes_since(request, record_id, conflict.expected),
+                    conflict=self.changes_since(request, record_id, conflict.expected),
                 )
             except _FormErrors as failed:
                 errors = failed.errors
             else:
                 return RedirectResponse(f"{self.base}/{record_id}", status_code=303)
-        return self._render(
+        return self.render_record(
             request, caller, record_id, status_code=400, errors=errors, open_action=segment,
             error_prefix=f"{segment}-", values=shown,
         )
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _visible(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
+    def visible_record(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
+        """The record as its page shows it; :class:`NotFound` unless the caller may see it."""
         hub = hub_of(request)
         return self.api.get(
             hub, record_id, workspace_ids=visible_workspaces(hub.engine, caller.actor)
@@ -208,18 +209,20 @@ class RecordPages:
                 )
             raise _FormErrors(field_errors or {"form": error.message}) from None
 
-    def _changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
+    def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
+        """What happened to the record after ``version``, one line each (for a stale form)."""
         names = request.app.state.organisation_names
         return [
             describe(e.envelope(), names)
             for e in self.api.history(hub_of(request), record_id) if e.version > version
         ]
 
-    def _render(
+    def render_record(
         self, request: Request, caller: Caller, record_id: str, *, status_code: int = 200,
         **context: Any,
     ) -> Response:
-        record = self._visible(request, caller, record_id)
+        """The record page; ``context`` carries a posted form's values, errors or conflict."""
+        record = self.visible_record(request, caller, record_id)
         hub = hub_of(request)
         names = request.app.state.organisation_names
         history = [
