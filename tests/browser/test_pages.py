@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +127,22 @@ def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     expect(papers).to_contain_text("Refuge referrals by district")
     expect(papers).to_contain_text("Outreach referrals")
     expect(page.locator("#history")).to_contain_text("meeting papers published")
+
+    # A paper uploaded as a file: without one, the error is beside the file input.
+    page.locator("summary", has_text="Upload a paper").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#paper-upload-title")).to_be_focused()
+    page.keyboard.type("Referral pathways")
+    page.keyboard.press("Enter")
+    expect(page.locator("#paper-upload-file-error")).to_contain_text("Choose the file to upload")
+    check_accessibility(page, "meeting-upload-error")
+    page.locator("#paper-upload-file").set_input_files(files=[{
+        "name": "pathways.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n%%EOF\n",
+    }])
+    page.locator("#paper-upload-submit").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(meeting)
+    link = page.locator("#meeting-papers a", has_text="Referral pathways")
+    expect(link).to_have_attribute("href", re.compile(r"/papers/[0-9a-f]{32}$"))

@@ -207,7 +207,8 @@ class RecordPages:
                     anchor(fields, path),
                     message_from_text(_label(fields, path), str(e.get("message", ""))),
                 )
-            raise _FormErrors(field_errors or {"form": error.message}) from None
+            sentence = error.message[:1].upper() + error.message[1:]
+            raise _FormErrors(field_errors or {"form": sentence}) from None
 
     def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
         """What happened to the record after ``version``, one line each (for a stale form)."""
