@@ -348,3 +348,39 @@ def test_a_paper_naming_another_organisations_file_does_not_reveal_it(
     assert f'href="{link}"' in office.get(UPCOMING).text
     assert office.get(link).status_code == 404
     assert office.get(f"{UPCOMING}/papers/{'0' * 32}").status_code == 404
+
+
+def _amend_form(html: str) -> dict[str, str]:
+    """The amend form's fields as the page prefilled them."""
+    form = _match(r'<form[^>]*id="amend-form".*?</form>', html)
+    inputs = re.findall(r'<input[^>]*?value="([^"]*)" id="amend-[^"]*" name="([^"]+)"', form)
+    fields = {name: value for value, name in inputs}
+    fields.update({name: text for name, text in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form)})
+    fields.update(dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)))
+    return fields
+
+
+def test_the_agenda_is_changed_through_its_rows(office: TestClient, demo_hub: Hub) -> None:
+    data = _amend_form(office.get(UPCOMING).text)
+    assert data["agenda-2-title"] == "Data sharing" and data["agenda-3-title"] == ""
+    data.update({"agenda-1-title": "", "agenda-3-title": "Funding"})
+    answer = office.post(UPCOMING + "/amend", data=data)
+    assert answer.status_code == 303, answer.text
+    stored = _stored(demo_hub, "leicestershire-serious-violence-needs")
+    assert [i["title"] for i in stored["agenda"]] == [  # type: ignore[attr-defined]
+        "Needs assessment findings", "Data sharing", "Funding",
+    ]
+    assert stored["place"] == "Leicestershire Police Headquarters, Enderby"
+
+
+def test_a_required_detail_emptied_is_refused_beside_it(office: TestClient, demo_hub: Hub) -> None:
+    before = _stored(demo_hub, "leicestershire-serious-violence-needs")
+    data = _amend_form(office.get(UPCOMING).text)
+    data.update({"title": "", "agenda-0-title": "Findings"})
+    answer = office.post(UPCOMING + "/amend", data=data)
+    assert answer.status_code == 400
+    assert 'href="#amend-title">Enter title</a>' in answer.text
+    assert 'id="amend-title-error"' in answer.text
+    assert 'value="Findings" id="amend-agenda-0-title"' in answer.text
+    assert _stored(demo_hub, "leicestershire-serious-violence-needs") == before

@@ -93,7 +93,7 @@ class MeetingAction:
 def meeting_context(request: Request, caller: Caller, record: dict[str, Any]) -> dict[str, Any]:
     """What the meeting page shows beyond the generic record page's context."""
     names = request.app.state.organisation_names
-    today = datetime.now(LONDON).date()
+    today = hub_of(request).clock().astimezone(LONDON).date()
     responses = [_response(i, names) for i in record.get("invitations", [])]
     counts = {
         "invited": len(responses),

@@ -261,7 +261,7 @@ def posted_values(form: Any) -> dict[str, Any]:
 
 def add_row(values: dict[str, Any], fields: Iterable[FormField], path: str) -> str | None:
     """One more row for the list at ``path``; returns the new row's path (None if no list)."""
-    field = _at(fields, path)
+    field = _field_at_path(list(fields), path)
     if field is None or field.kind != "rows":
         return None
     shown = rows_shown(path, values)
@@ -269,18 +269,6 @@ def add_row(values: dict[str, Any], fields: Iterable[FormField], path: str) -> s
         return None
     values[f"{path}-rows"] = str(shown + 1)
     return f"{path}-{shown}"
-
-
-def _at(fields: Iterable[FormField], path: str) -> FormField | None:
-    """The field at a path such as ``agenda`` or ``delegate`` (rows and groups only nest once
-    here: a path into a row names the row's list)."""
-    head, _, rest = path.partition("-")
-    field = next((f for f in fields if f.name == head), None)
-    if field is None or not rest:
-        return field
-    if field.kind == "group":
-        return _at(field.fields, rest)
-    return None
 
 
 # -- reading a posted form -----------------------------------------------------------------------
@@ -417,6 +405,7 @@ def message(label: str, problem: Mapping[str, Any]) -> str:
     return f"{label}: {problem.get('msg', 'is not valid')}"
 
 
+# Handlers pass a command's validation errors on as text; these are the ones a form can cause.
 _MESSAGES = {
     "Field required": "missing",
     "String should have at least 1 character": "string_too_short",
@@ -424,20 +413,55 @@ _MESSAGES = {
 }
 
 
-def message_from_text(label: str, text: str) -> str:
-    """An error phrased for people from a Pydantic message a handler passed on as text."""
-    kind = _MESSAGES.get(text)
-    if kind is None and text.startswith("String should match pattern"):
-        kind, pattern = "string_pattern_mismatch", text
-    else:
-        pattern = ""
-    ctx = {"min_length": 1, "pattern": pattern}
-    return message(label, {"type": kind, "ctx": ctx, "msg": text}) if kind else f"{label}: {text}"
+def body_errors(fields: list[FormField], error: ValidationError) -> dict[str, str]:
+    """The body model's errors, each keyed by the input it belongs beside."""
+    found: dict[str, str] = {}
+    for problem in error.errors(include_url=False):
+        path = "-".join(str(p) for p in problem["loc"]) or "form"
+        field = _field_at_path(fields, path)
+        if problem["type"] == "missing" and field is not None and field.kind == "rows":
+            # A list with no row filled in asks for one item, not for "the list".
+            problem = {**problem, "type": "too_short", "ctx": {"min_length": 1}}
+        found.setdefault(anchor(fields, path), message(label_at(fields, path), problem))
+    return found
 
 
-def anchor(fields: Iterable[FormField], path: str) -> str:
+def handler_errors(fields: list[FormField], details: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """A handler's input errors (``{"field": "papers.0.title", "message": ...}``), each keyed
+    by the input it belongs beside."""
+    found: dict[str, str] = {}
+    for detail in details:
+        path = str(detail.get("field", "form")).replace(".", "-")
+        text = str(detail.get("message", ""))
+        kind = _MESSAGES.get(text) or (
+            "string_pattern_mismatch" if text.startswith("String should match pattern") else ""
+        )
+        label = label_at(fields, path)
+        problem = {"type": kind, "ctx": {"min_length": 1, "pattern": text}, "msg": text}
+        found.setdefault(anchor(fields, path),
+                         message(label, problem) if kind else f"{label}: {text}")
+    return found
+
+
+def label_at(fields: list[FormField], path: str) -> str:
+    """How an error at ``path`` names its field: "Title of paper 2", or a list's item."""
+    parts = path.split("-")
+    top = next((f for f in fields if f.name == parts[0]), None)
+    if top is None:
+        return parts[0].replace("_", " ").capitalize()
+    if len(parts) == 1:
+        return top.item if top.kind == "rows" else top.label
+    if top.kind == "rows" and parts[1].isdigit():
+        item = f"{top.item} {int(parts[1]) + 1}"
+        child = next((f for f in top.fields if len(parts) > 2 and f.name == parts[2]), None)
+        return f"{child.label} of {item}" if child else item.capitalize()
+    child = next((f for f in top.fields if f.name == parts[1]), None)
+    return f"{child.label} of {top.label.lower()}" if child else top.label
+
+
+def anchor(fields: list[FormField], path: str) -> str:
     """The input an error at ``path`` belongs beside: the first input of a group or list."""
-    field = _field_at_path(list(fields), path)
+    field = _field_at_path(fields, path)
     while field is not None and field.kind in ("group", "rows") and field.fields:
         path = f"{path}-0" if field.kind == "rows" else path
         field = field.fields[0]
@@ -446,6 +470,7 @@ def anchor(fields: Iterable[FormField], path: str) -> str:
 
 
 def _field_at_path(fields: list[FormField], path: str) -> FormField | None:
+    """The field at ``path`` (``agenda``, ``papers-0-title``, ``delegate-name``), if any."""
     parts = path.split("-")
     current: FormField | None = None
     options = fields
@@ -459,9 +484,3 @@ def _field_at_path(fields: list[FormField], path: str) -> FormField | None:
             index += 1
         options = list(current.fields)
     return current
-
-
-def error_path(raw: str) -> str:
-    """A handler's error location (``papers.0.title``) as the form's path (``papers-0-title``)."""
-    return raw.replace(".", "-")
-

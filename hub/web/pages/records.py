@@ -33,11 +33,9 @@ from hub.web.pages.record_forms import (
     ADD_ROW,
     FormField,
     add_row,
-    anchor,
-    error_path,
+    body_errors,
     form_fields,
-    message,
-    message_from_text,
+    handler_errors,
     parse_form,
     posted_values,
     prefill,
@@ -181,14 +179,7 @@ class RecordPages:
         try:
             body = model.model_validate(values)
         except ValidationError as error:
-            found: dict[str, str] = {}
-            for problem in error.errors(include_url=False):
-                path = "-".join(str(p) for p in problem["loc"]) or "form"
-                if problem["type"] == "missing" and _is_list(fields, path):
-                    # A list left with no rows filled in asks for one, not for "the list".
-                    problem = {**problem, "type": "too_short", "ctx": {"min_length": 1}}
-                found.setdefault(anchor(fields, path), message(_label(fields, path), problem))
-            raise _FormErrors(found) from None
+            raise _FormErrors(body_errors(fields, error)) from None
         arguments = {name: getattr(body, name) for name in type(body).model_fields}
         arguments.update({name: supply(hub) for name, supply in self.api.server.items()
                           if name in _parameters(handler)})
@@ -199,16 +190,9 @@ class RecordPages:
         except ConcurrencyConflict:
             raise
         except DomainError as error:
-            # A handler's input errors name the field by its dotted path in the command.
-            field_errors: dict[str, str] = {}
-            for e in getattr(error, "errors", []) or []:
-                path = error_path(str(e.get("field", "form")))
-                field_errors.setdefault(
-                    anchor(fields, path),
-                    message_from_text(_label(fields, path), str(e.get("message", ""))),
-                )
+            found = handler_errors(fields, getattr(error, "errors", None) or [])
             sentence = error.message[:1].upper() + error.message[1:]
-            raise _FormErrors(field_errors or {"form": sentence}) from None
+            raise _FormErrors(found or {"form": sentence}) from None
 
     def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
         """What happened to the record after ``version``, one line each (for a stale form)."""
@@ -305,22 +289,3 @@ def _rule_of(handler: Any) -> Any:
             return rule
     return None
 
-
-def _label(fields: list[FormField], path: str) -> str:
-    """How an error at ``path`` names its field: "Title of paper 2", or a list's item."""
-    parts = path.split("-")
-    top = next((f for f in fields if f.name == parts[0]), None)
-    if top is None:
-        return parts[0].replace("_", " ").capitalize()
-    if len(parts) == 1:
-        return top.item if top.kind == "rows" else top.label
-    if top.kind == "rows" and parts[1].isdigit():
-        item = f"{top.item} {int(parts[1]) + 1}"
-        child = next((f for f in top.fields if len(parts) > 2 and f.name == parts[2]), None)
-        return f"{child.label} of {item}" if child else item.capitalize()
-    child = next((f for f in top.fields if f.name == parts[1]), None)
-    return f"{child.label} of {top.label.lower()}" if child else top.label
-
-
-def _is_list(fields: list[FormField], path: str) -> bool:
-    return any(f.name == path and f.kind == "rows" for f in fields)
