@@ -10,8 +10,10 @@ import pytest
 import redis
 from playwright.sync_api import Page, expect
 
+from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.demo.users import DEMO_PASSWORD
+from hub.handlers.meetings import respond_to_meeting
 from tests.browser.conftest import check_accessibility
 from tests.e2e.live_server import LiveServer, append_members, serve
 
@@ -146,3 +148,23 @@ def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     page.wait_for_url(meeting)
     link = page.locator("#meeting-papers a", has_text="Referral pathways")
     expect(link).to_have_attribute("href", re.compile(r"/papers/[0-9a-f]{32}$"))
+
+
+def test_the_meeting_page_shows_a_response_live_without_a_reload(
+    server: LiveServer, new_page: object
+) -> None:
+    page: Page = new_page()  # type: ignore[operator]
+    sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
+    page.goto(server.url + "/records/meetings/leicestershire-serious-violence-needs")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
+    page.evaluate("window.__notReloaded = true")
+    county = Actor(user_id="test-county", organisation_id="leicestershire-county-council",
+                   area_ids=frozenset({"leicestershire"}))
+    respond_to_meeting(server.hub, county, "leicestershire-serious-violence-needs",
+                       response="attending", representatives=[{"name": "Gareth Lowe"}])
+    row = page.locator("#response-leicestershire-county-council")
+    expect(row).to_contain_text("Gareth Lowe", timeout=5000)
+    expect(row).to_contain_text("Attending")
+    expect(page.locator("#response-counts")).to_contain_text("4 accepted")
+    expect(page.locator("#live-announcer")).to_contain_text("meeting responded")
+    assert page.evaluate("window.__notReloaded") is True
