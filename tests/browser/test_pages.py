@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
@@ -139,10 +139,9 @@ def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.locator("#paper-upload-file-error")).to_contain_text("Choose the file to upload")
     check_accessibility(page, "meeting-upload-error")
-    page.locator("#paper-upload-file").set_input_files(files=[{
-        "name": "pathways.pdf", "mimeType": "application/pdf",
-        "buffer": b"%PDF-1.4\n%%EOF\n",
-    }])
+    pdf: FilePayload = {"name": "pathways.pdf", "mimeType": "application/pdf",
+                        "buffer": b"%PDF-1.4\n%%EOF\n"}
+    page.locator("#paper-upload-file").set_input_files(files=pdf)
     page.locator("#paper-upload-submit").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(meeting)

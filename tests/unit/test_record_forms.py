@@ -3,7 +3,7 @@ errors keyed by the input they belong beside (no I/O: real body models, real for
 
 from __future__ import annotations
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from hub.handlers import meetings as handlers
 from hub.handlers import mergers as merger_handlers
@@ -26,8 +26,10 @@ def _fields(handler: object, *, creates: bool = False) -> dict[str, FormField]:
 
 
 def _form(**values: str | list[str]) -> FormData:
-    items = [(k.replace("__", "-"), v) for k, vs in values.items()
-             for v in (vs if isinstance(vs, list) else [vs])]
+    items: list[tuple[str, str | UploadFile]] = [
+        (k.replace("__", "-"), v) for k, vs in values.items()
+        for v in (vs if isinstance(vs, list) else [vs])
+    ]
     return FormData(items)
 
 
