@@ -176,8 +176,9 @@ def demo_commands(today: date | None = None) -> Iterator[Step]:
 def history_commands(today: date | None = None) -> Iterator[HistoryStep]:
     """A reg 14A meeting held six weeks before ``today``: each step with the moment it was taken.
 
-    Convened three weeks ahead, answered, held, minuted and approved, with one action done
-    and one still open (due a month after ``today``).
+    Convened three weeks ahead, answered, held, minuted and approved, with papers as
+    presented, one action done, one still open (due a month after ``today``) and one overdue
+    (due two weeks before ``today``).
     """
     today = today or datetime.now(LONDON).date()
     held = "leicestershire-domestic-abuse"
@@ -227,6 +228,20 @@ def history_commands(today: date | None = None) -> Iterator[HistoryStep]:
         meeting_id=held, by_organisation=LEICS_OFFICE, draft=1,
     ), ends + timedelta(days=9))
     yield (*_complete_first_action(held), when(_at(day + timedelta(days=10), 9)))
+    # Added after the steps above were first published: appended, so the idempotency keys of
+    # a demo loaded before still name the same steps.
+    yield office(cmd.PublishMeetingPapers(
+        meeting_id=held, by_organisation=LEICS_OFFICE,
+        papers=[Paper(title="Refuge capacity review (as presented)",
+                      reference="https://papers.example.org/leicestershire/refuge-capacity.pdf"),
+                Paper(title="Outreach service options",
+                      reference="https://papers.example.org/leicestershire/outreach-options.pdf")],
+    ), when(_at(day + timedelta(days=11), 9)))
+    yield office(cmd.AssignMeetingAction(
+        meeting_id=held, action_id="icb-funding-share", by_organisation=LEICS_OFFICE,
+        description="Confirm the ICB's share of the outreach funding.",
+        owner_organisation_id="llr-icb", due_on=day + timedelta(days=28),
+    ), when(_at(day + timedelta(days=11), 9)))
 
 
 def _complete_first_action(meeting_id: str) -> Step:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
+from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.demo.users import DEMO_PASSWORD
+from hub.handlers.meetings import respond_to_meeting
 from tests.browser.conftest import check_accessibility
 from tests.e2e.live_server import LiveServer, append_members, serve
 
@@ -75,4 +78,92 @@ def test_a_workspace_page_shows_activity_live_without_a_reload(
     item = page.locator(f'#activity-feed li[data-position="{position}"]')
     expect(item).to_be_visible(timeout=2000)
     expect(page.locator("#live-announcer")).to_contain_text("workspace member added")
+    assert page.evaluate("window.__notReloaded") is True
+
+
+def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
+    server: LiveServer, new_page: object
+) -> None:
+    meeting = server.url + "/records/meetings/leicestershire-domestic-abuse"
+    page: Page = new_page()  # type: ignore[operator]
+    sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
+    page.goto(meeting)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
+    expect(page.locator("#action-icb-funding-share")).to_contain_text("Overdue")
+    expect(page.locator("#meeting-papers a").first).to_have_text(
+        "Refuge capacity review (as presented)")
+    check_accessibility(page, "meeting")
+
+    # Open "Publish papers" and fill in the first row, then ask for another row.
+    page.locator("summary", has_text="Publish papers").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#papers-papers-0-title")).to_be_focused()
+    page.keyboard.type("Refuge referrals by district")
+    page.keyboard.press("Tab")
+    expect(page.locator("#papers-papers-0-reference")).to_be_focused()
+    page.keyboard.type("https://papers.example.org/leicestershire/referrals.pdf")
+    for _ in range(3):  # past the second row's two inputs
+        page.keyboard.press("Tab")
+    expect(page.locator("#papers-papers-add")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#papers-papers-2-title")).to_be_focused()
+    expect(page.locator("#papers-papers-0-title")).to_have_value("Refuge referrals by district")
+    check_accessibility(page, "meeting-add-another")
+
+    # A third row with no reference: Enter submits the form, and the error is beside the field.
+    page.keyboard.type("Outreach referrals")
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator("#papers-papers-2-reference-error")).to_contain_text(
+        "Enter reference of paper 3")
+    check_accessibility(page, "meeting-form-error")
+    page.keyboard.press("Tab")
+    expect(page.locator(".govuk-error-summary a")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#papers-papers-2-reference")).to_be_focused()
+    page.keyboard.type("https://papers.example.org/leicestershire/outreach-referrals.pdf")
+    page.keyboard.press("Enter")
+    page.wait_for_url(meeting)
+    papers = page.locator("#meeting-papers")
+    expect(papers).to_contain_text("Refuge referrals by district")
+    expect(papers).to_contain_text("Outreach referrals")
+    expect(page.locator("#history")).to_contain_text("meeting papers published")
+
+    # A paper uploaded as a file: without one, the error is beside the file input.
+    page.locator("summary", has_text="Upload a paper").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#paper-upload-title")).to_be_focused()
+    page.keyboard.type("Referral pathways")
+    page.keyboard.press("Enter")
+    expect(page.locator("#paper-upload-file-error")).to_contain_text("Choose the file to upload")
+    check_accessibility(page, "meeting-upload-error")
+    pdf: FilePayload = {"name": "pathways.pdf", "mimeType": "application/pdf",
+                        "buffer": b"%PDF-1.4\n%%EOF\n"}
+    page.locator("#paper-upload-file").set_input_files(files=pdf)
+    page.locator("#paper-upload-submit").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(meeting)
+    link = page.locator("#meeting-papers a", has_text="Referral pathways")
+    expect(link).to_have_attribute("href", re.compile(r"/papers/[0-9a-f]{32}$"))
+
+
+def test_the_meeting_page_shows_a_response_live_without_a_reload(
+    server: LiveServer, new_page: object
+) -> None:
+    page: Page = new_page()  # type: ignore[operator]
+    sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
+    page.goto(server.url + "/records/meetings/leicestershire-serious-violence-needs")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
+    page.evaluate("window.__notReloaded = true")
+    county = Actor(user_id="test-county", organisation_id="leicestershire-county-council",
+                   area_ids=frozenset({"leicestershire"}))
+    respond_to_meeting(server.hub, county, "leicestershire-serious-violence-needs",
+                       response="attending", representatives=[{"name": "Gareth Lowe"}])
+    row = page.locator("#response-leicestershire-county-council")
+    expect(row).to_contain_text("Gareth Lowe", timeout=5000)
+    expect(row).to_contain_text("Attending")
+    expect(page.locator("#response-counts")).to_contain_text("4 accepted")
+    expect(page.locator("#live-announcer")).to_contain_text("meeting responded")
     assert page.evaluate("window.__notReloaded") is True

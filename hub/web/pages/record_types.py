@@ -9,11 +9,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.web.api import duties, meetings, reports
+from hub.web.pages import meetings as meeting_page
 from hub.web.pages.records import RecordPages
 
+MEETING_PAGES = RecordPages(
+    meetings.MEETINGS, "meeting", "title", template="records/meeting.html",
+    context=meeting_page.meeting_context, labels=meeting_page.LABELS,
+    choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
+)
 PAGES = [
     RecordPages(reports.REPORT_REQUESTS, "report request", "title"),
-    RecordPages(meetings.MEETINGS, "meeting", "title"),
+    MEETING_PAGES,
     RecordPages(meetings.MERGERS, "merger", "proposed_name"),
     *(
         RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title")
@@ -38,6 +44,8 @@ def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
 
 
 ROUTES = [
+    # Before the generic routes, whose "/{action}" would take the upload's post.
+    *meeting_page.paper_routes(MEETING_PAGES),
     *(route for pages in PAGES for route in pages.routes()),
     *(
         Route(f"/{short}/{{record_id}}", _redirect_to(collection), methods=["GET"])

@@ -2,18 +2,18 @@
 
 Pages are generated from the same :class:`~hub.web.api.records.RecordApi` declarations as the
 JSON API, and their forms from the same body models, so a page offers exactly what the API
-accepts. A form posted against an old version is refused with what changed since.
+accepts (see :mod:`hub.web.pages.record_forms`). A form posted against an old version is
+refused with what changed since. A record type may have a designed page of its own (a
+template, and a function giving it what to show) that keeps these forms, history and
+conflict handling.
 """
 
 from __future__ import annotations
 
-import enum
-import json
-import types
-import typing
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Union, get_args, get_origin
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -29,99 +29,25 @@ from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf
+from hub.web.pages.record_forms import (
+    ADD_ROW,
+    FormField,
+    add_row,
+    body_errors,
+    form_fields,
+    handler_errors,
+    parse_form,
+    posted_values,
+    prefill,
+    with_rows,
+)
 
-LONG_TEXT = {"matters", "text", "purpose", "reason", "note", "terms", "summary", "minutes",
-             "notes", "cooperation_arrangements", "description", "regard_note"}
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of a generated form."""
-
-    name: str
-    label: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...] = ()
-    hint: str = ""
-
-
-def form_fields(model: type[BaseModel]) -> list[FormField]:
-    """The inputs for a body model: text, long text, date, date-time, yes/no, choice, lines."""
-    fields = []
-    for name, info in model.model_fields.items():
-        if name == "expected_version":
-            continue
-        kind, choices, hint = _kind(name, info.annotation)
-        label = name.replace("_", " ").capitalize()
-        fields.append(FormField(name, label, kind, info.is_required(), choices, hint))
-    return fields
-
-
-def _kind(name: str, annotation: Any) -> tuple[str, tuple[str, ...], str]:
-    inner = _unwrap_optional(annotation)
-    # "ReportKind | str": the enum names the choices.
-    enums = [a for a in get_args(inner) if isinstance(a, type) and issubclass(a, enum.Enum)]
-    if get_origin(inner) in (Union, types.UnionType) and len(enums) == 1:
-        inner = enums[0]
-    if isinstance(inner, type) and issubclass(inner, enum.Enum):
-        return "select", tuple(str(m.value) for m in inner), ""
-    if inner is bool:
-        return "checkbox", (), ""
-    if inner is date:
-        return "date", (), ""
-    if inner is datetime:
-        return "datetime", (), "Local time in London, for example 2026-12-03T10:00"
-    if inner is str or _is_str_union(inner):
-        return ("textarea" if name in LONG_TEXT else "text"), (), ""
-    if get_origin(inner) in (list, tuple, typing.Sequence, typing.Iterable) or str(
-        get_origin(inner)
-    ).startswith("<class 'collections.abc."):
-        args = get_args(inner)
-        if args and args[0] is str:
-            return "lines", (), "One per line"
-    return "json", (), "As JSON"
-
-
-def _unwrap_optional(annotation: Any) -> Any:
-    if get_origin(annotation) in (Union, types.UnionType):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return annotation
-
-
-def _is_str_union(annotation: Any) -> bool:
-    if get_origin(annotation) in (Union, types.UnionType):
-        args = get_args(annotation)
-        return str in args and all(
-            a is str or (isinstance(a, type) and issubclass(a, enum.Enum)) for a in args
-        )
-    return False
-
-
-def parse_form(form: Any, fields: list[FormField]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Form values as body values; errors for fields that cannot be read at all."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for field in fields:
-        raw = form.get(field.name)
-        if field.kind == "checkbox":
-            values[field.name] = raw is not None
-            continue
-        if raw is None or str(raw).strip() == "":
-            continue
-        text = str(raw)
-        if field.kind == "lines":
-            values[field.name] = [line.strip() for line in text.splitlines() if line.strip()]
-        elif field.kind == "json":
-            try:
-                values[field.name] = json.loads(text)
-            except json.JSONDecodeError:
-                errors[field.name] = f"{field.label} must be valid JSON"
-        else:
-            values[field.name] = text.strip() if field.kind != "textarea" else text
-    return values, errors
+PageContext = Callable[[Request, Caller, dict[str, Any]], dict[str, Any]]
+"""Given the request, the caller and the record: more for a designed page's template."""
+FieldChoices = Callable[[Request, Caller, dict[str, Any]], dict[str, list[tuple[str, str]]]]
+"""Given the request, the caller and the record: (value, label) choices for fields, by name."""
+Defaults = Callable[[dict[str, Any]], dict[str, dict[str, Any]]]
+"""Given the record: values to prefill in each action's form, by action segment."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +58,16 @@ class RecordPages:
     title: str
     """A singular name, e.g. "report request"."""
     title_field: str
+    template: str = "records/show.html"
+    """The record page's template; a designed one includes the shared parts of the generic."""
+    context: PageContext | None = None
+    """What a designed page shows beyond the generic page's context."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Action names in words, by segment (default: the segment, capitalised)."""
+    choices: FieldChoices | None = None
+    """Fields the page offers as a choice (e.g. an organisation from the invitees)."""
+    defaults: Defaults | None = None
+    """Values each action's form starts with, beyond the record's own current values."""
 
     @property
     def base(self) -> str:
@@ -152,10 +88,10 @@ class RecordPages:
 
     async def show(self, request: Request) -> Response:
         """The record: state, actions as forms, history."""
-        return self._render(request, page_caller(request), request.path_params["record_id"])
+        return self.render_record(request, page_caller(request), request.path_params["record_id"])
 
     async def new(self, request: Request) -> Response:
-        """The form that creates a record, and its post."""
+        """The form that creates a record, and its post (or "add another" row)."""
         caller = page_caller(request)
         assert self.api.create is not None
         model = body_model_of(self.api.create, self.api.id_parameter, creates=True,
@@ -163,61 +99,73 @@ class RecordPages:
         fields = form_fields(model)
         errors: dict[str, str] = {}
         values: dict[str, Any] = dict(request.query_params)
+        added = None
         if request.method == "POST":
             form = await request.form()
             check_csrf(form, caller.csrf_token)
-            values, errors = parse_form(form, fields)
-            if not errors:
-                try:
-                    created = self._call(request, caller, self.api.create, None, model, values)
-                except _FormErrors as failed:
-                    errors = failed.errors
-                else:
-                    return RedirectResponse(f"{self.base}/{created.id}", status_code=303)
-            values = {k: v for k, v in form.items() if k != "csrf_token"}
+            values = posted_values(form)
+            if form.get(ADD_ROW):
+                added = add_row(values, fields, str(form.get(ADD_ROW)))
+            else:
+                parsed, errors = parse_form(form, fields)
+                if not errors:
+                    try:
+                        created = self._call(request, caller, self.api.create, None, fields,
+                                             model, parsed)
+                    except _FormErrors as failed:
+                        errors = failed.errors
+                    else:
+                        return RedirectResponse(f"{self.base}/{created.id}", status_code=303)
         return render(
             request, "records/new.html", title=f"New {self.title}", fields=fields,
-            values=values, errors=errors, action=f"{self.base}/new",
+            values=with_rows(fields, values), errors=errors, action=f"{self.base}/new",
+            added=added,
             status_code=400 if errors else 200,
         )
 
     async def act(self, request: Request) -> Response:
-        """A form posted from the record page."""
+        """A form posted from the record page (or its "add another" button)."""
         caller = page_caller(request)
         record_id, segment = request.path_params["record_id"], request.path_params["action"]
         action = next((a for a in self.api.actions if a.segment == segment), None)
         if action is None:
-            return self._render(request, caller, record_id, status_code=404)
+            return self.render_record(request, caller, record_id, status_code=404)
         form = await request.form()
         check_csrf(form, caller.csrf_token)
         model = body_model_of(action.handler, self.api.id_parameter, creates=False,
                               server=set(self.api.server))
         fields = form_fields(model)
+        shown = posted_values(form)
+        if form.get(ADD_ROW):
+            # Nothing is written: the same form comes back with one more row.
+            added = add_row(shown, fields, str(form.get(ADD_ROW)))
+            return self.render_record(request, caller, record_id, open_action=segment, values=shown,
+                                added=f"{segment}-{added}" if added else None)
         values, errors = parse_form(form, fields)
         expected = str(form.get("expected_version", ""))
         values["expected_version"] = int(expected) if expected.isdigit() else -1
         if not errors:
             try:
-                self._visible(request, caller, record_id)
-                self._call(request, caller, action.handler, record_id, model, values)
+                self.visible_record(request, caller, record_id)
+                self._call(request, caller, action.handler, record_id, fields, model, values)
             except ConcurrencyConflict as conflict:
-                return self._render(
+                return self.render_record(
                     request, caller, record_id, status_code=409, open_action=segment,
-                    conflict=self._changes_since(request, record_id, conflict.expected),
+                    conflict=self.changes_since(request, record_id, conflict.expected),
                 )
             except _FormErrors as failed:
                 errors = failed.errors
             else:
                 return RedirectResponse(f"{self.base}/{record_id}", status_code=303)
-        return self._render(
+        return self.render_record(
             request, caller, record_id, status_code=400, errors=errors, open_action=segment,
-            error_prefix=f"{segment}-",
-            values={k: v for k, v in form.items() if k not in ("csrf_token",)},
+            error_prefix=f"{segment}-", values=shown,
         )
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _visible(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
+    def visible_record(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
+        """The record as its page shows it; :class:`NotFound` unless the caller may see it."""
         hub = hub_of(request)
         return self.api.get(
             hub, record_id, workspace_ids=visible_workspaces(hub.engine, caller.actor)
@@ -225,16 +173,13 @@ class RecordPages:
 
     def _call(
         self, request: Request, caller: Caller, handler: Any, record_id: str | None,
-        model: type[BaseModel], values: dict[str, Any],
+        fields: list[FormField], model: type[BaseModel], values: dict[str, Any],
     ) -> Any:
         hub = hub_of(request)
         try:
             body = model.model_validate(values)
         except ValidationError as error:
-            raise _FormErrors({
-                str(e["loc"][0]) if e["loc"] else "form": e["msg"]
-                for e in error.errors(include_url=False)
-            }) from None
+            raise _FormErrors(body_errors(fields, error)) from None
         arguments = {name: getattr(body, name) for name in type(body).model_fields}
         arguments.update({name: supply(hub) for name, supply in self.api.server.items()
                           if name in _parameters(handler)})
@@ -245,24 +190,24 @@ class RecordPages:
         except ConcurrencyConflict:
             raise
         except DomainError as error:
-            field_errors = {
-                str(e.get("field", "form")).split(".")[0]: str(e.get("message", ""))
-                for e in getattr(error, "errors", []) or []
-            }
-            raise _FormErrors(field_errors or {"form": error.message}) from None
+            found = handler_errors(fields, getattr(error, "errors", None) or [])
+            sentence = error.message[:1].upper() + error.message[1:]
+            raise _FormErrors(found or {"form": sentence}) from None
 
-    def _changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
+    def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
+        """What happened to the record after ``version``, one line each (for a stale form)."""
         names = request.app.state.organisation_names
         return [
             describe(e.envelope(), names)
             for e in self.api.history(hub_of(request), record_id) if e.version > version
         ]
 
-    def _render(
+    def render_record(
         self, request: Request, caller: Caller, record_id: str, *, status_code: int = 200,
         **context: Any,
     ) -> Response:
-        record = self._visible(request, caller, record_id)
+        """The record page; ``context`` carries a posted form's values, errors or conflict."""
+        record = self.visible_record(request, caller, record_id)
         hub = hub_of(request)
         names = request.app.state.organisation_names
         history = [
@@ -270,24 +215,45 @@ class RecordPages:
              "position": e.position}
             for e in self.api.history(hub, record_id)
         ]
+        errors = context.pop("errors", {})
+        posted = context.pop("values", {})
+        open_action = context.get("open_action")
+        added = context.pop("added", None)
+        choices = self.choices(request, caller, record) if self.choices else {}
+        defaults = self.defaults(record) if self.defaults else {}
         actions = []
         for action in self.api.actions:
+            if not self._offered(caller, action.handler, record):
+                continue
             model = body_model_of(action.handler, self.api.id_parameter, creates=False,
                                   server=set(self.api.server))
-            if self._offered(caller, action.handler, record):
-                actions.append({"segment": action.segment,
-                                "label": action.segment.replace("-", " ").capitalize(),
-                                "fields": form_fields(model)})
-        errors = context.pop("errors", {})
+            fields = [
+                f.with_choices(choices[f.name]) if f.name in choices else f
+                for f in form_fields(model)
+            ]
+            # A field the handler keeps unless given starts as the record has it now.
+            start = {f.name: record[f.name] for f in fields if f.keep and f.name in record}
+            start.update(defaults.get(action.segment, {}))
+            mine = open_action == action.segment
+            actions.append({
+                "segment": action.segment,
+                "label": self.labels.get(action.segment,
+                                         action.segment.replace("-", " ").capitalize()),
+                "fields": fields,
+                "values": with_rows(fields, posted if mine else prefill(fields, start)),
+                "errors": errors if mine else {},
+                "added": added if mine else None,
+            })
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
+        extra = self.context(request, caller, record) if self.context else {}
         return render(
-            request, "records/show.html", title=str(record.get(self.title_field, record_id)),
+            request, self.template, title=str(record.get(self.title_field, record_id)),
             kind=self.title, record=record, record_id=record_id, base=self.base,
             history=history, actions=actions, errors=errors,
             hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
             live_workspaces=" ".join(workspaces),
             live_after=history[-1]["position"] if history else 0,
-            values=context.pop("values", {}), status_code=status_code, **context,
+            status_code=status_code, **extra, **context,
         )
 
     def _offered(self, caller: Caller, handler: Any, record: dict[str, Any]) -> bool:
@@ -311,8 +277,6 @@ class _FormErrors(Exception):
 
 
 def _parameters(handler: Any) -> set[str]:
-    import inspect
-
     return set(inspect.signature(handler).parameters)
 
 
@@ -324,3 +288,4 @@ def _rule_of(handler: Any) -> Any:
         if command.__name__ == name:
             return rule
     return None
+

@@ -1,0 +1,288 @@
+"""The meeting page: a joint meeting's summary, agenda, responses, papers, minutes and actions.
+
+It is a designed page on the generic record page (:class:`~hub.web.pages.records.RecordPages`),
+which still supplies the actions as forms, the history and the stale-form handling; this
+module says what the meeting's sections show, which organisations and actions its forms offer
+as choices, and adds papers uploaded as files.
+
+A paper's reference is where to read it: a web address is shown as a link, and
+``attachment:<id>`` names a file kept by the hub (:mod:`hub.attachments`), uploaded from this
+page (or through ``POST /api/attachments``) and downloaded through it. Only a file the
+convening office itself uploaded is served, so naming another organisation's file in a paper
+never reveals it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from hub.attachments import AttachmentNotFound, AttachmentTooLarge, UnsupportedMediaType
+from hub.domain.errors import DomainError
+from hub.domain.meetings import LONDON
+from hub.events.errors import ConcurrencyConflict
+from hub.handlers.meetings import publish_meeting_papers
+from hub.web.auth import Caller, hub_of
+from hub.web.pages.common import page_caller
+from hub.web.pages.forms import check_csrf
+from hub.web.pages.records import RecordPages
+from schemas.events.meetings import Paper
+
+ATTACHMENT = "attachment:"
+UPLOAD = "paper-upload"
+"""The upload form's name on the page (its ids start with it)."""
+
+LABELS = {
+    "respond": "Respond to the invitation",
+    "papers": "Publish papers",
+    "reschedule": "Reschedule the meeting",
+    "amend": "Change the details or agenda",
+    "cancel": "Cancel the meeting",
+    "held": "Record that the meeting was held",
+    "minutes": "Draft the minutes",
+    "minutes-approval": "Approve the minutes",
+    "actions": "Assign an action",
+    "action-completion": "Complete an action",
+}
+"""The meeting's actions in words."""
+
+KINDS = {
+    "reg_14a": "Reg 14A joint meeting (attendance can be required)",
+    "voluntary": "Voluntary meeting",
+}
+STATUSES = {"scheduled": ("Scheduled", "govuk-tag--blue"), "held": ("Held", "govuk-tag--green"),
+            "cancelled": ("Cancelled", "govuk-tag--red")}
+RESPONSES = {"attending": "Attending", "delegating": "Sending a delegate",
+             "declining": "Declined"}
+
+
+@dataclass(frozen=True)
+class InviteeResponse:
+    """One invited organisation's answer, as the responses table shows it."""
+
+    organisation_id: str
+    name: str
+    required: bool
+    answer: str
+    """attending, delegating, declining, or "" for no response yet."""
+    details: str
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class MeetingAction:
+    """An action arising from the meeting, as the actions table shows it."""
+
+    action_id: str
+    description: str
+    owner: str
+    due_on: date
+    done: bool
+    overdue: bool
+    note: str | None
+
+
+def meeting_context(request: Request, caller: Caller, record: dict[str, Any]) -> dict[str, Any]:
+    """What the meeting page shows beyond the generic record page's context."""
+    names = request.app.state.organisation_names
+    today = hub_of(request).clock().astimezone(LONDON).date()
+    responses = [_response(i, names) for i in record.get("invitations", [])]
+    counts = {
+        "invited": len(responses),
+        "accepted": sum(r.answer in ("attending", "delegating") for r in responses),
+        "declined": sum(r.answer == "declining" for r in responses),
+        "waiting": sum(not r.answer for r in responses),
+    }
+    actions = [_action(a, names, today) for a in record.get("actions", [])]
+    status_text, status_class = STATUSES.get(
+        record["status"], (record["status"].replace("_", " ").capitalize(), "")
+    )
+    return {
+        "convened_by": names(record["convened_by"]),
+        "kind_text": KINDS.get(record["kind"], record["kind"]),
+        "when": _when(record["starts_at"], record["ends_at"]),
+        "status_text": status_text,
+        "status_class": status_class,
+        "agenda": record.get("agenda") or [],
+        "papers": [{**p, "href": _href(record, p.get("reference"))}
+                   for p in record.get("papers") or []],
+        "responses": responses,
+        "responses_text": RESPONSES,
+        "counts": counts,
+        "minutes_href": _href(record, record.get("minutes_document")),
+        "meeting_actions": actions,
+        "overdue": sum(a.overdue for a in actions),
+    }
+
+
+def meeting_choices(
+    request: Request, caller: Caller, record: dict[str, Any]
+) -> dict[str, list[tuple[str, str]]]:
+    """Owners an action may have (the invitees and the convenor), and the caller's open actions."""
+    names = request.app.state.organisation_names
+    owners = [record["convenor_id"], *(i["organisation_id"] for i in record["invitations"])]
+    mine = [
+        (a["action_id"], a["description"]) for a in record.get("actions", [])
+        if a["status"] == "open" and a["owner_organisation_id"] == caller.actor.organisation_id
+    ]
+    return {
+        "owner_organisation_id": [(o, names(o)) for o in dict.fromkeys(owners)],
+        "action_id": mine,
+    }
+
+
+def meeting_defaults(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The approval form names the latest draft, the one the approver has just read."""
+    if record.get("minutes_draft"):
+        return {"minutes-approval": {"draft": record["minutes_draft"]}}
+    return {}
+
+
+def _response(invitation: dict[str, Any], names: Any) -> InviteeResponse:
+    answer = invitation.get("response") or ""
+    if answer == "attending":
+        details = "; ".join(_person(r) for r in invitation.get("representatives") or [])
+    elif answer == "delegating" and invitation.get("delegate"):
+        details = _person(invitation["delegate"])
+    else:
+        details = invitation.get("reason") or ""
+    return InviteeResponse(
+        invitation["organisation_id"], names(invitation["organisation_id"]),
+        bool(invitation.get("required")), answer, details, bool(invitation.get("flagged")),
+    )
+
+
+def _person(person: dict[str, Any]) -> str:
+    return f"{person['name']} ({person['role']})" if person.get("role") else str(person["name"])
+
+
+def _action(action: dict[str, Any], names: Any, today: date) -> MeetingAction:
+    due = action["due_on"]
+    due_on = due if isinstance(due, date) else date.fromisoformat(str(due))
+    done = action["status"] == "done"
+    return MeetingAction(
+        action["action_id"], action["description"], names(action["owner_organisation_id"]),
+        due_on, done, not done and due_on < today, action.get("note"),
+    )
+
+
+def _london(value: Any) -> datetime:
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    # SQLite hands back naive values; every stored instant is UTC.
+    return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(LONDON)
+
+
+def _when(starts_at: Any, ends_at: Any) -> str:
+    starts, ends = _london(starts_at), _london(ends_at)
+    day = f"{starts:%A} {starts.day} {starts:%B %Y}"
+    if starts.date() == ends.date():
+        return f"{day}, {starts:%H:%M} to {ends:%H:%M} (London time)"
+    return f"{day}, {starts:%H:%M} to {ends:%A} {ends.day} {ends:%B %Y}, {ends:%H:%M} (London time)"
+
+
+def _href(record: dict[str, Any], reference: str | None) -> str | None:
+    """A link for a web address or a file kept by the hub; other references are text."""
+    if reference and reference.startswith("https://"):
+        return reference
+    if reference and reference.startswith(ATTACHMENT):
+        return f"/records/meetings/{record['meeting_id']}/papers/{reference[len(ATTACHMENT):]}"
+    return None
+
+
+# -- papers as files ---------------------------------------------------------------------------
+
+
+def paper_routes(pages: RecordPages) -> list[Route]:
+    """Uploading a paper from the meeting page, and downloading one."""
+
+    async def upload(request: Request) -> Response:
+        """Keep the file, then publish it as a paper; errors come back beside the field."""
+        caller = page_caller(request)
+        record_id = request.path_params["record_id"]
+        form = await request.form()
+        check_csrf(form, caller.csrf_token)
+        pages.visible_record(request, caller, record_id)
+        title = str(form.get("title") or "").strip()
+        upload = form.get("file")
+        errors: dict[str, str] = {}
+        try:
+            Paper(title=title, reference=ATTACHMENT)
+        except ValidationError:
+            errors["title"] = ("Enter the paper's title" if not title
+                               else "The title must be 200 characters or fewer")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            errors["file"] = "Choose the file to upload"
+        elif not errors:
+            hub = hub_of(request)
+            expected = str(form.get("expected_version", ""))
+            try:
+                stored = hub.attachments.save(
+                    upload.file, name=upload.filename, media_type=upload.content_type or "",
+                    organisation_id=caller.actor.organisation_id or "",
+                )
+                publish_meeting_papers(
+                    hub, caller.actor, record_id,
+                    papers=[Paper(title=title, reference=ATTACHMENT + stored.ref.attachment_id)],
+                    expected_version=int(expected) if expected.isdigit() else -1,
+                )
+            except ConcurrencyConflict as conflict:
+                return pages.render_record(
+                    request, caller, record_id, status_code=409, open_action=UPLOAD,
+                    conflict=pages.changes_since(request, record_id, conflict.expected),
+                )
+            except AttachmentTooLarge:
+                limit = hub.attachments.max_bytes / (1024 * 1024)
+                errors["file"] = f"The file must be smaller than {limit:g} MB"
+            except UnsupportedMediaType:
+                errors["file"] = ("The file must be a PDF, Word, Excel, PowerPoint, "
+                                  "OpenDocument, image, text or CSV file")
+            except DomainError as refused:
+                errors["file"] = refused.message[:1].upper() + refused.message[1:]
+            else:
+                return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
+        return pages.render_record(
+            request, caller, record_id, status_code=400, errors=errors, open_action=UPLOAD,
+            error_prefix=f"{UPLOAD}-", upload_title=title,
+        )
+
+    async def download(request: Request) -> Response:
+        """A paper kept by the hub, to those who may see its meeting (404 otherwise)."""
+        caller = page_caller(request)
+        record = pages.visible_record(request, caller, request.path_params["record_id"])
+        attachment_id = request.path_params["attachment_id"]
+        papers = record.get("papers") or []
+        if not any(p.get("reference") == ATTACHMENT + attachment_id for p in papers):
+            raise AttachmentNotFound("no such paper")
+        attachments = hub_of(request).attachments
+        if attachments.info(attachment_id).organisation_id not in (
+            record["convened_by"], record["convenor_id"]
+        ):
+            raise AttachmentNotFound("no such paper")
+        stored, stream = attachments.open(attachment_id)
+
+        def chunks() -> Iterator[bytes]:
+            with stream:
+                while chunk := stream.read(65536):
+                    yield chunk
+
+        return StreamingResponse(
+            chunks(), media_type=stored.ref.media_type,
+            headers={
+                "content-disposition": f'attachment; filename="{stored.ref.name}"',
+                "x-content-type-options": "nosniff",
+            },
+        )
+
+    return [
+        Route(f"{pages.base}/{{record_id}}/{UPLOAD}", upload, methods=["POST"]),
+        Route(f"{pages.base}/{{record_id}}/papers/{{attachment_id}}", download, methods=["GET"]),
+    ]
+
