@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub import attachments
@@ -17,6 +15,7 @@ from hub.web.api.common import InvalidBody
 from hub.web.api.openapi import Query, api
 from hub.web.api.records import Action, RecordApi
 from hub.web.auth import hub_of, require_caller
+from hub.web.downloads import attachment_download
 
 REPORT_REQUESTS = RecordApi(
     collection="report-requests",
@@ -86,20 +85,7 @@ async def download_attachment(request: Request) -> Response:
     ):
         raise attachments.AttachmentNotFound("no such attachment")
     stored, stream = hub.attachments.open(attachment_id)
-
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            while chunk := stream.read(65536):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(), media_type=stored.ref.media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{stored.ref.name}"',
-            "x-content-sha256": stored.ref.sha256,
-            "x-content-type-options": "nosniff",
-        },
-    )
+    return attachment_download(stored, stream)
 
 
 ROUTES = [

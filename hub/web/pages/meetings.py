@@ -14,7 +14,6 @@ never reveals it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.attachments import AttachmentNotFound, AttachmentTooLarge, UnsupportedMediaType
@@ -31,6 +30,7 @@ from hub.domain.meetings import LONDON
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.meetings import publish_meeting_papers
 from hub.web.auth import Caller, hub_of
+from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
 from hub.web.pages.forms import check_csrf
 from hub.web.pages.records import RecordPages
@@ -267,19 +267,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         ):
             raise AttachmentNotFound("no such paper")
         stored, stream = attachments.open(attachment_id)
-
-        def chunks() -> Iterator[bytes]:
-            with stream:
-                while chunk := stream.read(65536):
-                    yield chunk
-
-        return StreamingResponse(
-            chunks(), media_type=stored.ref.media_type,
-            headers={
-                "content-disposition": f'attachment; filename="{stored.ref.name}"',
-                "x-content-type-options": "nosniff",
-            },
-        )
+        return attachment_download(stored, stream)
 
     return [
         Route(f"{pages.base}/{{record_id}}/{UPLOAD}", upload, methods=["POST"]),
