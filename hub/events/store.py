@@ -436,9 +436,13 @@ class _DriverSql:
         self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
         self._mark = positional
         self._events_insert: dict[int, str] = {}
+        # JSON comes back as text, for to_recorded to decode in one call per column (on
+        # PostgreSQL that skips the driver's per-value Python loader).
+        as_text = "{}" if positional == "?" else "{}::text"
+        json_columns = ", ".join(as_text.format(c) for c in ("data", "meta", "workspaces"))
         self.page = (
             "SELECT position, event_id, stream_id, stream_type, version, type, schema_version, "
-            f"data, meta, workspaces, recorded_at FROM events WHERE position > {positional} "
+            f"{json_columns}, recorded_at FROM events WHERE position > {positional} "
             f"ORDER BY position LIMIT {positional}"
         )
 
@@ -474,8 +478,9 @@ def to_recorded(row: Sequence[Any]) -> RecordedEvent:
     """
     (position, event_id, stream_id, stream_type, version, name, schema_version, data, meta,
      workspaces, recorded_at) = row
-    if isinstance(data, str):  # SQLite: stored text (see EventStore._columns)
+    if isinstance(data, str):  # read as text (see EventStore._columns and _DriverSql.page)
         data, meta, workspaces = orjson.loads(data), orjson.loads(meta), orjson.loads(workspaces)
+    if isinstance(recorded_at, str):  # SQLite's stored text
         recorded_at = datetime.fromisoformat(recorded_at)
     if recorded_at.tzinfo is None:
         recorded_at = recorded_at.replace(tzinfo=UTC)
