@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import workers.schedules  # noqa: F401  (registers every reaction)
-from workers.reactions import reactions_for
+from workers.reactions import batch_reactions, reactions_for
 from workers.runtime import current_hub
 
 log = logging.getLogger("hub.jobs")
@@ -26,3 +26,13 @@ def handle_event(position: int, event_id: str) -> int:
         "event=handled type=%s position=%d reactions=%d", event.type, position, len(reactions)
     )
     return len(reactions)
+
+
+def handle_batch(after: int, until: int) -> int:
+    """Run every batch reaction over the events after ``after`` up to ``until``; how many."""
+    hub = current_hub()
+    events = [e for e in hub.store.read_all(after, until - after) if e.position <= until]
+    for reaction in batch_reactions():
+        reaction(hub, events)
+    log.debug("event=handled_batch after=%d until=%d events=%d", after, until, len(events))
+    return len(events)
