@@ -99,7 +99,7 @@ def request(
             return Answer(
                 response.status_code, _ms(started),
                 bytes(kept[:RESPONSE_KEPT]).decode("utf-8", errors="replace"),
-                headers=dict(response.headers),
+                headers=response.headers,
             )
     except UrlNotAllowed as refused:
         return Answer(None, _ms(started), error=f"refused: {refused.message}")
