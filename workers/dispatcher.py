@@ -71,12 +71,12 @@ class Dispatcher:
 
     def _enqueue(self, events: Sequence[RecordedEvent]) -> None:
         queue: Queue = self.hub.queue
-        # An event nothing reacts to one at a time gets no job: RQ's own cost per job is
-        # several milliseconds, more than webhook fan-out costs per event in a batch.
+        # Only events with reactions of their own get a job each: RQ's own cost per job is
+        # several milliseconds, more than the batch's webhook fan-out costs per event.
         jobs = [
             Queue.prepare_data(
                 "workers.jobs.handle_event",
-                kwargs={"position": event.position, "event_id": event.event_id},
+                kwargs={"position": event.position, "event_id": event.event_id, "batched": True},
                 job_id=f"event-{event.event_id}",
                 description=f"{event.type} @{event.position}",
             )

@@ -11,8 +11,13 @@ from workers.runtime import current_hub
 log = logging.getLogger("hub.jobs")
 
 
-def handle_event(position: int, event_id: str) -> int:
-    """Run every reaction registered for the event at ``position``; return how many ran."""
+def handle_event(position: int, event_id: str, batched: bool = False) -> int:
+    """Run every reaction registered for the event at ``position``; return how many ran.
+
+    ``batched``: the dispatcher also queued the event's batch job (:func:`handle_batch`). Jobs
+    queued before batch jobs existed carry no such flag, so they run the batch reactions (the
+    webhook fan-out) for their event too, lest an upgrade with jobs in the queue lose it.
+    """
     hub = current_hub()
     page = hub.store.read_all(position - 1, 1)
     if not page or page[0].event_id != event_id:
@@ -22,6 +27,9 @@ def handle_event(position: int, event_id: str) -> int:
     reactions = reactions_for(event.type)
     for reaction in reactions:
         reaction(hub, event)
+    if not batched:
+        for batch_reaction in batch_reactions():
+            batch_reaction(hub, [event])
     log.debug(
         "event=handled type=%s position=%d reactions=%d", event.type, position, len(reactions)
     )

@@ -6,7 +6,7 @@ due later is a scheduled job of its own (``workers.webhooks.deliver``). A job wo
 its attempts :data:`CLAIM_AT_ONCE` at a time: it first *claims* them in one statement
 (status ``pending`` → ``sending``, ``attempts`` n-1 → n, with a lease), so a duplicate job, a
 job for an attempt already made, or a job for a disabled endpoint does nothing; it sends them
-one after another on the process's keep-alive client; then it records every attempt of the
+one after another on the process's keep-alive connections; then it records every attempt of the
 group in one transaction and either finishes each message (delivered, or failed once the
 backoff schedule is used up) or puts it back to ``pending`` and schedules attempt n+1 with
 ``enqueue_at``. Claiming, signing and recording a group at a time is what lets one worker keep
@@ -14,17 +14,16 @@ pace with a plain HTTP client (``bench/webhooks.py``): one RQ job and one databa
 per message cost several times the POST itself.
 
 **A worker killed mid-attempt** leaves its claimed messages ``sending`` with a lease that lapses
-``timeout + 5 s`` after the claim (a group that takes longer renews the lease of what it has not
-sent yet before it runs short). The sweep (``workers.webhooks.sweep``, a job that schedules its
-own next run every ``HUB_WEBHOOK_SWEEP_SECONDS``) records such an attempt as abandoned and
-schedules the next one, with the same ``webhook-id``; receivers de-duplicate on it. So a kill
-costs each message of the group one attempt, recorded as "the receiver may have it", never the
-message. The sweep also re-queues ``pending`` messages well past their time (five sweep
-intervals), whose job was lost (e.g. a crash between creating a message and queueing it).
-Queueing any attempt re-arms the sweep chain should it have lapsed (a Redis key each sweep
-refreshes), so recovery does not rest on any single job surviving. RQ's own abandoned-job
-handling is not relied on: it waits for the job's heartbeat to expire and for a worker's
-maintenance round (every 10 minutes).
+``timeout + 5 s`` after the claim (a group still sending renews its lease before it runs short).
+The sweep (``workers.webhooks.sweep``, a job that schedules its own next run every
+``HUB_WEBHOOK_SWEEP_SECONDS``) records such an attempt as abandoned and schedules the next one,
+with the same ``webhook-id``; receivers de-duplicate on it. So a kill costs each message of the
+group one attempt, recorded as "the receiver may have it", never the message. The sweep also
+re-queues ``pending`` messages well past their time (five sweep intervals), whose job was lost
+(e.g. a crash between creating a message and queueing it). Queueing any attempt re-arms the
+sweep chain should it have lapsed (a Redis key each sweep refreshes), so recovery does not rest
+on any single job surviving. RQ's own abandoned-job handling is not relied on: it waits for the
+job's heartbeat to expire and for a worker's maintenance round (every 10 minutes).
 
 The sweep's scheduled runs, like retries, need an RQ scheduler: a worker killed with SIGKILL
 leaves its scheduler child running (it keeps scheduling), but if the whole process group dies,
@@ -122,7 +121,8 @@ def enqueue(
             Queue.prepare_data(
                 DELIVER_MANY_JOB, kwargs={"attempts": [list(a) for a in group]},
                 job_id=first if len(group) == 1 else f"{first}-and-{len(group) - 1}",
-                # Each attempt may take the whole timeout; renewing leases costs nothing here.
+                # RQ stops a job that outlives its timeout, and each attempt may take the whole
+                # of the attempt timeout.
                 timeout=timeout * len(group), result_ttl=0,
                 description=f"webhook {group[0][0]} attempt {group[0][1]}"
                 + (f" and {len(group) - 1} more" if len(group) > 1 else ""),
@@ -236,8 +236,6 @@ def sweep(hub: Hub, config: WebhookConfig) -> tuple[int, int]:
     if stuck or overdue:
         log.warning("event=webhook_sweep abandoned=%d requeued=%d", recovered, len(overdue))
     return recovered, len(overdue)
-
-
 
 
 LEASE_RENEWAL = timedelta(seconds=4)

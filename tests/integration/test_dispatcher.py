@@ -22,7 +22,7 @@ from schemas.events import mergers
 from tests.conftest import HubFactory
 from workers import reactions
 from workers.dispatcher import CHECKPOINT, Dispatcher
-from workers.jobs import handle_batch
+from workers.jobs import handle_batch, handle_event
 
 
 class Listener:
@@ -89,7 +89,9 @@ def test_each_event_is_published_and_reactions_get_a_job_per_event_or_per_batch(
     after, until = appended[0].position - 1, merger.position
     assert sorted(queue.job_ids) == sorted([f"event-{merger.event_id}", f"events-{after}-{until}"])
     job = Job.fetch(f"event-{merger.event_id}", connection=hub.redis)
-    assert job.kwargs == {"position": merger.position, "event_id": merger.event_id}
+    assert job.kwargs == {
+        "position": merger.position, "event_id": merger.event_id, "batched": True
+    }
     batch = Job.fetch(f"events-{after}-{until}", connection=hub.redis)
     assert batch.kwargs == {"after": after, "until": until}
     assert load_checkpoint(hub.engine, CHECKPOINT) == merger.position
@@ -108,6 +110,20 @@ def test_a_batch_job_hands_its_reactions_exactly_the_events_of_its_batch(
     _append(hub, 1)  # a later event, not the batch's
     assert handle_batch(before[-1].position, batch[-1].position) == 3
     assert seen == [[e.event_id for e in batch]]
+
+
+def test_an_event_job_queued_before_batch_jobs_existed_runs_the_batch_reactions_too(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [event] = _append(hub, 1)
+    seen: list[list[str]] = []
+    monkeypatch.setattr(reactions, "_BATCHES", [lambda _hub, events: seen.append(
+        [e.event_id for e in events])])
+    monkeypatch.setattr(workers.runtime, "_current", hub)
+    handle_event(event.position, event.event_id, batched=True)
+    assert seen == []
+    handle_event(event.position, event.event_id)  # as an older dispatcher queued it
+    assert seen == [[event.event_id]]
 
 
 class Crash(Exception):
