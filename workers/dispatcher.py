@@ -1,10 +1,11 @@
 """The dispatcher: tails the event log after its checkpoint and hands each event on.
 
 For every event, in position order, it publishes the envelope to the Redis channel of each
-workspace the event is visible in (live sockets listen there) and enqueues one RQ job
-(webhooks and schedules hang off it). Only then does it move its checkpoint. A crash between
-the two repeats a batch, never skips one: delivery is at least once, and every message
-carries its position and event id so consumers can de-duplicate.
+workspace the event is visible in (live sockets listen there); it enqueues one RQ job per event
+that has reactions of its own (schedules, reminders) and one RQ job for the whole batch (webhook
+fan-out, see :func:`workers.reactions.on_batches`). Only then does it move its checkpoint. A
+crash between the two repeats a batch, never skips one: delivery is at least once, and every
+message carries its position and event id so consumers can de-duplicate.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rq import Queue
 from hub.bootstrap import APPENDED_CHANNEL, Hub, workspace_channel
 from hub.events.checkpoints import load_checkpoint, save_checkpoint
 from hub.events.envelope import RecordedEvent
+from workers.jobs import batch_reactions, reactions_for
 
 log = logging.getLogger("hub.dispatcher")
 
@@ -69,16 +71,28 @@ class Dispatcher:
 
     def _enqueue(self, events: Sequence[RecordedEvent]) -> None:
         queue: Queue = self.hub.queue
+        # Only events with reactions of their own get a job each: RQ's own cost per job is
+        # several milliseconds, more than the batch's webhook fan-out costs per event.
         jobs = [
             Queue.prepare_data(
                 "workers.jobs.handle_event",
-                kwargs={"position": event.position, "event_id": event.event_id},
+                kwargs={"position": event.position, "event_id": event.event_id, "batched": True},
                 job_id=f"event-{event.event_id}",
                 description=f"{event.type} @{event.position}",
             )
             for event in events
+            if reactions_for(event.type)
         ]
-        queue.enqueue_many(jobs)
+        if batch_reactions():
+            after, until = events[0].position - 1, events[-1].position
+            jobs.append(
+                Queue.prepare_data(
+                    "workers.jobs.handle_batch", kwargs={"after": after, "until": until},
+                    job_id=f"events-{after}-{until}", description=f"events {after + 1}-{until}",
+                )
+            )
+        if jobs:
+            queue.enqueue_many(jobs)
 
     def lag(self) -> int:
         """How many positions the dispatcher is behind the head of the log."""

@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 
 import workers.schedules  # noqa: F401  (registers every reaction)
-from workers.reactions import reactions_for
+from workers.reactions import batch_reactions, reactions_for
 from workers.runtime import current_hub
 
 log = logging.getLogger("hub.jobs")
 
 
-def handle_event(position: int, event_id: str) -> int:
-    """Run every reaction registered for the event at ``position``; return how many ran."""
+def handle_event(position: int, event_id: str, batched: bool = False) -> int:
+    """Run every reaction registered for the event at ``position``; return how many ran.
+
+    ``batched``: the dispatcher also queued the event's batch job (:func:`handle_batch`). Jobs
+    queued before batch jobs existed carry no such flag, so they run the batch reactions (the
+    webhook fan-out) for their event too, lest an upgrade with jobs in the queue lose it.
+    """
     hub = current_hub()
     page = hub.store.read_all(position - 1, 1)
     if not page or page[0].event_id != event_id:
@@ -22,7 +27,20 @@ def handle_event(position: int, event_id: str) -> int:
     reactions = reactions_for(event.type)
     for reaction in reactions:
         reaction(hub, event)
+    if not batched:
+        for batch_reaction in batch_reactions():
+            batch_reaction(hub, [event])
     log.debug(
         "event=handled type=%s position=%d reactions=%d", event.type, position, len(reactions)
     )
     return len(reactions)
+
+
+def handle_batch(after: int, until: int) -> int:
+    """Run every batch reaction over the events after ``after`` up to ``until``; how many."""
+    hub = current_hub()
+    events = [e for e in hub.store.read_all(after, until - after) if e.position <= until]
+    for reaction in batch_reactions():
+        reaction(hub, events)
+    log.debug("event=handled_batch after=%d until=%d events=%d", after, until, len(events))
+    return len(events)

@@ -1,21 +1,26 @@
 """What happens in the background after an event: a registry of reactions by event type.
 
-Later records hang their work here (webhook fan-out, reminders, scheduled transitions). Every
-reaction must be idempotent: the dispatcher delivers at least once.
+Later records hang their work here (reminders, scheduled transitions). A reaction registered
+with :func:`on` runs in a job of its own per event; one registered with :func:`on_batches` runs
+once per dispatcher batch with every event of the batch (webhook fan-out: one job, one read of
+the endpoints and one insert of the messages for up to a batch of events, instead of one job
+per event). Every reaction must be idempotent: the dispatcher delivers at least once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from hub.bootstrap import Hub
 from hub.events.envelope import RecordedEvent
 
 Reaction = Callable[[Hub, RecordedEvent], None]
+BatchReaction = Callable[[Hub, Sequence[RecordedEvent]], None]
 
 _REACTIONS: dict[str, list[Reaction]] = defaultdict(list)
 _ANY: list[Reaction] = []
+_BATCHES: list[BatchReaction] = []
 
 
 def on(*event_types: str) -> Callable[[Reaction], Reaction]:
@@ -31,6 +36,17 @@ def on(*event_types: str) -> Callable[[Reaction], Reaction]:
     return register
 
 
+def on_batches(fn: BatchReaction) -> BatchReaction:
+    """Register a reaction to every batch of events the dispatcher hands on, in log order."""
+    _BATCHES.append(fn)
+    return fn
+
+
 def reactions_for(event_type: str) -> list[Reaction]:
     """The reactions that run for ``event_type``, catch-alls first."""
     return [*_ANY, *_REACTIONS.get(event_type, ())]
+
+
+def batch_reactions() -> list[BatchReaction]:
+    """The reactions that run once per batch of events."""
+    return list(_BATCHES)

@@ -6,6 +6,7 @@ worker died) are in :mod:`hub.webhooks.delivery`; these are the thin RQ entry po
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from hub.bootstrap import Hub
@@ -13,19 +14,26 @@ from hub.events.envelope import RecordedEvent
 from hub.webhooks import delivery, fanout, log
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.endpoints import Endpoints
-from workers.reactions import on
+from workers.reactions import on_batches
 from workers.runtime import current_hub
 
 
-@on()
-def fan_out(hub: Hub, event: RecordedEvent) -> None:
-    """Every event: one message per entitled endpoint, its first attempt queued."""
-    fanout.fan_out(hub, WebhookConfig.from_env(), event)
+@on_batches
+def fan_out(hub: Hub, events: Sequence[RecordedEvent]) -> None:
+    """Every batch of events: one message per entitled endpoint and event, first attempts queued."""
+    fanout.fan_out_many(hub, WebhookConfig.from_env(), events)
 
 
 def deliver(message_id: str, number: int) -> str:
     """Make attempt ``number`` of a message (a duplicate or stale job does nothing)."""
     return delivery.attempt(current_hub(), WebhookConfig.from_env(), message_id, number)
+
+
+def deliver_many(attempts: list[list[str | int]]) -> dict[str, str]:
+    """Make each attempt ``[message_id, number]`` in turn; what became of each."""
+    return delivery.attempt_many(
+        current_hub(), WebhookConfig.from_env(), [(str(m), int(n)) for m, n in attempts]
+    )
 
 
 def sweep() -> tuple[int, int]:

@@ -8,6 +8,7 @@ import threading
 from rq import SimpleWorker
 from rq.timeouts import TimerDeathPenalty
 
+import workers.jobs  # noqa: F401  (imported at start, not by the first job: it takes a second)
 from hub.bootstrap import Hub
 from workers.runtime import use_hub
 

@@ -12,8 +12,8 @@
 | ``payloads`` | the CloudEvents body and the signed headers of a message |
 | ``endpoints`` | managing an organisation's endpoints: add, change, disable, rotate, remove |
 | ``handshake`` | the CloudEvents webhook validation handshake (HTTP webhook spec, section 4) |
-| ``fanout`` | which endpoints get an event, and the idempotent message rows |
-| ``delivery`` | one attempt: claim, send, record, schedule the next; the stuck-attempt sweep |
+| ``fanout`` | which endpoints get each event of a batch, and the idempotent message rows |
+| ``delivery`` | attempts in groups: claim, send, record, schedule the next; the sweep |
 | ``log`` | the message log, redelivery and replay |
 | ``metrics`` | delivered, failed, retried and disabled counters on ``/metrics`` |
 | ``catalogue`` | every event type with its JSON Schema and an example payload |

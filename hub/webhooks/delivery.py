@@ -1,21 +1,29 @@
-"""Delivering a message: claim an attempt, send it, record what happened, schedule the next.
+"""Delivering messages: claim attempts, send them, record what happened, schedule the next.
 
-Each attempt is an RQ job (``workers.webhooks.deliver``) naming the message and the attempt
-number it means to make. It first *claims* the attempt in the database (status ``pending`` →
-``sending``, ``attempts`` n-1 → n, with a lease), so a duplicate job, a job for an attempt
-already made, or a job for a disabled endpoint does nothing. After the request it records the
-attempt and either finishes the message (delivered, or failed once the backoff schedule is used
-up) or puts it back to ``pending`` and schedules attempt n+1 with ``enqueue_at``.
+Attempts due now are queued in RQ jobs of up to :data:`JOB_ATTEMPTS`
+(``workers.webhooks.deliver_many``, each a list of ``(message, attempt number)``); a retry
+due later is a scheduled job of its own (``workers.webhooks.deliver``). A job works through
+its attempts :data:`CLAIM_AT_ONCE` at a time: it first *claims* them in one statement
+(status ``pending`` → ``sending``, ``attempts`` n-1 → n, with a lease), so a duplicate job, a
+job for an attempt already made, or a job for a disabled endpoint does nothing; it sends them
+one after another on the process's keep-alive connections; then it records every attempt of the
+group in one transaction and either finishes each message (delivered, or failed once the
+backoff schedule is used up) or puts it back to ``pending`` and schedules attempt n+1 with
+``enqueue_at``. Claiming, signing and recording a group at a time is what lets one worker keep
+pace with a plain HTTP client (``bench/webhooks.py``): one RQ job and one database round trip
+per message cost several times the POST itself.
 
-**A worker killed mid-attempt** leaves the message ``sending`` with a lease that lapses
-``timeout + 5 s`` after the claim. The sweep (``workers.webhooks.sweep``, a job that schedules
-its own next run every ``HUB_WEBHOOK_SWEEP_SECONDS``) records such an attempt as abandoned and
-schedules the next one, with the same ``webhook-id``; receivers de-duplicate on it. The sweep
-also re-queues ``pending`` messages well past their time (five sweep intervals), whose job was
-lost (e.g. a crash between creating a message and queueing it). Queueing any attempt re-arms
-the sweep chain should it have lapsed (a Redis key each sweep refreshes), so recovery does not
-rest on any single job surviving. RQ's own abandoned-job handling is not relied on: it waits
-for the job's heartbeat to expire and for a worker's maintenance round (every 10 minutes).
+**A worker killed mid-attempt** leaves its claimed messages ``sending`` with a lease that lapses
+``timeout + 5 s`` after the claim (a group still sending renews its lease before it runs short).
+The sweep (``workers.webhooks.sweep``, a job that schedules its own next run every
+``HUB_WEBHOOK_SWEEP_SECONDS``) records such an attempt as abandoned and schedules the next one,
+with the same ``webhook-id``; receivers de-duplicate on it. So a kill costs each message of the
+group one attempt, recorded as "the receiver may have it", never the message. The sweep also
+re-queues ``pending`` messages well past their time (five sweep intervals), whose job was lost
+(e.g. a crash between creating a message and queueing it). Queueing any attempt re-arms the
+sweep chain should it have lapsed (a Redis key each sweep refreshes), so recovery does not rest
+on any single job surviving. RQ's own abandoned-job handling is not relied on: it waits for the
+job's heartbeat to expire and for a worker's maintenance round (every 10 minutes).
 
 The sweep's scheduled runs, like retries, need an RQ scheduler: a worker killed with SIGKILL
 leaves its scheduler child running (it keeps scheduling), but if the whole process group dies,
@@ -28,16 +36,20 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from rq import Queue
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, tuple_, update
 
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.events.store import to_recorded
+from hub.events.tables import events_table
 from hub.webhooks import metrics, payloads, transport
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.errors import EndpointNotValidated
@@ -53,12 +65,23 @@ from hub.webhooks.tables import (
 log = logging.getLogger("hub.webhooks")
 
 DELIVER_JOB = "workers.webhooks.deliver"
+DELIVER_MANY_JOB = "workers.webhooks.deliver_many"
 SWEEP_JOB = "workers.webhooks.sweep"
 SWEEP_KEY = "hub:webhooks:sweep-armed"
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 ABANDONED = "abandoned"
 MAX_RETRY_AFTER = 86400.0
 SWEEP_BATCH = 1000
+JOB_ATTEMPTS = 100
+"""Attempts queued in one delivery job: enough to make RQ's own cost per job (a few ms, dozens
+of Redis commands) small beside the POSTs, few enough that a busy endpoint's backlog is spread
+over every worker."""
+CLAIM_AT_ONCE = 50
+"""Attempts claimed, and then recorded, together: at most this many messages get an abandoned
+attempt when a worker dies mid-group."""
+
+Attempt = tuple[str, int]
+"""A message id and the attempt number to make."""
 
 
 def job_id(message_id: str, number: int) -> str:
@@ -71,31 +94,42 @@ def enqueue(
 ) -> None:
     """Queue attempts ``(message_id, number, when)``: at once when ``when`` is None or past.
 
-    Whatever queues an attempt also makes sure the sweep is running to recover it.
+    Attempts due now go out in jobs of up to :data:`JOB_ATTEMPTS`, in the order given (callers
+    pass one endpoint's messages together). Whatever queues an attempt also makes sure the
+    sweep is running to recover it.
     """
     attempts = list(attempts)
     if not attempts:
         return
     queue: Queue = hub.queue
     now = hub.clock()
-    options = {"job_timeout": math.ceil(config.lease.total_seconds()), "result_ttl": 0}
-    immediate = []
+    timeout = math.ceil(config.lease.total_seconds())
+    due: list[Attempt] = []
     for message_id, number, when in attempts:
         if when is None or when <= now:
-            immediate.append(
-                Queue.prepare_data(
-                    DELIVER_JOB, kwargs={"message_id": message_id, "number": number},
-                    job_id=job_id(message_id, number), timeout=options["job_timeout"],
-                    result_ttl=0, description=f"webhook {message_id} attempt {number}",
-                )
-            )
+            due.append((message_id, number))
         else:
             queue.enqueue_at(
                 when, DELIVER_JOB, message_id=message_id, number=number,
-                job_id=job_id(message_id, number), **options,
+                job_id=job_id(message_id, number), job_timeout=timeout, result_ttl=0,
             )
-    for start in range(0, len(immediate), 500):
-        queue.enqueue_many(immediate[start:start + 500])
+    jobs = []
+    for start in range(0, len(due), JOB_ATTEMPTS):
+        group = due[start:start + JOB_ATTEMPTS]
+        first = job_id(*group[0])
+        jobs.append(
+            Queue.prepare_data(
+                DELIVER_MANY_JOB, kwargs={"attempts": [list(a) for a in group]},
+                job_id=first if len(group) == 1 else f"{first}-and-{len(group) - 1}",
+                # RQ stops a job that outlives its timeout, and each attempt may take the whole
+                # of the attempt timeout.
+                timeout=timeout * len(group), result_ttl=0,
+                description=f"webhook {group[0][0]} attempt {group[0][1]}"
+                + (f" and {len(group) - 1} more" if len(group) > 1 else ""),
+            )
+        )
+    if jobs:
+        queue.enqueue_many(jobs)
     arm_sweep(hub, config)
 
 
@@ -106,21 +140,27 @@ def attempt(
 
     ``force`` sends even to a disabled endpoint (a test message an admin asked for).
     """
-    claimed = _claim(hub, config, message_id, number, force=force)
-    if isinstance(claimed, str):
-        return claimed
-    message, signing_secrets, body = claimed
-    started_at = hub.clock()
-    try:
-        check_url(message.url, config)
-    except DomainError as refused:
-        answer = transport.Answer(None, 0, error=f"refused: {refused.message}")
-    else:
-        headers = payloads.headers(
-            message.event_id, int(started_at.timestamp()), body, signing_secrets, config.origin
-        )
-        answer = transport.request(config, "POST", message.url, headers, body)
-    return _record(hub, config, message, number, started_at, answer)
+    return attempt_many(hub, config, [(message_id, number)], force=force)[message_id]
+
+
+def attempt_many(
+    hub: Hub, config: WebhookConfig, attempts: Sequence[Attempt], *, force: bool = False
+) -> dict[str, str]:
+    """Make each attempt ``(message_id, number)``; what became of each, by message id.
+
+    An attempt is ``delivered``, ``failed``, ``stale`` (made already, or the message moved on)
+    or ``held`` (its endpoint is disabled and ``force`` is not set).
+    """
+    outcomes: dict[str, str] = {}
+    for start in range(0, len(attempts), CLAIM_AT_ONCE):
+        group = _claim(hub, config, attempts[start:start + CLAIM_AT_ONCE], force=force)
+        outcomes.update(group.skipped)
+        sent = []
+        for n, message in enumerate(group.messages):
+            group.keep_leased(hub, config, n)
+            sent.append(_send(hub, config, group, message))
+        outcomes.update(_record(hub, config, sent))
+    return outcomes
 
 
 def resume(hub: Hub, config: WebhookConfig, endpoint_id: str) -> int:
@@ -184,48 +224,165 @@ def sweep(hub: Hub, config: WebhookConfig) -> tuple[int, int]:
             )
             .limit(SWEEP_BATCH)
         ).all()
-    recovered = 0
-    for message in stuck:
-        answer = transport.Answer(
-            None, 0, error="the worker stopped during this attempt; the receiver may have it"
-        )
-        if _record(hub, config, message, message.attempts, aware(message.lease_until), answer,
-                   abandoned=True) != "stale":
-            recovered += 1
+    answer = transport.Answer(
+        None, 0, error="the worker stopped during this attempt; the receiver may have it"
+    )
+    outcomes = _record(
+        hub, config, [_Sent(m, m.attempts, aware(m.lease_until), answer) for m in stuck],
+        abandoned=True,
+    )
+    recovered = sum(1 for outcome in outcomes.values() if outcome != "stale")
     enqueue(hub, config, [(m.message_id, m.attempts + 1, None) for m in overdue])
     if stuck or overdue:
         log.warning("event=webhook_sweep abandoned=%d requeued=%d", recovered, len(overdue))
     return recovered, len(overdue)
 
 
+LEASE_RENEWAL = timedelta(seconds=4)
+"""How long after a claim (or renewal) a group still sending renews its lease: the lease is
+``timeout + 5 s``, so at least ``timeout + 1 s`` is left for the attempt about to start."""
+
+
+@dataclass
+class _Group:
+    """Attempts claimed together, and what sending them needs."""
+
+    messages: list[Any]
+    """The claimed message rows, in the order asked for; ``attempts`` is the number being made."""
+    skipped: dict[str, str]
+    """What became of the attempts that were not claimed (``stale`` or ``held``)."""
+    urls: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, list[str]] = field(default_factory=dict)
+    bodies: dict[str, bytes] = field(default_factory=dict)
+    lease_until: datetime | None = None
+
+    def keep_leased(self, hub: Hub, config: WebhookConfig, sent: int) -> None:
+        """Renew the group's lease before attempt ``sent`` when it could lapse during it.
+
+        Every message of the group is renewed, sent or not: none is recorded until the group
+        is done, and the sweep must not take over an attempt whose answer is in hand.
+        """
+        now = hub.clock()
+        if self.lease_until is None or self.lease_until - now > config.lease - LEASE_RENEWAL:
+            return
+        self.lease_until = now + config.lease
+        with hub.engine.begin() as conn:
+            _lazy_commit(conn)
+            conn.execute(
+                update(messages_table)
+                .where(messages_table.c.message_id.in_([m.message_id for m in self.messages])
+                       & (messages_table.c.status == SENDING))
+                .values(lease_until=self.lease_until)
+            )
+        log.info("event=webhook_lease_renewed messages=%d sent=%d", len(self.messages), sent)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """One attempt made (or given up on by the sweep), to be recorded."""
+
+    message: Any
+    number: int
+    started_at: datetime
+    answer: transport.Answer
+
+
 def _claim(
-    hub: Hub, config: WebhookConfig, message_id: str, number: int, *, force: bool
-) -> str | tuple[Any, list[str], bytes]:
+    hub: Hub, config: WebhookConfig, attempts: Sequence[Attempt], *, force: bool
+) -> _Group:
     now = hub.clock()
+    lease_until = now + config.lease
+    order = {message_id: n for n, (message_id, _) in enumerate(attempts)}
+    claimable = (
+        tuple_(messages_table.c.message_id, messages_table.c.attempts).in_(
+            [(message_id, number - 1) for message_id, number in attempts]
+        )
+        & (messages_table.c.status == PENDING)
+    )
+    if not force:
+        claimable &= messages_table.c.endpoint_id.in_(
+            select(endpoints_table.c.endpoint_id).where(endpoints_table.c.state == "active")
+        )
     with hub.engine.begin() as conn:
         _lazy_commit(conn)
-        message = conn.execute(
-            select(messages_table, endpoints_table.c.url,
-                   endpoints_table.c.state.label("endpoint_state"))
-            .join(endpoints_table, endpoints_table.c.endpoint_id == messages_table.c.endpoint_id)
-            .where(messages_table.c.message_id == message_id)
-        ).first()
-        if message is None or message.status != PENDING or message.attempts != number - 1:
-            return "stale"
-        if message.endpoint_state != "active" and not force:
-            return "held"
-        claimed = conn.execute(
-            update(messages_table)
-            .where((messages_table.c.message_id == message_id)
-                   & (messages_table.c.status == PENDING)
-                   & (messages_table.c.attempts == number - 1))
-            .values(status=SENDING, attempts=number, lease_until=now + config.lease)
-        ).rowcount
+        claimed = sorted(
+            conn.execute(
+                update(messages_table).where(claimable)
+                .values(status=SENDING, attempts=messages_table.c.attempts + 1,
+                        lease_until=lease_until)
+                .returning(*messages_table.c)
+            ).all(),
+            key=lambda m: order[m.message_id],
+        )
+        group = _Group(claimed, _why_not_claimed(conn, attempts, claimed))
         if not claimed:
-            return "stale"
-        signing_secrets = _live_secrets(conn, message.endpoint_id, now)
-        body = _body(hub, conn, config, message)
-    return message, signing_secrets, body
+            return group
+        group.lease_until = lease_until
+        _endpoints_of(conn, group, now)
+        _bodies_of(hub, conn, config, group)
+    return group
+
+
+def _why_not_claimed(
+    conn: Connection, attempts: Sequence[Attempt], claimed: list[Any]
+) -> dict[str, str]:
+    taken = {m.message_id for m in claimed}
+    rest = {message_id: number for message_id, number in attempts if message_id not in taken}
+    if not rest:
+        return {}
+    found = {
+        row.message_id: row
+        for row in conn.execute(
+            select(messages_table.c.message_id, messages_table.c.status,
+                   messages_table.c.attempts, endpoints_table.c.state)
+            .join(endpoints_table,
+                  endpoints_table.c.endpoint_id == messages_table.c.endpoint_id)
+            .where(messages_table.c.message_id.in_(list(rest)))
+        )
+    }
+    outcomes = {}
+    for message_id, number in rest.items():
+        row = found.get(message_id)
+        if row is None or row.status != PENDING or row.attempts != number - 1:
+            outcomes[message_id] = "stale"
+        else:  # claimable but for its endpoint (or claimed by a racing job meanwhile)
+            outcomes[message_id] = "held" if row.state != "active" else "stale"
+    return outcomes
+
+
+def _endpoints_of(conn: Connection, group: _Group, now: datetime) -> None:
+    """Each endpoint's URL and live signing secrets (newest first), read once per group."""
+    endpoint_ids = list({m.endpoint_id for m in group.messages})
+    for row in conn.execute(
+        select(endpoints_table.c.endpoint_id, endpoints_table.c.url, secrets_table.c.secret,
+               secrets_table.c.expires_at)
+        .outerjoin(secrets_table, secrets_table.c.endpoint_id == endpoints_table.c.endpoint_id)
+        .where(endpoints_table.c.endpoint_id.in_(endpoint_ids))
+        .order_by(secrets_table.c.created_at.desc())
+    ):
+        group.urls[row.endpoint_id] = row.url
+        live = group.secrets.setdefault(row.endpoint_id, [])
+        if row.secret is not None and (row.expires_at is None or aware(row.expires_at) > now):
+            live.append(row.secret)
+
+
+def _bodies_of(hub: Hub, conn: Connection, config: WebhookConfig, group: _Group) -> None:
+    """Each message's body: its event read from the log (one query per group) as a CloudEvent."""
+    positions = {m.position for m in group.messages if m.position is not None}
+    events = {
+        row.position: to_recorded(row)
+        for row in (
+            conn.execute(select(events_table).where(events_table.c.position.in_(positions)))
+            if positions else ()
+        )
+    }
+    for message in group.messages:
+        group.bodies[message.message_id] = (
+            payloads.test_body(message.message_id, message.endpoint_id,
+                               aware(message.created_at) or hub.clock())
+            if message.position is None
+            else payloads.event_body(events[message.position], config.public_url)
+        )
 
 
 def _lazy_commit(conn: Connection) -> None:
@@ -236,84 +393,118 @@ def _lazy_commit(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
-def _live_secrets(conn: Connection, endpoint_id: str, now: datetime) -> list[str]:
-    rows = conn.execute(
-        select(secrets_table.c.secret, secrets_table.c.expires_at)
-        .where(secrets_table.c.endpoint_id == endpoint_id)
-        .order_by(secrets_table.c.created_at.desc())
-    ).all()
-    return [r.secret for r in rows if r.expires_at is None or aware(r.expires_at) > now]
-
-
-def _body(hub: Hub, conn: Connection, config: WebhookConfig, message: Any) -> bytes:
-    if message.position is None:
-        return payloads.test_body(message.message_id, message.endpoint_id,
-                                  aware(message.created_at) or hub.clock())
-    [event] = hub.store.read_all_on(conn, message.position - 1, 1)
-    return payloads.event_body(event, config.public_url)
+def _send(hub: Hub, config: WebhookConfig, group: _Group, message: Any) -> _Sent:
+    started_at = hub.clock()
+    url = group.urls[message.endpoint_id]
+    try:
+        check_url(url, config)
+    except DomainError as refused:
+        answer = transport.Answer(None, 0, error=f"refused: {refused.message}")
+    else:
+        body = group.bodies[message.message_id]
+        headers = payloads.headers(
+            message.event_id, int(started_at.timestamp()), body,
+            group.secrets[message.endpoint_id], config.origin,
+        )
+        answer = transport.request(config, "POST", url, headers, body)
+    return _Sent(message, message.attempts, started_at, answer)
 
 
 def _record(
-    hub: Hub, config: WebhookConfig, message: Any, number: int, started_at: datetime | None,
-    answer: transport.Answer, *, abandoned: bool = False,
-) -> str:
+    hub: Hub, config: WebhookConfig, sent: Sequence[_Sent], *, abandoned: bool = False
+) -> dict[str, str]:
+    """Record each attempt and move its message on, all in one transaction; the outcomes."""
+    if not sent:
+        return {}
     now = hub.clock()
-    outcome = DELIVERED if answer.ok else (ABANDONED if abandoned else FAILED)
-    later: list[tuple[str, int, datetime | None]] | None = None
+    outcomes: dict[str, str] = {}
+    later: list[tuple[str, int, datetime | None]] = []
+    counts: Counter[str] = Counter()
     with hub.engine.begin() as conn:
         _lazy_commit(conn)
         if abandoned:
-            # Only the sweep that wins the lease records the abandoned attempt.
-            taken = conn.execute(
-                update(messages_table)
-                .where((messages_table.c.message_id == message.message_id)
-                       & (messages_table.c.status == SENDING)
-                       & (messages_table.c.attempts == number)
-                       & (messages_table.c.lease_until < now))
-                .values(lease_until=now + config.lease)
-            ).rowcount
-            if not taken:
-                return "stale"
-        conn.execute(
-            insert(attempts_table).values(
-                message_id=message.message_id, endpoint_id=message.endpoint_id, number=number,
-                started_at=started_at or now, latency_ms=None if abandoned else answer.latency_ms,
-                status_code=answer.status_code, outcome=outcome,
-                error=(answer.error or _status_error(answer))[:500] or None,
-                response_body=answer.body,
-            )
-        )
-        if answer.ok:
-            _delivered(conn, message, now)
-        else:
-            later = _failed(conn, config, message, number, now, answer, at_once=abandoned)
+            sent = [s for s in sent if _take_abandoned(conn, config, s, now, outcomes)]
+            if not sent:
+                return outcomes
+        conn.execute(insert(attempts_table), [_attempt_row(s, now, abandoned) for s in sent])
+        _delivered(conn, [s.message.message_id for s in sent if s.answer.ok], now)
+        streak_ended: set[str] = set()
+        for s in sent:
+            endpoint_id = s.message.endpoint_id
+            if s.answer.ok:
+                outcomes[s.message.message_id] = DELIVERED
+                counts[metrics.DELIVERED] += 1
+                if endpoint_id not in streak_ended:
+                    _streak_ended(conn, endpoint_id)
+                    streak_ended.add(endpoint_id)
+                continue
+            outcomes[s.message.message_id] = ABANDONED if abandoned else FAILED
+            streak_ended.discard(endpoint_id)
+            following = _failed(conn, config, s.message, s.number, now, s.answer,
+                                at_once=abandoned)
+            if following:
+                counts[metrics.RETRIED] += 1
+                later.extend(following)
+            elif following == []:
+                counts[metrics.FAILED] += 1
             if not abandoned:
-                _endpoint_failing(hub, conn, config, message.endpoint_id, now, answer)
-    if answer.ok:
-        metrics.count(hub.redis, metrics.DELIVERED)
-    elif later:
-        metrics.count(hub.redis, metrics.RETRIED)
-        enqueue(hub, config, later)
-    elif later == []:
-        metrics.count(hub.redis, metrics.FAILED)
-    log.info(
-        "event=webhook_attempt message=%s endpoint=%s number=%d outcome=%s status=%s ms=%s",
-        message.message_id, message.endpoint_id, number, outcome, answer.status_code,
-        answer.latency_ms,
-    )
-    return outcome
+                _endpoint_failing(hub, conn, config, endpoint_id, now, s.answer)
+    for name, amount in counts.items():
+        metrics.count(hub.redis, name, amount)
+    enqueue(hub, config, later)
+    for s in sent:
+        log.info(
+            "event=webhook_attempt message=%s endpoint=%s number=%d outcome=%s status=%s ms=%s",
+            s.message.message_id, s.message.endpoint_id, s.number,
+            outcomes[s.message.message_id], s.answer.status_code, s.answer.latency_ms,
+        )
+    return outcomes
 
 
-def _delivered(conn: Connection, message: Any, now: datetime) -> None:
-    conn.execute(
+def _take_abandoned(
+    conn: Connection, config: WebhookConfig, s: _Sent, now: datetime, outcomes: dict[str, str]
+) -> bool:
+    # Only the sweep that wins the lease records the abandoned attempt.
+    taken = conn.execute(
         update(messages_table)
-        .where((messages_table.c.message_id == message.message_id)
-               & (messages_table.c.status != DELIVERED))
-        .values(status=DELIVERED, finished_at=now, lease_until=None, next_attempt_at=None)
-    )
+        .where((messages_table.c.message_id == s.message.message_id)
+               & (messages_table.c.status == SENDING)
+               & (messages_table.c.attempts == s.number)
+               & (messages_table.c.lease_until < now))
+        .values(lease_until=now + config.lease)
+    ).rowcount
+    if not taken:
+        outcomes[s.message.message_id] = "stale"
+    return bool(taken)
+
+
+def _attempt_row(s: _Sent, now: datetime, abandoned: bool) -> dict[str, Any]:
+    answer = s.answer
+    return {
+        "message_id": s.message.message_id, "endpoint_id": s.message.endpoint_id,
+        "number": s.number, "started_at": s.started_at or now,
+        "latency_ms": None if abandoned else answer.latency_ms,
+        "status_code": answer.status_code,
+        "outcome": DELIVERED if answer.ok else (ABANDONED if abandoned else FAILED),
+        "error": (answer.error or _status_error(answer))[:500] or None,
+        "response_body": answer.body,
+    }
+
+
+def _delivered(conn: Connection, message_ids: list[str], now: datetime) -> None:
+    if message_ids:
+        conn.execute(
+            update(messages_table)
+            .where(messages_table.c.message_id.in_(message_ids)
+                   & (messages_table.c.status != DELIVERED))
+            .values(status=DELIVERED, finished_at=now, lease_until=None, next_attempt_at=None)
+        )
+
+
+def _streak_ended(conn: Connection, endpoint_id: str) -> None:
     conn.execute(
         update(endpoints_table)
-        .where((endpoints_table.c.endpoint_id == message.endpoint_id)
+        .where((endpoints_table.c.endpoint_id == endpoint_id)
                & endpoints_table.c.failing_since.is_not(None))
         .values(failing_since=None)
     )

@@ -38,7 +38,15 @@ def message_id(endpoint_id: str, event_id: str) -> str:
 
 def fan_out(hub: Hub, config: WebhookConfig, event: RecordedEvent) -> list[str]:
     """Create the event's messages and queue their first attempts; returns the new ids."""
-    if not event.workspaces:
+    return fan_out_many(hub, config, [event])
+
+
+def fan_out_many(
+    hub: Hub, config: WebhookConfig, events: Sequence[RecordedEvent]
+) -> list[str]:
+    """:func:`fan_out` for a batch of events, with one read of the endpoints and memberships."""
+    events = [e for e in events if e.workspaces]
+    if not events:
         return []
     with hub.engine.connect() as conn:
         endpoints = conn.execute(
@@ -46,54 +54,84 @@ def fan_out(hub: Hub, config: WebhookConfig, event: RecordedEvent) -> list[str]:
                    endpoints_table.c.event_types, endpoints_table.c.workspace_ids)
             .where(endpoints_table.c.state == "active")
         ).all()
-        wanted = [e for e in endpoints if matches(e.event_types, event.type)]
-        entitled = _entitled(conn, wanted, event) if wanted else []
-    if not entitled:
-        return []
-    return create_messages(hub, config, [e.endpoint_id for e in entitled], event)
+        wanted = {
+            e.event_id: [p for p in endpoints if matches(p.event_types, e.type)] for e in events
+        }
+        membership = _membership(conn, [p for ps in wanted.values() for p in ps], events)
+    pairs = [
+        (endpoint.endpoint_id, event)
+        for event in events
+        for endpoint in wanted[event.event_id]
+        if _entitled(endpoint, event, membership)
+    ]
+    return _create(hub, config, pairs)
 
 
 def create_messages(
     hub: Hub, config: WebhookConfig, endpoint_ids: Sequence[str], event: RecordedEvent
 ) -> list[str]:
     """Insert the messages that do not exist yet and queue their first attempts."""
+    return _create(hub, config, [(endpoint_id, event) for endpoint_id in endpoint_ids])
+
+
+def _create(
+    hub: Hub, config: WebhookConfig, pairs: Sequence[tuple[str, RecordedEvent]]
+) -> list[str]:
+    if not pairs:
+        return []
     now = hub.clock()
     first = now + timedelta(seconds=config.backoff[0])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "message_id": message_id(endpoint_id, event.event_id), "endpoint_id": endpoint_id,
             "event_id": event.event_id, "position": event.position, "event_type": event.type,
             "status": delivery.PENDING, "attempts": 0, "step": 0, "next_attempt_at": first,
             "created_at": now,
         }
-        for endpoint_id in endpoint_ids
+        for endpoint_id, event in pairs
     ]
     with hub.engine.begin() as conn:
-        created = [
-            r.message_id
+        created = {
+            r.message_id: r.endpoint_id
             for r in conn.execute(
-                _insert_new(conn).returning(messages_table.c.message_id), rows
+                _insert_new(conn).returning(messages_table.c.message_id,
+                                            messages_table.c.endpoint_id),
+                rows,
             )
-        ]
-    delivery.enqueue(hub, config, [(m, 1, first) for m in created])
-    return created
+        }
+    # Each endpoint's messages in jobs of their own, in log order: a slow receiver then holds
+    # up only its own deliveries.
+    by_endpoint: dict[str, list[str]] = {}
+    for row in rows:
+        if row["message_id"] in created:
+            by_endpoint.setdefault(row["endpoint_id"], []).append(row["message_id"])
+    for ids in by_endpoint.values():
+        delivery.enqueue(hub, config, [(m, 1, first) for m in ids])
+    return [r["message_id"] for r in rows if r["message_id"] in created]
 
 
-def _entitled(conn: Connection, endpoints: list[Any], event: RecordedEvent) -> list[Any]:
+def _membership(
+    conn: Connection, endpoints: list[Any], events: Sequence[RecordedEvent]
+) -> dict[str, set[str]]:
+    """The workspaces of the events that each endpoint's organisation is a member of now."""
     organisations = {e.organisation_id for e in endpoints}
+    if not organisations:
+        return {}
+    workspaces = {w for event in events for w in event.workspaces}
     membership: dict[str, set[str]] = {}
     for row in conn.execute(
         select(members.c.organisation_id, members.c.workspace_id).where(
             members.c.organisation_id.in_(organisations),
-            members.c.workspace_id.in_(event.workspaces),
+            members.c.workspace_id.in_(workspaces),
         )
     ):
         membership.setdefault(row.organisation_id, set()).add(row.workspace_id)
-    return [
-        e for e in endpoints
-        if (seen := membership.get(e.organisation_id))
-        and (not e.workspace_ids or seen & set(e.workspace_ids))
-    ]
+    return membership
+
+
+def _entitled(endpoint: Any, event: RecordedEvent, membership: dict[str, set[str]]) -> bool:
+    seen = membership.get(endpoint.organisation_id, set()) & set(event.workspaces)
+    return bool(seen) and (not endpoint.workspace_ids or bool(seen & set(endpoint.workspace_ids)))
 
 
 def _insert_new(conn: Connection) -> Any:

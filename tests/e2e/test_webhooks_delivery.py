@@ -165,6 +165,37 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_event_arrives_once(
     assert [a["outcome"] for a in message["attempt_log"]] == ["abandoned", "delivered"]
 
 
+def test_a_worker_killed_mid_group_loses_no_event_of_the_group(
+    server: LiveServer, workers: list[subprocess.Popen[bytes]], demo_database_url: str,
+    redis_url: str, tmp_path: Path,
+) -> None:
+    with running(stall_first=threading.Event()) as receiver:
+        created, api = register(server, receiver)
+        first = start_worker(workers, demo_database_url, redis_url, tmp_path / "w1.log")
+        # One commit, so one dispatcher batch: the three go out in one job, claimed together.
+        key = f"e2e-hooks-{next(_keys)}"
+        events = server.hub.store.append(StreamRef.of("workspace", key), 0, [
+            NewEvent(ev.WorkspaceMemberAdded(workspace_id=key, organisation_id=f"partner-{n}"),
+                     (CITY_CSP,))
+            for n in range(3)
+        ]).events
+        assert receiver.arrived.wait(30), "the first attempt never reached the receiver"
+        first.send_signal(signal.SIGKILL)  # the first POST is held; the other two unsent
+        first.wait(10)
+        start_worker(workers, demo_database_url, redis_url, tmp_path / "w2.log")
+        assert receiver.wait_for(
+            lambda r: all(_ok(r, e.event_id) for e in events), timeout=60
+        ), (tmp_path / "w2.log").read_text()[-3000:]
+    ids = [d.headers["webhook-id"] for d in receiver.deliveries]
+    assert ids.count(events[0].event_id) == 2  # the held attempt, then its retry
+    assert sorted(receiver.processed) == sorted(e.event_id for e in events)
+    log = api.get(f"/api/webhooks/{created['endpoint_id']}/messages").json()["items"]
+    assert sorted(m["event_id"] for m in log) == sorted(e.event_id for e in events)
+    for message in log:
+        assert message["status"] == "delivered"
+        assert [a["outcome"] for a in message["attempt_log"]] == ["abandoned", "delivered"]
+
+
 def test_events_of_another_area_or_outside_the_scope_are_never_delivered(
     server: LiveServer, workers: list[subprocess.Popen[bytes]], demo_database_url: str,
     redis_url: str, tmp_path: Path,

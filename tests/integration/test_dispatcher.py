@@ -1,4 +1,4 @@
-"""The dispatcher on real Redis: publish per workspace, one job per event, nothing lost."""
+"""The dispatcher on real Redis: publish per workspace, jobs per event and batch, nothing lost."""
 
 from __future__ import annotations
 
@@ -6,18 +6,23 @@ import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 import pytest
 import redis
 from rq import Queue
 from rq.job import Job
 
+import workers.runtime
 from hub.bootstrap import APPENDED_CHANNEL, Hub, workspace_channel
 from hub.events import NewEvent, RecordedEvent, StreamRef
 from hub.events.checkpoints import load_checkpoint
 from schemas.events import directory as ev
+from schemas.events import mergers
 from tests.conftest import HubFactory
+from workers import reactions
 from workers.dispatcher import CHECKPOINT, Dispatcher
+from workers.jobs import handle_batch, handle_event
 
 
 class Listener:
@@ -61,24 +66,64 @@ def _append(hub: Hub, count: int, workspaces: Sequence[str] = ("alpha",)) -> lis
     return recorded
 
 
-def test_each_event_is_published_to_its_workspaces_and_gets_one_job(
+def test_each_event_is_published_and_reactions_get_a_job_per_event_or_per_batch(
     hub: Hub, listener: Listener
 ) -> None:
     appended = _append(hub, 3, ("alpha",)) + _append(hub, 2, ("alpha", "beta"))
-    assert Dispatcher(hub).run_once() == 5
+    made = mergers.MergerMade(merger_id="m1", revision=1, made_on=date(2026, 1, 5),
+                              effective_date=date(2026, 4, 1))
+    [merger] = hub.store.append(
+        StreamRef.of("merger", "m1"), 0, [NewEvent(made, ("alpha",))]
+    ).events
+    assert Dispatcher(hub).run_once() == 6
 
-    messages = listener.drain(until=7)
-    assert len(messages) == 7
+    messages = listener.drain(until=8)
+    assert len(messages) == 8
     assert [m["id"] for m in messages if m["channel"] == workspace_channel("beta")] == [
         e.event_id for e in appended[3:]
     ]
     assert all({"position", "id", "type", "data"} <= set(m) for m in messages)
     queue = Queue(hub.settings.queue_name, connection=hub.redis)
-    assert sorted(queue.job_ids) == sorted(f"event-{e.event_id}" for e in appended)
-    job = Job.fetch(f"event-{appended[0].event_id}", connection=hub.redis)
-    assert job.kwargs == {"position": appended[0].position, "event_id": appended[0].event_id}
-    assert load_checkpoint(hub.engine, CHECKPOINT) == appended[-1].position
+    # merger.made has a reaction of its own (its effective date is scheduled); workspace events
+    # have none but the batch one (webhook fan-out), so they get no job each.
+    after, until = appended[0].position - 1, merger.position
+    assert sorted(queue.job_ids) == sorted([f"event-{merger.event_id}", f"events-{after}-{until}"])
+    job = Job.fetch(f"event-{merger.event_id}", connection=hub.redis)
+    assert job.kwargs == {
+        "position": merger.position, "event_id": merger.event_id, "batched": True
+    }
+    batch = Job.fetch(f"events-{after}-{until}", connection=hub.redis)
+    assert batch.kwargs == {"after": after, "until": until}
+    assert load_checkpoint(hub.engine, CHECKPOINT) == merger.position
     assert Dispatcher(hub).run_once() == 0
+
+
+def test_a_batch_job_hands_its_reactions_exactly_the_events_of_its_batch(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _append(hub, 2)
+    batch = _append(hub, 3)
+    seen: list[list[str]] = []
+    monkeypatch.setattr(reactions, "_BATCHES", [lambda _hub, events: seen.append(
+        [e.event_id for e in events])])
+    monkeypatch.setattr(workers.runtime, "_current", hub)
+    _append(hub, 1)  # a later event, not the batch's
+    assert handle_batch(before[-1].position, batch[-1].position) == 3
+    assert seen == [[e.event_id for e in batch]]
+
+
+def test_an_event_job_queued_before_batch_jobs_existed_runs_the_batch_reactions_too(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [event] = _append(hub, 1)
+    seen: list[list[str]] = []
+    monkeypatch.setattr(reactions, "_BATCHES", [lambda _hub, events: seen.append(
+        [e.event_id for e in events])])
+    monkeypatch.setattr(workers.runtime, "_current", hub)
+    handle_event(event.position, event.event_id, batched=True)
+    assert seen == []
+    handle_event(event.position, event.event_id)  # as an older dispatcher queued it
+    assert seen == [[event.event_id]]
 
 
 class Crash(Exception):

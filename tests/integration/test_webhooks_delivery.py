@@ -24,6 +24,7 @@ from hub.bootstrap import Hub
 from hub.events import NewEvent, RecordedEvent, StreamRef
 from hub.events.checkpoints import save_checkpoint
 from hub.events.cloudevents import to_cloudevent
+from hub.events.store import utc_now
 from hub.webhooks import delivery, fanout, log, metrics
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.endpoints import Endpoints, EndpointSpec
@@ -156,6 +157,82 @@ def test_a_dispatched_event_is_delivered_signed_as_a_cloudevent(
     [made] = attempts_of(hub, message.message_id)
     assert made.outcome == "delivered" and made.status_code == 204 and made.latency_ms >= 0
     assert counters(hub)["delivered"] == 1
+
+
+def test_a_dispatched_batch_goes_out_in_one_job_with_an_attempt_logged_for_each(
+    hub: Hub, receiver: Receiver
+) -> None:
+    endpoint = add_endpoint(hub, receiver)
+    save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
+    events = [append(hub, CITY_CSP) for _ in range(3)]
+    assert Dispatcher(hub).run_once() == 3
+    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True, max_jobs=1)  # fan-out
+    [job] = [hub.queue.fetch_job(j) for j in hub.queue.job_ids if j.startswith("webhook-")]
+    assert job is not None and job.kwargs == {"attempts": [
+        [fanout.message_id(endpoint.endpoint_id, e.event_id), 1] for e in events
+    ]}
+    run_jobs(hub)
+    assert receiver.processed == [e.event_id for e in events]
+    assert [d.headers["webhook-id"] for d in receiver.deliveries] == receiver.processed
+    messages = messages_of(hub, endpoint.endpoint_id)
+    assert [(m.status, m.attempts) for m in messages] == [("delivered", 1)] * 3
+    logged = log.attempts_of(hub, [m.message_id for m in messages])
+    assert [[(a.number, a.outcome, a.status_code) for a in logged[m.message_id]]
+            for m in messages] == [[(1, "delivered", 204)]] * 3
+    assert counters(hub)["delivered"] == 3
+
+
+def test_a_failure_within_a_group_is_retried_on_its_own(hub: Hub, clock: Clock) -> None:
+    with running(fail_first=1) as receiver:
+        endpoint = add_endpoint(hub, receiver)
+        events = [append(hub, CITY_CSP) for _ in range(3)]
+        created = fanout.fan_out_many(hub, _config(), events)
+        attempts = [(m, 1) for m in created]
+        outcomes = delivery.attempt_many(hub, _config(), attempts)
+        assert [outcomes[m] for m in created] == ["failed", "delivered", "delivered"]
+        # A duplicate of the job (RQ, or the sweep, queued it again) sends nothing.
+        assert set(delivery.attempt_many(hub, _config(), attempts).values()) == {"stale"}
+        assert len(receiver.deliveries) == 3
+    rows = {m.message_id: m for m in messages_of(hub, endpoint.endpoint_id)}
+    first = rows[created[0]]
+    assert first.status == "pending" and first.attempts == 1
+    assert _aware(first.next_attempt_at) == clock.now + timedelta(seconds=5)
+    assert delivery.job_id(created[0], 2) in ScheduledJobRegistry(queue=hub.queue).get_job_ids()
+    assert [rows[m].status for m in created[1:]] == ["delivered", "delivered"]
+    # The successes after the failure ended the endpoint's failing streak.
+    assert endpoint_row(hub, endpoint.endpoint_id).failing_since is None
+    assert counters(hub) == {"retried": 1, "delivered": 2}
+
+
+def test_a_group_still_sending_renews_its_lease_so_the_sweep_leaves_it_alone(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Real time here: the lease is 2 + 5 s and 16 POSTs of half a second take 8 s, so without
+    # renewal the sweep (running all along, as another worker's would) takes the group over.
+    monkeypatch.setattr(hub, "clock", utc_now)
+    monkeypatch.setenv("HUB_WEBHOOK_TIMEOUT_SECONDS", "2")
+    swept: list[tuple[int, int]] = []
+    stop = threading.Event()
+
+    def sweeping() -> None:
+        while not stop.wait(0.25):
+            swept.append(delivery.sweep(hub, _config()))
+
+    with running(delay=0.5) as receiver:
+        add_endpoint(hub, receiver)
+        events = [append(hub, CITY_CSP) for _ in range(16)]
+        created = fanout.fan_out_many(hub, _config(), events)
+        sweeper = threading.Thread(target=sweeping)
+        sweeper.start()
+        try:
+            outcomes = delivery.attempt_many(hub, _config(), [(m, 1) for m in created])
+        finally:
+            stop.set()
+            sweeper.join()
+    assert set(outcomes.values()) == {"delivered"}
+    assert len(swept) > 20 and set(swept) == {(0, 0)}
+    assert [[a.outcome for a in attempts_of(hub, m)] for m in created] == [["delivered"]] * 16
+    assert [d.headers["webhook-id"] for d in receiver.deliveries] == [e.event_id for e in events]
 
 
 def test_fan_out_is_idempotent_and_only_for_matching_endpoints(

@@ -50,6 +50,8 @@ class Receiver:
     ``405`` (no OPTIONS support)."""
     stall_first: threading.Event | None = None
     """When set, the first POST waits until this event is set (or the receiver stops)."""
+    delay: float = 0.0
+    """Seconds every POST takes before it is answered (a slow partner system)."""
     deliveries: list[Delivery] = field(default_factory=list)
     handshakes: list[dict[str, str]] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)
@@ -108,6 +110,8 @@ class Receiver:
         self.arrived.set()
         if number == 1 and self.stall_first is not None:
             self.stall_first.wait(60)
+        if self.delay:
+            time.sleep(self.delay)
         if not delivery.verified_by:
             delivery.status = 401
         elif number <= self.fail_first:
