@@ -90,13 +90,22 @@ def cmd_demo(_args: argparse.Namespace) -> int:
 
 def _load_demo(hub: Hub) -> None:
     from hub.demo.load import load_demo
-    from hub.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
+    from hub.demo.users import (
+        DEMO_PASSWORD,
+        DEMO_USERS,
+        DEMO_WORKSPACE_ROLES,
+        load_demo_roles,
+        load_demo_users,
+    )
 
     print(f"demo data: {load_demo(hub)} events appended")
     load_demo_users(hub)
+    print(f"demo workspace roles: {load_demo_roles(hub)} events appended")
     print(f"demo users (password {DEMO_PASSWORD!r}):")
     for user in DEMO_USERS:
         print(f"  {user.email:40} {user.role.value:7} {user.organisation_id}")
+    for workspace_id, email, role in DEMO_WORKSPACE_ROLES:
+        print(f"  {email} is {role.value} in workspace {workspace_id}")
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
