@@ -102,11 +102,12 @@ def people_in(hub: Hub, actor: Actor, workspace_id: str) -> list[Person]:
         area_id = conn.execute(
             select(workspaces.c.area_id).where(workspaces.c.workspace_id == workspace_id)
         ).scalar_one()
-        held: dict[str, str] = dict(
-            conn.execute(
+        held = {
+            row.user_id: row.role
+            for row in conn.execute(
                 select(roles.c.user_id, roles.c.role).where(roles.c.workspace_id == workspace_id)
-            ).tuples()
-        )
+            )
+        }
         rows = conn.execute(
             select(users_table.c.user_id, users_table.c.name, users_table.c.organisation_id,
                    organisations.c.name.label("organisation_name"))
