@@ -13,9 +13,14 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from hub.access.actors import actor_for_user
+from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
 from hub.demo.users import DEMO_USERS
+from hub.domain import directory
 from hub.events import StreamRef
+from hub.service import handle
+from schemas.commands import directory as cmd
 from tests.web import client_of, sign_in
 
 BOARD = "leicestershire-rutland-strategy-board"
@@ -150,6 +155,17 @@ def test_an_api_token_holds_no_workspace_role_and_sets_none(demo_hub: Hub) -> No
                         json={"role": "observer"}, headers={"authorization": f"Bearer {token}"})
     assert answer.status_code == 403
     assert answer.json()["code"] == "access.not_workspace_lead"
+
+
+def test_an_organisation_leaving_the_workspace_ends_its_peoples_roles(demo_hub: Hub) -> None:
+    office = _as(demo_hub, OFFICE)
+    leave = cmd.RemoveWorkspaceMember(
+        workspace_id=BOARD, organisation_id="safer-communities-network"
+    )
+    handle(demo_hub, directory.WORKSPACE, BOARD, leave, SYSTEM)
+    assert "Lee Fraser" not in _roles(office)
+    user = demo_hub.accounts.user(_user_id(demo_hub, OBSERVER))
+    assert actor_for_user(demo_hub.engine, user).workspace_roles == frozenset()
 
 
 # -- enforcement ------------------------------------------------------------------------------
