@@ -64,6 +64,9 @@ def test_the_demo_gives_the_board_a_lead_and_an_observer(demo_hub: Hub) -> None:
     assert roles["Gareth Lowe"] == "lead"
     assert roles["Lee Fraser"] == "observer"
     assert roles["Tom Ellis"] == "member", "everyone else is a member"
+    assert _as(demo_hub, OBSERVER).get("/api/me").json()["workspace_roles"] == {
+        BOARD: "observer"
+    }
 
 
 def test_a_lead_sets_a_role_recorded_as_an_event_of_the_workspace(demo_hub: Hub) -> None:
@@ -191,6 +194,25 @@ def test_an_observer_is_refused_by_the_api_with_a_clear_problem(demo_hub: Hub) -
     # The organisation role still decides elsewhere: back to member, the answer is taken.
     assert _set(_as(demo_hub, OFFICE), _user_id(demo_hub, POLICE), "member").status_code == 200
     assert _respond(police).status_code == 200
+
+
+def test_an_observer_cannot_create_a_record_in_the_workspace_it_would_be_in(
+    demo_hub: Hub,
+) -> None:
+    office = _as(demo_hub, OFFICE)
+    # The office's admin may narrow their own role, like anyone's in the area's workspaces.
+    answer = _set(office, _user_id(demo_hub, OFFICE), "observer", "csp-safer-leicester")
+    assert answer.status_code == 200, answer.text
+
+    def require(csp_id: str) -> Any:
+        return office.post("/api/report-requests", json={
+            "csp_id": csp_id, "kind": "informal", "title": "Knife crime", "matters": "Trends.",
+        })
+
+    refused = require("safer-leicester")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "access.observer_cannot_act"
+    assert require("safer-rutland").status_code == 201, "the role narrows one workspace alone"
 
 
 def _action_forms(page: str) -> list[str]:

@@ -30,14 +30,15 @@ from schemas.commands import directory as cmd
 from schemas.events.directory import WorkspaceRole
 
 DIRECTORY_ERRORS = (
-    *directory.ERRORS, NotVisible, NotPermitted, NotPolicingBody, EnglandOnly,
-    ConcurrencyConflict,
+    *directory.ERRORS, NotVisible, NotPermitted, NotPolicingBody, ViewerCannotAct,
+    ObserverCannotAct, EnglandOnly, ConcurrencyConflict,
 )
 
 
 @api(tag="directory")
 async def me(request: Request) -> JSONResponse:
-    """Who the caller is and which workspaces they see."""
+    """Who the caller is, which workspaces they see, and their roles in them where they are
+    not the default ``member``."""
     caller = require_caller(request)
     actor = caller.actor
     return JSONResponse(
@@ -47,6 +48,7 @@ async def me(request: Request) -> JSONResponse:
             "organisation_id": actor.organisation_id,
             "role": actor.role,
             "area_ids": sorted(actor.area_ids),
+            "workspace_roles": dict(sorted(actor.workspace_roles)),
             "workspaces": [w["workspace_id"] for w in queries.workspaces_of(
                 hub_of(request).engine, actor
             )],
