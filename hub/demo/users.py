@@ -82,8 +82,7 @@ def load_demo_roles(hub: Hub) -> int:
     directory; returns how many events were appended (0 when they were given already)."""
     appended = 0
     for workspace_id, email, role in DEMO_WORKSPACE_ROLES:
-        demo = next(u for u in DEMO_USERS if u.email == email)
-        user = next(u for u in hub.accounts.users_of(demo.organisation_id) if u.email == email)
+        user = hub.accounts.user_by_email(email)
         result = assign_role(
             hub, SYSTEM, workspace_id, user.user_id, role,
             idempotency_key=f"demo:workspace-role:{workspace_id}:{email}",

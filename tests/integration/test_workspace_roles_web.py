@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from hub.access.actors import actor_for_user
 from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
-from hub.demo.users import DEMO_USERS
+from hub.cli import main
 from hub.domain import directory
 from hub.events import StreamRef
 from hub.service import handle
@@ -42,8 +42,7 @@ def _as(hub: Hub, email: str) -> TestClient:
 
 
 def _user_id(hub: Hub, email: str) -> str:
-    organisation = next(u.organisation_id for u in DEMO_USERS if u.email == email)
-    return str(next(u.user_id for u in hub.accounts.users_of(organisation) if u.email == email))
+    return str(hub.accounts.user_by_email(email).user_id)
 
 
 def _set(client: TestClient, user_id: str, role: Any, workspace: str = BOARD) -> Any:
@@ -302,3 +301,16 @@ def test_a_member_sees_the_roles_but_no_form(demo_hub: Hub) -> None:
     assert page.status_code == 200
     assert "Gareth Lowe" in page.text and "Set a role" not in page.text
     assert _as(demo_hub, WELSH_OFFICE).get(f"/workspaces/{BOARD}/roles").status_code == 404
+
+
+def test_the_operator_sets_a_role_from_the_command_line(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    assert main(["workspace-role", BOARD, POLICE, "lead"]) == 0
+    assert f"{POLICE} is now lead" in capsys.readouterr().out
+    assert _roles(_as(demo_hub, POLICE))["Tom Ellis"] == "lead"
+    assert main(["workspace-role", "csp-safer-leicester", OBSERVER, "lead"]) == 1
+    assert "workspace.not_a_member" in capsys.readouterr().err
