@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from hub.access.accounts import Permission
 from hub.access.actors import actor_for_user
 from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
@@ -150,7 +151,7 @@ def test_only_people_of_a_member_organisation_hold_a_role(demo_hub: Hub) -> None
 def test_an_api_token_holds_no_workspace_role_and_sets_none(demo_hub: Hub) -> None:
     _client_id, token = demo_hub.accounts.create_client(
         name="Police RMS", organisation_id="leicestershire-police",
-        permissions=["act", "read_events"], created_by="test",
+        permissions=[Permission.ACT, Permission.READ_EVENTS], created_by="test",
     )
     client = client_of(demo_hub)
     answer = client.put(f"/api/workspaces/{BOARD}/roles/{_user_id(demo_hub, POLICE)}",
