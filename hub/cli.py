@@ -90,13 +90,22 @@ def cmd_demo(_args: argparse.Namespace) -> int:
 
 def _load_demo(hub: Hub) -> None:
     from hub.demo.load import load_demo
-    from hub.demo.users import DEMO_PASSWORD, DEMO_USERS, load_demo_users
+    from hub.demo.users import (
+        DEMO_PASSWORD,
+        DEMO_USERS,
+        DEMO_WORKSPACE_ROLES,
+        load_demo_roles,
+        load_demo_users,
+    )
 
     print(f"demo data: {load_demo(hub)} events appended")
     load_demo_users(hub)
+    print(f"demo workspace roles: {load_demo_roles(hub)} events appended")
     print(f"demo users (password {DEMO_PASSWORD!r}):")
     for user in DEMO_USERS:
         print(f"  {user.email:40} {user.role.value:7} {user.organisation_id}")
+    for workspace_id, email, role in DEMO_WORKSPACE_ROLES:
+        print(f"  {email} is {role.value} in workspace {workspace_id}")
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -111,6 +120,25 @@ def cmd_invite(args: argparse.Namespace) -> int:
     )
     base = args.base_url or f"http://{hub.settings.host}:{hub.settings.port}"
     print(f"{base.rstrip('/')}/invitations/{token}")
+    return 0
+
+
+def cmd_workspace_role(args: argparse.Namespace) -> int:
+    """Set a person's role within a workspace as the hub's operator (e.g. to restore a lead
+    when no one left in the workspace may)."""
+    from hub.access.policy import SYSTEM
+    from hub.handlers.workspaces import assign_role
+    from schemas.events.directory import WorkspaceRole
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    user = hub.accounts.user_by_email(args.email)
+    if user is None:
+        print(f"no user with email {args.email}", file=sys.stderr)
+        return 1
+    result = assign_role(hub, SYSTEM, args.workspace, user.user_id, WorkspaceRole(args.role))
+    change = "already" if not result.events else "now"
+    print(f"{args.email} is {change} {args.role} in workspace {args.workspace}")
     return 0
 
 
@@ -160,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", choices=["admin", "member", "viewer"], default="member")
     invite.add_argument("--base-url", help="the hub's public URL (default: HUB_HOST:HUB_PORT)")
     invite.set_defaults(func=cmd_invite)
+
+    role = sub.add_parser(
+        "workspace-role", help="set a person's role within a workspace (as the operator)"
+    )
+    role.add_argument("workspace", help="workspace id, e.g. csp-safer-leicester")
+    role.add_argument("email")
+    role.add_argument("role", choices=["lead", "member", "observer"])
+    role.set_defaults(func=cmd_workspace_role)
 
     transfer = sub.add_parser(
         "transfer-governance", help="pass an area's PCC functions to a successor body"

@@ -73,9 +73,16 @@ def handle(
     loaded = load(hub, record, key)
     if expected_version is not None and expected_version != loaded.version:
         raise ConcurrencyConflict(stream.id, expected_version, loaded.version)
-    authorise(actor, command, area_facts(hub, record.area_of(loaded.state, command)))
+    area = area_facts(hub, record.area_of(loaded.state, command))
+    # An existing record is judged where it is, before anything is decided; a new one (or
+    # one a command moves into another workspace) also where it will be, which only its
+    # decider can say.
+    before = record.visible_in(loaded.state) if loaded.version else ()
+    authorise(actor, command, area, before)
     after, new = record.execute(loaded.state, command, hub.clock())
     workspaces = record.visible_in(after)
+    if not set(workspaces) <= set(before):
+        authorise(actor, command, area, workspaces)
     meta = EventMeta(
         actor_user=actor.user_id,
         organisation=actor.organisation_id,

@@ -111,12 +111,13 @@ def hub(make_hub: HubFactory) -> Hub:
 
 def _load_demo_into(url: str) -> None:
     from hub.demo.load import load_demo
-    from hub.demo.users import load_demo_users
+    from hub.demo.users import load_demo_roles, load_demo_users
 
     template = Hub(Settings(database_url=url))
     upgrade(template.engine)
     load_demo(template, progress=False)
     load_demo_users(template)
+    load_demo_roles(template)
     template.close()
 
 
@@ -164,7 +165,8 @@ def demo_database_url(
 def demo_hub(
     demo_database_url: str, redis_url: str, clean_redis: redis.Redis, tmp_path: Path
 ) -> Iterator[Hub]:
-    """A hub on a copy of the demo data (directory and demo users), real Redis."""
+    """A hub on a copy of the demo data (directory, demo users and their workspace roles),
+    real Redis."""
     hub = Hub(
         Settings(
             database_url=demo_database_url, redis_url=redis_url, data_dir=tmp_path,

@@ -142,6 +142,13 @@ class Accounts:
         with self.engine.connect() as conn:
             return conn.execute(select(users_table).where(users_table.c.user_id == user_id)).first()
 
+    def user_by_email(self, email: str) -> Any:
+        """The user with this email address, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(users_table).where(users_table.c.email == email.strip().lower())
+            ).first()
+
     def users_of(self, organisation_id: str) -> list[Any]:
         """The users of one organisation, by name."""
         with self.engine.connect() as conn:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 
 from hub.access.accounts import Permission
 from hub.access.policy import Actor
-from hub.projections.directory import members, organisations
+from hub.projections.directory import members, organisations, roles
 
 
 def _areas_of(engine: Engine, organisation_id: str) -> frozenset[str]:
@@ -21,18 +21,30 @@ def _areas_of(engine: Engine, organisation_id: str) -> frozenset[str]:
     return frozenset(area_ids or ())
 
 
+def _workspace_roles_of(engine: Engine, user_id: str) -> frozenset[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(roles.c.workspace_id, roles.c.role).where(roles.c.user_id == user_id)
+        )
+        return frozenset((row.workspace_id, row.role) for row in rows)
+
+
 def actor_for_user(engine: Engine, user: Any) -> Actor:
-    """The actor a signed-in user acts as."""
+    """The actor a signed-in user acts as, with their roles within workspaces."""
     return Actor(
         user_id=user.user_id,
         organisation_id=user.organisation_id,
         role=user.role,
         area_ids=_areas_of(engine, user.organisation_id),
+        workspace_roles=_workspace_roles_of(engine, user.user_id),
     )
 
 
 def actor_for_client(engine: Engine, client: Any) -> Actor:
-    """The actor a partner system's token acts as: its organisation, within its permissions."""
+    """The actor a partner system's token acts as: its organisation, within its permissions.
+
+    Roles within workspaces belong to people, so a token holds none (it is a ``member``).
+    """
     permissions = frozenset(client.permissions)
     return Actor(
         user_id=f"client:{client.client_id}",

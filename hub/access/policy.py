@@ -6,15 +6,25 @@ them with the facts the service resolved (:class:`AreaFacts`), so the policy its
 
 Refusals are :class:`~hub.domain.errors.DomainError` values: another area's record is a 404
 (existence must not leak), a right the law gives to someone else is a 403 naming the reason.
+
+A user's right to act is their organisation role (admin, member, viewer) narrowed by their
+role in each workspace the record is in (:class:`~schemas.events.directory.WorkspaceRole`):
+an observer in any of them may change nothing there, whatever their organisation role. The
+narrowest role wins because every record is also in its area-wide workspace, so "observer in
+the area's workspace" must mean read-only across the area. A workspace role never grants a
+power: the law decides who may require reports, consent or convene, and a lead's only extra
+right is setting roles within the workspace (:attr:`Who.WORKSPACE_LEAD`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
 from hub.domain.errors import DomainError
 from schemas.commands import Command
+from schemas.events.directory import WorkspaceRole
 
 
 class Who(StrEnum):
@@ -32,6 +42,12 @@ class Who(StrEnum):
 
     ORGANISATION_ADMIN = "organisation_admin"
     """An admin of the organisation concerned (accounts, tokens, webhooks)."""
+
+    WORKSPACE_LEAD = "workspace_lead"
+    """A lead of the workspace (``workspace_id``) concerned, who may set anyone's role there;
+    also an admin of the area's policing body office, which keeps the area's workspaces; and
+    an admin of the user's own organisation (``organisation_id``), short of appointing a lead,
+    since a lead sets the roles of other organisations' people."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,15 @@ class Actor:
     area_ids: frozenset[str] = frozenset()
     permissions: frozenset[str] = frozenset()
     """An API client's permissions (users' rights come from their role instead)."""
+    workspace_roles: frozenset[tuple[str, str]] = frozenset()
+    """(workspace id, role) pairs where the user's role is not the default ``member``."""
+
+    def role_in(self, workspace_id: str) -> WorkspaceRole:
+        """The actor's role within one workspace (``member`` unless set otherwise)."""
+        for workspace, role in self.workspace_roles:
+            if workspace == workspace_id:
+                return WorkspaceRole(role)
+        return WorkspaceRole.MEMBER
 
 
 SYSTEM = Actor(user_id="system", system=True)
@@ -99,6 +124,18 @@ class ViewerCannotAct(NotPermitted):
     code = "access.viewer_cannot_act"
 
 
+class ObserverCannotAct(NotPermitted):
+    """An observer in a workspace sees its records but cannot change them."""
+
+    code = "access.observer_cannot_act"
+
+
+class NotWorkspaceLead(NotPermitted):
+    """Only a lead of the workspace (or an admin, within limits) may set roles in it."""
+
+    code = "access.not_workspace_lead"
+
+
 class EnglandOnly(DomainError):
     """The power exists in England only; the record's area is in Wales."""
 
@@ -113,8 +150,18 @@ def rules() -> dict[type[Command], Rule]:
     return ALL_RULES
 
 
-def authorise(actor: Actor, command: Command, area: AreaFacts | None) -> None:
-    """Raise unless ``actor`` may issue ``command`` on a record of ``area``."""
+def observed_workspace(actor: Actor, workspaces: Collection[str]) -> str | None:
+    """The first of ``workspaces`` in which the actor is only an observer, if any."""
+    return next(
+        (w for w in sorted(workspaces) if actor.role_in(w) is WorkspaceRole.OBSERVER), None
+    )
+
+
+def authorise(
+    actor: Actor, command: Command, area: AreaFacts | None, workspaces: Collection[str] = ()
+) -> None:
+    """Raise unless ``actor`` may issue ``command`` on a record of ``area`` that is in (or
+    will be in) ``workspaces``."""
     rule = rules().get(type(command))
     if rule is None:
         raise NotPermitted(f"no access rule covers {type(command).__name__}")
@@ -125,6 +172,12 @@ def authorise(actor: Actor, command: Command, area: AreaFacts | None) -> None:
         raise NotVisible("no such record")
     if actor.role == "viewer":
         raise ViewerCannotAct("viewers cannot change records")
+    observed = observed_workspace(actor, workspaces)
+    if observed is not None:
+        raise ObserverCannotAct(
+            f"you are an observer in workspace {observed}: you can see its records but not "
+            "change them"
+        )
     match rule.who:
         case Who.OPERATOR:
             raise NotPermitted("only the hub's operators may do this")
@@ -139,7 +192,29 @@ def authorise(actor: Actor, command: Command, area: AreaFacts | None) -> None:
         case Who.ORGANISATION_ADMIN:
             if actor.role != "admin":
                 raise NotPermitted("only an admin of the organisation may do this")
+        case Who.WORKSPACE_LEAD:
+            _check_workspace_lead(actor, command, area)
     _check_country(rule, area)
+
+
+def _check_workspace_lead(actor: Actor, command: Command, area: AreaFacts | None) -> None:
+    workspace_id = getattr(command, "workspace_id", None)
+    if workspace_id and actor.role_in(workspace_id) is WorkspaceRole.LEAD:
+        return
+    if actor.role == "admin":
+        if area is not None and actor.organisation_id == area.policing_body_id:
+            return
+        if getattr(command, "organisation_id", None) == actor.organisation_id:
+            if getattr(command, "role", None) != WorkspaceRole.LEAD:
+                return
+            raise NotWorkspaceLead(
+                "only a lead of the workspace or an admin of the area's policing body office "
+                "may appoint a lead"
+            )
+    raise NotWorkspaceLead(
+        "only a lead of the workspace, or an admin of the person's own organisation, may set "
+        "their role in it"
+    )
 
 
 def _check_country(rule: Rule, area: AreaFacts | None) -> None:

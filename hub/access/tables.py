@@ -34,16 +34,6 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_when())
 
 
-class WorkspaceRole(SQLModel, table=True):
-    """A user's role within one workspace, where it differs from their organisation role."""
-
-    __tablename__ = "workspace_roles"
-
-    user_id: str = Field(primary_key=True, max_length=36)
-    workspace_id: str = Field(primary_key=True, max_length=120)
-    role: str = Field(max_length=20)
-
-
 class Session(SQLModel, table=True):
     """A signed-in browser session (server-side; the cookie holds only a random id)."""
 
@@ -88,7 +78,6 @@ class ApiClient(SQLModel, table=True):
 
 
 users_table = User.__table__  # type: ignore[attr-defined]
-workspace_roles_table = WorkspaceRole.__table__  # type: ignore[attr-defined]
 sessions_table = Session.__table__  # type: ignore[attr-defined]
 invitations_table = Invitation.__table__  # type: ignore[attr-defined]
 api_clients_table = ApiClient.__table__  # type: ignore[attr-defined]

@@ -1,11 +1,19 @@
-"""Demo users: one per organisation kind, all with one printed password. People are invented."""
+"""Demo users: one per organisation kind, all with one printed password. People are invented.
+
+Two of them hold a role within the Leicestershire strategy board's workspace: the county
+council's officer leads it (and so may set others' roles there), and the voluntary network
+observes it (it sees the board's records but changes none).
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from hub.access.accounts import EmailTaken, Role
+from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
+from hub.handlers.workspaces import assign_role
+from schemas.events.directory import WorkspaceRole
 
 DEMO_PASSWORD = "partnership-demo-2026"
 
@@ -46,6 +54,14 @@ DEMO_USERS = (
 )
 
 
+STRATEGY_BOARD = "leicestershire-rutland-strategy-board"
+DEMO_WORKSPACE_ROLES = (
+    (STRATEGY_BOARD, "county@leicestershire.example.org", WorkspaceRole.LEAD),
+    (STRATEGY_BOARD, "network@voluntary.example.org", WorkspaceRole.OBSERVER),
+)
+"""(workspace, demo user's email, role) for the demo users whose role is not ``member``."""
+
+
 def load_demo_users(hub: Hub) -> list[DemoUser]:
     """Create the demo users that do not exist yet; returns those created."""
     created = []
@@ -59,3 +75,18 @@ def load_demo_users(hub: Hub) -> list[DemoUser]:
             continue
         created.append(user)
     return created
+
+
+def load_demo_roles(hub: Hub) -> int:
+    """Give demo users their roles within workspaces, after :func:`load_demo_users` and the
+    directory; returns how many events were appended (0 when they were given already)."""
+    appended = 0
+    for workspace_id, email, role in DEMO_WORKSPACE_ROLES:
+        user = hub.accounts.user_by_email(email)
+        result = assign_role(
+            hub, SYSTEM, workspace_id, user.user_id, role,
+            idempotency_key=f"demo:workspace-role:{workspace_id}:{email}",
+        )
+        if not result.replayed:
+            appended += len(result.events)
+    return appended

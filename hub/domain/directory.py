@@ -4,6 +4,12 @@ The rules here: a record is created once; an area's PCC functions are held by on
 time and pass to a successor on a date (DOMAIN.md, "Policing body"); an ended CSP or a closed
 workspace takes no further changes; an organisation joins a workspace once. Each change is
 visible in the area-wide workspace of the area it concerns, and a CSP's or workspace's own.
+
+Roles within a workspace are events of the workspace, not rows of the accounts tables: who
+may act where is part of the partnership record, so each change is audited (who set it, when)
+in the log, pushed live to the workspace and delivered to partner systems like every other
+change, and the ``workspace_roles`` read model can be rebuilt from the log. Only people of a
+member organisation hold a role, and their roles end when their organisation leaves.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFou
 from hub.domain.record import RecordType
 from schemas.commands import directory as cmd
 from schemas.events import directory as ev
+from schemas.events.directory import WorkspaceRole
 from schemas.registry import EventData
 
 
@@ -37,6 +44,13 @@ class RecordClosed(DomainError):
     code = "directory.record_closed"
 
 
+class NotAWorkspaceMember(DomainError):
+    """A role within a workspace is only for people of its member organisations."""
+
+    code = "workspace.not_a_member"
+    status = 422
+
+
 class GovernanceUnchanged(DomainError):
     """A transfer must name a different body, on or after the current term began."""
 
@@ -46,7 +60,7 @@ class GovernanceUnchanged(DomainError):
 
 # The refusals the API can answer with; governance transfers are the operator's (`hub`
 # command line), so their refusal is not among them.
-ERRORS = (AlreadyExists, NotFound, InvalidCommand, RecordClosed)
+ERRORS = (AlreadyExists, NotFound, InvalidCommand, RecordClosed, NotAWorkspaceMember)
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Entry:
     members: frozenset[str] = frozenset()
     terms: tuple[Term, ...] = ()
     closed: bool = False
+    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """A workspace's roles other than ``member``: user id -> (their organisation, role)."""
 
     @property
     def current_term(self) -> Term | None:
@@ -94,7 +110,14 @@ def _evolve(state: Entry, event_type: str, data: dict[str, Any]) -> Entry:
         case "member_added":
             return replace(state, members=state.members | {data["organisation_id"]})
         case "member_removed":
-            return replace(state, members=state.members - {data["organisation_id"]})
+            leaving = data["organisation_id"]
+            roles = {u: held for u, held in state.roles.items() if held[0] != leaving}
+            return replace(state, members=state.members - {leaving}, roles=roles)
+        case "role_assigned":
+            roles = {u: held for u, held in state.roles.items() if u != data["user_id"]}
+            if data["role"] != WorkspaceRole.MEMBER:
+                roles[data["user_id"]] = (data["organisation_id"], data["role"])
+            return replace(state, roles=roles)
         case "policing_body_assigned":
             starts = date.fromisoformat(data["starts_on"])
             term = Term(data["organisation_id"], data["kind"], starts)
@@ -191,6 +214,17 @@ def _decide_workspace(state: Entry, command: BaseModel, _now: datetime) -> list[
         case cmd.CloseWorkspace():
             _open(state, "workspace")
             return [ev.WorkspaceClosed(**command.model_dump())]
+        case cmd.AssignWorkspaceRole():
+            _open(state, "workspace")
+            if command.organisation_id not in state.members:
+                raise NotAWorkspaceMember(
+                    f"{command.organisation_id} is not a member of the workspace, so its "
+                    "people hold no role in it"
+                )
+            held = state.roles.get(command.user_id, (command.organisation_id, "member"))[1]
+            if held == command.role:
+                return []
+            return [ev.WorkspaceRoleAssigned(**command.model_dump())]
     raise InvalidCommand(f"a workspace cannot take {type(command).__name__}")
 
 

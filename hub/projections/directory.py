@@ -1,4 +1,5 @@
-"""Read models of the partner directory: areas, organisations, CSPs, workspaces, members."""
+"""Read models of the partner directory: areas, organisations, CSPs, workspaces, members, and
+people's roles within workspaces."""
 
 from __future__ import annotations
 
@@ -91,13 +92,25 @@ class WorkspaceMemberRow(SQLModel, table=True):
     organisation_id: str = Field(primary_key=True, max_length=120, index=True)
 
 
+class WorkspaceRoleRow(SQLModel, table=True):
+    """A user's role within one workspace, where it is not the default ``member``."""
+
+    __tablename__ = "workspace_roles"
+
+    workspace_id: str = Field(primary_key=True, max_length=120)
+    user_id: str = Field(primary_key=True, max_length=36, index=True)
+    organisation_id: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+
+
 areas = PoliceAreaRow.__table__  # type: ignore[attr-defined]
 terms = PolicingBodyTermRow.__table__  # type: ignore[attr-defined]
 organisations = OrganisationRow.__table__  # type: ignore[attr-defined]
 csps = CspRow.__table__  # type: ignore[attr-defined]
 workspaces = WorkspaceRow.__table__  # type: ignore[attr-defined]
 members = WorkspaceMemberRow.__table__  # type: ignore[attr-defined]
-projections.owns(areas, terms, organisations, csps, workspaces, members)
+roles = WorkspaceRoleRow.__table__  # type: ignore[attr-defined]
+projections.owns(areas, terms, organisations, csps, workspaces, members, roles)
 
 
 @projections.on("police_area.registered")
@@ -227,6 +240,30 @@ def _member_removed(conn: Connection, event: RecordedEvent) -> None:
             & (members.c.organisation_id == d["organisation_id"])
         )
     )
+    # An organisation's people hold roles in a workspace only while it is a member.
+    conn.execute(
+        delete(roles).where(
+            (roles.c.workspace_id == d["workspace_id"])
+            & (roles.c.organisation_id == d["organisation_id"])
+        )
+    )
+
+
+@projections.on("workspace.role_assigned")
+def _role_assigned(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        delete(roles).where(
+            (roles.c.workspace_id == d["workspace_id"]) & (roles.c.user_id == d["user_id"])
+        )
+    )
+    if d["role"] != "member":
+        conn.execute(
+            insert(roles).values(
+                workspace_id=d["workspace_id"], user_id=d["user_id"],
+                organisation_id=d["organisation_id"], role=d["role"],
+            )
+        )
 
 
 @projections.on("workspace.closed")

@@ -30,7 +30,7 @@ from hub.web.api.openapi import openapi_json
 from hub.web.describe import OrganisationNames
 from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
-from hub.web.pages import admin, auth, home, record_types, register
+from hub.web.pages import admin, auth, home, record_types, register, workspace_roles
 from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import webhooks as webhooks_pages
@@ -80,6 +80,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *feeds_http.ROUTES,
         *auth.ROUTES,
         *home.ROUTES,
+        *workspace_roles.ROUTES,
         *record_types.ROUTES,
         *register.ROUTES,
         *admin.ROUTES,

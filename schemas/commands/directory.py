@@ -14,6 +14,7 @@ from schemas.events.directory import (
     PolicingBodyKind,
     Slug,
     WorkspaceKind,
+    WorkspaceRole,
 )
 
 
@@ -111,3 +112,12 @@ class CloseWorkspace(Command):
 
     workspace_id: str = Slug
     merged_into: str | None = None
+
+
+class AssignWorkspaceRole(Command):
+    """Set a user's role within a workspace; the hub fills in the user's organisation."""
+
+    workspace_id: str = Slug
+    user_id: str = Field(min_length=1, max_length=36)
+    organisation_id: str = Slug
+    role: WorkspaceRole

@@ -52,6 +52,18 @@ class OrganisationKind(StrEnum):
     OTHER = "other"
 
 
+class WorkspaceRole(StrEnum):
+    """A user's role within one workspace, narrowing what their organisation role allows there.
+
+    ``member`` is everyone's role until someone sets another; a ``lead`` also sets others'
+    roles in the workspace; an ``observer`` sees the workspace's records but changes none.
+    """
+
+    LEAD = "lead"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
 class WorkspaceKind(StrEnum):
     """A workspace serves one CSP, a whole police area, or an ad-hoc group."""
 
@@ -179,3 +191,17 @@ class WorkspaceClosed(EventData):
 
     workspace_id: str = Slug
     merged_into: str | None = None
+
+
+@event_type("workspace.role_assigned")
+class WorkspaceRoleAssigned(EventData):
+    """A user's role within the workspace was set (``member`` puts them back to the default).
+
+    ``organisation_id`` is the user's organisation, so that its leaving the workspace ends the
+    roles of its users without reading accounts.
+    """
+
+    workspace_id: str = Slug
+    user_id: str = Field(min_length=1, max_length=36)
+    organisation_id: str = Slug
+    role: WorkspaceRole

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hub.bootstrap import Hub
 from hub.demo.load import load_demo
+from hub.demo.users import load_demo_roles, load_demo_users
 from hub.projections.directory import areas, members, workspaces
 
 
@@ -21,6 +22,8 @@ def _snapshot(hub: Hub) -> dict[str, list[tuple[Any, ...]]]:
 
 def test_a_rebuild_equals_the_live_projections(hub: Hub) -> None:
     assert load_demo(hub, progress=False) > 0
+    load_demo_users(hub)
+    assert load_demo_roles(hub) > 0
     live = _snapshot(hub)
     assert len(live["police_areas"]) == 43
     assert all(rows for rows in live.values()), "every read table should hold demo rows"

@@ -113,3 +113,36 @@ def test_a_closed_workspace_takes_no_changes() -> None:
     with pytest.raises(directory.RecordClosed):
         join = cmd.AddWorkspaceMember(workspace_id=CREATE.workspace_id, organisation_id="x")
         directory.WORKSPACE.decide(state, join, NOW)
+
+
+def _role(role: str, organisation_id: str = "rutland-county-council") -> cmd.AssignWorkspaceRole:
+    return cmd.AssignWorkspaceRole(
+        workspace_id=CREATE.workspace_id, user_id="u-1", organisation_id=organisation_id,
+        role=role,
+    )
+
+
+def test_only_people_of_a_member_organisation_hold_a_role_in_a_workspace() -> None:
+    with pytest.raises(directory.NotAWorkspaceMember):
+        directory.WORKSPACE.decide(_workspace(CREATE), _role("observer", "llr-icb"), NOW)
+
+
+def test_a_role_is_recorded_only_when_it_changes() -> None:
+    state = _workspace(CREATE, _role("observer"))
+    assert state.roles == {"u-1": ("rutland-county-council", "observer")}
+    assert directory.WORKSPACE.decide(state, _role("observer"), NOW) == []
+    assert directory.WORKSPACE.decide(_workspace(CREATE), _role("member"), NOW) == []
+    assert _workspace(CREATE, _role("observer"), _role("member")).roles == {}
+
+
+def test_an_organisation_leaving_ends_its_peoples_roles() -> None:
+    leave = cmd.RemoveWorkspaceMember(
+        workspace_id=CREATE.workspace_id, organisation_id="rutland-county-council"
+    )
+    assert _workspace(CREATE, _role("lead"), leave).roles == {}
+
+
+def test_roles_are_set_only_in_an_open_workspace() -> None:
+    closed = _workspace(CREATE, cmd.CloseWorkspace(workspace_id=CREATE.workspace_id))
+    with pytest.raises(directory.RecordClosed):
+        directory.WORKSPACE.decide(closed, _role("observer"), NOW)

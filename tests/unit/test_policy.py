@@ -1,5 +1,6 @@
 """The access policy, table-driven: every command by every kind of organisation by same or
-other police area, against expectations written from DOMAIN.md (not read from the rules)."""
+other police area, and by every role within the workspaces the record is in, against
+expectations written from DOMAIN.md and issue #3 (not read from the rules)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ from hub.access.policy import (
     NotPermitted,
     NotPolicingBody,
     NotVisible,
+    NotWorkspaceLead,
+    ObserverCannotAct,
     ViewerCannotAct,
     authorise,
     rules,
 )
 from schemas.commands import Command, all_commands
-from schemas.events.directory import OrganisationKind
+from schemas.commands.directory import AssignWorkspaceRole
+from schemas.events.directory import OrganisationKind, WorkspaceRole
 
 OFFICE, ITSELF, OPERATOR = "the area's policing body office", "the organisation itself", "hub"
+LEAD = "a lead of the workspace"
 
 # Who the law lets act, command by command (DOMAIN.md; "the hub" = scheduled or operator work).
 EXPECTED: dict[str, str] = {
@@ -30,6 +35,8 @@ EXPECTED: dict[str, str] = {
     "TransferGovernance": OPERATOR, "RegisterOrganisation": OFFICE, "RegisterCsp": OFFICE,
     "ChangeCspAuthorities": OFFICE, "EndCsp": OFFICE, "CreateWorkspace": OFFICE,
     "AddWorkspaceMember": OFFICE, "RemoveWorkspaceMember": OFFICE, "CloseWorkspace": OFFICE,
+    # Issue #3: roles within a workspace are set by its leads (admins within limits, below).
+    "AssignWorkspaceRole": LEAD,
     # §1 duty register: authorities register their own priorities and strategy regard; the
     # office records decisions, the plan and drafts arrangements; each CJ body agrees itself.
     "RegisterPriority": ITSELF, "RevisePriority": ITSELF, "RetirePriority": ITSELF,
@@ -81,12 +88,28 @@ def _org_of(kind: OrganisationKind, area: AreaFacts) -> str:
     return f"{area.area_id}-{kind.value}"
 
 
-def _outcome(actor: Actor, command: Command, area: AreaFacts) -> type[Exception] | None:
+# The workspaces a Blaby record is in: its area's and its CSP's.
+BLABY_RECORD = ("area-leicestershire", "csp-blaby")
+
+
+def _outcome(
+    actor: Actor, command: Command, area: AreaFacts, workspaces: tuple[str, ...] = ()
+) -> type[Exception] | None:
     try:
-        authorise(actor, command, area)
+        authorise(actor, command, area, workspaces)
     except Exception as error:
         return type(error)
     return None
+
+
+def _entitled(command_class: type[Command], role: str = "member", **roles: str) -> Actor:
+    """An actor the law lets issue the command: the office, or the organisation itself."""
+    organisation = "leicestershire-opcc" if EXPECTED[command_class.__name__] == OFFICE else (
+        "blaby-council"
+    )
+    return Actor(user_id="u5", organisation_id=organisation, role=role,
+                 area_ids=frozenset({"leicestershire"}),
+                 workspace_roles=frozenset((w.replace("_", "-"), r) for w, r in roles.items()))
 
 
 def test_every_command_has_exactly_one_rule_and_one_expectation() -> None:
@@ -115,6 +138,8 @@ def test_who_may_issue_each_command(
         assert outcome is NotVisible, "another area's record must be a 404"
     elif expected == OPERATOR:
         assert outcome is NotPermitted
+    elif expected == LEAD:
+        assert outcome is NotWorkspaceLead, "a member leads no workspace until made a lead"
     elif expected == OFFICE:
         is_office = kind is OrganisationKind.POLICING_BODY_OFFICE
         assert outcome is (None if is_office else NotPolicingBody)
@@ -148,3 +173,95 @@ def test_england_only_powers_are_refused_in_wales_even_for_the_hub(
     assert (_outcome(SYSTEM, command, WALES) is EnglandOnly) == england_only
     if england_only and EXPECTED[command_class.__name__] == OFFICE:
         assert _outcome(office, command, WALES) is EnglandOnly
+
+
+@pytest.mark.parametrize("command_class", COMMANDS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("role", ["admin", "member"])
+def test_an_observer_in_a_workspace_the_record_is_in_may_change_nothing_there(
+    command_class: type[Command], role: str
+) -> None:
+    command = command_class.model_construct(
+        by_organisation=_entitled(command_class).organisation_id
+    )
+    observer = _entitled(command_class, role, csp_blaby=WorkspaceRole.OBSERVER)
+    assert _outcome(observer, command, ENGLAND, BLABY_RECORD) is ObserverCannotAct
+    # The role narrows that workspace alone: elsewhere the organisation role decides.
+    elsewhere = ("area-leicestershire", "csp-safer-rutland")
+    unrestricted = _entitled(command_class, role)
+    assert _outcome(observer, command, ENGLAND, elsewhere) is _outcome(
+        unrestricted, command, ENGLAND, elsewhere
+    )
+
+
+@pytest.mark.parametrize("command_class", COMMANDS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("kind", list(OrganisationKind), ids=lambda k: k.value)
+def test_a_workspace_lead_gains_no_power_the_law_gives_another(
+    command_class: type[Command], kind: OrganisationKind
+) -> None:
+    organisation = _org_of(kind, ENGLAND)
+    plain = Actor(user_id="u6", organisation_id=organisation,
+                  area_ids=frozenset({"leicestershire"}))
+    lead = Actor(user_id="u6", organisation_id=organisation,
+                 area_ids=frozenset({"leicestershire"}),
+                 workspace_roles=frozenset({("area-leicestershire", WorkspaceRole.LEAD),
+                                            ("csp-blaby", WorkspaceRole.LEAD)}))
+    command = command_class.model_construct(by_organisation=organisation,
+                                            workspace_id="csp-blaby")
+    led = _outcome(lead, command, ENGLAND, BLABY_RECORD)
+    if EXPECTED[command_class.__name__] == LEAD:
+        assert led is None
+    else:
+        assert led is _outcome(plain, command, ENGLAND, BLABY_RECORD)
+    office = kind is OrganisationKind.POLICING_BODY_OFFICE
+    if EXPECTED[command_class.__name__] == OFFICE and not office:
+        assert led is NotPolicingBody
+
+
+def _set(role: WorkspaceRole, organisation_id: str = "blaby-council") -> AssignWorkspaceRole:
+    return AssignWorkspaceRole(workspace_id="csp-blaby", user_id="someone",
+                               organisation_id=organisation_id, role=role)
+
+
+def _person(organisation_id: str, role: str = "member", area: str = "leicestershire",
+            **roles: str) -> Actor:
+    return Actor(user_id="u7", organisation_id=organisation_id, role=role,
+                 area_ids=frozenset({area}),
+                 workspace_roles=frozenset((w.replace("_", "-"), r) for w, r in roles.items()))
+
+
+LEADS, OBSERVES = WorkspaceRole.LEAD, WorkspaceRole.OBSERVER
+SETTERS: list[tuple[str, Actor, dict[WorkspaceRole, type[Exception] | None]]] = [
+    ("a lead sets anyone's role, appointing leads too",
+     _person("leicestershire-police", csp_blaby=LEADS), {r: None for r in WorkspaceRole}),
+    ("a lead of another workspace has no say here",
+     _person("leicestershire-police", csp_safer_rutland=LEADS),
+     {r: NotWorkspaceLead for r in WorkspaceRole}),
+    ("the office's admin keeps the area's workspaces",
+     _person("leicestershire-opcc", "admin"), {r: None for r in WorkspaceRole}),
+    ("the office's other people do not",
+     _person("leicestershire-opcc"), {r: NotWorkspaceLead for r in WorkspaceRole}),
+    ("an admin narrows their own people but appoints no lead",
+     _person("blaby-council", "admin"),
+     {WorkspaceRole.MEMBER: None, OBSERVES: None, LEADS: NotWorkspaceLead}),
+    ("a member of the same organisation is no admin",
+     _person("blaby-council"), {r: NotWorkspaceLead for r in WorkspaceRole}),
+    ("another organisation's admin has no say over these people",
+     _person("leicestershire-police", "admin"), {r: NotWorkspaceLead for r in WorkspaceRole}),
+    ("a viewer leads nothing, whatever the workspace says",
+     _person("leicestershire-police", "viewer", csp_blaby=LEADS),
+     {r: ViewerCannotAct for r in WorkspaceRole}),
+    ("an observer in the workspace changes nothing in it, roles included",
+     _person("blaby-council", "admin", csp_blaby=OBSERVES),
+     {r: ObserverCannotAct for r in WorkspaceRole}),
+    ("another area's office never learns the workspace exists",
+     _person("dyfed-powys-opcc", "admin", area="dyfed-powys"),
+     {r: NotVisible for r in WorkspaceRole}),
+]
+
+
+@pytest.mark.parametrize(("case", "actor", "outcomes"), SETTERS, ids=[c[0] for c in SETTERS])
+def test_who_may_set_a_role_within_a_workspace(
+    case: str, actor: Actor, outcomes: dict[WorkspaceRole, type[Exception] | None]
+) -> None:
+    for role, expected in outcomes.items():
+        assert _outcome(actor, _set(role), ENGLAND, BLABY_RECORD) is expected, (case, role)

@@ -2,6 +2,8 @@
 
 Areas and their governance are the hub operators' (by CLI or the demo loader, as the hub);
 an area's organisations, CSPs and workspaces are kept by the office of its policing body.
+Roles within a workspace are set by its leads (and by admins, as :attr:`Who.WORKSPACE_LEAD`
+says): a product choice, since the law knows organisations, not their people.
 """
 
 from __future__ import annotations
@@ -22,4 +24,5 @@ RULES: dict[type[Command], Rule] = {
     cmd.AddWorkspaceMember: Rule(Who.POLICING_BODY),
     cmd.RemoveWorkspaceMember: Rule(Who.POLICING_BODY),
     cmd.CloseWorkspace: Rule(Who.POLICING_BODY),
+    cmd.AssignWorkspaceRole: Rule(Who.WORKSPACE_LEAD),
 }

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub.access.policy import EnglandOnly, NotPermitted, NotPolicingBody, NotVisible
+from hub.access.accounts import Permission
+from hub.access.policy import (
+    EnglandOnly,
+    NotPermitted,
+    NotPolicingBody,
+    NotVisible,
+    NotWorkspaceLead,
+    ObserverCannotAct,
+    ViewerCannotAct,
+)
 from hub.domain import directory
 from hub.domain.errors import NotFound
-from hub.events.errors import ConcurrencyConflict
+from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused
+from hub.handlers import workspaces as roles
 from hub.queries import directory as queries
 from hub.service import handle
 from hub.web.api.common import appended, parse_body
 from hub.web.api.openapi import api
 from hub.web.auth import hub_of, require_caller
 from schemas.commands import directory as cmd
+from schemas.events.directory import WorkspaceRole
 
 DIRECTORY_ERRORS = (
-    *directory.ERRORS, NotVisible, NotPermitted, NotPolicingBody, EnglandOnly,
-    ConcurrencyConflict,
+    *directory.ERRORS, NotVisible, NotPermitted, NotPolicingBody, ViewerCannotAct,
+    ObserverCannotAct, EnglandOnly, ConcurrencyConflict,
 )
 
 
 @api(tag="directory")
 async def me(request: Request) -> JSONResponse:
-    """Who the caller is and which workspaces they see."""
+    """Who the caller is, which workspaces they see, and their roles in them where they are
+    not the default ``member``."""
     caller = require_caller(request)
     actor = caller.actor
     return JSONResponse(
@@ -35,6 +48,7 @@ async def me(request: Request) -> JSONResponse:
             "organisation_id": actor.organisation_id,
             "role": actor.role,
             "area_ids": sorted(actor.area_ids),
+            "workspace_roles": dict(sorted(actor.workspace_roles)),
             "workspaces": [w["workspace_id"] for w in queries.workspaces_of(
                 hub_of(request).engine, actor
             )],
@@ -55,6 +69,54 @@ async def get_workspace(request: Request) -> JSONResponse:
     actor = require_caller(request).actor
     found = queries.workspace(hub_of(request).engine, actor, request.path_params["workspace_id"])
     return JSONResponse(found)
+
+
+class WorkspaceRoleBody(BaseModel):
+    """A person's role within a workspace: ``lead``, ``member`` (the default) or ``observer``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: WorkspaceRole
+    expected_version: int | None = Field(
+        default=None, ge=0, description="the workspace's version you last read, if any",
+    )
+
+
+ROLE_ERRORS = (
+    NotFound, roles.NoSuchPerson, NotVisible, NotWorkspaceLead, ViewerCannotAct,
+    ObserverCannotAct, directory.NotAWorkspaceMember, directory.RecordClosed,
+    ConcurrencyConflict, IdempotencyKeyReused,
+)
+
+
+@api(errors=(NotFound,), tag="directory")
+async def list_workspace_roles(request: Request) -> JSONResponse:
+    """Everyone of the workspace's member organisations, with their role within it.
+
+    ``may_set`` lists the roles the caller may give each person (empty when none).
+    """
+    actor = require_caller(request).actor
+    people = roles.people_in(hub_of(request), actor, request.path_params["workspace_id"])
+    return JSONResponse({"items": [p.as_json() for p in people]})
+
+
+@api(body=WorkspaceRoleBody, errors=ROLE_ERRORS, tag="directory")
+async def set_workspace_role(request: Request) -> JSONResponse:
+    """Set a person's role within a workspace.
+
+    A lead of the workspace may set anyone's role; so may an admin of the area's policing
+    body office; an admin of the person's own organisation may make them a member or an
+    observer. An observer may change nothing in the workspace. A workspace or person of
+    another area is a 404.
+    """
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, WorkspaceRoleBody)
+    result = roles.assign_role(
+        hub_of(request), actor, request.path_params["workspace_id"],
+        request.path_params["user_id"], body.role, expected_version=body.expected_version,
+        idempotency_key=request.headers.get("idempotency-key"),
+    )
+    return appended(result, status=200, role=body.role.value)
 
 
 @api(tag="directory")
@@ -109,6 +171,8 @@ ROUTES = [
     Route("/api/areas", list_areas),
     Route("/api/workspaces", list_workspaces),
     Route("/api/workspaces/{workspace_id}", get_workspace),
+    Route("/api/workspaces/{workspace_id}/roles", list_workspace_roles),
+    Route("/api/workspaces/{workspace_id}/roles/{user_id}", set_workspace_role, methods=["PUT"]),
     Route("/api/organisations", list_organisations),
     Route("/api/organisations", register_organisation, methods=["POST"]),
     Route("/api/csps", list_csps),

@@ -33,6 +33,7 @@ from hub.access.policy import (
     NotPermitted,
     NotPolicingBody,
     NotVisible,
+    ObserverCannotAct,
     ViewerCannotAct,
 )
 from hub.bootstrap import Hub
@@ -48,7 +49,7 @@ from hub.web.auth import hub_of, require_caller
 _SERVER_PARAMETERS = {"hub", "actor", "idempotency_key", "expected_version", "on_behalf_of"}
 ACCESS_ERRORS = (
     NotVisible, NotPermitted, NotPolicingBody, NotOwnOrganisation, ViewerCannotAct,
-    EnglandOnly, NotFound, ConcurrencyConflict, IdempotencyKeyReused,
+    ObserverCannotAct, EnglandOnly, NotFound, ConcurrencyConflict, IdempotencyKeyReused,
 )
 
 

@@ -28,7 +28,8 @@ async def dashboard(request: Request) -> Response:
 
 
 async def workspace(request: Request) -> Response:
-    """One workspace: its live activity and member organisations (404 unless a member)."""
+    """One workspace: its live activity, member organisations and the caller's role there
+    (404 unless a member)."""
     caller = page_caller(request)
     hub = hub_of(request)
     found = queries.workspace(hub.engine, caller.actor, request.path_params["workspace_id"])
@@ -41,6 +42,7 @@ async def workspace(request: Request) -> Response:
     return render(
         request, "workspace.html", title=found["name"], workspace=found, activity=activity,
         live_after=latest[-1].position if latest else hub.store.head_position(),
+        my_role=caller.actor.role_in(found["workspace_id"]).value,
     )
 
 

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.access.actors import visible_workspaces
-from hub.access.policy import Who, rules
+from hub.access.policy import Who, observed_workspace, rules
 from hub.domain.errors import DomainError
 from hub.events.errors import ConcurrencyConflict
 from hub.web.api.records import RecordApi, body_model_of
@@ -210,10 +210,11 @@ class RecordPages:
         record = self.visible_record(request, caller, record_id)
         hub = hub_of(request)
         names = request.app.state.organisation_names
+        events = self.api.history(hub, record_id)
         history = [
             {"summary": describe(e.envelope(), names), "time": e.recorded_at,
              "position": e.position}
-            for e in self.api.history(hub, record_id)
+            for e in events
         ]
         errors = context.pop("errors", {})
         posted = context.pop("values", {})
@@ -221,9 +222,11 @@ class RecordPages:
         added = context.pop("added", None)
         choices = self.choices(request, caller, record) if self.choices else {}
         defaults = self.defaults(record) if self.defaults else {}
+        # The record is where its latest event was shared: its workspaces now.
+        where = events[-1].workspaces if events else ()
         actions = []
         for action in self.api.actions:
-            if not self._offered(caller, action.handler, record):
+            if not self._offered(caller, action.handler, record, where):
                 continue
             model = body_model_of(action.handler, self.api.id_parameter, creates=False,
                                   server=set(self.api.server))
@@ -256,10 +259,14 @@ class RecordPages:
             status_code=status_code, **extra, **context,
         )
 
-    def _offered(self, caller: Caller, handler: Any, record: dict[str, Any]) -> bool:
+    def _offered(
+        self, caller: Caller, handler: Any, record: dict[str, Any], where: tuple[str, ...]
+    ) -> bool:
         # Offer an action where the law may let the caller take it; the record still decides.
         rule = _rule_of(handler)
         if rule is None or caller.actor.role == "viewer":
+            return False
+        if observed_workspace(caller.actor, where) is not None:
             return False
         office = record.get("requester_id") or record.get("policing_body_id") or record.get(
             "convenor_id") or record.get("proposer_id")

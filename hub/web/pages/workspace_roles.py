@@ -1,0 +1,91 @@
+"""The page of people's roles within a workspace, with the form that sets one.
+
+Everyone who sees the workspace sees who holds which role; the form offers only the people
+and roles the access policy lets the caller set, and the service checks again on the post.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hub.domain.errors import DomainError
+from hub.handlers.workspaces import Person, assign_role, people_in
+from hub.queries import directory as queries
+from hub.web.auth import Caller, hub_of
+from hub.web.pages.common import page_caller, render
+from hub.web.pages.forms import read_form
+from schemas.events.directory import WorkspaceRole
+
+ROLE_HINTS = {
+    WorkspaceRole.LEAD: "Acts as their organisation role allows, and sets others' roles here",
+    WorkspaceRole.MEMBER: "Acts as their organisation role allows (everyone starts as a member)",
+    WorkspaceRole.OBSERVER: "Sees this workspace's records but changes none of them",
+}
+
+
+class RoleForm(BaseModel):
+    """Set one person's role within the workspace."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str = Field(min_length=1, max_length=36)
+    role: WorkspaceRole
+
+
+def _page(
+    request: Request, caller: Caller, people: list[Person] | None = None, **context: Any
+) -> Response:
+    hub = hub_of(request)
+    workspace_id = request.path_params["workspace_id"]
+    workspace = queries.workspace(hub.engine, caller.actor, workspace_id)
+    people = people if people is not None else people_in(hub, caller.actor, workspace_id)
+    offered = {role for person in people for role in person.settable}
+    updated = next(
+        (p for p in people if p.user_id == request.query_params.get("updated")), None
+    )
+    return render(
+        request, "workspace_roles.html", title=f"People and roles: {workspace['name']}",
+        workspace=workspace, people=people, choosable=[p for p in people if p.settable],
+        roles=[{"value": r.value, "hint": ROLE_HINTS[r]} for r in WorkspaceRole if r in offered],
+        updated=updated, **context,
+    )
+
+
+async def roles(request: Request) -> Response:
+    """Who holds which role in the workspace; the form, when the caller may set any."""
+    return _page(request, page_caller(request), values={})
+
+
+async def set_role(request: Request) -> Response:
+    """Set a person's role; errors are shown beside the field they concern."""
+    caller = page_caller(request)
+    hub = hub_of(request)
+    workspace_id = request.path_params["workspace_id"]
+    people = people_in(hub, caller.actor, workspace_id)
+    form = await read_form(request, RoleForm, caller.csrf_token, messages={
+        "user_id": "Select a person", "role": "Select a role",
+    })
+    errors = form.errors
+    person = next((p for p in people if form.model and p.user_id == form.model.user_id), None)
+    if form.model is not None and (person is None or not person.settable):
+        errors = {"user_id": "Select a person from the list"}
+    elif form.model is not None:
+        try:
+            assign_role(hub, caller.actor, workspace_id, form.model.user_id, form.model.role)
+        except DomainError as error:
+            errors = {"role": error.message[:1].upper() + error.message[1:]}
+        else:
+            target = f"/workspaces/{workspace_id}/roles?updated={form.model.user_id}"
+            return RedirectResponse(target, status_code=303)
+    return _page(request, caller, people, errors=errors, values=form.values, status_code=400)
+
+
+ROUTES = [
+    Route("/workspaces/{workspace_id}/roles", roles, methods=["GET"]),
+    Route("/workspaces/{workspace_id}/roles", set_role, methods=["POST"]),
+]
