@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-# Named, not just numbered: other branches of 0001 are being written at the same time.
+# Named rather than numbered, like any branch of 0001 written alongside others.
 revision: str = '0006_workspace_roles'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
