@@ -34,7 +34,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or hub.settings.port
     mode = "embedded" if hub.settings.embedded else "production"
     print(f"Partnership Hub ({mode}) listening on http://{host}:{port}/ — {hub.describe()}")
-    uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+    # No permessage-deflate on live sockets (the Procfile says the same): its zlib state is
+    # about 40 KiB per connection, and each event would be compressed once per connection.
+    uvicorn.run(create_app(hub), host=host, port=port, log_level="warning",
+                ws_per_message_deflate=False)
     return 0
 
 

@@ -61,7 +61,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         runner = EmbeddedBackground(hub) if run_background else None
         if runner is not None:
             runner.start()
-        broker = LiveBroker(hub)
+        broker = LiveBroker(hub, app.state.organisation_names)
         await broker.start()
         app.state.live_broker = broker
         log.info("event=web_started embedded=%s %s", hub.settings.embedded, hub.describe())
