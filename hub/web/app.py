@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -42,6 +43,19 @@ log = logging.getLogger("hub.web")
 
 ROOT = Path(__file__).resolve().parents[2]
 GOVUK_ASSETS = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+
+def freeze_startup_heap() -> None:
+    """Keep what a web process has loaded so far out of every full garbage collection.
+
+    Call it once per serving process, after building the app and before serving; not in tests,
+    which build many apps in one process. A full collection walks every tracked object and
+    holds the event loop meanwhile: the ~160,000 objects of the imports and the app took it
+    100 to 160 ms (over 700 ms on a busy machine), a stall every live socket felt. Frozen
+    objects are only skipped by the cycle collector; reference counting still frees them.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
