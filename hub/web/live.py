@@ -17,9 +17,9 @@ and drops any event at or below the last position it sent.
 
 The cost of a connection is kept to what fanning out needs, since one web process holds
 thousands: the broker turns each Redis message into its text frame once, for every
-connection; each connection owns a bounded deque of frames and one reading task; and one
-ticker per process, not a timer per connection, sends heartbeats and cuts off sends that
-block too long.
+connection; each connection owns a bounded deque of frames, a sending task and a reading
+task; and one ticker per process, not a timer per connection, sends heartbeats and cuts off
+sends that block too long.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Subscriber:
     what the ticker needs to know (when it last sent, whether a send is under way)."""
 
     __slots__ = (
-        "_waiter", "closed", "deadline", "heartbeat_due", "last_sent", "limit", "overflowed",
+        "_waiter", "deadline", "heartbeat_due", "last_sent", "limit", "overflowed",
         "pending", "sending_since", "workspaces",
     )
 
@@ -77,7 +77,6 @@ class Subscriber:
         self.limit = limit
         self.pending: deque[tuple[int, str]] = deque()
         self.overflowed = False
-        self.closed = False
         self.heartbeat_due = False
         self.last_sent = now
         self.sending_since: float | None = None
@@ -112,8 +111,8 @@ class Subscriber:
             waiter.set_result(None)
 
     async def wait(self) -> None:
-        """Return once there is something to do: frames, a heartbeat, a cut-off, a close."""
-        if self.pending or self.overflowed or self.closed or self.heartbeat_due:
+        """Return once there is something to do: frames, a heartbeat, or a cut-off."""
+        if self.pending or self.overflowed or self.heartbeat_due:
             return
         self._waiter = asyncio.get_running_loop().create_future()
         try:
@@ -281,23 +280,36 @@ async def live(websocket: WebSocket) -> None:
         return
     broker: LiveBroker = websocket.app.state.live_broker
     subscriber = broker.register(workspaces, hub.settings.live_queue_limit)
-    watcher = asyncio.create_task(_watch_for_close(websocket, subscriber))
-    too_slow = False
+    # Sending runs in a task of its own rather than in this one, which sits under a dozen
+    # frames of middleware that every wake-up would pass through, once per event per socket.
+    sender = asyncio.create_task(_send_events(websocket, hub, broker, subscriber, after))
+    reader = asyncio.create_task(_read_until_closed(websocket))
     try:
-        await _serve(websocket, hub, broker, subscriber, after)
-    except TooSlow:
-        too_slow = True
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait((sender, reader), return_when=asyncio.FIRST_COMPLETED)
     finally:
         broker.unregister(subscriber)
-        watcher.cancel()
-    if too_slow:
+        sender.cancel()
+        reader.cancel()
+    if sender.done() and not sender.cancelled() and sender.result():
         log.info("event=live_client_too_slow user=%s", found.actor.user_id)
         # The close frame queues behind whatever the client has not read: bounded too.
         with contextlib.suppress(Exception):
             async with asyncio.timeout(hub.settings.live_send_timeout_seconds):
                 await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect from your last position")
+
+
+async def _send_events(
+    websocket: WebSocket, hub: Hub, broker: LiveBroker, subscriber: Subscriber, after: int
+) -> bool:
+    """Send the backlog, then live events and heartbeats; True when the client fell behind,
+    False when it went away."""
+    try:
+        await _serve(websocket, hub, broker, subscriber, after)
+    except TooSlow:
+        return True
+    except WebSocketDisconnect:
+        pass
+    return False
 
 
 async def _serve(
@@ -337,8 +349,6 @@ async def _serve(
                 await subscriber.wait()
                 if subscriber.overflowed:
                     raise TooSlow
-                if subscriber.closed:
-                    return
                 sent = False
                 pending = subscriber.pending
                 while pending and not subscriber.overflowed:
@@ -354,14 +364,12 @@ async def _serve(
         raise TooSlow from None
 
 
-async def _watch_for_close(websocket: WebSocket, subscriber: Subscriber) -> None:
+async def _read_until_closed(websocket: WebSocket) -> None:
     # Reading is how a server learns the client went away; clients send nothing after
     # subscribing, so any message simply keeps the connection alive.
     with contextlib.suppress(RuntimeError):
         while (await websocket.receive())["type"] != "websocket.disconnect":
             pass
-    subscriber.closed = True
-    subscriber.wake()
 
 
 ROUTES = [WebSocketRoute("/live", live)]
