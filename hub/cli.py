@@ -23,7 +23,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app (and, embedded, the dispatcher and a worker in the same process)."""
     import uvicorn
 
-    from hub.web.app import create_app
+    from hub.web.app import create_app, prepare_heap_for_serving
 
     hub = _hub()
     if hub.settings.embedded:
@@ -34,7 +34,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or hub.settings.port
     mode = "embedded" if hub.settings.embedded else "production"
     print(f"Partnership Hub ({mode}) listening on http://{host}:{port}/ — {hub.describe()}")
-    uvicorn.run(create_app(hub), host=host, port=port, log_level="warning")
+    app = create_app(hub)
+    prepare_heap_for_serving()
+    # No permessage-deflate on live sockets (the Procfile says the same): its zlib state is
+    # about 40 KiB per connection, and each event would be compressed once per connection.
+    uvicorn.run(app, host=host, port=port, log_level="warning", ws_per_message_deflate=False)
     return 0
 
 

@@ -14,6 +14,12 @@ Protocol (JSON text frames), documented in the README:
 No gap, no duplicate: a connection registers with the process's :class:`LiveBroker` (which
 is always subscribed to Redis) *before* reading the backlog, buffers live events meanwhile,
 and drops any event at or below the last position it sent.
+
+The cost of a connection is kept to what fanning out needs, since one web process holds
+thousands: the broker turns each Redis message into its text frame once, for every
+connection; each connection owns a bounded deque of frames, a sending task and a reading
+task; and one ticker per process, not a timer per connection, sends heartbeats and cuts off
+sends that block too long.
 """
 
 from __future__ import annotations
@@ -22,9 +28,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -46,61 +51,120 @@ CHANNEL_PREFIX = workspace_channel("")
 
 
 class TooSlow(Exception):
-    """The connection's send queue overflowed: the client is not keeping up."""
+    """The connection's send queue overflowed, or a send blocked too long."""
 
 
-@dataclass(eq=False)
+def event_frame(envelope: dict[str, Any], names: OrganisationNames) -> str:
+    """The text frame carrying one event to a live socket (compact JSON, position first)."""
+    message = {
+        "type": "event", "position": envelope["position"], "event": envelope,
+        "summary": describe(envelope, names),
+    }
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
 class Subscriber:
-    """One connection's share of the broker: its workspaces and its bounded queue."""
+    """One connection's share of the broker: its workspaces, its bounded queue of frames, and
+    what the ticker needs to know (when it last sent, whether a send is under way)."""
 
-    workspaces: frozenset[str]
-    limit: int
-    queue: asyncio.Queue[dict[str, Any]] = field(init=False)
-    overflowed: bool = False
+    __slots__ = (
+        "_waiter", "deadline", "heartbeat_due", "last_sent", "limit", "overflowed",
+        "pending", "sending_since", "workspaces",
+    )
 
-    def __post_init__(self) -> None:
-        self.queue = asyncio.Queue(self.limit)
+    def __init__(self, workspaces: frozenset[str], limit: int, now: float) -> None:
+        self.workspaces = workspaces
+        self.limit = limit
+        self.pending: deque[tuple[int, str]] = deque()
+        self.overflowed = False
+        self.heartbeat_due = False
+        self.last_sent = now
+        self.sending_since: float | None = None
+        # The connection's send deadline; the ticker moves it to now to cut a blocked send.
+        self.deadline: asyncio.Timeout | None = None
+        self._waiter: asyncio.Future[None] | None = None
 
-    def offer(self, message: dict[str, Any]) -> None:
-        """Queue a live event without waiting; mark the subscriber too slow when full."""
+    def offer(self, position: int, frame: str) -> None:
+        """Queue a live event's frame without waiting; cut the subscriber off when full."""
         if self.overflowed:
             return
+        if len(self.pending) >= self.limit:
+            self.cut_off()
+            return
+        self.pending.append((position, frame))
+        self.wake()
+
+    def cut_off(self) -> None:
+        """Mark the client too slow; a send blocked on it is abandoned at once."""
+        if self.overflowed:
+            return
+        self.overflowed = True
+        self.pending.clear()
+        if self.sending_since is not None and self.deadline is not None:
+            self.deadline.reschedule(asyncio.get_running_loop().time())
+        self.wake()
+
+    def wake(self) -> None:
+        """Wake the connection's sender if it is waiting for work."""
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self) -> None:
+        """Return once there is something to do: frames, a heartbeat, or a cut-off."""
+        if self.pending or self.overflowed or self.heartbeat_due:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
         try:
-            self.queue.put_nowait(message)
-        except asyncio.QueueFull:
-            self.overflowed = True
+            await self._waiter
+        finally:
+            self._waiter = None
 
 
 class LiveBroker:
     """One Redis subscription per web process, fanned out to its local connections."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, names: OrganisationNames) -> None:
         self.hub = hub
+        self.names = names
+        self.heartbeat = hub.settings.live_heartbeat_seconds
+        self.send_timeout = hub.settings.live_send_timeout_seconds
+        self.subscribers: set[Subscriber] = set()
         self.by_workspace: dict[str, set[Subscriber]] = defaultdict(set)
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
+        # The dispatcher publishes an event once per workspace it is visible in, one after
+        # the other: the frame built for the first channel serves the rest.
+        self._last_frame: tuple[int, str] = (0, "")
 
     async def start(self) -> None:
-        """Subscribe to every workspace channel and start routing messages."""
-        self._task = asyncio.create_task(self._run(), name="live-broker")
+        """Subscribe to every workspace channel and start routing messages and ticking."""
+        self._tasks = [
+            asyncio.create_task(self._run(), name="live-broker"),
+            asyncio.create_task(self._tick(), name="live-ticker"),
+        ]
         await asyncio.wait_for(self._ready.wait(), timeout=10)
 
     async def stop(self) -> None:
-        """Stop routing."""
-        if self._task is not None:
-            self._task.cancel()
+        """Stop routing and ticking."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     def register(self, workspaces: Collection[str], limit: int) -> Subscriber:
         """A new subscriber for ``workspaces``; live events queue for it from now on."""
-        subscriber = Subscriber(frozenset(workspaces), limit)
+        now = asyncio.get_running_loop().time()
+        subscriber = Subscriber(frozenset(workspaces), limit, now)
+        self.subscribers.add(subscriber)
         for workspace in subscriber.workspaces:
             self.by_workspace[workspace].add(subscriber)
         return subscriber
 
     def unregister(self, subscriber: Subscriber) -> None:
         """Forget a subscriber."""
+        self.subscribers.discard(subscriber)
         for workspace in subscriber.workspaces:
             subscribers = self.by_workspace.get(workspace)
             if subscribers is not None:
@@ -135,9 +199,29 @@ class LiveBroker:
         subscribers = self.by_workspace.get(name[len(CHANNEL_PREFIX):])
         if not subscribers:
             return
-        message = json.loads(data)
-        for subscriber in list(subscribers):
-            subscriber.offer(message)
+        envelope = json.loads(data)
+        position = envelope["position"]
+        if self._last_frame[0] != position:
+            self._last_frame = (position, event_frame(envelope, self.names))
+        frame = self._last_frame[1]
+        for subscriber in subscribers:
+            subscriber.offer(position, frame)
+
+    async def _tick(self) -> None:
+        # A quarter of the shorter period: heartbeats go out at most a quarter late, and a
+        # blocked send is cut off at most a quarter after its timeout.
+        period = max(0.05, min(self.heartbeat, self.send_timeout) / 4)
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(period)
+            now = loop.time()
+            for subscriber in self.subscribers:
+                if subscriber.sending_since is not None:
+                    if now - subscriber.sending_since > self.send_timeout:
+                        subscriber.cut_off()
+                elif now - subscriber.last_sent >= self.heartbeat:
+                    subscriber.heartbeat_due = True
+                    subscriber.wake()
 
 
 class BadSubscribe(ValueError):
@@ -173,7 +257,9 @@ def _same_origin(websocket: WebSocket) -> bool:
 async def live(websocket: WebSocket) -> None:
     """The ``/live`` websocket endpoint."""
     hub = hub_of(websocket)
-    found = caller(websocket)
+    # Resolving a token or session reads the database: off the event loop, which every other
+    # connection is waiting on.
+    found = await asyncio.to_thread(caller, websocket)
     await websocket.accept()
     if found is None or (not found.via_token and not _same_origin(websocket)):
         await websocket.close(CLOSE_NOT_SIGNED_IN, "sign in, or send an API token")
@@ -194,83 +280,96 @@ async def live(websocket: WebSocket) -> None:
         return
     broker: LiveBroker = websocket.app.state.live_broker
     subscriber = broker.register(workspaces, hub.settings.live_queue_limit)
+    # Sending runs in a task of its own rather than in this one, which sits under a dozen
+    # frames of middleware that every wake-up would pass through, once per event per socket.
+    sender = asyncio.create_task(_send_events(websocket, hub, broker, subscriber, after))
+    reader = asyncio.create_task(_read_until_closed(websocket))
     try:
-        await _serve(websocket, hub, subscriber, after)
-    except TooSlow:
-        log.info("event=live_client_too_slow user=%s", found.actor.user_id)
-        with contextlib.suppress(Exception):
-            await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect from your last position")
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait((sender, reader), return_when=asyncio.FIRST_COMPLETED)
     finally:
         broker.unregister(subscriber)
+        sender.cancel()
+        reader.cancel()
+    if sender.done() and not sender.cancelled() and sender.result():
+        log.info("event=live_client_too_slow user=%s", found.actor.user_id)
+        # The close frame queues behind whatever the client has not read: bounded too.
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(hub.settings.live_send_timeout_seconds):
+                await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect from your last position")
 
 
-async def _serve(websocket: WebSocket, hub: Hub, subscriber: Subscriber, after: int) -> None:
-    timeout = hub.settings.live_send_timeout_seconds
-    names: OrganisationNames = websocket.app.state.organisation_names
-
-    async def send(message: dict[str, Any]) -> None:
-        # A client that stops reading blocks the send once the socket's buffers fill: after
-        # the timeout it is cut off rather than left holding memory.
-        try:
-            await asyncio.wait_for(websocket.send_json(message), timeout)
-        except TimeoutError:
-            raise TooSlow from None
-
-    head = await asyncio.to_thread(hub.store.head_position)
-    await send({"type": "subscribed", "workspaces": sorted(subscriber.workspaces), "head": head})
-    last = after
-    while True:
-        page = await asyncio.to_thread(
-            hub.store.read_all, last, hub.settings.event_page_limit,
-            workspaces=subscriber.workspaces,
-        )
-        for event in page:
-            await send(_event_message(event.envelope(), names))
-            last = event.position
-        if len(page) < hub.settings.event_page_limit:
-            break
-    watcher = asyncio.create_task(_watch_for_close(websocket))
-    getter: asyncio.Future[dict[str, Any]] | None = None
+async def _send_events(
+    websocket: WebSocket, hub: Hub, broker: LiveBroker, subscriber: Subscriber, after: int
+) -> bool:
+    """Send the backlog, then live events and heartbeats; True when the client fell behind,
+    False when it went away."""
     try:
-        while True:
-            if subscriber.overflowed:
-                raise TooSlow
-            getter = getter or asyncio.ensure_future(subscriber.queue.get())
-            done, _ = await asyncio.wait(
-                {getter, watcher}, timeout=hub.settings.live_heartbeat_seconds,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            if watcher in done:
-                return
-            if getter not in done:
-                await send({"type": "heartbeat", "position": last})
-                continue
-            message, getter = getter.result(), None
-            if message["position"] <= last:
-                continue  # already sent from the backlog, or a dispatcher repeat
-            await send(_event_message(message, names))
-            last = message["position"]
-    finally:
-        watcher.cancel()
-        if getter is not None:
-            getter.cancel()
+        await _serve(websocket, hub, broker, subscriber, after)
+    except TooSlow:
+        return True
+    except WebSocketDisconnect:
+        pass
+    return False
 
 
-def _event_message(envelope: dict[str, Any], names: OrganisationNames) -> dict[str, Any]:
-    return {
-        "type": "event", "position": envelope["position"], "event": envelope,
-        "summary": describe(envelope, names),
-    }
+async def _serve(
+    websocket: WebSocket, hub: Hub, broker: LiveBroker, subscriber: Subscriber, after: int
+) -> None:
+    loop = asyncio.get_running_loop()
+
+    async def send(text: str) -> None:
+        # A client that stops reading blocks the send once the socket's buffers fill: the
+        # ticker then cuts it off (``deadline``) rather than let it hold memory.
+        subscriber.sending_since = loop.time()
+        try:
+            await websocket.send_text(text)
+        finally:
+            subscriber.sending_since = None
+        subscriber.last_sent = loop.time()
+
+    try:
+        async with asyncio.timeout(None) as subscriber.deadline:
+            head = await asyncio.to_thread(hub.store.head_position)
+            await send(json.dumps(
+                {"type": "subscribed", "workspaces": sorted(subscriber.workspaces), "head": head},
+                separators=(",", ":"),
+            ))
+            last = after
+            while True:
+                page = await asyncio.to_thread(
+                    hub.store.read_all, last, hub.settings.event_page_limit,
+                    workspaces=subscriber.workspaces,
+                )
+                for event in page:
+                    await send(event_frame(event.envelope(), broker.names))
+                    last = event.position
+                if len(page) < hub.settings.event_page_limit:
+                    break
+            while True:
+                await subscriber.wait()
+                if subscriber.overflowed:
+                    raise TooSlow
+                sent = False
+                pending = subscriber.pending
+                while pending and not subscriber.overflowed:
+                    position, frame = pending.popleft()
+                    if position > last:  # else already sent from the backlog, or a repeat
+                        await send(frame)
+                        last, sent = position, True
+                if subscriber.heartbeat_due:
+                    subscriber.heartbeat_due = False
+                    if not sent:
+                        await send(f'{{"type":"heartbeat","position":{last}}}')
+    except TimeoutError:
+        raise TooSlow from None
 
 
-async def _watch_for_close(websocket: WebSocket) -> None:
+async def _read_until_closed(websocket: WebSocket) -> None:
     # Reading is how a server learns the client went away; clients send nothing after
     # subscribing, so any message simply keeps the connection alive.
-    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-        while True:
-            await websocket.receive_text()
+    with contextlib.suppress(RuntimeError):
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
 
 
 ROUTES = [WebSocketRoute("/live", live)]

@@ -125,6 +125,17 @@ def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
         assert extra == []
 
 
+def test_an_idle_socket_gets_heartbeats_carrying_the_last_position(server: LiveServer) -> None:
+    head = server.hub.store.head_position()
+    with _open(server, server.token("leicester-city-council")) as socket:
+        _subscribe(socket, head)
+        started = time.monotonic()
+        beats = [json.loads(socket.recv(timeout=5)) for _ in range(2)]
+        # One a second (the fixture's setting), give or take the ticker's quarter period.
+        assert time.monotonic() - started < 4
+    assert beats == [{"type": "heartbeat", "position": head}] * 2
+
+
 def test_a_backlog_from_zero_holds_only_the_subscribed_workspaces_events(
     server: LiveServer,
 ) -> None:
