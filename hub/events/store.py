@@ -8,7 +8,6 @@ writer lock (``BEGIN IMMEDIATE``, see :mod:`hub.db`).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ import orjson
 import psycopg
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, String, func, insert, select, type_coerce
+from uuid_utils import uuid7
 
 from hub.db import READ_ONLY, dump_json, is_sqlite
 from hub.events.envelope import AppendResult, EventMeta, NewEvent, RecordedEvent, StreamRef
@@ -230,23 +230,18 @@ class EventStore:
         meta: dict[str, Any],
         locked: bool,
     ) -> list[RecordedEvent]:
-        # Pipelined: the lock, the head move, the events and their workspace links go to the
-        # server together and come back in one round trip. A stale head shows either as no
-        # row from the head statement or as the events' (stream_id, version) key colliding.
+        # Pipelined: the lock, the head move, and the events with their workspace links (one
+        # statement) go to the server together and come back in one round trip. A stale head
+        # shows either as no row from the head statement or as the events' (stream_id,
+        # version) key colliding.
         driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
         pending = self._prepare(stream, expected, rows, meta)
-        links = [(e, w) for e, _v, _n, _c, _d, ws in pending.events for w in dict.fromkeys(ws)]
         try:
             with driver.pipeline():
                 if not locked:
                     driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
                 head = driver.execute(*self._sql.head(stream, expected, expected + len(rows)))
-                inserted = driver.execute(self._sql.events_insert(len(rows)), pending.params)
-                if links:
-                    ids, spaces = zip(*links, strict=True)
-                    driver.execute(
-                        self._sql.link_insert_by_id, {"ids": list(ids), "spaces": list(spaces)}
-                    )
+                inserted = driver.execute(self._sql.linked_events_insert(len(rows)), pending.params)
             moved = head.fetchone()
             positions = dict(inserted.fetchall())
         except psycopg.errors.UniqueViolation as error:
@@ -265,7 +260,9 @@ class EventStore:
         meta_text = dump_json(meta)
         pending = _Pending(stream, meta, now)
         for offset, (name, schema_version, data, workspaces) in enumerate(rows):
-            event_id = str(uuid.uuid4())
+            # Time-ordered ids land at the end of the event_id index instead of on a random
+            # page of it, so an append writes one index page, not one per event.
+            event_id = str(uuid7())
             version = current + offset + 1
             pending.params += (
                 event_id, stream.id, stream.type, version, name, schema_version,
@@ -426,13 +423,6 @@ class _DriverSql:
             f"INSERT INTO event_workspaces (workspace_id, position) "
             f"VALUES ({p('workspace')}, {p('position')})"
         )
-        # PostgreSQL only: links named by event id, so they can be pipelined with the insert.
-        self.link_insert_by_id = (
-            "INSERT INTO event_workspaces (workspace_id, position) "
-            "SELECT link.workspace_id, events.position FROM events JOIN "
-            f"unnest({p('ids')}::text[], {p('spaces')}::text[]) AS link(event_id, workspace_id) "
-            "ON events.event_id = link.event_id"
-        )
         self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
         self._mark = positional
         self._events_insert: dict[int, str] = {}
@@ -469,6 +459,24 @@ class _DriverSql:
                 "RETURNING event_id, position"
             )
         return self._events_insert[count]
+
+    def linked_events_insert(self, count: int) -> str:
+        """PostgreSQL only: :meth:`events_insert` that also links each event to its workspaces.
+
+        The links are taken from the rows just inserted, in the same statement, so they need
+        neither the positions back first nor a lookup of the events table.
+        """
+        insert = self.events_insert(count).replace(
+            "RETURNING event_id, position", "RETURNING event_id, position, workspaces"
+        )
+        return (
+            f"WITH inserted AS ({insert}), linked AS ("
+            "INSERT INTO event_workspaces (workspace_id, position) "
+            "SELECT DISTINCT link.workspace_id, inserted.position FROM inserted "
+            "CROSS JOIN LATERAL json_array_elements_text(inserted.workspaces) "
+            "AS link(workspace_id)) "
+            "SELECT event_id, position FROM inserted"
+        )
 
 
 def to_recorded(row: Sequence[Any]) -> RecordedEvent:
