@@ -10,7 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from hub.bootstrap import Hub
+from tests.e2e.live_server import LiveServer, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -67,3 +71,12 @@ def check_accessibility(page: Page, name: str) -> None:
         for v in result["violations"]
     ]
     assert not violations, f"{name}: " + json.dumps(violations, indent=2)
+
+
+@pytest.fixture
+def server(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, clean_redis: redis.Redis,
+    tmp_path: Path,
+) -> Iterator[LiveServer]:
+    """One web process and a dispatcher, on a fresh copy of the demo database."""
+    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path)

@@ -3,25 +3,11 @@ buttons copy the link (they appear only where the script can do so)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-import redis
 from playwright.sync_api import Page, expect
 
-from hub.bootstrap import Hub
 from tests.browser.conftest import check_accessibility
 from tests.browser.test_pages import sign_in_with_keyboard
-from tests.e2e.live_server import LiveServer, serve
-
-
-@pytest.fixture
-def server(
-    demo_hub: Hub, demo_database_url: str, redis_url: str, clean_redis: redis.Redis,
-    tmp_path: Path,
-) -> Iterator[LiveServer]:
-    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path)
+from tests.e2e.live_server import LiveServer
 
 
 def test_a_feed_is_added_by_keyboard_and_its_link_copied(

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-import redis
 from playwright.sync_api import FilePayload, Page, expect
 
 from hub.access.policy import Actor
-from hub.bootstrap import Hub
 from hub.demo.users import DEMO_PASSWORD
 from hub.handlers.meetings import respond_to_meeting
 from tests.browser.conftest import check_accessibility
-from tests.e2e.live_server import LiveServer, append_members, serve
-
-
-@pytest.fixture
-def server(
-    demo_hub: Hub, demo_database_url: str, redis_url: str, clean_redis: redis.Redis,
-    tmp_path: Path,
-) -> Iterator[LiveServer]:
-    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path)
+from tests.e2e.live_server import LiveServer, append_members
 
 
 def sign_in_with_keyboard(page: Page, base: str, email: str) -> None:
