@@ -488,9 +488,11 @@ def to_recorded(row: Sequence[Any]) -> RecordedEvent:
      workspaces, recorded_at) = row
     if isinstance(data, str):  # read as text (see EventStore._columns and _DriverSql.page)
         data, meta, workspaces = orjson.loads(data), orjson.loads(meta), orjson.loads(workspaces)
-    if isinstance(recorded_at, str):  # SQLite's stored text
-        recorded_at = datetime.fromisoformat(recorded_at)
-    if recorded_at.tzinfo is None:
+    if isinstance(recorded_at, str):
+        # SQLite's stored text, always UTC without an offset (see _prepare); naming the
+        # offset in the text parses several times faster than replacing it afterwards.
+        recorded_at = datetime.fromisoformat(recorded_at + "+00:00")
+    elif recorded_at.tzinfo is None:
         recorded_at = recorded_at.replace(tzinfo=UTC)
     event_spec = spec(name)
     if schema_version < event_spec.version:
