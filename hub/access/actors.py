@@ -4,40 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from hub.access.accounts import Permission
 from hub.access.policy import Actor
 from hub.projections.directory import members, organisations, roles
 
 
-def _areas_of(engine: Engine, organisation_id: str) -> frozenset[str]:
-    with engine.connect() as conn:
-        area_ids = conn.execute(
-            select(organisations.c.area_ids).where(
-                organisations.c.organisation_id == organisation_id
-            )
-        ).scalar()
+def _areas_of(conn: Connection, organisation_id: str) -> frozenset[str]:
+    area_ids = conn.execute(
+        select(organisations.c.area_ids).where(organisations.c.organisation_id == organisation_id)
+    ).scalar()
     return frozenset(area_ids or ())
 
 
-def _workspace_roles_of(engine: Engine, user_id: str) -> frozenset[tuple[str, str]]:
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(roles.c.workspace_id, roles.c.role).where(roles.c.user_id == user_id)
-        )
-        return frozenset((row.workspace_id, row.role) for row in rows)
+def _workspace_roles_of(conn: Connection, user_id: str) -> frozenset[tuple[str, str]]:
+    rows = conn.execute(
+        select(roles.c.workspace_id, roles.c.role).where(roles.c.user_id == user_id)
+    )
+    return frozenset((row.workspace_id, row.role) for row in rows)
 
 
 def actor_for_user(engine: Engine, user: Any) -> Actor:
     """The actor a signed-in user acts as, with their roles within workspaces."""
-    return Actor(
-        user_id=user.user_id,
-        organisation_id=user.organisation_id,
-        role=user.role,
-        area_ids=_areas_of(engine, user.organisation_id),
-        workspace_roles=_workspace_roles_of(engine, user.user_id),
-    )
+    with engine.connect() as conn:
+        return Actor(
+            user_id=user.user_id,
+            organisation_id=user.organisation_id,
+            role=user.role,
+            area_ids=_areas_of(conn, user.organisation_id),
+            workspace_roles=_workspace_roles_of(conn, user.user_id),
+        )
 
 
 def actor_for_client(engine: Engine, client: Any) -> Actor:
@@ -46,12 +43,14 @@ def actor_for_client(engine: Engine, client: Any) -> Actor:
     Roles within workspaces belong to people, so a token holds none (it is a ``member``).
     """
     permissions = frozenset(client.permissions)
+    with engine.connect() as conn:
+        area_ids = _areas_of(conn, client.organisation_id)
     return Actor(
         user_id=f"client:{client.client_id}",
         organisation_id=client.organisation_id,
         # A token without the "act" permission can read but never change a record.
         role="member" if Permission.ACT.value in permissions else "viewer",
-        area_ids=_areas_of(engine, client.organisation_id),
+        area_ids=area_ids,
         permissions=permissions,
     )
 

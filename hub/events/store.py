@@ -131,7 +131,6 @@ class EventStore:
             with self.engine.begin() as conn:
                 if idempotency_key is not None or not rows:
                     self._lock(conn)
-                    locked = True
                     if idempotency_key is not None:
                         earlier = self._idempotent_result(conn, idempotency_key, stream)
                         if earlier is not None:
@@ -141,10 +140,8 @@ class EventStore:
                         if current != expected_version:
                             raise ConcurrencyConflict(stream.id, expected_version, current)
                         return AppendResult([], current)
-                else:
-                    locked = False
                 write = self._write_sqlite if self._sqlite else self._write_postgres
-                recorded = write(conn, stream, expected_version, rows, meta_json, locked)
+                recorded = write(conn, stream, expected_version, rows, meta_json)
                 new_version = expected_version + len(rows)
                 if idempotency_key is not None:
                     conn.execute(
@@ -202,7 +199,6 @@ class EventStore:
         expected: int,
         rows: list[_Row],
         meta: dict[str, Any],
-        locked: bool,
     ) -> list[RecordedEvent]:
         # BEGIN IMMEDIATE (hub.db) already holds SQLite's single writer lock.
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -228,7 +224,6 @@ class EventStore:
         expected: int,
         rows: list[_Row],
         meta: dict[str, Any],
-        locked: bool,
     ) -> list[RecordedEvent]:
         # Pipelined: the lock, the head move, and the events with their workspace links (one
         # statement) go to the server together and come back in one round trip. A stale head
@@ -238,8 +233,9 @@ class EventStore:
         pending = self._prepare(stream, expected, rows, meta)
         try:
             with driver.pipeline():
-                if not locked:
-                    driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
+                # Taken here even if the idempotency check took it already: an advisory
+                # lock is re-entrant within its transaction, and this costs no round trip.
+                driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
                 head = driver.execute(*self._sql.head(stream, expected, expected + len(rows)))
                 inserted = driver.execute(self._sql.linked_events_insert(len(rows)), pending.params)
             moved = head.fetchone()
