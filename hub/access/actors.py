@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, select
 
 from hub.access.accounts import Permission
 from hub.access.policy import Actor
+from hub.domain.errors import NotFound
 from hub.projections.directory import members, organisations, roles
 
 
@@ -66,3 +67,10 @@ def visible_workspaces(engine: Engine, actor: Actor) -> frozenset[str]:
             )
         ).scalars()
         return frozenset(rows)
+
+
+def require_visible_workspace(engine: Engine, actor: Actor, workspace_id: str) -> None:
+    """Raise a 404 unless ``actor`` sees ``workspace_id`` (the system sees every workspace);
+    the same answer as for a workspace that does not exist, so existence never leaks."""
+    if not actor.system and workspace_id not in visible_workspaces(engine, actor):
+        raise NotFound("no such workspace")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.access.actors import visible_workspaces
+from hub.access.actors import require_visible_workspace
 from hub.access.policy import Actor, authorise
 from hub.access.tables import users_table
 from hub.bootstrap import Hub
@@ -54,11 +54,6 @@ class Person:
         }
 
 
-def _require_visible(hub: Hub, actor: Actor, workspace_id: str) -> None:
-    if not actor.system and workspace_id not in visible_workspaces(hub.engine, actor):
-        raise NotFound("no such workspace")
-
-
 def _person_row(hub: Hub, actor: Actor, user_id: str) -> Any:
     with hub.engine.connect() as conn:
         row = conn.execute(
@@ -82,7 +77,7 @@ def assign_role(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """Set ``user_id``'s role within ``workspace_id`` (no event when it is already that)."""
-    _require_visible(hub, actor, workspace_id)
+    require_visible_workspace(hub.engine, actor, workspace_id)
     person = _person_row(hub, actor, user_id)
     command = AssignWorkspaceRole(
         workspace_id=workspace_id, user_id=user_id, organisation_id=person.organisation_id,
@@ -97,7 +92,7 @@ def assign_role(
 def people_in(hub: Hub, actor: Actor, workspace_id: str) -> list[Person]:
     """Everyone of the workspace's member organisations with their role there, by
     organisation and name; each with the roles ``actor`` may give them."""
-    _require_visible(hub, actor, workspace_id)
+    require_visible_workspace(hub.engine, actor, workspace_id)
     with hub.engine.connect() as conn:
         area_id = conn.execute(
             select(workspaces.c.area_id).where(workspaces.c.workspace_id == workspace_id)

@@ -6,9 +6,8 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from hub.access.actors import visible_workspaces
+from hub.access.actors import require_visible_workspace, visible_workspaces
 from hub.access.policy import Actor
-from hub.domain.errors import NotFound
 from hub.projections.directory import areas, csps, members, organisations, workspaces
 
 
@@ -32,8 +31,7 @@ def workspaces_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
 
 def workspace(engine: Engine, actor: Actor, workspace_id: str) -> dict[str, Any]:
     """One visible workspace with its members; 404 when not visible (existence never leaks)."""
-    if workspace_id not in visible_workspaces(engine, actor):
-        raise NotFound("no such workspace")
+    require_visible_workspace(engine, actor, workspace_id)
     with engine.connect() as conn:
         row = conn.execute(
             select(workspaces).where(workspaces.c.workspace_id == workspace_id)
