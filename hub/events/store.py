@@ -350,6 +350,14 @@ class EventStore:
         condition = events_table.c.position.in_(visible)
         return self._select(conn, condition, limit=limit)
 
+    def read_positions_on(
+        self, conn: Connection, positions: Collection[int]
+    ) -> list[RecordedEvent]:
+        """The events at ``positions``, oldest first, on a connection the caller holds."""
+        if not positions:
+            return []
+        return self._select(conn, events_table.c.position.in_(list(positions)))
+
     def read_latest(self, workspaces: Collection[str], limit: int = 20) -> list[RecordedEvent]:
         """The newest ``limit`` events visible in ``workspaces``, oldest first."""
         if not workspaces:

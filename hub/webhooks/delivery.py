@@ -48,8 +48,6 @@ from sqlalchemy import Connection, insert, select, tuple_, update
 
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
-from hub.events.store import to_recorded
-from hub.events.tables import events_table
 from hub.webhooks import metrics, payloads, transport
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.errors import EndpointNotValidated
@@ -369,13 +367,7 @@ def _endpoints_of(conn: Connection, group: _Group, now: datetime) -> None:
 def _bodies_of(hub: Hub, conn: Connection, config: WebhookConfig, group: _Group) -> None:
     """Each message's body: its event read from the log (one query per group) as a CloudEvent."""
     positions = {m.position for m in group.messages if m.position is not None}
-    events = {
-        row.position: to_recorded(row)
-        for row in (
-            conn.execute(select(events_table).where(events_table.c.position.in_(positions)))
-            if positions else ()
-        )
-    }
+    events = {event.position: event for event in hub.store.read_positions_on(conn, positions)}
     for message in group.messages:
         group.bodies[message.message_id] = (
             payloads.test_body(message.message_id, message.endpoint_id,
