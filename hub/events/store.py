@@ -26,7 +26,6 @@ from hub.events.tables import (
     event_workspaces_table,
     events_table,
     idempotency_table,
-    streams_table,
 )
 from schemas.registry import UnknownEventType, spec
 
@@ -184,7 +183,7 @@ class EventStore:
 
     def _stream_version(self, conn: Connection, stream_id: str) -> int:
         version = conn.execute(
-            select(streams_table.c.version).where(streams_table.c.stream_id == stream_id)
+            select(func.max(events_table.c.version)).where(events_table.c.stream_id == stream_id)
         ).scalar()
         return int(version or 0)
 
@@ -202,8 +201,8 @@ class EventStore:
     ) -> list[RecordedEvent]:
         # BEGIN IMMEDIATE (hub.db) already holds SQLite's single writer lock.
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(*self._sql.head(stream, expected, expected + len(rows)))
-        if cursor.fetchone() is None:
+        cursor.execute(self._sql.current, (stream.id,))
+        if (cursor.fetchone()[0] or 0) != expected:
             raise _Stale
         pending = self._prepare(stream, expected, rows, meta)
         cursor.execute(self._sql.events_insert(len(rows)), pending.params)
@@ -225,10 +224,11 @@ class EventStore:
         rows: list[_Row],
         meta: dict[str, Any],
     ) -> list[RecordedEvent]:
-        # Pipelined: the lock, the head move, and the events with their workspace links (one
-        # statement) go to the server together and come back in one round trip. A stale head
-        # shows either as no row from the head statement or as the events' (stream_id,
-        # version) key colliding.
+        # Pipelined: the lock, the stream's current version, and the events with their
+        # workspace links (one statement) go to the server together and come back in one round
+        # trip. A stream behind the expected version shows as the events' (stream_id, version)
+        # key colliding; one ahead of it (expected > current) as the version read back. Either
+        # way the caller's transaction rolls back, so nothing is kept.
         driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
         pending = self._prepare(stream, expected, rows, meta)
         try:
@@ -236,15 +236,15 @@ class EventStore:
                 # Taken here even if the idempotency check took it already: an advisory
                 # lock is re-entrant within its transaction, and this costs no round trip.
                 driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
-                head = driver.execute(*self._sql.head(stream, expected, expected + len(rows)))
+                current = driver.execute(self._sql.current, (stream.id,))
                 inserted = driver.execute(self._sql.linked_events_insert(len(rows)), pending.params)
-            moved = head.fetchone()
+            head = current.fetchone()
             positions = dict(inserted.fetchall())
         except psycopg.errors.UniqueViolation as error:
             if error.diag.constraint_name == "uq_events_stream_version":
                 raise _Stale from None
             raise
-        if moved is None:
+        if head is None or (head[0] or 0) != expected:
             raise _Stale
         return pending.recorded(positions)
 
@@ -415,14 +415,8 @@ class _DriverSql:
 
     def __init__(self, named: str, positional: str) -> None:
         p = named.format
-        self.head_insert = (
-            f"INSERT INTO streams (stream_id, stream_type, version) VALUES ({p('id')}, "
-            f"{p('type')}, {p('new')}) ON CONFLICT (stream_id) DO NOTHING RETURNING version"
-        )
-        self.head_update = (
-            f"UPDATE streams SET version = {p('new')} WHERE stream_id = {p('id')} "
-            f"AND version = {p('expected')} RETURNING version"
-        )
+        # A stream's head is its highest version, read from the (stream_id, version) key.
+        self.current = f"SELECT max(version) FROM events WHERE stream_id = {positional}"
         self.link_insert = (
             f"INSERT INTO event_workspaces (workspace_id, position) "
             f"VALUES ({p('workspace')}, {p('position')})"
@@ -439,16 +433,6 @@ class _DriverSql:
             f"{json_columns}, recorded_at FROM events WHERE position > {positional} "
             f"ORDER BY position LIMIT {positional}"
         )
-
-    def head(self, stream: StreamRef, expected: int, new: int) -> tuple[str, dict[str, Any]]:
-        """The statement moving ``stream``'s head from ``expected`` to ``new``.
-
-        It returns a row only if the head moved: this one checked statement is the optimistic
-        lock, so a stale write is caught without reading the stream first.
-        """
-        if expected == 0:
-            return self.head_insert, {"id": stream.id, "type": stream.type, "new": new}
-        return self.head_update, {"id": stream.id, "expected": expected, "new": new}
 
     def events_insert(self, count: int) -> str:
         """A multi-row insert of ``count`` events returning (event_id, position) pairs.

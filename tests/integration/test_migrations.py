@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from alembic import command
+from sqlalchemy import text
 
 from hub.bootstrap import Hub
+from hub.db import make_engine
+from hub.events.envelope import StreamRef
+from hub.events.store import EventStore
 from hub.migrate import alembic_config, current_revisions, head_revisions, require_migrated
 
 
@@ -13,3 +17,54 @@ def test_the_migrations_create_exactly_the_declared_schema(hub: Hub) -> None:
     assert current_revisions(hub.engine) == head_revisions(hub.engine)
     # Raises when autogenerate would find any difference between models and database.
     command.check(alembic_config(hub.engine))
+
+
+def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url: str) -> None:
+    """0008 drops ``streams`` (a head is now a stream's highest version) and rebuilds two
+    tables on SQLite: a log written before it reads and appends the same after it, and going
+    back down rebuilds ``streams`` from the log."""
+    engine = make_engine(database_url)
+    try:
+        command.upgrade(alembic_config(engine), "0007")
+        with engine.begin() as conn:
+            for n, stream in enumerate(("workspace-a", "workspace-a", "workspace-b"), start=1):
+                version = 2 if n == 2 else 1
+                conn.execute(
+                    text(
+                        "INSERT INTO events (position, event_id, stream_id, stream_type, version, "
+                        "type, schema_version, data, meta, workspaces, recorded_at) VALUES "
+                        "(:n, :id, :stream, 'workspace', :version, 'workspace.closed', 1, "
+                        "'{}', '{}', '[\"ws-a\"]', :at)"
+                    ),
+                    {"n": n, "id": f"id-{n}", "stream": stream, "version": version,
+                     "at": "2026-11-24 00:00:00"},
+                )
+                conn.execute(
+                    text("INSERT INTO event_workspaces VALUES ('ws-a', :n)"), {"n": n}
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO streams (stream_id, stream_type, version) VALUES "
+                    "('workspace-a', 'workspace', 2), ('workspace-b', 'workspace', 1)"
+                )
+            )
+            conn.execute(
+                text("INSERT INTO idempotency_keys VALUES ('key-1', 'workspace-a', 2, 2)")
+            )
+
+        command.upgrade(alembic_config(engine), "0008")
+        store = EventStore(engine)
+        assert store.stream_version("workspace-a") == 2
+        assert store.stream_version("workspace-b") == 1
+        assert [e.position for e in store.read_all(0, 10, workspaces=["ws-a"])] == [1, 2, 3]
+        earlier = store.lookup_idempotency_key("key-1", StreamRef.of("workspace", "a"))
+        assert earlier is not None and earlier.version == 2
+
+        command.downgrade(alembic_config(engine), "0007")
+        with engine.connect() as conn:
+            heads = conn.execute(text("SELECT stream_id, version FROM streams ORDER BY 1")).all()
+            links = conn.execute(text("SELECT count(*) FROM event_workspaces")).scalar()
+        assert [tuple(head) for head in heads] == [("workspace-a", 2), ("workspace-b", 1)]
+        assert links == 3
+    finally:
+        engine.dispose()
