@@ -20,17 +20,17 @@ are for the store alone. A command builds one :class:`BenchHappened` pydantic mo
 (validating the payload) and an ``EventMeta`` carrying an actor and a fresh correlation id, as
 ``hub.service.handle`` does, and calls ``EventStore.append(stream, expected_version, events,
 meta=...)`` with each event visible in one workspace and no idempotency key. That append checks
-the expected version against ``streams``, inserts the events (``RETURNING position``) and their
-``event_workspaces`` links, and moves the stream head, in one transaction: ``BEGIN IMMEDIATE``
-on SQLite; the advisory append lock on PostgreSQL. Before replay every side's database is
+the expected version against the stream's highest version (its ``(stream_id, version)`` key),
+and inserts the events (``RETURNING position``) and their ``event_workspaces`` links, in one
+transaction: ``BEGIN IMMEDIATE`` on SQLite; the advisory append lock on PostgreSQL. Before replay every side's database is
 analysed (``ANALYZE``), as autovacuum would do after a load: without statistics PostgreSQL
 plans each page of a freshly loaded table as a scan and sort of the whole table. Replay is
 ``EventStore.iter_all(batch=1000)``: pages of 1,000 rows, each turned into a ``RecordedEvent``
 (its three JSON columns, ``data``, ``meta`` and ``workspaces``, decoded; the schema version
 checked for upcasting, where no upcaster runs since every event is at the current version;
-payloads are not re-validated). On PostgreSQL the production engine pre-pings each pooled
-connection on checkout (``pool_pre_ping=True``), so every append and every replayed page pays
-that round trip too; the peer's pool does not pre-ping by default.
+payloads are not re-validated). On PostgreSQL the production engine pings a pooled connection
+on checkout only when it has rested for a second (``hub.db.PING_AFTER_IDLE``), which a
+back-to-back run never does; the peer's pool does not pre-ping by default.
 
 **The peer** (``eventsourcing``, :class:`PeerSubject`) is used through its public application
 API: a :class:`PeerApp` (``Application`` subclass) configured only through its environment

@@ -93,6 +93,10 @@ def event_type_of(payload: EventData) -> str:
 
 def spec(name: str) -> EventSpec:
     """The spec of event type ``name``; :class:`UnknownEventType` if there is none."""
+    # Replay asks once per event: look first, and import every event module only on a miss.
+    found = _SPECS.get(name)
+    if found is not None:
+        return found
     _load()
     try:
         return _SPECS[name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -53,9 +53,12 @@ class NewEvent:
         return event_type_of(self.data)
 
 
-@dataclass(frozen=True)
-class RecordedEvent:
-    """An event as stored, its data upcast to the current schema version."""
+class RecordedEvent(NamedTuple):
+    """An event as stored, its data upcast to the current schema version.
+
+    A named tuple rather than a frozen dataclass: replay builds one per event, and a frozen
+    dataclass's ``__init__`` (a guarded ``setattr`` per field) cost five times as much.
+    """
 
     position: int
     event_id: str
