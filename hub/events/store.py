@@ -51,15 +51,44 @@ class _Stale(Exception):
 
 @dataclass
 class _Pending:
-    """An append's events with their insert parameters, waiting for their positions."""
+    """An append's events, serialised, waiting for the positions the database gives them."""
 
     stream: StreamRef
     meta: dict[str, Any]
+    meta_text: str
     now: datetime
-    params: list[Any] = field(default_factory=list)
     events: list[tuple[str, int, str, int, dict[str, Any], tuple[str, ...]]] = field(
         default_factory=list
     )
+    """Each event's id, version, type, schema version, payload and workspaces."""
+
+    def row_params(self) -> list[Any]:
+        """SQLite's parameters: ten per event, in :data:`EVENT_COLUMNS` order."""
+        # Stored as UTC text without an offset (to_recorded reads it back as UTC).
+        stored_at = self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        stream_id, stream_type = self.stream.id, self.stream.type
+        params: list[Any] = []
+        for event_id, version, name, schema_version, data, workspaces in self.events:
+            params += (
+                event_id, stream_id, stream_type, version, name, schema_version, dump_json(data),
+                self.meta_text, dump_json(workspaces), stored_at,
+            )
+        return params
+
+    def document_params(self) -> dict[str, Any]:
+        """PostgreSQL's parameters: what the events share, and the events as one JSON array.
+
+        One statement serves every append size, and psycopg caches its parsing (it does not
+        for more than 50 parameters, which ten events as rows had; arrays per column cost
+        more again, escaped element by element in Python).
+        """
+        return {
+            "stream_id": self.stream.id,
+            "stream_type": self.stream.type,
+            "meta": self.meta_text,
+            "recorded_at": self.now,
+            "events": dump_json(self.events),
+        }
 
     def recorded(self, positions: dict[str, int]) -> list[RecordedEvent]:
         """The events as recorded, given the position the database gave each event id."""
@@ -205,7 +234,7 @@ class EventStore:
         if (cursor.fetchone()[0] or 0) != expected:
             raise _Stale
         pending = self._prepare(stream, expected, rows, meta)
-        cursor.execute(self._sql.events_insert(len(rows)), pending.params)
+        cursor.execute(self._sql.events_insert(len(rows)), pending.row_params())
         recorded = pending.recorded(dict(cursor.fetchall()))
         links = [
             {"workspace": workspace, "position": event.position}
@@ -237,7 +266,7 @@ class EventStore:
                 # lock is re-entrant within its transaction, and this costs no round trip.
                 driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
                 current = driver.execute(self._sql.current, (stream.id,))
-                inserted = driver.execute(self._sql.linked_events_insert(len(rows)), pending.params)
+                inserted = driver.execute(self._sql.linked_events_insert, pending.document_params())
             head = current.fetchone()
             positions = dict(inserted.fetchall())
         except psycopg.errors.UniqueViolation as error:
@@ -251,20 +280,14 @@ class EventStore:
     def _prepare(
         self, stream: StreamRef, current: int, rows: list[_Row], meta: dict[str, Any]
     ) -> _Pending:
-        now = self.clock()
-        stored_at = now.astimezone(UTC).replace(tzinfo=None).isoformat(" ") if self._sqlite else now
-        meta_text = dump_json(meta)
-        pending = _Pending(stream, meta, now)
+        pending = _Pending(stream, meta, dump_json(meta), self.clock())
         for offset, (name, schema_version, data, workspaces) in enumerate(rows):
             # Time-ordered ids land at the end of the event_id index instead of on a random
             # page of it, so an append writes one index page, not one per event.
             event_id = str(uuid7())
-            version = current + offset + 1
-            pending.params += (
-                event_id, stream.id, stream.type, version, name, schema_version,
-                dump_json(data), meta_text, dump_json(workspaces), stored_at,
+            pending.events.append(
+                (event_id, current + offset + 1, name, schema_version, data, workspaces)
             )
-            pending.events.append((event_id, version, name, schema_version, data, workspaces))
         return pending
 
     def _idempotent_result(
@@ -422,6 +445,23 @@ class _DriverSql:
             f"VALUES ({p('workspace')}, {p('position')})"
         )
         self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
+        # PostgreSQL only: the events from one JSON array of [id, version, type, schema
+        # version, data, workspaces] (see _Pending.document_params), each linked to its
+        # workspaces from the rows just inserted, in the same statement, so the links need
+        # neither the positions back first nor a lookup of the events table.
+        self.linked_events_insert = (
+            f"WITH inserted AS (INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+            f"SELECT e->>0, {p('stream_id')}, {p('stream_type')}, (e->>1)::int, e->>2, "
+            f"(e->>3)::int, e->4, {p('meta')}::json, e->5, {p('recorded_at')} "
+            f"FROM json_array_elements({p('events')}::json) WITH ORDINALITY AS events(e, n) "
+            "ORDER BY n "
+            "RETURNING event_id, position, workspaces), linked AS ("
+            "INSERT INTO event_workspaces (workspace_id, position) "
+            "SELECT DISTINCT link.workspace_id, inserted.position FROM inserted "
+            "CROSS JOIN LATERAL json_array_elements_text(inserted.workspaces) "
+            "AS link(workspace_id)) "
+            "SELECT event_id, position FROM inserted"
+        )
         self._mark = positional
         self._events_insert: dict[int, str] = {}
         # JSON comes back as text, for to_recorded to decode in one call per column (on
@@ -435,9 +475,9 @@ class _DriverSql:
         )
 
     def events_insert(self, count: int) -> str:
-        """A multi-row insert of ``count`` events returning (event_id, position) pairs.
+        """SQLite only: a multi-row insert of ``count`` events returning (event_id, position).
 
-        Its parameters are positional, ten per event in :data:`EVENT_COLUMNS` order.
+        Its parameters are positional, ten per event (see _Pending.row_params).
         """
         if count not in self._events_insert:
             row = "(" + ", ".join([self._mark] * len(EVENT_COLUMNS)) + ")"
@@ -447,24 +487,6 @@ class _DriverSql:
                 "RETURNING event_id, position"
             )
         return self._events_insert[count]
-
-    def linked_events_insert(self, count: int) -> str:
-        """PostgreSQL only: :meth:`events_insert` that also links each event to its workspaces.
-
-        The links are taken from the rows just inserted, in the same statement, so they need
-        neither the positions back first nor a lookup of the events table.
-        """
-        insert = self.events_insert(count).replace(
-            "RETURNING event_id, position", "RETURNING event_id, position, workspaces"
-        )
-        return (
-            f"WITH inserted AS ({insert}), linked AS ("
-            "INSERT INTO event_workspaces (workspace_id, position) "
-            "SELECT DISTINCT link.workspace_id, inserted.position FROM inserted "
-            "CROSS JOIN LATERAL json_array_elements_text(inserted.workspaces) "
-            "AS link(workspace_id)) "
-            "SELECT event_id, position FROM inserted"
-        )
 
 
 def to_recorded(row: Sequence[Any]) -> RecordedEvent:
