@@ -75,8 +75,9 @@ class _Pending:
             )
         return params
 
-    def document_params(self) -> dict[str, Any]:
-        """PostgreSQL's parameters: what the events share, and the events as one JSON array.
+    def document_params(self, expected: int) -> dict[str, Any]:
+        """PostgreSQL's parameters: the stream, its expected version, what the events share,
+        and the events as one JSON array.
 
         One statement serves every append size, and psycopg caches its parsing (it does not
         for more than 50 parameters, which ten events as rows had; arrays per column cost
@@ -85,6 +86,7 @@ class _Pending:
         return {
             "stream_id": self.stream.id,
             "stream_type": self.stream.type,
+            "expected": expected,
             "meta": self.meta_text,
             "recorded_at": self.now,
             "events": dump_json(self.events),
@@ -204,7 +206,9 @@ class EventStore:
             )
         except ValidationError as error:
             raise InvalidEvent(name, error.errors(include_url=False)) from None
-        return name, event_spec.version, model.model_dump(mode="json"), tuple(event.workspaces)
+        # Each workspace once, in the order given: the links to it are a set.
+        workspaces = tuple(dict.fromkeys(event.workspaces))
+        return name, event_spec.version, model.model_dump(mode="json"), workspaces
 
     def _lock(self, conn: Connection) -> None:
         if not self._sqlite:
@@ -239,7 +243,7 @@ class EventStore:
         links = [
             {"workspace": workspace, "position": event.position}
             for event in recorded
-            for workspace in dict.fromkeys(event.workspaces)
+            for workspace in event.workspaces
         ]
         if links:
             cursor.executemany(self._sql.link_insert, links)
@@ -253,27 +257,21 @@ class EventStore:
         rows: list[_Row],
         meta: dict[str, Any],
     ) -> list[RecordedEvent]:
-        # Pipelined: the lock, the stream's current version, and the events with their
-        # workspace links (one statement) go to the server together and come back in one round
-        # trip. A stream behind the expected version shows as the events' (stream_id, version)
-        # key colliding; one ahead of it (expected > current) as the version read back. Either
-        # way the caller's transaction rolls back, so nothing is kept.
+        # Pipelined: the lock, then the events with their workspace links, inserted only if
+        # the stream is still at the expected version (one statement), go to the server
+        # together and come back in one round trip. The insert is a statement of its own so
+        # that it reads the stream's version in a snapshot taken after the lock was granted.
         driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
         pending = self._prepare(stream, expected, rows, meta)
-        try:
-            with driver.pipeline():
-                # Taken here even if the idempotency check took it already: an advisory
-                # lock is re-entrant within its transaction, and this costs no round trip.
-                driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
-                current = driver.execute(self._sql.current, (stream.id,))
-                inserted = driver.execute(self._sql.linked_events_insert, pending.document_params())
-            head = current.fetchone()
-            positions = dict(inserted.fetchall())
-        except psycopg.errors.UniqueViolation as error:
-            if error.diag.constraint_name == "uq_events_stream_version":
-                raise _Stale from None
-            raise
-        if head is None or (head[0] or 0) != expected:
+        with driver.pipeline():
+            # Taken here even if the idempotency check took it already: an advisory lock is
+            # re-entrant within its transaction, and this costs no round trip.
+            driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
+            inserted = driver.execute(
+                self._sql.linked_events_insert, pending.document_params(expected)
+            )
+        positions = dict(inserted.fetchall())
+        if not positions:
             raise _Stale
         return pending.recorded(positions)
 
@@ -446,18 +444,21 @@ class _DriverSql:
         )
         self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
         # PostgreSQL only: the events from one JSON array of [id, version, type, schema
-        # version, data, workspaces] (see _Pending.document_params), each linked to its
-        # workspaces from the rows just inserted, in the same statement, so the links need
+        # version, data, workspaces] (see _Pending.document_params), inserted only if the
+        # stream's highest version is the expected one (else no row comes back), each linked
+        # to its workspaces from the rows just inserted, in the same statement: the links need
         # neither the positions back first nor a lookup of the events table.
         self.linked_events_insert = (
-            f"WITH inserted AS (INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+            "WITH head AS (SELECT coalesce(max(version), 0) AS version FROM events "
+            f"WHERE stream_id = {p('stream_id')}), "
+            f"inserted AS (INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
             f"SELECT e->>0, {p('stream_id')}, {p('stream_type')}, (e->>1)::int, e->>2, "
             f"(e->>3)::int, e->4, {p('meta')}::json, e->5, {p('recorded_at')} "
             f"FROM json_array_elements({p('events')}::json) WITH ORDINALITY AS events(e, n) "
-            "ORDER BY n "
+            f"WHERE (SELECT version FROM head) = {p('expected')} ORDER BY n "
             "RETURNING event_id, position, workspaces), linked AS ("
             "INSERT INTO event_workspaces (workspace_id, position) "
-            "SELECT DISTINCT link.workspace_id, inserted.position FROM inserted "
+            "SELECT link.workspace_id, inserted.position FROM inserted "
             "CROSS JOIN LATERAL json_array_elements_text(inserted.workspaces) "
             "AS link(workspace_id)) "
             "SELECT event_id, position FROM inserted"

@@ -115,6 +115,14 @@ def test_an_unknown_event_type_is_rejected(hub: Hub) -> None:
     assert _row_count(hub, events_table) == 0
 
 
+def test_a_workspace_named_twice_is_linked_once(hub: Hub) -> None:
+    recorded = hub.store.append(STREAM, 0, [NewEvent(_created(), ("a", "b", "a"))]).events
+    assert recorded[0].workspaces == ("a", "b")
+    assert [e.workspaces for e in hub.store.read_stream(STREAM.id)] == [("a", "b")]
+    assert _row_count(hub, event_workspaces_table) == 2
+    assert len(hub.store.read_all(0, 10, workspaces=["a", "b"])) == 1
+
+
 def test_read_all_pages_through_only_the_workspaces_asked_for(hub: Hub) -> None:
     for n in range(7):
         stream = StreamRef.of("workspace", f"w{n}")
