@@ -76,8 +76,8 @@ class _Pending:
         return params
 
     def document_params(self, expected: int) -> dict[str, Any]:
-        """PostgreSQL's parameters: the stream, its expected version, what the events share,
-        and the events as one JSON array.
+        """PostgreSQL's parameters: the stream, its expected version, the append lock, what
+        the events share, and the events as one JSON array.
 
         One statement serves every append size, and psycopg caches its parsing (it does not
         for more than 50 parameters, which ten events as rows had; arrays per column cost
@@ -87,6 +87,7 @@ class _Pending:
             "stream_id": self.stream.id,
             "stream_type": self.stream.type,
             "expected": expected,
+            "key": APPEND_LOCK_KEY,
             "meta": self.meta_text,
             "recorded_at": self.now,
             "events": dump_json(self.events),
@@ -257,19 +258,16 @@ class EventStore:
         rows: list[_Row],
         meta: dict[str, Any],
     ) -> list[RecordedEvent]:
-        # Pipelined: the lock, then the events with their workspace links, inserted only if
-        # the stream is still at the expected version (one statement), go to the server
-        # together and come back in one round trip. The insert is a statement of its own so
-        # that it reads the stream's version in a snapshot taken after the lock was granted.
+        # One statement, one round trip (see _DriverSql.append): a stale expected version
+        # shows as no rows back, or as the events' (stream_id, version) key colliding.
         driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
         pending = self._prepare(stream, expected, rows, meta)
-        with driver.pipeline():
-            # Taken here even if the idempotency check took it already: an advisory lock is
-            # re-entrant within its transaction, and this costs no round trip.
-            driver.execute(self._sql.lock, {"key": APPEND_LOCK_KEY})
-            inserted = driver.execute(
-                self._sql.linked_events_insert, pending.document_params(expected)
-            )
+        try:
+            inserted = driver.execute(self._sql.append, pending.document_params(expected))
+        except psycopg.errors.UniqueViolation as error:
+            if error.diag.constraint_name == "uq_events_stream_version":
+                raise _Stale from None
+            raise
         positions = dict(inserted.fetchall())
         if not positions:
             raise _Stale
@@ -443,19 +441,27 @@ class _DriverSql:
             f"VALUES ({p('workspace')}, {p('position')})"
         )
         self.lock = f"SELECT pg_advisory_xact_lock({p('key')})"
-        # PostgreSQL only: the events from one JSON array of [id, version, type, schema
-        # version, data, workspaces] (see _Pending.document_params), inserted only if the
-        # stream's highest version is the expected one (else no row comes back), each linked
-        # to its workspaces from the rows just inserted, in the same statement: the links need
-        # neither the positions back first nor a lookup of the events table.
-        self.linked_events_insert = (
-            "WITH head AS (SELECT coalesce(max(version), 0) AS version FROM events "
+        # PostgreSQL only: the whole append in one statement. It takes the append lock, then
+        # inserts the events from one JSON array of [id, version, type, schema version, data,
+        # workspaces] (see _Pending.document_params) if the stream's highest version is the
+        # expected one (else no row comes back), and links each event to its workspaces from
+        # the rows just inserted.
+        # - The events are read through a join with the lock's row and sorted before the
+        #   insert, so no position is drawn before the lock is held: positions still become
+        #   visible in commit order.
+        # - The version is read in the statement's snapshot, taken before the lock was
+        #   granted. An append to the same stream that committed while this one waited is
+        #   missed there, but its versions are in the (stream_id, version) key, and this
+        #   insert collides with them: a conflict either way.
+        self.append = (
+            f"WITH lock AS (SELECT pg_advisory_xact_lock({p('key')})), "
+            "head AS (SELECT coalesce(max(version), 0) AS version FROM events "
             f"WHERE stream_id = {p('stream_id')}), "
             f"inserted AS (INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
             f"SELECT e->>0, {p('stream_id')}, {p('stream_type')}, (e->>1)::int, e->>2, "
             f"(e->>3)::int, e->4, {p('meta')}::json, e->5, {p('recorded_at')} "
             f"FROM json_array_elements({p('events')}::json) WITH ORDINALITY AS events(e, n) "
-            f"WHERE (SELECT version FROM head) = {p('expected')} ORDER BY n "
+            f"CROSS JOIN lock WHERE (SELECT version FROM head) = {p('expected')} ORDER BY n "
             "RETURNING event_id, position, workspaces), linked AS ("
             "INSERT INTO event_workspaces (workspace_id, position) "
             "SELECT link.workspace_id, inserted.position FROM inserted "

@@ -11,6 +11,7 @@ import threading
 
 from hub.bootstrap import Hub
 from hub.events import NewEvent, StreamRef
+from hub.events.errors import ConcurrencyConflict
 from schemas.events import directory as ev
 
 WRITERS = 8
@@ -73,3 +74,49 @@ def test_a_tailing_reader_sees_every_event_once_in_order_under_concurrent_writer
     assert seen == everything, "the tailing reader skipped or repeated events"
     positions = [p for p, _ in seen]
     assert positions == sorted(set(positions))
+
+
+ROUNDS = 15
+
+
+def test_writers_racing_on_one_stream_with_one_expected_version_have_one_winner(
+    hub: Hub,
+) -> None:
+    stream = StreamRef.of("workspace", "contested")
+    created = ev.WorkspaceCreated(
+        workspace_id="contested", name="Contested", kind="adhoc", area_id="leicestershire"
+    )
+    hub.store.append(stream, 0, [NewEvent(created, ("contested",))])
+    start = threading.Barrier(WRITERS)
+    outcomes: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+
+    def racer(n: int) -> None:
+        try:
+            for round_ in range(ROUNDS):
+                start.wait(timeout=30)
+                added = ev.WorkspaceMemberAdded(
+                    workspace_id="contested", organisation_id=f"o{n}-{round_}"
+                )
+                try:
+                    hub.store.append(stream, 1 + round_, [NewEvent(added, ("contested",))])
+                    outcomes.append((round_, "won"))
+                except ConcurrencyConflict as conflict:
+                    assert conflict.current == 2 + round_
+                    outcomes.append((round_, "conflict"))
+                start.wait(timeout=30)
+        except BaseException as error:  # pragma: no cover - surfaced by the assertion below
+            errors.append(error)
+
+    racers = [threading.Thread(target=racer, args=(n,)) for n in range(WRITERS)]
+    for thread in racers:
+        thread.start()
+    for thread in racers:
+        thread.join(timeout=120)
+    assert not errors, errors
+    for round_ in range(ROUNDS):
+        assert sorted(o for r, o in outcomes if r == round_) == ["conflict"] * (WRITERS - 1) + [
+            "won"
+        ]
+    versions = [e.version for e in hub.store.read_stream(stream.id)]
+    assert versions == list(range(1, ROUNDS + 2))
