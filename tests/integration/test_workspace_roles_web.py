@@ -234,6 +234,13 @@ def test_an_observer_is_shown_no_action_forms(demo_hub: Hub) -> None:
 # -- the page ---------------------------------------------------------------------------------
 
 
+def _version_on(page: Any) -> str:
+    """The workspace version the page's form carries."""
+    found = re.search(r'name="expected_version" value="(\d+)"', page.text)
+    assert found, "the form carries the workspace's version"
+    return found.group(1)
+
+
 def test_the_page_sets_a_role_and_says_so(demo_hub: Hub) -> None:
     lead = _as(demo_hub, LEAD)
     page = lead.get(f"/workspaces/{BOARD}/roles")
@@ -242,6 +249,7 @@ def test_the_page_sets_a_role_and_says_so(demo_hub: Hub) -> None:
     police = _user_id(demo_hub, POLICE)
     answer = lead.post(f"/workspaces/{BOARD}/roles", data={
         "csrf_token": lead.csrf, "user_id": police, "role": "observer",  # type: ignore[attr-defined]
+        "expected_version": _version_on(page),
     })
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/workspaces/{BOARD}/roles?updated={police}"
@@ -284,9 +292,35 @@ def test_a_refusal_by_the_policy_is_shown_beside_the_role(demo_hub: Hub) -> None
     answer = admin.post(f"/workspaces/{BOARD}/roles", data={
         "csrf_token": admin.csrf,  # type: ignore[attr-defined]
         "user_id": _user_id(demo_hub, CITY_ADMIN), "role": "lead",
+        "expected_version": _version_on(page),
     })
     assert answer.status_code == 400
     assert re.search(r'id="role-error"[^>]*>\s*<span[^>]*>Error:</span> Only a lead', answer.text)
+
+
+@pytest.mark.parametrize("sent", ["stale", "missing"])
+def test_a_form_drawn_before_someone_else_changed_the_roles_is_refused_not_applied(
+    demo_hub: Hub, sent: str
+) -> None:
+    lead = _as(demo_hub, LEAD)
+    page = lead.get(f"/workspaces/{BOARD}/roles")
+    police = _user_id(demo_hub, POLICE)
+    office = _as(demo_hub, OFFICE)
+    assert _set(office, police, "observer").status_code == 200
+    data = {"csrf_token": lead.csrf, "user_id": police, "role": "lead"}  # type: ignore[attr-defined]
+    if sent == "stale":
+        data["expected_version"] = _version_on(page)
+    answer = lead.post(f"/workspaces/{BOARD}/roles", data=data)
+    assert answer.status_code == 409
+    assert re.search(r'id="role-error"[^>]*>\s*<span[^>]*>Error:</span> The people or roles here '
+                     r"changed since you opened this page", answer.text)
+    assert _roles(lead)["Tom Ellis"] == "observer", "the other person's change stands"
+    # The page drawn with the refusal shows the roles as they are and carries their version.
+    assert int(_version_on(answer)) > int(_version_on(page))
+    again = lead.post(f"/workspaces/{BOARD}/roles", data={**data, "expected_version":
+                                                          _version_on(answer)})
+    assert again.status_code == 303
+    assert _roles(lead)["Tom Ellis"] == "lead"
 
 
 def test_the_page_refuses_a_post_without_the_csrf_token(demo_hub: Hub) -> None:

@@ -2,6 +2,8 @@
 
 Everyone who sees the workspace sees who holds which role; the form offers only the people
 and roles the access policy lets the caller set, and the service checks again on the post.
+The form carries the workspace's version as the page showed it, so that of two people setting
+roles at once the second is told what they saw has changed, rather than silently overriding.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hub.domain import directory
 from hub.domain.errors import DomainError
+from hub.events import StreamRef
+from hub.events.errors import ConcurrencyConflict
 from hub.handlers.workspaces import Person, assign_role, people_in
 from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
@@ -48,11 +53,12 @@ def _page(
     updated = next(
         (p for p in people if p.user_id == request.query_params.get("updated")), None
     )
+    stream = StreamRef.of(directory.WORKSPACE.stream_type, workspace_id)
     return render(
         request, "workspace_roles.html", title=f"People and roles: {workspace['name']}",
         workspace=workspace, people=people, choosable=[p for p in people if p.settable],
         roles=[{"value": r.value, "hint": ROLE_HINTS[r]} for r in WorkspaceRole if r in offered],
-        updated=updated, **context,
+        updated=updated, version=hub.store.stream_version(stream.id), **context,
     )
 
 
@@ -70,19 +76,33 @@ async def set_role(request: Request) -> Response:
     form = await read_form(request, RoleForm, caller.csrf_token, messages={
         "user_id": "Select a person", "role": "Select a role",
     })
+    # The workspace's version when the page was drawn; a form without one is treated as stale.
+    expected = str((await request.form()).get("expected_version", ""))
     errors = form.errors
+    status_code = 400
     person = next((p for p in people if form.model and p.user_id == form.model.user_id), None)
     if form.model is not None and (person is None or not person.settable):
         errors = {"user_id": "Select a person from the list"}
     elif form.model is not None:
         try:
-            assign_role(hub, caller.actor, workspace_id, form.model.user_id, form.model.role)
+            assign_role(
+                hub, caller.actor, workspace_id, form.model.user_id, form.model.role,
+                expected_version=int(expected) if expected.isdigit() else -1,
+            )
+        except ConcurrencyConflict:
+            # The page is drawn again from the log as it now stands, the choices kept.
+            people = people_in(hub, caller.actor, workspace_id)
+            status_code = 409
+            errors = {"role": "The people or roles here changed since you opened this page: "
+                              "check the table below, then set the role again"}
         except DomainError as error:
             errors = {"role": error.message[:1].upper() + error.message[1:]}
         else:
             target = f"/workspaces/{workspace_id}/roles?updated={form.model.user_id}"
             return RedirectResponse(target, status_code=303)
-    return _page(request, caller, people, errors=errors, values=form.values, status_code=400)
+    return _page(
+        request, caller, people, errors=errors, values=form.values, status_code=status_code
+    )
 
 
 ROUTES = [
