@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from hub.access.tables import users_table
 from hub.projections.directory import organisations
 
 # Fields that name what an event is about, in order of preference.
@@ -18,12 +19,15 @@ _SUBJECT_FIELDS = ("title", "name", "proposed_name", "reason", "organisation_id"
 
 
 class OrganisationNames:
-    """Organisation names by id, cached for a minute (names rarely change)."""
+    """Organisation names by id, and people's by user id, each cached for a minute (names
+    rarely change)."""
 
     def __init__(self, engine: Engine, ttl: float = 60.0) -> None:
         self.engine, self.ttl = engine, ttl
         self._names: dict[str, str] = {}
         self._loaded = 0.0
+        self._people: dict[str, str] = {}
+        self._people_loaded = 0.0
 
     def __call__(self, organisation_id: str) -> str:
         if time.monotonic() - self._loaded > self.ttl or organisation_id not in self._names:
@@ -33,6 +37,15 @@ class OrganisationNames:
             self._loaded = time.monotonic()
         return self._names.get(organisation_id, organisation_id)
 
+    def person(self, user_id: str) -> str:
+        """The name of the person with ``user_id`` ("a person" if there is none)."""
+        if time.monotonic() - self._people_loaded > self.ttl or user_id not in self._people:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(users_table.c.user_id, users_table.c.name))
+                self._people = {row.user_id: row.name for row in rows}
+            self._people_loaded = time.monotonic()
+        return self._people.get(user_id, "a person")
+
 
 def describe(envelope: dict[str, Any], names: OrganisationNames) -> str:
     """One line saying who did what to which record."""
@@ -41,7 +54,12 @@ def describe(envelope: dict[str, Any], names: OrganisationNames) -> str:
     who = names(organisation) if organisation else "The hub"
     what = f"{record.replace('_', ' ')} {happened.replace('_', ' ')}"
     data = envelope.get("data") or {}
-    subject = next((str(data[f]) for f in _SUBJECT_FIELDS if data.get(f)), "")
+    if data.get("user_id"):
+        # An event about a person (a workspace role) names them, not their organisation's id.
+        subject = names.person(str(data["user_id"]))
+        subject += f", {data['role']}" if data.get("role") else ""
+    else:
+        subject = next((str(data[f]) for f in _SUBJECT_FIELDS if data.get(f)), "")
     if subject and len(subject) > 80:
         subject = subject[:79] + "…"
     return f"{who}: {what}" + (f" ({subject})" if subject else "")

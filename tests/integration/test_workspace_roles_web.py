@@ -256,6 +256,9 @@ def test_the_page_sets_a_role_and_says_so(demo_hub: Hub) -> None:
     shown = lead.get(answer.headers["location"])
     assert "Tom Ellis is now an observer in this workspace" in shown.text
     assert _roles(lead)["Tom Ellis"] == "observer"
+    # The workspace's activity names the person and the role, not an organisation's id.
+    activity = lead.get(f"/workspaces/{BOARD}").text
+    assert "workspace role assigned (Tom Ellis, observer)" in activity
 
 
 @pytest.mark.parametrize(
