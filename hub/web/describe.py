@@ -18,33 +18,40 @@ from hub.projections.directory import organisations
 _SUBJECT_FIELDS = ("title", "name", "proposed_name", "reason", "organisation_id")
 
 
+class _NamesById:
+    """Names from one table, by id: loaded whole, again once a minute old or asked for an id
+    it does not hold."""
+
+    def __init__(self, engine: Engine, id_column: Any, name_column: Any, ttl: float) -> None:
+        self.engine, self.ttl = engine, ttl
+        self._query = select(id_column, name_column)
+        self._names: dict[str, str] = {}
+        self._loaded = 0.0
+
+    def get(self, key: str) -> str | None:
+        if time.monotonic() - self._loaded > self.ttl or key not in self._names:
+            with self.engine.connect() as conn:
+                self._names = {key: name for key, name in conn.execute(self._query)}
+            self._loaded = time.monotonic()
+        return self._names.get(key)
+
+
 class OrganisationNames:
     """Organisation names by id, and people's by user id, each cached for a minute (names
     rarely change)."""
 
     def __init__(self, engine: Engine, ttl: float = 60.0) -> None:
-        self.engine, self.ttl = engine, ttl
-        self._names: dict[str, str] = {}
-        self._loaded = 0.0
-        self._people: dict[str, str] = {}
-        self._people_loaded = 0.0
+        self._organisations = _NamesById(
+            engine, organisations.c.organisation_id, organisations.c.name, ttl
+        )
+        self._people = _NamesById(engine, users_table.c.user_id, users_table.c.name, ttl)
 
     def __call__(self, organisation_id: str) -> str:
-        if time.monotonic() - self._loaded > self.ttl or organisation_id not in self._names:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(organisations.c.organisation_id, organisations.c.name))
-                self._names = {row.organisation_id: row.name for row in rows}
-            self._loaded = time.monotonic()
-        return self._names.get(organisation_id, organisation_id)
+        return self._organisations.get(organisation_id) or organisation_id
 
     def person(self, user_id: str) -> str:
         """The name of the person with ``user_id`` ("a person" if there is none)."""
-        if time.monotonic() - self._people_loaded > self.ttl or user_id not in self._people:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(users_table.c.user_id, users_table.c.name))
-                self._people = {row.user_id: row.name for row in rows}
-            self._people_loaded = time.monotonic()
-        return self._people.get(user_id, "a person")
+        return self._people.get(user_id) or "a person"
 
 
 def describe(envelope: dict[str, Any], names: OrganisationNames) -> str:
