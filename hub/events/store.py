@@ -54,6 +54,8 @@ class _Pending:
     """An append's events, serialised, waiting for the positions the database gives them."""
 
     stream: StreamRef
+    expected: int
+    """The stream's version the events follow."""
     meta: dict[str, Any]
     meta_text: str
     now: datetime
@@ -75,7 +77,7 @@ class _Pending:
             )
         return params
 
-    def document_params(self, expected: int) -> dict[str, Any]:
+    def document_params(self) -> dict[str, Any]:
         """PostgreSQL's parameters: the stream, its expected version, the append lock, what
         the events share, and the events as one JSON array.
 
@@ -86,7 +88,7 @@ class _Pending:
         return {
             "stream_id": self.stream.id,
             "stream_type": self.stream.type,
-            "expected": expected,
+            "expected": self.expected,
             "key": APPEND_LOCK_KEY,
             "meta": self.meta_text,
             "recorded_at": self.now,
@@ -172,7 +174,7 @@ class EventStore:
                             raise ConcurrencyConflict(stream.id, expected_version, current)
                         return AppendResult([], current)
                 write = self._write_sqlite if self._sqlite else self._write_postgres
-                recorded = write(conn, stream, expected_version, rows, meta_json)
+                recorded = write(conn, self._prepare(stream, expected_version, rows, meta_json))
                 new_version = expected_version + len(rows)
                 if idempotency_key is not None:
                     conn.execute(
@@ -225,21 +227,13 @@ class EventStore:
     # the transaction it began: building SQLAlchemy statements and results for every append
     # cost more than the durable commit itself (see bench/store.py).
 
-    def _write_sqlite(
-        self,
-        conn: Connection,
-        stream: StreamRef,
-        expected: int,
-        rows: list[_Row],
-        meta: dict[str, Any],
-    ) -> list[RecordedEvent]:
+    def _write_sqlite(self, conn: Connection, pending: _Pending) -> list[RecordedEvent]:
         # BEGIN IMMEDIATE (hub.db) already holds SQLite's single writer lock.
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(self._sql.current, (stream.id,))
-        if (cursor.fetchone()[0] or 0) != expected:
+        cursor.execute(self._sql.current, (pending.stream.id,))
+        if (cursor.fetchone()[0] or 0) != pending.expected:
             raise _Stale
-        pending = self._prepare(stream, expected, rows, meta)
-        cursor.execute(self._sql.events_insert(len(rows)), pending.row_params())
+        cursor.execute(self._sql.events_insert(len(pending.events)), pending.row_params())
         recorded = pending.recorded(dict(cursor.fetchall()))
         links = [
             {"workspace": workspace, "position": event.position}
@@ -250,20 +244,12 @@ class EventStore:
             cursor.executemany(self._sql.link_insert, links)
         return recorded
 
-    def _write_postgres(
-        self,
-        conn: Connection,
-        stream: StreamRef,
-        expected: int,
-        rows: list[_Row],
-        meta: dict[str, Any],
-    ) -> list[RecordedEvent]:
+    def _write_postgres(self, conn: Connection, pending: _Pending) -> list[RecordedEvent]:
         # One statement, one round trip (see _DriverSql.append): a stale expected version
         # shows as no rows back, or as the events' (stream_id, version) key colliding.
         driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
-        pending = self._prepare(stream, expected, rows, meta)
         try:
-            inserted = driver.execute(self._sql.append, pending.document_params(expected))
+            inserted = driver.execute(self._sql.append, pending.document_params())
         except psycopg.errors.UniqueViolation as error:
             if error.diag.constraint_name == "uq_events_stream_version":
                 raise _Stale from None
@@ -276,7 +262,7 @@ class EventStore:
     def _prepare(
         self, stream: StreamRef, current: int, rows: list[_Row], meta: dict[str, Any]
     ) -> _Pending:
-        pending = _Pending(stream, meta, dump_json(meta), self.clock())
+        pending = _Pending(stream, current, meta, dump_json(meta), self.clock())
         for offset, (name, schema_version, data, workspaces) in enumerate(rows):
             # Time-ordered ids land at the end of the event_id index instead of on a random
             # page of it, so an append writes one index page, not one per event.
@@ -434,7 +420,8 @@ class _DriverSql:
 
     def __init__(self, named: str, positional: str) -> None:
         p = named.format
-        # A stream's head is its highest version, read from the (stream_id, version) key.
+        # SQLite only, with link_insert: a stream's head is its highest version, read from
+        # the (stream_id, version) key.
         self.current = f"SELECT max(version) FROM events WHERE stream_id = {positional}"
         self.link_insert = (
             f"INSERT INTO event_workspaces (workspace_id, position) "

@@ -67,6 +67,16 @@ async def read_form(
         return FormResult(None, errors, values)
 
 
+def expected_version(form: Any) -> int:
+    """The version a posted form's page was drawn at (its hidden ``expected_version``).
+
+    A missing or garbled one is -1, a version no record is at, so the post is refused as stale
+    rather than applied over changes its author never saw.
+    """
+    posted = str(form.get("expected_version", ""))
+    return int(posted) if posted.isdigit() else -1
+
+
 def slugify(text: str, limit: int = 80) -> str:
     """A record id made from a name: lower case, letters and digits joined by hyphens."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

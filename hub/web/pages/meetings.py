@@ -32,7 +32,7 @@ from hub.handlers.meetings import publish_meeting_papers
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
-from hub.web.pages.forms import check_csrf
+from hub.web.pages.forms import check_csrf, expected_version
 from hub.web.pages.records import RecordPages
 from schemas.events.meetings import Paper
 
@@ -222,7 +222,6 @@ def paper_routes(pages: RecordPages) -> list[Route]:
             errors["file"] = "Choose the file to upload"
         elif not errors:
             hub = hub_of(request)
-            expected = str(form.get("expected_version", ""))
             try:
                 stored = hub.attachments.save(
                     upload.file, name=upload.filename, media_type=upload.content_type or "",
@@ -231,7 +230,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
                 publish_meeting_papers(
                     hub, caller.actor, record_id,
                     papers=[Paper(title=title, reference=ATTACHMENT + stored.ref.attachment_id)],
-                    expected_version=int(expected) if expected.isdigit() else -1,
+                    expected_version=expected_version(form),
                 )
             except ConcurrencyConflict as conflict:
                 return pages.render_record(

@@ -28,7 +28,7 @@ from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import check_csrf
+from hub.web.pages.forms import check_csrf, expected_version
 from hub.web.pages.record_forms import (
     ADD_ROW,
     FormField,
@@ -142,8 +142,7 @@ class RecordPages:
             return self.render_record(request, caller, record_id, open_action=segment, values=shown,
                                 added=f"{segment}-{added}" if added else None)
         values, errors = parse_form(form, fields)
-        expected = str(form.get("expected_version", ""))
-        values["expected_version"] = int(expected) if expected.isdigit() else -1
+        values["expected_version"] = expected_version(form)
         if not errors:
             try:
                 self.visible_record(request, caller, record_id)

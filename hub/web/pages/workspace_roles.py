@@ -23,7 +23,7 @@ from hub.handlers.workspaces import Person, assign_role, people_in
 from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import read_form
+from hub.web.pages.forms import expected_version, read_form
 from schemas.events.directory import WorkspaceRole
 
 ROLE_HINTS = {
@@ -76,8 +76,6 @@ async def set_role(request: Request) -> Response:
     form = await read_form(request, RoleForm, caller.csrf_token, messages={
         "user_id": "Select a person", "role": "Select a role",
     })
-    # The workspace's version when the page was drawn; a form without one is treated as stale.
-    expected = str((await request.form()).get("expected_version", ""))
     errors = form.errors
     status_code = 400
     person = next((p for p in people if form.model and p.user_id == form.model.user_id), None)
@@ -87,7 +85,7 @@ async def set_role(request: Request) -> Response:
         try:
             assign_role(
                 hub, caller.actor, workspace_id, form.model.user_id, form.model.role,
-                expected_version=int(expected) if expected.isdigit() else -1,
+                expected_version=expected_version(form.values),
             )
         except ConcurrencyConflict:
             # The page is drawn again from the log as it now stands, the choices kept.
