@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from hub.bootstrap import Hub
 from tests.e2e.live_server import LiveServer, serve
@@ -52,6 +52,12 @@ def new_page(browser: Browser) -> Iterator[object]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+def wait_until_live(page: Page) -> None:
+    """Wait for the page's live socket, then mark the page so a reload would show."""
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
+    page.evaluate("window.__notReloaded = true")
 
 
 def check_accessibility(page: Page, name: str) -> None:

@@ -12,7 +12,7 @@ import redis
 from playwright.sync_api import Page, expect
 
 from hub.bootstrap import Hub
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, wait_until_live
 from tests.browser.test_pages import sign_in_with_keyboard
 from tests.e2e.live_server import LiveServer, append_members, serve
 
@@ -29,11 +29,6 @@ def server(
     yield from serve(demo_hub, demo_database_url, redis_url, tmp_path, web_processes=count)
 
 
-def _live(page: Page) -> None:
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
-    page.evaluate("window.__notReloaded = true")
-
-
 def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_office(
     server: LiveServer, new_page: object
 ) -> None:
@@ -44,8 +39,8 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     sign_in_with_keyboard(council, council_url, "city@leicester.example.org")
     sign_in_with_keyboard(office, office_url, "opcc@leicestershire.example.org")
     sign_in_with_keyboard(welsh, council_url, "council@carmarthenshire.example.org")
-    _live(council)
-    _live(welsh)
+    wait_until_live(council)
+    wait_until_live(welsh)
     welsh_position = welsh.evaluate("window.hubLive.lastPosition()")
 
     office.goto(office_url + "/records/report-requests/new")
@@ -56,7 +51,7 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     office.locator("#matters").fill("Incidents, trends and the partnership's response.")
     office.get_by_role("button", name="Save").click()
     office.wait_for_url("**/records/report-requests/*")
-    _live(office)
+    wait_until_live(office)
     check_accessibility(office, "report-request-office")
 
     # Within 2 seconds the council's dashboard shows it, without a reload.
@@ -65,13 +60,13 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     check_accessibility(council, "dashboard-with-request")
 
     council.locator("#requests-to-answer a", has_text=TITLE).click()
-    _live(council)
+    wait_until_live(council)
     check_accessibility(council, "report-request-council")
     council.locator("summary", has_text="Acknowledge").click()
     council.locator("#acknowledge-submit").click()
     expect(office.locator("#record-state [data-field=status]")).to_contain_text(
         "acknowledged", timeout=2000)
-    _live(council)
+    wait_until_live(council)
     council.locator("summary", has_text="Submit").click()
     council.locator("#submit-text").fill("Our report: incidents fell by a fifth.")
     council.locator("#submit-submit").click()
@@ -93,7 +88,7 @@ def test_a_dropped_socket_resumes_with_every_event_once_in_order(
     page: Page = new_page()  # type: ignore[operator]
     sign_in_with_keyboard(page, url, "city@leicester.example.org")
     page.goto(url + "/workspaces/csp-safer-leicester")
-    _live(page)
+    wait_until_live(page)
     before = append_members(server.hub, "csp-safer-leicester", 3)
     expect(page.locator(f'#activity-feed li[data-position="{before[-1]}"]')).to_be_visible()
 

@@ -9,7 +9,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from hub.access.policy import Actor
 from hub.demo.users import DEMO_PASSWORD
 from hub.handlers.meetings import respond_to_meeting
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, wait_until_live
 from tests.e2e.live_server import LiveServer, append_members
 
 
@@ -58,9 +58,8 @@ def test_a_workspace_page_shows_activity_live_without_a_reload(
     page: Page = new_page()  # type: ignore[operator]
     sign_in_with_keyboard(page, server.url, "city@leicester.example.org")
     page.goto(server.url + "/workspaces/csp-safer-leicester")
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
+    wait_until_live(page)
     check_accessibility(page, "workspace")
-    page.evaluate("window.__notReloaded = true")
     [position] = append_members(server.hub, "csp-safer-leicester", 1)
     item = page.locator(f'#activity-feed li[data-position="{position}"]')
     expect(item).to_be_visible(timeout=2000)
@@ -142,8 +141,7 @@ def test_the_meeting_page_shows_a_response_live_without_a_reload(
     page: Page = new_page()  # type: ignore[operator]
     sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
     page.goto(server.url + "/records/meetings/leicestershire-serious-violence-needs")
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
-    page.evaluate("window.__notReloaded = true")
+    wait_until_live(page)
     county = Actor(user_id="test-county", organisation_id="leicestershire-county-council",
                    area_ids=frozenset({"leicestershire"}))
     respond_to_meeting(server.hub, county, "leicestershire-serious-violence-needs",
