@@ -108,6 +108,8 @@ class Hub:
 
     def close(self) -> None:
         """Release connections."""
+        if "store" in self.__dict__:
+            self.store.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
         if "redis" in self.__dict__:

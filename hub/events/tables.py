@@ -34,7 +34,7 @@ class StoredEvent(SQLModel, table=True):
     position: int | None = Field(
         default=None, sa_column=Column(PositionType, primary_key=True, autoincrement=True)
     )
-    event_id: str = Field(max_length=36, unique=True)
+    event_id: str = Field(max_length=36)
     stream_id: str = Field(max_length=200)
     stream_type: str = Field(max_length=60)
     version: int

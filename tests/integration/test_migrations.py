@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from hub.bootstrap import Hub
 from hub.db import make_engine
@@ -66,5 +68,37 @@ def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url:
             links = conn.execute(text("SELECT count(*) FROM event_workspaces")).scalar()
         assert [tuple(head) for head in heads] == [("workspace-a", 2), ("workspace-b", 1)]
         assert links == 3
+    finally:
+        engine.dispose()
+
+
+def test_the_event_id_index_migration_keeps_the_log_and_goes_back(database_url: str) -> None:
+    """0009 drops the unique index on ``events.event_id`` (copying the table on SQLite) and
+    keeps every event; going back down restores it, so a repeated id is refused again."""
+    engine = make_engine(database_url)
+    insert = text(
+        "INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, "
+        "data, meta, workspaces, recorded_at) VALUES ('id-1', :stream, 'workspace', 1, "
+        "'workspace.closed', 1, '{}', '{}', '[]', '2026-11-24 00:00:00')"
+    )
+
+    def event_id_is_unique() -> bool:
+        constraints = inspect(engine).get_unique_constraints("events")
+        return any(c["column_names"] == ["event_id"] for c in constraints)
+
+    try:
+        command.upgrade(alembic_config(engine), "0008")
+        with engine.begin() as conn:
+            conn.execute(insert, {"stream": "workspace-a"})
+        assert event_id_is_unique()
+
+        command.upgrade(alembic_config(engine), "0009")
+        assert not event_id_is_unique()
+        assert EventStore(engine).read_stream("workspace-a")[0].event_id == "id-1"
+
+        command.downgrade(alembic_config(engine), "0008")
+        assert event_id_is_unique()
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"stream": "workspace-b"})
     finally:
         engine.dispose()
