@@ -21,9 +21,10 @@ are for the store alone. A command builds one :class:`BenchHappened` pydantic mo
 ``hub.service.handle`` does, and calls ``EventStore.append(stream, expected_version, events,
 meta=...)`` with each event visible in one workspace and no idempotency key. That append checks
 the expected version against the stream's highest version (its ``(stream_id, version)`` key),
-and inserts the events (``RETURNING position``) and their ``event_workspaces`` links, in one
-transaction: ``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL one statement that takes the advisory
-append lock first. Before replay every side's database is analysed (``ANALYZE``), as
+and inserts the events and their ``event_workspaces`` links, in one transaction: on SQLite
+``BEGIN IMMEDIATE`` on the connection the store holds for its appends, the positions following
+from the last rowid; on PostgreSQL one statement that takes the advisory append lock first and
+returns the positions. Before replay every side's database is analysed (``ANALYZE``), as
 autovacuum would do after a load: without statistics PostgreSQL plans each page of a freshly
 loaded table as a scan and sort of the whole table. Replay is
 ``EventStore.iter_all(batch=1000)``: pages of 1,000 rows, each turned into a ``RecordedEvent``

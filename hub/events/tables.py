@@ -34,6 +34,8 @@ class StoredEvent(SQLModel, table=True):
     position: int | None = Field(
         default=None, sa_column=Column(PositionType, primary_key=True, autoincrement=True)
     )
+    # Not indexed (migration 0009): nothing reads an event by its id, and the store draws
+    # every id itself as a time-ordered UUID.
     event_id: str = Field(max_length=36)
     stream_id: str = Field(max_length=200)
     stream_type: str = Field(max_length=60)
