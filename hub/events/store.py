@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -243,7 +243,8 @@ class EventStore:
         if self._writer is not None:
             self._writer.close()
 
-    def _begin(self) -> Any:
+    def _begin(self) -> AbstractContextManager[Connection]:
+        # SQLite appends on the held connection; PostgreSQL checks one out of the pool.
         return self._writer.begin() if self._writer is not None else self.engine.begin()
 
     def _serialise(self, event: NewEvent) -> _Row:
