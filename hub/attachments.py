@@ -189,6 +189,13 @@ class AttachmentStore:
             raise AttachmentCorrupt(f"attachment {attachment_id} does not match its checksum")
         return stored
 
+    def discard(self, attachment_id: str) -> None:
+        """Remove a stored file nothing refers to (e.g. its paper was refused); no error if gone."""
+        # The description first: without it the file is never served, even if unlinking the
+        # content fails half-way.
+        self._meta_path(attachment_id).unlink(missing_ok=True)
+        self._path(attachment_id).unlink(missing_ok=True)
+
     def refs_for(self, attachment_ids: Iterable[str], organisation_id: str) -> list[AttachmentRef]:
         """The references of files ``organisation_id`` uploaded, in the order given.
 

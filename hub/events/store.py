@@ -319,8 +319,8 @@ class EventStore:
     ) -> _Pending:
         pending = _Pending(stream, current, meta, dump_json(meta), self.clock())
         for offset, (name, schema_version, data, workspaces) in enumerate(rows):
-            # Time-ordered ids land at the end of the event_id index instead of on a random
-            # page of it, so an append writes one index page, not one per event.
+            # Version 7: drawn in a tenth of uuid4's time, and sorts in recording order for
+            # anyone who keeps the ids (the column is not indexed, see tables.py).
             event_id = str(uuid7())
             pending.events.append(
                 (event_id, current + offset + 1, name, schema_version, data, workspaces)

@@ -333,6 +333,25 @@ def test_an_upload_without_a_file_or_of_the_wrong_type_is_refused_beside_the_fie
     assert _stored(demo_hub, "leicestershire-serious-violence-needs") == before
 
 
+def test_a_file_whose_paper_is_refused_is_not_kept(office: TestClient, demo_hub: Hub) -> None:
+    def kept() -> set[str]:
+        directory = demo_hub.attachments.directory
+        return {p.name for p in directory.iterdir()} if directory.exists() else set()
+
+    before, version = kept(), _version(office.get(UPCOMING).text)
+    stale = office.post(UPCOMING + "/paper-upload", files={
+        "file": ("late.pdf", PDF, "application/pdf"),
+    }, data={
+        "csrf_token": office.csrf, "expected_version": str(int(version) - 1),  # type: ignore[attr-defined]
+        "title": "Written against an older page",
+    })
+    assert stale.status_code == 409
+    assert kept() == before
+    # The same file, posted against the page as it stands, is kept and published.
+    assert _upload(office, {"file": ("late.pdf", PDF, "application/pdf")}).status_code == 303
+    assert len(kept() - before) == 2  # the file and its description
+
+
 def test_a_paper_naming_another_organisations_file_does_not_reveal_it(
     office: TestClient, demo_hub: Hub
 ) -> None:

@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.attachments import AttachmentNotFound, AttachmentTooLarge, UnsupportedMediaType
+from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON
 from hub.events.errors import ConcurrencyConflict
@@ -223,15 +224,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         elif not errors:
             hub = hub_of(request)
             try:
-                stored = hub.attachments.save(
-                    upload.file, name=upload.filename, media_type=upload.content_type or "",
-                    organisation_id=caller.actor.organisation_id or "",
-                )
-                publish_meeting_papers(
-                    hub, caller.actor, record_id,
-                    papers=[Paper(title=title, reference=ATTACHMENT + stored.ref.attachment_id)],
-                    expected_version=expected_version(form),
-                )
+                _publish_upload(hub, caller, record_id, title, upload, expected_version(form))
             except ConcurrencyConflict as conflict:
                 return pages.render_record(
                     request, caller, record_id, status_code=409, open_action=UPLOAD,
@@ -273,3 +266,23 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         Route(f"{pages.base}/{{record_id}}/papers/{{attachment_id}}", download, methods=["GET"]),
     ]
 
+
+
+def _publish_upload(
+    hub: Hub, caller: Caller, record_id: str, title: str, upload: UploadFile, version: int
+) -> None:
+    """Keep the uploaded file and publish it as a paper of the meeting, or keep nothing."""
+    stored = hub.attachments.save(
+        upload.file, name=upload.filename or "", media_type=upload.content_type or "",
+        organisation_id=caller.actor.organisation_id or "",
+    )
+    try:
+        publish_meeting_papers(
+            hub, caller.actor, record_id,
+            papers=[Paper(title=title, reference=ATTACHMENT + stored.ref.attachment_id)],
+            expected_version=version,
+        )
+    except BaseException:
+        # A refused paper names the file nowhere: kept, it would only take up room.
+        hub.attachments.discard(stored.ref.attachment_id)
+        raise
