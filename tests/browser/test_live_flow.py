@@ -45,7 +45,7 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
 
     office.goto(office_url + "/records/report-requests/new")
     check_accessibility(office, "require-report")
-    office.locator("#csp_id").fill("safer-leicester")
+    office.locator("#csp_id").select_option("safer-leicester")
     office.locator("#kind").select_option("informal")
     office.locator("#title").fill(TITLE)
     office.locator("#matters").fill("Incidents, trends and the partnership's response.")

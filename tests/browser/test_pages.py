@@ -47,7 +47,9 @@ def test_sign_in_dashboard_and_admin_pages_work_by_keyboard_and_pass_axe(
                        ("/admin/csps/new", "new-csp"),
                        ("/areas/leicestershire/duty-register", "duty-register"),
                        ("/admin/webhooks", "webhooks"), ("/event-catalogue", "event-catalogue"),
-                       ("/records/meetings/new", "convene-meeting")):
+                       ("/records/meetings/new", "convene-meeting"),
+                       ("/records/mergers/new", "propose-merger"),
+                       ("/records/cj-arrangements/new", "draft-arrangement")):
         page.goto(server.url + path)
         check_accessibility(page, name)
 

@@ -12,7 +12,9 @@ from hub.web.pages.record_forms import (
     FormField,
     add_row,
     anchor,
+    field_names,
     form_fields,
+    offer_choices,
     parse_form,
     prefill,
     with_rows,
@@ -49,7 +51,32 @@ def test_a_list_of_choices_is_checkboxes() -> None:
     model = body_model_of(merger_handlers.propose_merger, "merger_id", creates=True)
     purposes = {f.name: f for f in form_fields(model)}["purposes"]
     assert purposes.kind == "checkboxes"
-    assert ("reducing_reoffending", "reducing reoffending") in purposes.choices
+    assert ("reducing_reoffending", "Reducing reoffending") in purposes.choices
+
+
+def test_fields_named_in_choices_are_offered_as_them_nested_ones_too() -> None:
+    convene = form_fields(body_model_of(handlers.convene_meeting, "meeting_id", creates=True))
+    offered = {f.name: f for f in offer_choices(convene, {
+        "organisation_id": [("llr-icb", "LLR Integrated Care Board")],
+        "kind": [("voluntary", "Voluntary meeting")],
+        "workspace_id": [],
+    })}
+    invitee = {f.name: f for f in offered["invitations"].fields}["organisation_id"]
+    assert invitee.kind == "select"
+    assert invitee.choices == (("llr-icb", "LLR Integrated Care Board"),)
+    assert offered["kind"].kind == "select"
+    assert offered["workspace_id"].kind == "text", "nothing to choose from: the plain field stays"
+    assert {"invitations", "organisation_id", "required"} <= field_names(convene)
+
+
+def test_a_list_of_ids_offered_as_choices_is_checkboxes_and_reads_back_each_box() -> None:
+    model = body_model_of(merger_handlers.propose_merger, "merger_id", creates=True)
+    fields = offer_choices(form_fields(model), {"csp_ids": [("a", "A"), ("b", "B")]})
+    csp_ids = {f.name: f for f in fields}["csp_ids"]
+    assert (csp_ids.kind, csp_ids.hint) == ("checkboxes", "")
+    form = FormData([("csp_ids", "a"), ("csp_ids", "b")])
+    values, errors = parse_form(form, [csp_ids])
+    assert (values, errors) == ({"csp_ids": ["a", "b"]}, {})
 
 
 def test_details_the_handler_keeps_unless_given_are_plain_fields_not_a_keep_choice() -> None:

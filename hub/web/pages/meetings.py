@@ -62,7 +62,7 @@ KINDS = {
 STATUSES = {"scheduled": ("Scheduled", "govuk-tag--blue"), "held": ("Held", "govuk-tag--green"),
             "cancelled": ("Cancelled", "govuk-tag--red")}
 RESPONSES = {"attending": "Attending", "delegating": "Sending a delegate",
-             "declining": "Declined"}
+             "declining": "Declining"}
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,13 @@ def meeting_context(request: Request, caller: Caller, record: dict[str, Any]) ->
 
 
 def meeting_choices(
-    request: Request, caller: Caller, record: dict[str, Any]
+    request: Request, caller: Caller, record: dict[str, Any] | None
 ) -> dict[str, list[tuple[str, str]]]:
-    """Owners an action may have (the invitees and the convenor), and the caller's open actions."""
+    """The kinds of meeting and of response; on a meeting's page also the owners an action may
+    have (the invitees and the convenor), and the caller's open actions."""
+    kinds = {"kind": list(KINDS.items()), "response": list(RESPONSES.items())}
+    if record is None:
+        return kinds
     names = request.app.state.organisation_names
     owners = [record["convenor_id"], *(i["organisation_id"] for i in record["invitations"])]
     mine = [
@@ -135,6 +139,7 @@ def meeting_choices(
         if a["status"] == "open" and a["owner_organisation_id"] == caller.actor.organisation_id
     ]
     return {
+        **kinds,
         "owner_organisation_id": [(o, names(o)) for o in dict.fromkeys(owners)],
         "action_id": mine,
     }

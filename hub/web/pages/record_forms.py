@@ -61,8 +61,29 @@ class FormField:
     """Left out, the handler keeps the record's current value (its default is a sentinel)."""
 
     def with_choices(self, choices: Iterable[tuple[str, str]]) -> FormField:
-        """This field as a select of ``choices`` (the page knows them; the model does not)."""
-        return replace(self, kind="select", choices=tuple(choices), hint="")
+        """This field offered as ``choices`` (the page knows them; the model does not): a
+        select, or checkboxes for a list."""
+        kind = "checkboxes" if self.kind in ("lines", "checkboxes") else "select"
+        return replace(self, kind=kind, choices=tuple(choices), hint="")
+
+
+def offer_choices(
+    fields: Iterable[FormField], choices: Mapping[str, Iterable[tuple[str, str]]]
+) -> list[FormField]:
+    """``fields`` with each one named in ``choices`` offered as them, nested fields too (an
+    invitation's ``organisation_id``). A field with no choices to offer stays as it is."""
+    offered = []
+    for field in fields:
+        if field.fields:
+            field = replace(field, fields=tuple(offer_choices(field.fields, choices)))
+        listed = tuple(choices.get(field.name, ()))
+        offered.append(field.with_choices(listed) if listed else field)
+    return offered
+
+
+def field_names(fields: Iterable[FormField]) -> set[str]:
+    """The names of ``fields`` and of every field nested in them."""
+    return {name for f in fields for name in (f.name, *field_names(f.fields))}
 
 
 def form_fields(model: type[BaseModel]) -> list[FormField]:
@@ -140,7 +161,12 @@ def _is_enum(annotation: Any) -> bool:
 
 
 def _enum_choices(kind: type[enum.Enum]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(m.value), str(m.value).replace("_", " ")) for m in kind)
+    return tuple((str(m.value), _sentence(str(m.value).replace("_", " "))) for m in kind)
+
+
+def _sentence(text: str) -> str:
+    """``text`` with its first letter a capital, the rest as it is (names keep theirs)."""
+    return text[:1].upper() + text[1:]
 
 
 def _allows_none(annotation: Any) -> bool:

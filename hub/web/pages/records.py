@@ -28,14 +28,17 @@ from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.common import page_caller, render
+from hub.web.pages.directory_choices import directory_choices
 from hub.web.pages.forms import check_csrf, expected_version
 from hub.web.pages.record_forms import (
     ADD_ROW,
     FormField,
     add_row,
     body_errors,
+    field_names,
     form_fields,
     handler_errors,
+    offer_choices,
     parse_form,
     posted_values,
     prefill,
@@ -44,8 +47,11 @@ from hub.web.pages.record_forms import (
 
 PageContext = Callable[[Request, Caller, dict[str, Any]], dict[str, Any]]
 """Given the request, the caller and the record: more for a designed page's template."""
-FieldChoices = Callable[[Request, Caller, dict[str, Any]], dict[str, list[tuple[str, str]]]]
-"""Given the request, the caller and the record: (value, label) choices for fields, by name."""
+FieldChoices = Callable[
+    [Request, Caller, dict[str, Any] | None], dict[str, list[tuple[str, str]]]
+]
+"""Given the request, the caller and the record (None on the form that creates one): (value,
+label) choices for fields, by name."""
 Defaults = Callable[[dict[str, Any]], dict[str, dict[str, Any]]]
 """Given the record: values to prefill in each action's form, by action segment."""
 
@@ -65,7 +71,8 @@ class RecordPages:
     labels: Mapping[str, str] = field(default_factory=dict)
     """Action names in words, by segment (default: the segment, capitalised)."""
     choices: FieldChoices | None = None
-    """Fields the page offers as a choice (e.g. an organisation from the invitees)."""
+    """Fields the page offers as a choice (e.g. an organisation from the invitees), beyond
+    those naming a directory entry (:mod:`hub.web.pages.directory_choices`)."""
     defaults: Defaults | None = None
     """Values each action's form starts with, beyond the record's own current values."""
 
@@ -96,7 +103,7 @@ class RecordPages:
         assert self.api.create is not None
         model = body_model_of(self.api.create, self.api.id_parameter, creates=True,
                               server=set(self.api.server))
-        fields = form_fields(model)
+        fields = self.fields(request, caller, model, None)
         errors: dict[str, str] = {}
         values: dict[str, Any] = dict(request.query_params)
         added = None
@@ -134,7 +141,10 @@ class RecordPages:
         check_csrf(form, caller.csrf_token)
         model = body_model_of(action.handler, self.api.id_parameter, creates=False,
                               server=set(self.api.server))
-        fields = form_fields(model)
+        # Read back with the fields the page drew (a list offered as checkboxes posts each
+        # box, not lines).
+        record = self.visible_record(request, caller, record_id)
+        fields = self.fields(request, caller, model, record)
         shown = posted_values(form)
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
@@ -145,7 +155,6 @@ class RecordPages:
         values["expected_version"] = expected_version(form)
         if not errors:
             try:
-                self.visible_record(request, caller, record_id)
                 self._call(request, caller, action.handler, record_id, fields, model, values)
             except ConcurrencyConflict as conflict:
                 return self.render_record(
@@ -162,6 +171,17 @@ class RecordPages:
         )
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def fields(
+        self, request: Request, caller: Caller, model: type[BaseModel],
+        record: dict[str, Any] | None,
+    ) -> list[FormField]:
+        """The inputs of a form for ``model``, offering what the caller may choose from."""
+        fields = form_fields(model)
+        choices = directory_choices(hub_of(request).engine, caller.actor, field_names(fields))
+        if self.choices is not None:
+            choices.update(self.choices(request, caller, record))
+        return offer_choices(fields, choices)
 
     def visible_record(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
         """The record as its page shows it; :class:`NotFound` unless the caller may see it."""
@@ -219,7 +239,6 @@ class RecordPages:
         posted = context.pop("values", {})
         open_action = context.get("open_action")
         added = context.pop("added", None)
-        choices = self.choices(request, caller, record) if self.choices else {}
         defaults = self.defaults(record) if self.defaults else {}
         # The record is where its latest event was shared: its workspaces now.
         where = events[-1].workspaces if events else ()
@@ -229,10 +248,7 @@ class RecordPages:
                 continue
             model = body_model_of(action.handler, self.api.id_parameter, creates=False,
                                   server=set(self.api.server))
-            fields = [
-                f.with_choices(choices[f.name]) if f.name in choices else f
-                for f in form_fields(model)
-            ]
+            fields = self.fields(request, caller, model, record)
             # A field the handler keeps unless given starts as the record has it now.
             start = {f.name: record[f.name] for f in fields if f.keep and f.name in record}
             start.update(defaults.get(action.segment, {}))

@@ -1,0 +1,115 @@
+"""Record forms offer the directory entries a field names (CSPs, areas, organisations,
+workspaces) as choices from the caller's own police areas, and read the choices back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from hub.bootstrap import Hub
+from hub.projections.directory import csps
+from hub.web.api.meetings import MERGER_QUERIES
+from hub.web.pages.directory_choices import ENTRIES
+from tests.web import client_of, sign_in
+
+
+@pytest.fixture
+def office(demo_hub: Hub) -> TestClient:
+    client = client_of(demo_hub)
+    client.csrf = sign_in(client, "opcc@leicestershire.example.org")  # type: ignore[attr-defined]
+    return client
+
+
+def _boxes(html: str, name: str) -> dict[str, bool]:
+    """Each checkbox named ``name``: its value, and whether it is ticked."""
+    return {
+        value: bool(ticked) for value, ticked in re.findall(
+            rf'name="{name}" type="checkbox" value="([^"]+)" (checked)?', html
+        )
+    }
+
+
+def _options(html: str, name: str) -> list[str]:
+    found = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert found, f"no select named {name}"
+    return [v for v in re.findall(r'<option value="([^"]*)"', found.group(1)) if v]
+
+
+def _all_csps(demo_hub: Hub) -> set[str]:
+    with demo_hub.engine.connect() as conn:
+        return set(conn.execute(select(csps.c.csp_id)).scalars())
+
+
+def test_a_merger_is_proposed_by_ticking_the_areas_csps(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    form = office.get("/records/mergers/new").text
+    offered = _boxes(form, "csp_ids")
+    assert {"blaby-csp", "charnwood-csp", "safer-leicester"} <= set(offered)
+    assert not any(offered.values()), "nothing is ticked on a new form"
+    # Only Leicestershire's: the directory holds other areas' CSPs too.
+    assert set(offered) < _all_csps(demo_hub)
+    assert "blaby-csp" in _options(form, "requested_by_csp")
+    assert 'type="checkbox" value="blaby-csp"' in form and "One per line" not in form
+
+    posted = {
+        "csrf_token": office.csrf,  # type: ignore[attr-defined]
+        "csp_ids": ["blaby-csp", "charnwood-csp"],
+        "purposes": ["reducing_crime_and_disorder"],
+        "proposed_name": "",
+        "effective_date": (date.today() + timedelta(days=200)).isoformat(),
+        "requested_by_csp": "blaby-csp",
+    }
+    refused = office.post("/records/mergers/new", data=posted)
+    assert refused.status_code == 400
+    ticked = _boxes(refused.text, "csp_ids")
+    assert {k for k, v in ticked.items() if v} == {"blaby-csp", "charnwood-csp"}
+
+    posted["proposed_name"] = "Blaby and Charnwood Community Safety Partnership"
+    answer = office.post("/records/mergers/new", data=posted)
+    assert answer.status_code == 303, answer.text
+    merger_id = answer.headers["location"].rsplit("/", 1)[1]
+    record = MERGER_QUERIES.get(demo_hub, merger_id, workspace_ids=None)
+    assert record["constituents"] == ["blaby-csp", "charnwood-csp"]
+
+
+def test_an_arrangements_parties_are_the_areas_criminal_justice_bodies(
+    office: TestClient,
+) -> None:
+    offered = _boxes(office.get("/records/cj-arrangements/new").text, "party_ids")
+    assert {"leicestershire-police", "cps-east-midlands", "probation-east-midlands"} <= set(
+        offered
+    )
+    assert "leicester-city-council" not in offered, "a council is not a criminal justice body"
+
+
+def test_a_meeting_invites_organisations_of_the_area_from_a_list(office: TestClient) -> None:
+    form = office.get("/records/meetings/new").text
+    assert _options(form, "kind") == ["reg_14a", "voluntary"]
+    invitees = _options(form, "invitations-0-organisation_id")
+    assert {"leicestershire-police", "leicester-city-council", "llr-icb"} <= set(invitees)
+    assert not any("carmarthenshire" in o or "dyfed" in o for o in invitees)
+    assert _options(form, "area_id") == ["leicestershire"]
+
+
+def test_every_field_offered_from_the_directory_exists_on_some_form() -> None:
+    # A renamed command field would silently fall back to a text box: keep the names honest.
+    from hub.web.api.records import body_model_of
+    from hub.web.pages.record_forms import field_names, form_fields
+    from hub.web.pages.record_types import PAGES
+
+    names: set[str] = set()
+    for pages in PAGES:
+        api = pages.api
+        handlers = [(a.handler, False) for a in api.actions]
+        if api.create is not None:
+            handlers.append((api.create, True))
+        for handler, creates in handlers:
+            model = body_model_of(handler, api.id_parameter, creates=creates,
+                                  server=set(api.server))
+            names |= field_names(form_fields(model))
+    assert set(ENTRIES) <= names
