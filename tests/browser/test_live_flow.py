@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from hub.bootstrap import Hub
 from tests.browser.conftest import check_accessibility, wait_until_live
@@ -69,11 +69,18 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     wait_until_live(council)
     council.locator("summary", has_text="Submit").click()
     council.locator("#submit-text").fill("Our report: incidents fell by a fifth.")
+    council.locator("#submit-attachment_ids").set_input_files(files=[FilePayload(
+        name="incidents.csv", mimeType="text/csv", buffer=b"district,incidents\nCentre,41\n")])
     council.locator("#submit-submit").click()
     expect(office.locator("#record-state [data-field=status]")).to_contain_text(
         "submitted", timeout=2000)
     expect(office.locator("#history")).to_contain_text("report request submitted")
+    # The report itself, with its file to download, also arrives without a reload.
+    submissions = office.locator("#report-submissions")
+    expect(submissions).to_contain_text("incidents fell by a fifth", timeout=2000)
+    expect(submissions.get_by_role("link", name="incidents.csv")).to_be_visible()
     assert office.evaluate("window.__notReloaded") is True
+    check_accessibility(office, "report-request-submitted")
 
     # Another area's user, on the same processes, received none of it.
     assert welsh.evaluate("window.hubLive.lastPosition()") == welsh_position

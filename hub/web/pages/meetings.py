@@ -19,13 +19,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.attachments import AttachmentNotFound, AttachmentTooLarge, UnsupportedMediaType
-from hub.bootstrap import Hub
+from hub.attachments import AttachmentNotFound
 from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON
 from hub.events.errors import ConcurrencyConflict
@@ -35,6 +33,7 @@ from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
 from hub.web.pages.forms import check_csrf, expected_version
 from hub.web.pages.records import RecordPages
+from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 from schemas.events.meetings import Paper
 
 ATTACHMENT = "attachment:"
@@ -121,6 +120,7 @@ def meeting_context(request: Request, caller: Caller, record: dict[str, Any]) ->
         "minutes_href": _href(record, record.get("minutes_document")),
         "meeting_actions": actions,
         "overdue": sum(a.overdue for a in actions),
+        "accepted_types": ACCEPTED,
     }
 
 
@@ -217,30 +217,32 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         check_csrf(form, caller.csrf_token)
         pages.visible_record(request, caller, record_id)
         title = str(form.get("title") or "").strip()
-        upload = form.get("file")
+        files = uploads_in(form, "file")
         errors: dict[str, str] = {}
         try:
             Paper(title=title, reference=ATTACHMENT)
         except ValidationError:
             errors["title"] = ("Enter the paper's title" if not title
                                else "The title must be 200 characters or fewer")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if not files:
             errors["file"] = "Choose the file to upload"
         elif not errors:
             hub = hub_of(request)
+            organisation_id = caller.actor.organisation_id or ""
             try:
-                _publish_upload(hub, caller, record_id, title, upload, expected_version(form))
+                with kept_if_accepted(hub.attachments, files[:1], organisation_id) as (stored,):
+                    publish_meeting_papers(
+                        hub, caller.actor, record_id, expected_version=expected_version(form),
+                        papers=[Paper(title=title,
+                                      reference=ATTACHMENT + stored.ref.attachment_id)],
+                    )
             except ConcurrencyConflict as conflict:
                 return pages.render_record(
                     request, caller, record_id, status_code=409, open_action=UPLOAD,
                     conflict=pages.changes_since(request, record_id, conflict.expected),
                 )
-            except AttachmentTooLarge:
-                limit = hub.attachments.max_bytes / (1024 * 1024)
-                errors["file"] = f"The file must be smaller than {limit:g} MB"
-            except UnsupportedMediaType:
-                errors["file"] = ("The file must be a PDF, Word, Excel, PowerPoint, "
-                                  "OpenDocument, image, text or CSV file")
+            except REFUSED as refused:
+                errors["file"] = refusal(refused, hub.attachments)
             except DomainError as refused:
                 errors["file"] = refused.message[:1].upper() + refused.message[1:]
             else:
@@ -270,24 +272,3 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         Route(f"{pages.base}/{{record_id}}/{UPLOAD}", upload, methods=["POST"]),
         Route(f"{pages.base}/{{record_id}}/papers/{{attachment_id}}", download, methods=["GET"]),
     ]
-
-
-
-def _publish_upload(
-    hub: Hub, caller: Caller, record_id: str, title: str, upload: UploadFile, version: int
-) -> None:
-    """Keep the uploaded file and publish it as a paper of the meeting, or keep nothing."""
-    stored = hub.attachments.save(
-        upload.file, name=upload.filename or "", media_type=upload.content_type or "",
-        organisation_id=caller.actor.organisation_id or "",
-    )
-    try:
-        publish_meeting_papers(
-            hub, caller.actor, record_id,
-            papers=[Paper(title=title, reference=ATTACHMENT + stored.ref.attachment_id)],
-            expected_version=version,
-        )
-    except BaseException:
-        # A refused paper names the file nowhere: kept, it would only take up room.
-        hub.attachments.discard(stored.ref.attachment_id)
-        raise

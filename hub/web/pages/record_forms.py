@@ -39,7 +39,8 @@ class FormField:
     """One input (or group of inputs) of a generated form.
 
     ``kind`` is one of text, textarea, number, date, datetime, checkbox, select, checkboxes,
-    lines, group (a nested model: ``fields`` in a fieldset) or rows (a list of ``fields``).
+    lines, files (files to upload; the page stores them and sends their ids), group (a nested
+    model: ``fields`` in a fieldset) or rows (a list of ``fields``).
     """
 
     name: str
@@ -79,6 +80,15 @@ def offer_choices(
         listed = tuple(choices.get(field.name, ()))
         offered.append(field.with_choices(listed) if listed else field)
     return offered
+
+
+def offer_uploads(fields: Iterable[FormField], names: Iterable[str], hint: str) -> list[FormField]:
+    """``fields`` with each list of ids named in ``names`` taking the files themselves."""
+    uploads = set(names)
+    return [
+        replace(f, kind="files", hint=hint) if f.name in uploads and f.kind == "lines" else f
+        for f in fields
+    ]
 
 
 def field_names(fields: Iterable[FormField]) -> set[str]:
@@ -335,6 +345,8 @@ def _read(
         return bool(chosen), chosen
     if field.kind == "group":
         return _read_item(form, field, path, label, errors)
+    if field.kind == "files":
+        return False, None  # stored by the page, which sends their ids (see uploads.py)
     if field.kind == "rows":
         return _read_rows(form, field, path, errors)
     raw = form.get(path)

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from hub.web.api import duties, meetings, reports
 from hub.web.pages import meetings as meeting_page
+from hub.web.pages import reports as report_page
 from hub.web.pages.records import RecordPages
 
 MEETING_PAGES = RecordPages(
@@ -17,8 +18,12 @@ MEETING_PAGES = RecordPages(
     context=meeting_page.meeting_context, labels=meeting_page.LABELS,
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
 )
+REPORT_PAGES = RecordPages(
+    reports.REPORT_REQUESTS, "report request", "title", template="records/report.html",
+    context=report_page.report_context, uploads=frozenset({"attachment_ids"}),
+)
 PAGES = [
-    RecordPages(reports.REPORT_REQUESTS, "report request", "title"),
+    REPORT_PAGES,
     MEETING_PAGES,
     RecordPages(meetings.MERGERS, "merger", "proposed_name"),
     *(
@@ -46,6 +51,7 @@ def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
 ROUTES = [
     # Before the generic routes, whose "/{action}" would take the upload's post.
     *meeting_page.paper_routes(MEETING_PAGES),
+    *report_page.attachment_routes(REPORT_PAGES),
     *(route for pages in PAGES for route in pages.routes()),
     *(
         Route(f"/{short}/{{record_id}}", _redirect_to(collection), methods=["GET"])

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -39,11 +41,13 @@ from hub.web.pages.record_forms import (
     form_fields,
     handler_errors,
     offer_choices,
+    offer_uploads,
     parse_form,
     posted_values,
     prefill,
     with_rows,
 )
+from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 
 PageContext = Callable[[Request, Caller, dict[str, Any]], dict[str, Any]]
 """Given the request, the caller and the record: more for a designed page's template."""
@@ -75,6 +79,8 @@ class RecordPages:
     those naming a directory entry (:mod:`hub.web.pages.directory_choices`)."""
     defaults: Defaults | None = None
     """Values each action's form starts with, beyond the record's own current values."""
+    uploads: frozenset[str] = frozenset()
+    """Fields naming files the hub keeps (attachment ids): the form takes the files."""
 
     @property
     def base(self) -> str:
@@ -118,7 +124,7 @@ class RecordPages:
                 if not errors:
                     try:
                         created = self._call(request, caller, self.api.create, None, fields,
-                                             model, parsed)
+                                             model, parsed, form)
                     except _FormErrors as failed:
                         errors = failed.errors
                     else:
@@ -155,7 +161,8 @@ class RecordPages:
         values["expected_version"] = expected_version(form)
         if not errors:
             try:
-                self._call(request, caller, action.handler, record_id, fields, model, values)
+                self._call(request, caller, action.handler, record_id, fields, model, values,
+                           form)
             except ConcurrencyConflict as conflict:
                 return self.render_record(
                     request, caller, record_id, status_code=409, open_action=segment,
@@ -181,7 +188,7 @@ class RecordPages:
         choices = directory_choices(hub_of(request).engine, caller.actor, field_names(fields))
         if self.choices is not None:
             choices.update(self.choices(request, caller, record))
-        return offer_choices(fields, choices)
+        return offer_uploads(offer_choices(fields, choices), self.uploads, ACCEPTED)
 
     def visible_record(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
         """The record as its page shows it; :class:`NotFound` unless the caller may see it."""
@@ -193,25 +200,40 @@ class RecordPages:
     def _call(
         self, request: Request, caller: Caller, handler: Any, record_id: str | None,
         fields: list[FormField], model: type[BaseModel], values: dict[str, Any],
+        form: FormData,
     ) -> Any:
         hub = hub_of(request)
-        try:
-            body = model.model_validate(values)
-        except ValidationError as error:
-            raise _FormErrors(body_errors(fields, error)) from None
-        arguments = {name: getattr(body, name) for name in type(body).model_fields}
-        arguments.update({name: supply(hub) for name, supply in self.api.server.items()
-                          if name in _parameters(handler)})
-        try:
-            if record_id is None:
-                return handler(hub, caller.actor, **arguments)
-            return handler(hub, caller.actor, record_id, **arguments)
-        except ConcurrencyConflict:
-            raise
-        except DomainError as error:
-            found = handler_errors(fields, getattr(error, "errors", None) or [])
-            sentence = error.message[:1].upper() + error.message[1:]
-            raise _FormErrors(found or {"form": sentence}) from None
+        with ExitStack() as uploaded:
+            # Files are stored first (the command names them by id), and removed again if the
+            # command is refused for any reason.
+            for field in fields:
+                if field.kind != "files":
+                    continue
+                files = uploads_in(form, field.name)
+                try:
+                    stored = uploaded.enter_context(kept_if_accepted(
+                        hub.attachments, files, caller.actor.organisation_id or ""))
+                except REFUSED as refused:
+                    raise _FormErrors({field.name: refusal(refused, hub.attachments)}) from None
+                if stored:
+                    values[field.name] = [s.ref.attachment_id for s in stored]
+            try:
+                body = model.model_validate(values)
+            except ValidationError as error:
+                raise _FormErrors(body_errors(fields, error)) from None
+            arguments = {name: getattr(body, name) for name in type(body).model_fields}
+            arguments.update({name: supply(hub) for name, supply in self.api.server.items()
+                              if name in _parameters(handler)})
+            try:
+                if record_id is None:
+                    return handler(hub, caller.actor, **arguments)
+                return handler(hub, caller.actor, record_id, **arguments)
+            except ConcurrencyConflict:
+                raise
+            except DomainError as error:
+                found = handler_errors(fields, getattr(error, "errors", None) or [])
+                sentence = error.message[:1].upper() + error.message[1:]
+                raise _FormErrors(found or {"form": sentence}) from None
 
     def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
         """What happened to the record after ``version``, one line each (for a stale form)."""
