@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -63,7 +64,9 @@ async def read_form(
         for problem in error.errors(include_url=False):
             name = str(problem["loc"][0]) if problem["loc"] else "form"
             custom = (messages or {}).get(name) if _is_missing(problem) else None
-            errors.setdefault(name, custom or _humane(name, problem))
+            errors.setdefault(
+                name, custom or error_message(name.replace("_", " ").capitalize(), problem)
+            )
         return FormResult(None, errors, values)
 
 
@@ -90,16 +93,23 @@ def _is_missing(problem: Any) -> bool:
                     "date_parsing"} or too_short
 
 
-def _humane(name: str, problem: Any) -> str:
-    label = name.replace("_", " ").capitalize()
-    kind = problem.get("type", "")
+def error_message(label: str, problem: Mapping[str, Any]) -> str:
+    """An error phrased for people, GOV.UK style, from a Pydantic error about ``label``."""
+    kind = str(problem.get("type", ""))
     ctx = problem.get("ctx") or {}
+    lower = label[:1].lower() + label[1:]
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return f"Enter {label.lower()}"
-    if kind == "string_too_long":
+        return f"Enter {lower}"
+    if kind == "too_short":
+        return f"Add at least {ctx.get('min_length', 1)} {lower}"
+    if kind in {"string_too_long", "too_long"}:
         return f"{label} must be {ctx.get('max_length')} characters or fewer"
+    if kind == "string_pattern_mismatch" and "https" in str(ctx.get("pattern", "")):
+        return f"{label} must be a web address starting with https://"
     if kind in {"enum", "literal_error"}:
-        return f"Select a valid {label.lower()}"
+        return f"Select {lower}"
+    if kind.startswith(("date", "datetime")):
+        return f"{label} must be a real date"
     if kind == "value_error" and "email" in str(problem.get("msg", "")).lower():
         return "Enter an email address in the correct format, like name@example.org"
     return f"{label}: {problem.get('msg', 'is not valid')}"

@@ -24,6 +24,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from hub.web.pages.forms import error_message
+
 LONG_TEXT = {"matters", "text", "purpose", "reason", "note", "terms", "summary", "minutes",
              "notes", "cooperation_arrangements", "description", "regard_note"}
 ROWS_SHOWN = 2
@@ -388,7 +390,7 @@ def _read_item(
             child_name = str(problem["loc"][0]) if problem["loc"] else ""
             child = next((c for c in field.fields if c.name == child_name), field.fields[0])
             errors.setdefault(f"{path}-{child.name}",
-                              message(f"{child.label} of {label.lower()}", problem))
+                              error_message(f"{child.label} of {label.lower()}", problem))
         return False, None
 
 
@@ -423,26 +425,6 @@ def _highest_row(path: str, values: Iterable[str]) -> int:
 # -- errors --------------------------------------------------------------------------------------
 
 
-def message(label: str, problem: Mapping[str, Any]) -> str:
-    """An error phrased for people, GOV.UK style, from a Pydantic error."""
-    kind = str(problem.get("type", ""))
-    ctx = problem.get("ctx") or {}
-    lower = label[:1].lower() + label[1:]
-    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return f"Enter {lower}"
-    if kind == "too_short":
-        return f"Add at least {ctx.get('min_length', 1)} {lower}"
-    if kind in {"string_too_long", "too_long"}:
-        return f"{label} must be {ctx.get('max_length')} characters or fewer"
-    if kind == "string_pattern_mismatch" and "https" in str(ctx.get("pattern", "")):
-        return f"{label} must be a web address starting with https://"
-    if kind in {"enum", "literal_error"}:
-        return f"Select {lower}"
-    if kind.startswith(("date", "datetime")):
-        return f"{label} must be a real date"
-    return f"{label}: {problem.get('msg', 'is not valid')}"
-
-
 # Handlers pass a command's validation errors on as text; these are the ones a form can cause.
 _MESSAGES = {
     "Field required": "missing",
@@ -460,7 +442,7 @@ def body_errors(fields: list[FormField], error: ValidationError) -> dict[str, st
         if problem["type"] == "missing" and field is not None and field.kind == "rows":
             # A list with no row filled in asks for one item, not for "the list".
             problem = {**problem, "type": "too_short", "ctx": {"min_length": 1}}
-        found.setdefault(anchor(fields, path), message(label_at(fields, path), problem))
+        found.setdefault(anchor(fields, path), error_message(label_at(fields, path), problem))
     return found
 
 
@@ -477,7 +459,7 @@ def handler_errors(fields: list[FormField], details: Iterable[Mapping[str, Any]]
         label = label_at(fields, path)
         problem = {"type": kind, "ctx": {"min_length": 1, "pattern": text}, "msg": text}
         found.setdefault(anchor(fields, path),
-                         message(label, problem) if kind else f"{label}: {text}")
+                         error_message(label, problem) if kind else f"{label}: {text}")
     return found
 
 
