@@ -669,6 +669,32 @@ def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData
     raise InvalidCommand(f"a meeting cannot take {type(command).__name__}")
 
 
+def _open_to(state: Meeting, organisation_id: str, now: datetime) -> frozenset[type[BaseModel]]:
+    """The commands the meeting's state admits from ``organisation_id`` at ``now`` (see the
+    guards above). Only the convenor's office may take most of them, which the access policy
+    says; this says when."""
+    if not state.exists:
+        return frozenset()
+    offered: set[type[BaseModel]] = set()
+    if state.status == SCHEDULED:
+        offered |= {cmd.RescheduleMeeting, cmd.AmendMeeting, cmd.CancelMeeting}
+        if organisation_id in state.invitations:
+            offered.add(cmd.RespondToMeeting)
+        if state.starts_at is not None and now >= state.starts_at:
+            offered.add(cmd.RecordMeetingHeld)
+    if state.status != CANCELLED:
+        offered.add(cmd.PublishMeetingPapers)
+    if state.status == HELD:
+        offered.add(cmd.AssignMeetingAction)
+        if not state.minutes_approved:
+            offered.add(cmd.DraftMeetingMinutes)
+            if state.minutes_draft:
+                offered.add(cmd.ApproveMeetingMinutes)
+    if any(a.owner == organisation_id and not a.done for a in state.actions.values()):
+        offered.add(cmd.CompleteMeetingAction)
+    return frozenset(offered)
+
+
 def _visible_in(state: Meeting) -> tuple[str, ...]:
     spaces = [area_workspace(state.area_id)]
     if state.workspace_id:
@@ -688,4 +714,4 @@ def _area_of(state: Meeting, command: BaseModel) -> str | None:
     return getattr(command, "area_id", None)
 
 
-MEETING = RecordType("meeting", _initial, _evolve, _decide, _visible_in, _area_of)
+MEETING = RecordType("meeting", _initial, _evolve, _decide, _visible_in, _area_of, _open_to)

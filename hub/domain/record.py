@@ -30,6 +30,9 @@ class RecordType(Generic[S]):
     visible_in: Callable[[S], tuple[str, ...]]
     area_of: Callable[[S, BaseModel], str | None] = lambda _state, _command: None
     """The police area a command on this record concerns (for the access policy)."""
+    open_to: Callable[[S, str, datetime], frozenset[type[BaseModel]]] | None = None
+    """The commands an organisation could have accepted now, given the right details: what a
+    page offers it. Never less than ``decide`` accepts; None offers every command."""
 
     def execute(self, state: S, command: BaseModel, now: datetime) -> tuple[S, list[EventData]]:
         """Decide ``command`` and fold the new events in: the state after, and the events."""
@@ -37,6 +40,14 @@ class RecordType(Generic[S]):
         for event in events:
             state = self.evolve(state, event_type_of(event), event.model_dump(mode="json"))
         return state, events
+
+    def commands_open_to(
+        self, events: Iterable[tuple[str, dict[str, Any]]], organisation_id: str, now: datetime
+    ) -> frozenset[type[BaseModel]] | None:
+        """:attr:`open_to` for the state after ``events``; None when the type does not say."""
+        if self.open_to is None:
+            return None
+        return self.open_to(self.fold(events), organisation_id, now)
 
     def fold(self, events: Iterable[tuple[str, dict[str, Any]]]) -> S:
         """The state after ``events`` (pairs of type and data), from the initial state."""

@@ -563,6 +563,39 @@ def _decide(state: Request, command: BaseModel, now: datetime) -> list[EventData
     raise InvalidCommand(f"a report request cannot take {type(command).__name__}")
 
 
+def _open_to(state: Request, organisation_id: str, _now: datetime) -> frozenset[type[BaseModel]]:
+    """The commands the request's state admits from ``organisation_id`` (see the guards above).
+
+    Who the requester is today is the directory's to say (the policing body may have changed),
+    so the requester's commands are judged on the state alone.
+    """
+    if not state.exists or state.status in FINISHED:
+        return frozenset()
+    awaiting = state.status in AWAITING_SUBMISSION
+    offered: set[type[BaseModel]] = set()
+    if organisation_id in state.addressed:
+        if awaiting:
+            offered.add(cmd.SubmitReport)
+            if organisation_id not in state.acknowledged_by:
+                offered.add(cmd.AcknowledgeReport)
+            if state.pending_extension is None:
+                offered.add(cmd.RequestExtension)
+        if state.status == Status.RETURNED:
+            offered.add(cmd.ResubmitReport)
+    if awaiting:
+        offered.add(cmd.WithdrawReport)
+    if state.pending_extension is not None:
+        offered |= {cmd.GrantExtension, cmd.RefuseExtension}
+    if state.status == Status.SUBMITTED:
+        offered |= {cmd.AcceptReport, cmd.ReturnReport}
+    formal = state.kind == ReportKind.FORMAL
+    if formal and state.status == Status.ACCEPTED:
+        offered.add(cmd.PublishReport)
+    if state.status == (Status.PUBLISHED if formal else Status.ACCEPTED):
+        offered.add(cmd.CloseReport)
+    return frozenset(offered)
+
+
 def _visible_in(state: Request) -> tuple[str, ...]:
     return (area_workspace(state.area_id), csp_workspace(state.csp_id))
 
@@ -573,5 +606,5 @@ def _area_of(state: Request, command: BaseModel) -> str | None:
 
 
 REPORT_REQUEST = RecordType(
-    "report_request", _initial, _evolve, _decide, _visible_in, _area_of
+    "report_request", _initial, _evolve, _decide, _visible_in, _area_of, _open_to
 )

@@ -14,11 +14,13 @@ from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.handlers.meetings import publish_meeting_papers
 from hub.web.api.meetings import MEETING_QUERIES
+from hub.web.pages.meetings import meeting_defaults
 from schemas.events.meetings import Paper
 from tests.web import client_of, sign_in
 
 HELD = "/records/meetings/leicestershire-domestic-abuse"
 UPCOMING = "/records/meetings/leicestershire-serious-violence-needs"
+CANCELLED = "/records/meetings/leicestershire-county-lines"
 
 
 def _client(hub: Hub, email: str) -> TestClient:
@@ -279,10 +281,29 @@ def test_an_action_is_assigned_to_an_invitee_chosen_by_name(
     assert "3 open, of which 1 overdue." in actions
 
 
-def test_the_approval_form_names_the_latest_draft(office: TestClient) -> None:
-    html = office.get(HELD).text
-    assert 'value="1" id="minutes-approval-draft"' in html
-    assert 'inputmode="numeric"' in html
+def _forms(html: str) -> set[str]:
+    """The actions a page offers, by their forms' ids."""
+    return set(re.findall(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"', html))
+
+
+def test_a_meeting_offers_only_what_its_state_admits(office: TestClient, demo_hub: Hub) -> None:
+    upcoming = _forms(office.get(UPCOMING).text)
+    assert {"reschedule", "amend", "cancel", "papers"} <= upcoming
+    assert not {"held", "minutes", "minutes-approval", "actions"} & upcoming, "not yet held"
+    # Held, its minutes approved: actions may still be assigned, the minutes are settled.
+    held = _forms(office.get(HELD).text)
+    assert {"actions", "papers"} <= held
+    assert not {"reschedule", "cancel", "minutes", "minutes-approval"} & held
+    assert not _forms(office.get(CANCELLED).text) - {"action-completion"}, "a cancelled one"
+    # An invitee answers a meeting to come; the office, not invited, is not asked to.
+    council = _client(demo_hub, "county@leicestershire.example.org")
+    assert "respond" in _forms(council.get(UPCOMING).text)
+    assert "respond" not in upcoming
+
+
+def test_the_approval_form_names_the_latest_draft() -> None:
+    assert meeting_defaults({"minutes_draft": 2}) == {"minutes-approval": {"draft": 2}}
+    assert meeting_defaults({"minutes_draft": 0}) == {}
 
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -140,3 +140,23 @@ def test_a_refused_submission_keeps_no_file_and_says_why_beside_the_field(
     assert stale.status_code == 409
     assert _kept(demo_hub) == before
     assert "No report has been submitted yet." in city.get(acknowledged).text
+
+
+def _forms(html: str) -> set[str]:
+    """The actions a page offers, by their forms' ids."""
+    return set(re.findall(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"', html))
+
+
+def test_each_side_is_offered_only_its_next_steps(
+    office: TestClient, city: TestClient, acknowledged: str
+) -> None:
+    council = _forms(city.get(acknowledged).text)
+    assert {"submit", "extension-request"} <= council
+    assert "acknowledge" not in council, "the council has acknowledged already"
+    requester = _forms(office.get(acknowledged).text)
+    assert "withdraw" in requester and not {"accept", "return", "close"} & requester
+
+    assert _submit(city, acknowledged, "Our report.", []).status_code == 303
+    requester = _forms(office.get(acknowledged).text)
+    assert {"accept", "return"} <= requester and "withdraw" not in requester
+    assert not {"submit", "acknowledge", "extension-request"} & _forms(city.get(acknowledged).text)

@@ -439,3 +439,59 @@ def test_every_error_has_its_own_meeting_code() -> None:
     assert all(code.startswith("meeting.") for code in codes)
     missing = refused(HELD, meetings.MeetingNotFound)
     assert (missing.code, missing.status) == ("meeting.not_found", 404)
+
+
+# -- what a page offers ------------------------------------------------------------------------
+
+AMEND = cmd.AmendMeeting(meeting_id="mt1", by_organisation=OFFICE, title="Needs, revised",
+                         purpose=CONVENE.purpose, place=CONVENE.place, agenda=CONVENE.agenda)
+CANCEL = cmd.CancelMeeting(meeting_id="mt1", by_organisation=OFFICE, reason="Purdah")
+PAPERS = cmd.PublishMeetingPapers(meeting_id="mt1", by_organisation=OFFICE,
+                                  papers=[{"title": "Needs", "reference": "https://e.org/n"}])
+DRAFT = cmd.DraftMeetingMinutes(meeting_id="mt1", by_organisation=OFFICE, text="Minutes")
+APPROVE = cmd.ApproveMeetingMinutes(meeting_id="mt1", by_organisation=OFFICE, draft=1)
+ATTEND = respond("llr-icb", "attending", representatives=[{"name": "Dev Sharma"}])
+ANOTHER = but(ASSIGN, {"action_id": "a2"})
+EVERY_ACTION = [ATTEND, PAPERS, RESCHEDULE, AMEND, CANCEL, HELD, DRAFT, APPROVE, ANOTHER,
+                COMPLETE]
+
+
+@pytest.mark.parametrize(("name", "history", "now"), [
+    ("scheduled", [CONVENE], NOW),
+    ("under way", [CONVENE], DURING),
+    ("cancelled", [CONVENE, CANCEL], NOW),
+    ("held", [CONVENE, HELD], AFTER),
+    ("drafted", [CONVENE, HELD, DRAFT], AFTER),
+    ("approved", [CONVENE, HELD, DRAFT, APPROVE], AFTER),
+    ("action open", [CONVENE, HELD, ASSIGN], AFTER),
+    ("action done", [CONVENE, HELD, ASSIGN, COMPLETE], AFTER),
+])
+def test_a_page_offers_exactly_the_actions_the_state_accepts(
+    name: str, history: list[Command], now: datetime
+) -> None:
+    state = MEETING.initial()
+    for command in history:
+        # Convened and cancelled beforehand, held during the meeting, the rest after it.
+        at = NOW if command in (CONVENE, CANCEL) else DURING if command is HELD else AFTER
+        state = run(command, state=state, now=at)
+    assert MEETING.open_to is not None
+    for command in EVERY_ACTION:
+        by_organisation = command.by_organisation  # type: ignore[attr-defined]
+        offered = type(command) in MEETING.open_to(state, by_organisation, now)
+        try:
+            MEETING.decide(state, command, now)
+        except DomainError:
+            accepted = False
+        else:
+            accepted = True
+        assert offered == accepted, (name, type(command).__name__)
+
+
+def test_an_invitee_is_offered_its_response_and_its_own_actions_only() -> None:
+    assert MEETING.open_to is not None
+    scheduled = run(CONVENE)
+    assert cmd.RespondToMeeting in MEETING.open_to(scheduled, "llr-icb", NOW)
+    assert cmd.RespondToMeeting not in MEETING.open_to(scheduled, "rutland-county-council", NOW)
+    assigned = run(ASSIGN, state=held(), now=AFTER)
+    assert cmd.CompleteMeetingAction in MEETING.open_to(assigned, "llr-icb", AFTER)
+    assert cmd.CompleteMeetingAction not in MEETING.open_to(assigned, OFFICE, AFTER)

@@ -534,3 +534,41 @@ def test_every_refusal_has_a_stable_code_and_an_http_status() -> None:
         assert error.status in {403, 404, 409, 422}
         own = error.__module__ == reports.__name__
         assert not own or error.code.startswith("report_request.")
+
+
+# -- what a page offers ------------------------------------------------------------------------
+
+EVERY_ACTION = [ACK, ASK, GRANT, REFUSE, SUBMIT, RESUBMIT, ACCEPT, RETURN, PUBLISH, CLOSE,
+                WITHDRAW]
+
+
+@pytest.mark.parametrize("history", [
+    # (After a granted extension, ASK's date is no longer later: a refusal on the details.)
+    [require()], [require(), ACK], [require(), ASK], [require(), ASK, REFUSE],
+    [require(), SUBMIT], [require(), SUBMIT, RETURN], [require(), SUBMIT, RETURN, RESUBMIT],
+    [require(), SUBMIT, ACCEPT], [require(**FORMAL), SUBMIT, ACCEPT],
+    [require(**FORMAL), SUBMIT, ACCEPT, PUBLISH], [require(), SUBMIT, ACCEPT, CLOSE],
+    [require(), WITHDRAW],
+], ids=lambda history: "-".join(type(c).__name__ for c in history))
+def test_a_page_offers_exactly_the_actions_the_state_accepts(history: list[Command]) -> None:
+    state = run(*history)
+    assert REPORT_REQUEST.open_to is not None
+    for command in EVERY_ACTION:
+        by_organisation = command.by_organisation  # type: ignore[attr-defined]
+        offered = type(command) in REPORT_REQUEST.open_to(state, by_organisation, NOW)
+        try:
+            decide(state, command)
+        except DomainError:
+            accepted = False
+        else:
+            accepted = True
+        assert offered == accepted, (type(command).__name__, state.status.value)
+
+
+def test_an_authority_is_offered_only_what_is_left_for_it() -> None:
+    assert REPORT_REQUEST.open_to is not None
+    acknowledged = run(require(), ACK)
+    assert cmd.AcknowledgeReport not in REPORT_REQUEST.open_to(acknowledged, COUNCIL, NOW)
+    assert cmd.AcknowledgeReport in REPORT_REQUEST.open_to(acknowledged, POLICE, NOW)
+    assert not {cmd.SubmitReport, cmd.AcknowledgeReport} & REPORT_REQUEST.open_to(
+        acknowledged, OUTSIDER, NOW)

@@ -5,7 +5,8 @@ skipped, accepted events are recorded. After every step:
 - the status is the one the history folds to, and every step of the history moved along an
   edge of the lifecycle in DOMAIN.md (so the status is reachable from the history);
 - once submitted, a request never goes back to awaiting its report;
-- the due date moves only by a granted extension, and only later.
+- the due date moves only by a granted extension, and only later;
+- every command accepted from an organisation was one its page offered it (``open_to``).
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ def test_random_command_sequences_keep_the_lifecycle_invariants(
             after, events = REPORT_REQUEST.execute(state, command, now)
         except DomainError:
             continue
+        _offered(state, command, now)
         # Fold one event at a time, so that each step of the history is checked.
         for event in events:
             data = event.model_dump(mode="json")
@@ -148,6 +150,16 @@ def test_random_command_sequences_keep_the_lifecycle_invariants(
         assert state == after
         _check(history, state)
     note_event(f"reached {state.status.value}")
+
+
+def _offered(state: Request, command: Command, now: datetime) -> None:
+    """A command the state accepted was one a page would have offered its sender."""
+    by = getattr(command, "by_organisation", None)
+    if by is not None:  # the scheduler's commands are not offered on pages
+        assert REPORT_REQUEST.open_to is not None
+        assert type(command) in REPORT_REQUEST.open_to(state, by, now), (
+            f"{type(command).__name__} from {by} was accepted in {state.status} but not offered"
+        )
 
 
 def _check(history: History, state: Request) -> None:

@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hub.domain.meetings import MEETING
+from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
 from hub.web.pages import meetings as meeting_page
 from hub.web.pages import reports as report_page
@@ -17,10 +19,12 @@ MEETING_PAGES = RecordPages(
     meetings.MEETINGS, "meeting", "title", template="records/meeting.html",
     context=meeting_page.meeting_context, labels=meeting_page.LABELS,
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
+    record_type=MEETING,
 )
 REPORT_PAGES = RecordPages(
     reports.REPORT_REQUESTS, "report request", "title", template="records/report.html",
     context=report_page.report_context, uploads=frozenset({"attachment_ids"}),
+    record_type=REPORT_REQUEST,
 )
 PAGES = [
     REPORT_PAGES,

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from hub.access.actors import visible_workspaces
 from hub.access.policy import Who, observed_workspace, rules
 from hub.domain.errors import DomainError
+from hub.domain.record import RecordType
 from hub.events.errors import ConcurrencyConflict
 from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
@@ -81,6 +82,9 @@ class RecordPages:
     """Values each action's form starts with, beyond the record's own current values."""
     uploads: frozenset[str] = frozenset()
     """Fields naming files the hub keeps (attachment ids): the form takes the files."""
+    record_type: RecordType[Any] | None = None
+    """The record's domain rules, when they say which actions its state admits
+    (:attr:`~hub.domain.record.RecordType.open_to`): only those are offered."""
 
     @property
     def base(self) -> str:
@@ -264,9 +268,14 @@ class RecordPages:
         defaults = self.defaults(record) if self.defaults else {}
         # The record is where its latest event was shared: its workspaces now.
         where = events[-1].workspaces if events else ()
+        admitted = self.record_type.commands_open_to(
+            [(e.type, e.data) for e in events], caller.actor.organisation_id or "", hub.clock()
+        ) if self.record_type is not None else None
         actions = []
         for action in self.api.actions:
             if not self._offered(caller, action.handler, record, where):
+                continue
+            if admitted is not None and _command_of(action.handler) not in admitted:
                 continue
             model = body_model_of(action.handler, self.api.id_parameter, creates=False,
                                   server=set(self.api.server))
@@ -324,12 +333,14 @@ def _parameters(handler: Any) -> set[str]:
     return set(inspect.signature(handler).parameters)
 
 
-def _rule_of(handler: Any) -> Any:
+def _command_of(handler: Any) -> type[BaseModel] | None:
     # A handler builds one command class; its name says which (acknowledge_report ->
-    # AcknowledgeReport), which is how its access rule is found.
+    # AcknowledgeReport).
     name = "".join(part.capitalize() for part in handler.__name__.split("_"))
-    for command, rule in rules().items():
-        if command.__name__ == name:
-            return rule
-    return None
+    return next((command for command in rules() if command.__name__ == name), None)
+
+
+def _rule_of(handler: Any) -> Any:
+    command = _command_of(handler)
+    return None if command is None else rules()[command]
 
