@@ -218,6 +218,15 @@ def _decide_priority(state: Priority, command: BaseModel, _now: datetime) -> lis
     raise InvalidCommand(f"a priority cannot take {type(command).__name__}")
 
 
+def _priority_open_to(
+    state: Priority, organisation_id: str, _now: datetime
+) -> frozenset[type[BaseModel]]:
+    """The registering authority revises or retires its priority until it is retired."""
+    if not state.exists or state.retired or organisation_id != state.owner:
+        return frozenset()
+    return frozenset({cmd.RevisePriority, cmd.RetirePriority})
+
+
 PRIORITY = RecordType(
     "priority",
     Priority,
@@ -225,6 +234,7 @@ PRIORITY = RecordType(
     _decide_priority,
     lambda s: _visible(s.area_id, s.csp_id),
     _area_of,
+    open_to=_priority_open_to,
 )
 
 
@@ -314,6 +324,16 @@ def _finalise_decision(state: Decision, command: cmd.FinaliseDecision) -> EventD
     )
 
 
+def _decision_open_to(
+    state: Decision, _organisation_id: str, _now: datetime
+) -> frozenset[type[BaseModel]]:
+    """Notes and the finalising, until the decision is finalised (by the office, whom the
+    directory names)."""
+    if not state.exists or state.finalised:
+        return frozenset()
+    return frozenset({cmd.NoteRegard, cmd.FinaliseDecision})
+
+
 REGARD_DECISION = RecordType(
     "regard_decision",
     Decision,
@@ -321,6 +341,7 @@ REGARD_DECISION = RecordType(
     _decide_decision,
     lambda s: _visible(s.area_id, None),
     _area_of,
+    open_to=_decision_open_to,
 )
 
 
@@ -378,6 +399,15 @@ def _decide_plan(state: Plan, command: BaseModel, _now: datetime) -> list[EventD
     raise InvalidCommand(f"a police and crime plan cannot take {type(command).__name__}")
 
 
+def _plan_open_to(
+    state: Plan, _organisation_id: str, _now: datetime
+) -> frozenset[type[BaseModel]]:
+    """Revisions and retirement, until the plan is retired (by the office)."""
+    if not state.exists or state.retired:
+        return frozenset()
+    return frozenset({cmd.RevisePlan, cmd.RetirePlan})
+
+
 POLICE_CRIME_PLAN = RecordType(
     "police_crime_plan",
     Plan,
@@ -385,6 +415,7 @@ POLICE_CRIME_PLAN = RecordType(
     _decide_plan,
     lambda s: _visible(s.area_id, None),
     _area_of,
+    open_to=_plan_open_to,
 )
 
 
@@ -483,6 +514,15 @@ def _finalise_strategy(state: StrategyRegard, command: cmd.FinaliseStrategyRegar
     )
 
 
+def _strategy_open_to(
+    state: StrategyRegard, organisation_id: str, _now: datetime
+) -> frozenset[type[BaseModel]]:
+    """The recording authority adds notes and finalises, until it has finalised."""
+    if not state.exists or state.finalised or organisation_id != state.owner:
+        return frozenset()
+    return frozenset({cmd.NoteObjectiveRegard, cmd.FinaliseStrategyRegard})
+
+
 RECIPROCAL_REGARD = RecordType(
     "reciprocal_regard",
     StrategyRegard,
@@ -490,6 +530,7 @@ RECIPROCAL_REGARD = RecordType(
     _decide_strategy,
     lambda s: _visible(s.area_id, s.csp_id),
     _area_of,
+    open_to=_strategy_open_to,
 )
 
 
@@ -646,6 +687,22 @@ def _change(
     return [ev.ArrangementVaried(**data, parties=parties)]
 
 
+def _arrangement_open_to(
+    state: Arrangement, organisation_id: str, _now: datetime
+) -> frozenset[type[BaseModel]]:
+    """A party agrees what awaits its agreement; the office reviews one in force, and varies or
+    ends one until it has ended."""
+    if not state.exists or state.status == ArrangementStatus.ENDED:
+        return frozenset()
+    offered: set[type[BaseModel]] = {cmd.VaryArrangement, cmd.EndArrangement}
+    if state.status in IN_FORCE:
+        offered.add(cmd.ReviewArrangement)
+    waiting = state.status in AWAITING_AGREEMENT and organisation_id not in state.agreed
+    if waiting and organisation_id in state.parties:
+        offered.add(cmd.AgreeArrangement)
+    return frozenset(offered)
+
+
 CJ_ARRANGEMENT = RecordType(
     "cj_arrangement",
     Arrangement,
@@ -653,4 +710,5 @@ CJ_ARRANGEMENT = RecordType(
     _decide_arrangement,
     lambda s: _visible(s.area_id, None),
     _area_of,
+    open_to=_arrangement_open_to,
 )

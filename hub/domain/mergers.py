@@ -677,6 +677,29 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
     raise InvalidCommand(f"a merger cannot take {type(command).__name__}")
 
 
+def _open_to(state: Merger, _organisation_id: str, _now: datetime) -> frozenset[type[BaseModel]]:
+    """The commands the merger's state admits (see the guards above).
+
+    Which parties an organisation speaks for can turn on the directory (the area whose
+    policing body it is), so the words are judged on the question before the parties alone.
+    """
+    if not state.exists:
+        return frozenset()
+    offered: set[type[BaseModel]] = set()
+    if state.status == PROPOSED:
+        offered |= {cmd.ReviseMergerProposal, cmd.WithdrawMergerProposal}
+    if state.question is not None:
+        offered |= {cmd.ConsentToMerger, cmd.RefuseMerger, cmd.WithdrawMergerConsent}
+        if any(p.external for p in state.parties):
+            offered |= {cmd.RecordExternalConsent, cmd.RecordExternalRefusal,
+                        cmd.RecordExternalConsentWithdrawal}
+        if state.question in (Question.VARIATION, Question.TERMINATION):
+            offered.add(cmd.WithdrawMergerChange)
+    elif state.status in (MADE, IN_EFFECT):
+        offered |= {cmd.ProposeMergerVariation, cmd.ProposeMergerTermination}
+    return frozenset(offered)
+
+
 def _visible_in(state: Merger) -> tuple[str, ...]:
     spaces = [area_workspace(a) for a in state.area_ids]
     spaces += [csp_workspace(c) for c in state.constituent_ids]
@@ -701,4 +724,4 @@ def _area_of(state: Merger, command: BaseModel) -> str | None:
     return getattr(command, "area_id", None)
 
 
-MERGER = RecordType("merger", _initial, _evolve, _decide, _visible_in, _area_of)
+MERGER = RecordType("merger", _initial, _evolve, _decide, _visible_in, _area_of, _open_to)

@@ -113,3 +113,30 @@ def test_every_field_offered_from_the_directory_exists_on_some_form() -> None:
                                   server=set(api.server))
             names |= field_names(form_fields(model))
     assert set(ENTRIES) <= names
+
+
+def _forms(html: str) -> set[str]:
+    return set(re.findall(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"', html))
+
+
+def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestClient) -> None:
+    answer = office.post("/records/mergers/new", data={
+        "csrf_token": office.csrf,  # type: ignore[attr-defined]
+        "csp_ids": ["melton-csp", "harborough-csp"], "purposes": ["reducing_reoffending"],
+        "proposed_name": "Melton and Harborough Community Safety Partnership",
+        "effective_date": (date.today() + timedelta(days=200)).isoformat(),
+    })
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    page = office.get(location).text
+    assert {"revision", "withdrawal"} <= _forms(page)
+    assert not {"variation", "termination", "change-withdrawal"} & _forms(page), "not made"
+    version = re.search(r'name="expected_version" value="(\d+)"', page)
+    assert version
+    withdrawn = office.post(location + "/withdrawal", data={
+        "csrf_token": office.csrf,  # type: ignore[attr-defined]
+        "expected_version": version.group(1), "reason": "Partners prefer joint working",
+    })
+    assert withdrawn.status_code == 303, withdrawn.text
+    after = office.get(location).text
+    assert _forms(after) == set() and "What you can do" not in after

@@ -650,3 +650,48 @@ def test_every_refusal_has_a_stable_code_and_an_http_status() -> None:
     for error in duties.ERRORS:
         assert error.status in {403, 404, 409, 422}
         assert error.code.startswith(records)
+
+
+# -- what a page offers ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("record", "history", "actions"), [
+    (PRIORITY, [register()], [revise(), RETIRE, revise(by_organisation=OTHER_COUNCIL)]),
+    (PRIORITY, [register(), RETIRE], [revise(), RETIRE]),
+    (REGARD_DECISION, [record()], [note(VIOLENCE), finalise()]),
+    (REGARD_DECISION, [record(priorities=[VIOLENCE]), note(VIOLENCE),
+                       finalise(priorities=[VIOLENCE])], [note(VIOLENCE), finalise()]),
+    (POLICE_CRIME_PLAN, [record_plan()], [revise_plan(), RETIRE_PLAN]),
+    (POLICE_CRIME_PLAN, [record_plan(), RETIRE_PLAN], [revise_plan(), RETIRE_PLAN]),
+    (RECIPROCAL_REGARD, [record_regard()],
+     [note_objective("victims"), note_objective("victims", by_organisation=OFFICE),
+      finalise_regard({"safer-streets": "Not ours", "victims": "Not ours"})]),
+    (RECIPROCAL_REGARD, [record_regard(), finalise_regard(
+        {"safer-streets": "Not ours", "victims": "Not ours"})], [note_objective("victims")]),
+    (CJ_ARRANGEMENT, [draft()], [agree(POLICE), review(), vary(), END]),
+    (CJ_ARRANGEMENT, [draft(), agree(POLICE)], [agree(POLICE), agree(CPS), review()]),
+    (CJ_ARRANGEMENT, [draft(), agree(POLICE), agree(CPS)], [agree(CPS), review(), vary(), END]),
+    (CJ_ARRANGEMENT, [draft(), END], [agree(POLICE), review(), vary(), END]),
+])
+def test_a_page_never_hides_an_action_the_state_accepts(
+    record: RecordType[Any], history: list[Command], actions: list[Command]
+) -> None:
+    state = run(record, *history)
+    assert record.open_to is not None
+    for command in actions:
+        by_organisation = command.by_organisation  # type: ignore[attr-defined]
+        offered = type(command) in record.open_to(state, by_organisation, NOW)
+        try:
+            record.decide(state, command, NOW)
+        except DomainError:
+            continue
+        assert offered, f"{type(command).__name__} from {by_organisation} was hidden"
+
+
+def test_a_finished_duty_record_offers_nothing_more() -> None:
+    assert PRIORITY.open_to and CJ_ARRANGEMENT.open_to and REGARD_DECISION.open_to
+    assert PRIORITY.open_to(run(PRIORITY, register(), RETIRE), COUNCIL, NOW) == frozenset()
+    assert PRIORITY.open_to(run(PRIORITY, register()), OTHER_COUNCIL, NOW) == frozenset()
+    assert CJ_ARRANGEMENT.open_to(run(CJ_ARRANGEMENT, draft(), END), OFFICE, NOW) == frozenset()
+    agreed = run(CJ_ARRANGEMENT, draft(), agree(POLICE))
+    assert cmd.AgreeArrangement not in CJ_ARRANGEMENT.open_to(agreed, POLICE.organisation_id, NOW)
+    assert cmd.AgreeArrangement in CJ_ARRANGEMENT.open_to(agreed, CPS.organisation_id, NOW)

@@ -555,3 +555,37 @@ def test_every_error_has_its_own_merger_code() -> None:
     assert len(codes) == len(set(codes))
     assert all(code.startswith("merger.") for code in codes)
     assert all(error.status in (403, 404, 409, 422) for error in mergers.ERRORS)
+
+
+# -- what a page offers ------------------------------------------------------------------------
+
+
+def _every_action(revision: int) -> list[Command]:
+    return [
+        cmd.ReviseMergerProposal(**PROPOSE.model_dump()),
+        cmd.WithdrawMergerProposal(merger_id="m1", by_organisation=OFFICE, reason="No"),
+        consent("llr-icb", revision), refuse("llr-icb", revision), withdraw("llr-icb", revision),
+        VARY, TERMINATE,
+        cmd.WithdrawMergerChange(merger_id="m1", by_organisation=OFFICE, reason="Not now"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "state"), [
+    ("proposed", lambda: run(PROPOSE)),
+    ("consented", lambda: run(PROPOSE, consent("llr-icb"))),
+    ("made", made),
+    ("variation before the parties", lambda: run(VARY, state=made())),
+    ("withdrawn", lambda: run(PROPOSE, cmd.WithdrawMergerProposal(
+        merger_id="m1", by_organisation=OFFICE, reason="No"))),
+])
+def test_a_page_never_hides_an_action_the_state_accepts(name: str, state: Any) -> None:
+    merger = state()
+    assert MERGER.open_to is not None
+    for command in _every_action(merger.revision):
+        offered = MERGER.open_to(merger, command.by_organisation, NOW)  # type: ignore[attr-defined]
+        if type(command) in offered:
+            continue
+        with pytest.raises(DomainError):
+            MERGER.decide(merger, command, NOW)
+    if merger.status == mergers.WITHDRAWN:
+        assert MERGER.open_to(merger, OFFICE, NOW) == frozenset(), "nothing is left to do"

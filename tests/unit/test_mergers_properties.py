@@ -3,7 +3,8 @@
 Hypothesis drives random sequences of consents, refusals, withdrawals of consent (by parties
 in the hub and, for the Home Secretary, entered by the office), revisions and stale words on a
 cross-force proposal. A simple model predicts which commands the decider accepts; after every
-step the agreement must be made exactly when each party's latest word is consent.
+step the agreement must be made exactly when each party's latest word is consent, and every
+command accepted was one a page offered (``open_to``).
 """
 
 from __future__ import annotations
@@ -121,12 +122,15 @@ def test_made_if_and_only_if_every_partys_latest_word_is_consent(
                 "refuse": current != "refuse",
                 "withdraw": current == "consent",
             }[word]
+        assert MERGER.open_to is not None
+        offered = MERGER.open_to(state, command.by_organisation, NOW)  # type: ignore[attr-defined]
         try:
             state, _ = MERGER.execute(state, command, NOW)
         except DomainError:
             assert not accepted, f"{type(command).__name__} by {party} was wrongly refused"
             continue
         assert accepted, f"{type(command).__name__} by {party} was wrongly accepted"
+        assert type(command) in offered, f"{type(command).__name__} was accepted, not offered"
         if word == "revise":
             latest, revision = {}, revision + 1
         else:

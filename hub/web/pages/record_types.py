@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hub.domain.duties import (
+    CJ_ARRANGEMENT,
+    POLICE_CRIME_PLAN,
+    PRIORITY,
+    RECIPROCAL_REGARD,
+    REGARD_DECISION,
+)
 from hub.domain.meetings import MEETING
+from hub.domain.mergers import MERGER
+from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
 from hub.web.pages import meetings as meeting_page
@@ -16,22 +26,28 @@ from hub.web.pages import reports as report_page
 from hub.web.pages.records import RecordPages
 
 MEETING_PAGES = RecordPages(
-    meetings.MEETINGS, "meeting", "title", template="records/meeting.html",
+    meetings.MEETINGS, "meeting", "title", MEETING, template="records/meeting.html",
     context=meeting_page.meeting_context, labels=meeting_page.LABELS,
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
-    record_type=MEETING,
 )
+DUTY_RECORDS: dict[str, RecordType[Any]] = {
+    "priorities": PRIORITY, "regard-decisions": REGARD_DECISION,
+    "police-crime-plans": POLICE_CRIME_PLAN, "reciprocal-regards": RECIPROCAL_REGARD,
+    "cj-arrangements": CJ_ARRANGEMENT,
+}
+"""Each duty register collection's domain rules (for the actions its pages offer)."""
 REPORT_PAGES = RecordPages(
-    reports.REPORT_REQUESTS, "report request", "title", template="records/report.html",
-    context=report_page.report_context, uploads=frozenset({"attachment_ids"}),
-    record_type=REPORT_REQUEST,
+    reports.REPORT_REQUESTS, "report request", "title", REPORT_REQUEST,
+    template="records/report.html", context=report_page.report_context,
+    uploads=frozenset({"attachment_ids"}),
 )
 PAGES = [
     REPORT_PAGES,
     MEETING_PAGES,
-    RecordPages(meetings.MERGERS, "merger", "proposed_name"),
+    RecordPages(meetings.MERGERS, "merger", "proposed_name", MERGER),
     *(
-        RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title")
+        RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title",
+                    DUTY_RECORDS[api.collection])
         for api in duties.APIS
     ),
 ]

@@ -69,6 +69,9 @@ class RecordPages:
     title: str
     """A singular name, e.g. "report request"."""
     title_field: str
+    record_type: RecordType[Any]
+    """The record's domain rules: a page offers the actions its state admits
+    (:attr:`~hub.domain.record.RecordType.open_to`)."""
     template: str = "records/show.html"
     """The record page's template; a designed one includes the shared parts of the generic."""
     context: PageContext | None = None
@@ -82,9 +85,7 @@ class RecordPages:
     """Values each action's form starts with, beyond the record's own current values."""
     uploads: frozenset[str] = frozenset()
     """Fields naming files the hub keeps (attachment ids): the form takes the files."""
-    record_type: RecordType[Any] | None = None
-    """The record's domain rules, when they say which actions its state admits
-    (:attr:`~hub.domain.record.RecordType.open_to`): only those are offered."""
+
 
     @property
     def base(self) -> str:
@@ -270,7 +271,7 @@ class RecordPages:
         where = events[-1].workspaces if events else ()
         admitted = self.record_type.commands_open_to(
             [(e.type, e.data) for e in events], caller.actor.organisation_id or "", hub.clock()
-        ) if self.record_type is not None else None
+        )
         actions = []
         for action in self.api.actions:
             if not self._offered(caller, action.handler, record, where):
