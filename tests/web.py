@@ -11,6 +11,7 @@ from hub.demo.users import DEMO_PASSWORD
 from hub.web.app import create_app
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+ACTION_FORM = re.compile(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"')
 
 
 def client_of(hub: Hub) -> TestClient:
@@ -35,3 +36,15 @@ def sign_in(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> st
     assert answer.status_code == 303, answer.text
     # Every signed-in page carries the session's token in its sign-out form.
     return csrf_of(client.get("/").text)
+
+
+def signed_in(hub: Hub, email: str) -> TestClient:
+    """A client of the app on ``hub`` signed in as ``email``; its CSRF token is ``.csrf``."""
+    client = client_of(hub)
+    client.csrf = sign_in(client, email)  # type: ignore[attr-defined]
+    return client
+
+
+def offered_actions(html: str) -> set[str]:
+    """The actions a record page offers, by their forms' ids (``submit``, ``withdrawal``...)."""
+    return set(ACTION_FORM.findall(html))

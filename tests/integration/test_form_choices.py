@@ -14,14 +14,13 @@ from hub.bootstrap import Hub
 from hub.projections.directory import csps
 from hub.web.api.meetings import MERGER_QUERIES
 from hub.web.pages.directory_choices import ENTRIES
-from tests.web import client_of, sign_in
+from tests.web import offered_actions as _forms
+from tests.web import signed_in
 
 
 @pytest.fixture
 def office(demo_hub: Hub) -> TestClient:
-    client = client_of(demo_hub)
-    client.csrf = sign_in(client, "opcc@leicestershire.example.org")  # type: ignore[attr-defined]
-    return client
+    return signed_in(demo_hub, "opcc@leicestershire.example.org")
 
 
 def _boxes(html: str, name: str) -> dict[str, bool]:
@@ -113,10 +112,6 @@ def test_every_field_offered_from_the_directory_exists_on_some_form() -> None:
                                   server=set(api.server))
             names |= field_names(form_fields(model))
     assert set(ENTRIES) <= names
-
-
-def _forms(html: str) -> set[str]:
-    return set(re.findall(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"', html))
 
 
 def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestClient) -> None:

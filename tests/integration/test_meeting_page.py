@@ -16,17 +16,12 @@ from hub.handlers.meetings import publish_meeting_papers
 from hub.web.api.meetings import MEETING_QUERIES
 from hub.web.pages.meetings import meeting_defaults
 from schemas.events.meetings import Paper
-from tests.web import client_of, sign_in
+from tests.web import offered_actions as _forms
+from tests.web import signed_in as _client
 
 HELD = "/records/meetings/leicestershire-domestic-abuse"
 UPCOMING = "/records/meetings/leicestershire-serious-violence-needs"
 CANCELLED = "/records/meetings/leicestershire-county-lines"
-
-
-def _client(hub: Hub, email: str) -> TestClient:
-    client = client_of(hub)
-    client.csrf = sign_in(client, email)  # type: ignore[attr-defined]
-    return client
 
 
 @pytest.fixture
@@ -279,11 +274,6 @@ def test_an_action_is_assigned_to_an_invitee_chosen_by_name(
     actions = _section(office.get(HELD).text, "meeting-actions")
     assert "Map refuge referrals by district." in actions
     assert "3 open, of which 1 overdue." in actions
-
-
-def _forms(html: str) -> set[str]:
-    """The actions a page offers, by their forms' ids."""
-    return set(re.findall(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"', html))
 
 
 def test_a_meeting_offers_only_what_its_state_admits(office: TestClient, demo_hub: Hub) -> None:

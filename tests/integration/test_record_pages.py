@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
-from tests.web import client_of, csrf_of, sign_in
+from tests.web import client_of, csrf_of, sign_in, signed_in
 
 OFFICE = "opcc@leicestershire.example.org"
 CITY = "city@leicester.example.org"
@@ -17,16 +17,12 @@ CITY = "city@leicester.example.org"
 
 @pytest.fixture
 def office(demo_hub: Hub) -> TestClient:
-    client = client_of(demo_hub)
-    client.csrf = sign_in(client, OFFICE)  # type: ignore[attr-defined]
-    return client
+    return signed_in(demo_hub, OFFICE)
 
 
 @pytest.fixture
 def city(demo_hub: Hub) -> TestClient:
-    client = client_of(demo_hub)
-    client.csrf = sign_in(client, CITY)  # type: ignore[attr-defined]
-    return client
+    return signed_in(demo_hub, CITY)
 
 
 def _require(office: TestClient) -> str:

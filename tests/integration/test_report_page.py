@@ -10,16 +10,11 @@ from httpx import Response
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
-from tests.web import client_of, sign_in
+from tests.web import offered_actions as _forms
+from tests.web import signed_in as _client
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CSV = b"district,incidents\nCity centre,41\nBraunstone,12\n"
-
-
-def _client(hub: Hub, email: str) -> TestClient:
-    client = client_of(hub)
-    client.csrf = sign_in(client, email)  # type: ignore[attr-defined]
-    return client
 
 
 @pytest.fixture
@@ -141,10 +136,6 @@ def test_a_refused_submission_keeps_no_file_and_says_why_beside_the_field(
     assert _kept(demo_hub) == before
     assert "No report has been submitted yet." in city.get(acknowledged).text
 
-
-def _forms(html: str) -> set[str]:
-    """The actions a page offers, by their forms' ids."""
-    return set(re.findall(r'<form method="post" action="[^"]+" id="([a-z-]+)-form"', html))
 
 
 def test_each_side_is_offered_only_its_next_steps(

@@ -22,7 +22,8 @@ from hub.domain import directory
 from hub.events import StreamRef
 from hub.service import handle
 from schemas.commands import directory as cmd
-from tests.web import client_of, sign_in
+from tests.web import client_of
+from tests.web import signed_in as _as
 
 BOARD = "leicestershire-rutland-strategy-board"
 BOARD_MEETING = "/records/meetings/leicestershire-rutland-board-quarterly"
@@ -34,12 +35,6 @@ CITY_ADMIN = "city@leicester.example.org"
 PANEL_VIEWER = "panel@leicestershire.example.org"
 WELSH_OFFICE = "opcc@dyfed-powys.example.org"
 WELSH_COUNCIL = "council@carmarthenshire.example.org"
-
-
-def _as(hub: Hub, email: str) -> TestClient:
-    client = client_of(hub)
-    client.csrf = sign_in(client, email)  # type: ignore[attr-defined]
-    return client
 
 
 def _user_id(hub: Hub, email: str) -> str:

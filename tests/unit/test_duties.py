@@ -21,6 +21,7 @@ from schemas.commands import Command
 from schemas.commands import duties as cmd
 from schemas.events import duties as ev
 from schemas.events.duties import Objective, Party, PriorityRef, Reason
+from tests.unit.decisions import accepts
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
@@ -680,11 +681,8 @@ def test_a_page_never_hides_an_action_the_state_accepts(
     for command in actions:
         by_organisation = command.by_organisation  # type: ignore[attr-defined]
         offered = type(command) in record.open_to(state, by_organisation, NOW)
-        try:
-            record.decide(state, command, NOW)
-        except DomainError:
-            continue
-        assert offered, f"{type(command).__name__} from {by_organisation} was hidden"
+        if accepts(record, state, command, NOW):
+            assert offered, f"{type(command).__name__} from {by_organisation} was hidden"
 
 
 def test_a_finished_duty_record_offers_nothing_more() -> None:

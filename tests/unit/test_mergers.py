@@ -16,6 +16,7 @@ from schemas.commands import mergers as cmd
 from schemas.events.mergers import HOME_SECRETARY, Question
 from schemas.generate import JSON_DIR, render
 from schemas.registry import event_type_of, spec
+from tests.unit.decisions import accepts
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 OFFICE = "leicestershire-opcc"
@@ -583,9 +584,7 @@ def test_a_page_never_hides_an_action_the_state_accepts(name: str, state: Any) -
     assert MERGER.open_to is not None
     for command in _every_action(merger.revision):
         offered = MERGER.open_to(merger, command.by_organisation, NOW)  # type: ignore[attr-defined]
-        if type(command) in offered:
-            continue
-        with pytest.raises(DomainError):
-            MERGER.decide(merger, command, NOW)
+        if accepts(MERGER, merger, command, NOW):
+            assert type(command) in offered, f"{type(command).__name__} was hidden in {name}"
     if merger.status == mergers.WITHDRAWN:
         assert MERGER.open_to(merger, OFFICE, NOW) == frozenset(), "nothing is left to do"
