@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from starlette.testclient import TestClient
 
@@ -48,3 +49,54 @@ def signed_in(hub: Hub, email: str) -> TestClient:
 def offered_actions(html: str) -> set[str]:
     """The actions a record page offers, by their forms' ids (``submit``, ``withdrawal``...)."""
     return set(ACTION_FORM.findall(html))
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would post from one form of a page, as it was drawn."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.values = form_id, False, []  # type: ignore[var-annotated]
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "file"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.values.append((name, a.get("value") or ""))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.append((self._select, a.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values.append((name, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, text = self.values[-1]
+            self.values[-1] = (name, text + data)
+
+
+def form_values(html: str, form_id: str) -> dict[str, list[str]]:
+    """What the form ``form_id`` on ``html`` posts as drawn: each name's values, in order."""
+    reader = _FormValues(form_id)
+    reader.feed(html)
+    posted: dict[str, list[str]] = {}
+    for name, value in reader.values:
+        posted.setdefault(name, []).append(value)
+    return posted

@@ -14,8 +14,8 @@ from hub.bootstrap import Hub
 from hub.projections.directory import csps
 from hub.web.api.meetings import MERGER_QUERIES
 from hub.web.pages.directory_choices import ENTRIES
+from tests.web import form_values, signed_in
 from tests.web import offered_actions as _forms
-from tests.web import signed_in
 
 
 @pytest.fixture
@@ -135,3 +135,64 @@ def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestCl
     assert withdrawn.status_code == 303, withdrawn.text
     after = office.get(location).text
     assert _forms(after) == set() and "What you can do" not in after
+
+
+def test_a_revision_starts_as_the_proposal_stands_and_posts_back_changed(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    answer = office.post("/records/mergers/new", data={
+        "csrf_token": office.csrf,  # type: ignore[attr-defined]
+        "csp_ids": ["melton-csp", "harborough-csp"], "purposes": ["reducing_reoffending"],
+        "proposed_name": "Melton and Harborough Community Safety Partnership",
+        "effective_date": (date.today() + timedelta(days=200)).isoformat(),
+        "cooperation_arrangements": "Joint analyst, hosted by Melton.",
+    })
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    drawn = form_values(office.get(location).text, "revision-form")
+    assert drawn["csp_ids"] == ["harborough-csp", "melton-csp"] or drawn["csp_ids"] == [
+        "melton-csp", "harborough-csp"]
+    assert drawn["purposes"] == ["reducing_reoffending"]
+    assert drawn["proposed_name"] == ["Melton and Harborough Community Safety Partnership"]
+    assert drawn["cooperation_arrangements"] == ["Joint analyst, hosted by Melton."]
+
+    # Change one thing and post the rest back as drawn.
+    drawn["proposed_name"] = ["Melton and Harborough Safer Communities Partnership"]
+    revised = office.post(location + "/revision", data=drawn)
+    assert revised.status_code == 303, revised.text
+    merger_id = location.rsplit("/", 1)[1]
+    record = MERGER_QUERIES.get(demo_hub, merger_id, workspace_ids=None)
+    assert record["proposed_name"] == "Melton and Harborough Safer Communities Partnership"
+    assert sorted(record["constituents"]) == ["harborough-csp", "melton-csp"]
+    assert record["cooperation_arrangements"] == "Joint analyst, hosted by Melton."
+    assert record["revision"] == 2
+
+
+def test_a_plan_revision_starts_with_its_objectives(office: TestClient, demo_hub: Hub) -> None:
+    page = office.get("/records/police-crime-plans/demo-leics-police-crime-plan").text
+    drawn = form_values(page, "revise-form")
+    assert drawn["title"] == ["Police and Crime Plan 2025-2029"]
+    assert drawn["objectives-0-objective_id"] == ["safer-streets"]
+    drawn["title"] = ["Police and Crime Plan 2025-2029 (refreshed)"]
+    revised = office.post("/records/police-crime-plans/demo-leics-police-crime-plan/revise",
+                          data=drawn)
+    assert revised.status_code == 303, revised.text
+    again = form_values(office.get("/records/police-crime-plans/demo-leics-police-crime-plan")
+                        .text, "revise-form")
+    assert again["title"] == ["Police and Crime Plan 2025-2029 (refreshed)"]
+    assert again["objectives-0-objective_id"] == ["safer-streets"]
+    assert {k: v for k, v in again.items() if k.startswith("objectives-")} == {
+        k: v for k, v in drawn.items() if k.startswith("objectives-")}
+
+
+def test_a_priority_revision_starts_as_the_priority_stands(demo_hub: Hub) -> None:
+    city = signed_in(demo_hub, "city@leicester.example.org")
+    page = city.get("/records/priorities/demo-leicester-asb").text
+    drawn = form_values(page, "revise-form")
+    assert drawn["title"] == [
+        "Tackle anti-social behaviour in the city centre and on public transport"]
+    assert drawn["source-kind"] == ["partnership_plan"]
+    assert drawn["source-title"] == ["Safer Leicester Partnership Plan 2025-28"]
+    assert drawn["period-starts_on"] and drawn["period-ends_on"]
+    drawn["summary"] = ["Night-time economy first."]
+    assert city.post("/records/priorities/demo-leicester-asb/revise", data=drawn).status_code == 303

@@ -23,6 +23,7 @@ from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
 from hub.web.pages import meetings as meeting_page
 from hub.web.pages import reports as report_page
+from hub.web.pages import revisions
 from hub.web.pages.records import RecordPages
 
 MEETING_PAGES = RecordPages(
@@ -36,6 +37,11 @@ DUTY_RECORDS: dict[str, RecordType[Any]] = {
     "cj-arrangements": CJ_ARRANGEMENT,
 }
 """Each duty register collection's domain rules (for the actions its pages offer)."""
+DUTY_REVISIONS = {
+    "priorities": revisions.priority_defaults, "police-crime-plans": revisions.plan_defaults,
+    "cj-arrangements": revisions.arrangement_defaults,
+}
+"""The duty records whose revisions start as the record stands."""
 REPORT_PAGES = RecordPages(
     reports.REPORT_REQUESTS, "report request", "title", REPORT_REQUEST,
     template="records/report.html", context=report_page.report_context,
@@ -44,10 +50,11 @@ REPORT_PAGES = RecordPages(
 PAGES = [
     REPORT_PAGES,
     MEETING_PAGES,
-    RecordPages(meetings.MERGERS, "merger", "proposed_name", MERGER),
+    RecordPages(meetings.MERGERS, "merger", "proposed_name", MERGER,
+                defaults=revisions.merger_defaults),
     *(
         RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title",
-                    DUTY_RECORDS[api.collection])
+                    DUTY_RECORDS[api.collection], defaults=DUTY_REVISIONS.get(api.collection))
         for api in duties.APIS
     ),
 ]
