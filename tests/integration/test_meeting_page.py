@@ -16,6 +16,7 @@ from hub.handlers.meetings import publish_meeting_papers
 from hub.web.api.meetings import MEETING_QUERIES
 from hub.web.pages.meetings import meeting_defaults
 from schemas.events.meetings import Paper
+from tests.web import form_values
 from tests.web import offered_actions as _forms
 from tests.web import signed_in as _client
 
@@ -294,6 +295,18 @@ def test_a_meeting_offers_only_what_its_state_admits(office: TestClient, demo_hu
 def test_the_approval_form_names_the_latest_draft() -> None:
     assert meeting_defaults({"minutes_draft": 2}) == {"minutes-approval": {"draft": 2}}
     assert meeting_defaults({"minutes_draft": 0}) == {}
+
+
+def test_the_reschedule_form_starts_at_the_meetings_london_time(office: TestClient) -> None:
+    # 09:00 UTC in summer is 10:00 in London; the form is in London wall-clock time.
+    assert meeting_defaults({"starts_at": "2027-06-03T09:00:00+00:00",
+                             "ends_at": "2027-06-03T11:30:00+00:00"})["reschedule"] == {
+        "starts_local": "2027-06-03T10:00", "ends_local": "2027-06-03T12:30"}
+    drawn = form_values(office.get(UPCOMING).text, "reschedule-form")
+    assert drawn["starts_local"][0].endswith("T10:00") and drawn["ends_local"][0].endswith("T12:00")
+    drawn["ends_local"] = [drawn["ends_local"][0].replace("T12:00", "T13:00")]
+    assert office.post(UPCOMING + "/reschedule", data=drawn).status_code == 303
+    assert re.search(r"10:00 to 13:00 \(London time\)", office.get(UPCOMING).text)
 
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

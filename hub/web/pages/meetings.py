@@ -146,10 +146,17 @@ def meeting_choices(
 
 
 def meeting_defaults(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The approval form names the latest draft, the one the approver has just read."""
+    """The reschedule form starts at the meeting's time (London wall clock, as it is entered);
+    the approval form names the latest draft, the one the approver has just read."""
+    defaults: dict[str, dict[str, Any]] = {}
+    if record.get("starts_at") and record.get("ends_at"):
+        defaults["reschedule"] = {
+            "starts_local": f"{_london(record['starts_at']):%Y-%m-%dT%H:%M}",
+            "ends_local": f"{_london(record['ends_at']):%Y-%m-%dT%H:%M}",
+        }
     if record.get("minutes_draft"):
-        return {"minutes-approval": {"draft": record["minutes_draft"]}}
-    return {}
+        defaults["minutes-approval"] = {"draft": record["minutes_draft"]}
+    return defaults
 
 
 def _response(invitation: dict[str, Any], names: Any) -> InviteeResponse:
