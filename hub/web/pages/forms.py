@@ -93,6 +93,11 @@ def _is_missing(problem: Any) -> bool:
                     "date_parsing"} or too_short
 
 
+def sentence(text: str) -> str:
+    """``text`` with its first letter a capital, the rest as it is (names keep theirs)."""
+    return text[:1].upper() + text[1:]
+
+
 def error_message(label: str, problem: Mapping[str, Any]) -> str:
     """An error phrased for people, GOV.UK style, from a Pydantic error about ``label``."""
     kind = str(problem.get("type", ""))

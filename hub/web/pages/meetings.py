@@ -26,12 +26,13 @@ from starlette.routing import Route
 from hub.attachments import AttachmentNotFound
 from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON
+from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.meetings import publish_meeting_papers
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
-from hub.web.pages.forms import check_csrf, expected_version
+from hub.web.pages.forms import check_csrf, expected_version, sentence
 from hub.web.pages.records import RecordPages
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 from schemas.events.meetings import Paper
@@ -90,7 +91,9 @@ class MeetingAction:
     note: str | None
 
 
-def meeting_context(request: Request, caller: Caller, record: dict[str, Any]) -> dict[str, Any]:
+def meeting_context(
+    request: Request, caller: Caller, record: dict[str, Any], _events: list[RecordedEvent]
+) -> dict[str, Any]:
     """What the meeting page shows beyond the generic record page's context."""
     names = request.app.state.organisation_names
     today = hub_of(request).clock().astimezone(LONDON).date()
@@ -251,7 +254,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
             except REFUSED as refused:
                 errors["file"] = refusal(refused, hub.attachments)
             except DomainError as refused:
-                errors["file"] = refused.message[:1].upper() + refused.message[1:]
+                errors["file"] = sentence(refused.message)
             else:
                 return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
         return pages.render_record(

@@ -24,7 +24,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from hub.web.pages.forms import error_message
+from hub.web.pages.forms import error_message, sentence
 
 LONG_TEXT = {"matters", "text", "purpose", "reason", "note", "terms", "summary", "minutes",
              "notes", "cooperation_arrangements", "description", "regard_note"}
@@ -173,12 +173,7 @@ def _is_enum(annotation: Any) -> bool:
 
 
 def _enum_choices(kind: type[enum.Enum]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(m.value), _sentence(str(m.value).replace("_", " "))) for m in kind)
-
-
-def _sentence(text: str) -> str:
-    """``text`` with its first letter a capital, the rest as it is (names keep theirs)."""
-    return text[:1].upper() + text[1:]
+    return tuple((str(m.value), sentence(str(m.value).replace("_", " "))) for m in kind)
 
 
 def _allows_none(annotation: Any) -> bool:

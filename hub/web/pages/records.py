@@ -26,13 +26,14 @@ from hub.access.actors import visible_workspaces
 from hub.access.policy import Who, observed_workspace, rules
 from hub.domain.errors import DomainError
 from hub.domain.record import RecordType
+from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.directory_choices import directory_choices
-from hub.web.pages.forms import check_csrf, expected_version
+from hub.web.pages.forms import check_csrf, expected_version, sentence
 from hub.web.pages.record_forms import (
     ADD_ROW,
     FormField,
@@ -50,8 +51,9 @@ from hub.web.pages.record_forms import (
 )
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 
-PageContext = Callable[[Request, Caller, dict[str, Any]], dict[str, Any]]
-"""Given the request, the caller and the record: more for a designed page's template."""
+PageContext = Callable[[Request, Caller, dict[str, Any], list[RecordedEvent]], dict[str, Any]]
+"""Given the request, the caller, the record and its events: more for a designed page's
+template."""
 FieldChoices = Callable[
     [Request, Caller, dict[str, Any] | None], dict[str, list[tuple[str, str]]]
 ]
@@ -114,7 +116,7 @@ class RecordPages:
         assert self.api.create is not None
         model = body_model_of(self.api.create, self.api.id_parameter, creates=True,
                               server=set(self.api.server))
-        fields = self.fields(request, caller, model, None)
+        fields = self.fields(request, caller, form_fields(model), None)
         errors: dict[str, str] = {}
         values: dict[str, Any] = dict(request.query_params)
         added = None
@@ -155,7 +157,7 @@ class RecordPages:
         # Read back with the fields the page drew (a list offered as checkboxes posts each
         # box, not lines).
         record = self.visible_record(request, caller, record_id)
-        fields = self.fields(request, caller, model, record)
+        fields = self.fields(request, caller, form_fields(model), record)
         shown = posted_values(form)
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
@@ -185,14 +187,24 @@ class RecordPages:
     # -- helpers -----------------------------------------------------------------------------
 
     def fields(
-        self, request: Request, caller: Caller, model: type[BaseModel],
+        self, request: Request, caller: Caller, fields: list[FormField],
         record: dict[str, Any] | None,
     ) -> list[FormField]:
-        """The inputs of a form for ``model``, offering what the caller may choose from."""
-        fields = form_fields(model)
+        """A form's inputs, offering what the caller may choose from."""
+        return self._offer(fields, self._choices(request, caller, fields, record))
+
+    def _choices(
+        self, request: Request, caller: Caller, fields: list[FormField],
+        record: dict[str, Any] | None,
+    ) -> dict[str, list[tuple[str, str]]]:
         choices = directory_choices(hub_of(request).engine, caller.actor, field_names(fields))
         if self.choices is not None:
             choices.update(self.choices(request, caller, record))
+        return choices
+
+    def _offer(
+        self, fields: list[FormField], choices: Mapping[str, list[tuple[str, str]]]
+    ) -> list[FormField]:
         return offer_uploads(offer_choices(fields, choices), self.uploads, ACCEPTED)
 
     def visible_record(self, request: Request, caller: Caller, record_id: str) -> dict[str, Any]:
@@ -237,8 +249,7 @@ class RecordPages:
                 raise
             except DomainError as error:
                 found = handler_errors(fields, getattr(error, "errors", None) or [])
-                sentence = error.message[:1].upper() + error.message[1:]
-                raise _FormErrors(found or {"form": sentence}) from None
+                raise _FormErrors(found or {"form": sentence(error.message)}) from None
 
     def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
         """What happened to the record after ``version``, one line each (for a stale form)."""
@@ -272,15 +283,18 @@ class RecordPages:
         admitted = self.record_type.commands_open_to(
             [(e.type, e.data) for e in events], caller.actor.organisation_id or "", hub.clock()
         )
+        offered = [
+            (action, form_fields(body_model_of(action.handler, self.api.id_parameter,
+                                               creates=False, server=set(self.api.server))))
+            for action in self.api.actions
+            if self._offered(caller, action.handler, record, where)
+            and (admitted is None or _command_of(action.handler) in admitted)
+        ]
+        # The choices are read once for every form on the page.
+        choices = self._choices(request, caller, [f for _, fs in offered for f in fs], record)
         actions = []
-        for action in self.api.actions:
-            if not self._offered(caller, action.handler, record, where):
-                continue
-            if admitted is not None and _command_of(action.handler) not in admitted:
-                continue
-            model = body_model_of(action.handler, self.api.id_parameter, creates=False,
-                                  server=set(self.api.server))
-            fields = self.fields(request, caller, model, record)
+        for action, drawn in offered:
+            fields = self._offer(drawn, choices)
             # A field the handler keeps unless given starts as the record has it now.
             start = {f.name: record[f.name] for f in fields if f.keep and f.name in record}
             start.update(defaults.get(action.segment, {}))
@@ -295,7 +309,7 @@ class RecordPages:
                 "added": added if mine else None,
             })
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
-        extra = self.context(request, caller, record) if self.context else {}
+        extra = self.context(request, caller, record, events) if self.context else {}
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
             kind=self.title, record=record, record_id=record_id, base=self.base,

@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from hub.attachments import AttachmentNotFound
 from hub.domain.meetings import LONDON
-from hub.handlers.reports import attachment_requests, report_history
+from hub.events.envelope import RecordedEvent
+from hub.handlers.reports import attachment_requests
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
@@ -52,7 +53,7 @@ class Submission:
 
 
 def report_context(
-    request: Request, _caller: Caller, record: dict[str, Any]
+    request: Request, _caller: Caller, record: dict[str, Any], events: list[RecordedEvent]
 ) -> dict[str, Any]:
     """What the report request page shows beyond the generic record page's context."""
     names = request.app.state.organisation_names
@@ -72,7 +73,7 @@ def report_context(
                 for a in event.data.get("attachments") or []
             ),
         )
-        for event in report_history(hub_of(request), request_id)
+        for event in events
         if event.type in SUBMISSIONS
     ]
     return {"submissions": submissions}

@@ -23,7 +23,7 @@ from hub.handlers.workspaces import Person, assign_role, people_in
 from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import expected_version, read_form
+from hub.web.pages.forms import expected_version, read_form, sentence
 from schemas.events.directory import WorkspaceRole
 
 ROLE_HINTS = {
@@ -94,7 +94,7 @@ async def set_role(request: Request) -> Response:
             errors = {"role": "The people or roles here changed since you opened this page: "
                               "check the table below, then set the role again"}
         except DomainError as error:
-            errors = {"role": error.message[:1].upper() + error.message[1:]}
+            errors = {"role": sentence(error.message)}
         else:
             target = f"/workspaces/{workspace_id}/roles?updated={form.model.user_id}"
             return RedirectResponse(target, status_code=303)
