@@ -36,10 +36,13 @@ def deliver_many(attempts: list[list[str | int]]) -> dict[str, str]:
     )
 
 
-def sweep() -> tuple[int, int]:
-    """Schedule the next sweep first (so a crash here cannot end the chain), then sweep."""
+def sweep(due_ms: int | None = None) -> tuple[int, int]:
+    """Schedule the next sweep first (so a crash here cannot end the chain), then sweep.
+
+    ``due_ms`` is this run's own time (none for the run that starts a chain).
+    """
     hub, config = current_hub(), WebhookConfig.from_env()
-    delivery.schedule_next_sweep(hub, config)
+    delivery.schedule_next_sweep(hub, config, due_ms)
     return delivery.sweep(hub, config)
 
 

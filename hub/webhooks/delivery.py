@@ -188,17 +188,23 @@ def arm_sweep(hub: Hub, config: WebhookConfig) -> None:
                           result_ttl=0)
 
 
-def schedule_next_sweep(hub: Hub, config: WebhookConfig) -> None:
+def schedule_next_sweep(hub: Hub, config: WebhookConfig, after_ms: int | None = None) -> None:
     """Keep the chain alive: refresh its Redis key and schedule the next run.
 
-    Runs are aligned to multiples of the interval and named by them, so chains started twice
-    by a race merge into one.
+    Runs are aligned to multiples of the interval and named by them (in whole milliseconds, so
+    no rounding can name two runs alike), so chains started twice by a race merge into one.
+    ``after_ms`` is the run now going: RQ scores scheduled jobs in whole seconds, so a run due
+    at x.5 s may start at x.0, before its own time by the clock. The next run must still come
+    after it: scheduled under the running job's own id, it would be deleted with that job's
+    result (``result_ttl=0``) and the chain would end.
     """
     every = config.sweep_every
     hub.redis.set(SWEEP_KEY, "1", ex=math.ceil(3 * every))
-    due = (math.floor(hub.clock().timestamp() / every) + 1) * every
-    when = datetime.fromtimestamp(due, tz=hub.clock().tzinfo)
-    hub.queue.enqueue_at(when, SWEEP_JOB, job_id=f"webhooks-sweep-{int(due * 1000)}",
+    every_ms = max(1, round(every * 1000))
+    now_ms = math.floor(hub.clock().timestamp() * 1000)
+    due_ms = (max(now_ms, after_ms or 0) // every_ms + 1) * every_ms
+    when = datetime.fromtimestamp(due_ms / 1000, tz=hub.clock().tzinfo)
+    hub.queue.enqueue_at(when, SWEEP_JOB, due_ms=due_ms, job_id=f"webhooks-sweep-{due_ms}",
                          result_ttl=0)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from rq import SimpleWorker
+from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select, update
 
@@ -421,6 +423,23 @@ def test_the_sweep_recovers_an_attempt_whose_worker_died(
     assert message.status == "delivered" and message.attempts == 2
     assert [a.outcome for a in attempts_of(hub, message_id)] == ["abandoned", "delivered"]
     assert receiver.processed == [event.event_id]
+
+
+def test_a_sweep_run_started_before_its_time_still_leaves_the_next_run_scheduled(
+    hub: Hub, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # RQ scores scheduled jobs in whole seconds, so the run due at x.5 s can start at x.476 s
+    # (as it did on CI). Its next run must not be scheduled under its own job id: that job's
+    # result is discarded when it ends, and the chain with it.
+    monkeypatch.setenv("HUB_WEBHOOK_SWEEP_SECONDS", "0.5")
+    due_ms = (math.floor(clock.now.timestamp()) + 1) * 1000 + 500
+    clock.now = datetime.fromtimestamp((due_ms - 24) / 1000, UTC)
+    hub.queue.enqueue(delivery.SWEEP_JOB, due_ms=due_ms, job_id=f"webhooks-sweep-{due_ms}",
+                      result_ttl=0)
+    run_jobs(hub)
+    [following] = ScheduledJobRegistry(queue=hub.queue).get_job_ids()
+    assert following == f"webhooks-sweep-{due_ms + 500}"
+    assert Job.fetch(following, connection=hub.redis).kwargs == {"due_ms": due_ms + 500}
 
 
 def test_the_sweep_requeues_a_message_whose_job_was_lost(
