@@ -10,6 +10,8 @@ from rq.timeouts import TimerDeathPenalty
 
 import workers.jobs  # noqa: F401  (imported at start, not by the first job: it takes a second)
 from hub.bootstrap import Hub
+from hub.webhooks.config import WebhookConfig
+from hub.webhooks.delivery import resume_sweep
 from workers.runtime import use_hub
 
 log = logging.getLogger("hub.worker")
@@ -25,13 +27,19 @@ class ThreadWorker(SimpleWorker):
         pass
 
 
+def _starting(hub: Hub) -> None:
+    """Point jobs at ``hub``, and resume the webhook sweep if deliveries are unfinished."""
+    use_hub(hub)
+    resume_sweep(hub, WebhookConfig.from_env())
+
+
 def run_worker(hub: Hub, *, burst: bool = False) -> None:
     """Work the hub's queue in this process, with RQ's scheduler for delayed jobs and retries.
 
     Jobs run in the worker process itself (no fork per job): they are short database and
     HTTP calls, and a fork per job would cost more than the job.
     """
-    use_hub(hub)
+    _starting(hub)
     # A short maintenance interval lets a replacement worker take over RQ's scheduler soon
     # after a whole worker process group died (RQ's default waits ten minutes).
     worker = SimpleWorker([hub.queue], connection=hub.redis, maintenance_interval=60)
@@ -45,7 +53,7 @@ def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) ->
     Each round is an RQ burst with the scheduler, which in burst mode moves due scheduled jobs
     onto the queue in-process instead of forking a scheduler process.
     """
-    use_hub(hub)
+    _starting(hub)
     while not stop.is_set():
         worker = ThreadWorker([hub.queue], connection=hub.redis)
         try:

@@ -21,9 +21,11 @@ with the same ``webhook-id``; receivers de-duplicate on it. So a kill costs each
 group one attempt, recorded as "the receiver may have it", never the message. The sweep also
 re-queues ``pending`` messages well past their time (five sweep intervals), whose job was lost
 (e.g. a crash between creating a message and queueing it). Queueing any attempt re-arms the
-sweep chain should it have lapsed (a Redis key each sweep refreshes), so recovery does not rest
-on any single job surviving. RQ's own abandoned-job handling is not relied on: it waits for the
-job's heartbeat to expire and for a worker's maintenance round (every 10 minutes).
+sweep chain should it have lapsed (a Redis key each sweep refreshes), and so does a worker
+starting while any message is unfinished, so recovery does not rest on any single job
+surviving, nor on Redis keeping its scheduled jobs. RQ's own abandoned-job handling is not
+relied on: it waits for the job's heartbeat to expire and for a worker's maintenance round
+(every 10 minutes).
 
 The sweep's scheduled runs, like retries, need an RQ scheduler: a worker killed with SIGKILL
 leaves its scheduler child running (it keeps scheduling), but if the whole process group dies,
@@ -186,6 +188,23 @@ def arm_sweep(hub: Hub, config: WebhookConfig) -> None:
     if hub.redis.set(SWEEP_KEY, "1", nx=True, ex=math.ceil(3 * config.sweep_every)):
         hub.queue.enqueue(SWEEP_JOB, job_id=f"webhooks-sweep-now-{int(hub.clock().timestamp())}",
                           result_ttl=0)
+
+
+def resume_sweep(hub: Hub, config: WebhookConfig) -> bool:
+    """Arm the sweep if any message is unfinished; a worker calls this as it starts.
+
+    Scheduled jobs live in Redis: one that lost them (restarted without persistence, or the
+    embedded stand-in on every start) lost the sweep chain and the retries with them, and with
+    no new event to queue an attempt nothing else would re-arm it to recover those messages.
+    """
+    with hub.engine.connect() as conn:
+        unfinished = conn.execute(
+            select(messages_table.c.message_id)
+            .where(messages_table.c.status.in_((PENDING, SENDING))).limit(1)
+        ).first()
+    if unfinished is not None:
+        arm_sweep(hub, config)
+    return unfinished is not None
 
 
 def schedule_next_sweep(hub: Hub, config: WebhookConfig, after_ms: int | None = None) -> None:

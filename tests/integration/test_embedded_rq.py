@@ -14,6 +14,7 @@ import fakeredis
 from rq import Queue, Retry
 
 from hub.bootstrap import Hub
+from hub.migrate import upgrade
 from hub.settings import Settings
 from workers.worker import run_thread_worker
 
@@ -51,6 +52,7 @@ def test_rq_jobs_delays_and_retries_run_on_the_in_process_stand_in(tmp_path: obj
     conn.flushall()
     hub = Hub(Settings(data_dir=tmp_path))  # type: ignore[arg-type]
     hub.__dict__["redis"] = conn  # the test's own stand-in server, isolated from other tests
+    upgrade(hub.engine)  # as embedded mode does before its worker starts
     queue = Queue("hub", connection=conn)
 
     stop = threading.Event()

@@ -34,6 +34,7 @@ from hub.webhooks.tables import attempts_table, endpoints_table, messages_table
 from schemas.events import directory as ev
 from tests.integration.test_webhooks_receiver import Receiver, running
 from workers.dispatcher import CHECKPOINT, Dispatcher
+from workers.worker import run_worker
 
 CITY = "leicester-city-council"
 OPCC = "leicestershire-opcc"
@@ -422,6 +423,21 @@ def test_the_sweep_recovers_an_attempt_whose_worker_died(
     [message] = messages_of(hub, endpoint.endpoint_id)
     assert message.status == "delivered" and message.attempts == 2
     assert [a.outcome for a in attempts_of(hub, message_id)] == ["abandoned", "delivered"]
+    assert receiver.processed == [event.event_id]
+
+
+def test_a_worker_starting_resumes_the_sweep_that_redis_lost_with_its_jobs(
+    hub: Hub, receiver: Receiver, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUB_WEBHOOK_SWEEP_SECONDS", "10")
+    add_endpoint(hub, receiver)
+    assert not delivery.resume_sweep(hub, _config())  # nothing unfinished: nothing armed
+    assert hub.queue.job_ids == []
+    event = append(hub, CITY_CSP)
+    fanout.fan_out(hub, _config(), event)
+    hub.redis.flushdb()  # restarted without its data: the attempt's job and the sweep are gone
+    clock.advance(seconds=51)
+    run_worker(hub, burst=True)  # no new event comes; the worker starting is all there is
     assert receiver.processed == [event.event_id]
 
 
