@@ -193,9 +193,8 @@ def arm_sweep(hub: Hub, config: WebhookConfig) -> None:
 def resume_sweep(hub: Hub, config: WebhookConfig) -> bool:
     """Arm the sweep if any message is unfinished; a worker calls this as it starts.
 
-    Scheduled jobs live in Redis: one that lost them (restarted without persistence, or the
-    embedded stand-in on every start) lost the sweep chain and the retries with them, and with
-    no new event to queue an attempt nothing else would re-arm it to recover those messages.
+    Redis may have lost the chain with its scheduled jobs (see the module's notes), and with no
+    new event to queue an attempt nothing else would re-arm it.
     """
     with hub.engine.connect() as conn:
         unfinished = conn.execute(
@@ -219,10 +218,10 @@ def schedule_next_sweep(hub: Hub, config: WebhookConfig, after_ms: int | None = 
     """
     every = config.sweep_every
     hub.redis.set(SWEEP_KEY, "1", ex=math.ceil(3 * every))
+    now = hub.clock()
     every_ms = max(1, round(every * 1000))
-    now_ms = math.floor(hub.clock().timestamp() * 1000)
-    due_ms = (max(now_ms, after_ms or 0) // every_ms + 1) * every_ms
-    when = datetime.fromtimestamp(due_ms / 1000, tz=hub.clock().tzinfo)
+    due_ms = (max(math.floor(now.timestamp() * 1000), after_ms or 0) // every_ms + 1) * every_ms
+    when = datetime.fromtimestamp(due_ms / 1000, tz=now.tzinfo)
     hub.queue.enqueue_at(when, SWEEP_JOB, due_ms=due_ms, job_id=f"webhooks-sweep-{due_ms}",
                          result_ttl=0)
 
