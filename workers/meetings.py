@@ -4,58 +4,34 @@ Each job carries what it was scheduled for (the start, the end, the due date), a
 decider ignores a job whose meeting has moved, been cancelled or finished, so a stale job
 does nothing. Rescheduling and cancelling also remove the superseded jobs from the queue.
 Delays are measured on the hub's clock (``hub.clock``), the time authority of every command.
+A worker starting re-arms the jobs of every scheduled meeting and open action
+(:func:`resume_meetings`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
+from sqlalchemy import select
 
 from hub.bootstrap import Hub
-from hub.domain.meetings import LONDON, MEETING
+from hub.domain.meetings import LONDON, MEETING, SCHEDULED
 from hub.events.envelope import RecordedEvent
 from hub.handlers import meetings as handlers
+from hub.projections.meetings import actions, meetings
 from hub.service import load
-from workers.reactions import on
+from workers.reactions import on, on_start
 from workers.runtime import current_hub
+from workers.scheduling import armed, due, schedule_at, unschedule
 
 log = logging.getLogger("hub.jobs.meetings")
 
 REMINDER_LEAD = timedelta(days=1)
 ACTION_REMINDER_TIME = time(9, 0)
 """Action reminders go out at 09:00 in London on the day before the action falls due."""
-
-
-def schedule_at(
-    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str | None, **kwargs: Any
-) -> None:
-    """Run ``func(**kwargs)`` once ``when`` has come by the hub's clock (at once if it has)."""
-    delay = when - hub.clock()
-    if delay <= timedelta(0):
-        hub.queue.enqueue(func, job_id=job_id, kwargs=kwargs)
-    else:
-        hub.queue.enqueue_in(delay, func, job_id=job_id, kwargs=kwargs)
-
-
-def due(hub: Hub, when: datetime, func: Callable[..., Any], **kwargs: Any) -> bool:
-    """True when ``when`` has come by the hub's clock; otherwise run ``func`` again then."""
-    if hub.clock() >= when:
-        return True
-    schedule_at(hub, when, func, None, **kwargs)
-    return False
-
-
-def unschedule(hub: Hub, job_id: str) -> None:
-    """Remove a scheduled job that no longer applies (it would do nothing if it ran)."""
-    hub.queue.scheduled_job_registry.remove(job_id)
-    with suppress(NoSuchJobError):
-        Job.fetch(job_id, connection=hub.redis).delete()
 
 
 def _stamp(instant: datetime) -> str:
@@ -83,15 +59,71 @@ def action_reminder_at(due_on: date) -> datetime:
     return local.astimezone(UTC)
 
 
-def _schedule_meeting(hub: Hub, meeting_id: str, starts_at: datetime, ends_at: datetime) -> None:
-    schedule_at(
-        hub, starts_at - REMINDER_LEAD, send_reminder, reminder_job_id(meeting_id, starts_at),
-        meeting_id=meeting_id, starts_at=starts_at.isoformat(),
-    )
-    schedule_at(
-        hub, ends_at, mark_held, held_job_id(meeting_id, ends_at),
-        meeting_id=meeting_id, ends_at=ends_at.isoformat(),
-    )
+def _schedule_meeting(
+    hub: Hub, meeting_id: str, starts_at: datetime, ends_at: datetime, *,
+    remind: bool = True, resuming: bool = False,
+) -> int:
+    """Schedule a meeting's reminder (if ``remind``) and its "held"; how many jobs."""
+    count = 0
+    if remind:
+        count += _arm(hub, starts_at - REMINDER_LEAD, send_reminder,
+                      reminder_job_id(meeting_id, starts_at), resuming=resuming,
+                      meeting_id=meeting_id, starts_at=starts_at.isoformat())
+    return count + _arm(hub, ends_at, mark_held, held_job_id(meeting_id, ends_at),
+                        resuming=resuming, meeting_id=meeting_id, ends_at=ends_at.isoformat())
+
+
+def _schedule_action(
+    hub: Hub, meeting_id: str, action_id: str, due_on: date, *, resuming: bool = False
+) -> int:
+    """Schedule the reminder of an action due on ``due_on``; how many jobs."""
+    return _arm(hub, action_reminder_at(due_on), send_action_reminder,
+                action_reminder_job_id(meeting_id, action_id, due_on), resuming=resuming,
+                meeting_id=meeting_id, action_id=action_id, due_on=due_on.isoformat())
+
+
+def _arm(
+    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str, *, resuming: bool,
+    **kwargs: Any,
+) -> int:
+    # When resuming, a job Redis still holds is left as it is.
+    if resuming and armed(hub, job_id):
+        return 0
+    schedule_at(hub, when, func, job_id, **kwargs)
+    return 1
+
+
+@on_start
+def resume_meetings(hub: Hub) -> int:
+    """Re-arm the jobs Redis lost of every scheduled meeting and every open action.
+
+    A reminder already sent for the meeting's start, or one for a meeting already started, is
+    not re-armed; a meeting that ended while nothing ran is marked held at once.
+    """
+    now = hub.clock()
+    with hub.engine.connect() as conn:
+        scheduled = conn.execute(
+            select(meetings.c.meeting_id, meetings.c.starts_at, meetings.c.ends_at,
+                   meetings.c.reminded_for).where(meetings.c.status == SCHEDULED)
+        ).all()
+        open_actions = conn.execute(
+            select(actions.c.meeting_id, actions.c.action_id, actions.c.due_on)
+            .where(actions.c.status == "open", actions.c.reminded.is_(False))
+        ).all()
+    count = 0
+    for meeting_id, starts, ends, reminded in scheduled:
+        starts_at, ends_at = _utc(starts), _utc(ends)
+        remind = starts_at > now and (reminded is None or _utc(reminded) != starts_at)
+        count += _schedule_meeting(hub, meeting_id, starts_at, ends_at, remind=remind,
+                                   resuming=True)
+    for meeting_id, action_id, due_on in open_actions:
+        count += _schedule_action(hub, meeting_id, action_id, due_on, resuming=True)
+    return count
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back naive values; every stored instant is UTC.
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _instant(raw: str) -> datetime:
@@ -123,12 +155,7 @@ def _cancelled(hub: Hub, event: RecordedEvent) -> None:
 @on("meeting.action_assigned")
 def _action_assigned(hub: Hub, event: RecordedEvent) -> None:
     d = event.data
-    due_on = date.fromisoformat(d["due_on"])
-    schedule_at(
-        hub, action_reminder_at(due_on), send_action_reminder,
-        action_reminder_job_id(d["meeting_id"], d["action_id"], due_on),
-        meeting_id=d["meeting_id"], action_id=d["action_id"], due_on=d["due_on"],
-    )
+    _schedule_action(hub, d["meeting_id"], d["action_id"], date.fromisoformat(d["due_on"]))
 
 
 @on("meeting.action_completed")

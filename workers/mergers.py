@@ -3,7 +3,8 @@
 A made agreement whose date has already passed takes effect at once. The job checks the date
 on the hub's clock and carries out the effect through idempotent commands
 (:func:`hub.handlers.mergers.take_merger_effect`), so a second worker, a duplicate job or a
-re-run does nothing twice.
+re-run does nothing twice. A worker starting re-arms the job of every made agreement
+(:func:`resume_mergers`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime, time
 
+from sqlalchemy import select
+
 from hub.bootstrap import Hub
-from hub.domain.mergers import LONDON
+from hub.domain.mergers import LONDON, MADE
 from hub.events.envelope import RecordedEvent
 from hub.handlers.mergers import take_merger_effect
-from workers.meetings import due, schedule_at
-from workers.reactions import on
+from hub.projections.mergers import mergers
+from workers.reactions import on, on_start
 from workers.runtime import current_hub
+from workers.scheduling import armed, due, schedule_at
 
 log = logging.getLogger("hub.jobs.mergers")
 
@@ -35,11 +39,28 @@ def effect_job_id(merger_id: str, day: date) -> str:
 @on("merger.made")
 def _made(hub: Hub, event: RecordedEvent) -> None:
     d = event.data
-    day = date.fromisoformat(d["effective_date"])
-    schedule_at(
-        hub, effective_at(day), take_effect, effect_job_id(d["merger_id"], day),
-        merger_id=d["merger_id"], effective_date=d["effective_date"],
-    )
+    _schedule(hub, d["merger_id"], date.fromisoformat(d["effective_date"]))
+
+
+@on_start
+def resume_mergers(hub: Hub) -> int:
+    """Re-arm the effect Redis lost of every made agreement (at once if its date has come)."""
+    with hub.engine.connect() as conn:
+        made = conn.execute(
+            select(mergers.c.merger_id, mergers.c.effective_date)
+            .where(mergers.c.status == MADE)
+        ).all()
+    return sum(_schedule(hub, merger_id, day, resuming=True) for merger_id, day in made)
+
+
+def _schedule(hub: Hub, merger_id: str, day: date, *, resuming: bool = False) -> int:
+    """Schedule the effect (when ``resuming``, unless Redis holds it); how many jobs."""
+    job_id = effect_job_id(merger_id, day)
+    if resuming and armed(hub, job_id):
+        return 0
+    schedule_at(hub, effective_at(day), take_effect, job_id,
+                merger_id=merger_id, effective_date=day.isoformat())
+    return 1
 
 
 def take_effect(merger_id: str, effective_date: str) -> bool:

@@ -6,69 +6,36 @@ days before) and one for the overdue check, each with a job id naming the reques
 date, so a repeated reaction schedules nothing twice; a moved due date's old jobs are
 cancelled. Each job issues its command as the hub with an idempotency key, and the command
 carries the due date it was scheduled for: the decider ignores it once that date is no longer
-current, once the report is submitted, or once it has already happened.
+current, once the report is submitted, or once it has already happened. A worker starting
+re-arms the jobs of every request still awaiting its report (:func:`resume_deadlines`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import uuid
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Any
 
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
+from sqlalchemy import select
 
-from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
-from hub.domain.record import RecordType
 from hub.domain.reports import (
+    AWAITING_SUBMISSION,
     REMINDER_DAYS,
     REPORT_REQUEST,
     deadline_commands,
     overdue_at,
     reminder_at,
 )
-from hub.events import AppendResult, ConcurrencyConflict
 from hub.events.envelope import RecordedEvent
-from hub.service import handle
+from hub.projections.reports import report_requests
 from schemas.commands import Command
 from schemas.commands.reports import MarkReportOverdue, SendReportReminder
-from workers.reactions import on
+from workers.reactions import on, on_start
 from workers.runtime import current_hub
+from workers.scheduling import armed, issue_as_hub, job_id_for, not_yet, unschedule
 
 log = logging.getLogger("hub.jobs.reports")
-
-
-def issue_as_hub(
-    hub: Hub, record: RecordType[Any], key: str, command: Command, idempotency_key: str
-) -> AppendResult:
-    """Issue a scheduled command as the hub; after a concurrent change, decide once more."""
-    try:
-        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
-    except ConcurrencyConflict:
-        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
-
-
-def not_yet(hub: Hub, when: datetime, job: Callable[..., Any], **kwargs: Any) -> bool:
-    """True (and the job scheduled again for ``when``) if the hub's clock has not reached it.
-
-    RQ's scheduler runs on its own host's clock; a job it releases a moment before the hub's
-    clock reaches the job's time must not be lost to a "not yet" decision.
-    """
-    if hub.clock() >= when:
-        return False
-    retry_id = f"{job_id_for(job, kwargs)}-again-{uuid.uuid4().hex[:8]}"
-    hub.queue.enqueue_at(when.astimezone(UTC), job, kwargs=kwargs, job_id=retry_id)
-    return True
-
-
-def job_id_for(job: Callable[..., Any], kwargs: dict[str, Any]) -> str:
-    """A deterministic RQ job id for ``job`` run with ``kwargs``."""
-    parts = "-".join(str(kwargs[name]) for name in sorted(kwargs) if kwargs[name] is not None)
-    return f"{job.__name__}-{parts}"
 
 
 def _deadline_kwargs(command: MarkReportOverdue | SendReportReminder) -> dict[str, Any]:
@@ -88,13 +55,34 @@ def schedule_deadlines(hub: Hub, event: RecordedEvent) -> None:
     if "previous_due_on" in data:
         _cancel(hub, request_id, date.fromisoformat(data["previous_due_on"]))
     due_on = date.fromisoformat(data["due_on"])
+    _schedule(hub, request_id, due_on)
+    log.info("event=deadlines_scheduled request_id=%s due_on=%s", request_id, due_on)
+
+
+@on_start
+def resume_deadlines(hub: Hub) -> int:
+    """Re-arm the deadline jobs Redis lost of every request still awaiting its report."""
+    with hub.engine.connect() as conn:
+        waiting = conn.execute(
+            select(report_requests.c.request_id, report_requests.c.due_on).where(
+                report_requests.c.status.in_([str(s) for s in AWAITING_SUBMISSION]),
+                report_requests.c.overdue.is_(False),
+            )
+        ).all()
+    return sum(_schedule(hub, request_id, due_on, resuming=True) for request_id, due_on in waiting)
+
+
+def _schedule(hub: Hub, request_id: str, due_on: date, *, resuming: bool = False) -> int:
+    """Schedule a due date's jobs (when ``resuming``, those Redis does not hold); how many."""
+    count = 0
     for when, command in deadline_commands(request_id, due_on, hub.clock()):
         kwargs = _deadline_kwargs(command)
-        hub.queue.enqueue_at(
-            when.astimezone(UTC), run_deadline, kwargs=kwargs,
-            job_id=job_id_for(run_deadline, kwargs),
-        )
-    log.info("event=deadlines_scheduled request_id=%s due_on=%s", request_id, due_on)
+        job_id = job_id_for(run_deadline, kwargs)
+        if resuming and armed(hub, job_id):
+            continue
+        hub.queue.enqueue_at(when.astimezone(UTC), run_deadline, kwargs=kwargs, job_id=job_id)
+        count += 1
+    return count
 
 
 def _cancel(hub: Hub, request_id: str, due_on: date) -> None:
@@ -105,9 +93,7 @@ def _cancel(hub: Hub, request_id: str, due_on: date) -> None:
     ]
     commands.append(MarkReportOverdue(request_id=request_id, due_on=due_on))
     for command in commands:
-        job_id = job_id_for(run_deadline, _deadline_kwargs(command))
-        with contextlib.suppress(NoSuchJobError):
-            Job.fetch(job_id, connection=hub.redis).delete()
+        unschedule(hub, job_id_for(run_deadline, _deadline_kwargs(command)))
 
 
 def run_deadline(request_id: str, due_on: str, days_before: int | None = None) -> str:

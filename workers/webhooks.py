@@ -14,7 +14,7 @@ from hub.events.envelope import RecordedEvent
 from hub.webhooks import delivery, fanout, log
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.endpoints import Endpoints
-from workers.reactions import on_batches
+from workers.reactions import on_batches, on_start
 from workers.runtime import current_hub
 
 
@@ -22,6 +22,12 @@ from workers.runtime import current_hub
 def fan_out(hub: Hub, events: Sequence[RecordedEvent]) -> None:
     """Every batch of events: one message per entitled endpoint and event, first attempts queued."""
     fanout.fan_out_many(hub, WebhookConfig.from_env(), events)
+
+
+@on_start
+def resume_sweep(hub: Hub) -> int:
+    """Arm the sweep if any message is unfinished (Redis may have lost the chain)."""
+    return int(delivery.resume_sweep(hub, WebhookConfig.from_env()))
 
 
 def deliver(message_id: str, number: int) -> str:

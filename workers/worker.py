@@ -10,8 +10,7 @@ from rq.timeouts import TimerDeathPenalty
 
 import workers.jobs  # noqa: F401  (imported at start, not by the first job: it takes a second)
 from hub.bootstrap import Hub
-from hub.webhooks.config import WebhookConfig
-from hub.webhooks.delivery import resume_sweep
+from workers.reactions import start_reactions
 from workers.runtime import use_hub
 
 log = logging.getLogger("hub.worker")
@@ -28,9 +27,19 @@ class ThreadWorker(SimpleWorker):
 
 
 def _starting(hub: Hub) -> None:
-    """Point jobs at ``hub``, and resume the webhook sweep if deliveries are unfinished."""
+    """Point jobs at ``hub``, and re-arm the scheduled jobs Redis may have lost.
+
+    A start-up reaction that fails is logged and the worker starts all the same: its jobs
+    still run, and the next worker to start tries the re-arming again.
+    """
     use_hub(hub)
-    resume_sweep(hub, WebhookConfig.from_env())
+    for reaction in start_reactions():
+        try:
+            armed = reaction(hub)
+        except Exception:
+            log.exception("event=resume_failed reaction=%s", _name(reaction))
+        else:
+            log.info("event=resumed reaction=%s scheduled=%d", _name(reaction), armed)
 
 
 def run_worker(hub: Hub, *, burst: bool = False) -> None:
@@ -61,3 +70,7 @@ def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) ->
         except Exception:
             log.exception("event=embedded_worker_round_failed")
         stop.wait(interval)
+
+
+def _name(fn: object) -> str:
+    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', fn)}"

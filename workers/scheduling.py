@@ -1,0 +1,99 @@
+"""What every schedule shares: jobs at an instant of the hub's clock, and commands they issue.
+
+A scheduled job lives only in Redis. Redis restarted without its data, or embedded mode
+restarted (its stand-in for Redis is in memory), loses every one of them, so each schedule
+also registers a start-up pass (:func:`workers.reactions.on_start`) that re-arms, from the read
+models, the jobs of every record still waiting for one. Job ids are deterministic, so a job
+still waiting in Redis is left as it is (:func:`armed`), and a job armed twice by two workers
+starting together does its work once: every scheduled command is idempotent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from hub.access.policy import SYSTEM
+from hub.bootstrap import Hub
+from hub.domain.record import RecordType
+from hub.events import AppendResult, ConcurrencyConflict
+from hub.service import handle
+from schemas.commands import Command
+
+
+def schedule_at(
+    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str | None, **kwargs: Any
+) -> None:
+    """Run ``func(**kwargs)`` once ``when`` has come by the hub's clock (at once if it has)."""
+    delay = when - hub.clock()
+    if delay <= timedelta(0):
+        hub.queue.enqueue(func, job_id=job_id, kwargs=kwargs)
+    else:
+        hub.queue.enqueue_in(delay, func, job_id=job_id, kwargs=kwargs)
+
+
+def due(hub: Hub, when: datetime, func: Callable[..., Any], **kwargs: Any) -> bool:
+    """True when ``when`` has come by the hub's clock; otherwise run ``func`` again then."""
+    if hub.clock() >= when:
+        return True
+    schedule_at(hub, when, func, None, **kwargs)
+    return False
+
+
+def unschedule(hub: Hub, job_id: str) -> None:
+    """Remove a scheduled job that no longer applies (it would do nothing if it ran)."""
+    hub.queue.scheduled_job_registry.remove(job_id)
+    with suppress(NoSuchJobError):
+        Job.fetch(job_id, connection=hub.redis).delete()
+
+
+WAITING_OR_RUNNING = frozenset(
+    {JobStatus.SCHEDULED, JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.STARTED}
+)
+
+
+def armed(hub: Hub, job_id: str) -> bool:
+    """True if the job ``job_id`` is waiting to run, or running.
+
+    A job that finished or failed is not: arming it again runs it again, which does its work
+    if the first run could not (its command is idempotent).
+    """
+    try:
+        return Job.fetch(job_id, connection=hub.redis).get_status() in WAITING_OR_RUNNING
+    except NoSuchJobError:
+        return False
+
+
+def issue_as_hub(
+    hub: Hub, record: RecordType[Any], key: str, command: Command, idempotency_key: str
+) -> AppendResult:
+    """Issue a scheduled command as the hub; after a concurrent change, decide once more."""
+    try:
+        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
+    except ConcurrencyConflict:
+        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
+
+
+def not_yet(hub: Hub, when: datetime, job: Callable[..., Any], **kwargs: Any) -> bool:
+    """True (and the job scheduled again for ``when``) if the hub's clock has not reached it.
+
+    RQ's scheduler runs on its own host's clock; a job it releases a moment before the hub's
+    clock reaches the job's time must not be lost to a "not yet" decision.
+    """
+    if hub.clock() >= when:
+        return False
+    retry_id = f"{job_id_for(job, kwargs)}-again-{uuid.uuid4().hex[:8]}"
+    hub.queue.enqueue_at(when.astimezone(UTC), job, kwargs=kwargs, job_id=retry_id)
+    return True
+
+
+def job_id_for(job: Callable[..., Any], kwargs: dict[str, Any]) -> str:
+    """A deterministic RQ job id for ``job`` run with ``kwargs``."""
+    parts = "-".join(str(kwargs[name]) for name in sorted(kwargs) if kwargs[name] is not None)
+    return f"{job.__name__}-{parts}"
