@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -109,56 +112,135 @@ def hub(make_hub: HubFactory) -> Hub:
     return make_hub()
 
 
-def _load_demo_into(url: str) -> None:
+@dataclasses.dataclass(frozen=True)
+class DemoKind:
+    """What a demo database holds, and the moment it was loaded at (``None``: the real now)."""
+
+    records: bool = True
+    """The demo's records, or the directory alone."""
+    users: bool = False
+    """The demo's users and their workspace roles."""
+    at: datetime | None = None
+
+
+class DemoTemplates:
+    """Demo databases loaded once per backend and kind, for each test to copy.
+
+    Loading the demo through the command path costs a second or more (PostgreSQL: 2.5 s with
+    the records); copying a loaded one costs a file copy on SQLite and ``CREATE DATABASE ...
+    TEMPLATE`` on PostgreSQL. A copy is the same database the test would have loaded: the
+    demo loads the same events under the same clock.
+    """
+
+    def __init__(self, root: Path, server_url: str) -> None:
+        self._root = root
+        self._server = server_url
+        self._admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        self._made: dict[tuple[str, DemoKind], tuple[str, Path]] = {}
+        self._databases: list[str] = []
+
+    def copy(self, backend: str, kind: DemoKind, data_dir: Path) -> str:
+        """A fresh copy's database URL; the demo's attachment files go into ``data_dir``."""
+        template, files = self._template(backend, kind)
+        if (files / "attachments").exists():
+            shutil.copytree(files / "attachments", data_dir / "attachments", dirs_exist_ok=True)
+        if backend == "sqlite":
+            copy = data_dir / f"demo-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copyfile(template, copy)
+            return f"sqlite:///{copy}"
+        return self._create(f"TEMPLATE {template}")
+
+    def drop(self, url: str) -> None:
+        """Drop a PostgreSQL copy (a SQLite copy goes with the test's directory)."""
+        if not url.startswith("sqlite"):
+            self._drop(url.rsplit("/", 1)[1])
+
+    def close(self) -> None:
+        """Drop every template."""
+        for name in self._databases:
+            self._drop(name)
+        self._admin.dispose()
+
+    def _template(self, backend: str, kind: DemoKind) -> tuple[str, Path]:
+        if (backend, kind) not in self._made:
+            files = Path(tempfile.mkdtemp(dir=self._root))
+            if backend == "sqlite":
+                template = str(files / "demo.sqlite3")
+                url = f"sqlite:///{template}"
+            else:
+                url = self._create("")
+                template = url.rsplit("/", 1)[1]
+            hub = Hub(Settings(database_url=url, data_dir=files))
+            if kind.at is not None:
+                hub.clock = lambda: kind.at  # type: ignore[assignment, return-value]
+            _load_demo(hub, kind)
+            hub.close()
+            self._made[(backend, kind)] = template, files
+        return self._made[(backend, kind)]
+
+    def _create(self, template: str) -> str:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with self._admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name} {template}"))
+        if not template:
+            self._databases.append(name)
+        return self._server.rsplit("/", 1)[0] + f"/{name}"
+
+    def _drop(self, name: str) -> None:
+        with self._admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def _load_demo(hub: Hub, kind: DemoKind) -> None:
     from hub.demo.load import load_demo
     from hub.demo.users import load_demo_roles, load_demo_users
 
-    template = Hub(Settings(database_url=url))
-    upgrade(template.engine)
-    load_demo(template, progress=False)
-    load_demo_users(template)
-    load_demo_roles(template)
-    template.close()
+    upgrade(hub.engine)
+    load_demo(hub, progress=False, records=kind.records)
+    if kind.users:
+        load_demo_users(hub)
+        load_demo_roles(hub)
 
 
 @pytest.fixture(scope="session")
 def demo_templates(
     tmp_path_factory: pytest.TempPathFactory, postgres_server_url: str
-) -> Iterator[dict[str, str]]:
-    """The demo loaded once per backend, as a template each test copies (loading it through
-    the command path for every test would dominate the suite's time)."""
-    sqlite_file = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    _load_demo_into(f"sqlite:///{sqlite_file}")
-    name = f"demo_template_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    _load_demo_into(postgres_server_url.rsplit("/", 1)[0] + f"/{name}")
-    yield {"sqlite": str(sqlite_file), "postgres": name}
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+) -> Iterator[DemoTemplates]:
+    """The demo databases each test copies (loading them for every test would dominate the
+    suite's time)."""
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo"), postgres_server_url)
+    yield templates
+    templates.close()
+
+
+DemoCopy = Callable[..., str]
+
+
+@pytest.fixture
+def demo_copy(
+    database_url: str, demo_templates: DemoTemplates, tmp_path: Path
+) -> Iterator[DemoCopy]:
+    """Copies of the demo on the current backend: ``demo_copy(records=False, at=NOW)``."""
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgres"
+    made: list[str] = []
+
+    def copy(**kind: Any) -> str:
+        made.append(demo_templates.copy(backend, DemoKind(**kind), tmp_path))
+        return made[-1]
+
+    yield copy
+    for url in made:
+        demo_templates.drop(url)
 
 
 @pytest.fixture(params=BACKENDS)
 def demo_database_url(
-    request: pytest.FixtureRequest, demo_templates: dict[str, str], tmp_path: Path,
-    postgres_server_url: str,
+    request: pytest.FixtureRequest, demo_templates: DemoTemplates, tmp_path: Path
 ) -> Iterator[str]:
-    """A fresh copy of the demo database on each backend in turn."""
-    if request.param == "sqlite":
-        copy = tmp_path / "demo.sqlite3"
-        shutil.copyfile(demo_templates["sqlite"], copy)
-        yield f"sqlite:///{copy}"
-        return
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {demo_templates['postgres']}"))
-    yield postgres_server_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    """A fresh copy of the demo database (with its users) on each backend in turn."""
+    url = demo_templates.copy(request.param, DemoKind(users=True), tmp_path)
+    yield url
+    demo_templates.drop(url)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
-from hub.demo.load import load_demo
 from hub.domain import directory, duties
 from hub.domain.duties_errors import InvalidDutyInput
 from hub.domain.errors import DomainError
@@ -29,6 +28,7 @@ from hub.projections.duties import (
 )
 from hub.service import handle
 from schemas.commands import directory as directory_cmd
+from tests.conftest import DemoCopy, HubFactory
 from tests.integration.test_reports_roles import assert_valid_against_published_schema
 
 LEICS, DP = "leicestershire", "dyfed-powys"
@@ -56,9 +56,9 @@ OBJECTIVES = [
 
 
 @pytest.fixture
-def demo_hub(hub: Hub) -> Hub:
-    load_demo(hub, progress=False, records=False)
-    return hub
+def demo_hub(make_hub: HubFactory, demo_copy: DemoCopy) -> Hub:
+    """A hub with the demo's directory loaded."""
+    return make_hub(database_url=demo_copy(records=False))
 
 
 def period(hub: Hub) -> dict[str, date]:

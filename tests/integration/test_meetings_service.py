@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
-from hub.demo.load import load_demo
 from hub.domain import directory
 from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON, MEETING
@@ -33,6 +32,7 @@ from hub.projections.meetings import (
 from hub.service import handle
 from schemas.commands import directory as dcmd
 from schemas.commands import meetings as cmd
+from tests.conftest import DemoCopy, HubFactory
 from tests.unit.test_meetings import committed_schema_accepts
 
 LEICS, OFFICE = "leicestershire", "leicestershire-opcc"
@@ -56,17 +56,16 @@ def actor(organisation_id: str, area: str = LEICS, role: str = "member") -> Acto
 
 
 @pytest.fixture
-def clock(hub: Hub) -> Clock:
+def clock() -> Clock:
     """The hub's clock, set to NOW and moved by the test."""
-    moment = Clock(NOW)
-    hub.clock = moment
-    return moment
+    return Clock(NOW)
 
 
 @pytest.fixture
-def demo(hub: Hub, clock: Clock) -> Hub:
-    """A hub on a hand-moved clock with the demo directory loaded."""
-    load_demo(hub, progress=False)
+def demo(make_hub: HubFactory, demo_copy: DemoCopy, clock: Clock) -> Hub:
+    """A hub on a hand-moved clock with the demo loaded (at NOW)."""
+    hub = make_hub(database_url=demo_copy(at=NOW))
+    hub.clock = clock
     return hub
 
 

@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
-from hub.demo.load import load_demo
 from hub.domain import directory
 from hub.domain.errors import DomainError
 from hub.domain.mergers import MERGER
@@ -27,6 +26,7 @@ from hub.service import handle
 from schemas.commands import directory as dcmd
 from schemas.commands import mergers as cmd
 from schemas.events.mergers import HOME_SECRETARY
+from tests.conftest import DemoCopy, HubFactory
 from tests.unit.test_mergers import committed_schema_accepts
 
 LEICS = "leicestershire"
@@ -49,10 +49,9 @@ def actor(organisation_id: str, area: str = LEICS, role: str = "member") -> Acto
 
 
 @pytest.fixture
-def demo(hub: Hub) -> Hub:
-    """A hub with the demo directory loaded."""
-    load_demo(hub, progress=False)
-    return hub
+def demo(make_hub: HubFactory, demo_copy: DemoCopy) -> Hub:
+    """A hub with the demo loaded."""
+    return make_hub(database_url=demo_copy())
 
 
 def propose(hub: Hub, *csp_ids: str, **extra: Any) -> str:

@@ -13,7 +13,6 @@ import pytest
 from hub.access.policy import SYSTEM, Actor
 from hub.attachments import AttachmentNotFound, AttachmentStore
 from hub.bootstrap import Hub
-from hub.demo.load import load_demo
 from hub.domain import directory, reports
 from hub.domain.errors import DomainError, NotFound
 from hub.events import ConcurrencyConflict
@@ -23,6 +22,7 @@ from hub.service import handle
 from schemas.commands import directory as directory_cmd
 from schemas.generate import JSON_DIR
 from schemas.registry import spec
+from tests.conftest import DemoCopy, HubFactory
 
 LEICS, DP = "leicestershire", "dyfed-powys"
 FORMAL: dict[str, Any] = {
@@ -51,9 +51,9 @@ NO_FILES = AttachmentStore(Path("unused-attachments"))
 
 
 @pytest.fixture
-def demo_hub(hub: Hub) -> Hub:
-    load_demo(hub, progress=False, records=False)
-    return hub
+def demo_hub(make_hub: HubFactory, demo_copy: DemoCopy) -> Hub:
+    """A hub with the demo's directory loaded."""
+    return make_hub(database_url=demo_copy(records=False))
 
 
 @pytest.fixture
