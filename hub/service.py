@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.access.policy import Actor, AreaFacts, authorise
+from hub.access.policy import SYSTEM, Actor, AreaFacts, authorise
 from hub.bootstrap import Hub
 from hub.domain.errors import NotFound
 from hub.domain.record import RecordType
@@ -95,3 +95,17 @@ def handle(
         meta=meta,
         idempotency_key=idempotency_key,
     )
+
+
+def handle_as_hub(
+    hub: Hub, record: RecordType[Any], key: str, command: Command, idempotency_key: str
+) -> AppendResult:
+    """Carry out a command the hub issues itself (a scheduled job's, a merger's effect).
+
+    Its idempotency key makes a repeat record nothing; a concurrent change to the record is
+    met by deciding once more, on the record as it now stands.
+    """
+    try:
+        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
+    except ConcurrencyConflict:
+        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)

@@ -19,10 +19,11 @@ from hub.bootstrap import Hub
 from hub.domain.duties import CJ_ARRANGEMENT, ArrangementStatus, review_due_at
 from hub.events.envelope import RecordedEvent
 from hub.projections.duties import arrangements
+from hub.service import handle_as_hub
 from schemas.commands.duties import MarkArrangementReviewDue
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import armed, issue_as_hub, job_id_for, not_yet
+from workers.scheduling import armed, job_id_for, not_yet
 
 log = logging.getLogger("hub.jobs.duties")
 
@@ -70,7 +71,7 @@ def run_review_due(arrangement_id: str, review_on: str) -> str:
         return "rescheduled"
     command = MarkArrangementReviewDue(arrangement_id=arrangement_id, review_on=day)
     key = f"cj_arrangement:{arrangement_id}:review_due:{review_on}"
-    result = issue_as_hub(hub, CJ_ARRANGEMENT, arrangement_id, command, key)
+    result = handle_as_hub(hub, CJ_ARRANGEMENT, arrangement_id, command, key)
     outcome = "done" if result.events and not result.replayed else "nothing to do"
     log.info(
         "event=review_due arrangement_id=%s review_on=%s outcome=%s",

@@ -29,11 +29,12 @@ from hub.domain.reports import (
 )
 from hub.events.envelope import RecordedEvent
 from hub.projections.reports import report_requests
+from hub.service import handle_as_hub
 from schemas.commands import Command
 from schemas.commands.reports import MarkReportOverdue, SendReportReminder
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import armed, issue_as_hub, job_id_for, not_yet, unschedule
+from workers.scheduling import armed, job_id_for, not_yet, unschedule
 
 log = logging.getLogger("hub.jobs.reports")
 
@@ -111,7 +112,7 @@ def run_deadline(request_id: str, due_on: str, days_before: int | None = None) -
     else:
         command = MarkReportOverdue(request_id=request_id, due_on=due)
         kind = "overdue"
-    result = issue_as_hub(
+    result = handle_as_hub(
         hub, REPORT_REQUEST, request_id, command, f"report_request:{request_id}:{kind}:{due_on}"
     )
     outcome = "done" if result.events and not result.replayed else "nothing to do"

@@ -1,4 +1,4 @@
-"""What every schedule shares: jobs at an instant of the hub's clock, and commands they issue.
+"""What every schedule shares: jobs at an instant of the hub's clock, kept or re-armed.
 
 A scheduled job lives only in Redis. Redis restarted without its data, or embedded mode
 restarted (its stand-in for Redis is in memory), loses every one of them, so each schedule
@@ -19,12 +19,7 @@ from typing import Any
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
-from hub.domain.record import RecordType
-from hub.events import AppendResult, ConcurrencyConflict
-from hub.service import handle
-from schemas.commands import Command
 
 
 def schedule_at(
@@ -68,16 +63,6 @@ def armed(hub: Hub, job_id: str) -> bool:
         return Job.fetch(job_id, connection=hub.redis).get_status() in WAITING_OR_RUNNING
     except NoSuchJobError:
         return False
-
-
-def issue_as_hub(
-    hub: Hub, record: RecordType[Any], key: str, command: Command, idempotency_key: str
-) -> AppendResult:
-    """Issue a scheduled command as the hub; after a concurrent change, decide once more."""
-    try:
-        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
-    except ConcurrencyConflict:
-        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
 
 
 def not_yet(hub: Hub, when: datetime, job: Callable[..., Any], **kwargs: Any) -> bool:

@@ -19,13 +19,13 @@ from typing import Any, Final, NamedTuple
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
-from hub.access.policy import SYSTEM, Actor, NotOwnOrganisation
+from hub.access.policy import Actor, NotOwnOrganisation
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError, NotFound
 from hub.domain.meetings import LONDON_NAME, MEETING, Meeting
-from hub.events import AppendResult, ConcurrencyConflict
+from hub.events import AppendResult
 from hub.projections.directory import areas, csps, organisations
-from hub.service import handle, load
+from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
 from schemas.events.meetings import AgendaItem, Invitation, Paper, Representative
@@ -355,11 +355,7 @@ def complete_meeting_action(
 
 def _as_hub(hub: Hub, meeting_id: str, command: Command, idempotency_key: str) -> bool:
     """Issue a scheduled command once; True when it recorded something (now or before)."""
-    try:
-        result = handle(hub, MEETING, meeting_id, command, SYSTEM, idempotency_key=idempotency_key)
-    except ConcurrencyConflict:
-        result = handle(hub, MEETING, meeting_id, command, SYSTEM, idempotency_key=idempotency_key)
-    return bool(result.events)
+    return bool(handle_as_hub(hub, MEETING, meeting_id, command, idempotency_key).events)
 
 
 def mark_meeting_held(hub: Hub, meeting_id: str, ends_at: datetime) -> bool:

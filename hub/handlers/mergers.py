@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
-from hub.access.policy import SYSTEM, Actor, NotOwnOrganisation
+from hub.access.policy import Actor, NotOwnOrganisation
 from hub.bootstrap import Hub
 from hub.domain import directory
 from hub.domain.errors import DomainError
@@ -36,9 +36,9 @@ from hub.domain.mergers import (
     london_today,
 )
 from hub.domain.record import RecordType
-from hub.events import AppendResult, ConcurrencyConflict
+from hub.events import AppendResult
 from hub.projections.directory import areas, csps, members, organisations, workspaces
-from hub.service import handle, load
+from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import directory as dcmd
 from schemas.commands import mergers as cmd
@@ -577,16 +577,6 @@ def _constituents_now(conn: Connection, csp_ids: Sequence[str]) -> list[Constitu
     return found
 
 
-def run_as_hub(
-    hub: Hub, record: RecordType[Any], key: str, command: Command, idempotency_key: str
-) -> AppendResult:
-    """Issue ``command`` as the hub, once; a conflicting concurrent write is retried once."""
-    try:
-        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
-    except ConcurrencyConflict:
-        return handle(hub, record, key, command, SYSTEM, idempotency_key=idempotency_key)
-
-
 def take_merger_effect(hub: Hub, merger_id: str, effective_date: date) -> bool:
     """Carry out a made agreement on its effective date; True once it has taken effect.
 
@@ -609,5 +599,5 @@ def take_merger_effect(hub: Hub, merger_id: str, effective_date: date) -> bool:
         combined_csp_id=state.terms["combined_csp_id"], effective_date=effective_date,
         constituents=constituents,
     ):
-        run_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
+        handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
     return load(hub, MERGER, merger_id).state.status == IN_EFFECT

@@ -21,10 +21,9 @@ from rq import Queue
 from hub.access.policy import Actor
 from hub.attachments import AttachmentStore
 from hub.bootstrap import Hub
-from hub.demo.load import load_demo
 from hub.events.checkpoints import save_checkpoint
 from hub.handlers import reports as handlers
-from tests.conftest import HubFactory
+from tests.conftest import DemoCopy, HubFactory
 from workers.dispatcher import CHECKPOINT, Dispatcher
 from workers.reports import run_deadline
 from workers.runtime import use_hub
@@ -51,11 +50,10 @@ class FakeClock:
 
 
 @pytest.fixture
-def clocked(make_hub: HubFactory) -> tuple[Hub, FakeClock]:
-    hub = make_hub()
+def clocked(make_hub: HubFactory, demo_copy: DemoCopy) -> tuple[Hub, FakeClock]:
+    hub = make_hub(database_url=demo_copy(records=False, at=START))
     clock = FakeClock(START)
     hub.clock = clock  # before the store is first built, so the store keeps this clock too
-    load_demo(hub, progress=False, records=False)
     # The directory's events need no background work: start dispatching after them.
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     use_hub(hub)
