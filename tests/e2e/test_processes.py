@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import threading
 import time
@@ -22,9 +23,10 @@ from schemas.events import mergers
 from tests.e2e.processes import HUB, ROOT, free_port, hub_env, start, stop, wait_http
 
 
-def test_embedded_serve_migrates_loads_the_demo_and_reports_ready(tmp_path: Path) -> None:
+def serve_embedded_until_ready(tmp_path: Path, log: Path) -> int:
+    """Run ``hub serve --demo`` in embedded mode until it is ready and caught up, then stop
+    it; the port it listened on."""
     port = free_port()
-    log = tmp_path / "serve.log"
     env = hub_env(HUB_DATA_DIR=str(tmp_path / "var"), HUB_PORT=str(port))
     process = start(["serve", "--demo"], env, log)
     try:
@@ -41,10 +43,24 @@ def test_embedded_serve_migrates_loads_the_demo_and_reports_ready(tmp_path: Path
     finally:
         # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal it caught.
         assert stop(process) in (0, -15)
-    output = log.read_text()
+    return port
+
+
+def test_embedded_serve_migrates_loads_the_demo_and_reports_ready(tmp_path: Path) -> None:
+    port = serve_embedded_until_ready(tmp_path, tmp_path / "serve.log")
+    output = (tmp_path / "serve.log").read_text()
     assert f"listening on http://127.0.0.1:{port}/" in output
     assert "embedded" in output and "sqlite" in output
     assert (tmp_path / "var" / "hub.sqlite3").exists()
+
+    # Restarted, embedded mode has an empty Redis stand-in: its worker re-arms the demo's
+    # scheduled jobs from the database as it starts.
+    serve_embedded_until_ready(tmp_path, tmp_path / "restart.log")
+    resumed = dict(re.findall(r"event=resumed reaction=(\S+) scheduled=(\d+)",
+                              (tmp_path / "restart.log").read_text()))
+    assert set(resumed) >= {"workers.reports.resume_deadlines", "workers.meetings.resume_meetings",
+                            "workers.mergers.resume_mergers", "workers.duties.resume_reviews"}
+    assert all(int(resumed[name]) > 0 for name in resumed if "webhooks" not in name), resumed
 
 
 def test_production_processes_refuse_an_unmigrated_database(
