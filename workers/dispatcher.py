@@ -5,7 +5,9 @@ workspace the event is visible in (live sockets listen there); it enqueues one R
 that has reactions of its own (schedules, reminders) and one RQ job for the whole batch (webhook
 fan-out, see :func:`workers.reactions.on_batches`). Only then does it move its checkpoint. A
 crash between the two repeats a batch, never skips one: delivery is at least once, and every
-message carries its position and event id so consumers can de-duplicate.
+message carries its position and event id so consumers can de-duplicate. The batch is recorded
+in the database before its job is queued, and forgotten once the job has run, so a job Redis
+loses is run by the next worker to start (:func:`workers.jobs.resume_batches`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Sequence
 from rq import Queue
 
 from hub.bootstrap import APPENDED_CHANNEL, Hub, workspace_channel
-from hub.events.checkpoints import load_checkpoint, save_checkpoint
+from hub.events.checkpoints import load_checkpoint, record_batch, save_checkpoint
 from hub.events.envelope import RecordedEvent
 from workers.jobs import batch_reactions, reactions_for
 
@@ -85,6 +87,7 @@ class Dispatcher:
         ]
         if batch_reactions():
             after, until = events[0].position - 1, events[-1].position
+            record_batch(self.hub.engine, after, until)
             jobs.append(
                 Queue.prepare_data(
                     "workers.jobs.handle_batch", kwargs={"after": after, "until": until},

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 import workers.schedules  # noqa: F401  (registers every reaction)
-from workers.reactions import batch_reactions, reactions_for
+from hub.bootstrap import Hub
+from hub.events.checkpoints import finish_batch, unfinished_batches
+from workers.reactions import batch_reactions, on_start, reactions_for
 from workers.runtime import current_hub
 
 log = logging.getLogger("hub.jobs")
@@ -38,9 +40,26 @@ def handle_event(position: int, event_id: str, batched: bool = False) -> int:
 
 def handle_batch(after: int, until: int) -> int:
     """Run every batch reaction over the events after ``after`` up to ``until``; how many."""
-    hub = current_hub()
+    return _run_batch(current_hub(), after, until)
+
+
+@on_start
+def resume_batches(hub: Hub) -> int:
+    """Run the batches whose job Redis lost (or which failed); how many batches.
+
+    A batch whose job is only waiting is run here as well, and again by its job: the batch
+    reactions are idempotent (the webhook fan-out adds no message twice).
+    """
+    batches = unfinished_batches(hub.engine)
+    for after, until in batches:
+        _run_batch(hub, after, until)
+    return len(batches)
+
+
+def _run_batch(hub: Hub, after: int, until: int) -> int:
     events = [e for e in hub.store.read_all(after, until - after) if e.position <= until]
     for reaction in batch_reactions():
         reaction(hub, events)
+    finish_batch(hub.engine, after, until)
     log.debug("event=handled_batch after=%d until=%d events=%d", after, until, len(events))
     return len(events)

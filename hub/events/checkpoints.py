@@ -1,10 +1,11 @@
-"""Checkpoints: how far each follower of the log has got, stored in the database."""
+"""Checkpoints: how far each follower of the log has got, stored in the database; and the
+dispatcher's batches whose job has not yet run."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
-from hub.events.tables import checkpoints_table
+from hub.events.tables import batches_table, checkpoints_table
 
 
 def load_checkpoint(engine: Engine, name: str) -> int:
@@ -26,3 +27,37 @@ def save_checkpoint(engine: Engine, name: str, position: int) -> None:
         ).rowcount
         if not moved:
             conn.execute(insert(checkpoints_table).values(name=name, position=position))
+
+
+def record_batch(engine: Engine, after: int, until: int) -> None:
+    """Record that the events after ``after`` up to ``until`` are handed to a batch job.
+
+    A batch dispatched again after a crash may reach further: the record keeps the furthest.
+    """
+    batch = batches_table.c
+    with engine.begin() as conn:
+        moved = conn.execute(
+            update(batches_table).where(batch.after_position == after).values(until_position=until)
+        ).rowcount
+        if not moved:
+            conn.execute(insert(batches_table).values(after_position=after, until_position=until))
+
+
+def finish_batch(engine: Engine, after: int, until: int) -> None:
+    """Forget a batch whose job has run (unless a later dispatch of it reaches further)."""
+    batch = batches_table.c
+    with engine.begin() as conn:
+        conn.execute(
+            delete(batches_table)
+            .where(batch.after_position == after, batch.until_position <= until)
+        )
+
+
+def unfinished_batches(engine: Engine) -> list[tuple[int, int]]:
+    """The batches handed to a job that has not run, oldest first, as ``(after, until)``."""
+    batch = batches_table.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(batch.after_position, batch.until_position).order_by(batch.after_position)
+        ).all()
+    return [(int(after), int(until)) for after, until in rows]

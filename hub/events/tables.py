@@ -79,7 +79,23 @@ class Checkpoint(SQLModel, table=True):
     position: int = Field(sa_column=Column(PositionType, nullable=False))
 
 
+class DispatchedBatch(SQLModel, table=True):
+    """A batch of events the dispatcher handed to the batch reactions' job, until it has run.
+
+    The job lives only in Redis. Recorded before the job is queued and deleted once it has run,
+    a batch whose job Redis lost is still here for a worker to run as it starts.
+    """
+
+    __tablename__ = "dispatched_batches"
+
+    after_position: int = Field(
+        sa_column=Column(PositionType, primary_key=True, autoincrement=False)
+    )
+    until_position: int = Field(sa_column=Column(PositionType, nullable=False))
+
+
 events_table = StoredEvent.__table__  # type: ignore[attr-defined]
 event_workspaces_table = EventWorkspace.__table__  # type: ignore[attr-defined]
 idempotency_table = IdempotencyKey.__table__  # type: ignore[attr-defined]
 checkpoints_table = Checkpoint.__table__  # type: ignore[attr-defined]
+batches_table = DispatchedBatch.__table__  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 import workers.runtime
 from hub.bootstrap import Hub
 from hub.events import NewEvent, RecordedEvent, StreamRef
-from hub.events.checkpoints import save_checkpoint
+from hub.events.checkpoints import save_checkpoint, unfinished_batches
 from hub.events.cloudevents import to_cloudevent
 from hub.events.store import utc_now
 from hub.webhooks import delivery, fanout, log, metrics
@@ -439,6 +439,32 @@ def test_a_worker_starting_resumes_the_sweep_that_redis_lost_with_its_jobs(
     clock.advance(seconds=51)
     run_worker(hub, burst=True)  # no new event comes; the worker starting is all there is
     assert receiver.processed == [event.event_id]
+
+
+def test_a_worker_starting_fans_out_a_batch_whose_job_redis_lost(
+    hub: Hub, receiver: Receiver
+) -> None:
+    add_endpoint(hub, receiver)
+    save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
+    event = append(hub, CITY_CSP)
+    assert Dispatcher(hub).run_once() == 1  # the batch job is queued, the checkpoint moved on
+    assert unfinished_batches(hub.engine) == [(event.position - 1, event.position)]
+    hub.redis.flushdb()  # restarted without its data: the fan-out job is gone
+    run_jobs(hub)  # a worker that only works its queue finds nothing to do
+    assert receiver.processed == []
+    run_worker(hub, burst=True)  # a worker starting runs the batch the database still holds
+    assert receiver.processed == [event.event_id]
+    assert unfinished_batches(hub.engine) == []
+
+
+def test_a_batch_whose_job_ran_is_forgotten(hub: Hub, receiver: Receiver) -> None:
+    add_endpoint(hub, receiver)
+    save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
+    event = append(hub, CITY_CSP)
+    Dispatcher(hub).run_once()
+    run_jobs(hub)
+    assert receiver.processed == [event.event_id]
+    assert unfinished_batches(hub.engine) == []
 
 
 def test_a_sweep_run_started_before_its_time_still_leaves_the_next_run_scheduled(
