@@ -23,7 +23,7 @@ from rq import Queue
 from hub.bootstrap import APPENDED_CHANNEL, Hub, workspace_channel
 from hub.events.checkpoints import load_checkpoint, record_batch, save_checkpoint
 from hub.events.envelope import RecordedEvent
-from workers.jobs import batch_reactions, reactions_for
+from workers.jobs import batch_job_id, batch_reactions, reactions_for
 
 log = logging.getLogger("hub.dispatcher")
 
@@ -91,7 +91,7 @@ class Dispatcher:
             jobs.append(
                 Queue.prepare_data(
                     "workers.jobs.handle_batch", kwargs={"after": after, "until": until},
-                    job_id=f"events-{after}-{until}", description=f"events {after + 1}-{until}",
+                    job_id=batch_job_id(after, until), description=f"events {after + 1}-{until}",
                 )
             )
         if jobs:

@@ -9,6 +9,7 @@ from hub.bootstrap import Hub
 from hub.events.checkpoints import finish_batch, unfinished_batches
 from workers.reactions import batch_reactions, on_start, reactions_for
 from workers.runtime import current_hub
+from workers.scheduling import armed
 
 log = logging.getLogger("hub.jobs")
 
@@ -38,6 +39,11 @@ def handle_event(position: int, event_id: str, batched: bool = False) -> int:
     return len(reactions)
 
 
+def batch_job_id(after: int, until: int) -> str:
+    """The job id of the batch of events after ``after`` up to ``until``."""
+    return f"events-{after}-{until}"
+
+
 def handle_batch(after: int, until: int) -> int:
     """Run every batch reaction over the events after ``after`` up to ``until``; how many."""
     return _run_batch(current_hub(), after, until)
@@ -45,15 +51,23 @@ def handle_batch(after: int, until: int) -> int:
 
 @on_start
 def resume_batches(hub: Hub) -> int:
-    """Run the batches whose job Redis lost (or which failed); how many batches.
+    """Run the batches whose job Redis lost (or which failed); how many ran.
 
-    A batch whose job is only waiting is run here as well, and again by its job: the batch
-    reactions are idempotent (the webhook fan-out adds no message twice).
+    A batch whose job is waiting or running is left to it. Should a job run its batch a second
+    time, nothing is done twice: the webhook fan-out adds no message twice.
     """
-    batches = unfinished_batches(hub.engine)
-    for after, until in batches:
-        _run_batch(hub, after, until)
-    return len(batches)
+    done = 0
+    for after, until in unfinished_batches(hub.engine):
+        if armed(hub, batch_job_id(after, until)):
+            continue
+        try:
+            _run_batch(hub, after, until)
+        except Exception:
+            # Left recorded for the next start; one batch failing must not hold up the others.
+            log.exception("event=batch_resume_failed after=%d until=%d", after, until)
+        else:
+            done += 1
+    return done
 
 
 def _run_batch(hub: Hub, after: int, until: int) -> int:

@@ -58,9 +58,9 @@ def test_embedded_serve_migrates_loads_the_demo_and_reports_ready(tmp_path: Path
     serve_embedded_until_ready(tmp_path, tmp_path / "restart.log")
     resumed = dict(re.findall(r"event=resumed reaction=(\S+) scheduled=(\d+)",
                               (tmp_path / "restart.log").read_text()))
-    assert set(resumed) >= {"workers.reports.resume_deadlines", "workers.meetings.resume_meetings",
-                            "workers.mergers.resume_mergers", "workers.duties.resume_reviews"}
-    assert all(int(resumed[name]) > 0 for name in resumed if "webhooks" not in name), resumed
+    schedules = ("workers.reports.resume_deadlines", "workers.meetings.resume_meetings",
+                 "workers.mergers.resume_mergers", "workers.duties.resume_reviews")
+    assert all(int(resumed.get(name, 0)) > 0 for name in schedules), resumed
 
 
 def test_production_processes_refuse_an_unmigrated_database(

@@ -34,6 +34,7 @@ from hub.webhooks.tables import attempts_table, endpoints_table, messages_table
 from schemas.events import directory as ev
 from tests.integration.test_webhooks_receiver import Receiver, running
 from workers.dispatcher import CHECKPOINT, Dispatcher
+from workers.jobs import resume_batches
 from workers.worker import run_worker
 
 CITY = "leicester-city-council"
@@ -457,11 +458,15 @@ def test_a_worker_starting_fans_out_a_batch_whose_job_redis_lost(
     assert unfinished_batches(hub.engine) == []
 
 
-def test_a_batch_whose_job_ran_is_forgotten(hub: Hub, receiver: Receiver) -> None:
+def test_a_batch_whose_job_is_waiting_is_left_to_it_and_forgotten_once_run(
+    hub: Hub, receiver: Receiver
+) -> None:
     add_endpoint(hub, receiver)
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     event = append(hub, CITY_CSP)
     Dispatcher(hub).run_once()
+    assert resume_batches(hub) == 0  # its job is queued: a worker starting leaves it be
+    assert receiver.processed == []
     run_jobs(hub)
     assert receiver.processed == [event.event_id]
     assert unfinished_batches(hub.engine) == []
