@@ -442,14 +442,20 @@ def test_a_worker_starting_resumes_the_sweep_that_redis_lost_with_its_jobs(
     assert receiver.processed == [event.event_id]
 
 
-def test_a_worker_starting_fans_out_a_batch_whose_job_redis_lost(
-    hub: Hub, receiver: Receiver
-) -> None:
+def dispatch_one(hub: Hub, receiver: Receiver) -> RecordedEvent:
+    """An event for the receiver's endpoint, dispatched: its batch recorded, its job queued."""
     add_endpoint(hub, receiver)
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     event = append(hub, CITY_CSP)
-    assert Dispatcher(hub).run_once() == 1  # the batch job is queued, the checkpoint moved on
+    assert Dispatcher(hub).run_once() == 1
     assert unfinished_batches(hub.engine) == [(event.position - 1, event.position)]
+    return event
+
+
+def test_a_worker_starting_fans_out_a_batch_whose_job_redis_lost(
+    hub: Hub, receiver: Receiver
+) -> None:
+    event = dispatch_one(hub, receiver)
     hub.redis.flushdb()  # restarted without its data: the fan-out job is gone
     run_jobs(hub)  # a worker that only works its queue finds nothing to do
     assert receiver.processed == []
@@ -461,10 +467,7 @@ def test_a_worker_starting_fans_out_a_batch_whose_job_redis_lost(
 def test_a_batch_whose_job_is_waiting_is_left_to_it_and_forgotten_once_run(
     hub: Hub, receiver: Receiver
 ) -> None:
-    add_endpoint(hub, receiver)
-    save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
-    event = append(hub, CITY_CSP)
-    Dispatcher(hub).run_once()
+    event = dispatch_one(hub, receiver)
     assert resume_batches(hub) == 0  # its job is queued: a worker starting leaves it be
     assert receiver.processed == []
     run_jobs(hub)
