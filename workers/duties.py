@@ -11,7 +11,7 @@ starting re-arms the job of every arrangement in force (:func:`resume_reviews`).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ from hub.service import handle_as_hub
 from schemas.commands.duties import MarkArrangementReviewDue
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import armed, job_id_for, not_yet
+from workers.scheduling import job_id_for, not_yet, release_at
 
 log = logging.getLogger("hub.jobs.duties")
 
@@ -54,12 +54,8 @@ def resume_reviews(hub: Hub) -> int:
 def _schedule(hub: Hub, arrangement_id: str, review_on: date, *, resuming: bool = False) -> int:
     """Schedule the review-due job (when ``resuming``, unless Redis holds it); how many."""
     kwargs = {"arrangement_id": arrangement_id, "review_on": review_on.isoformat()}
-    job_id = job_id_for(run_review_due, kwargs)
-    if resuming and armed(hub, job_id):
-        return 0
-    when = review_due_at(review_on)
-    hub.queue.enqueue_at(when.astimezone(UTC), run_review_due, kwargs=kwargs, job_id=job_id)
-    return 1
+    return release_at(hub, review_due_at(review_on), run_review_due,
+                      job_id_for(run_review_due, kwargs), unless_armed=resuming, **kwargs)
 
 
 def run_review_due(arrangement_id: str, review_on: str) -> str:

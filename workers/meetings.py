@@ -11,9 +11,7 @@ A worker starting re-arms the jobs of every scheduled meeting and open action
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
@@ -25,7 +23,7 @@ from hub.projections.meetings import actions, meetings
 from hub.service import load
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import armed, due, schedule_at, unschedule
+from workers.scheduling import due, schedule_at, unschedule
 
 log = logging.getLogger("hub.jobs.meetings")
 
@@ -66,31 +64,22 @@ def _schedule_meeting(
     """Schedule a meeting's reminder (if ``remind``) and its "held"; how many jobs."""
     count = 0
     if remind:
-        count += _arm(hub, starts_at - REMINDER_LEAD, send_reminder,
-                      reminder_job_id(meeting_id, starts_at), resuming=resuming,
-                      meeting_id=meeting_id, starts_at=starts_at.isoformat())
-    return count + _arm(hub, ends_at, mark_held, held_job_id(meeting_id, ends_at),
-                        resuming=resuming, meeting_id=meeting_id, ends_at=ends_at.isoformat())
+        count += schedule_at(hub, starts_at - REMINDER_LEAD, send_reminder,
+                             reminder_job_id(meeting_id, starts_at), unless_armed=resuming,
+                             meeting_id=meeting_id, starts_at=starts_at.isoformat())
+    return count + schedule_at(hub, ends_at, mark_held, held_job_id(meeting_id, ends_at),
+                               unless_armed=resuming, meeting_id=meeting_id,
+                               ends_at=ends_at.isoformat())
 
 
 def _schedule_action(
     hub: Hub, meeting_id: str, action_id: str, due_on: date, *, resuming: bool = False
 ) -> int:
     """Schedule the reminder of an action due on ``due_on``; how many jobs."""
-    return _arm(hub, action_reminder_at(due_on), send_action_reminder,
-                action_reminder_job_id(meeting_id, action_id, due_on), resuming=resuming,
-                meeting_id=meeting_id, action_id=action_id, due_on=due_on.isoformat())
-
-
-def _arm(
-    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str, *, resuming: bool,
-    **kwargs: Any,
-) -> int:
-    # When resuming, a job Redis still holds is left as it is.
-    if resuming and armed(hub, job_id):
-        return 0
-    schedule_at(hub, when, func, job_id, **kwargs)
-    return 1
+    return schedule_at(hub, action_reminder_at(due_on), send_action_reminder,
+                       action_reminder_job_id(meeting_id, action_id, due_on),
+                       unless_armed=resuming, meeting_id=meeting_id, action_id=action_id,
+                       due_on=due_on.isoformat())
 
 
 @on_start

@@ -21,7 +21,7 @@ from hub.handlers.mergers import take_merger_effect
 from hub.projections.mergers import mergers
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import armed, due, schedule_at
+from workers.scheduling import due, schedule_at
 
 log = logging.getLogger("hub.jobs.mergers")
 
@@ -55,12 +55,9 @@ def resume_mergers(hub: Hub) -> int:
 
 def _schedule(hub: Hub, merger_id: str, day: date, *, resuming: bool = False) -> int:
     """Schedule the effect (when ``resuming``, unless Redis holds it); how many jobs."""
-    job_id = effect_job_id(merger_id, day)
-    if resuming and armed(hub, job_id):
-        return 0
-    schedule_at(hub, effective_at(day), take_effect, job_id,
-                merger_id=merger_id, effective_date=day.isoformat())
-    return 1
+    return schedule_at(hub, effective_at(day), take_effect, effect_job_id(merger_id, day),
+                       unless_armed=resuming, merger_id=merger_id,
+                       effective_date=day.isoformat())
 
 
 def take_effect(merger_id: str, effective_date: str) -> bool:

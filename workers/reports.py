@@ -13,7 +13,7 @@ re-arms the jobs of every request still awaiting its report (:func:`resume_deadl
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -34,7 +34,7 @@ from schemas.commands import Command
 from schemas.commands.reports import MarkReportOverdue, SendReportReminder
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import armed, job_id_for, not_yet, unschedule
+from workers.scheduling import job_id_for, not_yet, release_at, unschedule
 
 log = logging.getLogger("hub.jobs.reports")
 
@@ -78,11 +78,8 @@ def _schedule(hub: Hub, request_id: str, due_on: date, *, resuming: bool = False
     count = 0
     for when, command in deadline_commands(request_id, due_on, hub.clock()):
         kwargs = _deadline_kwargs(command)
-        job_id = job_id_for(run_deadline, kwargs)
-        if resuming and armed(hub, job_id):
-            continue
-        hub.queue.enqueue_at(when.astimezone(UTC), run_deadline, kwargs=kwargs, job_id=job_id)
-        count += 1
+        count += release_at(hub, when, run_deadline, job_id_for(run_deadline, kwargs),
+                            unless_armed=resuming, **kwargs)
     return count
 
 

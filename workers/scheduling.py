@@ -23,14 +23,35 @@ from hub.bootstrap import Hub
 
 
 def schedule_at(
-    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str | None, **kwargs: Any
-) -> None:
-    """Run ``func(**kwargs)`` once ``when`` has come by the hub's clock (at once if it has)."""
+    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str | None, *,
+    unless_armed: bool = False, **kwargs: Any,
+) -> int:
+    """Run ``func(**kwargs)`` once ``when`` has come by the hub's clock (at once if it has).
+
+    With ``unless_armed``, not if the job ``job_id`` is already waiting or running (a worker
+    starting re-arms only what Redis lost). How many jobs were scheduled: 0 or 1.
+    """
+    if unless_armed and job_id is not None and armed(hub, job_id):
+        return 0
     delay = when - hub.clock()
     if delay <= timedelta(0):
         hub.queue.enqueue(func, job_id=job_id, kwargs=kwargs)
     else:
         hub.queue.enqueue_in(delay, func, job_id=job_id, kwargs=kwargs)
+    return 1
+
+
+def release_at(
+    hub: Hub, when: datetime, func: Callable[..., Any], job_id: str, *,
+    unless_armed: bool = False, **kwargs: Any,
+) -> int:
+    """Have RQ release ``func(**kwargs)`` at ``when`` by its own clock; the job then checks the
+    hub's clock itself (:func:`not_yet`). ``unless_armed`` and the count as :func:`schedule_at`.
+    """
+    if unless_armed and armed(hub, job_id):
+        return 0
+    hub.queue.enqueue_at(when.astimezone(UTC), func, kwargs=kwargs, job_id=job_id)
+    return 1
 
 
 def due(hub: Hub, when: datetime, func: Callable[..., Any], **kwargs: Any) -> bool:
@@ -74,7 +95,7 @@ def not_yet(hub: Hub, when: datetime, job: Callable[..., Any], **kwargs: Any) ->
     if hub.clock() >= when:
         return False
     retry_id = f"{job_id_for(job, kwargs)}-again-{uuid.uuid4().hex[:8]}"
-    hub.queue.enqueue_at(when.astimezone(UTC), job, kwargs=kwargs, job_id=retry_id)
+    release_at(hub, when, job, retry_id, **kwargs)
     return True
 
 
