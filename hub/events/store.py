@@ -171,8 +171,8 @@ class EventStore:
         self._sqlite = is_sqlite(engine)
         self._writer = _HeldWriter(engine) if self._sqlite else None
         self._sql = (
-            _DriverSql(named=":{}", positional="?") if self._sqlite
-            else _DriverSql(named="%({})s", positional="%s")
+            DriverSql(named=":{}", positional="?") if self._sqlite
+            else DriverSql(named="%({})s", positional="%s")
         )
         # Replay reads rows positionally. On SQLite the JSON and the time come back as their
         # stored text, for to_recorded to parse in one call each rather than through
@@ -300,7 +300,7 @@ class EventStore:
         return recorded
 
     def _write_postgres(self, conn: Connection, pending: _Pending) -> list[RecordedEvent]:
-        # One statement, one round trip (see _DriverSql.append): a stale expected version
+        # One statement, one round trip (see DriverSql.append): a stale expected version
         # shows as no rows back, or as the events' (stream_id, version) key colliding.
         driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
         try:
@@ -470,8 +470,12 @@ EVENT_COLUMNS = (
 """The columns an append writes, in the order of its parameters."""
 
 
-class _DriverSql:
-    """The append path's statements in the driver's own parameter style, built once."""
+class DriverSql:
+    """The append path's statements in the driver's own parameter style, built once.
+
+    ``bench/store.py`` runs them on the bare driver too, to measure what the store's writes
+    cost with none of its Python.
+    """
 
     def __init__(self, named: str, positional: str) -> None:
         p = named.format
@@ -544,7 +548,7 @@ def to_recorded(row: Sequence[Any]) -> RecordedEvent:
     """
     (position, event_id, stream_id, stream_type, version, name, schema_version, data, meta,
      workspaces, recorded_at) = row
-    if isinstance(data, str):  # read as text (see EventStore._columns and _DriverSql.page)
+    if isinstance(data, str):  # read as text (see EventStore._columns and DriverSql.page)
         data, meta, workspaces = orjson.loads(data), orjson.loads(meta), orjson.loads(workspaces)
     if isinstance(recorded_at, str):
         # SQLite's stored text, always UTC without an offset (see _prepare); naming the
