@@ -8,8 +8,9 @@ connections marked :data:`READ_ONLY` begin deferred and read a snapshot.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import orjson
 from sqlalchemy import Engine, create_engine, event, exc
@@ -27,6 +28,18 @@ def dump_json(value: Any) -> str:
 # orjson parses and writes JSON several times faster than the standard library, and replaying
 # the log is mostly JSON decoding (see bench/store.py).
 JSON_CODECS: dict[str, Any] = {"json_serializer": dump_json, "json_deserializer": orjson.loads}
+
+
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
+def aware(value: datetime | None) -> datetime | None:
+    """A stored instant as an aware datetime: SQLite hands them back naive, and every instant
+    the hub stores is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from hub.bootstrap import Hub
+from hub.db import aware
 from hub.domain.meetings import LONDON, MEETING, SCHEDULED
 from hub.events.envelope import RecordedEvent
 from hub.handlers import meetings as handlers
@@ -101,18 +102,13 @@ def resume_meetings(hub: Hub) -> int:
         ).all()
     count = 0
     for meeting_id, starts, ends, reminded in scheduled:
-        starts_at, ends_at = _utc(starts), _utc(ends)
-        remind = starts_at > now and (reminded is None or _utc(reminded) != starts_at)
+        starts_at, ends_at = aware(starts).astimezone(UTC), aware(ends).astimezone(UTC)
+        remind = starts_at > now and (reminded is None or aware(reminded) != starts_at)
         count += _schedule_meeting(hub, meeting_id, starts_at, ends_at, remind=remind,
                                    resuming=True)
     for meeting_id, action_id, due_on in open_actions:
         count += _schedule_action(hub, meeting_id, action_id, due_on, resuming=True)
     return count
-
-
-def _utc(value: datetime) -> datetime:
-    # SQLite hands back naive values; every stored instant is UTC.
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _instant(raw: str) -> datetime:

@@ -10,7 +10,7 @@ import math
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +23,7 @@ from hub.access.tables import (
     sessions_table,
     users_table,
 )
+from hub.db import aware
 from hub.domain.errors import DomainError
 
 
@@ -174,13 +175,13 @@ class Accounts:
                 # Hash anyway so that timing does not reveal which emails exist.
                 password_matches(_DUMMY_HASH, password)
                 raise InvalidCredentials("the email address or password is not right")
-            locked_until = _aware(user.locked_until)
+            locked_until = aware(user.locked_until)
             if locked_until is not None and now < locked_until:
                 raise AccountLocked(
                     "this account is locked after repeated failed sign-ins; try again after "
                     f"{locked_until:%H:%M} UTC or ask your organisation's admin"
                 )
-            wait = self._throttle_wait(user.failed_sign_ins, _aware(user.last_failed_at), now)
+            wait = self._throttle_wait(user.failed_sign_ins, aware(user.last_failed_at), now)
             if wait > 0:
                 raise SignInThrottled(f"too many attempts: wait {wait} seconds and try again")
             if password_matches(user.password_hash, password):
@@ -232,7 +233,7 @@ class Accounts:
                 .join(users_table, users_table.c.user_id == sessions_table.c.user_id)
                 .where(sessions_table.c.session_hash == digest(token))
             ).first()
-        if row is None or row.disabled or _aware(row.expires_at) <= self.clock():
+        if row is None or row.disabled or aware(row.expires_at) <= self.clock():
             return None
         return SessionInfo(row, row.csrf_token)
 
@@ -266,7 +267,7 @@ class Accounts:
             row = conn.execute(
                 select(invitations_table).where(invitations_table.c.token_hash == digest(token))
             ).first()
-        if row is None or row.used_at is not None or _aware(row.expires_at) <= self.clock():
+        if row is None or row.used_at is not None or aware(row.expires_at) <= self.clock():
             raise InvitationInvalid("this invitation link has expired or has already been used")
         return row
 
@@ -281,7 +282,7 @@ class Accounts:
                 )
                 .order_by(invitations_table.c.created_at)
             )
-            return [r for r in rows if _aware(r.expires_at) > self.clock()]
+            return [r for r in rows if aware(r.expires_at) > self.clock()]
 
     def accept_invitation(self, token: str, *, name: str, password: str) -> str:
         """Create the invited user and spend the invitation; returns the new user id."""
@@ -371,8 +372,3 @@ def _require_unused_email(conn: Connection, email: str) -> None:
         raise EmailTaken(f"a user with email {email} already exists")
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands datetimes back naive; everything the hub stores is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, Table, literal, or_, select, type_coerce
 
+from hub.db import aware
 from hub.domain.directory import area_workspace, csp_workspace
 from hub.domain.duties import CJ_ARRANGEMENT
 from hub.domain.meetings import LONDON, MEETING
@@ -366,16 +367,11 @@ def _record(row: Any) -> dict[str, Any]:
     record = dict(row._mapping)
     for name, value in record.items():
         if isinstance(value, datetime):
-            record[name] = _aware(value)
+            record[name] = aware(value)
     return record
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands instants back naive; every instant the hub stores is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _day(value: date) -> str:

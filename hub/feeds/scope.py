@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, or_, select, update
 
 from hub.access.secrets import digest
 from hub.access.tables import users_table
+from hub.db import aware
 from hub.events.tables import event_workspaces_table
 from hub.feeds.db import reader
 from hub.feeds.tables import calendar_feeds
@@ -100,9 +101,7 @@ def _owner_stands(feed: Any) -> bool:
 
 def _touch(engine: Engine, feed: Any, now: datetime) -> None:
     now = now.astimezone(UTC)
-    last = feed.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)  # SQLite hands instants back naive
+    last = aware(feed.last_used_at)
     if last is not None and now - last < TOUCH_EVERY:
         return
     with engine.begin() as conn:

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from hub.access.policy import Actor
+from hub.db import aware
 from hub.domain.errors import NotFound
 from hub.events.envelope import RecordedEvent
 from hub.projections.registry import Projections
@@ -305,8 +306,7 @@ def _json(row: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row._mapping.items():
         if isinstance(value, datetime):
-            # SQLite hands back naive values; every stored instant is UTC.
-            value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+            value = aware(value).astimezone(UTC)
         out[key] = value.isoformat() if isinstance(value, date) else value
     return out
 

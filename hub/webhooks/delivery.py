@@ -49,6 +49,7 @@ from rq import Queue
 from sqlalchemy import Connection, insert, select, tuple_, update
 
 from hub.bootstrap import Hub
+from hub.db import aware
 from hub.domain.errors import DomainError
 from hub.webhooks import metrics, payloads, transport
 from hub.webhooks.config import WebhookConfig
@@ -56,7 +57,6 @@ from hub.webhooks.errors import EndpointNotValidated
 from hub.webhooks.guard import check_url
 from hub.webhooks.tables import (
     attempts_table,
-    aware,
     endpoints_table,
     messages_table,
     secrets_table,

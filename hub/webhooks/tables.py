@@ -14,25 +14,13 @@ current round stands in the backoff schedule (a redelivery by hand starts a new 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import overload
+from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, so BigInteger falls back to it there.
 _SERIAL = BigInteger().with_variant(Integer(), "sqlite")
-
-
-@overload
-def aware(value: datetime) -> datetime: ...
-@overload
-def aware(value: None) -> None: ...
-def aware(value: datetime | None) -> datetime | None:
-    """A stored time as an aware UTC datetime (SQLite hands them back naive)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _when(nullable: bool = False) -> Column:  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ an API token (``calendar_feed.person_required``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub.access.policy import Actor
+from hub.db import aware
 from hub.domain.errors import NotFound
 from hub.feeds.tokens import (
     AdminOnly,
@@ -109,10 +110,7 @@ async def revoke_feed(request: Request) -> Response:
 
 
 def _iso(value: datetime | None) -> str | None:
-    # SQLite hands instants back naive; every instant the hub stores is UTC.
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return None if value is None else aware(value).isoformat()
 
 
 ROUTES = [

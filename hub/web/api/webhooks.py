@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from hub.access.accounts import Permission, Role
 from hub.access.policy import NotPermitted
+from hub.db import aware
 from hub.web.api.common import BadQuery, int_param, parse_body
 from hub.web.api.openapi import Query, api
 from hub.web.auth import Caller, hub_of, require_caller
@@ -24,7 +25,6 @@ from hub.webhooks.config import WebhookConfig
 from hub.webhooks.endpoints import Endpoints, EndpointSpec
 from hub.webhooks.errors import ERRORS, EndpointNotFound, EndpointNotValidated, MessageNotFound
 from hub.webhooks.metrics import COLLECTOR
-from hub.webhooks.tables import aware
 
 TAG = "webhooks"
 

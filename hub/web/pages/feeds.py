@@ -7,7 +7,7 @@ selected by hand).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.access.accounts import Role
+from hub.db import aware
 from hub.domain.errors import DomainError, NotFound
 from hub.domain.meetings import LONDON
 from hub.feeds.tokens import CalendarFeeds, FeedKind, Issued
@@ -128,8 +129,7 @@ def _shows(kind: str, workspace_name: str | None) -> str:
 def _when(value: datetime | None) -> str:
     if value is None:
         return "Not yet"
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+    return aware(value).astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
 
 
 ROUTES = [

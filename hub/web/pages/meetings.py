@@ -15,7 +15,7 @@ never reveals it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.attachments import AttachmentNotFound
+from hub.db import aware
 from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON
 from hub.events.envelope import RecordedEvent
@@ -192,8 +193,7 @@ def _action(action: dict[str, Any], names: Any, today: date) -> MeetingAction:
 
 def _london(value: Any) -> datetime:
     instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    # SQLite hands back naive values; every stored instant is UTC.
-    return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(LONDON)
+    return aware(instant).astimezone(LONDON)
 
 
 def _when(starts_at: Any, ends_at: Any) -> str:
