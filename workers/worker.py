@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from rq import SimpleWorker
 from rq.timeouts import TimerDeathPenalty
@@ -34,12 +35,15 @@ def _starting(hub: Hub) -> None:
     """
     use_hub(hub)
     for reaction in start_reactions():
+        started = time.perf_counter()
         try:
             armed = reaction(hub)
         except Exception:
             log.exception("event=resume_failed reaction=%s", _name(reaction))
         else:
-            log.info("event=resumed reaction=%s scheduled=%d", _name(reaction), armed)
+            took = (time.perf_counter() - started) * 1000
+            log.info("event=resumed reaction=%s scheduled=%d ms=%.0f", _name(reaction), armed,
+                     took)
 
 
 def run_worker(hub: Hub, *, burst: bool = False) -> None:
