@@ -88,8 +88,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -445,7 +445,7 @@ class WritesSubject(DriverSubject):
     def _write_sqlite(
         self, stream_id: str, expected: int, events: list[Any], meta: str, now: datetime
     ) -> None:
-        cursor = self.conn.cursor()
+        cursor = cast(sqlite3.Connection, self.conn).cursor()
         cursor.execute("BEGIN IMMEDIATE")
         cursor.execute(self.sql.current, (stream_id,))
         if (cursor.fetchone()[0] or 0) != expected:
@@ -467,6 +467,7 @@ class WritesSubject(DriverSubject):
             )
         cursor.execute(self.sql.events_insert(len(events)), params)
         last = cursor.lastrowid
+        assert last is not None  # an insert just ran on this cursor
         cursor.executemany(
             self.sql.link_insert,
             [
@@ -734,10 +735,11 @@ class Results:
 def bench_side(backend: Backend, side: str, events: int, results: Results) -> None:
     """One repeat of every measure for one side on one backend, each on a fresh database."""
     streams = max(1, events // STREAM_LENGTH)
-    open_side = {
+    sides: dict[str, Callable[[int], AbstractContextManager[tuple[Subject, str]]]] = {
         "ours": backend.hub, "peer": backend.peer, "writes": backend.writes,
         "bare": backend.bare,
-    }[side]
+    }
+    open_side = sides[side]
     with open_side(streams) as (subject, settings):
         results.note_durability(backend.name, side, settings)
         seconds = run_append(subject, events, 1)

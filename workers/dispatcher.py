@@ -157,8 +157,7 @@ class Lease:
         ms = int(self.ttl * 1000)
         if r.set(LEADER_KEY, self.token, nx=True, px=ms):
             return True
-        current = r.get(LEADER_KEY)
-        if current is not None and current.decode() == self.token:
+        if r.get(LEADER_KEY) == self.token.encode():
             r.pexpire(LEADER_KEY, ms)
             return True
         return False
@@ -166,6 +165,5 @@ class Lease:
     def release(self) -> None:
         """Give the lease up, if it is still ours."""
         r = self.hub.redis
-        current = r.get(LEADER_KEY)
-        if current is not None and current.decode() == self.token:
+        if r.get(LEADER_KEY) == self.token.encode():
             r.delete(LEADER_KEY)

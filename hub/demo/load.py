@@ -9,6 +9,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ from hub.domain import directory
 from hub.domain.record import RecordType
 from hub.service import handle
 from schemas.commands import directory as cmd
+from schemas.events.directory import Country, OrganisationKind, PolicingBodyKind, WorkspaceKind
 
 Step = tuple[RecordType[Any], str, BaseModel]
 ActedStep = tuple[RecordType[Any], str, BaseModel, Actor]
@@ -32,15 +34,16 @@ def demo_commands() -> Iterator[Step]:
     """Every directory command of the demo, in an order that respects references."""
     for area in AREAS:
         yield directory.POLICE_AREA, area.area_id, cmd.RegisterPoliceArea(
-            area_id=area.area_id, name=area.name, country=area.country
+            area_id=area.area_id, name=area.name, country=Country(area.country)
         )
         office = office_id(area.area_id)
         yield directory.ORGANISATION, office, cmd.RegisterOrganisation(
-            organisation_id=office, name=area.body_name, kind="policing_body_office",
-            area_ids=[area.area_id], country=area.country,
+            organisation_id=office, name=area.body_name,
+            kind=OrganisationKind.POLICING_BODY_OFFICE, area_ids=[area.area_id],
+            country=Country(area.country),
         )
         yield directory.POLICE_AREA, area.area_id, cmd.AssignPolicingBody(
-            area_id=area.area_id, organisation_id=office, kind=area.body_kind,
+            area_id=area.area_id, organisation_id=office, kind=PolicingBodyKind(area.body_kind),
             starts_on=area.since,
         )
     demo_ids = {demo.area_id for demo in DEMO_AREAS}
@@ -54,7 +57,7 @@ def demo_commands() -> Iterator[Step]:
 def _area_workspace(area_id: str, name: str, members: list[str]) -> Step:
     workspace_id = directory.area_workspace(area_id)
     return directory.WORKSPACE, workspace_id, cmd.CreateWorkspace(
-        workspace_id=workspace_id, name=f"{name} area partnership", kind="area",
+        workspace_id=workspace_id, name=f"{name} area partnership", kind=WorkspaceKind.AREA,
         area_id=area_id, members=members,
     )
 
@@ -64,8 +67,8 @@ def _area_demo(demo: AreaDemo) -> Iterator[Step]:
     office = office_id(demo.area_id)
     for org in demo.organisations:
         yield directory.ORGANISATION, org.organisation_id, cmd.RegisterOrganisation(
-            organisation_id=org.organisation_id, name=org.name, kind=org.kind,
-            area_ids=[demo.area_id], country=demo.country,
+            organisation_id=org.organisation_id, name=org.name, kind=OrganisationKind(org.kind),
+            area_ids=[demo.area_id], country=Country(demo.country),
         )
     everyone = [office, *(org.organisation_id for org in demo.organisations)]
     yield _area_workspace(demo.area_id, area.name, everyone)
@@ -73,17 +76,17 @@ def _area_demo(demo: AreaDemo) -> Iterator[Step]:
         yield directory.CSP, csp.csp_id, cmd.RegisterCsp(
             csp_id=csp.csp_id, name=csp.name, area_id=demo.area_id,
             local_government_areas=list(csp.local_government_areas),
-            responsible_authorities=list(csp.authorities), valid_from="2012-11-22",
+            responsible_authorities=list(csp.authorities), valid_from=date(2012, 11, 22),
         )
         workspace_id = f"csp-{csp.csp_id}"
         yield directory.WORKSPACE, workspace_id, cmd.CreateWorkspace(
-            workspace_id=workspace_id, name=csp.name, kind="csp", area_id=demo.area_id,
+            workspace_id=workspace_id, name=csp.name, kind=WorkspaceKind.CSP, area_id=demo.area_id,
             csp_id=csp.csp_id, members=[office, *csp.authorities],
         )
     if demo.board is not None:
         board_id, board_name = demo.board
         yield directory.WORKSPACE, board_id, cmd.CreateWorkspace(
-            workspace_id=board_id, name=board_name, kind="adhoc", area_id=demo.area_id,
+            workspace_id=board_id, name=board_name, kind=WorkspaceKind.ADHOC, area_id=demo.area_id,
             members=everyone,
         )
 

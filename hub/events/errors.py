@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -42,7 +43,7 @@ class InvalidEvent(StoreError):
     code = "store.invalid_event"
     status = 422
 
-    def __init__(self, event_type: str, errors: list[dict[str, Any]]) -> None:
+    def __init__(self, event_type: str, errors: Sequence[Mapping[str, Any]]) -> None:
         fields = ", ".join(".".join(str(p) for p in e.get("loc", ())) or "?" for e in errors)
         super().__init__(f"invalid {event_type} payload ({fields})")
         self.event_type, self.errors = event_type, errors

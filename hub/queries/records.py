@@ -7,6 +7,7 @@ what a history endpoint may reveal.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +104,6 @@ class RecordQueries:
             )
             return Page([dict(r._mapping) for r in rows], int(total), limit, offset)
 
-    def history(self, hub: Hub, record_id: str) -> list[RecordedEvent]:
+    def history(self, hub: Hub, record_id: str) -> builtins.list[RecordedEvent]:
         """Every event of the record, oldest first (check visibility with :meth:`get`)."""
         return hub.store.read_stream(StreamRef.of(self.stream_type, record_id).id)

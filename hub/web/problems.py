@@ -54,7 +54,8 @@ async def invalid_event(_request: Request, error: Exception) -> JSONResponse:
 async def domain_error(_request: Request, error: Exception) -> JSONResponse:
     """A broken rule, with its own status and stable code (and field errors, if any)."""
     assert isinstance(error, DomainError)
-    extra = {"errors": error.errors} if getattr(error, "errors", None) else {}
+    errors = getattr(error, "errors", None)
+    extra = {"errors": errors} if errors else {}
     return problem(error.status, error.code, _title(error), error.message, **extra)
 
 

@@ -12,7 +12,7 @@ Create Date: 2026-11-24 09:30:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 # Named rather than numbered, like any branch of 0001 written alongside others.

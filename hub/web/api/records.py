@@ -15,6 +15,7 @@ handler and the OpenAPI document cannot disagree about what a command takes.
 
 from __future__ import annotations
 
+import builtins
 import inspect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,7 @@ class RecordApi:
     """Handler arguments the hub supplies (stores, settings), never the caller."""
     _models: dict[str, type[BaseModel]] = field(default_factory=dict, compare=False)
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> builtins.list[Route]:
         """The record's routes, each declared for the OpenAPI document."""
         base = f"/api/{self.collection}"
         routes = []

@@ -50,6 +50,7 @@ from hub.web.pages.record_forms import (
     with_rows,
 )
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
+from schemas.commands.base import Command
 
 PageContext = Callable[[Request, Caller, dict[str, Any], list[RecordedEvent]], dict[str, Any]]
 """Given the request, the caller, the record and its events: more for a designed page's
@@ -348,7 +349,7 @@ def _parameters(handler: Any) -> set[str]:
     return set(inspect.signature(handler).parameters)
 
 
-def _command_of(handler: Any) -> type[BaseModel] | None:
+def _command_of(handler: Any) -> type[Command] | None:
     # A handler builds one command class; its name says which (acknowledge_report ->
     # AcknowledgeReport).
     name = "".join(part.capitalize() for part in handler.__name__.split("_"))

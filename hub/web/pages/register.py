@@ -4,6 +4,8 @@ the duty, not as gaps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,7 +34,7 @@ async def duty_register(request: Request) -> Response:
         rows = [dict(r._mapping) for r in conn.execute(
             select(decisions).where(decisions.c.area_id == area_id)
             .order_by(decisions.c.decided_on.desc()))]
-        outcomes = {}
+        outcomes: dict[str, list[dict[str, Any]]] = {}
         for row in conn.execute(
             select(decision_priorities).where(
                 decision_priorities.c.decision_id.in_([d["decision_id"] for d in rows]))
