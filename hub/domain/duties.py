@@ -520,7 +520,7 @@ def _strategy_open_to(
     """The recording authority adds notes and finalises, until it has finalised."""
     if not state.exists or state.finalised or organisation_id != state.owner:
         return frozenset()
-    return frozenset({cmd.NoteObjectiveRegard, cmd.FinaliseStrategyRegard})
+    return frozenset((cmd.NoteObjectiveRegard, cmd.FinaliseStrategyRegard))
 
 
 RECIPROCAL_REGARD = RecordType(
