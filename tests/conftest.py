@@ -88,7 +88,7 @@ def make_hub(
     """Build migrated hubs on the current backend and the real Redis; closed after the test."""
     made: list[Hub] = []
 
-    def factory(**overrides: object) -> Hub:
+    def factory(**overrides: Any) -> Hub:
         settings = Settings(
             database_url=database_url,
             redis_url=redis_url,

@@ -53,7 +53,8 @@ def server(
 ) -> Iterator[LiveServer]:
     # Start the dispatcher past the demo data: these tests are about the events they append.
     save_checkpoint(demo_hub.engine, CHECKPOINT, demo_hub.store.head_position())
-    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path, **WEBHOOK_ENV)
+    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path, web_processes=1,
+                     **WEBHOOK_ENV)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 import redis
@@ -31,7 +32,7 @@ class Listener:
     def __init__(self, client: redis.Redis, *channels: str) -> None:
         self.pubsub = client.pubsub(ignore_subscribe_messages=True)
         self.pubsub.subscribe(*channels)
-        self.messages: list[dict[str, object]] = []
+        self.messages: list[dict[str, Any]] = []
 
     def drain(self, until: int, timeout: float = 10.0) -> list[dict[str, object]]:
         deadline = time.monotonic() + timeout

@@ -40,8 +40,9 @@ def actor(organisation: str, area: str, role: str = "member") -> Actor:
 
 
 OPCC = actor("leicestershire-opcc", LEICS)
-CITY = actor("leicester-city-council", LEICS)  # a responsible authority of Safer Leicester
-POLICE = actor("leicestershire-police", LEICS)  # on every Leicestershire CSP
+CITY_ORG, POLICE_ORG = "leicester-city-council", "leicestershire-police"
+CITY = actor(CITY_ORG, LEICS)  # a responsible authority of Safer Leicester
+POLICE = actor(POLICE_ORG, LEICS)  # on every Leicestershire CSP
 RUTLAND = actor("rutland-county-council", LEICS)  # a council of another CSP
 DP_OPCC = actor("dyfed-powys-opcc", DP)
 POWYS = actor("powys-council", DP)
@@ -102,7 +103,7 @@ def test_a_formal_request_runs_its_whole_lifecycle(demo_hub: Hub, store: Attachm
     assert (row(hub, key)["status"], row(hub, key)["due_on"]) == ("acknowledged", asked)
 
     upload = store.save(b"a,b\n1,2\n", name="data.csv", media_type="text/csv",
-                        organisation_id=CITY.organisation_id)
+                        organisation_id=CITY_ORG)
     handlers.submit_report(
         hub, CITY, key, text="Our report", attachments=store,
         attachment_ids=[upload.ref.attachment_id],
@@ -290,7 +291,7 @@ def test_a_submission_uses_only_files_its_own_organisation_uploaded(
 ) -> None:
     key = require(demo_hub)
     police_file = store.save(b"x", name="x.txt", media_type="text/plain",
-                             organisation_id=POLICE.organisation_id)
+                             organisation_id=POLICE_ORG)
     with pytest.raises(AttachmentNotFound):
         handlers.submit_report(
             demo_hub, CITY, key, text="r", attachments=store,

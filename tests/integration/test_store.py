@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from hub.bootstrap import Hub
 from hub.events import (
@@ -34,7 +34,7 @@ def _added(org: str) -> ev.WorkspaceMemberAdded:
     return ev.WorkspaceMemberAdded(workspace_id="csp-safer-rutland", organisation_id=org)
 
 
-def _row_count(hub: Hub, table: object) -> int:
+def _row_count(hub: Hub, table: Table) -> int:
     with hub.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
 
@@ -126,7 +126,7 @@ def test_a_workspace_named_twice_is_linked_once(hub: Hub) -> None:
 def test_read_all_pages_through_only_the_workspaces_asked_for(hub: Hub) -> None:
     for n in range(7):
         stream = StreamRef.of("workspace", f"w{n}")
-        workspaces = ("a",) if n % 2 == 0 else ("b",)
+        workspaces: tuple[str, ...] = ("a",) if n % 2 == 0 else ("b",)
         if n == 3:
             workspaces = ("a", "b")
         hub.store.append(stream, 0, [NewEvent(_created(f"w{n}"), workspaces)])

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 import workers.runtime
+from hub.access.accounts import Permission
 from hub.bootstrap import Hub
 from hub.webhooks import catalogue
 from hub.webhooks.errors import ERRORS
@@ -113,11 +114,13 @@ def test_only_admins_and_tokens_that_may_manage_webhooks_can(
     _problem(member.get("/api/webhooks"), 403, "access.not_permitted")
     _problem(TestClient(member.app).get("/api/webhooks"), 401, "auth.required")
     _id, read_token = hub.accounts.create_client(
-        name="r", organisation_id="leicester-city-council", permissions=["read_events"],
+        name="r", organisation_id="leicester-city-council",
+        permissions=[Permission.READ_EVENTS],
         created_by="t",
     )
     _id, token = hub.accounts.create_client(
-        name="m", organisation_id="leicester-city-council", permissions=["manage_webhooks"],
+        name="m", organisation_id="leicester-city-council",
+        permissions=[Permission.MANAGE_WEBHOOKS],
         created_by="t",
     )
     partner = TestClient(member.app)

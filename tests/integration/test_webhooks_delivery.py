@@ -13,7 +13,7 @@ import math
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from rq import SimpleWorker
@@ -131,7 +131,8 @@ def endpoint_row(hub: Hub, endpoint_id: str) -> Any:
 
 
 def counters(hub: Hub) -> dict[str, int]:
-    return {k.decode(): int(v) for k, v in hub.redis.hgetall(metrics.KEY).items()}
+    counted = cast(dict[bytes, bytes], hub.redis.hgetall(metrics.KEY))  # not decoded
+    return {k.decode(): int(v) for k, v in counted.items()}
 
 
 def _aware(value: datetime) -> datetime:

@@ -552,7 +552,7 @@ def test_it_comes_into_force_once_each_named_party_has_agreed() -> None:
     state = run(CJ_ARRANGEMENT, draft(), agree(POLICE))
     assert state.status == duties.ArrangementStatus.DRAFTED
     events = CJ_ARRANGEMENT.decide(state, agree(CPS), NOW)
-    assert [type(e) for e in events] == [ev.PartyAgreed, ev.ArrangementInForce]
+    assert tuple(type(e) for e in events) == (ev.PartyAgreed, ev.ArrangementInForce)
     assert events[1] == ev.ArrangementInForce(
         arrangement_id=A_KEY, on_date=TODAY, review_on=REVIEW_ON
     )
