@@ -93,7 +93,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 import psycopg
@@ -360,6 +360,8 @@ class BareSubject(DriverSubject):
         self, conn: sqlite3.Connection | psycopg.Connection[tuple[Any, ...]], streams: int
     ) -> None:
         super().__init__(conn, streams)
+        if self.sqlite:
+            self._run("BEGIN")  # the connection is in autocommit; _commit ends this
         serial = "INTEGER" if self.sqlite else "BIGSERIAL"
         self._run(BARE_TABLE.format(serial=serial))
         self._commit()
@@ -488,6 +490,9 @@ class WritesSubject(DriverSubject):
         return self._count("events")
 
 
+DriverSide = TypeVar("DriverSide", bound=DriverSubject)
+
+
 def driver_durability(subject: DriverSubject) -> str:
     """The durability settings of a driver side's connection."""
     if subject.sqlite:
@@ -583,31 +588,28 @@ class Backend:
             return conn
         return psycopg.connect(make_conninfo(self.maintenance(), dbname=database))
 
-    @contextmanager
-    def bare(self, streams: int) -> Iterator[tuple[BareSubject, str]]:
+    def bare(self, streams: int) -> AbstractContextManager[tuple[BareSubject, str]]:
         """The bare driver on a fresh database, and its durability settings."""
-        with self.database("bare") as database:
-            conn = self.connect(database)
-            try:
-                if self.server is None:
-                    conn.execute("BEGIN")  # BareSubject creates its table and commits
-                subject = BareSubject(conn, streams)
-                yield subject, driver_durability(subject)
-            finally:
-                conn.close()
+        return self._driver_side("bare", BareSubject, streams, migrated=False)
+
+    def writes(self, streams: int) -> AbstractContextManager[tuple[WritesSubject, str]]:
+        """Our store's writes alone, on a fresh database migrated as ours is."""
+        return self._driver_side("writes", WritesSubject, streams, migrated=True)
 
     @contextmanager
-    def writes(self, streams: int) -> Iterator[tuple[WritesSubject, str]]:
-        """Our store's writes alone, on a fresh database migrated as ours is."""
-        with self.database("writes") as database:
-            engine = make_engine(self.url(database))
-            try:
-                upgrade(engine)
-            finally:
-                engine.dispose()
+    def _driver_side(
+        self, label: str, side: type[DriverSide], streams: int, *, migrated: bool
+    ) -> Iterator[tuple[DriverSide, str]]:
+        with self.database(label) as database:
+            if migrated:
+                engine = make_engine(self.url(database))
+                try:
+                    upgrade(engine)
+                finally:
+                    engine.dispose()
             conn = self.connect(database)
             try:
-                subject = WritesSubject(conn, streams)
+                subject = side(conn, streams)
                 yield subject, driver_durability(subject)
             finally:
                 conn.close()

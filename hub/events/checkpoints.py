@@ -3,7 +3,9 @@ dispatcher's batches whose job has not yet run."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, delete, insert, select, update
+from typing import Any
+
+from sqlalchemy import Column, Engine, Table, delete, insert, select, update
 
 from hub.events.tables import batches_table, checkpoints_table
 
@@ -19,14 +21,7 @@ def load_checkpoint(engine: Engine, name: str) -> int:
 
 def save_checkpoint(engine: Engine, name: str, position: int) -> None:
     """Record that ``name`` has handled everything up to ``position``."""
-    with engine.begin() as conn:
-        moved = conn.execute(
-            update(checkpoints_table)
-            .where(checkpoints_table.c.name == name)
-            .values(position=position)
-        ).rowcount
-        if not moved:
-            conn.execute(insert(checkpoints_table).values(name=name, position=position))
+    _put(engine, checkpoints_table, checkpoints_table.c.name, name, position=position)
 
 
 def record_batch(engine: Engine, after: int, until: int) -> None:
@@ -34,13 +29,7 @@ def record_batch(engine: Engine, after: int, until: int) -> None:
 
     A batch dispatched again after a crash may reach further: the record keeps the furthest.
     """
-    batch = batches_table.c
-    with engine.begin() as conn:
-        moved = conn.execute(
-            update(batches_table).where(batch.after_position == after).values(until_position=until)
-        ).rowcount
-        if not moved:
-            conn.execute(insert(batches_table).values(after_position=after, until_position=until))
+    _put(engine, batches_table, batches_table.c.after_position, after, until_position=until)
 
 
 def finish_batch(engine: Engine, after: int, until: int) -> None:
@@ -61,3 +50,14 @@ def unfinished_batches(engine: Engine) -> list[tuple[int, int]]:
             select(batch.after_position, batch.until_position).order_by(batch.after_position)
         ).all()
     return [(int(after), int(until)) for after, until in rows]
+
+
+def _put(engine: Engine, table: Table, key: Column[Any], value: Any, **values: Any) -> None:
+    """Set ``values`` on the row whose ``key`` is ``value``, adding the row if there is none.
+
+    Each row has one writer (its follower; the dispatcher runs under a lease), so the two steps
+    do not race.
+    """
+    with engine.begin() as conn:
+        if not conn.execute(update(table).where(key == value).values(**values)).rowcount:
+            conn.execute(insert(table).values({key.name: value, **values}))
