@@ -14,6 +14,8 @@ import fakeredis
 import fakeredis.aioredis
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import NoBackoff
 from rq import Queue
 from sqlalchemy import Engine
 
@@ -60,11 +62,19 @@ class Hub:
             return fakeredis.FakeRedis(server=_EMBEDDED_REDIS)
         return redis.Redis.from_url(self.settings.redis_url)
 
-    def async_redis(self) -> aioredis.Redis:
-        """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's."""
+    def async_redis(self, *, retries: bool = True) -> aioredis.Redis:
+        """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's.
+
+        ``retries=False``: a lost connection raises at once instead of being reconnected
+        behind the caller's back (a subscriber must know it may have missed messages).
+        """
         if self.settings.embedded:
             return fakeredis.aioredis.FakeRedis(server=_EMBEDDED_REDIS)
-        return aioredis.Redis.from_url(self.settings.redis_url)
+        if retries:
+            return aioredis.Redis.from_url(self.settings.redis_url)
+        return aioredis.Redis.from_url(
+            self.settings.redis_url, retry=AsyncRetry(NoBackoff(), 0)
+        )
 
     @cached_property
     def queue(self) -> Queue:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import threading
@@ -11,6 +10,7 @@ from collections.abc import Sequence
 
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.logs import configure_logging
 from hub.migrate import DatabaseNotMigrated, require_migrated, upgrade
 from hub.settings import Settings
 
@@ -24,6 +24,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from hub.web.app import create_app, prepare_heap_for_serving
+    from hub.web.wsprotocol import HubWebSocketProtocol
 
     hub = _hub()
     if hub.settings.embedded:
@@ -38,7 +39,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     prepare_heap_for_serving()
     # No permessage-deflate on live sockets (the Procfile says the same): its zlib state is
     # about 40 KiB per connection, and each event would be compressed once per connection.
-    uvicorn.run(app, host=host, port=port, log_level="warning", ws_per_message_deflate=False)
+    # log_config=None: uvicorn's lines go through the hub's format (hub.logs), not its own.
+    uvicorn.run(app, host=host, port=port, log_level="warning", ws_per_message_deflate=False,
+                ws=HubWebSocketProtocol, log_config=None)
     return 0
 
 
@@ -224,11 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hub`` console script."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
-    )
+    configure_logging(Settings.from_env().log_level)
     try:
         return int(args.func(args))
     except DatabaseNotMigrated as error:

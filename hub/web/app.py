@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
 from hub.migrate import require_migrated, upgrade
+from hub.outages import DATABASE_DOWN, REDIS_DOWN
 from hub.web import errors, health, live
 from hub.web import feeds as feeds_http
 from hub.web.api import accounts as accounts_api
@@ -126,6 +127,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
             **EXCEPTION_HANDLERS,
             DomainError: errors.domain_error,
             HTTPException: errors.http_error,
+            **dict.fromkeys(REDIS_DOWN + DATABASE_DOWN, errors.dependency_down),
         },
         lifespan=lifespan,
     )
