@@ -64,11 +64,12 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
         while True:
             # A short maintenance interval lets a replacement worker clean up after a whole
             # worker process group died soon (RQ's default waits ten minutes).
-            worker = SimpleWorker(
-                [hub.queue], connection=hub.redis, maintenance_interval=60,
-                exception_handlers=[retry_when_down],
-            )
             try:
+                # RQ's worker talks to Redis as it is built, so it is built inside the try.
+                worker = SimpleWorker(
+                    [hub.queue], connection=hub.redis, maintenance_interval=60,
+                    exception_handlers=[retry_when_down],
+                )
                 worker.work(burst=burst, with_scheduler=burst, logging_level=hub.settings.log_level)
             except Exception as error:
                 if dependency_down(error) is None:

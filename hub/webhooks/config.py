@@ -12,8 +12,8 @@ Each variable, its default, and what it means:
 - ``HUB_WEBHOOK_TIMEOUT_SECONDS`` (``10``): how long one attempt may take, all told.
 - ``HUB_WEBHOOK_DISABLE_AFTER_SECONDS`` (``432000``, 5 days): an endpoint failing this long
   with no success in between is disabled.
-- ``HUB_WEBHOOK_SWEEP_SECONDS`` (``60``): how often the sweep looks for attempts whose worker
-  died.
+- ``HUB_WEBHOOK_SWEEP_SECONDS`` (``15``): how often the sweep looks for attempts whose worker
+  died, or whose job was lost; it bounds how long such a message waits (see the README).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class WebhookConfig:
     backoff: tuple[float, ...] = DEFAULT_BACKOFF
     timeout: float = 10.0
     disable_after: timedelta = timedelta(days=5)
-    sweep_every: float = 60.0
+    sweep_every: float = 15.0
 
     @classmethod
     def from_env(cls) -> WebhookConfig:

@@ -1,0 +1,169 @@
+"""Redis restarted without its data, twice, under load: nothing is lost, nothing exits.
+
+Production mode: a dispatcher, a worker and two web processes on PostgreSQL (a copy of the
+demo) and a Redis server of the test's own, which it kills and starts again empty. Events
+are appended all along; four sockets (two per web process) count every frame.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
+
+from hub.bootstrap import Hub
+from hub.events.checkpoints import save_checkpoint, unfinished_batches
+from hub.settings import Settings
+from tests.conftest import DemoKind, DemoTemplates
+from workers.dispatcher import CHECKPOINT
+from tests.e2e.live_server import LiveServer, append_members, serve
+from tests.e2e.processes import start, stop
+from tests.faults.conftest import RedisServer
+from tests.faults.sockets import CountingSocket
+
+WORKSPACE = "csp-safer-leicester"
+OUTAGE_SECONDS = 2.0
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> float:
+    """Poll ``check`` until true; how long it took. Fails after ``timeout`` seconds."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < timeout, f"not within {timeout} s: {what}"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+@pytest.fixture
+def demo_postgres(demo_templates: DemoTemplates, tmp_path: Path) -> Iterator[str]:
+    """A copy of the demo (with its users) on PostgreSQL."""
+    url = demo_templates.copy("postgres", DemoKind(users=True), tmp_path)
+    yield url
+    demo_templates.drop(url)
+
+
+@pytest.fixture
+def production(
+    demo_postgres: str, own_redis: RedisServer, tmp_path: Path
+) -> Iterator[tuple[LiveServer, object]]:
+    """Two web processes, a dispatcher and a worker, on the demo copy and the test's Redis."""
+    hub = Hub(Settings(database_url=demo_postgres, redis_url=own_redis.url, data_dir=tmp_path))
+    # The demo's events are dispatched already: what Redis holds scheduled is then exactly
+    # what a worker arms as it starts, with no reactions to old events beside it.
+    save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
+    for server in serve(hub, demo_postgres, own_redis.url, tmp_path, web_processes=2):
+        worker = start(["worker"], server.environment, tmp_path / "worker.log")
+        server.processes.append(worker)
+        try:
+            yield server, worker
+        finally:
+            stop(worker)
+    hub.close()
+
+
+def scheduled(hub: Hub) -> set[str]:
+    """What Redis holds scheduled (reminders, deadlines, the sweep, …), by function and
+    arguments: the ids of some jobs are random, and the sweep's name its own next time."""
+    ids = ScheduledJobRegistry(queue=hub.queue).get_job_ids()
+    found = set()
+    for job in Job.fetch_many(ids, connection=hub.redis):
+        if job is not None:
+            arguments = "" if job.func_name.endswith(".sweep") else sorted(job.kwargs.items())
+            found.add(f"{job.func_name}{arguments}")
+    return found
+
+
+def server_lag(server: LiveServer) -> int:
+    """The dispatcher's lag, as the first web process reports it."""
+    return int(httpx.get(server.url + "/readyz", timeout=5).json().get("dispatcher_lag", -1))
+
+
+def test_redis_restarted_empty_twice_loses_nothing(
+    production: tuple[LiveServer, object], own_redis: RedisServer, tmp_path: Path,
+) -> None:
+    server, _worker = production
+    hub = server.hub
+    wait_until(lambda: hub.redis.exists("hub:rearmed") == 1, 60, "the worker re-armed")
+    wait_until(lambda: server_lag(server) == 0 and hub.queue.count == 0, 60, "all dispatched")
+    jobs_before = scheduled(hub)
+    assert len(jobs_before) > 10
+
+    head = hub.store.head_position()
+    token = server.token("leicester-city-council")
+    sockets = [
+        CountingSocket(server.ws_url(index), token, WORKSPACE, head)
+        for index in (0, 1) for _ in range(2)
+    ]
+    for socket in sockets:
+        socket.start()
+    wait_until(lambda: all(s.thread.is_alive() for s in sockets), 5, "sockets started")
+    time.sleep(1)
+
+    stop_load = threading.Event()
+    appended: list[int] = []
+
+    def load() -> None:
+        # Commands go on during the outages: the log does not need Redis.
+        while not stop_load.is_set():
+            appended.extend(append_members(hub, WORKSPACE, 5, batch=5))
+            time.sleep(0.05)
+
+    loader = threading.Thread(target=load, daemon=True)
+    loader.start()
+    readiness: list[dict[str, object]] = []
+    try:
+        for _bounce in range(2):
+            time.sleep(2)
+            own_redis.kill()
+            time.sleep(OUTAGE_SECONDS / 2)
+            readiness.append(httpx.get(server.url + "/readyz", timeout=5).json())
+            time.sleep(OUTAGE_SECONDS / 2)
+            own_redis.start()
+        time.sleep(2)
+    finally:
+        stop_load.set()
+        loader.join(10)
+
+    expected = [e.position for e in hub.store.read_all(head, 100_000, workspaces=[WORKSPACE])]
+    assert expected == appended
+    caught_up = wait_until(
+        lambda: all(set(expected) <= set(s.positions) for s in sockets), 30,
+        "every socket has every event",
+    )
+    for socket in sockets:
+        socket.finish()
+
+    # Nothing exited; every process said once that it lost Redis, and once that it was back.
+    for process in server.processes:
+        assert process.poll() is None, f"{process.args} exited with {process.returncode}"
+    logs = {path.name: path.read_text() for path in tmp_path.glob("*.log")}
+    for name in ("dispatcher.log", "worker.log", "web0.log", "web1.log"):
+        assert "event=redis_lost" in logs[name], name
+        assert "event=redis_back" in logs[name], name
+    assert all(r["status"] == "unready" and "redis" in r["down"] for r in readiness), readiness
+
+    # What Redis lost is armed again, by the running worker, without a restart.
+    rearmed = wait_until(lambda: scheduled(hub) >= jobs_before, 30, "scheduled jobs re-armed")
+    jobs_after = scheduled(hub)
+    assert len(re.findall(r"event=redis_data_lost", logs["worker.log"])) >= 1
+    wait_until(lambda: not unfinished_batches(hub.engine), 30, "recorded batches run")
+
+    # Every socket: every event, in order; a duplicate only where a close made it resume.
+    for socket in sockets:
+        unique = sorted(set(socket.positions))
+        assert unique == expected
+        assert all(a < b for a, b in zip(socket.positions, socket.positions[1:], strict=False))
+    print(
+        f"\nFAULT redis x2: events={len(expected)} frames="
+        f"{[len(s.positions) for s in sockets]} duplicates="
+        f"{[len(s.positions) - len(set(s.positions)) for s in sockets]} closes="
+        f"{[s.closes for s in sockets]} scheduled_before={len(jobs_before)} "
+        f"scheduled_after={len(jobs_after)} caught_up_s={caught_up:.1f} rearmed_s={rearmed:.1f}"
+    )
