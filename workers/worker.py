@@ -40,7 +40,7 @@ class HubWorker(SimpleWorker):
         """
         self.pubsub = self.connection.pubsub()
         self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ types it None
             sleep_time=COMMAND_POLL_SECONDS, daemon=True,
             exception_handler=self._pubsub_exception_handler,
         )
