@@ -18,13 +18,52 @@ from workers.upkeep import Upkeep, rearm, retry_when_down
 log = logging.getLogger("hub.worker")
 
 
-class ThreadWorker(SimpleWorker):
-    """A worker that can live in a non-main thread: no signal handlers, timer-based timeouts."""
+# How often the command channel's thread looks up from Redis; it bounds how long stopping a
+# worker waits for that thread (see HubWorker.subscribe).
+COMMAND_POLL_SECONDS = 0.5
+
+
+class HubWorker(SimpleWorker):
+    """RQ's in-process worker, whose teardown never waits a minute for its command channel.
+
+    Every worker the hub runs, in production, embedded or in tests, is one of these.
+    """
+
+    def subscribe(self) -> None:
+        """Listen on the worker's command channel, as RQ does, but poll twice a second.
+
+        RQ starts its command thread with ``sleep_time=60``. Once the worker unsubscribes, that
+        thread can sit in redis-py's ``PubSub.get_message`` for the whole 60 s, waiting for a
+        subscription that will not come. redis-py 8.2 made ``PubSubWorkerThread.stop()`` join
+        the thread with no time limit, so RQ's teardown (``unsubscribe``) blocked for up to a
+        minute after every burst and on every SIGTERM. A short poll bounds that join with any
+        redis-py, at the cost of one idle read a poll.
+        """
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ types it None
+            sleep_time=COMMAND_POLL_SECONDS, daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
+
+
+class ThreadWorker(HubWorker):
+    """A worker that can live in a non-main thread: no signal handlers, timer-based timeouts.
+
+    It runs in bursts (embedded mode, tests), and nobody sends commands to a burst, so it has
+    no command channel: no thread and no Redis connection to start and stop every round.
+    """
 
     death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self) -> None:
         # Signals can only be handled by the main thread; the embedded runner stops us instead.
+        pass
+
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
         pass
 
 
@@ -66,7 +105,7 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
             # worker process group died soon (RQ's default waits ten minutes).
             try:
                 # RQ's worker talks to Redis as it is built, so it is built inside the try.
-                worker = SimpleWorker(
+                worker = HubWorker(
                     [hub.queue], connection=hub.redis, maintenance_interval=60,
                     exception_handlers=[retry_when_down],
                 )
@@ -76,7 +115,8 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
                     raise
                 time.sleep(redis_outage.failed(error))
                 continue
-            if burst or worker._stop_requested:
+            # Asked to stop (SIGTERM, SIGINT): RQ notes the time, and ends its loop.
+            if burst or worker._shutdown_requested_date is not None:
                 return
             # RQ's loop ends on an error it does not handle (a heartbeat to a Redis that has
             # gone away): wait for Redis, then work again.

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,11 +23,11 @@ from hub.bootstrap import Hub
 from hub.events.checkpoints import save_checkpoint, unfinished_batches
 from hub.settings import Settings
 from tests.conftest import DemoKind, DemoTemplates
-from workers.dispatcher import CHECKPOINT
 from tests.e2e.live_server import LiveServer, append_members, serve
 from tests.e2e.processes import start, stop
 from tests.faults.conftest import RedisServer
 from tests.faults.sockets import CountingSocket
+from workers.dispatcher import CHECKPOINT
 
 WORKSPACE = "csp-safer-leicester"
 OUTAGE_SECONDS = 2.0
@@ -75,8 +76,9 @@ def scheduled(hub: Hub) -> set[str]:
     found = set()
     for job in Job.fetch_many(ids, connection=hub.redis):
         if job is not None:
-            arguments = "" if job.func_name.endswith(".sweep") else sorted(job.kwargs.items())
-            found.add(f"{job.func_name}{arguments}")
+            name = str(job.func_name)
+            arguments = "" if name.endswith(".sweep") else sorted(job.kwargs.items())
+            found.add(f"{name}{arguments}")
     return found
 
 
@@ -85,6 +87,8 @@ def server_lag(server: LiveServer) -> int:
     return int(httpx.get(server.url + "/readyz", timeout=5).json().get("dispatcher_lag", -1))
 
 
+# Start-up (a demo copy, four processes) dominates: the outages themselves take 8 s.
+@pytest.mark.timeout(180)
 def test_redis_restarted_empty_twice_loses_nothing(
     production: tuple[LiveServer, object], own_redis: RedisServer, tmp_path: Path,
 ) -> None:
@@ -117,7 +121,7 @@ def test_redis_restarted_empty_twice_loses_nothing(
 
     loader = threading.Thread(target=load, daemon=True)
     loader.start()
-    readiness: list[dict[str, object]] = []
+    readiness: list[dict[str, Any]] = []
     try:
         for _bounce in range(2):
             time.sleep(2)
@@ -142,7 +146,7 @@ def test_redis_restarted_empty_twice_loses_nothing(
 
     # Nothing exited; every process said once that it lost Redis, and once that it was back.
     for process in server.processes:
-        assert process.poll() is None, f"{process.args} exited with {process.returncode}"
+        assert process.poll() is None, f"{process.args!r} exited with {process.returncode}"
     logs = {path.name: path.read_text() for path in tmp_path.glob("*.log")}
     for name in ("dispatcher.log", "worker.log", "web0.log", "web1.log"):
         assert "event=redis_lost" in logs[name], name
