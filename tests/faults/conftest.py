@@ -10,12 +10,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
+from tests.conftest import DemoKind, DemoTemplates
 from tests.e2e.processes import free_port
 
 
@@ -84,3 +85,20 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
     server.start()
     yield server
     server.kill()
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> float:
+    """Poll ``check`` until true; how long it took. Fails after ``timeout`` seconds."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < timeout, f"not within {timeout} s: {what}"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+@pytest.fixture
+def demo_postgres(demo_templates: DemoTemplates, tmp_path: Path) -> Iterator[str]:
+    """A copy of the demo (with its users) on the shared PostgreSQL server."""
+    url = demo_templates.copy("postgres", DemoKind(users=True), tmp_path)
+    yield url
+    demo_templates.drop(url)

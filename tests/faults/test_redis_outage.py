@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,32 +22,14 @@ from rq.registry import ScheduledJobRegistry
 from hub.bootstrap import Hub
 from hub.events.checkpoints import save_checkpoint, unfinished_batches
 from hub.settings import Settings
-from tests.conftest import DemoKind, DemoTemplates
 from tests.e2e.live_server import LiveServer, append_members, serve
 from tests.e2e.processes import start, stop
-from tests.faults.conftest import RedisServer
+from tests.faults.conftest import RedisServer, wait_until
 from tests.faults.sockets import CountingSocket
 from workers.dispatcher import CHECKPOINT
 
 WORKSPACE = "csp-safer-leicester"
 OUTAGE_SECONDS = 2.0
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str) -> float:
-    """Poll ``check`` until true; how long it took. Fails after ``timeout`` seconds."""
-    started = time.monotonic()
-    while not check():
-        assert time.monotonic() - started < timeout, f"not within {timeout} s: {what}"
-        time.sleep(0.1)
-    return time.monotonic() - started
-
-
-@pytest.fixture
-def demo_postgres(demo_templates: DemoTemplates, tmp_path: Path) -> Iterator[str]:
-    """A copy of the demo (with its users) on PostgreSQL."""
-    url = demo_templates.copy("postgres", DemoKind(users=True), tmp_path)
-    yield url
-    demo_templates.drop(url)
 
 
 @pytest.fixture
