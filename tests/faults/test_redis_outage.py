@@ -1,4 +1,5 @@
-"""Redis restarted without its data, twice, under load: nothing is lost, nothing exits.
+"""Redis restarted without its data, twice, then the dispatcher killed, under load: nothing is
+lost, and nothing exits but the process killed.
 
 Production mode: a dispatcher, a worker and two web processes on PostgreSQL (a copy of the
 demo) and a Redis server of the test's own, which it kills and starts again empty. Events
@@ -41,7 +42,9 @@ def production(
     # The demo's events are dispatched already: what Redis holds scheduled is then exactly
     # what a worker arms as it starts, with no reactions to old events beside it.
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
-    for server in serve(hub, demo_postgres, own_redis.url, tmp_path, web_processes=2):
+    # A short lease: the dispatcher started after a kill -9 waits for the dead one's to lapse.
+    for server in serve(hub, demo_postgres, own_redis.url, tmp_path, web_processes=2,
+                        HUB_DISPATCHER_LEASE_SECONDS="3"):
         worker = start(["worker"], server.environment, tmp_path / "worker.log")
         server.processes.append(worker)
         try:
@@ -113,6 +116,12 @@ def test_redis_restarted_empty_twice_loses_nothing(
             time.sleep(OUTAGE_SECONDS / 2)
             own_redis.start()
         time.sleep(2)
+        # And kill -9 of the dispatcher, mid-load: its replacement resumes from the checkpoint.
+        server.processes[0].kill()
+        server.processes[0].wait(10)
+        server.processes[0] = start(["dispatcher"], server.environment,
+                                    tmp_path / "dispatcher-restarted.log")
+        time.sleep(2)
     finally:
         stop_load.set()
         loader.join(10)
@@ -147,7 +156,7 @@ def test_redis_restarted_empty_twice_loses_nothing(
         assert unique == expected
         assert all(a < b for a, b in zip(socket.positions, socket.positions[1:], strict=False))
     print(
-        f"\nFAULT redis x2: events={len(expected)} frames="
+        f"\nFAULT redis x2 + dispatcher kill -9: events={len(expected)} frames="
         f"{[len(s.positions) for s in sockets]} duplicates="
         f"{[len(s.positions) - len(set(s.positions)) for s in sockets]} closes="
         f"{[s.closes for s in sockets]} scheduled_before={len(jobs_before)} "
