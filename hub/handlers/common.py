@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
@@ -186,12 +186,3 @@ def unseen_organisations(
             )
         ).scalars())
     return sorted(wanted - seen)
-
-
-def organisations_in(conn: Connection, area_ids: Collection[str]) -> set[str]:
-    """Every organisation of any of ``area_ids``."""
-    return {
-        row.organisation_id
-        for row in conn.execute(select(organisations.c.organisation_id, organisations.c.area_ids))
-        if set(area_ids) & set(row.area_ids)
-    }

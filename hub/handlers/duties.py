@@ -468,15 +468,18 @@ def finalise_strategy_regard(
 
 def _parties(conn: Connection, area_id: str, party_ids: Iterable[str]) -> list[Party]:
     # An organisation of another area is answered as a made-up one is: not found.
-    wanted = list(dict.fromkeys(party_ids))
+    wanted = list(party_ids)
     unseen = unseen_organisations(conn, wanted, area_id)
     if unseen:
         raise NotFound(f"no such organisation {unseen[0]}")
-    kinds = dict(conn.execute(
-        select(organisations.c.organisation_id, organisations.c.kind).where(
-            organisations.c.organisation_id.in_(wanted)
+    kinds = {
+        row.organisation_id: row.kind
+        for row in conn.execute(
+            select(organisations.c.organisation_id, organisations.c.kind).where(
+                organisations.c.organisation_id.in_(wanted)
+            )
         )
-    ).all())
+    }
     return [Party(organisation_id=o, kind=kinds[o]) for o in wanted]
 
 
