@@ -259,11 +259,12 @@ def approve_meeting_minutes(
 
 def assign_meeting_action(
     hub: Hub, actor: Actor, meeting_id: str, *, description: str, owner_organisation_id: str,
-    due_on: date, action_id: str | None = None, expected_version: int | None = None,
+    due_on: date, expected_version: int | None = None,
     on_behalf_of: str | None = None, idempotency_key: str | None = None,
 ) -> Created:
-    """Record an action arising from the meeting; returns the action's id."""
-    action_id = action_id or new_id(
+    """Record an action arising from the meeting; returns the action's id (the hub's, from
+    the idempotency key when there is one, so a retry records nothing more)."""
+    action_id = new_id(
         acting_organisation(actor, on_behalf_of), idempotency_key, "meeting-action"
     )
     return Created(action_id, _issue(
