@@ -37,7 +37,14 @@ from hub.projections.directory import csps
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
-from schemas.events.meetings import AgendaItem, Invitation, Paper, Representative
+from schemas.events.meetings import (
+    AgendaItem,
+    Invitation,
+    MeetingKind,
+    Paper,
+    Representative,
+    Response,
+)
 
 
 class _Keep(Enum):
@@ -98,7 +105,7 @@ def convene_meeting(
     hub: Hub,
     actor: Actor,
     *,
-    kind: str,
+    kind: MeetingKind | str,
     title: str,
     purpose: str,
     starts_local: datetime,
@@ -279,7 +286,7 @@ def assign_meeting_action(
 
 
 def respond_to_meeting(
-    hub: Hub, actor: Actor, meeting_id: str, *, response: str,
+    hub: Hub, actor: Actor, meeting_id: str, *, response: Response | str,
     representatives: Sequence[Representative | dict[str, Any]] = (),
     delegate: Representative | dict[str, Any] | None = None, reason: str | None = None,
     expected_version: int | None = None, on_behalf_of: str | None = None,

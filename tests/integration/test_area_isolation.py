@@ -6,8 +6,8 @@ endpoint added later is walked without anyone listing it. The attacker is one ar
 learned, not listed: every ``*_id`` value in the answers of the API's list operations, as the
 victim and as the attacker see them, pooled by field name.
 
-Each operation is called with a valid request built from its schema out of the attacker's own
-ids. Then each id in it (a path parameter, a query parameter or a body field, nested or in a
+Each operation is called with a request built from its schema out of the attacker's own ids
+(valid as far as a schema can tell). Then each id in it (a path parameter, a query parameter or a body field, nested or in a
 list) is replaced in turn by one of the victim's ids, and by a made-up id of the same shape; the
 two answers must have the same status, and for a refusal the same ``code``, ``title`` and
 ``detail`` (the id itself may be echoed back, so each answer's own id is blanked before
@@ -141,11 +141,12 @@ def example(schema: Json, document: Json, name: str, own: dict[str, list[str]]) 
         return schema["enum"][-1]
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
-        required = set(schema.get("required", ()))
+        # Every field, so that each id the operation takes is tried: a default where the
+        # schema has one (an optional detail left as it is), else an example.
         return {
-            field: example(sub, document, field, own)
+            field: sub["default"] if sub.get("default") is not None
+            else example(sub, document, field, own)
             for field, sub in schema.get("properties", {}).items()
-            if field in required or _is_id(field)
         }
     if kind == "array":
         count = max(schema.get("minItems", 1), 2 if _is_id(name) else 1)
