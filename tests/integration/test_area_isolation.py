@@ -3,16 +3,15 @@
 The differential walk reads ``/openapi.json`` and calls every operation it lists, so an
 endpoint added later is walked without anyone listing it. The attacker is one area's office
 (a partner system holding every permission); the victim is the other demo area. Ids are
-learned, not listed: every ``*_id`` value in the answers of the API's list operations, as the
+learned, not listed: every ``*_id`` value in the answers of the API's GET operations, as the
 victim and as the attacker see them, pooled by field name.
 
 Each operation is called with a request built from its schema out of the attacker's own ids
 (valid as far as a schema can tell). Then each id in it (a path parameter, a query parameter
 or a body field, nested or in a list) is replaced in turn by one of the victim's ids, and by
 a made-up id of the same shape; the two answers must have the same status, and for a refusal
-the same ``code``, ``title`` and
-``detail`` (the id itself may be echoed back, so each answer's own id is blanked before
-comparing). A foreign id that *succeeds* where the made-up one is refused is a write into the
+the same ``code``, ``title`` and ``detail`` (the id itself may be echoed back, so each
+answer's own id is blanked before comparing). A foreign id that *succeeds* where the made-up one is refused is a write into the
 other area, and differs. Both directions run: Leicestershire against Dyfed-Powys, and back.
 """
 
