@@ -224,6 +224,11 @@ class LiveBroker:
                     subscriber.wake()
 
 
+# The largest position the event log can hold (a signed 64-bit column); anything above is not
+# a position, and would overflow the database driver rather than match nothing.
+MAX_POSITION = 2**63 - 1
+
+
 class BadSubscribe(ValueError):
     """The first message was not a valid subscribe request."""
 
@@ -241,7 +246,7 @@ def parse_subscribe(text: str) -> tuple[list[str], int]:
         isinstance(w, str) for w in workspaces
     ):
         raise BadSubscribe("workspaces must be a non-empty list of workspace ids")
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_POSITION:
         raise BadSubscribe("after must be a position (a whole number, 0 or more)")
     return workspaces, after
 
@@ -265,12 +270,14 @@ async def live(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_NOT_SIGNED_IN, "sign in, or send an API token")
         return
     try:
-        text = await asyncio.wait_for(websocket.receive_text(), timeout=30)
-        workspaces, after = parse_subscribe(text)
+        message = await asyncio.wait_for(websocket.receive(), timeout=30)
+        if message["type"] == "websocket.disconnect":
+            return
+        if message.get("text") is None:
+            raise BadSubscribe("send the subscribe message as a text frame, not binary")
+        workspaces, after = parse_subscribe(message["text"])
     except (BadSubscribe, TimeoutError) as error:
         await websocket.close(CLOSE_BAD_MESSAGE, str(error) or "no subscribe message")
-        return
-    except WebSocketDisconnect:
         return
     allowed = await asyncio.to_thread(visible_workspaces, hub.engine, found.actor)
     refused = sorted(set(workspaces) - allowed)
