@@ -18,6 +18,7 @@ from rq import Queue
 from sqlalchemy import Engine
 
 from hub.access.accounts import Accounts
+from hub.access.throttle import SignInThrottle, ThrottlePolicy
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
@@ -75,6 +76,18 @@ class Hub:
     def accounts(self) -> Accounts:
         """Users, sessions, invitations and API clients."""
         return Accounts(self.engine, self.clock)
+
+    @cached_property
+    def sign_in_throttle(self) -> SignInThrottle:
+        """Failed sign-ins counted by address and account, shared by every web process."""
+        settings = self.settings
+        return SignInThrottle(
+            "memory://" if settings.embedded else settings.redis_url,
+            ThrottlePolicy(
+                settings.sign_in_attempts_per_account, settings.sign_in_attempts_per_address,
+                settings.sign_in_window_minutes,
+            ),
+        )
 
     @cached_property
     def attachments(self) -> AttachmentStore:

@@ -38,6 +38,9 @@ class Settings:
     secret_key: str = "dev-only-secret-change-me"
     log_level: str = "INFO"
     queue_name: str = "hub"
+    sign_in_attempts_per_account: int = 5
+    sign_in_attempts_per_address: int = 30
+    sign_in_window_minutes: int = 15
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,6 +65,9 @@ class Settings:
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
             log_level=_env("HUB_LOG_LEVEL", "INFO"),
             queue_name=_env("HUB_QUEUE", "hub"),
+            sign_in_attempts_per_account=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ACCOUNT", "5")),
+            sign_in_attempts_per_address=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ADDRESS", "30")),
+            sign_in_window_minutes=int(_env("HUB_SIGN_IN_WINDOW_MINUTES", "15")),
         )
 
     @property

@@ -6,7 +6,6 @@ every secret is stored hashed (see :mod:`hub.access.secrets`).
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,20 +49,6 @@ class InvalidCredentials(DomainError):
     status = 401
 
 
-class SignInThrottled(DomainError):
-    """Too many recent failures: wait before trying again."""
-
-    code = "auth.throttled"
-    status = 429
-
-
-class AccountLocked(DomainError):
-    """Locked after repeated failures, until a time it names."""
-
-    code = "auth.locked"
-    status = 423
-
-
 class InvitationInvalid(DomainError):
     """The invitation link is unknown, used already, or expired."""
 
@@ -86,18 +71,14 @@ class ClientNotFound(DomainError):
 
 
 ERRORS = (
-    InvalidCredentials, SignInThrottled, AccountLocked, InvitationInvalid, EmailTaken,
-    ClientNotFound,
+    InvalidCredentials, InvitationInvalid, EmailTaken, ClientNotFound,
 )
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Sign-in and lifetime limits; the defaults follow NCSC guidance for online services."""
+    """Session and invitation lifetimes (sign-in throttling is :mod:`hub.access.throttle`)."""
 
-    throttle_after: int = 3
-    lock_after: int = 6
-    lock_for: timedelta = timedelta(minutes=15)
     session_for: timedelta = timedelta(hours=12)
     invitation_for: timedelta = timedelta(days=7)
 
@@ -162,54 +143,23 @@ class Accounts:
             )
 
     def sign_in(self, email: str, password: str) -> Any:
-        """The user whose credentials these are, or a coded refusal.
+        """The user whose credentials these are, or :class:`InvalidCredentials`.
 
-        After ``throttle_after`` consecutive failures each further attempt must wait
-        (doubling each time); after ``lock_after`` the account locks for ``lock_for``.
+        One refusal for an unknown email, a disabled account and a wrong password, in the
+        same time, so that no answer tells which accounts exist. Repeated failures are
+        slowed down by address and account together (:mod:`hub.access.throttle`), never by
+        locking the account, which would let anyone lock its owner out.
         """
-        now = self.clock()
-        email = email.strip().lower()
-        with self.engine.begin() as conn:
-            user = conn.execute(select(users_table).where(users_table.c.email == email)).first()
-            if user is None or user.disabled:
-                # Hash anyway so that timing does not reveal which emails exist.
-                password_matches(_DUMMY_HASH, password)
-                raise InvalidCredentials("the email address or password is not right")
-            locked_until = aware(user.locked_until)
-            if locked_until is not None and now < locked_until:
-                raise AccountLocked(
-                    "this account is locked after repeated failed sign-ins; try again after "
-                    f"{locked_until:%H:%M} UTC or ask your organisation's admin"
-                )
-            wait = self._throttle_wait(user.failed_sign_ins, aware(user.last_failed_at), now)
-            if wait > 0:
-                raise SignInThrottled(f"too many attempts: wait {wait} seconds and try again")
-            if password_matches(user.password_hash, password):
-                conn.execute(
-                    update(users_table)
-                    .where(users_table.c.user_id == user.user_id)
-                    .values(failed_sign_ins=0, last_failed_at=None, locked_until=None)
-                )
-                return user
-            failures = user.failed_sign_ins + 1
-            lock = now + self.policy.lock_for if failures >= self.policy.lock_after else None
-            conn.execute(
-                update(users_table)
-                .where(users_table.c.user_id == user.user_id)
-                .values(failed_sign_ins=failures, last_failed_at=now, locked_until=lock)
-            )
-        if lock is not None:
-            raise AccountLocked(
-                f"this account is now locked for {int(self.policy.lock_for.total_seconds() // 60)}"
-                " minutes after repeated failed sign-ins"
-            )
+        with self.engine.connect() as conn:
+            user = conn.execute(
+                select(users_table).where(users_table.c.email == email.strip().lower())
+            ).first()
+        if user is None or user.disabled:
+            # Hash anyway so that timing does not reveal which emails exist.
+            password_matches(_DUMMY_HASH, password)
+        elif password_matches(user.password_hash, password):
+            return user
         raise InvalidCredentials("the email address or password is not right")
-
-    def _throttle_wait(self, failures: int, last: datetime | None, now: datetime) -> int:
-        if failures < self.policy.throttle_after or last is None:
-            return 0
-        delay = timedelta(seconds=2 ** (failures - self.policy.throttle_after + 1))
-        return max(0, math.ceil((last + delay - now).total_seconds()))
 
     # -- sessions ----------------------------------------------------------------------------
 
