@@ -336,7 +336,7 @@ async def _serve(
 
     try:
         async with asyncio.timeout(None) as subscriber.deadline:
-            head = await asyncio.to_thread(hub.store.head_position)
+            head = await asyncio.to_thread(hub.store.head_position, subscriber.workspaces)
             await send(json.dumps(
                 {"type": "subscribed", "workspaces": sorted(subscriber.workspaces), "head": head},
                 separators=(",", ":"),

@@ -122,11 +122,23 @@ def test_a_bad_frame_is_closed_with_a_code_and_reason_and_logs_no_exception(
     assert "Traceback" not in log and "Exception" not in log, log[-3000:]
 
 
+def test_the_subscribed_head_does_not_count_another_areas_events(server: LiveServer) -> None:
+    token = server.token("leicester-city-council")
+    with _open(server, token) as socket:
+        before = _subscribe(socket, 0)["head"]
+    append_members(server.hub, "area-dyfed-powys", 3, area_workspace="area-dyfed-powys")
+    with _open(server, token) as socket:
+        assert _subscribe(socket, 0)["head"] == before
+    added = append_members(server.hub, WORKSPACE, 1)
+    with _open(server, token) as socket:
+        assert _subscribe(socket, 0)["head"] == added[-1]
+
+
 def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
     server: LiveServer,
 ) -> None:
     token = server.token("leicester-city-council")
-    head = server.hub.store.head_position()
+    head = server.hub.store.head_position([WORKSPACE])
     with _open(server, token) as socket:
         assert _subscribe(socket, head)["head"] == head
         first = append_members(server.hub, WORKSPACE, 5)
