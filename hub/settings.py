@@ -41,6 +41,7 @@ class Settings:
     sign_in_attempts_per_account: int = 5
     sign_in_attempts_per_address: int = 30
     sign_in_window_minutes: int = 15
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,6 +69,7 @@ class Settings:
             sign_in_attempts_per_account=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ACCOUNT", "5")),
             sign_in_attempts_per_address=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ADDRESS", "30")),
             sign_in_window_minutes=int(_env("HUB_SIGN_IN_WINDOW_MINUTES", "15")),
+            metrics_token=_env("HUB_METRICS_TOKEN", ""),
         )
 
     @property

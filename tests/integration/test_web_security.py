@@ -1,5 +1,6 @@
-"""The browser-facing protections through the real app: CSRF on the JSON API and the
-security headers on every response (issue 18, findings 5 and 9)."""
+"""The browser-facing protections through the real app: CSRF on the JSON API, the
+security headers on every response, and the operator's metrics (issue 18, findings 5, 9
+and 12)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
+from tests.conftest import HubFactory
 from tests.web import client_of, sign_in
 
 ADMIN = "opcc@leicestershire.example.org"
@@ -122,3 +124,24 @@ def test_each_response_gets_a_fresh_nonce(admin: TestClient) -> None:
     first = admin.get("/sign-in").headers["content-security-policy"]
     second = admin.get("/sign-in").headers["content-security-policy"]
     assert first != second
+
+
+def test_metrics_in_production_need_the_operators_token(make_hub: HubFactory) -> None:
+    client = client_of(make_hub(metrics_token="metrics-secret"))
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer guess"}).status_code == 401
+    answer = client.get("/metrics", headers={"Authorization": "Bearer metrics-secret"})
+    assert answer.status_code == 200 and "hub_webhook_delivered_total" in answer.text
+
+
+def test_metrics_in_production_without_a_token_are_not_served(make_hub: HubFactory) -> None:
+    client = client_of(make_hub())
+    answer, unknown = client.get("/metrics"), client.get("/no-such-page")
+    assert answer.status_code == unknown.status_code == 404
+    assert "hub_" not in answer.text
+
+
+def test_metrics_in_embedded_mode_are_open_on_the_laptop(make_hub: HubFactory) -> None:
+    hub = make_hub(redis_url="")
+    assert hub.settings.embedded
+    assert client_of(hub).get("/metrics").status_code == 200
