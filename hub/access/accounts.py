@@ -70,8 +70,15 @@ class ClientNotFound(DomainError):
     status = 404
 
 
+class UnknownUser(DomainError):
+    """No user has this email address."""
+
+    code = "user.not_found"
+    status = 404
+
+
 ERRORS = (
-    InvalidCredentials, InvitationInvalid, EmailTaken, ClientNotFound,
+    InvalidCredentials, InvitationInvalid, EmailTaken, ClientNotFound, UnknownUser,
 )
 
 
@@ -95,10 +102,14 @@ class Accounts:
     """Users, sessions, invitations and API clients on one database."""
 
     def __init__(
-        self, engine: Engine, clock: Callable[[], datetime], policy: Policy | None = None
+        self, engine: Engine, clock: Callable[[], datetime], policy: Policy | None = None,
+        *, revoked: Callable[[str], None] | None = None,
     ) -> None:
         self.engine, self.clock = engine, clock
         self.policy = policy or Policy()
+        # Told the actor id (a user's, or "client:<id>") whose credentials just stopped
+        # working, after the change commits, so that open live sockets can be closed at once.
+        self._revoked = revoked or (lambda _actor_id: None)
 
     # -- users and sign-in -------------------------------------------------------------------
 
@@ -188,11 +199,28 @@ class Accounts:
         return SessionInfo(row, row.csrf_token)
 
     def end_session(self, token: str) -> None:
-        """Sign out: the cookie's session stops working at once."""
+        """Sign out: the cookie's session stops working at once, open live sockets too."""
         with self.engine.begin() as conn:
-            conn.execute(
-                delete(sessions_table).where(sessions_table.c.session_hash == digest(token))
-            )
+            ended = conn.execute(
+                delete(sessions_table)
+                .where(sessions_table.c.session_hash == digest(token))
+                .returning(sessions_table.c.user_id)
+            ).scalar()
+        if ended is not None:
+            self._revoked(ended)
+
+    def disable_user(self, email: str) -> None:
+        """Disable a user: sign-in, sessions and open live sockets stop working at once."""
+        with self.engine.begin() as conn:
+            user_id = conn.execute(
+                update(users_table)
+                .where(users_table.c.email == email.strip().lower())
+                .values(disabled=True)
+                .returning(users_table.c.user_id)
+            ).scalar()
+        if user_id is None:
+            raise UnknownUser(f"no user has the email address {email}")
+        self._revoked(user_id)
 
     # -- invitations -------------------------------------------------------------------------
 
@@ -296,6 +324,7 @@ class Accounts:
             ).rowcount
         if not revoked:
             raise ClientNotFound("no such API client in your organisation")
+        self._revoked(f"client:{client_id}")
 
     def client_for_token(self, token: str) -> Any:
         """The live client a bearer token names, or None (unknown or revoked)."""
