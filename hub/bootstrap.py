@@ -107,7 +107,8 @@ class Hub:
     def attachments(self) -> AttachmentStore:
         """Where report attachments are kept, with the configured size limit."""
         return AttachmentStore(
-            self.settings.attachments_dir, max_bytes=self.settings.attachment_max_bytes
+            self.settings.attachments_dir, max_bytes=self.settings.attachment_max_bytes,
+            quota_bytes=self.settings.attachment_quota_bytes,
         )
 
     @cached_property

@@ -33,6 +33,8 @@ class Settings:
     report_due_weeks: int = 8
     attachments_directory: str = ""
     attachment_max_bytes: int = 25 * 1024 * 1024
+    attachment_quota_bytes: int = 1024 * 1024 * 1024
+    upload_expiry_hours: float = 24.0
     live_heartbeat_seconds: float = 15.0
     live_send_timeout_seconds: float = 10.0
     secret_key: str = "dev-only-secret-change-me"
@@ -61,6 +63,8 @@ class Settings:
             report_due_weeks=int(_env("HUB_REPORT_DUE_WEEKS", "8")),
             attachments_directory=_env("HUB_ATTACHMENTS_DIR", ""),
             attachment_max_bytes=int(_env("HUB_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024))),
+            attachment_quota_bytes=int(_env("HUB_ATTACHMENT_QUOTA_BYTES", str(1024**3))),
+            upload_expiry_hours=float(_env("HUB_UPLOAD_EXPIRY_HOURS", "24")),
             live_heartbeat_seconds=float(_env("HUB_LIVE_HEARTBEAT_SECONDS", "15")),
             live_send_timeout_seconds=float(_env("HUB_LIVE_SEND_TIMEOUT_SECONDS", "10")),
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
