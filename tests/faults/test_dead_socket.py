@@ -101,7 +101,7 @@ def test_a_socket_that_never_reads_is_cut_off_dropped_and_forgotten(
         append_members(hub_server.hub, WORKSPACE, 4000, batch=200)
         appended = time.monotonic()
         log = tmp_path / "web0.log"
-        cut_off = wait_until(lambda: "event=live_closed code=4408" in log.read_text(),
+        cut_off = wait_until(lambda: "event=live_client_too_slow" in log.read_text(),
                              SEND_TIMEOUT + 20, "the hub's cut-off")
         gone = wait_until(lambda: connections_to(port) == 0, CLOSE_TIMEOUT + 10,
                           "the connection dropped")
