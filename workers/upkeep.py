@@ -81,7 +81,8 @@ def rearm_if_lost(hub: Hub) -> bool:
     if not hub.redis.set(REARMING_KEY, token, nx=True, ex=REARMING_LEASE_SECONDS):
         return False
     try:
-        log.warning("event=redis_data_lost action=rearming")
+        # Redis lost its data, or the last pass could not finish (a reaction failed).
+        log.warning("event=rearming reason=marker_missing")
         rearm(hub)
     finally:
         release_lock(hub.redis, REARMING_KEY, token)

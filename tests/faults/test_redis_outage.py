@@ -147,7 +147,7 @@ def test_redis_restarted_empty_twice_loses_nothing(
     # What Redis lost is armed again, by the running worker, without a restart.
     rearmed = wait_until(lambda: scheduled(hub) >= jobs_before, 30, "scheduled jobs re-armed")
     jobs_after = scheduled(hub)
-    assert len(re.findall(r"event=redis_data_lost", logs["worker.log"])) >= 1
+    assert len(re.findall(r"event=rearming reason=marker_missing", logs["worker.log"])) >= 1
     wait_until(lambda: not unfinished_batches(hub.engine), 30, "recorded batches run")
 
     # Every socket: every event, in order; a duplicate only where a close made it resume.
