@@ -25,11 +25,19 @@ from hub.events.checkpoints import save_checkpoint, unfinished_batches
 from hub.settings import Settings
 from tests.e2e.live_server import LiveServer, append_members, serve
 from tests.e2e.processes import start, stop
+from tests.e2e.test_webhooks_delivery import register
 from tests.faults.conftest import RedisServer, wait_until
 from tests.faults.sockets import CountingSocket
+from tests.integration.test_webhooks_receiver import Receiver, running
 from workers.dispatcher import CHECKPOINT
 
 WORKSPACE = "csp-safer-leicester"
+WEBHOOKS = {
+    "HUB_WEBHOOKS_ALLOW_HTTP": "1",
+    "HUB_WEBHOOKS_ALLOW_NETWORKS": "127.0.0.0/8,::1/128",
+    # A short sweep: a message whose delivery job Redis lost is re-queued two sweeps late.
+    "HUB_WEBHOOK_SWEEP_SECONDS": "1",
+}
 OUTAGE_SECONDS = 2.0
 
 
@@ -44,7 +52,7 @@ def production(
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     # A short lease: the dispatcher started after a kill -9 waits for the dead one's to lapse.
     for server in serve(hub, demo_postgres, own_redis.url, tmp_path, web_processes=2,
-                        HUB_DISPATCHER_LEASE_SECONDS="3"):
+                        HUB_DISPATCHER_LEASE_SECONDS="3", **WEBHOOKS):
         worker = start(["worker"], server.environment, tmp_path / "worker.log")
         server.processes.append(worker)
         try:
@@ -78,6 +86,14 @@ def test_redis_restarted_empty_twice_loses_nothing(
     production: tuple[LiveServer, object], own_redis: RedisServer, tmp_path: Path,
 ) -> None:
     server, _worker = production
+    with running() as receiver:
+        register(server, receiver)
+        _faults_under_load(server, own_redis, tmp_path, receiver)
+
+
+def _faults_under_load(
+    server: LiveServer, own_redis: RedisServer, tmp_path: Path, receiver: Receiver
+) -> None:
     hub = server.hub
     wait_until(lambda: hub.redis.exists("hub:rearmed") == 1, 60, "the worker re-armed")
     wait_until(lambda: server_lag(server) == 0 and hub.queue.count == 0, 60, "all dispatched")
@@ -126,7 +142,8 @@ def test_redis_restarted_empty_twice_loses_nothing(
         stop_load.set()
         loader.join(10)
 
-    expected = [e.position for e in hub.store.read_all(head, 100_000, workspaces=[WORKSPACE])]
+    events = hub.store.read_all(head, 100_000, workspaces=[WORKSPACE])
+    expected = [e.position for e in events]
     assert expected == appended
     caught_up = wait_until(
         lambda: all(set(expected) <= set(s.positions) for s in sockets), 30,
@@ -149,6 +166,11 @@ def test_redis_restarted_empty_twice_loses_nothing(
     jobs_after = scheduled(hub)
     assert len(re.findall(r"event=rearming reason=marker_missing", logs["worker.log"])) >= 1
     wait_until(lambda: not unfinished_batches(hub.engine), 30, "recorded batches run")
+    # Every event reached the partner system: at least once, and once after de-duplication.
+    event_ids = {e.event_id for e in events}
+    delivered = wait_until(lambda: event_ids <= set(receiver.processed), 60,
+                           "every event's webhook")
+    webhooks = [d.headers["webhook-id"] for d in receiver.deliveries]
 
     # Every socket: every event, in order; a duplicate only where a close made it resume.
     for socket in sockets:
@@ -160,5 +182,7 @@ def test_redis_restarted_empty_twice_loses_nothing(
         f"{[len(s.positions) for s in sockets]} duplicates="
         f"{[len(s.positions) - len(set(s.positions)) for s in sockets]} closes="
         f"{[s.closes for s in sockets]} scheduled_before={len(jobs_before)} "
-        f"scheduled_after={len(jobs_after)} caught_up_s={caught_up:.1f} rearmed_s={rearmed:.1f}"
+        f"scheduled_after={len(jobs_after)} webhooks={len(webhooks)} "
+        f"webhook_duplicates={len(webhooks) - len(set(webhooks))} delivered_s={delivered:.1f} "
+        f"caught_up_s={caught_up:.1f} rearmed_s={rearmed:.1f}"
     )
