@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rq.job import Job, JobStatus
 from sqlalchemy import text
 
 from hub.access.accounts import Permission
@@ -179,6 +180,11 @@ def test_postgres_restarted_under_load_loses_nothing_and_answers_503_meanwhile(
             timeout=10,
         )
         ready = httpx.get(server.url + "/readyz", timeout=10)
+        # A job that needs the database, run while it is down: retried, not dropped.
+        hub.queue.enqueue("workers.jobs.handle_batch", kwargs={"after": 0, "until": 1},
+                          job_id="faults-needs-the-database")
+        # A browser's page: the session is looked up in the database.
+        page = httpx.get(server.url + "/", cookies={"hub_session": "made-up"}, timeout=10)
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_at)))
         own_postgres.start()
         time.sleep(2)
@@ -197,6 +203,9 @@ def test_postgres_restarted_under_load_loses_nothing_and_answers_503_meanwhile(
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["code"] == "service.database_unavailable"
     assert ready.status_code == 503 and ready.json()["down"] == ["database"], ready.text
+    assert page.status_code == 503 and page.headers["retry-after"] == "5"
+    assert "Sorry, the service is unavailable" in page.text
+    assert "Nothing was changed" in page.text
 
     assert len(stored) == len(set(stored))
     assert set(acknowledged) <= set(stored)
@@ -209,6 +218,11 @@ def test_postgres_restarted_under_load_loses_nothing_and_answers_503_meanwhile(
                             "the dispatcher caught up")
     batches = wait_until(lambda: not unfinished_batches(hub.engine),
                          BATCH_RESUME_SECONDS + RETRY_CAP_SECONDS, "the recorded batches ran")
+    job = Job.fetch("faults-needs-the-database", connection=hub.redis)
+    retried = wait_until(lambda: job.get_status() == JobStatus.FINISHED, RETRY_CAP_SECONDS,
+                         "the job run again")
+    job.refresh()
+    assert job.meta["outage_retries"] >= 1
     for process in server.processes:
         assert process.poll() is None, f"{process.args!r} exited with {process.returncode}"
     with hub.engine.connect() as conn:
@@ -221,4 +235,5 @@ def test_postgres_restarted_under_load_loses_nothing_and_answers_503_meanwhile(
     print(f"\nFAULT postgres stop {OUTAGE_SECONDS:.0f}s: acknowledged={len(acknowledged)} "
           f"refused={refused} stored={len(stored)} seen_by_tail={len(caught)} "
           f"position_gaps={gaps} jobs_retried={logs['worker.log'].count('job_retry_scheduled')} "
-          f"dispatcher_caught_up_s={dispatched:.1f} batches_done_s={batches:.1f}")
+          f"dispatcher_caught_up_s={dispatched:.1f} batches_done_s={batches:.1f} "
+          f"job_run_again={job.meta['outage_retries']}x within_s={retried:.1f}")
