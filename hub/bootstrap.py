@@ -25,6 +25,7 @@ from hub.access.throttle import SignInThrottle, ThrottlePolicy
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
+from hub.outages import Outage
 from hub.projections import all_projections
 from hub.projections.registry import Projections
 from hub.settings import Settings
@@ -128,13 +129,20 @@ class Hub:
             self.engine, self.projections, clock=self.clock, after_commit=self._notify_appended
         )
 
+    @cached_property
+    def _notify_outage(self) -> Outage:
+        return Outage(log, "redis", "commits")
+
     def _notify_appended(self, position: int) -> None:
         # A lost notification only delays the dispatcher until its next poll, so a Redis
-        # hiccup must never fail a command that has already committed.
+        # hiccup must never fail a command that has already committed. An outage is logged
+        # once when it starts and once when it ends, not once per commit.
         try:
             self.redis.publish(APPENDED_CHANNEL, str(position))
         except redis.RedisError as error:
-            log.warning("event=notify_failed position=%s error=%r", position, error)
+            self._notify_outage.failed(error)
+        else:
+            self._notify_outage.recovered()
 
     def describe(self) -> str:
         """One line naming the database and Redis in use, for start-up logs."""
