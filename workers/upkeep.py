@@ -89,6 +89,15 @@ def rearm_if_lost(hub: Hub) -> bool:
     return True
 
 
+class QuietRedisRetries(logging.Filter):
+    """Drops RQ's line per retry of a lost Redis connection (one a second or two, at ERROR):
+    the worker logs the outage once when it starts and once when it ends (:class:`Upkeep`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for RQ's "could not connect to Redis instance … retrying" lines."""
+        return "could not connect to Redis instance" not in record.getMessage()
+
+
 def retry_when_down(job: Job, _type: type[BaseException], error: BaseException,
                     _tb: TracebackType | None) -> bool:
     """An RQ exception handler: a job that failed because Redis or the database was down is

@@ -13,7 +13,7 @@ import workers.jobs  # noqa: F401  (imported at start, not by the first job: it 
 from hub.bootstrap import Hub
 from hub.outages import Outage, dependency_down
 from workers.runtime import use_hub
-from workers.upkeep import Upkeep, rearm, retry_when_down
+from workers.upkeep import QuietRedisRetries, Upkeep, rearm, retry_when_down
 
 log = logging.getLogger("hub.worker")
 
@@ -87,6 +87,7 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
     (SIGTERM, SIGINT) or the end of a burst ends this function.
     """
     redis_outage = Outage(log, "redis", "worker")
+    logging.getLogger("rq.worker").addFilter(QuietRedisRetries())
     while True:
         try:
             _starting(hub)

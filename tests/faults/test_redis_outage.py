@@ -159,6 +159,7 @@ def _faults_under_load(
     for name in ("dispatcher.log", "worker.log", "web0.log", "web1.log"):
         assert "event=redis_lost" in logs[name], name
         assert "event=redis_back" in logs[name], name
+    assert "could not connect to Redis instance" not in logs["worker.log"]  # RQ's, per retry
     assert all(r["status"] == "unready" and "redis" in r["down"] for r in readiness), readiness
 
     # What Redis lost is armed again, by the running worker, without a restart.
