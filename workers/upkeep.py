@@ -123,9 +123,11 @@ def retry_when_down(job: Job, _type: type[BaseException], error: BaseException,
 class Upkeep:
     """A worker's background thread: the scheduler, the re-arming marker, recorded batches."""
 
-    def __init__(self, hub: Hub, *, tick: float = 1.0) -> None:
+    def __init__(self, hub: Hub, *, tick: float = 1.0, redis_outage: Outage | None = None) -> None:
         self.hub = hub
         self.tick = tick
+        # Shared with the worker's own loop, so that one outage is one line lost, one back.
+        self.redis_outage = redis_outage or Outage(log, "redis", "worker")
         self.stop_event = threading.Event()
         self.scheduler = RQScheduler(
             [hub.queue], connection=hub.redis, logging_level=hub.settings.log_level,
@@ -144,7 +146,7 @@ class Upkeep:
 
     def run(self) -> None:
         """Tick until stopped, riding out outages of Redis and the database."""
-        redis_outage = Outage(log, "redis", "worker")
+        redis_outage = self.redis_outage
         database_outage = Outage(log, "database", "worker", cap=RETRY_CAP_SECONDS)
         next_marker = next_batches = time.monotonic()
         wait = self.tick

@@ -96,7 +96,7 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
             if dependency_down(error) is None:
                 raise
             time.sleep(redis_outage.failed(error))
-    upkeep = None if burst else Upkeep(hub)
+    upkeep = None if burst else Upkeep(hub, redis_outage=redis_outage)
     if upkeep is not None:
         upkeep.start()
     log.info("event=worker_started queue=%s %s", hub.queue.name, hub.describe())
