@@ -450,10 +450,24 @@ class EventStore:
                 return
             after = page[-1].position
 
-    def head_position(self) -> int:
-        """The position of the newest event (0 for an empty log)."""
+    def head_position(self, workspaces: Collection[str] | None = None) -> int:
+        """The position of the newest event (0 for an empty log).
+
+        With ``workspaces`` given, of the newest event visible in one of them: what a caller
+        is shown as "the latest position" must say nothing of events it may not see (the
+        global head would let anyone count another area's activity). ``None`` means the whole
+        log, for the dispatcher and operators.
+        """
+        if workspaces is None:
+            query = select(func.max(events_table.c.position))
+        elif not workspaces:
+            return 0
+        else:
+            query = select(func.max(event_workspaces_table.c.position)).where(
+                event_workspaces_table.c.workspace_id.in_(list(workspaces))
+            )
         with self._reader() as conn:
-            return int(conn.execute(select(func.max(events_table.c.position))).scalar() or 0)
+            return int(conn.execute(query).scalar() or 0)
 
     def _reader(self) -> Any:
         return self.engine.connect().execution_options(**{READ_ONLY: True})

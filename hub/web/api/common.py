@@ -29,6 +29,13 @@ class InvalidBody(DomainError):
         self.errors = errors or []
 
 
+class MalformedBody(DomainError):
+    """The request body is not UTF-8, or nests deeper than any request of the hub does."""
+
+    code = "request.malformed"
+    status = 400
+
+
 class BadQuery(DomainError):
     """A query parameter is malformed."""
 
@@ -42,9 +49,16 @@ async def parse_body(request: Request, model: type[M], **server_fields: Any) -> 
     A client may not set a server field: one sent in the body is an error, not overridden.
     """
     try:
-        body = json.loads(await request.body() or b"{}")
+        text = (await request.body() or b"{}").decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedBody("the body is not UTF-8 text (JSON must be UTF-8: RFC 8259)") from None
+    try:
+        body = json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidBody(f"the body is not valid JSON: {error.msg}") from None
+    except RecursionError:
+        # The parser's guard against nesting that would exhaust the stack: refused, not a 500.
+        raise MalformedBody("the body nests too deeply") from None
     if not isinstance(body, dict):
         raise InvalidBody("the body must be a JSON object")
     forbidden = sorted(set(body) & set(server_fields))

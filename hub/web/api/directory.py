@@ -41,7 +41,10 @@ DIRECTORY_ERRORS: tuple[type[Exception], ...] = (
 @api(tag="directory")
 async def me(request: Request) -> JSONResponse:
     """Who the caller is, which workspaces they see, and their roles in them where they are
-    not the default ``member``."""
+    not the default ``member``.
+
+    A browser session also gets its ``csrf_token``, which its writes to the API send in an
+    ``X-CSRF-Token`` header (only a page of the hub's own origin can read this answer)."""
     caller = require_caller(request)
     actor = caller.actor
     return JSONResponse(
@@ -55,6 +58,7 @@ async def me(request: Request) -> JSONResponse:
             "workspaces": [w["workspace_id"] for w in queries.workspaces_of(
                 hub_of(request).engine, actor
             )],
+            **({"csrf_token": caller.csrf_token} if caller.csrf_token else {}),
         }
     )
 
