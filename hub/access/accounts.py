@@ -7,7 +7,7 @@ every secret is stored hashed (see :mod:`hub.access.secrets`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -24,6 +24,7 @@ from hub.access.tables import (
 )
 from hub.db import aware
 from hub.domain.errors import DomainError
+from hub.projections.directory import organisations
 
 
 class Role(StrEnum):
@@ -224,12 +225,22 @@ class Accounts:
 
     # -- invitations -------------------------------------------------------------------------
 
-    def invite(self, *, email: str, organisation_id: str, role: Role, invited_by: str) -> str:
-        """Invite someone to an organisation; returns the single-use token for the link."""
+    def invite(
+        self, *, email: str, organisation_id: str, role: Role, invited_by: str,
+        within_areas: Collection[str] | None = None,
+    ) -> str:
+        """Invite someone to an organisation; returns the single-use token for the link.
+
+        With ``within_areas`` (the inviter's police areas), an email already in use is
+        refused only when its account belongs to an organisation of those areas: one of
+        another area is invited as an unknown email is, so the answer reveals nothing, and
+        the invitation can never be accepted (the email stays taken).
+        """
         email = email.strip().lower()
         token, now = new_token(), self.clock()
         with self.engine.begin() as conn:
-            _require_unused_email(conn, email)
+            if within_areas is None or _email_taken_within(conn, email, within_areas):
+                _require_unused_email(conn, email)
             conn.execute(
                 insert(invitations_table).values(
                     token_hash=digest(token), email=email, organisation_id=organisation_id,
@@ -343,6 +354,15 @@ class Accounts:
 
 
 _DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def _email_taken_within(conn: Connection, email: str, area_ids: Collection[str]) -> bool:
+    row = conn.execute(
+        select(organisations.c.area_ids)
+        .join(users_table, users_table.c.organisation_id == organisations.c.organisation_id)
+        .where(users_table.c.email == email)
+    ).first()
+    return row is not None and bool(set(row.area_ids) & set(area_ids))
 
 
 def _require_unused_email(conn: Connection, email: str) -> None:
