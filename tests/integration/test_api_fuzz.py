@@ -1,5 +1,12 @@
 """Schemathesis against the served ``/openapi.json``: requests generated from the document
-itself, for every operation, must never get a server error (issue 18, finding 8).
+itself, for every operation, get no server error, and every answer conforms to what the
+document declares: status codes, content types, headers, the schemas of declared bodies, a
+405 with ``Allow``, and invalid input refused (issue 18, finding 8).
+
+Every check but one is on. ``positive_data_acceptance`` (a request the document allows must
+get 2xx or 404) is off: the document is still looser than the endpoints in places (numbers
+without their bounds, the X-Filename header undeclared, 422 for a scope naming a workspace
+the organisation is not in), and 2xx answers declare no schemas yet.
 
 Each operation is a test of its own, run in-process over ASGI against a fresh copy of the
 demo, as the Leicestershire OPCC's API token with every permission, so that writes get past
@@ -31,7 +38,7 @@ def _operations() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("demo_database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("method", "path"), _operations())
-def test_no_operation_answers_with_a_server_error(
+def test_every_operation_conforms_to_the_document(
     demo_hub: Hub, method: str, path: str
 ) -> None:
     _id, token = demo_hub.accounts.create_client(
@@ -47,7 +54,7 @@ def test_no_operation_answers_with_a_server_error(
     def fuzz(case: schemathesis.Case) -> None:
         case.call_and_validate(
             headers={"Authorization": f"Bearer {token}"},
-            checks=[schemathesis.checks.not_a_server_error],
+            excluded_checks=[schemathesis.checks.positive_data_acceptance],
         )
 
     fuzz()
