@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
+import psycopg
 import redis
 from sqlalchemy import exc as sa_exc
 
@@ -20,7 +21,11 @@ REDIS_DOWN: tuple[type[Exception], ...] = (
 )
 """Errors meaning Redis could not be reached (not a bad command)."""
 
-DATABASE_DOWN: tuple[type[Exception], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError)
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError,
+    # The event store sends its statements to the driver directly: its errors come unwrapped.
+    psycopg.OperationalError, psycopg.InterfaceError,
+)
 """Errors meaning the database could not be reached, or dropped the connection."""
 
 

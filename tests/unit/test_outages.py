@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
 import pytest
 import redis
 from sqlalchemy import exc as sa_exc
@@ -41,6 +42,9 @@ def test_only_unreachable_dependencies_count_as_down() -> None:
     assert dependency_down(sa_exc.InterfaceError("x", {}, Exception())) == "database"
     invalidated = sa_exc.DBAPIError("x", {}, Exception(), connection_invalidated=True)
     assert dependency_down(invalidated) == "database"
+    # The event store's own statements raise the driver's errors, unwrapped.
+    assert dependency_down(psycopg.OperationalError("the connection is lost")) == "database"
+    assert dependency_down(psycopg.InterfaceError("the connection is closed")) == "database"
     # A bad command or a broken rule is not an outage: it is not retried as one.
     assert dependency_down(redis.ResponseError("WRONGTYPE")) is None
     assert dependency_down(sa_exc.IntegrityError("x", {}, Exception())) is None
