@@ -5,7 +5,7 @@ newlines; folding at 75 octets without splitting a UTF-8 character). A feed is t
 head (its properties and the ``VTIMEZONE``), each entry's ``VEVENT`` as ``icalendar`` wrote
 it, and the closing line: so an unchanged entry's ``VEVENT`` is rendered once and reused by
 every feed that holds it (:mod:`hub.feeds.publish`). The ``VTIMEZONE`` is built here from the
-zone database, with ``icalendar``'s components (see :func:`_timezone` for why not
+zone database, with ``icalendar``'s components (see :func:`london_timezone` for why not
 ``Timezone.from_tzinfo``).
 
 Content is a function of the records alone: ``DTSTAMP`` is the entry's ``LAST-MODIFIED`` (its
@@ -99,7 +99,7 @@ def head(name: str, years: tuple[int, int]) -> bytes:
     cal.add("x-wr-timezone", LONDON_NAME)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    cal.add_component(_timezone(*years))
+    cal.add_component(london_timezone(*years))
     text: bytes = cal.to_ical()
     assert text.endswith(END)
     return text[: -len(END)]
@@ -111,7 +111,7 @@ def calendar(opening: bytes, events: Iterable[bytes]) -> bytes:
 
 
 @lru_cache(maxsize=32)
-def _timezone(first_year: int, last_year: int) -> Timezone:
+def london_timezone(first_year: int, last_year: int) -> Timezone:
     """Europe/London for ``first_year`` to ``last_year`` as a ``VTIMEZONE``, from the zone
     database.
 
@@ -225,8 +225,8 @@ def _meeting(m: Mapping[str, Any], names: Names, links: Links) -> Event:
     cancelled = m["status"] == "cancelled"
     url = links.record(MEETING_KIND, m["meeting_id"])
     event = _event(uid(MEETING_KIND, m["meeting_id"]), m["revision"], m["changed_at"])
-    event.add("dtstart", _local(m["starts_at"]))
-    event.add("dtend", _local(m["ends_at"]))
+    event.add("dtstart", london_time(m["starts_at"]))
+    event.add("dtend", london_time(m["ends_at"]))
     event.add("summary", _summary(_text(m["title"]), cancelled))
     if m["place"] or m["online_link"]:
         event.add("location", _text(m["place"] or m["online_link"]))
@@ -374,7 +374,7 @@ def _event(entry_uid: str, sequence: int, changed_at: Any) -> Event:
     return event
 
 
-def _local(instant: datetime) -> datetime:
+def london_time(instant: datetime) -> datetime:
     """An instant as London wall-clock time (``TZID=Europe/London``), or in UTC when that
     wall-clock time happens twice (the autumn's repeated hour): RFC 5545 says such a time
     means its first occurrence, but not every client reads it so, and UTC is unambiguous."""

@@ -34,6 +34,7 @@ from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home, record_types, register, workspace_roles
 from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
+from hub.web.pages import mail as mail_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
 from hub.web.templating import make_templates
@@ -116,6 +117,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *webhooks_pages.ROUTES,
         *feeds_api.ROUTES,
         *feeds_pages.ROUTES,
+        *mail_pages.ROUTES,
         *live.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),

@@ -1,0 +1,169 @@
+"""Mail jobs: an event's notices stored per recipient, then sent in groups, retried alone.
+
+The reaction to an event that gives notices (:func:`mail_event`) works out every recipient
+(:mod:`hub.mail.recipients`: only people who may see the record), renders each message once,
+and stores them under keys of the event, kind and address: run again, it stores nothing new.
+It then queues jobs of up to :data:`GROUP` messages (:func:`send_messages`); each claims its
+messages, sends them over one provider connection, and records every attempt. A message that
+fails is retried alone, by the backoff schedule (``HUB_MAIL_BACKOFF``), in a job of its own.
+A worker starting queues every message still waiting (its job may be lost with Redis).
+
+Nothing here runs inside a command: a provider that is down delays mail, never the work.
+Messages a user wants in a daily digest are held, and an hourly job (:func:`send_digests`)
+sends each user's digest at the hour they chose.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from hub.bootstrap import Hub
+from hub.events.envelope import RecordedEvent
+from hub.mail import digest as digests
+from hub.mail import outbox
+from hub.mail.compose import Context, outgoing
+from hub.mail.config import MailConfig
+from hub.mail.notices import event_types, names, notices_for
+from hub.mail.preferences import DAILY, OFF, choices
+from hub.mail.recipients import recipients
+from hub.mail.transport import SendFailed, open_sender
+from hub.projections.meetings import meetings
+from hub.settings import public_url
+from workers.reactions import on, on_start
+from workers.runtime import current_hub
+from workers.scheduling import schedule_at
+
+log = logging.getLogger("hub.jobs.mail")
+
+GROUP = 100
+"""Messages one job sends over one connection."""
+STALE_CLAIM = timedelta(minutes=10)
+"""A message a job took this long ago and never finished: its worker died."""
+
+
+@on(*event_types())
+def mail_event(hub: Hub, event: RecordedEvent) -> None:
+    """Store the messages ``event`` gives, one per notice and recipient, and queue them."""
+    config = MailConfig.from_env()
+    messages = []
+    with hub.engine.connect() as conn:
+        for notice in notices_for(conn, event):
+            people = recipients(conn, event, notice.organisation_ids)
+            if not people:
+                continue
+            chosen = {} if notice.statutory else choices(
+                conn, [p.user_id for p in people if p.user_id], notice.kind
+            )
+            meeting = None
+            if notice.meeting_id:
+                meeting = conn.execute(
+                    select(meetings).where(meetings.c.meeting_id == notice.meeting_id)
+                ).one()
+            context = Context(
+                base=public_url(), secret=hub.settings.secret_key, sender=config.sender,
+                names=names(conn, sorted({p.organisation_id for p in people}
+                                         | ({meeting.convenor_id} if meeting else set()))),
+                meeting=meeting,
+            )
+            for person in people:
+                choice = chosen.get(person.user_id or "", "now")
+                if choice == OFF:
+                    continue
+                message = outgoing(event, notice, person, context)
+                if choice == DAILY:
+                    message = replace(message, held=True)
+                messages.append(message)
+    outbox.store(hub.engine, messages, hub.clock())
+    queue_sending(hub, [m.key for m in messages if not m.held])
+    log.info("event=mail_stored type=%s position=%d messages=%d", event.type, event.position,
+             len(messages))
+
+
+def queue_sending(hub: Hub, keys: Sequence[str]) -> int:
+    """Queue jobs sending ``keys`` in groups; how many jobs."""
+    groups = [list(keys[i:i + GROUP]) for i in range(0, len(keys), GROUP)]
+    for group in groups:
+        hub.queue.enqueue(send_messages, kwargs={"keys": group})
+    return len(groups)
+
+
+def send_messages(keys: list[str]) -> int:
+    """Send the messages of ``keys`` still waiting; how many went (or were kept)."""
+    return send(current_hub(), keys)
+
+
+def send(hub: Hub, keys: Sequence[str]) -> int:
+    """Claim, send and record the messages of ``keys``; retry each failure by the backoff."""
+    config = MailConfig.from_env()
+    claimed = outbox.claim(hub.engine, keys, hub.clock())
+    if not claimed:
+        return 0
+    done = 0
+    try:
+        with open_sender(config) as (provider, sender):
+            for message in claimed:
+                try:
+                    reference = sender(message)
+                except SendFailed as error:
+                    _failed(hub, config, message, provider, str(error))
+                    continue
+                outcome = "kept" if provider == "outbox" else "sent"
+                outbox.record(hub.engine, message, provider=provider, outcome=outcome,
+                              detail="", at=hub.clock(), final=True, reference=reference)
+                done += 1
+    except SendFailed as error:
+        # The provider could not be reached at all: every message not yet recorded failed.
+        for message in claimed[done:]:
+            _failed(hub, config, message, config.provider, str(error))
+    log.info("event=mail_sent provider=%s claimed=%d sent=%d", config.provider,
+             len(claimed), done)
+    return done
+
+
+def _failed(hub: Hub, config: MailConfig, message: Any, provider: str, why: str) -> None:
+    attempt = message.attempts + 1
+    final = attempt >= config.attempts
+    outbox.record(hub.engine, message, provider=provider, outcome="failed", detail=why,
+                  at=hub.clock(), final=final)
+    log.warning("event=mail_failed key=%s attempt=%d final=%s why=%s",
+                message.message_key, attempt, final, why)
+    if not final:
+        when = hub.clock() + timedelta(seconds=config.backoff[attempt])
+        key = message.message_key
+        schedule_at(hub, when, send_messages, f"mail-{key}-{attempt}", keys=[key])
+
+
+@on_start
+def resume_mail(hub: Hub) -> int:
+    """Queue every message still waiting (and those a dead worker had taken); how many jobs."""
+    return queue_sending(hub, outbox.unfinished(hub.engine, hub.clock() - STALE_CLAIM))
+
+
+def send_digests(hour: str) -> int:
+    """Send the daily digests due at ``hour`` (an ISO instant, on the hour); schedule the next
+    hour's run; how many digests went."""
+    hub = current_hub()
+    at = datetime.fromisoformat(hour)
+    keys = digests.compose_due(hub, at)
+    queue_sending(hub, keys)
+    arm_digests(hub, at + timedelta(hours=1))
+    return len(keys)
+
+
+def arm_digests(hub: Hub, at: datetime) -> int:
+    """Schedule the digest run of the hour ``at`` falls in, unless it is armed."""
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    return schedule_at(hub, hour, send_digests, f"mail-digests-{hour:%Y%m%dT%H}",
+                       unless_armed=True, hour=hour.isoformat())
+
+
+@on_start
+def resume_digests(hub: Hub) -> int:
+    """Arm the digest run of the coming hour (the chain lapses when Redis loses it)."""
+    return arm_digests(hub, hub.clock() + timedelta(hours=1))
