@@ -23,11 +23,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.access import password_reset
+from hub.access.secrets import digest
 from hub.bootstrap import Hub
 from hub.events.envelope import RecordedEvent
 from hub.mail import digest as digests
 from hub.mail import outbox
-from hub.mail.compose import Context, outgoing
+from hub.mail.compose import Context, account_message, outgoing
 from hub.mail.config import MailConfig
 from hub.mail.notices import event_types, names, notices_for
 from hub.mail.preferences import DAILY, OFF, choices
@@ -43,6 +45,9 @@ log = logging.getLogger("hub.jobs.mail")
 
 GROUP = 100
 """Messages one job sends over one connection."""
+SECRET_KINDS = frozenset({"password_reset", "invitation"})
+"""Messages holding a single-use link: their text is removed once sent (the outbox keeps it,
+as the only way to read it where no provider is configured)."""
 STALE_CLAIM = timedelta(minutes=10)
 """A message a job took this long ago and never finished: its worker died."""
 
@@ -81,6 +86,8 @@ def mail_event(hub: Hub, event: RecordedEvent) -> None:
                 messages.append(message)
     outbox.store(hub.engine, messages, hub.clock())
     queue_sending(hub, [m.key for m in messages if not m.held])
+    if any(m.held for m in messages):
+        arm_digests(hub, hub.clock() + timedelta(hours=1))
     log.info("event=mail_stored type=%s position=%d messages=%d", event.type, event.position,
              len(messages))
 
@@ -115,7 +122,8 @@ def send(hub: Hub, keys: Sequence[str]) -> int:
                     continue
                 outcome = "kept" if provider == "outbox" else "sent"
                 outbox.record(hub.engine, message, provider=provider, outcome=outcome,
-                              detail="", at=hub.clock(), final=True, reference=reference)
+                              detail="", at=hub.clock(), final=True, reference=reference,
+                              scrub=outcome == "sent" and message.kind in SECRET_KINDS)
                 done += 1
     except SendFailed as error:
         # The provider could not be reached at all: every message not yet recorded failed.
@@ -145,14 +153,59 @@ def resume_mail(hub: Hub) -> int:
     return queue_sending(hub, outbox.unfinished(hub.engine, hub.clock() - STALE_CLAIM))
 
 
+def send_password_reset(email: str) -> int:
+    """Mail a password reset link to the account using ``email``, if there is one (the web
+    request that asked says the same either way); how many messages went."""
+    hub = current_hub()
+    issued = password_reset.issue(hub.engine, email, hub.clock())
+    if issued is None:
+        return 0
+    user, token = issued
+    message = account_message(
+        "password_reset", "Reset your Partnership Hub password", about=digest(token),
+        recipient=user.email, email=user.email, link=f"{public_url()}/password-reset/{token}",
+        reason="You are getting this email because someone asked to reset the password of "
+               "this Partnership Hub account.",
+    )
+    return send(hub, outbox.store(hub.engine, [message], hub.clock()))
+
+
+def send_invitation(email: str, token: str, organisation_id: str, invited_by: str) -> int:
+    """Mail an account invitation's single-use link; how many messages went."""
+    hub = current_hub()
+    with hub.engine.connect() as conn:
+        organisation = names(conn, [organisation_id])[organisation_id]
+    inviter = hub.accounts.user(invited_by)
+    message = account_message(
+        "invitation", f"You are invited to join {organisation} on the Partnership Hub",
+        about=digest(token), recipient=email, organisation=organisation,
+        inviter=inviter.name if inviter is not None else organisation,
+        link=f"{public_url()}/invitations/{token}",
+        reason="You are getting this email because someone invited this address to the "
+               "Partnership Hub.",
+    )
+    return send(hub, outbox.store(hub.engine, [message], hub.clock()))
+
+
+def queue_invitation(
+    hub: Hub, *, email: str, token: str, organisation_id: str, invited_by: str
+) -> None:
+    """Have a worker mail a new invitation (the page and the API also show its link)."""
+    hub.queue.enqueue(send_invitation, kwargs={
+        "email": email, "token": token, "organisation_id": organisation_id,
+        "invited_by": invited_by,
+    })
+
+
 def send_digests(hour: str) -> int:
     """Send the daily digests due at ``hour`` (an ISO instant, on the hour); schedule the next
-    hour's run; how many digests went."""
+    hour's run while anyone takes mail daily; how many digests went."""
     hub = current_hub()
     at = datetime.fromisoformat(hour)
     keys = digests.compose_due(hub, at)
     queue_sending(hub, keys)
-    arm_digests(hub, at + timedelta(hours=1))
+    if digests.anyone_daily(hub.engine):
+        arm_digests(hub, at + timedelta(hours=1))
     return len(keys)
 
 
@@ -165,5 +218,8 @@ def arm_digests(hub: Hub, at: datetime) -> int:
 
 @on_start
 def resume_digests(hub: Hub) -> int:
-    """Arm the digest run of the coming hour (the chain lapses when Redis loses it)."""
+    """Arm the digest run of the coming hour if anyone takes mail daily (the chain lapses
+    when Redis loses it)."""
+    if not digests.anyone_daily(hub.engine):
+        return 0
     return arm_digests(hub, hub.clock() + timedelta(hours=1))

@@ -98,3 +98,15 @@ def outgoing(
         organisation_id=recipient.organisation_id, calendar=calendar, headers=headers,
         link=link,
     )
+
+
+def account_message(
+    template: str, subject: str, *, about: str, recipient: str, **context: Any
+) -> Outgoing:
+    """A message about a person's own account (an invitation, a password reset): sent at
+    once, whatever their choices, with no unsubscribe."""
+    rendered = render(template, subject, **context)
+    return Outgoing(
+        key=message_key(about, template, recipient), kind=template, recipient=recipient,
+        subject=subject, text_body=rendered.text, html_body=rendered.html,
+    )

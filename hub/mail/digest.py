@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from hub.access.tables import users_table
 from hub.bootstrap import Hub
@@ -69,6 +69,17 @@ def compose_due(hub: Hub, at: datetime) -> list[str]:
                 ).values(status="digested"))
         _mark_sent(conn, [u.user_id for u in users], today)
     return outbox.store(hub.engine, digests, hub.clock())
+
+
+def anyone_daily(engine: Engine) -> bool:
+    """True while some user takes some mail daily, or has mail held for a digest."""
+    with engine.connect() as conn:
+        return conn.execute(select(
+            select(preferences_table.c.user_id).where(preferences_table.c.choice == DAILY)
+            .exists()
+            | select(messages_table.c.message_key).where(messages_table.c.status == "held")
+            .exists()
+        )).scalar() is True
 
 
 def _due_users(conn: Connection, hour: int, today: date) -> list[Any]:

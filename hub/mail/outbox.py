@@ -17,6 +17,8 @@ from sqlalchemy import Engine, select, update
 
 from hub.mail.tables import attempts_table, messages_table
 
+SCRUBBED = "(Removed once sent: it held a single-use link.)"
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -107,15 +109,17 @@ def unfinished(engine: Engine, stale_before: datetime) -> list[str]:
 
 def record(
     engine: Engine, message: Any, *, provider: str, outcome: str, detail: str, at: datetime,
-    final: bool, reference: str | None = None,
+    final: bool, reference: str | None = None, scrub: bool = False,
 ) -> None:
     """Record one attempt at ``message`` and where the message now stands.
 
     ``outcome`` is ``sent``, ``kept`` (in the outbox) or ``failed``; a failed attempt leaves
-    the message pending for its retry unless it was the ``final`` one.
+    the message pending for its retry unless it was the ``final`` one. ``scrub`` replaces
+    the message's text, once sent, with a note that it held a single-use link.
     """
     attempt = message.attempts + 1
     status = ("failed" if final else "pending") if outcome == "failed" else outcome
+    scrubbed = {"text_body": SCRUBBED, "html_body": SCRUBBED} if scrub else {}
     with engine.begin() as conn:
         conn.execute(attempts_table.insert().values(
             message_key=message.message_key, attempt=attempt, provider=provider,
@@ -126,7 +130,7 @@ def record(
         ).values(
             attempts=attempt, status=status, provider=provider,
             sent_at=at if outcome != "failed" else None,
-            provider_reference=reference,
+            provider_reference=reference, **scrubbed,
         ))
 
 

@@ -35,6 +35,7 @@ from hub.web.pages import admin, auth, home, record_types, register, workspace_r
 from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import mail as mail_pages
+from hub.web.pages import password_reset as password_reset_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
 from hub.web.templating import make_templates
@@ -118,6 +119,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *feeds_api.ROUTES,
         *feeds_pages.ROUTES,
         *mail_pages.ROUTES,
+        *password_reset_pages.ROUTES,
         *live.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),

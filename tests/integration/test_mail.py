@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from hub.access.policy import Actor
@@ -33,6 +32,7 @@ from tests.mail_servers import Inbox, notify_stand_in, smtp_server
 from tests.web import signed_in
 from workers import mail as mail_jobs
 from workers.runtime import use_hub
+from workers.worker import HubWorker
 
 LEICS, WALES = "leicestershire", "dyfed-powys"
 OPCC = Actor(user_id="test-opcc", organisation_id="leicestershire-opcc",
@@ -82,7 +82,7 @@ def deliver(hub: Hub, after: int) -> int:
     for event in hub.store.read_all(after, 10_000):
         if event.type in mailing:
             mail_jobs.mail_event(hub, event)
-    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
+    HubWorker([hub.queue], connection=hub.redis).work(burst=True)
     return hub.store.head_position()
 
 
@@ -259,7 +259,7 @@ def test_a_recovered_provider_gets_the_retry(hub: Hub, inbox: Inbox,
     for event in hub.store.read_all(start, 100):
         if event.type in mailing:
             mail_jobs.mail_event(hub, event)
-    worker = SimpleWorker([hub.queue], connection=hub.redis)
+    worker = HubWorker([hub.queue], connection=hub.redis)
     worker.work(burst=True)  # the first attempts fail; the retries are scheduled
     assert inbox.received == []
     inbox.refuse = False

@@ -11,6 +11,7 @@ people and address, never another organisation's.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from hub.domain.meetings import LONDON
 from hub.mail.notices import KINDS, Kind
 from hub.mail.preferences import (
     CHOICES,
+    DAILY,
     NOW,
     OFF,
     choices_of,
@@ -38,6 +40,7 @@ from hub.mail.tables import messages_table
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf
+from workers.mail import arm_digests
 
 STATUTORY_NOTE = {
     Kind.REPORT_REQUIRED: "Formal requirements under section 7 are always sent.",
@@ -83,6 +86,8 @@ async def save_preferences(request: Request) -> Response:
     for kind, choice in picked.items():
         choose(hub.engine, user_id, kind, choice)
     set_digest_hour(hub.engine, user_id, int(raw_hour))
+    if DAILY in picked.values():
+        arm_digests(hub, hub.clock() + timedelta(hours=1))
     return RedirectResponse("/mail/preferences?saved=1", status_code=303)
 
 
