@@ -46,6 +46,8 @@ class Inbox:
     received: list[Received] = field(default_factory=list)
     refuse: bool = False
     logins: list[str] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+    """The hub's environment variables pointing at this server (for processes a test runs)."""
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         if self.refuse:
@@ -96,11 +98,12 @@ def smtp_server(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[In
         auth_required=True, authenticator=authenticate,
     )
     controller.start()
-    for name, value in {
+    inbox.settings = {
         "HUB_SMTP_HOST": "127.0.0.1", "HUB_SMTP_PORT": str(port), "HUB_SMTP_STARTTLS": "1",
         "HUB_SMTP_USERNAME": USERNAME, "HUB_SMTP_PASSWORD": PASSWORD,
         "HUB_SMTP_CA_FILE": str(cert), "HUB_MAIL_FROM": "Partnership Hub <hub@hub.example.org>",
-    }.items():
+    }
+    for name, value in inbox.settings.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("HUB_NOTIFY_API_KEY", raising=False)
     try:
