@@ -10,8 +10,9 @@ mail, and so does its shared contact address when it has one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from hub.access.tables import users_table
 from hub.events.envelope import RecordedEvent
@@ -75,3 +76,27 @@ def recipients(
         )
     ]
     return people + shared
+
+
+def contact_of(engine: Engine, organisation_id: str) -> str:
+    """An organisation's shared contact address, or ``""``."""
+    with engine.connect() as conn:
+        found = conn.execute(select(contacts_table.c.email).where(
+            contacts_table.c.organisation_id == organisation_id
+        )).scalar()
+    return str(found or "")
+
+
+def set_contact(
+    engine: Engine, organisation_id: str, email: str, by: str, now: datetime
+) -> None:
+    """Set an organisation's shared contact address (``""`` removes it)."""
+    with engine.begin() as conn:
+        conn.execute(delete(contacts_table).where(
+            contacts_table.c.organisation_id == organisation_id
+        ))
+        if email:
+            conn.execute(insert(contacts_table).values(
+                organisation_id=organisation_id, email=email.strip().lower(), updated_by=by,
+                updated_at=now,
+            ))

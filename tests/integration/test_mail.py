@@ -24,7 +24,7 @@ from hub.handlers import reports as report_handlers
 from hub.mail import outbox
 from hub.mail.notices import Kind, event_types
 from hub.mail.preferences import DAILY, choose
-from hub.mail.recipients import recipients
+from hub.mail.recipients import recipients, set_contact
 from hub.mail.tables import messages_table
 from hub.settings import public_url
 from tests import icaljs
@@ -147,6 +147,19 @@ def test_a_formal_requirement_reaches_every_addressed_authority_once(
     deliver(hub, start)
     assert len(inbox.received) == len(addressed)
     assert hub.store.head_position() == head
+
+
+def test_an_organisations_shared_address_gets_its_mail(hub: Hub, inbox: Inbox) -> None:
+    set_contact(hub.engine, "leicester-city-council", "team@leicester.example.org", "test",
+                hub.clock())
+    start = hub.store.head_position()
+    require(hub, kind="informal", not_satisfied_reasons=None, proportionate_reasons=None)
+    deliver(hub, start)
+    [message] = inbox.to("team@leicester.example.org")
+    assert message["Subject"] == "Report requested: Knife crime; a review"
+    # No person to unsubscribe: the organisation's admin removes the address instead.
+    assert message["List-Unsubscribe"] is None
+    assert len(inbox.to(CITY)) == 1
 
 
 def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(

@@ -18,6 +18,7 @@ from hub.demo.users import DEMO_PASSWORD
 from hub.mail.notices import Kind
 from hub.mail.outbox import SCRUBBED
 from hub.mail.preferences import choices_of, unsubscribe_token
+from hub.mail.recipients import contact_of
 from hub.mail.tables import messages_table
 from hub.settings import public_url
 from tests.mail_servers import Inbox, smtp_server
@@ -187,3 +188,22 @@ def test_the_unsubscribe_page_asks_first_and_a_made_up_token_is_not_found(hub: H
     other = unsubscribe_token("another-secret", user.user_id, Kind.MERGER)
     assert anonymous.get(f"/mail/unsubscribe/{other}").status_code == 404
     assert anonymous.get("/mail/unsubscribe/made-up").status_code == 404
+
+
+def test_an_admin_sets_the_shared_contact_address_beside_the_field(hub: Hub) -> None:
+    admin = signed_in(hub, CITY)
+    page = admin.get("/admin/mail-contact")
+    assert page.status_code == 200 and "Shared contact address" in page.text
+    bad = admin.post("/admin/mail-contact", data={"email": "not an address",
+                                                  "csrf_token": csrf_of(page.text)})
+    assert bad.status_code == 400 and 'id="email-error"' in bad.text
+    saved = admin.post("/admin/mail-contact", data={
+        "email": "CommunitySafety@leicester.example.org", "csrf_token": csrf_of(page.text)})
+    assert saved.status_code == 303
+    assert contact_of(hub.engine, "leicester-city-council") == (
+        "communitysafety@leicester.example.org"
+    )
+    # Only admins: a member gets the same refusal as for the other admin pages.
+    member = signed_in(hub, "police@leicestershire.example.org")
+    assert member.get("/admin/mail-contact").status_code == 403
+    assert member.get("/admin/outbox").status_code == 403

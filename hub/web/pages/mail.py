@@ -1,4 +1,5 @@
-"""Mail pages: a user's email choices, the one-click unsubscribe, and the outbox.
+"""Mail pages: a user's email choices, the one-click unsubscribe, the outbox, and an
+organisation's shared contact address.
 
 The unsubscribe link needs no sign-in: its token is signed (:mod:`hub.mail.preferences`), and
 RFC 8058's one-click ``POST`` comes from a mail client with neither session nor CSRF token.
@@ -12,8 +13,9 @@ people and address, never another organisation's.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, EmailStr
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -36,10 +38,11 @@ from hub.mail.preferences import (
     read_unsubscribe_token,
     set_digest_hour,
 )
+from hub.mail.recipients import contact_of, set_contact
 from hub.mail.tables import messages_table
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import check_csrf
+from hub.web.pages.forms import check_csrf, read_form
 from workers.mail import arm_digests
 
 STATUTORY_NOTE = {
@@ -118,9 +121,7 @@ async def unsubscribe(request: Request) -> Response:
 
 async def outbox(request: Request) -> Response:
     """The mail kept for the admin's organisation while no provider is configured."""
-    caller = page_caller(request)
-    if caller.actor.role != Role.ADMIN:
-        raise NotPermitted("only an admin of your organisation can see this page")
+    caller = _admin(request)
     hub = hub_of(request)
     with hub.engine.connect() as conn:
         rows = list(conn.execute(
@@ -139,10 +140,53 @@ async def outbox(request: Request) -> Response:
                   messages=kept, limit=OUTBOX_LIMIT)
 
 
+class ContactForm(BaseModel):
+    """An organisation's shared contact address; empty to have none."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    email: EmailStr | Literal[""] = ""
+
+
+def _admin(request: Request) -> Any:
+    caller = page_caller(request)
+    if caller.actor.role != Role.ADMIN:
+        raise NotPermitted("only an admin of your organisation can see this page")
+    return caller
+
+
+def _contact_page(request: Request, **context: Any) -> Response:
+    caller = _admin(request)
+    current = contact_of(hub_of(request).engine, caller.actor.organisation_id or "")
+    return render(request, "mail/contact.html", title="Shared contact address",
+                  section="contact", current=current, **context)
+
+
+async def contact(request: Request) -> Response:
+    """The organisation's shared contact address, and the form to change it."""
+    return _contact_page(request, values={})
+
+
+async def save_contact(request: Request) -> Response:
+    """Set or remove the organisation's shared contact address."""
+    caller = _admin(request)
+    form = await read_form(request, ContactForm, caller.csrf_token)
+    if form.model is None:
+        return _contact_page(request, values=form.values, status_code=400, errors={
+            "email": "Enter an email address in the correct format, like team@example.org",
+        })
+    hub = hub_of(request)
+    set_contact(hub.engine, caller.actor.organisation_id or "", str(form.model.email),
+                caller.actor.user_id or "", hub.clock())
+    return RedirectResponse("/admin/mail-contact?saved=1", status_code=303)
+
+
 ROUTES = [
     Route("/mail/preferences", preferences, methods=["GET"]),
     Route("/mail/preferences", save_preferences, methods=["POST"]),
     Route("/mail/unsubscribe/{token}", unsubscribe_page, methods=["GET"]),
     Route("/mail/unsubscribe/{token}", unsubscribe, methods=["POST"]),
     Route("/admin/outbox", outbox, methods=["GET"]),
+    Route("/admin/mail-contact", contact, methods=["GET"]),
+    Route("/admin/mail-contact", save_contact, methods=["POST"]),
 ]
