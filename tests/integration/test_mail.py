@@ -20,6 +20,7 @@ from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.events.checkpoints import save_checkpoint
 from hub.handlers import meetings as meeting_handlers
+from hub.handlers import mergers as merger_handlers
 from hub.handlers import reports as report_handlers
 from hub.mail import outbox
 from hub.mail.notices import Kind, event_types
@@ -389,3 +390,49 @@ def test_the_daily_digest_gathers_held_mail_and_what_is_due(hub: Hub, inbox: Inb
     assert f"{public_url()}/reports/{request_id}" in text
     # Not twice in one day.
     assert mail_jobs.digests.compose_due(hub, at + timedelta(minutes=30)) == []
+
+
+def test_mergers_papers_minutes_and_actions_reach_their_people(hub: Hub, inbox: Inbox) -> None:
+    start = hub.store.head_position()
+    merger_id = merger_handlers.propose_merger(
+        hub, OPCC, csp_ids=["blaby-csp", "charnwood-csp"],
+        purposes=["reducing_crime_and_disorder"], proposed_name="Safer Blaby and Charnwood",
+        effective_date=date(2027, 4, 1),
+    ).id
+    blaby = Actor(user_id="test-blaby", organisation_id="blaby-council",
+                  area_ids=frozenset({LEICS}))
+    merger_handlers.consent_to_merger(
+        hub, blaby, merger_id, revision=1, signatory="Jo Bloggs", signatory_role="Chief Executive",
+        signed_on=date(2026, 11, 24), document_title="Consent letter",
+        document_reference="https://blaby.example.org/consent.pdf",
+    )
+    meeting_id = meeting_handlers.convene_meeting(
+        hub, OPCC, kind="voluntary", title="Night-time economy", purpose="Plan the winter.",
+        place="Town Hall", starts_local=datetime(2026, 11, 24, 10),
+        ends_local=datetime(2026, 11, 24, 11),
+        invitations=[{"organisation_id": "leicester-city-council", "required": False}],
+    ).id
+    meeting_handlers.publish_meeting_papers(hub, OPCC, meeting_id, papers=[
+        {"title": "Footfall data", "reference": "https://example.org/footfall.pdf"}])
+    hub.clock.now = datetime(2026, 11, 24, 12, tzinfo=UTC)  # type: ignore[attr-defined]
+    meeting_handlers.record_meeting_held(hub, OPCC, meeting_id)
+    meeting_handlers.draft_meeting_minutes(hub, OPCC, meeting_id, text="Agreed a plan.")
+    meeting_handlers.approve_meeting_minutes(hub, OPCC, meeting_id, draft=1)
+    meeting_handlers.assign_meeting_action(
+        hub, OPCC, meeting_id, description="Share the taxi marshal rota",
+        owner_organisation_id="leicester-city-council", due_on=date(2026, 12, 12),
+    )
+    deliver(hub, start)
+    blaby_subjects = [m["Subject"] for m in inbox.to("district@blaby.example.org")]
+    assert blaby_subjects == ["Consent requested: Safer Blaby and Charnwood",
+                              "Consent given: Safer Blaby and Charnwood"]
+    assert "Consent requested: Safer Blaby and Charnwood" in [
+        m["Subject"] for m in inbox.to(COUNTY)]
+    assert [m["Subject"] for m in inbox.to(CITY)] == [
+        "Invitation: Night-time economy, Tuesday 24 November 2026, 10:00",
+        "Papers published: Night-time economy",
+        "Minutes approved: Night-time economy",
+        "Action for your organisation: Night-time economy",
+    ]
+    # The city is no party to the merger: none of its mail names it.
+    assert all("Blaby" not in m["Subject"] for m in inbox.to(CITY))
