@@ -106,45 +106,51 @@ def send_messages(keys: list[str]) -> int:
 
 
 def send(hub: Hub, keys: Sequence[str]) -> int:
-    """Claim, send and record the messages of ``keys``; retry each failure by the backoff."""
+    """Claim, send and record the messages of ``keys``; retry each failure by the backoff.
+
+    The group's attempts are recorded together once it is sent. A worker killed before that
+    leaves its messages taken; a worker starting later sends them again
+    (:func:`resume_mail`): at least once, as the provider may have had them.
+    """
     config = MailConfig.from_env()
     claimed = outbox.claim(hub.engine, keys, hub.clock())
     if not claimed:
         return 0
-    done = 0
+    attempts: list[outbox.Attempt] = []
+    provider = config.provider
     try:
         with open_sender(config) as (provider, sender):
             for message in claimed:
                 try:
                     reference = sender(message)
                 except SendFailed as error:
-                    _failed(hub, config, message, provider, str(error))
+                    attempts.append(_failure(config, message, str(error)))
                     continue
                 outcome = "kept" if provider == "outbox" else "sent"
-                outbox.record(hub.engine, message, provider=provider, outcome=outcome,
-                              detail="", at=hub.clock(), final=True, reference=reference,
-                              scrub=outcome == "sent" and message.kind in SECRET_KINDS)
-                done += 1
+                attempts.append(outbox.Attempt(
+                    message, outcome, reference=reference,
+                    scrub=outcome == "sent" and message.kind in SECRET_KINDS,
+                ))
     except SendFailed as error:
-        # The provider could not be reached at all: every message not yet recorded failed.
-        for message in claimed[done:]:
-            _failed(hub, config, message, config.provider, str(error))
-    log.info("event=mail_sent provider=%s claimed=%d sent=%d", config.provider,
-             len(claimed), done)
+        # The provider could not be reached at all: every message not yet tried failed.
+        attempts += [_failure(config, m, str(error)) for m in claimed[len(attempts):]]
+    now = hub.clock()
+    outbox.record(hub.engine, attempts, provider=provider, at=now)
+    for attempt in attempts:
+        if attempt.outcome == "failed" and not attempt.final:
+            key, number = attempt.message.message_key, attempt.message.attempts + 1
+            when = now + timedelta(seconds=config.backoff[number])
+            schedule_at(hub, when, send_messages, f"mail-{key}-{number}", keys=[key])
+    done = sum(1 for a in attempts if a.outcome != "failed")
+    log.info("event=mail_sent provider=%s claimed=%d sent=%d", provider, len(claimed), done)
     return done
 
 
-def _failed(hub: Hub, config: MailConfig, message: Any, provider: str, why: str) -> None:
-    attempt = message.attempts + 1
-    final = attempt >= config.attempts
-    outbox.record(hub.engine, message, provider=provider, outcome="failed", detail=why,
-                  at=hub.clock(), final=final)
+def _failure(config: MailConfig, message: Any, why: str) -> outbox.Attempt:
+    final = message.attempts + 1 >= config.attempts
     log.warning("event=mail_failed key=%s attempt=%d final=%s why=%s",
-                message.message_key, attempt, final, why)
-    if not final:
-        when = hub.clock() + timedelta(seconds=config.backoff[attempt])
-        key = message.message_key
-        schedule_at(hub, when, send_messages, f"mail-{key}-{attempt}", keys=[key])
+                message.message_key, message.attempts + 1, final, why)
+    return outbox.Attempt(message, "failed", detail=why, final=final)
 
 
 @on_start

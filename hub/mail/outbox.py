@@ -107,31 +107,46 @@ def unfinished(engine: Engine, stale_before: datetime) -> list[str]:
         ).scalars())
 
 
-def record(
-    engine: Engine, message: Any, *, provider: str, outcome: str, detail: str, at: datetime,
-    final: bool, reference: str | None = None, scrub: bool = False,
-) -> None:
-    """Record one attempt at ``message`` and where the message now stands.
+@dataclass(frozen=True)
+class Attempt:
+    """What became of one try at a message, to record."""
 
-    ``outcome`` is ``sent``, ``kept`` (in the outbox) or ``failed``; a failed attempt leaves
-    the message pending for its retry unless it was the ``final`` one. ``scrub`` replaces
-    the message's text, once sent, with a note that it held a single-use link.
+    message: Any
+    outcome: str
+    """``sent``, ``kept`` (in the outbox) or ``failed``."""
+    detail: str = ""
+    reference: str | None = None
+    final: bool = True
+    """For a failure: no attempt follows, so the message is marked failed."""
+    scrub: bool = False
+    """Replace the message's text, once sent, with a note that it held a single-use link."""
+
+
+def record(engine: Engine, attempts: Sequence[Attempt], *, provider: str, at: datetime) -> None:
+    """Record a group's attempts, and where each message now stands, in one transaction.
+
+    A failed attempt leaves its message pending for its retry unless it was the final one.
+    One transaction per group, not per message: on SQLite each commit waits for the disk.
     """
-    attempt = message.attempts + 1
-    status = ("failed" if final else "pending") if outcome == "failed" else outcome
-    scrubbed = {"text_body": SCRUBBED, "html_body": SCRUBBED} if scrub else {}
+    if not attempts:
+        return
     with engine.begin() as conn:
-        conn.execute(attempts_table.insert().values(
-            message_key=message.message_key, attempt=attempt, provider=provider,
-            outcome=outcome, detail=detail[:500], at=at,
-        ))
-        conn.execute(update(messages_table).where(
-            messages_table.c.message_key == message.message_key
-        ).values(
-            attempts=attempt, status=status, provider=provider,
-            sent_at=at if outcome != "failed" else None,
-            provider_reference=reference, **scrubbed,
-        ))
+        conn.execute(attempts_table.insert(), [
+            {"message_key": a.message.message_key, "attempt": a.message.attempts + 1,
+             "provider": provider, "outcome": a.outcome, "detail": a.detail[:500], "at": at}
+            for a in attempts
+        ])
+        for a in attempts:
+            failed = a.outcome == "failed"
+            scrubbed = {"text_body": SCRUBBED, "html_body": SCRUBBED} if a.scrub else {}
+            conn.execute(update(messages_table).where(
+                messages_table.c.message_key == a.message.message_key
+            ).values(
+                attempts=a.message.attempts + 1,
+                status=("failed" if a.final else "pending") if failed else a.outcome,
+                provider=provider, sent_at=None if failed else at,
+                provider_reference=a.reference, **scrubbed,
+            ))
 
 
 def kept(engine: Engine, limit: int = 200) -> list[Any]:
