@@ -32,6 +32,7 @@ from tests import icaljs
 from tests.mail_servers import Inbox, notify_stand_in, smtp_server
 from tests.web import signed_in
 from workers import mail as mail_jobs
+from workers import reports as report_jobs
 from workers.runtime import use_hub
 from workers.worker import HubWorker
 
@@ -436,3 +437,37 @@ def test_mergers_papers_minutes_and_actions_reach_their_people(hub: Hub, inbox: 
     ]
     # The city is no party to the merger: none of its mail names it.
     assert all("Blaby" not in m["Subject"] for m in inbox.to(CITY))
+
+
+def test_a_request_tells_each_side_what_the_other_did(hub: Hub, inbox: Inbox) -> None:
+    city = Actor(user_id="test-city", organisation_id="leicester-city-council",
+                 area_ids=frozenset({LEICS}))
+    start = hub.store.head_position()
+    request_id = require(hub, kind="informal", not_satisfied_reasons=None,
+                         proportionate_reasons=None, due_on=date(2026, 12, 1))
+    report_handlers.request_extension(hub, city, request_id,
+                                      requested_due_on=date(2026, 12, 15), reason="Data late.")
+    report_handlers.grant_extension(hub, OPCC, request_id)
+    # The reminder a week before and the overdue mark, as the scheduled jobs run them.
+    hub.clock.now = datetime(2026, 12, 8, 9, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert report_jobs.run_deadline(request_id, "2026-12-15", 7) == "done"
+    hub.clock.now = datetime(2026, 12, 16, 9, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert report_jobs.run_deadline(request_id, "2026-12-15") == "done"
+    report_handlers.submit_report(hub, city, request_id, text="Our report.",
+                                  attachments=hub.attachments)
+    report_handlers.return_report(hub, OPCC, request_id, reason="Add the ward figures.")
+    report_handlers.submit_report(hub, city, request_id, text="With ward figures.",
+                                  attachments=hub.attachments, resubmission=True)
+    report_handlers.accept_report(hub, OPCC, request_id)
+    deliver(hub, start)
+    title = "Knife crime; a review"
+    assert [m["Subject"] for m in inbox.to(CITY)] == [
+        f"Report requested: {title}", f"Extension granted: {title}",
+        f"Report due soon: {title}", f"Report overdue: {title}",
+        f"Report returned: {title}", f"Report accepted: {title}",
+    ]
+    granted = parts(inbox.to(CITY)[1])["text/plain"].get_content()
+    assert "now due on 15 December 2026, not 1 December 2026" in granted
+    assert [m["Subject"] for m in inbox.to("opcc@leicestershire.example.org")] == [
+        f"Report received: {title}", f"Report resubmitted: {title}",
+    ]
