@@ -12,12 +12,14 @@ reader's preferences say.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import NoResultFound
 
 from hub.db import aware
 from hub.domain.meetings import LONDON
@@ -26,6 +28,8 @@ from hub.projections.directory import organisations
 from hub.projections.meetings import actions, invitations, meetings
 from hub.projections.mergers import merger_parties, mergers
 from hub.projections.reports import report_requests
+
+log = logging.getLogger("hub.mail")
 
 
 class Kind:
@@ -69,7 +73,6 @@ class Notice:
     calendar: str | None = None
     """``REQUEST`` or ``CANCEL``: the message carries the meeting as an iMIP invitation."""
     meeting_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 Builder = Callable[[Connection, RecordedEvent], list[Notice]]
@@ -93,9 +96,16 @@ def event_types() -> list[str]:
 
 
 def notices_for(conn: Connection, event: RecordedEvent) -> list[Notice]:
-    """The notices ``event`` gives (none for most events)."""
+    """The notices ``event`` gives (none for most events, and none when the read models hold
+    no such record: there is nothing true to tell anyone about it)."""
     builder = _BUILDERS.get(event.type)
-    return builder(conn, event) if builder else []
+    if builder is None:
+        return []
+    try:
+        return builder(conn, event)
+    except NoResultFound:
+        log.warning("event=mail_record_missing type=%s position=%d", event.type, event.position)
+        return []
 
 
 def day(value: date | str) -> str:
