@@ -419,10 +419,12 @@ def test_mergers_papers_minutes_and_actions_reach_their_people(hub: Hub, inbox: 
     meeting_handlers.record_meeting_held(hub, OPCC, meeting_id)
     meeting_handlers.draft_meeting_minutes(hub, OPCC, meeting_id, text="Agreed a plan.")
     meeting_handlers.approve_meeting_minutes(hub, OPCC, meeting_id, draft=1)
-    meeting_handlers.assign_meeting_action(
+    action_id = meeting_handlers.assign_meeting_action(
         hub, OPCC, meeting_id, description="Share the taxi marshal rota",
         owner_organisation_id="leicester-city-council", due_on=date(2026, 12, 12),
-    )
+    ).id
+    hub.clock.now = datetime(2026, 12, 5, 9, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert meeting_handlers.send_action_reminder(hub, meeting_id, action_id, date(2026, 12, 12))
     deliver(hub, start)
     blaby_subjects = [m["Subject"] for m in inbox.to("district@blaby.example.org")]
     assert blaby_subjects == ["Consent requested: Safer Blaby and Charnwood",
@@ -434,7 +436,10 @@ def test_mergers_papers_minutes_and_actions_reach_their_people(hub: Hub, inbox: 
         "Papers published: Night-time economy",
         "Minutes approved: Night-time economy",
         "Action for your organisation: Night-time economy",
+        "Action due soon: Night-time economy",
     ]
+    due = parts(inbox.to(CITY)[-1])["text/plain"].get_content()
+    assert "An action is due on 12 December 2026" in due and "taxi marshal rota" in due
     # The city is no party to the merger: none of its mail names it.
     assert all("Blaby" not in m["Subject"] for m in inbox.to(CITY))
 
