@@ -4,6 +4,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -114,7 +115,11 @@ def test_asking_says_the_same_for_an_unknown_address_and_sends_nothing(
     client = client_of(hub)
     known = ask_reset(client, CITY)
     unknown = ask_reset(client, "nobody@leicester.example.org")
-    assert known.replace(CITY, "X") == unknown.replace("nobody@leicester.example.org", "X")
+    # The same page but for the address typed (and each page's script nonce).
+    def same(page: str, address: str) -> str:
+        return re.sub(r'nonce="[^"]+"', "", page.replace(address, "X"))
+
+    assert same(known, CITY) == same(unknown, "nobody@leicester.example.org")
     work(hub)
     assert [r.recipients for r in inbox.received] == [[CITY]]
     bad = client.post("/password-reset", data={
