@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Text, bindparam, func, select, update
 
 from hub.mail.tables import attempts_table, messages_table
 
@@ -136,17 +136,29 @@ def record(engine: Engine, attempts: Sequence[Attempt], *, provider: str, at: da
              "provider": provider, "outcome": a.outcome, "detail": a.detail[:500], "at": at}
             for a in attempts
         ])
-        for a in attempts:
-            failed = a.outcome == "failed"
-            scrubbed = {"text_body": SCRUBBED, "html_body": SCRUBBED} if a.scrub else {}
-            conn.execute(update(messages_table).where(
-                messages_table.c.message_key == a.message.message_key
-            ).values(
-                attempts=a.message.attempts + 1,
-                status=("failed" if a.final else "pending") if failed else a.outcome,
-                provider=provider, sent_at=None if failed else at,
-                provider_reference=a.reference, **scrubbed,
-            ))
+        # One statement for the group, its rows bound one per message (executemany).
+        conn.execute(
+            update(messages_table)
+            .where(messages_table.c.message_key == bindparam("key"))
+            .values(attempts=bindparam("number"), status=bindparam("new_status"),
+                    provider=provider, sent_at=bindparam("sent"),
+                    provider_reference=bindparam("reference"),
+                    text_body=func.coalesce(bindparam("text", type_=Text),
+                                            messages_table.c.text_body),
+                    html_body=func.coalesce(bindparam("html", type_=Text),
+                                            messages_table.c.html_body)),
+            [_outcome(a, at) for a in attempts],
+        )
+
+
+def _outcome(attempt: Attempt, at: datetime) -> dict[str, Any]:
+    failed = attempt.outcome == "failed"
+    return {
+        "key": attempt.message.message_key, "number": attempt.message.attempts + 1,
+        "new_status": ("failed" if attempt.final else "pending") if failed else attempt.outcome,
+        "sent": None if failed else at, "reference": attempt.reference,
+        "text": SCRUBBED if attempt.scrub else None, "html": SCRUBBED if attempt.scrub else None,
+    }
 
 
 def kept(engine: Engine, limit: int = 200) -> list[Any]:
