@@ -32,7 +32,7 @@ from hub.mail import outbox
 from hub.mail.compose import Context, account_message, outgoing
 from hub.mail.config import MailConfig
 from hub.mail.notices import event_types, names, notices_for
-from hub.mail.preferences import DAILY, OFF, choices
+from hub.mail.preferences import DAILY, NOW, OFF, choices
 from hub.mail.recipients import recipients
 from hub.mail.transport import SendFailed, open_sender
 from hub.projections.meetings import meetings
@@ -77,7 +77,7 @@ def mail_event(hub: Hub, event: RecordedEvent) -> None:
                 meeting=meeting,
             )
             for person in people:
-                choice = chosen.get(person.user_id or "", "now")
+                choice = chosen.get(person.user_id or "", NOW)
                 if choice == OFF:
                     continue
                 message = outgoing(event, notice, person, context)

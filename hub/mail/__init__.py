@@ -7,5 +7,7 @@ the event and recipient (:mod:`hub.mail.outbox`), so a repeated reaction adds no
 jobs then send the stored messages through the configured provider (:mod:`hub.mail.transport`:
 SMTP, GOV.UK Notify, or the outbox page when nothing is configured), record every attempt and
 retry failures with backoff. Commands never wait for mail: a provider that is down delays the
-mail, not the work.
+mail, not the work. People choose, per kind of message, to have it at once, in a daily
+digest (:mod:`hub.mail.digest`) or not at all (:mod:`hub.mail.preferences`, with the signed
+one-click unsubscribe); statutory notices go whatever the choice.
 """
