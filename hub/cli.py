@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -33,6 +34,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _load_demo(hub)
     host = args.host or hub.settings.host
     port = args.port or hub.settings.port
+    # Addresses the hub writes (hub.settings.public_url) follow where it listens, in the web
+    # app and in the embedded worker alike, unless HUB_PUBLIC_URL says otherwise.
+    os.environ["HUB_HOST"], os.environ["HUB_PORT"] = host, str(port)
     mode = "embedded" if hub.settings.embedded else "production"
     print(f"Partnership Hub ({mode}) listening on http://{host}:{port}/ — {hub.describe()}")
     app = create_app(hub)

@@ -20,6 +20,7 @@ from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf, read_form, slugify
 from schemas.commands import directory as cmd
 from schemas.events.directory import OrganisationKind
+from workers.mail import queue_invitation
 
 
 class InviteForm(BaseModel):
@@ -80,6 +81,9 @@ async def invite(request: Request) -> Response:
     except DomainError as error:
         return _users_page(request, caller, errors={"email": error.message},
                            values=form.values, status_code=400)
+    queue_invitation(hub_of(request), email=form.model.email, token=token,
+                     organisation_id=caller.actor.organisation_id or "",
+                     invited_by=caller.actor.user_id or "")
     link = str(request.url_for("accept_invitation", token=token))
     return _users_page(request, caller, values={}, invited=(form.model.email, link))
 

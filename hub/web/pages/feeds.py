@@ -114,7 +114,7 @@ async def revoke_feed(request: Request) -> Response:
 
 
 def _links(request: Request, issued: Issued, *, rotated: bool) -> dict[str, Any]:
-    url, webcal = feed_urls(request, issued.token)
+    url, webcal = feed_urls(issued.token)
     return {"name": issued.feed.name, "url": url, "webcal": webcal, "rotated": rotated}
 
 
