@@ -72,3 +72,24 @@ def areas_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
             select(areas).where(areas.c.area_id.in_(actor.area_ids)).order_by(areas.c.name)
         )
         return [_row(r) for r in rows]
+
+
+def csp_names(engine: Engine, csp_ids: list[str]) -> dict[str, str]:
+    """The names of the CSPs ``csp_ids``, by id, for a record the caller may see that names
+    them (the names of partnerships are public; the records about them are not)."""
+    if not csp_ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(csps.c.csp_id, csps.c.name).where(csps.c.csp_id.in_(csp_ids)))
+        return {r.csp_id: r.name for r in rows}
+
+
+def area_names(engine: Engine, area_ids: list[str]) -> dict[str, str]:
+    """The names of the police areas ``area_ids``, by id (the directory's areas are public)."""
+    if not area_ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(areas.c.area_id, areas.c.name).where(areas.c.area_id.in_(area_ids))
+        )
+        return {r.area_id: r.name for r in rows}

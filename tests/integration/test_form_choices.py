@@ -128,12 +128,21 @@ def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestCl
     assert not {"variation", "termination", "change-withdrawal"} & _forms(page), "not made"
     version = re.search(r'name="expected_version" value="(\d+)"', page)
     assert version
-    withdrawn = office.post(location + "/withdrawal", data={
+    posted = {
         "csrf_token": office.csrf,  # type: ignore[attr-defined]
         "expected_version": version.group(1), "reason": "Partners prefer joint working",
-    })
+    }
+    # Withdrawing cannot be undone: the first post only asks, and changes nothing.
+    asked = office.post(location + "/withdrawal", data=posted)
+    assert asked.status_code == 200
+    assert "Are you sure you want to withdraw this proposal?" in asked.text
+    assert 'name="reason" value="Partners prefer joint working"' in asked.text
+    assert {"revision", "withdrawal"} <= _forms(office.get(location).text)
+    withdrawn = office.post(location + "/withdrawal", data={**posted, "confirmed": "yes"})
     assert withdrawn.status_code == 303, withdrawn.text
-    after = office.get(location).text
+    assert withdrawn.headers["location"] == location + "?done=withdrawal"
+    after = office.get(withdrawn.headers["location"]).text
+    assert "You withdrew the proposal" in after
     assert _forms(after) == set() and "What you can do" not in after
 
 

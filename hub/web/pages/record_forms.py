@@ -42,7 +42,8 @@ class FormField:
 
     ``kind`` is one of text, textarea, number, date, datetime, checkbox, select, checkboxes,
     lines, files (files to upload; the page stores them and sends their ids), group (a nested
-    model: ``fields`` in a fieldset) or rows (a list of ``fields``).
+    model: ``fields`` in a fieldset), rows (a list of ``fields``) or hidden (filled in by the
+    page from the record, read back like text).
     """
 
     name: str
