@@ -32,6 +32,10 @@ def _boxes(html: str, name: str) -> dict[str, bool]:
     }
 
 
+def _radios(html: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" type="radio" value="([^"]+)"', html)
+
+
 def _options(html: str, name: str) -> list[str]:
     found = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
     assert found, f"no select named {name}"
@@ -88,7 +92,8 @@ def test_an_arrangements_parties_are_the_areas_criminal_justice_bodies(
 
 def test_a_meeting_invites_organisations_of_the_area_from_a_list(office: TestClient) -> None:
     form = office.get("/records/meetings/new").text
-    assert _options(form, "kind") == ["reg_14a", "voluntary"]
+    assert _radios(form, "kind") == ["reg_14a", "voluntary"]
+    assert "Organisations attend if they choose to" in form
     invitees = _options(form, "invitations-0-organisation_id")
     assert {"leicestershire-police", "leicester-city-council", "llr-icb"} <= set(invitees)
     assert not any("carmarthenshire" in o or "dyfed" in o for o in invitees)
