@@ -93,3 +93,17 @@ def area_names(engine: Engine, area_ids: list[str]) -> dict[str, str]:
             select(areas.c.area_id, areas.c.name).where(areas.c.area_id.in_(area_ids))
         )
         return {r.area_id: r.name for r in rows}
+
+
+def holds_policing_body(engine: Engine, actor: Actor) -> bool:
+    """Whether the actor's organisation is the office of the policing body of one of its
+    areas today (the only one who may require reports, propose mergers or convene meetings)."""
+    if not actor.organisation_id or not actor.area_ids:
+        return False
+    with engine.connect() as conn:
+        return conn.execute(
+            select(areas.c.area_id).where(
+                areas.c.policing_body_id == actor.organisation_id,
+                areas.c.area_id.in_(sorted(actor.area_ids)),
+            )
+        ).first() is not None

@@ -21,10 +21,10 @@ from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
+from hub.web.pages import lists, revisions
 from hub.web.pages import meetings as meeting_page
 from hub.web.pages import mergers as merger_page
 from hub.web.pages import reports as report_page
-from hub.web.pages import revisions
 from hub.web.pages.page_actions import (
     DUTY_ACTIONS,
     DUTY_NAMES,
@@ -92,6 +92,7 @@ def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
 
 
 ROUTES = [
+    *lists.ROUTES,
     # Before the generic routes, whose "/{action}" would take the upload's post.
     *meeting_page.paper_routes(MEETING_PAGES),
     *report_page.attachment_routes(REPORT_PAGES),
