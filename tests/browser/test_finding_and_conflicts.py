@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from hub.access.policy import Actor
@@ -20,6 +21,7 @@ REQUEST = "demo-leicester-required"
 """The demo's request to Safer Leicester that nobody has acknowledged yet."""
 
 
+@pytest.mark.timeout(180)
 def test_the_opcc_finds_its_meetings_and_requests_again_through_lists_and_the_dashboard(
     server: LiveServer, new_page: Callable[[], Page]
 ) -> None:
@@ -62,6 +64,7 @@ def test_the_opcc_finds_its_meetings_and_requests_again_through_lists_and_the_da
     expect(page.locator("#authority-leicestershire-police td").first).not_to_have_text("Not yet")
 
 
+@pytest.mark.timeout(180)
 def test_a_partners_change_keeps_the_form_you_are_filling_in(
     server: LiveServer, new_page: Callable[[], Page]
 ) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import check_both_widths, sign_in
@@ -28,6 +29,7 @@ def _today() -> str:
     return f"{datetime.now(ZoneInfo('Europe/London')):%-d %B %Y}"
 
 
+@pytest.mark.timeout(180)
 def test_a_council_reads_what_a_formal_report_request_asks_and_acknowledges_it(
     server: LiveServer, new_page: Callable[[], Page]
 ) -> None:
@@ -92,6 +94,7 @@ PARTIES = [
 responsible authority of the two, and the policing body."""
 
 
+@pytest.mark.timeout(180)
 def test_every_party_the_policing_body_included_consents_through_the_pages(
     server: LiveServer, new_page: Callable[[], Page]
 ) -> None:
