@@ -14,6 +14,8 @@ from jinja2 import (
 )
 from starlette.templating import Jinja2Templates
 
+from hub.web.pages.present import london_time, long_date
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -30,4 +32,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every time a person reads is London time, every date written out (see present.py).
+    env.filters["london"] = london_time
+    env.filters["long_date"] = long_date
     return Jinja2Templates(env=env)

@@ -16,7 +16,7 @@ from hub.domain.errors import DomainError
 from hub.queries.directory import organisations_of
 from hub.service import area_facts, handle
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import confirm, confirmed, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form, slugify
 from hub.web.pages.present import long_date
 from schemas.commands import directory as cmd
@@ -50,21 +50,8 @@ DONE = {
     "client-revoked": "You revoked the API client's token",
 }
 """What the admin pages say after each action."""
-CONFIRMED = "confirmed"
-
-
 def _done(request: Request) -> str:
     return DONE.get(request.query_params.get("done", ""), "")
-
-
-def _confirm(
-    request: Request, *, question: str, subject: str, action: str, label: str, back: str,
-) -> Response:
-    """Ask before an action that cannot be undone; "Yes" posts again, confirmed."""
-    return render(
-        request, "records/confirm.html", title=question, kind="", record_title=subject,
-        action=action, label=label, carried=[], back=back,
-    )
 
 
 def _admin(request: Request) -> Caller:
@@ -150,8 +137,8 @@ async def revoke_client(request: Request) -> Response:
     organisation_id = caller.actor.organisation_id or ""
     client = next((c for c in hub_of(request).accounts.clients_of(organisation_id)
                    if c.client_id == client_id), None)
-    if client is not None and form.get(CONFIRMED) != "yes":
-        return _confirm(request, question="Are you sure you want to revoke this token?",
+    if client is not None and not confirmed(form):
+        return confirm(request, question="Are you sure you want to revoke this token?",
                         subject=f"API client: {client.name}", label="Revoke the token",
                         action=f"/admin/clients/{client_id}/revoke", back="/admin/clients")
     hub_of(request).accounts.revoke_client(client_id, organisation_id)
@@ -192,8 +179,8 @@ async def disable_user(request: Request) -> Response:
     check_csrf(form, caller.csrf_token)
     user_id = request.path_params["user_id"]
     user = _user_named(request, caller, user_id)
-    if user is not None and form.get(CONFIRMED) != "yes" and user_id != caller.actor.user_id:
-        return _confirm(
+    if user is not None and not confirmed(form) and user_id != caller.actor.user_id:
+        return confirm(
             request, question=f"Are you sure you want to disable {user.name}?",
             subject=f"User: {user.name} ({user.email})", label=f"Disable {user.name}",
             action=f"/admin/users/{user_id}/disable", back="/admin/users",
@@ -227,8 +214,8 @@ async def revoke_invitation(request: Request) -> Response:
     organisation_id = caller.actor.organisation_id or ""
     invitation = next((i for i in hub_of(request).accounts.pending_invitations(organisation_id)
                        if i.token_hash == invitation_id), None)
-    if invitation is not None and form.get(CONFIRMED) != "yes":
-        return _confirm(
+    if invitation is not None and not confirmed(form):
+        return confirm(
             request, question=f"Are you sure you want to revoke the invitation to "
             f"{invitation.email}?", subject=f"Invitation: {invitation.email}",
             label="Revoke the invitation", back="/admin/users",

@@ -68,13 +68,14 @@ def long_date(value: date | datetime | str | None) -> str:
     return f"{value:%-d %B %Y}"
 
 
-def london_time(value: datetime | str | None) -> str:
-    """An instant in London time, "6 December 2026, 14:05"."""
+def london_time(value: datetime | str | None, seconds: bool = False) -> str:
+    """An instant in London time, "6 December 2026, 14:05" (with ``seconds``, 14:05:09)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return f"{aware(value).astimezone(LONDON):%-d %B %Y, %H:%M}"
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return aware(value).astimezone(LONDON).strftime(f"%-d %B %Y, {clock}")
 
 
 def days_word(days: int) -> str:

@@ -33,7 +33,7 @@ from hub.events.errors import ConcurrencyConflict
 from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import CONFIRMED, confirm, confirmed, page_caller, render
 from hub.web.pages.directory_choices import directory_choices
 from hub.web.pages.forms import check_csrf, expected_version, sentence
 from hub.web.pages.page_actions import PageAction
@@ -134,7 +134,7 @@ class RecordPages:
             if form.get(ADD_ROW):
                 added = add_row(values, fields, str(form.get(ADD_ROW)))
             else:
-                parsed, errors = parse_form(form, fields)
+                parsed, errors = every_error(model, fields, *parse_form(form, fields))
                 if not errors:
                     try:
                         created = self._call(request, caller, self.api.create, None, fields,
@@ -173,14 +173,14 @@ class RecordPages:
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
             return self.render_record(request, caller, record_id, open_action=segment, values=shown,
                                 added=f"{segment}-{added}" if added else None)
-        values, errors = parse_form(form, fields)
+        values, errors = every_error(model, fields, *parse_form(form, fields))
         values["expected_version"] = expected_version(form)
-        if not errors and declared.confirm and form.get(CONFIRMED) != "yes":
+        if not errors and declared.confirm and not confirmed(form):
             # Nothing is written yet: the person is asked first, with what they posted carried
             # on unseen so that "Yes" takes the action as they filled it in.
-            return render(
-                request, "records/confirm.html", title=declared.confirm, record_id=record_id,
-                kind=self.title, record_title=str(record.get(self.title_field, record_id)),
+            return confirm(
+                request, question=declared.confirm, kind=self.title,
+                subject=str(record.get(self.title_field, record_id)),
                 action=f"{self.base}/{record_id}/{segment}", label=declared.label,
                 carried=[(k, v) for k, v in form.multi_items()
                          if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)],
@@ -381,8 +381,23 @@ def _parameters(handler: Any) -> set[str]:
     return set(inspect.signature(handler).parameters)
 
 
-CONFIRMED = "confirmed"
-"""The field a confirmation page posts ("yes") to say the person confirmed the action."""
+def every_error(
+    model: type[BaseModel], fields: list[FormField], values: dict[str, Any],
+    errors: dict[str, str],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """``values`` and ``errors`` with, when any input could not be read, the body's own
+    errors too (a required field left empty), so a person sees every problem at once rather
+    than one round at a time. An input's own error comes first; the command's rules are
+    checked only once every input is right."""
+    if not errors:
+        return values, errors
+    try:
+        # The version is the page's, not the person's: any will do for this check.
+        model.model_validate({**values, **({"expected_version": 0}
+                                           if "expected_version" in model.model_fields else {})})
+    except ValidationError as error:
+        return values, {**body_errors(fields, error), **errors}
+    return values, errors
 
 
 def fixed_from_record(fields: list[FormField], declared: PageAction) -> list[FormField]:
