@@ -12,9 +12,11 @@ from jinja2 import (
     PrefixLoader,
     select_autoescape,
 )
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from hub.web.pages.present import london_time, long_date
+from hub.web.security import csp_nonce
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -35,4 +37,10 @@ def make_templates() -> Jinja2Templates:
     # Every time a person reads is London time, every date written out (see present.py).
     env.filters["london"] = london_time
     env.filters["long_date"] = long_date
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[_csp])
+
+
+def _csp(request: Request) -> dict[str, str | None]:
+    # GOV.UK's page template has one inline script (it marks the body js-enabled); the CSP
+    # lets it run by this request's nonce, and no other inline script.
+    return {"cspNonce": csp_nonce(request)}

@@ -64,6 +64,7 @@ async def dashboard(request: Request) -> Response:
     caller = page_caller(request)
     hub = hub_of(request)
     workspaces = queries.workspaces_of(hub.engine, caller.actor)
+    visible = [w["workspace_id"] for w in workspaces]
     now = hub.clock()
     today = now.astimezone(LONDON).date()
     organisation = caller.actor.organisation_id or ""
@@ -80,8 +81,7 @@ async def dashboard(request: Request) -> Response:
         this_week=[i for i in dated if today <= i.due < today + timedelta(days=7)],
         upcoming=meetings, starts=starts_for(hub.engine, caller.actor),
         long_date=long_date, london_time=london_time,
-        live_workspaces=" ".join(w["workspace_id"] for w in workspaces),
-        live_after=hub.store.head_position(),
+        live_workspaces=" ".join(visible), live_after=hub.store.head_position(visible),
     )
 
 
@@ -107,7 +107,7 @@ async def workspace(request: Request) -> Response:
     ]
     return render(
         request, "workspace.html", title=found["name"], workspace=found, activity=activity,
-        live_after=latest[-1].position if latest else hub.store.head_position(),
+        live_after=latest[-1].position if latest else 0,
         my_role=caller.actor.role_in(found["workspace_id"]).value, record_pages=RECORD_PAGES,
     )
 

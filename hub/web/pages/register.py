@@ -46,7 +46,8 @@ async def duty_register(request: Request) -> Response:
         request, "register.html", title=f"Duty register: {area.name}", area=area,
         priorities=current, decisions=rows, outcomes=outcomes, names=names,
         gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]),
-        live_workspaces=f"area-{area_id}", live_after=hub.store.head_position(),
+        live_workspaces=f"area-{area_id}",
+        live_after=hub.store.head_position([f"area-{area_id}"]),
     )
 
 
