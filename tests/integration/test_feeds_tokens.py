@@ -187,15 +187,24 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
     listing = city.get("/calendar-feeds").text
     assert "Everything in Safer Leicester Partnership" in listing and "cal_" not in listing
 
-    rotated = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate", data={"csrf_token": csrf})
+    asked = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate", data={"csrf_token": csrf})
+    assert "Are you sure you want to get a new link for this feed?" in asked.text
+    assert calendar.get(f"/calendars/cal_{url}").status_code == 200, "nothing changed yet"
+    rotated = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate",
+                        data={"csrf_token": csrf, "confirmed": "yes"})
     assert "The old link has stopped working" in rotated.text
     assert calendar.get(f"/calendars/cal_{url}").status_code == 404
 
     forged = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": "x"})
     assert forged.status_code == 403
-    revoked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": csrf})
-    assert revoked.status_code == 303 and revoked.headers["location"] == "/calendar-feeds"
-    assert "You have no calendar feeds yet." in city.get("/calendar-feeds").text
+    asked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": csrf})
+    assert "Are you sure you want to revoke this feed?" in asked.text
+    revoked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke",
+                        data={"csrf_token": csrf, "confirmed": "yes"})
+    assert revoked.status_code == 303
+    assert revoked.headers["location"] == "/calendar-feeds?done=revoked"
+    after = city.get(revoked.headers["location"]).text
+    assert "You have no calendar feeds yet." in after and "You revoked the feed" in after
 
 
 def test_only_admins_are_offered_the_organisation_feed(hub: Hub) -> None:
