@@ -16,7 +16,8 @@ projections = Projections()
 
 
 class PoliceAreaRow(SQLModel, table=True):
-    """A police area and the body currently holding its PCC functions."""
+    """A police area and the body holding its PCC functions today (a recorded transfer
+    changes it only when it takes effect)."""
 
     __tablename__ = "police_areas"
 
@@ -119,6 +120,14 @@ def _area_registered(conn: Connection, event: RecordedEvent) -> None:
     conn.execute(insert(areas).values(area_id=d["area_id"], name=d["name"], country=d["country"]))
 
 
+def _term(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
+    conn.execute(
+        insert(terms).values(
+            area_id=area_id, starts_on=since, organisation_id=organisation_id, kind=kind
+        )
+    )
+
+
 def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
     conn.execute(
         update(areas)
@@ -127,21 +136,20 @@ def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since
             policing_body_id=organisation_id, policing_body_kind=kind, policing_body_since=since
         )
     )
-    conn.execute(
-        insert(terms).values(
-            area_id=area_id, starts_on=since, organisation_id=organisation_id, kind=kind
-        )
-    )
 
 
 @projections.on("police_area.policing_body_assigned")
 def _policing_body_assigned(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    _hold(conn, d["area_id"], d["organisation_id"], d["kind"], date.fromisoformat(d["starts_on"]))
+    since = date.fromisoformat(d["starts_on"])
+    _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
+    _hold(conn, d["area_id"], d["organisation_id"], d["kind"], since)
 
 
 @projections.on("police_area.governance_transferred")
 def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+    # The coming term is recorded (the area's page shows it); the sitting body keeps the
+    # functions until ``governance_took_effect`` on the date.
     d = event.data
     on = date.fromisoformat(d["on_date"])
     conn.execute(
@@ -149,7 +157,13 @@ def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
         .where((terms.c.area_id == d["area_id"]) & terms.c.ends_on.is_(None))
         .values(ends_on=on)
     )
-    _hold(conn, d["area_id"], d["to_organisation_id"], d["kind"], on)
+    _term(conn, d["area_id"], d["to_organisation_id"], d["kind"], on)
+
+
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    _hold(conn, d["area_id"], d["to_organisation_id"], d["kind"], date.fromisoformat(d["on_date"]))
 
 
 @projections.on("organisation.registered")

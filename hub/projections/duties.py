@@ -10,7 +10,7 @@
 - ``cj_arrangements`` and ``cj_arrangement_parties``: arrangements and who has agreed them.
 
 Open decisions, plans and arrangements show the area's policing body office today
-(``policing_body_id`` moves on ``police_area.governance_transferred``); finished ones keep the
+(``policing_body_id`` moves on ``police_area.governance_took_effect``); finished ones keep the
 office that finished them.
 """
 
@@ -587,8 +587,8 @@ def _ended(conn: Connection, event: RecordedEvent) -> None:
 # -- governance transfer ----------------------------------------------------------------------
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open records pass to the successor body; finished ones keep the office that acted.
     d = event.data
     area, successor = d["area_id"], d["to_organisation_id"]

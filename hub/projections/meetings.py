@@ -288,13 +288,17 @@ def _is_open() -> Any:
     return and_(meetings.c.status != "cancelled", ~finished)
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
-    # Open records pass to the successor; closed ones keep the body that acted.
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    # Open meetings the policing body convened pass to the successor; closed ones keep the
+    # body that acted, and a voluntary meeting another member convened stays its own.
     d = event.data
     conn.execute(
         update(meetings)
-        .where((meetings.c.area_id == d["area_id"]) & _is_open())
+        .where(
+            (meetings.c.area_id == d["area_id"]) & _is_open()
+            & (meetings.c.convenor_id == d["from_organisation_id"])
+        )
         .values(convenor_id=d["to_organisation_id"])
     )
 

@@ -253,8 +253,8 @@ def _terminated(conn: Connection, event: RecordedEvent) -> None:
     )
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open records pass to the successor; closed ones keep the body that acted.
     d = event.data
     open_here = select(mergers.c.merger_id).where(

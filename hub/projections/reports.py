@@ -2,7 +2,7 @@
 
 ``report_requests`` holds one row per request for lists and filters; ``requester_id`` is the
 area's policing body office today while the request is open (moved on
-``police_area.governance_transferred``) and the office that closed or withdrew it once it is
+``police_area.governance_took_effect``) and the office that closed or withdrew it once it is
 finished. ``report_request_authorities`` says whom each request is addressed to, and
 ``report_attachments`` which requests each stored file was submitted to (so the web layer can
 check who may download it).
@@ -231,8 +231,8 @@ def _reminded(conn: Connection, event: RecordedEvent) -> None:
     _set(conn, event, reminders_sent=report_requests.c.reminders_sent + 1)
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open requests pass to the successor body; finished ones keep the office that acted.
     d = event.data
     conn.execute(

@@ -36,11 +36,18 @@ class AssignPolicingBody(Command):
 
 
 class TransferGovernance(Command):
-    """Pass the area's PCC functions to a successor body on a date."""
+    """Pass the area's PCC functions to a successor body on a date (at once if it has come)."""
 
     area_id: str = Slug
     to_organisation_id: str = Slug
     kind: PolicingBodyKind
+    on_date: date
+
+
+class BringGovernanceIntoEffect(Command):
+    """The hub's scheduled switch: the transfer dated ``on_date`` comes into force, if due."""
+
+    area_id: str = Slug
     on_date: date
 
 

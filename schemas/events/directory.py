@@ -156,9 +156,27 @@ class WorkspaceMemberRemoved(EventData):
 
 @event_type("police_area.governance_transferred")
 class GovernanceTransferred(EventData):
-    """The area's PCC functions passed to a successor body on a date.
+    """A transfer of the area's PCC functions to a successor body on a date was recorded.
 
-    Open records pass to the successor; closed records keep the body that acted at the time.
+    Nothing passes yet: the successor holds the functions, and open records pass to it, when
+    ``police_area.governance_took_effect`` follows on ``on_date``. Closed records keep the
+    body that acted at the time.
+    """
+
+    area_id: str = Slug
+    from_organisation_id: str = Slug
+    to_organisation_id: str = Slug
+    kind: PolicingBodyKind
+    on_date: date
+
+
+@event_type("police_area.governance_took_effect")
+class GovernanceTookEffect(EventData):
+    """A recorded transfer came into force: from ``on_date`` (London) the successor holds the
+    area's PCC functions, and the area's open records pass to it.
+
+    Recorded on the date itself (a scheduled job), or with the transfer when it is dated today
+    or earlier: until then the sitting body keeps every power.
     """
 
     area_id: str = Slug

@@ -34,7 +34,8 @@ LEAD = "a lead of the workspace"
 EXPECTED: dict[str, str] = {
     # The directory: areas and governance are the operator's; the office keeps its area.
     "RegisterPoliceArea": OPERATOR, "AssignPolicingBody": OPERATOR,
-    "TransferGovernance": OPERATOR, "RegisterOrganisation": OFFICE, "RegisterCsp": OFFICE,
+    "TransferGovernance": OPERATOR, "BringGovernanceIntoEffect": OPERATOR,
+    "RegisterOrganisation": OFFICE, "RegisterCsp": OFFICE,
     "ChangeCspAuthorities": OFFICE, "EndCsp": OFFICE, "CreateWorkspace": OFFICE,
     "AddWorkspaceMember": OFFICE, "RemoveWorkspaceMember": OFFICE, "CloseWorkspace": OFFICE,
     # Issue #3: roles within a workspace are set by its leads (admins within limits, below).

@@ -16,6 +16,7 @@ RULES: dict[type[Command], Rule] = {
     cmd.RegisterPoliceArea: Rule(Who.OPERATOR),
     cmd.AssignPolicingBody: Rule(Who.OPERATOR),
     cmd.TransferGovernance: Rule(Who.OPERATOR),
+    cmd.BringGovernanceIntoEffect: Rule(Who.OPERATOR),
     cmd.RegisterOrganisation: Rule(Who.POLICING_BODY),
     cmd.RegisterCsp: Rule(Who.POLICING_BODY),
     cmd.ChangeCspAuthorities: Rule(Who.POLICING_BODY),
