@@ -26,7 +26,7 @@ from hub.domain.record import RecordType
 from hub.service import handle
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
-from schemas.events.directory import Country
+from schemas.events.directory import Country, PolicingBodyKind
 from schemas.events.meetings import AgendaItem, Paper, Response
 
 Step = tuple[RecordType[Any], str, Command, Actor]
@@ -55,6 +55,8 @@ def _convene(meeting_id: str, area: AreaDemo, office: str, **fields: Any) -> Ste
     command = cmd.ConveneMeeting(
         meeting_id=meeting_id, area_id=area.area_id, by_organisation=office,
         country=Country(area.country), policing_body_id=office,
+        # Both demo areas are PCC areas (hub/demo/areas.py).
+        policing_body_kind=PolicingBodyKind.PCC,
         responsible_authorities=_authorities(area), **fields,
     )
     return MEETING, meeting_id, command, _actor(office, area.area_id)

@@ -27,7 +27,7 @@ from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFou
 from hub.domain.record import RecordType
 from schemas.commands import directory as cmd
 from schemas.events import directory as ev
-from schemas.events.directory import WorkspaceRole
+from schemas.events.directory import PolicingBodyKind, WorkspaceRole
 from schemas.registry import EventData
 
 LONDON = ZoneInfo("Europe/London")
@@ -203,6 +203,11 @@ def _transfer(state: Entry, command: cmd.TransferGovernance, now: datetime) -> l
     return [transferred, _took_effect(state, successor)]
 
 
+def _held_by(state: Entry, kind: str) -> bool:
+    """The body in force, or the one a recorded transfer names, is of ``kind``."""
+    return any(t is not None and t.kind == kind for t in (state.holder, state.pending))
+
+
 def _bring_into_effect(
     state: Entry, command: cmd.BringGovernanceIntoEffect, now: datetime
 ) -> list[EventData]:
@@ -228,6 +233,16 @@ def _decide_area(state: Entry, command: BaseModel, now: datetime) -> list[EventD
             return _transfer(state, command, now)
         case cmd.BringGovernanceIntoEffect():
             return _bring_into_effect(state, command, now)
+        case cmd.RecordReg14aPower():
+            _open(state, "police area")
+            if not _held_by(state, PolicingBodyKind.MOPAC):
+                raise InvalidCommand("reg 14A's power is recorded only for MOPAC")
+            return [ev.Reg14aPowerRecorded(**command.model_dump())]
+        case cmd.RecordCommencement():
+            _open(state, "police area")
+            if not _held_by(state, PolicingBodyKind.POLICE_AND_CRIME_BOARD):
+                raise InvalidCommand("a commencement is recorded only for a Police and Crime Board")
+            return [ev.CommencementRecorded(**command.model_dump())]
     raise InvalidCommand(f"a police area cannot take {type(command).__name__}")
 
 

@@ -24,7 +24,7 @@ from hub.bootstrap import Hub
 from hub.domain.errors import DomainError, NotFound
 from hub.domain.meetings import LONDON_NAME, MEETING, Meeting
 from hub.events import AppendResult
-from hub.projections.directory import areas, csps, organisations
+from hub.projections.directory import areas, csps, members, organisations, workspaces
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
@@ -140,6 +140,21 @@ def _unregistered(conn: Connection, organisation_ids: Sequence[str]) -> list[str
     return sorted(set(organisation_ids) - known)
 
 
+def _workspace(conn: Connection, workspace_id: str | None) -> Any:
+    if workspace_id is None:
+        return None
+    return conn.execute(
+        select(workspaces).where(workspaces.c.workspace_id == workspace_id)
+    ).first()
+
+
+def _members(conn: Connection, workspace_id: str | None) -> list[str]:
+    """The member organisations of a workspace: any may convene a voluntary meeting there."""
+    return sorted(conn.execute(
+        select(members.c.organisation_id).where(members.c.workspace_id == workspace_id)
+    ).scalars())
+
+
 def _office_area(conn: Connection, organisation_id: str) -> str | None:
     return conn.execute(
         select(areas.c.area_id).where(areas.c.policing_body_id == organisation_id).limit(1)
@@ -169,7 +184,8 @@ def convene_meeting(
     on_behalf_of: str | None = None,
     idempotency_key: str | None = None,
 ) -> Created:
-    """Convene a meeting (the office of the area's policing body).
+    """Convene a meeting: the office of the area's policing body, or, for a voluntary meeting,
+    any member organisation of the workspace ``workspace_id`` (in the workspace's area).
 
     ``starts_local``/``ends_local`` are wall-clock times in ``timezone`` without an offset.
     ``area_id`` defaults to the area whose functions the actor's organisation holds.
@@ -177,11 +193,13 @@ def convene_meeting(
     by = _acting(actor, on_behalf_of)
     meeting_id = meeting_id or str(uuid.uuid4())
     with hub.engine.connect() as conn:
-        area_id = area_id or _office_area(conn, by)
+        space = _workspace(conn, workspace_id)
+        area_id = area_id or _office_area(conn, by) or (space.area_id if space else None)
         if area_id is None:
             raise NotFound(f"{by} holds no police area's functions; name the area")
         area = _area_facts(conn, area_id)
         authorities = _responsible_authorities(conn, area_id)
+        space_members = _members(conn, workspace_id) if space else []
         invited = [
             i.organisation_id if isinstance(i, Invitation) else str(i.get("organisation_id"))
             for i in invitations
@@ -193,6 +211,9 @@ def convene_meeting(
         ends_local=ends_local, timezone=timezone, place=place, online_link=online_link,
         agenda=list(agenda), invitations=list(invitations), workspace_id=workspace_id,
         country=area.country, policing_body_id=area.policing_body_id,
+        policing_body_kind=area.policing_body_kind,
+        mopac_reg14a_recorded=area.reg14a_recorded, commenced_on=area.commenced_on,
+        workspace_members=space_members,
         responsible_authorities=authorities, unregistered_invitees=unregistered,
     )
     return Created(meeting_id, handle(

@@ -27,6 +27,10 @@ class PoliceAreaRow(SQLModel, table=True):
     policing_body_id: str | None = Field(default=None, max_length=120)
     policing_body_kind: str | None = Field(default=None, max_length=40)
     policing_body_since: date | None = None
+    reg14a_recorded: bool = False
+    """Whether the operator recorded that reg 14A's power applies (MOPAC)."""
+    commenced_on: date | None = None
+    """When a Police and Crime Board's statutory powers commence, once recorded."""
 
 
 class PolicingBodyTermRow(SQLModel, table=True):
@@ -117,7 +121,9 @@ projections.owns(areas, terms, organisations, csps, workspaces, members, roles)
 @projections.on("police_area.registered")
 def _area_registered(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(insert(areas).values(area_id=d["area_id"], name=d["name"], country=d["country"]))
+    conn.execute(insert(areas).values(
+        area_id=d["area_id"], name=d["name"], country=d["country"], reg14a_recorded=False
+    ))
 
 
 def _term(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
@@ -164,6 +170,24 @@ def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
 def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     _hold(conn, d["area_id"], d["to_organisation_id"], d["kind"], date.fromisoformat(d["on_date"]))
+
+
+@projections.on("police_area.reg14a_power_recorded")
+def _reg14a_power_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(areas).where(areas.c.area_id == d["area_id"]).values(reg14a_recorded=d["applies"])
+    )
+
+
+@projections.on("police_area.commencement_recorded")
+def _commencement_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(areas)
+        .where(areas.c.area_id == d["area_id"])
+        .values(commenced_on=date.fromisoformat(d["on_date"]))
+    )
 
 
 @projections.on("organisation.registered")

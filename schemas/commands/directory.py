@@ -51,6 +51,22 @@ class BringGovernanceIntoEffect(Command):
     on_date: date
 
 
+class RecordReg14aPower(Command):
+    """The operator records whether reg 14A's power applies to MOPAC (it speaks of
+    commissioners: no by default)."""
+
+    area_id: str = Slug
+    applies: bool
+
+
+class RecordCommencement(Command):
+    """The operator records the date the law giving a Police and Crime Board its statutory
+    powers commences; until then it holds none."""
+
+    area_id: str = Slug
+    on_date: date
+
+
 class RegisterOrganisation(Command):
     """Enter an organisation into the directory."""
 

@@ -186,6 +186,23 @@ class GovernanceTookEffect(EventData):
     on_date: date
 
 
+@event_type("police_area.reg14a_power_recorded")
+class Reg14aPowerRecorded(EventData):
+    """The operator recorded whether reg 14A's power applies to the area's MOPAC."""
+
+    area_id: str = Slug
+    applies: bool
+
+
+@event_type("police_area.commencement_recorded")
+class CommencementRecorded(EventData):
+    """The operator recorded when the area's Police and Crime Board gains its statutory
+    powers (it holds none while pending legislation)."""
+
+    area_id: str = Slug
+    on_date: date
+
+
 @event_type("csp.authorities_changed")
 class CspAuthoritiesChanged(EventData):
     """The CSP's responsible authorities were edited where reality differs from the rules."""

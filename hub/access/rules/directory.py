@@ -17,6 +17,8 @@ RULES: dict[type[Command], Rule] = {
     cmd.AssignPolicingBody: Rule(Who.OPERATOR),
     cmd.TransferGovernance: Rule(Who.OPERATOR),
     cmd.BringGovernanceIntoEffect: Rule(Who.OPERATOR),
+    cmd.RecordReg14aPower: Rule(Who.OPERATOR),
+    cmd.RecordCommencement: Rule(Who.OPERATOR),
     cmd.RegisterOrganisation: Rule(Who.POLICING_BODY),
     cmd.RegisterCsp: Rule(Who.POLICING_BODY),
     cmd.ChangeCspAuthorities: Rule(Who.POLICING_BODY),

@@ -1,0 +1,37 @@
+"""the law corrected: the statutory standing of a policing body, and reg 14A's stated purpose
+
+``police_areas`` records whether reg 14A's power applies (MOPAC, by the operator) and when a
+Police and Crime Board's powers commence; ``meetings`` carries the statutory purpose a reg 14A
+meeting states.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-06 07:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0011'
+down_revision: str | Sequence[str] | None = '0010'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('police_areas') as batch:
+        batch.add_column(sa.Column('reg14a_recorded', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+        batch.add_column(sa.Column('commenced_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('meetings') as batch:
+        batch.add_column(sa.Column('statutory_purpose', sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('meetings') as batch:
+        batch.drop_column('statutory_purpose')
+    with op.batch_alter_table('police_areas') as batch:
+        batch.drop_column('commenced_on')
+        batch.drop_column('reg14a_recorded')
