@@ -43,6 +43,9 @@ class ReportRequestRow(SQLModel, table=True):
     extension_asked_to: date | None = None
     addressed: list[str] = Field(sa_column=Column(JSON, nullable=False))
     devolved_functions_excluded: bool = False
+    s6_functions_confirmed: bool = False
+    publication_required: bool = False
+    """s.7(3): the authorities must arrange for the report to be published."""
     submitted_by: str | None = Field(default=None, max_length=120)
     submitted_late: bool = False
     published_on: date | None = None
@@ -107,6 +110,8 @@ def _required(conn: Connection, event: RecordedEvent) -> None:
             due_on=date.fromisoformat(d["due_on"]),
             addressed=d["addressed"],
             devolved_functions_excluded=d["devolved_functions_excluded"],
+            s6_functions_confirmed=d["s6_functions_confirmed"],
+            publication_required=d["publication_required"],
             version=event.version,
             updated_at=event.recorded_at,
         )
@@ -209,7 +214,8 @@ def _accepted(conn: Connection, event: RecordedEvent) -> None:
 def _published(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     _set(
-        conn, event, status="published", published_on=date.fromisoformat(d["published_on"]),
+        # Publication is no step of the lifecycle: the status stays as it is (DOMAIN.md §2).
+        conn, event, published_on=date.fromisoformat(d["published_on"]),
         publication_location=d["location"],
     )
 

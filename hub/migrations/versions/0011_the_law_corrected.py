@@ -2,7 +2,8 @@
 
 ``police_areas`` records whether reg 14A's power applies (MOPAC, by the operator) and when a
 Police and Crime Board's powers commence; ``meetings`` carries the statutory purpose a reg 14A
-meeting states.
+meeting states; ``report_requests`` the s.6 confirmation and whether publication was required
+(s.7(3)).
 
 Revision ID: 0011
 Revises: 0010
@@ -27,9 +28,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column('commenced_on', sa.Date(), nullable=True))
     with op.batch_alter_table('meetings') as batch:
         batch.add_column(sa.Column('statutory_purpose', sa.Text(), nullable=True))
+    with op.batch_alter_table('report_requests') as batch:
+        batch.add_column(sa.Column('s6_functions_confirmed', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+        batch.add_column(sa.Column('publication_required', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('report_requests') as batch:
+        batch.drop_column('publication_required')
+        batch.drop_column('s6_functions_confirmed')
     with op.batch_alter_table('meetings') as batch:
         batch.drop_column('statutory_purpose')
     with op.batch_alter_table('police_areas') as batch:
