@@ -5,14 +5,21 @@
 #
 #   scripts/services.sh start   # prints the export lines for HUB_TEST_DATABASE_URL/REDIS_URL
 #   scripts/services.sh stop
+#
+# HUB_TEST_REDIS_SERVERS=N starts N Redis servers on consecutive ports, one per parallel test
+# process: pub/sub channels are server-wide, so two processes sharing a server would hear each
+# other's live events. HUB_TEST_REDIS_URLS lists them; HUB_TEST_REDIS_URL is the first.
 set -euo pipefail
 
 RUN_DIR=${HUB_TEST_RUN_DIR:-/tmp/hub-test-services}
 REDIS_PORT=${HUB_TEST_REDIS_PORT:-6390}
 PG_PORT=${HUB_TEST_PG_PORT:-54329}
+REDIS_SERVERS=${HUB_TEST_REDIS_SERVERS:-1}
 PG_DB=hub_test
 
 log() { printf 'services: %s\n' "$*" >&2; }
+
+redis_ports() { seq -s ' ' "$REDIS_PORT" $((REDIS_PORT + REDIS_SERVERS - 1)); }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -34,11 +41,15 @@ start() {
   install_packages
   mkdir -p "$RUN_DIR"
   chmod 755 "$RUN_DIR"
-  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' \
-      --appendonly no --dir "$RUN_DIR" --pidfile "$RUN_DIR/redis.pid" \
-      --logfile "$RUN_DIR/redis.log"
-  fi
+  local port urls=""
+  for port in $(redis_ports); do
+    if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+      redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' \
+        --appendonly no --dir "$RUN_DIR" --pidfile "$RUN_DIR/redis-$port.pid" \
+        --logfile "$RUN_DIR/redis-$port.log"
+    fi
+    urls="$urls${urls:+,}redis://127.0.0.1:$port/0"
+  done
   local bin data="$RUN_DIR/pg"
   bin=$(pg_bin)
   if [ ! -f "$data/PG_VERSION" ]; then
@@ -55,14 +66,20 @@ start() {
       "SELECT 1 FROM pg_database WHERE datname='$PG_DB'" | grep -q 1; then
     as_pg "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$PG_DB"
   fi
-  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  log "redis on 127.0.0.1:$REDIS_PORT, postgresql on 127.0.0.1:$PG_PORT"
+  for port in $(redis_ports); do
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  log "redis on 127.0.0.1:$(redis_ports | tr ' ' ','), postgresql on 127.0.0.1:$PG_PORT"
   echo "export HUB_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
+  echo "export HUB_TEST_REDIS_URLS=$urls"
   echo "export HUB_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:$PG_PORT/$PG_DB"
 }
 
 stop() {
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  local port
+  for port in $(redis_ports); do
+    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  done
   local bin
   bin=$(pg_bin)
   if [ -n "$bin" ] && [ -f "$RUN_DIR/pg/PG_VERSION" ]; then

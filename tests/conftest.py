@@ -43,8 +43,20 @@ def postgres_server_url() -> str:
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """The test Redis server's URL."""
-    return _required_env("HUB_TEST_REDIS_URL")
+    """The test Redis server's URL: this test process's own when the tests run in parallel.
+
+    Pub/sub channels are server-wide, so parallel processes never share a server.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … under pytest-xdist
+    urls = os.environ.get("HUB_TEST_REDIS_URLS")
+    if worker is None or not urls:
+        return _required_env("HUB_TEST_REDIS_URL")
+    servers = urls.split(",")
+    index = int(worker.removeprefix("gw"))
+    if index >= len(servers):
+        pytest.fail(f"{len(servers)} Redis servers for test process {worker}: "
+                    "start one per process (scripts/test does)")
+    return servers[index]
 
 
 @pytest.fixture

@@ -17,13 +17,52 @@ from workers.runtime import use_hub
 log = logging.getLogger("hub.worker")
 
 
-class ThreadWorker(SimpleWorker):
-    """A worker that can live in a non-main thread: no signal handlers, timer-based timeouts."""
+# How often the command channel's thread looks up from Redis; it bounds how long stopping a
+# worker waits for that thread (see HubWorker.subscribe).
+COMMAND_POLL_SECONDS = 0.5
+
+
+class HubWorker(SimpleWorker):
+    """RQ's in-process worker, whose teardown never waits a minute for its command channel.
+
+    Every worker the hub runs, in production, embedded or in tests, is one of these.
+    """
+
+    def subscribe(self) -> None:
+        """Listen on the worker's command channel, as RQ does, but poll twice a second.
+
+        RQ starts its command thread with ``sleep_time=60``. Once the worker unsubscribes, that
+        thread can sit in redis-py's ``PubSub.get_message`` for the whole 60 s, waiting for a
+        subscription that will not come. redis-py 8.2 made ``PubSubWorkerThread.stop()`` join
+        the thread with no time limit, so RQ's teardown (``unsubscribe``) blocked for up to a
+        minute after every burst and on every SIGTERM. A short poll bounds that join with any
+        redis-py, at the cost of one idle read a poll.
+        """
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ types it None
+            sleep_time=COMMAND_POLL_SECONDS, daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
+
+
+class ThreadWorker(HubWorker):
+    """A worker that can live in a non-main thread: no signal handlers, timer-based timeouts.
+
+    It runs in bursts (embedded mode, tests), and nobody sends commands to a burst, so it has
+    no command channel: no thread and no Redis connection to start and stop every round.
+    """
 
     death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self) -> None:
         # Signals can only be handled by the main thread; the embedded runner stops us instead.
+        pass
+
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
         pass
 
 
@@ -55,7 +94,7 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
     _starting(hub)
     # A short maintenance interval lets a replacement worker take over RQ's scheduler soon
     # after a whole worker process group died (RQ's default waits ten minutes).
-    worker = SimpleWorker([hub.queue], connection=hub.redis, maintenance_interval=60)
+    worker = HubWorker([hub.queue], connection=hub.redis, maintenance_interval=60)
     log.info("event=worker_started queue=%s %s", hub.queue.name, hub.describe())
     worker.work(burst=burst, with_scheduler=True, logging_level=hub.settings.log_level)
 

@@ -168,3 +168,32 @@ def test_a_worker_process_runs_the_jobs_of_every_dispatched_batch(
     assert own.get_status() == "finished"
     assert own.return_value() == 1  # merger.made's own reaction: its effective date scheduled
     hub.close()
+
+
+def test_a_worker_process_stops_on_sigterm_within_seconds(
+    postgres_schema_url: str, redis_url: str, clean_redis: redis.Redis, tmp_path: Path
+) -> None:
+    # Issue 17: with redis-py 8.2, RQ's teardown could wait a minute on its command channel.
+    hub = Hub(Settings(database_url=postgres_schema_url, redis_url=redis_url))
+    upgrade(hub.engine)
+    hub.close()
+    env = hub_env(DATABASE_URL=postgres_schema_url, REDIS_URL=redis_url)
+    log = tmp_path / "worker.log"
+    process = start(["worker"], env, log)
+    try:
+        deadline = time.monotonic() + 30
+        # RQ registers a worker once it is listening, and its command channel is open by then.
+        while not clean_redis.smembers("rq:workers") and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.1)
+        assert clean_redis.smembers("rq:workers"), log.read_text()
+        time.sleep(1)  # into the idle wait for jobs
+        stopping = time.monotonic()
+        process.terminate()
+        process.wait(timeout=20)
+        took = time.monotonic() - stopping
+    finally:
+        stop(process)
+    assert process.returncode == 0, log.read_text()
+    assert took < 10, f"the worker took {took:.1f} s to stop"
+    assert not clean_redis.smembers("rq:workers")  # it said goodbye to RQ

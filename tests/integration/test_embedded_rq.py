@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import fakeredis
@@ -71,6 +71,34 @@ def test_rq_jobs_delays_and_retries_run_on_the_in_process_stand_in(tmp_path: obj
         assert notes()[0] == b"now"
         assert set(notes()) == {b"now", b"later", b"retried"}
         assert int(conn.get("flaky-attempts") or 0) == 3
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
+
+
+def test_a_job_due_now_runs_within_seconds_after_the_embedded_worker_idled(
+    tmp_path: object,
+) -> None:
+    # Issue 17: an idle embedded worker once ran nothing for a minute. Each of its bursts then
+    # started and stopped RQ's command channel, whose stop could wait out a 60 s poll (seen on
+    # the stand-in after about 700 idle bursts); bursts no longer open that channel.
+    conn = _conn()
+    conn.flushall()
+    hub = Hub(Settings(data_dir=tmp_path))  # type: ignore[arg-type]
+    hub.__dict__["redis"] = conn
+    upgrade(hub.engine)
+    queue = Queue("hub", connection=conn)
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run_thread_worker, args=(hub, stop))  # its own interval
+    worker.start()
+    try:
+        for round_ in range(3):
+            time.sleep(2)  # idle: ten empty bursts
+            queue.enqueue_at(datetime.now(UTC), note, f"due-{round_}")
+            assert _wait_for(lambda r=round_: f"due-{r}".encode() in conn.lrange("notes", 0, -1),
+                             timeout=5.0), f"the job due now had not run 5 s later ({round_})"
     finally:
         stop.set()
         worker.join(timeout=10)

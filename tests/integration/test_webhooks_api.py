@@ -8,7 +8,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
@@ -21,6 +20,7 @@ from hub.webhooks.tables import secrets_table
 from schemas.registry import spec
 from tests.integration.test_webhooks_receiver import Receiver, running
 from tests.web import client_of, sign_in
+from workers.worker import HubWorker
 
 CITY = "city@leicester.example.org"
 OPCC = "opcc@leicestershire.example.org"
@@ -212,7 +212,7 @@ def test_the_message_log_shows_every_attempt_and_redelivers(
         assert client.post(
             one + f"/messages/{message['message_id']}/redeliver"
         ).status_code == 202
-        SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
+        HubWorker([hub.queue], connection=hub.redis).work(burst=True)
         again = client.get(one + f"/messages/{message['message_id']}").json()
     assert again["status"] == "delivered"
     assert [(a["number"], a["outcome"], a["status_code"]) for a in again["attempt_log"]] == [

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pytest
-from rq import SimpleWorker
 from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select, update
@@ -35,7 +34,7 @@ from schemas.events import directory as ev
 from tests.integration.test_webhooks_receiver import Receiver, running
 from workers.dispatcher import CHECKPOINT, Dispatcher
 from workers.jobs import resume_batches
-from workers.worker import run_worker
+from workers.worker import HubWorker, run_worker
 
 CITY = "leicester-city-council"
 OPCC = "leicestershire-opcc"
@@ -108,7 +107,7 @@ def append(hub: Hub, *workspaces: str) -> RecordedEvent:
 
 def run_jobs(hub: Hub) -> None:
     """Work the queue empty in this thread (jobs due now; scheduled ones stay scheduled)."""
-    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True)
+    HubWorker([hub.queue], connection=hub.redis).work(burst=True)
 
 
 def messages_of(hub: Hub, endpoint_id: str) -> list[Any]:
@@ -171,7 +170,7 @@ def test_a_dispatched_batch_goes_out_in_one_job_with_an_attempt_logged_for_each(
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
     events = [append(hub, CITY_CSP) for _ in range(3)]
     assert Dispatcher(hub).run_once() == 3
-    SimpleWorker([hub.queue], connection=hub.redis).work(burst=True, max_jobs=1)  # fan-out
+    HubWorker([hub.queue], connection=hub.redis).work(burst=True, max_jobs=1)  # fan-out
     [job] = [hub.queue.fetch_job(j) for j in hub.queue.job_ids if j.startswith("webhook-")]
     assert job is not None and job.kwargs == {"attempts": [
         [fanout.message_id(endpoint.endpoint_id, e.event_id), 1] for e in events
