@@ -186,7 +186,8 @@ def north_yorkshire_commands() -> Iterator[Step]:
         yield _consent(NY_MERGER, authority, NY, date(2014, 9, 15) + timedelta(days=2 * n),
                        n, document)
     for step in effect_plan(
-        merger_id=NY_MERGER, area_id=NY, name="North Yorkshire Community Safety Partnership",
+        merger_id=NY_MERGER, area_id=NY, area_ids=(NY,),
+        name="North Yorkshire Community Safety Partnership",
         combined_csp_id=NY_COMBINED, effective_date=NY_EFFECTIVE,
         constituents=[
             ConstituentNow(c.csp_id, c.local_government_areas, c.authorities,

@@ -304,8 +304,14 @@ def _organisation_visibility(state: Entry) -> tuple[str, ...]:
     return tuple(area_workspace(a) for a in state.data["area_ids"])
 
 
+def csp_area_ids(state: Entry) -> tuple[str, ...]:
+    """Every police area a CSP belongs to: a combined CSP spanning areas belongs to each."""
+    return tuple(dict.fromkeys((state.data["area_id"], *state.data.get("other_area_ids", ()))))
+
+
 def _csp_visibility(state: Entry) -> tuple[str, ...]:
-    return (area_workspace(state.data["area_id"]), csp_workspace(state.data["csp_id"]))
+    areas = tuple(area_workspace(a) for a in csp_area_ids(state))
+    return (*areas, csp_workspace(state.data["csp_id"]))
 
 
 def _workspace_visibility(state: Entry) -> tuple[str, ...]:

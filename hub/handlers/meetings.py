@@ -25,6 +25,7 @@ from hub.domain.errors import DomainError, NotFound
 from hub.domain.meetings import LONDON_NAME, MEETING, Meeting
 from hub.events import AppendResult
 from hub.projections.directory import areas, csps, members, organisations, workspaces
+from hub.queries.directory import csp_areas
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
@@ -122,13 +123,13 @@ def _area_facts(conn: Connection, area_id: str) -> Any:
 
 
 def _responsible_authorities(conn: Connection, area_id: str) -> list[str]:
-    """Every responsible authority of a current CSP in the area."""
-    rows = conn.execute(
-        select(csps.c.responsible_authorities).where(
-            (csps.c.area_id == area_id) & csps.c.valid_to.is_(None)
-        )
-    ).scalars()
-    return sorted({authority for authorities in rows for authority in authorities})
+    """Every responsible authority of a current CSP in the area (a combined CSP spanning
+    police areas is in each, so each policing body may call it to reg 14A meetings)."""
+    rows = conn.execute(select(csps).where(csps.c.valid_to.is_(None))).all()
+    return sorted({
+        authority for row in rows if area_id in csp_areas(row)
+        for authority in row.responsible_authorities
+    })
 
 
 def _unregistered(conn: Connection, organisation_ids: Sequence[str]) -> list[str]:

@@ -494,6 +494,7 @@ def effect_plan(
     *,
     merger_id: str,
     area_id: str,
+    area_ids: Sequence[str],
     name: str,
     combined_csp_id: str,
     effective_date: date,
@@ -503,8 +504,9 @@ def effect_plan(
 
     The combined CSP starts on the effective date with every constituent's local government
     areas and responsible authorities; each constituent ends the day before (``valid_to`` is
-    its last day) naming its successor. The combined workspace carries every member over and
-    links the constituents' workspaces, which close pointing at it.
+    its last day) naming its successor. A combination spanning police areas (``area_ids``,
+    the proposer's ``area_id`` first) belongs to each of them. The combined workspace carries
+    every member over and links the constituents' workspaces, which close pointing at it.
     """
     stem = effect_key(merger_id, effective_date)
     workspace_id = directory.csp_workspace(combined_csp_id)
@@ -515,6 +517,7 @@ def effect_plan(
     steps = [
         EffectStep(directory.CSP, combined_csp_id, dcmd.RegisterCsp(
             csp_id=combined_csp_id, name=name, area_id=area_id,
+            other_area_ids=[a for a in dict.fromkeys(area_ids) if a != area_id],
             local_government_areas=list(dict.fromkeys(
                 a for c in constituents for a in c.local_government_areas
             )),
@@ -595,7 +598,8 @@ def take_merger_effect(hub: Hub, merger_id: str, effective_date: date) -> bool:
     with hub.engine.connect() as conn:
         constituents = _constituents_now(conn, state.constituent_ids)
     for step in effect_plan(
-        merger_id=merger_id, area_id=state.area_id, name=state.terms["proposed_name"],
+        merger_id=merger_id, area_id=state.area_id, area_ids=state.area_ids,
+        name=state.terms["proposed_name"],
         combined_csp_id=state.terms["combined_csp_id"], effective_date=effective_date,
         constituents=constituents,
     ):

@@ -35,6 +35,7 @@ from hub.handlers.duties import (
 )
 from hub.projections.directory import csps
 from hub.projections.reports import report_attachments, report_authorities, report_requests
+from hub.queries.directory import csp_areas
 from schemas.commands import Command
 from schemas.commands import reports as cmd
 from schemas.events.reports import ReportKind
@@ -103,14 +104,19 @@ def require_report(
         csp = conn.execute(select(csps).where(csps.c.csp_id == csp_id)).first()
         if csp is None:
             raise NotFound(f"no such CSP {csp_id}")
-        area = area_row(conn, csp.area_id)
-        office = office_of(conn, csp.area_id)
+        # A combined CSP spanning police areas belongs to each: the request is the acting
+        # office's area's (CDA s.7(5)), or the CSP's own when the actor holds none of them.
+        by = acting_organisation(actor)
+        offices = {office_of(conn, a): a for a in csp_areas(csp)}
+        area_id = offices.get(by, csp.area_id)
+        area = area_row(conn, area_id)
+        office = office_of(conn, area_id)
     today = reports.london_date(hub.clock())
     key = new_id(actor, idempotency_key)
     command = build(
         cmd.RequireReport, reports.InvalidReportInput,
         request_id=key,
-        by_organisation=acting_organisation(actor),
+        by_organisation=by,
         csp_id=csp_id,
         kind=kind,
         title=title,
@@ -122,7 +128,7 @@ def require_report(
         publication_required=publication_required,
         devolved_functions_excluded=devolved_functions_excluded,
         due_on=due_on or today + timedelta(weeks=default_due_weeks),
-        area_id=csp.area_id,
+        area_id=area_id,
         country=area.country,
         policing_body_id=office,
         policing_body_kind=area.policing_body_kind,

@@ -65,6 +65,8 @@ class CspRow(SQLModel, table=True):
     csp_id: str = Field(primary_key=True, max_length=120)
     name: str = Field(max_length=200)
     area_id: str = Field(max_length=120, index=True)
+    other_area_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    """Further police areas a combined CSP belongs to (CDA s.7(5))."""
     local_government_areas: list[str] = Field(sa_column=Column(JSON, nullable=False))
     responsible_authorities: list[str] = Field(sa_column=Column(JSON, nullable=False))
     valid_from: date
@@ -212,6 +214,7 @@ def _csp_registered(conn: Connection, event: RecordedEvent) -> None:
             csp_id=d["csp_id"],
             name=d["name"],
             area_id=d["area_id"],
+            other_area_ids=d.get("other_area_ids", []),
             local_government_areas=d["local_government_areas"],
             responsible_authorities=d["responsible_authorities"],
             valid_from=date.fromisoformat(d["valid_from"]),

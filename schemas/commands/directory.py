@@ -83,6 +83,8 @@ class RegisterCsp(Command):
     csp_id: str = Slug
     name: str = Name
     area_id: str = Slug
+    other_area_ids: list[str] = Field(default_factory=list, max_length=10)
+    """Further police areas a combined CSP spans: it belongs to each."""
     local_government_areas: list[str] = Field(min_length=1, max_length=20)
     responsible_authorities: list[str] = Field(min_length=1, max_length=50)
     valid_from: date

@@ -111,18 +111,30 @@ class OrganisationRegistered(EventData):
     country: Country
 
 
-@event_type("csp.registered")
+@event_type("csp.registered", version=2)
 class CspRegistered(EventData):
-    """A Community Safety Partnership for one or more local government areas."""
+    """A Community Safety Partnership for one or more local government areas.
+
+    A combined CSP can span police areas: it belongs to ``area_id`` (the proposer's) and to
+    each of ``other_area_ids``, whose policing bodies may require its reports (CDA s.7(5)),
+    call it to reg 14A meetings and see it on their s.10 registers.
+    """
 
     csp_id: str = Slug
     name: str = Name
     area_id: str = Slug
+    other_area_ids: list[str] = Field(default_factory=list, max_length=10)
     local_government_areas: list[str] = Field(min_length=1, max_length=20)
     responsible_authorities: list[str] = Field(min_length=1, max_length=50)
     valid_from: date
     valid_to: date | None = None
     merged_from: list[str] = Field(default_factory=list, max_length=20)
+
+
+@upcaster("csp.registered", from_version=1)
+def _csp_registered_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 placed every CSP in one police area.
+    return {**data, "other_area_ids": []}
 
 
 @event_type("workspace.created")

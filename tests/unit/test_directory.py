@@ -185,3 +185,18 @@ def test_roles_are_set_only_in_an_open_workspace() -> None:
     closed = _workspace(CREATE, cmd.CloseWorkspace(workspace_id=CREATE.workspace_id))
     with pytest.raises(directory.RecordClosed):
         directory.WORKSPACE.decide(closed, _role("observer"), NOW)
+
+
+def test_a_combined_csp_spanning_two_police_areas_belongs_to_each() -> None:
+    register = cmd.RegisterCsp(
+        csp_id="melton-rushcliffe", name="Melton and Rushcliffe Community Safety Partnership",
+        area_id="leicestershire", other_area_ids=["nottinghamshire"],
+        local_government_areas=["melton", "rushcliffe"],
+        responsible_authorities=["melton-council", "rushcliffe-council"],
+        valid_from=date(2027, 4, 1),
+    )
+    state = _run(directory.CSP, register)
+    assert directory.CSP.visible_in(state) == (
+        "area-leicestershire", "area-nottinghamshire", "csp-melton-rushcliffe",
+    )
+    assert directory.csp_area_ids(state) == ("leicestershire", "nottinghamshire")

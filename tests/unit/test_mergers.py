@@ -588,3 +588,21 @@ def test_a_page_never_hides_an_action_the_state_accepts(name: str, state: Any) -
             assert type(command) in offered, f"{type(command).__name__} was hidden in {name}"
     if merger.status == mergers.WITHDRAWN:
         assert MERGER.open_to(merger, OFFICE, NOW) == frozenset(), "nothing is left to do"
+
+
+def test_a_cross_force_combination_registers_the_combined_csp_in_each_police_area() -> None:
+    from hub.handlers.mergers import ConstituentNow, effect_plan
+    from schemas.commands.directory import RegisterCsp
+
+    steps = effect_plan(
+        merger_id="m1", area_id="leicestershire", area_ids=("leicestershire", "nottinghamshire"),
+        name="Melton and Rushcliffe", combined_csp_id="melton-rushcliffe",
+        effective_date=date(2027, 4, 1),
+        constituents=[
+            ConstituentNow("melton-csp", ("melton",), ("melton-council",)),
+            ConstituentNow("rushcliffe-csp", ("rushcliffe",), ("rushcliffe-council",)),
+        ],
+    )
+    [register] = [s.command for s in steps if isinstance(s.command, RegisterCsp)]
+    assert register.area_id == "leicestershire"
+    assert register.other_area_ids == ["nottinghamshire"]

@@ -3,7 +3,7 @@
 ``police_areas`` records whether reg 14A's power applies (MOPAC, by the operator) and when a
 Police and Crime Board's powers commence; ``meetings`` carries the statutory purpose a reg 14A
 meeting states; ``report_requests`` the s.6 confirmation and whether publication was required
-(s.7(3)).
+(s.7(3)); ``csps`` the further police areas a combined CSP belongs to.
 
 Revision ID: 0011
 Revises: 0010
@@ -28,6 +28,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column('commenced_on', sa.Date(), nullable=True))
     with op.batch_alter_table('meetings') as batch:
         batch.add_column(sa.Column('statutory_purpose', sa.Text(), nullable=True))
+    with op.batch_alter_table('csps') as batch:
+        batch.add_column(sa.Column('other_area_ids', sa.JSON(), nullable=False,
+                                   server_default='[]'))
     with op.batch_alter_table('report_requests') as batch:
         batch.add_column(sa.Column('s6_functions_confirmed', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
@@ -36,6 +39,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('csps') as batch:
+        batch.drop_column('other_area_ids')
     with op.batch_alter_table('report_requests') as batch:
         batch.drop_column('publication_required')
         batch.drop_column('s6_functions_confirmed')

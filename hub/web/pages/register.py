@@ -14,6 +14,7 @@ from starlette.routing import Route
 from hub.domain.errors import NotFound
 from hub.projections.directory import areas
 from hub.projections.duties import decision_priorities, decisions, priorities
+from hub.queries.directory import csp_ids_of_area
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
 
@@ -27,9 +28,11 @@ async def duty_register(request: Request) -> Response:
     hub = hub_of(request)
     with hub.engine.connect() as conn:
         area = conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
+        # A combined CSP spanning police areas is on each area's register.
+        of_area = (priorities.c.area_id == area_id) | priorities.c.csp_id.in_(
+            csp_ids_of_area(conn, area_id))
         current = [dict(r._mapping) for r in conn.execute(
-            select(priorities).where(priorities.c.area_id == area_id,
-                                     priorities.c.retired.is_(False))
+            select(priorities).where(of_area, priorities.c.retired.is_(False))
             .order_by(priorities.c.theme, priorities.c.title))]
         rows = [dict(r._mapping) for r in conn.execute(
             select(decisions).where(decisions.c.area_id == area_id)
