@@ -602,3 +602,36 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
             .where((table.c.area_id == area) & still_open)
             .values(policing_body_id=successor)
         )
+
+
+# -- CSPs combined and separated ---------------------------------------------------------------
+
+
+@projections.on("merger.took_effect")
+def _combined(conn: Connection, event: RecordedEvent) -> None:
+    # The ended CSPs' priorities and regard records pass to the combined CSP (DOMAIN.md §3).
+    d = event.data
+    for table in (priorities, strategy_regards):
+        conn.execute(
+            update(table)
+            .where(table.c.csp_id.in_(d["ended_csps"]))
+            .values(csp_id=d["combined_csp_id"])
+        )
+
+
+@projections.on("merger.termination_took_effect")
+def _separated(conn: Connection, event: RecordedEvent) -> None:
+    # Each authority's priorities and regard records pass to the re-registered CSP it is a
+    # responsible authority of (the first, for one on several: a county council; a row that
+    # has passed no longer names the combined CSP, so a later successor cannot take it).
+    d = event.data
+    for successor in d["successors"]:
+        for table in (priorities, strategy_regards):
+            conn.execute(
+                update(table)
+                .where(
+                    (table.c.csp_id == d["combined_csp_id"])
+                    & table.c.organisation_id.in_(successor["responsible_authorities"])
+                )
+                .values(csp_id=successor["csp_id"])
+            )

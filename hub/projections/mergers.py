@@ -253,6 +253,11 @@ def _terminated(conn: Connection, event: RecordedEvent) -> None:
     )
 
 
+@projections.on("merger.termination_took_effect")
+def _termination_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    _set(conn, event, status="ended")
+
+
 @projections.on("police_area.governance_took_effect")
 def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open records pass to the successor; closed ones keep the body that acted.

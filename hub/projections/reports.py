@@ -249,3 +249,18 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
         )
         .values(requester_id=d["to_organisation_id"])
     )
+
+
+@projections.on("merger.took_effect")
+def _combined(conn: Connection, event: RecordedEvent) -> None:
+    # The ended CSPs' open s.7 requests pass to the combined CSP (DOMAIN.md §3); finished
+    # ones keep the CSP they were made to.
+    d = event.data
+    conn.execute(
+        update(report_requests)
+        .where(
+            report_requests.c.csp_id.in_(d["ended_csps"])
+            & report_requests.c.status.not_in(FINISHED)
+        )
+        .values(csp_id=d["combined_csp_id"])
+    )

@@ -181,6 +181,18 @@ class MergerTookEffect(EventData):
     ended_csps: list[str] = Field(min_length=2, max_length=20)
 
 
+@event_type("merger.termination_took_effect")
+class MergerTerminationTookEffect(EventData):
+    """On its date the termination took effect: the combined CSP ended, and a CSP was
+    re-registered for each constituent's local government area(s) with its own responsible
+    authorities (``successors``)."""
+
+    merger_id: str = Slug
+    combined_csp_id: str = Slug
+    ends_on: date
+    successors: list[Constituent] = Field(min_length=2, max_length=20)
+
+
 # Variations are named "amend..." in event types: a type starting ".v" after the record name
 # would be misread as a version suffix in schema file names (<type>.v<N>.json).
 @event_type("merger.amendment_proposed")

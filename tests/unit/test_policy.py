@@ -68,7 +68,7 @@ EXPECTED: dict[str, str] = {
     "RecordExternalConsent": OFFICE, "RecordExternalRefusal": OFFICE,
     "RecordExternalConsentWithdrawal": OFFICE, "ProposeMergerVariation": OFFICE,
     "ProposeMergerTermination": OFFICE, "WithdrawMergerChange": OFFICE,
-    "TakeMergerEffect": OPERATOR,
+    "TakeMergerEffect": OPERATOR, "TakeTerminationEffect": OPERATOR,
     # §4 meetings: the office convenes and runs them; invitees respond, owners complete. A
     # convenor acts for itself: the decider says who may convene what (a voluntary meeting,
     # any member organisation of its workspace, which then keeps it).
@@ -84,7 +84,7 @@ ENGLAND_ONLY = {
     "ProposeMerger", "ReviseMergerProposal", "WithdrawMergerProposal", "ConsentToMerger",
     "RefuseMerger", "WithdrawMergerConsent", "RecordExternalConsent", "RecordExternalRefusal",
     "RecordExternalConsentWithdrawal", "ProposeMergerVariation", "ProposeMergerTermination",
-    "WithdrawMergerChange", "TakeMergerEffect",
+    "WithdrawMergerChange", "TakeMergerEffect", "TakeTerminationEffect",
 }
 
 ENGLAND = AreaFacts("leicestershire", "england", "leicestershire-opcc")

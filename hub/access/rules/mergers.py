@@ -29,4 +29,5 @@ RULES: dict[type[Command], Rule] = {
     cmd.ProposeMergerTermination: _OFFICE,
     cmd.WithdrawMergerChange: _OFFICE,
     cmd.TakeMergerEffect: Rule(Who.OPERATOR, england_only=True),
+    cmd.TakeTerminationEffect: Rule(Who.OPERATOR, england_only=True),
 }
