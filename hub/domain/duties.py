@@ -3,7 +3,9 @@
 - PRIORITY: a responsible authority's relevant priority (PRSRA s.10(1)), versioned by revision.
 - REGARD_DECISION: a decision of the policing body with a regard note per current priority in
   its area; it is finalised only when no priority is left unconsidered without a written
-  reason. Priorities of devolved Welsh functions are outside the duty, never gaps.
+  reason. Priorities of devolved Welsh functions are outside the duty, never gaps. The law
+  asks for regard, not paperwork: a written note per priority is good practice that makes the
+  regard visible, a product choice of the hub's (README, "Product choices").
 - POLICE_CRIME_PLAN: the plan's objectives, kept by the office.
 - RECIPROCAL_REGARD: an authority's strategy with regard to those objectives (CDA s.6(1A)),
   recorded and finalised the same way.

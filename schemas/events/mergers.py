@@ -22,7 +22,7 @@ HOME_SECRETARY = "home-secretary"
 
 
 class Purpose(StrEnum):
-    """The interests in which a policing body may agree a combination (CDA s.5(1B))."""
+    """The interests in which a policing body may agree a combination (CDA s.5A(2))."""
 
     REDUCING_CRIME_AND_DISORDER = "reducing_crime_and_disorder"
     REDUCING_REOFFENDING = "reducing_reoffending"
