@@ -277,6 +277,9 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
             (merger_parties.c.role == "policing_body")
             & (merger_parties.c.area_id == d["area_id"])
             & merger_parties.c.merger_id.in_(open_anywhere)
+            # A word already given stands as the body that gave it (North Yorkshire's 2014
+            # agreement stays signed by the PCC of the day).
+            & merger_parties.c.word.is_(None)
         )
         .values(organisation_id=d["to_organisation_id"])
     )
