@@ -114,3 +114,24 @@ def test_a_workspace_member_convenes_a_voluntary_meeting_and_keeps_it(demo: Hub)
         "access.not_permitted", 403)
     h.cancel_meeting(demo, county, meeting_id, reason="Moved to the spring")
     assert get_meeting(demo.engine, SYSTEM, meeting_id)["status"] == "cancelled"
+
+
+def test_the_operator_records_the_statutory_standing_from_the_command_line(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from sqlalchemy import select
+
+    from hub.cli import main
+    from hub.projections.directory import areas
+
+    monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    assert main(["record-reg14a-power", "metropolitan", "--applies", "yes"]) == 0
+    assert "metropolitan: recorded" in capsys.readouterr().out
+    # Only a Police and Crime Board has a commencement to record.
+    assert main(["record-commencement", "leicestershire", "--on", "2028-05-08"]) == 1
+    assert "only for a Police and Crime Board (record.invalid)" in capsys.readouterr().err
+    with demo_hub.engine.connect() as conn:
+        met = conn.execute(select(areas).where(areas.c.area_id == "metropolitan")).one()
+    assert met.reg14a_recorded and met.commenced_on is None
