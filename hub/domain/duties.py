@@ -44,6 +44,7 @@ from hub.domain.duties_errors import (
     NotPriorityOwner,
     NotResponsibleAuthority,
     NotStrategyOwner,
+    ObjectiveDevolvedOutsideWales,
     ObjectiveReasonNotNeeded,
     ObjectivesUnconsidered,
     PlanNotPolicingBody,
@@ -434,6 +435,8 @@ class StrategyRegard:
     csp_id: str | None = None
     objectives: Mapping[str, Objective] = field(default_factory=dict)
     noted: frozenset[str] = frozenset()
+    devolved: frozenset[str] = frozenset()
+    """Objectives a Welsh authority marked devolved: outside the duty, never gaps."""
     finalised: bool = False
 
 
@@ -458,6 +461,14 @@ def _evolve_strategy(
                 objectives={**state.objectives, objective.objective_id: objective},
                 noted=state.noted | {objective.objective_id},
             )
+        case "reciprocal_regard.objective_devolved":
+            objective = Objective.model_validate(data["objective"])
+            return replace(
+                state,
+                objectives={**state.objectives, objective.objective_id: objective},
+                noted=state.noted - {objective.objective_id},
+                devolved=state.devolved | {objective.objective_id},
+            )
         case "reciprocal_regard.finalised":
             return replace(state, finalised=True)
     return state
@@ -477,7 +488,7 @@ def _decide_strategy(
                     f"{command.by_organisation} is not a responsible authority of the partnership"
                 )
             return [ev.StrategyRegardRecorded(**command.model_dump(exclude={"serves_csps"}))]
-        case cmd.NoteObjectiveRegard() | cmd.FinaliseStrategyRegard():
+        case cmd.NoteObjectiveRegard() | cmd.MarkObjectiveDevolved() | cmd.FinaliseStrategyRegard():
             _existing(state.exists, "record of regard")
             if command.by_organisation != state.owner:
                 raise NotStrategyOwner("only the authority that recorded it may add to it")
@@ -485,6 +496,8 @@ def _decide_strategy(
                 raise StrategyRegardFinalised("the record has been finalised")
             if isinstance(command, cmd.NoteObjectiveRegard):
                 return [_note_objective(state, command)]
+            if isinstance(command, cmd.MarkObjectiveDevolved):
+                return [_devolve_objective(state, command)]
             return [_finalise_strategy(state, command)]
     raise InvalidCommand(f"a record of regard cannot take {type(command).__name__}")
 
@@ -501,10 +514,27 @@ def _note_objective(state: StrategyRegard, command: cmd.NoteObjectiveRegard) -> 
     )
 
 
+def _devolve_objective(state: StrategyRegard, command: cmd.MarkObjectiveDevolved) -> EventData:
+    # CDA s.6(1A) does not reach functions devolved to the Welsh Government.
+    if command.country != Country.WALES:
+        raise ObjectiveDevolvedOutsideWales(
+            "only a Welsh authority's strategy can leave an objective outside the duty as a "
+            "devolved function"
+        )
+    known = {**state.objectives, **_objectives(o.model_dump() for o in command.plan_objectives)}
+    objective = known.get(command.objective_id)
+    if objective is None:
+        raise UnknownObjective(f"{command.objective_id} is not one of the plan's objectives")
+    return ev.ObjectiveDevolved(
+        regard_id=command.regard_id, by_organisation=command.by_organisation, objective=objective,
+    )
+
+
 def _finalise_strategy(state: StrategyRegard, command: cmd.FinaliseStrategyRegard) -> EventData:
     ids = [o.objective_id for o in command.objectives]
     considered = [i for i in ids if i in state.noted]
-    gaps = [i for i in ids if i not in state.noted]
+    outside = [i for i in ids if i in state.devolved]
+    gaps = [i for i in ids if i not in state.noted and i not in state.devolved]
     reasons = _reasons_for(gaps, command.reasons, ObjectivesUnconsidered, ObjectiveReasonNotNeeded)
     return ev.StrategyRegardFinalised(
         regard_id=command.regard_id,
@@ -512,6 +542,7 @@ def _finalise_strategy(state: StrategyRegard, command: cmd.FinaliseStrategyRegar
         plan_revision=command.plan_revision,
         objectives=command.objectives,
         considered=considered,
+        outside_duty=outside,
         unconsidered=reasons,
     )
 
@@ -522,7 +553,9 @@ def _strategy_open_to(
     """The recording authority adds notes and finalises, until it has finalised."""
     if not state.exists or state.finalised or organisation_id != state.owner:
         return frozenset()
-    return frozenset((cmd.NoteObjectiveRegard, cmd.FinaliseStrategyRegard))
+    return frozenset(
+        (cmd.NoteObjectiveRegard, cmd.MarkObjectiveDevolved, cmd.FinaliseStrategyRegard)
+    )
 
 
 RECIPROCAL_REGARD = RecordType(

@@ -138,6 +138,13 @@ class UnknownObjective(DomainError):
     status = 422
 
 
+class ObjectiveDevolvedOutsideWales(DomainError):
+    """Only a Welsh authority's strategy can leave an objective outside the duty as devolved."""
+
+    code = "reciprocal_regard.devolved_outside_wales"
+    status = 422
+
+
 class ObjectivesUnconsidered(DomainError):
     """Every objective needs a regard note, or a written reason, before finalising."""
 
@@ -217,7 +224,8 @@ ERRORS: tuple[type[DomainError], ...] = (
     RegardNotPolicingBody, DecisionFinalised, PriorityNotInArea, PrioritiesUnconsidered,
     RegardReasonNotNeeded, PlanNotPolicingBody, PlanRetired, PlanPeriodInvalid,
     DuplicateObjective, StrategyNotResponsibleAuthority, NotStrategyOwner,
-    StrategyRegardFinalised, UnknownObjective, ObjectivesUnconsidered,
+    StrategyRegardFinalised, UnknownObjective, ObjectiveDevolvedOutsideWales,
+    ObjectivesUnconsidered,
     ObjectiveReasonNotNeeded, ArrangementNotPolicingBody, NotCriminalJusticeBody,
     ArrangementDevolvedOutsideWales, ReviewDateInPast, NotAParty, AlreadyAgreed,
     NotAwaitingAgreement, ArrangementNotInForce, ArrangementEnded,

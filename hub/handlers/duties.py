@@ -507,6 +507,32 @@ def note_objective_regard(
     )
 
 
+def mark_objective_devolved(
+    hub: Hub,
+    actor: Actor,
+    regard_id: str,
+    *,
+    objective_id: str,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Mark one of the plan's objectives a devolved function (a Welsh authority): outside the
+    reciprocal duty, not a gap."""
+    with hub.engine.connect() as conn:
+        record = _row(conn, strategy_regards, "regard_id", regard_id, "record of regard")
+        plan = _row(conn, plans, "plan_id", record.plan_id, "police and crime plan")
+        country = area_row(conn, record.area_id).country
+    command = build(
+        cmd.MarkObjectiveDevolved, InvalidDutyInput,
+        regard_id=regard_id, by_organisation=acting_organisation(actor),
+        objective_id=objective_id, plan_objectives=plan.objectives, country=country,
+    )
+    return dispatch(
+        hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
+        expected_version=expected_version, idempotency_key=idempotency_key,
+    )
+
+
 def finalise_strategy_regard(
     hub: Hub,
     actor: Actor,

@@ -456,6 +456,29 @@ def _objective_regarded(conn: Connection, event: RecordedEvent) -> None:
     )
 
 
+@projections.on("reciprocal_regard.objective_devolved")
+def _objective_devolved(conn: Connection, event: RecordedEvent) -> None:
+    # A Welsh authority's devolved objective is outside the duty: shown so, never a gap.
+    d = event.data
+    objective = d["objective"]
+    conn.execute(
+        delete(strategy_objectives).where(
+            (strategy_objectives.c.regard_id == d["regard_id"])
+            & (strategy_objectives.c.objective_id == objective["objective_id"])
+        )
+    )
+    conn.execute(
+        insert(strategy_objectives).values(
+            regard_id=d["regard_id"], objective_id=objective["objective_id"],
+            title=objective["title"], outcome="outside_duty",
+        )
+    )
+    _touch(
+        conn, strategy_regards, "regard_id", event,
+        unconsidered=_strategy_gaps(conn, d["regard_id"]),
+    )
+
+
 @projections.on("reciprocal_regard.finalised")
 def _strategy_finalised(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
@@ -475,7 +498,11 @@ def _strategy_finalised(conn: Connection, event: RecordedEvent) -> None:
         [
             {
                 **row,
-                "outcome": "reasoned" if row["objective_id"] in reasons else "considered",
+                "outcome": (
+                    "reasoned" if row["objective_id"] in reasons
+                    else "outside_duty" if row["objective_id"] in d["outside_duty"]
+                    else "considered"
+                ),
                 "note": notes.get(row["objective_id"]),
                 "reason": reasons.get(row["objective_id"]),
             }

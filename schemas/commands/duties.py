@@ -186,6 +186,18 @@ class NoteObjectiveRegard(Command):
     plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
 
 
+class MarkObjectiveDevolved(Command):
+    """A Welsh authority marks one of the plan's objectives a devolved function: outside the
+    reciprocal duty (CDA s.6(1A)), not a gap."""
+
+    regard_id: str = Slug
+    by_organisation: str = Slug
+    objective_id: str = Slug
+    # resolved: the plan's objectives as they stand now, and the area's country
+    plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
+    country: Country
+
+
 class FinaliseStrategyRegard(Command):
     """Finalise the record, giving a written reason for each objective left unconsidered."""
 

@@ -51,6 +51,7 @@ EXPECTED: dict[str, str] = {
     "RecordDecision": OFFICE, "NoteRegard": OFFICE, "FinaliseDecision": OFFICE,
     "RecordPlan": OFFICE, "RevisePlan": OFFICE, "RetirePlan": OFFICE,
     "RecordStrategyRegard": ITSELF, "NoteObjectiveRegard": ITSELF,
+    "MarkObjectiveDevolved": ITSELF,
     "FinaliseStrategyRegard": ITSELF, "DraftArrangement": OFFICE, "AgreeArrangement": ITSELF,
     "ReviewArrangement": OFFICE, "VaryArrangement": OFFICE, "EndArrangement": OFFICE,
     "MarkArrangementReviewDue": OPERATOR,

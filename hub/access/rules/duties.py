@@ -26,6 +26,7 @@ RULES: dict[type[Command], Rule] = {
     cmd.RetirePlan: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.RecordStrategyRegard: Rule(Who.ORGANISATION_ITSELF),
     cmd.NoteObjectiveRegard: Rule(Who.ORGANISATION_ITSELF),
+    cmd.MarkObjectiveDevolved: Rule(Who.ORGANISATION_ITSELF),
     cmd.FinaliseStrategyRegard: Rule(Who.ORGANISATION_ITSELF),
     cmd.DraftArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.AgreeArrangement: Rule(Who.ORGANISATION_ITSELF),
