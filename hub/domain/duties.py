@@ -50,6 +50,7 @@ from hub.domain.duties_errors import (
     PlanNotPolicingBody,
     PlanPeriodInvalid,
     PlanRetired,
+    PolicePartyNotOfArea,
     PrioritiesUnconsidered,
     PriorityDevolvedOutsideWales,
     PriorityNotInArea,
@@ -634,11 +635,19 @@ def _evolve_arrangement(state: Arrangement, event_type: str, data: dict[str, Any
     return state
 
 
-def _check_parties(parties: Iterable[ev.Party]) -> list[ev.Party]:
+def _check_parties(parties: Iterable[ev.Party], area_police: Collection[str]) -> list[ev.Party]:
     unique = list({p.organisation_id: p for p in parties}.values())
     wrong = [p.organisation_id for p in unique if p.kind not in CRIMINAL_JUSTICE_KINDS]
     if wrong:
         raise NotCriminalJusticeBody(f"not criminal justice bodies: {', '.join(wrong)}")
+    # PRSRA s.10(3): the police party is the chief officer of police for that police area.
+    foreign = [p.organisation_id for p in unique
+               if p.kind == OrganisationKind.POLICE_FORCE and p.organisation_id not in area_police]
+    if foreign:
+        raise PolicePartyNotOfArea(
+            f"the police party must be the chief officer of police for this area, not "
+            f"{', '.join(foreign)}"
+        )
     return unique
 
 
@@ -677,11 +686,13 @@ def _draft(state: Arrangement, command: cmd.DraftArrangement, today: date) -> li
     if state.exists:
         raise AlreadyExists("an arrangement with this id already exists")
     _as_office(command, ArrangementNotPolicingBody)
-    parties = _check_parties(command.parties)
+    parties = _check_parties(command.parties, command.area_police)
     if command.devolved_function and command.country != Country.WALES:
         raise ArrangementDevolvedOutsideWales("only arrangements in Wales can be devolved")
     _check_review_on(command.review_on, today)
-    data = command.model_dump(exclude={"policing_body_id", "country", "parties"})
+    data = command.model_dump(
+        exclude={"policing_body_id", "country", "parties", "area_police"}
+    )
     return [ev.ArrangementDrafted(**data, parties=parties)]
 
 
@@ -709,7 +720,7 @@ def _change(
     command: cmd.ReviewArrangement | cmd.VaryArrangement | cmd.EndArrangement,
     today: date,
 ) -> list[EventData]:
-    data = command.model_dump(exclude={"policing_body_id", "parties"})
+    data = command.model_dump(exclude={"policing_body_id", "parties", "area_police"})
     if isinstance(command, cmd.EndArrangement):
         return [ev.ArrangementEnded(**data, on_date=today)]
     if isinstance(command, cmd.ReviewArrangement):
@@ -717,7 +728,7 @@ def _change(
             raise ArrangementNotInForce(f"the arrangement is {state.status}, not in force")
         _check_review_on(command.next_review_on, today)
         return [ev.ArrangementReviewed(**data, reviewed_on=today)]
-    parties = _check_parties(command.parties)
+    parties = _check_parties(command.parties, command.area_police)
     _check_review_on(command.review_on, today)
     return [ev.ArrangementVaried(**data, parties=parties)]
 

@@ -166,6 +166,13 @@ class ArrangementNotPolicingBody(DomainError):
     status = 403
 
 
+class PolicePartyNotOfArea(DomainError):
+    """The police party to s.10(3) arrangements is the chief officer of police for that area."""
+
+    code = "cj_arrangement.police_party_not_of_area"
+    status = 422
+
+
 class NotCriminalJusticeBody(DomainError):
     """Arrangements are made with the criminal justice bodies of s.10."""
 
@@ -226,7 +233,8 @@ ERRORS: tuple[type[DomainError], ...] = (
     DuplicateObjective, StrategyNotResponsibleAuthority, NotStrategyOwner,
     StrategyRegardFinalised, UnknownObjective, ObjectiveDevolvedOutsideWales,
     ObjectivesUnconsidered,
-    ObjectiveReasonNotNeeded, ArrangementNotPolicingBody, NotCriminalJusticeBody,
+    ObjectiveReasonNotNeeded, ArrangementNotPolicingBody, PolicePartyNotOfArea,
+    NotCriminalJusticeBody,
     ArrangementDevolvedOutsideWales, ReviewDateInPast, NotAParty, AlreadyAgreed,
     NotAwaitingAgreement, ArrangementNotInForce, ArrangementEnded,
 )

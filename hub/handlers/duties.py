@@ -561,6 +561,12 @@ def finalise_strategy_regard(
 # -- criminal justice arrangements ------------------------------------------------------------
 
 
+def _area_police(conn: Connection, area_id: str) -> list[str]:
+    """The police forces of the area alone: the chief officer of police for that area."""
+    rows = conn.execute(select(organisations).where(organisations.c.kind == "police_force"))
+    return sorted(r.organisation_id for r in rows if list(r.area_ids) == [area_id])
+
+
 def _parties(conn: Connection, area_id: str, party_ids: Iterable[str]) -> list[Party]:
     found = []
     for organisation_id in party_ids:
@@ -590,12 +596,14 @@ def draft_arrangement(
         row = area_row(conn, area)
         office = office_of(conn, area)
         parties = _parties(conn, area, party_ids)
+        area_police = _area_police(conn, area)
     key = new_id(actor, idempotency_key)
     command = build(
         cmd.DraftArrangement, InvalidDutyInput,
         arrangement_id=key, by_organisation=acting_organisation(actor), area_id=area,
         title=title, terms=terms, document_url=document_url, review_on=review_on,
         devolved_function=devolved_function, parties=parties, policing_body_id=office,
+        area_police=area_police,
         country=row.country,
     )
     result = dispatch(
@@ -672,11 +680,12 @@ def vary_arrangement(
     area, office = _arrangement_office(hub, arrangement_id)
     with hub.engine.connect() as conn:
         parties = _parties(conn, area, party_ids)
+        area_police = _area_police(conn, area)
     command = build(
         cmd.VaryArrangement, InvalidDutyInput,
         arrangement_id=arrangement_id, by_organisation=acting_organisation(actor), title=title,
         terms=terms, document_url=document_url, review_on=review_on, reason=reason,
-        parties=parties, policing_body_id=office,
+        parties=parties, policing_body_id=office, area_police=area_police,
     )
     return dispatch(
         hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,

@@ -227,6 +227,9 @@ class DraftArrangement(Command):
     parties: list[Party] = Parties
     policing_body_id: str = Slug
     country: Country
+    area_police: list[str] = Field(default_factory=list, max_length=10)
+    """The police forces of the arrangement's area: the police party is the chief officer of
+    police for that police area."""
 
 
 class AgreeArrangement(Command):
@@ -261,6 +264,8 @@ class VaryArrangement(Command):
     # resolved
     parties: list[Party] = Parties
     policing_body_id: str = Slug
+    area_police: list[str] = Field(default_factory=list, max_length=10)
+    """The police forces of the arrangement's area (as for drafting)."""
 
 
 class EndArrangement(Command):

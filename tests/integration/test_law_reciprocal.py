@@ -1,11 +1,16 @@
-"""Reciprocal regard (CDA s.6(1A)) through the handlers on SQLite and PostgreSQL: a Welsh
-authority marks an objective devolved, and the register shows it outside the duty."""
+"""The duty register's corrections through the handlers on SQLite and PostgreSQL: a Welsh
+authority marks an objective devolved (CDA s.6(1A)) and the register shows it outside the
+duty; the police party to criminal justice arrangements is the area's own force (s.10(3))."""
 
 from __future__ import annotations
 
+from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
+from hub.domain import directory
 from hub.handlers import duties as handlers
 from hub.projections.duties import strategy_objectives, strategy_regards
+from hub.service import handle
+from schemas.commands import directory as dcmd
 from tests.integration.test_duties_register import (
     CITY,
     DP_OPCC,
@@ -53,3 +58,20 @@ def test_an_english_authority_cannot_mark_an_objective_devolved(demo_hub: Hub) -
     refused((422, "reciprocal_regard.devolved_outside_wales"),
             lambda: handlers.mark_objective_devolved(hub, CITY, regard,
                                                      objective_id="victims-first"))
+
+
+def test_the_police_party_to_arrangements_is_the_chief_officer_for_that_area(
+    demo_hub: Hub,
+) -> None:
+    # A force registered in the area but not of it (here, one serving two areas) is refused.
+    handle(demo_hub, directory.ORGANISATION, "east-midlands-force", dcmd.RegisterOrganisation(
+        organisation_id="east-midlands-force", name="A force serving two areas",
+        kind="police_force", area_ids=["nottinghamshire", "leicestershire"], country="england",
+    ), SYSTEM)
+    refused((422, "cj_arrangement.police_party_not_of_area"),
+            lambda: handlers.draft_arrangement(
+                demo_hub, OPCC, title="LCJB terms", terms="Quarterly", review_on=period(demo_hub)["ends_on"],
+                party_ids=["east-midlands-force", "cps-east-midlands"]))
+    assert handlers.draft_arrangement(
+        demo_hub, OPCC, title="LCJB terms", terms="Quarterly", review_on=period(demo_hub)["ends_on"],
+        party_ids=["leicestershire-police", "cps-east-midlands"]).id

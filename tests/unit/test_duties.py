@@ -499,6 +499,7 @@ def draft(**changes: Any) -> cmd.DraftArrangement:
         "arrangement_id": A_KEY, "by_organisation": OFFICE, "area_id": "leicestershire",
         "title": "LCJB terms of reference", "terms": "Meet quarterly", "review_on": REVIEW_ON,
         "parties": [POLICE, CPS], "policing_body_id": OFFICE, "country": "england",
+        "area_police": ["leicestershire-police"],
     }
     return cmd.DraftArrangement(**{**fields, **changes})
 
@@ -522,8 +523,19 @@ def vary(**changes: Any) -> cmd.VaryArrangement:
         "arrangement_id": A_KEY, "by_organisation": OFFICE, "title": "LCJB terms (varied)",
         "terms": "Meet monthly", "parties": [POLICE, CPS], "review_on": REVIEW_ON,
         "reason": "More cases", "policing_body_id": OFFICE,
+        "area_police": ["leicestershire-police"],
     }
     return cmd.VaryArrangement(**{**fields, **changes})
+
+
+def test_the_police_party_is_the_chief_officer_of_police_for_that_area() -> None:
+    other_force = Party(organisation_id="nottinghamshire-police", kind="police_force")
+    error = refused(duties.PolicePartyNotOfArea, CJ_ARRANGEMENT, run(CJ_ARRANGEMENT),
+                    draft(parties=[other_force, CPS]))
+    assert (error.code, error.status) == ("cj_arrangement.police_party_not_of_area", 422)
+    drafted = run(CJ_ARRANGEMENT, draft())
+    refused(duties.PolicePartyNotOfArea, CJ_ARRANGEMENT, drafted,
+            vary(parties=[POLICE, other_force, CPS]))
 
 
 END = cmd.EndArrangement(arrangement_id=A_KEY, by_organisation=OFFICE, policing_body_id=OFFICE)
