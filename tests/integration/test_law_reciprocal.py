@@ -68,10 +68,11 @@ def test_the_police_party_to_arrangements_is_the_chief_officer_for_that_area(
         organisation_id="east-midlands-force", name="A force serving two areas",
         kind="police_force", area_ids=["nottinghamshire", "leicestershire"], country="england",
     ), SYSTEM)
+    review_on = period(demo_hub)["ends_on"]
     refused((422, "cj_arrangement.police_party_not_of_area"),
             lambda: handlers.draft_arrangement(
-                demo_hub, OPCC, title="LCJB terms", terms="Quarterly", review_on=period(demo_hub)["ends_on"],
+                demo_hub, OPCC, title="LCJB terms", terms="Quarterly", review_on=review_on,
                 party_ids=["east-midlands-force", "cps-east-midlands"]))
     assert handlers.draft_arrangement(
-        demo_hub, OPCC, title="LCJB terms", terms="Quarterly", review_on=period(demo_hub)["ends_on"],
+        demo_hub, OPCC, title="LCJB terms", terms="Quarterly", review_on=review_on,
         party_ids=["leicestershire-police", "cps-east-midlands"]).id
