@@ -3,21 +3,28 @@
 Each file is written to ``<directory>/<attachment id>`` with a ``<attachment id>.json``
 beside it holding its name, media type, size, SHA-256 and the organisation that uploaded it.
 Events reference a file by :class:`~schemas.events.reports.AttachmentRef` (id, name, size,
-media type, checksum), never by its content. The directory defaults to
-``<HUB_DATA_DIR>/attachments``; whoever builds an :class:`AttachmentStore` chooses it.
+media type, checksum), or a meeting paper by ``PAPER_REFERENCE + id``, never by its content.
+The directory defaults to ``<HUB_DATA_DIR>/attachments``; whoever builds an
+:class:`AttachmentStore` chooses it.
+
+An organisation's files together may take at most ``quota_bytes``. A file nothing refers to
+(uploaded through the API and never named in a submission, say) is removed once it is older
+than the expiry a scheduled job applies (:meth:`AttachmentStore.expire`).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +35,9 @@ from schemas.events.reports import AttachmentRef
 CHUNK = 64 * 1024
 HEAD_BYTES = 1024
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+DEFAULT_QUOTA_BYTES = 1024 * 1024 * 1024
+PAPER_REFERENCE = "attachment:"
+"""How a meeting paper's ``reference`` names a file the hub keeps: this, then its id."""
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -66,6 +76,13 @@ class UnsupportedMediaType(DomainError):
     status = 415
 
 
+class QuotaExceeded(DomainError):
+    """The organisation's stored files would exceed its storage quota."""
+
+    code = "attachment.quota_exceeded"
+    status = 413
+
+
 class AttachmentNotFound(DomainError):
     """No such file (or not one the organisation may use)."""
 
@@ -81,7 +98,8 @@ class AttachmentCorrupt(DomainError):
 
 
 ERRORS: tuple[type[DomainError], ...] = (
-    AttachmentTooLarge, UnsupportedMediaType, AttachmentNotFound, AttachmentCorrupt,
+    AttachmentTooLarge, UnsupportedMediaType, QuotaExceeded, AttachmentNotFound,
+    AttachmentCorrupt,
 )
 
 
@@ -110,6 +128,7 @@ class AttachmentStore:
 
     directory: Path
     max_bytes: int = DEFAULT_MAX_BYTES
+    quota_bytes: int = DEFAULT_QUOTA_BYTES
     media_types: frozenset[str] = field(default=DEFAULT_MEDIA_TYPES)
 
     def save(
@@ -133,6 +152,7 @@ class AttachmentStore:
         if media_type not in self.media_types:
             raise UnsupportedMediaType(f"files of type {media_type or 'unknown'} are not accepted")
         self.directory.mkdir(parents=True, exist_ok=True)
+        room = self.quota_bytes - self.usage(organisation_id)
         chunks = _chunks(content)
         digest, size = hashlib.sha256(), 0
         fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".upload-")
@@ -144,6 +164,11 @@ class AttachmentStore:
                     if size > self.max_bytes:
                         raise AttachmentTooLarge(
                             f"files may be at most {self.max_bytes} bytes"
+                        )
+                    if size > room:
+                        raise QuotaExceeded(
+                            "your organisation's files would take more than its "
+                            f"{self.quota_bytes} bytes; ask the hub's operator for more room"
                         )
                     if len(head) < HEAD_BYTES:
                         head += chunk[: HEAD_BYTES - len(head)]
@@ -195,6 +220,44 @@ class AttachmentStore:
         # content fails half-way.
         self._meta_path(attachment_id).unlink(missing_ok=True)
         self._path(attachment_id).unlink(missing_ok=True)
+
+    def path(self, attachment_id: str) -> Path:
+        """Where a stored file's content is (:class:`AttachmentNotFound` if there is none)."""
+        self.info(attachment_id)
+        return self._path(attachment_id)
+
+    def usage(self, organisation_id: str) -> int:
+        """How many bytes the organisation's stored files take."""
+        return sum(s.ref.size for s in self._all() if s.organisation_id == organisation_id)
+
+    def expire(self, referenced: Collection[str], uploaded_before: datetime) -> list[str]:
+        """Remove files uploaded before ``uploaded_before`` that are not ``referenced``, and
+        uploads left unfinished by then (a process stopped mid-upload); the ids removed.
+
+        A file's upload time is its content's modification time: it is written once.
+        """
+        cutoff = uploaded_before.timestamp()
+        removed = []
+        for stored in self._all():
+            attachment_id = stored.ref.attachment_id
+            if attachment_id in referenced:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                if self._path(attachment_id).stat().st_mtime < cutoff:
+                    self.discard(attachment_id)
+                    removed.append(attachment_id)
+        for partial in self.directory.glob(".upload-*"):
+            with contextlib.suppress(FileNotFoundError):
+                if partial.stat().st_mtime < cutoff:
+                    partial.unlink()
+        return removed
+
+    def _all(self) -> Iterable[StoredAttachment]:
+        if not self.directory.is_dir():
+            return
+        for meta in self.directory.glob("*.json"):
+            with contextlib.suppress(AttachmentNotFound, FileNotFoundError):
+                yield self.info(meta.stem)
 
     def refs_for(self, attachment_ids: Iterable[str], organisation_id: str) -> list[AttachmentRef]:
         """The references of files ``organisation_id`` uploaded, in the order given.

@@ -6,6 +6,7 @@ and get exactly the wiring production gets.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,7 @@ from rq import Queue
 from sqlalchemy import Engine
 
 from hub.access.accounts import Accounts
+from hub.access.throttle import SignInThrottle, ThrottlePolicy
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
@@ -29,6 +31,10 @@ log = logging.getLogger("hub")
 
 APPENDED_CHANNEL = "hub:appended"
 """Redis channel the store notifies after each commit; the dispatcher wakes on it."""
+
+REVOKED_CHANNEL = "hub:revoked"
+"""Redis channel naming an actor whose credentials stopped working (every web process's live
+sockets listen, and close that actor's sockets)."""
 
 # Every embedded Hub in one process shares one in-process Redis stand-in, so the web app, the
 # dispatcher thread and the worker thread see the same queues and channels.
@@ -74,13 +80,35 @@ class Hub:
     @cached_property
     def accounts(self) -> Accounts:
         """Users, sessions, invitations and API clients."""
-        return Accounts(self.engine, self.clock)
+        return Accounts(self.engine, self.clock, revoked=self.announce_revoked)
+
+    def announce_revoked(self, actor_id: str) -> None:
+        """Tell every web process that ``actor_id``'s credentials (or some of them) ended."""
+        # The revocation has committed: a Redis hiccup must not fail it. Sockets opened with
+        # the credential are then closed at their next re-check instead (see hub/web/live.py).
+        try:
+            self.redis.publish(REVOKED_CHANNEL, json.dumps({"actor_id": actor_id}))
+        except redis.RedisError as error:
+            log.warning("event=announce_revoked_failed actor=%s error=%r", actor_id, error)
+
+    @cached_property
+    def sign_in_throttle(self) -> SignInThrottle:
+        """Failed sign-ins counted by address and account, shared by every web process."""
+        settings = self.settings
+        return SignInThrottle(
+            "memory://" if settings.embedded else settings.redis_url,
+            ThrottlePolicy(
+                settings.sign_in_attempts_per_account, settings.sign_in_attempts_per_address,
+                settings.sign_in_window_minutes,
+            ),
+        )
 
     @cached_property
     def attachments(self) -> AttachmentStore:
         """Where report attachments are kept, with the configured size limit."""
         return AttachmentStore(
-            self.settings.attachments_dir, max_bytes=self.settings.attachment_max_bytes
+            self.settings.attachments_dir, max_bytes=self.settings.attachment_max_bytes,
+            quota_bytes=self.settings.attachment_quota_bytes,
         )
 
     @cached_property

@@ -127,6 +127,15 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_disable_user(args: argparse.Namespace) -> int:
+    """Disable a user: their sign-in, sessions and open live sockets stop at once."""
+    hub = _hub()
+    require_migrated(hub.engine)
+    hub.accounts.disable_user(args.email)
+    print(f"disabled {args.email}")
+    return 0
+
+
 def cmd_workspace_role(args: argparse.Namespace) -> int:
     """Set a person's role within a workspace as the hub's operator (e.g. to restore a lead
     when no one left in the workspace may)."""
@@ -214,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", choices=["admin", "member", "viewer"], default="member")
     invite.add_argument("--base-url", help="the hub's public URL (default: HUB_HOST:HUB_PORT)")
     invite.set_defaults(func=cmd_invite)
+
+    disable = sub.add_parser("disable-user", help="disable a user's account at once")
+    disable.add_argument("email")
+    disable.set_defaults(func=cmd_disable_user)
 
     role = sub.add_parser(
         "workspace-role", help="set a person's role within a workspace (as the operator)"

@@ -72,8 +72,10 @@ def handle(
     given and stale, the command is refused with a conflict before anything is decided.
     """
     stream = StreamRef.of(record.stream_type, key)
+    # A key belongs to the organisation that sent it (the hub's own keys to none).
+    scope = actor.organisation_id or ""
     if idempotency_key is not None:
-        earlier = hub.store.lookup_idempotency_key(idempotency_key, stream)
+        earlier = hub.store.lookup_idempotency_key(idempotency_key, stream, scope)
         if earlier is not None:
             return earlier
     loaded = load(hub, record, key)
@@ -101,6 +103,7 @@ def handle(
         [NewEvent(event, workspaces) for event in new],
         meta=meta,
         idempotency_key=idempotency_key,
+        idempotency_scope=scope,
     )
 
 

@@ -33,11 +33,17 @@ class Settings:
     report_due_weeks: int = 8
     attachments_directory: str = ""
     attachment_max_bytes: int = 25 * 1024 * 1024
+    attachment_quota_bytes: int = 1024 * 1024 * 1024
+    upload_expiry_hours: float = 24.0
     live_heartbeat_seconds: float = 15.0
     live_send_timeout_seconds: float = 10.0
     secret_key: str = "dev-only-secret-change-me"
     log_level: str = "INFO"
     queue_name: str = "hub"
+    sign_in_attempts_per_account: int = 5
+    sign_in_attempts_per_address: int = 30
+    sign_in_window_minutes: int = 15
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,11 +63,17 @@ class Settings:
             report_due_weeks=int(_env("HUB_REPORT_DUE_WEEKS", "8")),
             attachments_directory=_env("HUB_ATTACHMENTS_DIR", ""),
             attachment_max_bytes=int(_env("HUB_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024))),
+            attachment_quota_bytes=int(_env("HUB_ATTACHMENT_QUOTA_BYTES", str(1024**3))),
+            upload_expiry_hours=float(_env("HUB_UPLOAD_EXPIRY_HOURS", "24")),
             live_heartbeat_seconds=float(_env("HUB_LIVE_HEARTBEAT_SECONDS", "15")),
             live_send_timeout_seconds=float(_env("HUB_LIVE_SEND_TIMEOUT_SECONDS", "10")),
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
             log_level=_env("HUB_LOG_LEVEL", "INFO"),
             queue_name=_env("HUB_QUEUE", "hub"),
+            sign_in_attempts_per_account=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ACCOUNT", "5")),
+            sign_in_attempts_per_address=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ADDRESS", "30")),
+            sign_in_window_minutes=int(_env("HUB_SIGN_IN_WINDOW_MINUTES", "15")),
+            metrics_token=_env("HUB_METRICS_TOKEN", ""),
         )
 
     @property

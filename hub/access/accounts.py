@@ -6,9 +6,8 @@ every secret is stored hashed (see :mod:`hub.access.secrets`).
 
 from __future__ import annotations
 
-import math
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,6 +24,7 @@ from hub.access.tables import (
 )
 from hub.db import aware
 from hub.domain.errors import DomainError
+from hub.projections.directory import organisations
 
 
 class Role(StrEnum):
@@ -50,20 +50,6 @@ class InvalidCredentials(DomainError):
     status = 401
 
 
-class SignInThrottled(DomainError):
-    """Too many recent failures: wait before trying again."""
-
-    code = "auth.throttled"
-    status = 429
-
-
-class AccountLocked(DomainError):
-    """Locked after repeated failures, until a time it names."""
-
-    code = "auth.locked"
-    status = 423
-
-
 class InvitationInvalid(DomainError):
     """The invitation link is unknown, used already, or expired."""
 
@@ -85,19 +71,22 @@ class ClientNotFound(DomainError):
     status = 404
 
 
+class UnknownUser(DomainError):
+    """No user has this email address."""
+
+    code = "user.not_found"
+    status = 404
+
+
 ERRORS = (
-    InvalidCredentials, SignInThrottled, AccountLocked, InvitationInvalid, EmailTaken,
-    ClientNotFound,
+    InvalidCredentials, InvitationInvalid, EmailTaken, ClientNotFound, UnknownUser,
 )
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Sign-in and lifetime limits; the defaults follow NCSC guidance for online services."""
+    """Session and invitation lifetimes (sign-in throttling is :mod:`hub.access.throttle`)."""
 
-    throttle_after: int = 3
-    lock_after: int = 6
-    lock_for: timedelta = timedelta(minutes=15)
     session_for: timedelta = timedelta(hours=12)
     invitation_for: timedelta = timedelta(days=7)
 
@@ -114,10 +103,14 @@ class Accounts:
     """Users, sessions, invitations and API clients on one database."""
 
     def __init__(
-        self, engine: Engine, clock: Callable[[], datetime], policy: Policy | None = None
+        self, engine: Engine, clock: Callable[[], datetime], policy: Policy | None = None,
+        *, revoked: Callable[[str], None] | None = None,
     ) -> None:
         self.engine, self.clock = engine, clock
         self.policy = policy or Policy()
+        # Told the actor id (a user's, or "client:<id>") whose credentials just stopped
+        # working, after the change commits, so that open live sockets can be closed at once.
+        self._revoked = revoked or (lambda _actor_id: None)
 
     # -- users and sign-in -------------------------------------------------------------------
 
@@ -162,54 +155,23 @@ class Accounts:
             )
 
     def sign_in(self, email: str, password: str) -> Any:
-        """The user whose credentials these are, or a coded refusal.
+        """The user whose credentials these are, or :class:`InvalidCredentials`.
 
-        After ``throttle_after`` consecutive failures each further attempt must wait
-        (doubling each time); after ``lock_after`` the account locks for ``lock_for``.
+        One refusal for an unknown email, a disabled account and a wrong password, in the
+        same time, so that no answer tells which accounts exist. Repeated failures are
+        slowed down by address and account together (:mod:`hub.access.throttle`), never by
+        locking the account, which would let anyone lock its owner out.
         """
-        now = self.clock()
-        email = email.strip().lower()
-        with self.engine.begin() as conn:
-            user = conn.execute(select(users_table).where(users_table.c.email == email)).first()
-            if user is None or user.disabled:
-                # Hash anyway so that timing does not reveal which emails exist.
-                password_matches(_DUMMY_HASH, password)
-                raise InvalidCredentials("the email address or password is not right")
-            locked_until = aware(user.locked_until)
-            if locked_until is not None and now < locked_until:
-                raise AccountLocked(
-                    "this account is locked after repeated failed sign-ins; try again after "
-                    f"{locked_until:%H:%M} UTC or ask your organisation's admin"
-                )
-            wait = self._throttle_wait(user.failed_sign_ins, aware(user.last_failed_at), now)
-            if wait > 0:
-                raise SignInThrottled(f"too many attempts: wait {wait} seconds and try again")
-            if password_matches(user.password_hash, password):
-                conn.execute(
-                    update(users_table)
-                    .where(users_table.c.user_id == user.user_id)
-                    .values(failed_sign_ins=0, last_failed_at=None, locked_until=None)
-                )
-                return user
-            failures = user.failed_sign_ins + 1
-            lock = now + self.policy.lock_for if failures >= self.policy.lock_after else None
-            conn.execute(
-                update(users_table)
-                .where(users_table.c.user_id == user.user_id)
-                .values(failed_sign_ins=failures, last_failed_at=now, locked_until=lock)
-            )
-        if lock is not None:
-            raise AccountLocked(
-                f"this account is now locked for {int(self.policy.lock_for.total_seconds() // 60)}"
-                " minutes after repeated failed sign-ins"
-            )
+        with self.engine.connect() as conn:
+            user = conn.execute(
+                select(users_table).where(users_table.c.email == email.strip().lower())
+            ).first()
+        if user is None or user.disabled:
+            # Hash anyway so that timing does not reveal which emails exist.
+            password_matches(_DUMMY_HASH, password)
+        elif password_matches(user.password_hash, password):
+            return user
         raise InvalidCredentials("the email address or password is not right")
-
-    def _throttle_wait(self, failures: int, last: datetime | None, now: datetime) -> int:
-        if failures < self.policy.throttle_after or last is None:
-            return 0
-        delay = timedelta(seconds=2 ** (failures - self.policy.throttle_after + 1))
-        return max(0, math.ceil((last + delay - now).total_seconds()))
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -238,20 +200,47 @@ class Accounts:
         return SessionInfo(row, row.csrf_token)
 
     def end_session(self, token: str) -> None:
-        """Sign out: the cookie's session stops working at once."""
+        """Sign out: the cookie's session stops working at once, open live sockets too."""
         with self.engine.begin() as conn:
-            conn.execute(
-                delete(sessions_table).where(sessions_table.c.session_hash == digest(token))
-            )
+            ended = conn.execute(
+                delete(sessions_table)
+                .where(sessions_table.c.session_hash == digest(token))
+                .returning(sessions_table.c.user_id)
+            ).scalar()
+        if ended is not None:
+            self._revoked(ended)
+
+    def disable_user(self, email: str) -> None:
+        """Disable a user: sign-in, sessions and open live sockets stop working at once."""
+        with self.engine.begin() as conn:
+            user_id = conn.execute(
+                update(users_table)
+                .where(users_table.c.email == email.strip().lower())
+                .values(disabled=True)
+                .returning(users_table.c.user_id)
+            ).scalar()
+        if user_id is None:
+            raise UnknownUser(f"no user has the email address {email}")
+        self._revoked(user_id)
 
     # -- invitations -------------------------------------------------------------------------
 
-    def invite(self, *, email: str, organisation_id: str, role: Role, invited_by: str) -> str:
-        """Invite someone to an organisation; returns the single-use token for the link."""
+    def invite(
+        self, *, email: str, organisation_id: str, role: Role, invited_by: str,
+        within_areas: Collection[str] | None = None,
+    ) -> str:
+        """Invite someone to an organisation; returns the single-use token for the link.
+
+        With ``within_areas`` (the inviter's police areas), an email already in use is
+        refused only when its account belongs to an organisation of those areas: one of
+        another area is invited as an unknown email is, so the answer reveals nothing, and
+        the invitation can never be accepted (the email stays taken).
+        """
         email = email.strip().lower()
         token, now = new_token(), self.clock()
         with self.engine.begin() as conn:
-            _require_unused_email(conn, email)
+            if within_areas is None or _email_taken_within(conn, email, within_areas):
+                _require_unused_email(conn, email)
             conn.execute(
                 insert(invitations_table).values(
                     token_hash=digest(token), email=email, organisation_id=organisation_id,
@@ -346,6 +335,7 @@ class Accounts:
             ).rowcount
         if not revoked:
             raise ClientNotFound("no such API client in your organisation")
+        self._revoked(f"client:{client_id}")
 
     def client_for_token(self, token: str) -> Any:
         """The live client a bearer token names, or None (unknown or revoked)."""
@@ -364,6 +354,15 @@ class Accounts:
 
 
 _DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def _email_taken_within(conn: Connection, email: str, area_ids: Collection[str]) -> bool:
+    row = conn.execute(
+        select(organisations.c.area_ids)
+        .join(users_table, users_table.c.organisation_id == organisations.c.organisation_id)
+        .where(users_table.c.email == email)
+    ).first()
+    return row is not None and bool(set(row.area_ids) & set(area_ids))
 
 
 def _require_unused_email(conn: Connection, email: str) -> None:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, InvalidInput, NotFound
 
 
-class InvalidDutyInput(DomainError):
+class InvalidDutyInput(InvalidInput):
     """The input does not fit the command's schema; ``errors`` names each field."""
 
     code = "duty.invalid_input"
-    status = 422
-
-    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or []
 
 
 class NotResponsibleAuthority(DomainError):

@@ -36,3 +36,17 @@ class InvalidCommand(DomainError):
 
     code = "record.invalid"
     status = 422
+
+
+class InvalidInput(DomainError):
+    """The input does not fit the command's schema; ``errors`` names each field.
+
+    Each record type has its own subclass, so that its code names the record.
+    """
+
+    code = "record.invalid_input"
+    status = 422
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []

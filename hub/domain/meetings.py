@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace
-from hub.domain.errors import DomainError, InvalidCommand
+from hub.domain.errors import DomainError, InvalidCommand, InvalidInput
 from hub.domain.powers import Power, powers_held
 from hub.domain.record import RecordType
 from schemas.commands import meetings as cmd
@@ -49,6 +49,12 @@ SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"
 
 
 # -- errors ------------------------------------------------------------------------------------
+
+
+class InvalidMeetingInput(InvalidInput):
+    """The input does not fit the command's schema; ``errors`` names each field."""
+
+    code = "meeting.invalid_input"
 
 
 class MeetingNotFound(DomainError):
@@ -287,7 +293,7 @@ ERRORS: tuple[type[DomainError], ...] = (
     NonexistentLocalTime, EndNotAfterStart, StartsInPast, Unchanged, NotInvited,
     ResponseIncomplete, ResponseInconsistent, MeetingCancelled, AlreadyHeld, NotStarted,
     NotHeld, NoMinutes, StaleMinutes, MinutesAlreadyApproved, ActionExists, NoSuchAction,
-    OwnerNotInvited, ActionDueInPast, NotActionOwner, ActionAlreadyDone,
+    OwnerNotInvited, ActionDueInPast, NotActionOwner, ActionAlreadyDone, InvalidMeetingInput,
 )
 
 

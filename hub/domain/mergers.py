@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace, csp_workspace
-from hub.domain.errors import DomainError, InvalidCommand
+from hub.domain.errors import DomainError, InvalidCommand, InvalidInput
 from hub.domain.record import RecordType
 from schemas.commands import mergers as cmd
 from schemas.events import mergers as ev
@@ -142,10 +142,10 @@ class AreaChanged(DomainError):
     status = 422
 
 
-class CombinedCspIdTaken(DomainError):
-    """The id chosen for the combined CSP is already in the directory (checked by the handler)."""
+class InvalidMergerInput(InvalidInput):
+    """The input does not fit the command's schema; ``errors`` names each field."""
 
-    code = "merger.csp_id_taken"
+    code = "merger.invalid_input"
 
 
 class UnknownCsp(DomainError):
@@ -259,10 +259,10 @@ class EndsInPast(DomainError):
 ERRORS: tuple[type[DomainError], ...] = (
     MergerNotFound, MergerExists, TooFewCsps, DuplicateCsp, WelshCsp, CspNotCurrent, NoPurpose,
     CspOutsideArea, NoPolicingBody, NotPolicingBody, CooperationArrangementsRequired,
-    RequesterNotConstituent, AreaChanged, CombinedCspIdTaken, UnknownCsp, NotRevisable,
+    RequesterNotConstituent, AreaChanged, UnknownCsp, NotRevisable,
     NotWithdrawable, AlreadyMade, MergerClosed, StaleRevision, NotAParty, UnknownParty,
     PartyInHub, AlreadyConsented, AlreadyRefused, NoConsentToWithdraw, SignedInFuture, NotMade,
-    ChangePending, NoChangePending, EndsInPast,
+    ChangePending, NoChangePending, EndsInPast, InvalidMergerInput,
 )
 
 

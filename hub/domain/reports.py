@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace, csp_workspace
-from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, InvalidInput, NotFound
 from hub.domain.record import RecordType
 from schemas.commands import reports as cmd
 from schemas.events import reports as ev
@@ -72,15 +72,10 @@ FINISHED = frozenset({Status.CLOSED, Status.WITHDRAWN})
 # -- errors ---------------------------------------------------------------------------------
 
 
-class InvalidReportInput(DomainError):
+class InvalidReportInput(InvalidInput):
     """The input does not fit the command's schema; ``errors`` names each field."""
 
     code = "report_request.invalid_input"
-    status = 422
-
-    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or []
 
 
 class NotRequester(DomainError):

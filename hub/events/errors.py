@@ -27,14 +27,18 @@ class ConcurrencyConflict(StoreError):
 
 
 class IdempotencyKeyReused(StoreError):
-    """The idempotency key was first used for another stream."""
+    """The idempotency key was first used for another request of the same sender.
+
+    The message names neither the stream nor the record the key was used for: a key is the
+    sender's own, and what it reached is for the sender to remember.
+    """
 
     code = "store.idempotency_key_reused"
     status = 422
 
-    def __init__(self, key: str, stream_id: str) -> None:
-        super().__init__(f"idempotency key {key!r} was first used for stream {stream_id}")
-        self.key, self.stream_id = key, stream_id
+    def __init__(self, key: str) -> None:
+        super().__init__("this idempotency key was already used for a different request")
+        self.key = key
 
 
 class InvalidEvent(StoreError):

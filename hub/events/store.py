@@ -194,12 +194,14 @@ class EventStore:
         *,
         meta: EventMeta | None = None,
         idempotency_key: str | None = None,
+        idempotency_scope: str = "",
     ) -> AppendResult:
         """Append ``events`` to ``stream`` if it is still at ``expected_version``.
 
         Payloads are validated first, so an invalid event is never stored. Projections are
-        updated in the same transaction. A repeated ``idempotency_key`` returns the first
-        append's result and appends nothing.
+        updated in the same transaction. A repeated ``idempotency_key`` within one
+        ``idempotency_scope`` (the acting organisation's; empty for the hub's own keys)
+        returns the first append's result and appends nothing.
         """
         rows = [self._serialise(event) for event in events]
         meta_json = (meta or EventMeta()).model_dump(mode="json", exclude_none=True)
@@ -208,7 +210,9 @@ class EventStore:
                 if idempotency_key is not None or not rows:
                     self._lock(conn)
                     if idempotency_key is not None:
-                        earlier = self._idempotent_result(conn, idempotency_key, stream)
+                        earlier = self._idempotent_result(
+                            conn, idempotency_scope, idempotency_key, stream
+                        )
                         if earlier is not None:
                             return earlier
                     if not rows:
@@ -222,6 +226,7 @@ class EventStore:
                 if idempotency_key is not None:
                     conn.execute(
                         insert(idempotency_table).values(
+                            scope=idempotency_scope,
                             key=idempotency_key,
                             stream_id=stream.id,
                             first_version=expected_version + 1,
@@ -328,15 +333,17 @@ class EventStore:
         return pending
 
     def _idempotent_result(
-        self, conn: Connection, key: str, stream: StreamRef
+        self, conn: Connection, scope: str, key: str, stream: StreamRef
     ) -> AppendResult | None:
         row = conn.execute(
-            select(idempotency_table).where(idempotency_table.c.key == key)
+            select(idempotency_table).where(
+                (idempotency_table.c.scope == scope) & (idempotency_table.c.key == key)
+            )
         ).first()
         if row is None:
             return None
         if row.stream_id != stream.id:
-            raise IdempotencyKeyReused(key, row.stream_id)
+            raise IdempotencyKeyReused(key)
         events = self._select(
             conn,
             (events_table.c.stream_id == stream.id)
@@ -346,10 +353,12 @@ class EventStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def lookup_idempotency_key(self, key: str, stream: StreamRef) -> AppendResult | None:
-        """The result of an earlier append made with ``key``, if there was one."""
+    def lookup_idempotency_key(
+        self, key: str, stream: StreamRef, scope: str = ""
+    ) -> AppendResult | None:
+        """The result of an earlier append made with ``key`` in ``scope``, if there was one."""
         with self._reader() as conn:
-            return self._idempotent_result(conn, key, stream)
+            return self._idempotent_result(conn, scope, key, stream)
 
     def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
         """Every event of one stream after ``after_version``, oldest first."""
@@ -441,10 +450,24 @@ class EventStore:
                 return
             after = page[-1].position
 
-    def head_position(self) -> int:
-        """The position of the newest event (0 for an empty log)."""
+    def head_position(self, workspaces: Collection[str] | None = None) -> int:
+        """The position of the newest event (0 for an empty log).
+
+        With ``workspaces`` given, of the newest event visible in one of them: what a caller
+        is shown as "the latest position" must say nothing of events it may not see (the
+        global head would let anyone count another area's activity). ``None`` means the whole
+        log, for the dispatcher and operators.
+        """
+        if workspaces is None:
+            query = select(func.max(events_table.c.position))
+        elif not workspaces:
+            return 0
+        else:
+            query = select(func.max(event_workspaces_table.c.position)).where(
+                event_workspaces_table.c.workspace_id.in_(list(workspaces))
+            )
         with self._reader() as conn:
-            return int(conn.execute(select(func.max(events_table.c.position))).scalar() or 0)
+            return int(conn.execute(query).scalar() or 0)
 
     def _reader(self) -> Any:
         return self.engine.connect().execution_options(**{READ_ONLY: True})

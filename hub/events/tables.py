@@ -58,13 +58,22 @@ class EventWorkspace(SQLModel, table=True):
     position: int = Field(sa_column=Column(PositionType, primary_key=True))
 
 
+MAX_IDEMPOTENCY_KEY = 255
+"""The longest idempotency key a caller may send (longer ones are refused at the door)."""
+
+
 class IdempotencyKey(SQLModel, table=True):
-    """A command's idempotency key and the versions its first run appended."""
+    """A command's idempotency key and the versions its first run appended.
+
+    Keys belong to whoever sent them (``scope``: the acting organisation, empty for the hub's
+    own keys), so one organisation can neither replay nor use up another's (migration 0011).
+    """
 
     __tablename__ = "idempotency_keys"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    key: str = Field(max_length=200, primary_key=True)
+    scope: str = Field(max_length=120, primary_key=True)
+    key: str = Field(max_length=MAX_IDEMPOTENCY_KEY, primary_key=True)
     stream_id: str = Field(max_length=200)
     first_version: int
     last_version: int

@@ -5,28 +5,34 @@ organisation's area and the CSPs it serves, the area's country and policing body
 priorities current in the area, the plan's objectives, the parties' kinds) from the read
 models and passes it in the command. The acting organisation is always the actor's own.
 
-The helpers at the top (:class:`Created`, :func:`new_id`, :func:`build`, :func:`dispatch`) are
-shared with :mod:`hub.handlers.reports`.
+The helpers every handler shares are in :mod:`hub.handlers.common`.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
-from hub.access.policy import Actor, NotPermitted
+from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import duties
 from hub.domain.duties_errors import InvalidDutyInput
-from hub.domain.errors import DomainError, NotFound
-from hub.domain.record import RecordType
+from hub.domain.errors import NotFound
 from hub.events import AppendResult
-from hub.projections.directory import areas, csps, organisations
+from hub.handlers.common import (
+    Created,
+    acting_organisation,
+    area_row,
+    build,
+    new_id,
+    office_of,
+    own_area,
+    unseen_organisations,
+)
+from hub.projections.directory import csps, organisations
 from hub.projections.duties import (
     arrangements,
     decision_priorities,
@@ -36,7 +42,6 @@ from hub.projections.duties import (
     strategy_regards,
 )
 from hub.service import handle
-from schemas.commands import Command
 from schemas.commands import duties as cmd
 from schemas.events.duties import (
     DecisionKind,
@@ -48,88 +53,6 @@ from schemas.events.duties import (
     Reason,
     SourceDocument,
 )
-
-C = TypeVar("C", bound=Command)
-Invalid = Callable[[str, list[dict[str, str]]], DomainError]
-"""A coded 422 error type, built from a message and the fields at fault."""
-
-_ID_NAMESPACE = uuid.UUID("5b0a6a8e-1f0c-4d3e-9a57-8a1d2b7f4c10")
-
-
-class Created(NamedTuple):
-    """The id of a new record and what its command appended."""
-
-    id: str
-    result: AppendResult
-
-
-def new_id(actor: Actor, idempotency_key: str | None) -> str:
-    """A new record id: random, or derived from the idempotency key so a retry finds its record."""
-    if idempotency_key is None:
-        return str(uuid.uuid4())
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{actor.organisation_id}:{idempotency_key}"))
-
-
-def acting_organisation(actor: Actor) -> str:
-    """The organisation the actor acts for; the hub itself acts for none."""
-    if actor.organisation_id is None:
-        raise NotPermitted("only an organisation's users and systems may do this")
-    return actor.organisation_id
-
-
-def build(model: type[C], invalid: Invalid, **fields: Any) -> C:
-    """The command ``model`` of ``fields``; input that breaks its schema raises ``invalid``."""
-    try:
-        return model(**fields)
-    except ValidationError as error:
-        details = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
-            for e in error.errors(include_url=False)
-        ]
-        message = "; ".join(f"{d['field']}: {d['message']}" for d in details)
-        raise invalid(message, details) from None
-
-
-def dispatch(
-    hub: Hub,
-    record: RecordType[Any],
-    key: str,
-    command: Command,
-    actor: Actor,
-    *,
-    expected_version: int | None = None,
-    idempotency_key: str | None = None,
-) -> AppendResult:
-    """Carry out ``command`` on record ``key`` through :func:`hub.service.handle`."""
-    return handle(
-        hub, record, key, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
-
-
-def area_row(conn: Connection, area_id: str) -> Any:
-    """The police area's read-model row (country, policing body office)."""
-    row = conn.execute(select(areas).where(areas.c.area_id == area_id)).first()
-    if row is None:
-        raise NotFound(f"no such police area {area_id}")
-    return row
-
-
-def office_of(conn: Connection, area_id: str) -> str:
-    """The office of the body holding the area's PCC functions today."""
-    office = area_row(conn, area_id).policing_body_id
-    if office is None:
-        raise NotFound(f"the police area {area_id} has no policing body")
-    return str(office)
-
-
-def one_area(actor: Actor, area_id: str | None) -> str:
-    """The area the actor means: the one given, or its only one."""
-    if area_id is not None:
-        return area_id
-    if len(actor.area_ids) != 1:
-        raise NotFound("say which police area this concerns")
-    return next(iter(actor.area_ids))
 
 
 def _row(conn: Connection, table: Any, key: str, value: str, what: str) -> Any:
@@ -176,18 +99,18 @@ def register_priority(
 ) -> Created:
     """Register one of the acting authority's relevant priorities in an area it serves."""
     org = acting_organisation(actor)
-    area = one_area(actor, area_id)
+    area = own_area(actor, area_id)
     with hub.engine.connect() as conn:
         country = area_row(conn, area).country
         csps_served = serves(conn, org, area, _today(hub))
-    key = new_id(actor, idempotency_key)
+    key = new_id(org, idempotency_key)
     command = build(
         cmd.RegisterPriority, InvalidDutyInput,
         priority_id=key, by_organisation=org, area_id=area, csp_id=csp_id, theme=theme,
         title=title, summary=summary, source=source, period=period,
         devolved_function=devolved_function, country=country, serves_csps=csps_served,
     )
-    result = dispatch(
+    result = handle(
         hub, duties.PRIORITY, key, command, actor, idempotency_key=idempotency_key
     )
     return Created(key, result)
@@ -217,7 +140,7 @@ def revise_priority(
         title=title, summary=summary, source=source, period=period,
         devolved_function=devolved_function, country=country,
     )
-    return dispatch(
+    return handle(
         hub, duties.PRIORITY, priority_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -237,7 +160,7 @@ def retire_priority(
         cmd.RetirePriority, InvalidDutyInput,
         priority_id=priority_id, by_organisation=acting_organisation(actor), reason=reason
     )
-    return dispatch(
+    return handle(
         hub, duties.PRIORITY, priority_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -280,18 +203,19 @@ def record_decision(
     idempotency_key: str | None = None,
 ) -> Created:
     """Record a decision with the priorities current in the area on the day it is taken."""
-    area = one_area(actor, area_id)
+    org = acting_organisation(actor)
+    area = own_area(actor, area_id)
     on = decided_on or _today(hub)
     with hub.engine.connect() as conn:
         office = office_of(conn, area)
         current = current_priorities(conn, area, on)
-    key = new_id(actor, idempotency_key)
+    key = new_id(org, idempotency_key)
     command = build(
         cmd.RecordDecision, InvalidDutyInput,
-        decision_id=key, by_organisation=acting_organisation(actor), area_id=area, kind=kind,
+        decision_id=key, by_organisation=org, area_id=area, kind=kind,
         title=title, summary=summary, decided_on=on, policing_body_id=office, priorities=current,
     )
-    result = dispatch(
+    result = handle(
         hub, duties.REGARD_DECISION, key, command, actor, idempotency_key=idempotency_key
     )
     return Created(key, result)
@@ -311,13 +235,16 @@ def note_regard(
     with hub.engine.connect() as conn:
         decision = _row(conn, decisions, "decision_id", decision_id, "decision")
         priority = _row(conn, priorities, "priority_id", priority_id, "priority")
+        if priority.area_id != decision.area_id:
+            # Another area's priority is answered as a made-up one is.
+            raise NotFound("no such priority")
         office = office_of(conn, decision.area_id)
     command = build(
         cmd.NoteRegard, InvalidDutyInput,
         decision_id=decision_id, by_organisation=acting_organisation(actor), note=note,
         policing_body_id=office, priority=_ref(priority), priority_area_id=priority.area_id,
     )
-    return dispatch(
+    return handle(
         hub, duties.REGARD_DECISION, decision_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -343,7 +270,7 @@ def finalise_decision(
         decision_id=decision_id, by_organisation=acting_organisation(actor),
         reasons=_reasons(reasons), policing_body_id=office, priorities=current,
     )
-    return dispatch(
+    return handle(
         hub, duties.REGARD_DECISION, decision_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -384,16 +311,17 @@ def record_plan(
     idempotency_key: str | None = None,
 ) -> Created:
     """Record the police and crime plan's objectives."""
-    area = one_area(actor, area_id)
+    org = acting_organisation(actor)
+    area = own_area(actor, area_id)
     with hub.engine.connect() as conn:
         office = office_of(conn, area)
-    key = new_id(actor, idempotency_key)
+    key = new_id(org, idempotency_key)
     command = build(
         cmd.RecordPlan, InvalidDutyInput,
-        plan_id=key, by_organisation=acting_organisation(actor), area_id=area, title=title,
+        plan_id=key, by_organisation=org, area_id=area, title=title,
         period=period, objectives=list(objectives), policing_body_id=office,
     )
-    result = dispatch(
+    result = handle(
         hub, duties.POLICE_CRIME_PLAN, key, command, actor, idempotency_key=idempotency_key
     )
     return Created(key, result)
@@ -418,7 +346,7 @@ def revise_plan(
         plan_id=plan_id, by_organisation=acting_organisation(actor), title=title,
         period=period, objectives=list(objectives), policing_body_id=office,
     )
-    return dispatch(
+    return handle(
         hub, duties.POLICE_CRIME_PLAN, plan_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -439,7 +367,7 @@ def retire_plan(
         cmd.RetirePlan, InvalidDutyInput,
         plan_id=plan_id, by_organisation=acting_organisation(actor), policing_body_id=office
     )
-    return dispatch(
+    return handle(
         hub, duties.POLICE_CRIME_PLAN, plan_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -448,8 +376,11 @@ def retire_plan(
 # -- reciprocal regard -------------------------------------------------------------------------
 
 
-def _current_plan(conn: Connection, plan_id: str) -> Any:
+def _current_plan(conn: Connection, actor: Actor, plan_id: str) -> Any:
     plan = _row(conn, plans, "plan_id", plan_id, "police and crime plan")
+    if not (actor.system or plan.area_id in actor.area_ids):
+        # Another area's plan is answered as a made-up one is.
+        raise NotFound("no such police and crime plan")
     if plan.retired:
         raise NotFound("the plan has been retired")
     return plan
@@ -467,16 +398,16 @@ def record_strategy_regard(
     """Begin recording a strategy's regard to the plan's objectives."""
     org = acting_organisation(actor)
     with hub.engine.connect() as conn:
-        plan = _current_plan(conn, plan_id)
+        plan = _current_plan(conn, actor, plan_id)
         csps_served = serves(conn, org, plan.area_id, _today(hub))
-    key = new_id(actor, idempotency_key)
+    key = new_id(org, idempotency_key)
     command = build(
         cmd.RecordStrategyRegard, InvalidDutyInput,
         regard_id=key, by_organisation=org, area_id=plan.area_id, csp_id=csp_id,
         strategy=strategy, plan_id=plan_id, plan_revision=plan.revision,
         objectives=plan.objectives, serves_csps=csps_served,
     )
-    result = dispatch(
+    result = handle(
         hub, duties.RECIPROCAL_REGARD, key, command, actor, idempotency_key=idempotency_key
     )
     return Created(key, result)
@@ -501,7 +432,7 @@ def note_objective_regard(
         regard_id=regard_id, by_organisation=acting_organisation(actor),
         objective_id=objective_id, note=note, plan_objectives=plan.objectives,
     )
-    return dispatch(
+    return handle(
         hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -527,7 +458,7 @@ def mark_objective_devolved(
         regard_id=regard_id, by_organisation=acting_organisation(actor),
         objective_id=objective_id, plan_objectives=plan.objectives, country=country,
     )
-    return dispatch(
+    return handle(
         hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -552,7 +483,7 @@ def finalise_strategy_regard(
         regard_id=regard_id, by_organisation=acting_organisation(actor),
         reasons=_reasons(reasons), plan_revision=plan.revision, objectives=plan.objectives,
     )
-    return dispatch(
+    return handle(
         hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -568,13 +499,20 @@ def _area_police(conn: Connection, area_id: str) -> list[str]:
 
 
 def _parties(conn: Connection, area_id: str, party_ids: Iterable[str]) -> list[Party]:
-    found = []
-    for organisation_id in party_ids:
-        row = _row(conn, organisations, "organisation_id", organisation_id, "organisation")
-        if area_id not in row.area_ids:
-            raise NotFound(f"no organisation {organisation_id} in the police area")
-        found.append(Party(organisation_id=organisation_id, kind=row.kind))
-    return found
+    # An organisation of another area is answered as a made-up one is: not found.
+    wanted = list(party_ids)
+    unseen = unseen_organisations(conn, wanted, area_id)
+    if unseen:
+        raise NotFound(f"no such organisation {unseen[0]}")
+    kinds = {
+        row.organisation_id: row.kind
+        for row in conn.execute(
+            select(organisations.c.organisation_id, organisations.c.kind).where(
+                organisations.c.organisation_id.in_(wanted)
+            )
+        )
+    }
+    return [Party(organisation_id=o, kind=kinds[o]) for o in wanted]
 
 
 def draft_arrangement(
@@ -591,22 +529,23 @@ def draft_arrangement(
     idempotency_key: str | None = None,
 ) -> Created:
     """Draft criminal justice arrangements with the named criminal justice bodies."""
-    area = one_area(actor, area_id)
+    org = acting_organisation(actor)
+    area = own_area(actor, area_id)
     with hub.engine.connect() as conn:
         row = area_row(conn, area)
         office = office_of(conn, area)
         parties = _parties(conn, area, party_ids)
         area_police = _area_police(conn, area)
-    key = new_id(actor, idempotency_key)
+    key = new_id(org, idempotency_key)
     command = build(
         cmd.DraftArrangement, InvalidDutyInput,
-        arrangement_id=key, by_organisation=acting_organisation(actor), area_id=area,
+        arrangement_id=key, by_organisation=org, area_id=area,
         title=title, terms=terms, document_url=document_url, review_on=review_on,
         devolved_function=devolved_function, parties=parties, policing_body_id=office,
         area_police=area_police,
         country=row.country,
     )
-    result = dispatch(
+    result = handle(
         hub, duties.CJ_ARRANGEMENT, key, command, actor, idempotency_key=idempotency_key
     )
     return Created(key, result)
@@ -627,7 +566,7 @@ def agree_arrangement(
         arrangement_id=arrangement_id, by_organisation=acting_organisation(actor),
         signatory=signatory,
     )
-    return dispatch(
+    return handle(
         hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -656,7 +595,7 @@ def review_arrangement(
         arrangement_id=arrangement_id, by_organisation=acting_organisation(actor),
         outcome=outcome, next_review_on=next_review_on, policing_body_id=office,
     )
-    return dispatch(
+    return handle(
         hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -687,7 +626,7 @@ def vary_arrangement(
         terms=terms, document_url=document_url, review_on=review_on, reason=reason,
         parties=parties, policing_body_id=office, area_police=area_police,
     )
-    return dispatch(
+    return handle(
         hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
@@ -709,7 +648,7 @@ def end_arrangement(
         arrangement_id=arrangement_id, by_organisation=acting_organisation(actor),
         reason=reason, policing_body_id=office,
     )
-    return dispatch(
+    return handle(
         hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )

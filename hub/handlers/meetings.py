@@ -10,55 +10,42 @@ scheduled for.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
-from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
-from hub.access.policy import Actor, NotOwnOrganisation
+from hub.access.policy import Actor
 from hub.bootstrap import Hub
-from hub.domain.errors import DomainError, NotFound
-from hub.domain.meetings import LONDON_NAME, MEETING, Meeting
+from hub.domain.errors import NotFound
+from hub.domain.meetings import LONDON_NAME, MEETING, InvalidMeetingInput, Meeting
 from hub.events import AppendResult
-from hub.projections.directory import areas, csps, members, organisations, workspaces
+from hub.handlers.common import (
+    Created,
+    acting_organisation,
+    area_row,
+    areas_held_by,
+    build,
+    member_workspaces,
+    new_id,
+    own_area,
+    unseen_organisations,
+)
+from hub.projections.directory import csps, members, workspaces
 from hub.queries.directory import csp_areas
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
-from schemas.events.meetings import AgendaItem, Invitation, Paper, Representative
-
-
-class InvalidMeetingInput(DomainError):
-    """The input does not fit the command's schema (``errors`` names each field)."""
-
-    code = "meeting.invalid_input"
-    status = 422
-
-    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
-        super().__init__(message)
-        self.errors = errors
-
-
-class NoOrganisation(DomainError):
-    """The hub acting for nobody must say which organisation it acts for."""
-
-    code = "meeting.no_acting_organisation"
-    status = 422
-
-
-ERRORS: tuple[type[DomainError], ...] = (InvalidMeetingInput, NoOrganisation)
-"""Refusals raised here rather than by the decider (the decider's are ``meetings.ERRORS``)."""
-
-
-class Created(NamedTuple):
-    """The id of a new record (or action) and what its command recorded."""
-
-    id: str
-    result: AppendResult
+from schemas.events.meetings import (
+    AgendaItem,
+    Invitation,
+    MeetingKind,
+    Paper,
+    Representative,
+    Response,
+)
 
 
 class _Keep(Enum):
@@ -67,30 +54,6 @@ class _Keep(Enum):
 
 KEEP: Final = _Keep.KEEP
 """Leave this detail as it is (for :func:`amend_meeting`)."""
-
-
-def _build(model: type[Command], **fields: Any) -> Any:
-    try:
-        return model(**fields)
-    except ValidationError as error:
-        details = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
-            for e in error.errors(include_url=False)
-        ]
-        raise InvalidMeetingInput(
-            "; ".join(f"{d['field']}: {d['message']}" for d in details), details
-        ) from None
-
-
-def _acting(actor: Actor, on_behalf_of: str | None) -> str:
-    if actor.system:
-        if not on_behalf_of:
-            raise NoOrganisation("name the organisation the hub acts for")
-        return on_behalf_of
-    if on_behalf_of is not None and on_behalf_of != actor.organisation_id:
-        raise NotOwnOrganisation("an organisation may act only for itself")
-    assert actor.organisation_id is not None
-    return actor.organisation_id
 
 
 def _issue(
@@ -104,8 +67,10 @@ def _issue(
     idempotency_key: str | None,
     **fields: Any,
 ) -> AppendResult:
-    by = _acting(actor, on_behalf_of)
-    command = _build(model, meeting_id=meeting_id, by_organisation=by, **fields)
+    by = acting_organisation(actor, on_behalf_of)
+    command = build(
+        model, InvalidMeetingInput, meeting_id=meeting_id, by_organisation=by, **fields
+    )
     return handle(
         hub, MEETING, meeting_id, command, actor, expected_version=expected_version,
         idempotency_key=idempotency_key,
@@ -113,13 +78,6 @@ def _issue(
 
 
 # -- directory facts ---------------------------------------------------------------------------
-
-
-def _area_facts(conn: Connection, area_id: str) -> Any:
-    row = conn.execute(select(areas).where(areas.c.area_id == area_id)).first()
-    if row is None:
-        raise NotFound(f"police area {area_id} is not registered")
-    return row
 
 
 def _responsible_authorities(conn: Connection, area_id: str) -> list[str]:
@@ -132,34 +90,31 @@ def _responsible_authorities(conn: Connection, area_id: str) -> list[str]:
     })
 
 
-def _unregistered(conn: Connection, organisation_ids: Sequence[str]) -> list[str]:
-    known = set(conn.execute(
-        select(organisations.c.organisation_id).where(
-            organisations.c.organisation_id.in_(list(organisation_ids))
-        )
-    ).scalars())
-    return sorted(set(organisation_ids) - known)
-
-
-def _workspace(conn: Connection, workspace_id: str | None) -> Any:
-    if workspace_id is None:
-        return None
+def _workspace_area(conn: Connection, workspace_id: str) -> str | None:
     return conn.execute(
-        select(workspaces).where(workspaces.c.workspace_id == workspace_id)
-    ).first()
+        select(workspaces.c.area_id).where(workspaces.c.workspace_id == workspace_id)
+    ).scalar()
 
 
-def _members(conn: Connection, workspace_id: str | None) -> list[str]:
+def _members(conn: Connection, workspace_id: str) -> list[str]:
     """The member organisations of a workspace: any may convene a voluntary meeting there."""
     return sorted(conn.execute(
         select(members.c.organisation_id).where(members.c.workspace_id == workspace_id)
     ).scalars())
 
 
-def _office_area(conn: Connection, organisation_id: str) -> str | None:
-    return conn.execute(
-        select(areas.c.area_id).where(areas.c.policing_body_id == organisation_id).limit(1)
-    ).scalar()
+def _convenors_area(
+    conn: Connection, actor: Actor, by: str, area_id: str | None, workspace_id: str | None
+) -> str:
+    # A meeting belongs to the convenor's area (DOMAIN.md, Joint meetings): the one named if
+    # it is the convenor's own, else the one whose functions the convenor holds, else (a
+    # member convening a voluntary meeting) its workspace's.
+    if area_id is not None:
+        return own_area(actor, area_id)
+    held = areas_held_by(conn, by)
+    if not held and workspace_id is not None:
+        held = [a for a in (_workspace_area(conn, workspace_id),) if a]
+    return own_area(actor, held[0] if held else None)
 
 
 # -- the convenor's commands -------------------------------------------------------------------
@@ -169,7 +124,7 @@ def convene_meeting(
     hub: Hub,
     actor: Actor,
     *,
-    kind: str,
+    kind: MeetingKind | str,
     title: str,
     purpose: str,
     starts_local: datetime,
@@ -181,7 +136,6 @@ def convene_meeting(
     agenda: Sequence[AgendaItem | dict[str, Any]] = (),
     workspace_id: str | None = None,
     area_id: str | None = None,
-    meeting_id: str | None = None,
     on_behalf_of: str | None = None,
     idempotency_key: str | None = None,
 ) -> Created:
@@ -190,24 +144,33 @@ def convene_meeting(
 
     ``starts_local``/``ends_local`` are wall-clock times in ``timezone`` without an offset.
     ``area_id`` defaults to the area whose functions the actor's organisation holds.
+    The meeting's id comes from the idempotency key, when there is one, so a retry returns
+    the first result.
     """
-    by = _acting(actor, on_behalf_of)
-    meeting_id = meeting_id or str(uuid.uuid4())
+    by = acting_organisation(actor, on_behalf_of)
+    meeting_id = new_id(by, idempotency_key, "meeting")
     with hub.engine.connect() as conn:
-        space = _workspace(conn, workspace_id)
-        area_id = area_id or _office_area(conn, by) or (space.area_id if space else None)
-        if area_id is None:
-            raise NotFound(f"{by} holds no police area's functions; name the area")
-        area = _area_facts(conn, area_id)
+        # The workspace a meeting lives in is one the convenor belongs to; any other is
+        # answered as a workspace that does not exist (cross-area meetings go through a
+        # workspace both areas belong to).
+        if workspace_id is not None and not (
+            actor.system or workspace_id in member_workspaces(conn, by)
+        ):
+            raise NotFound("no such workspace")
+        area_id = _convenors_area(conn, actor, by, area_id, workspace_id)
+        area = area_row(conn, area_id)
         authorities = _responsible_authorities(conn, area_id)
-        space_members = _members(conn, workspace_id) if space else []
+        space_members = _members(conn, workspace_id) if workspace_id else []
         invited = [
             i.organisation_id if isinstance(i, Invitation) else str(i.get("organisation_id"))
             for i in invitations
         ]
-        unregistered = _unregistered(conn, invited)
-    command = _build(
-        cmd.ConveneMeeting, meeting_id=meeting_id, area_id=area_id, by_organisation=by,
+        # An invitee is an organisation of the meeting's area or a member of its workspace;
+        # any other is, for the convenor, not in the directory.
+        unseen = unseen_organisations(conn, invited, area_id, workspace_id)
+    command = build(
+        cmd.ConveneMeeting, InvalidMeetingInput, meeting_id=meeting_id, area_id=area_id,
+        by_organisation=by,
         kind=kind, title=title, purpose=purpose, starts_local=starts_local,
         ends_local=ends_local, timezone=timezone, place=place, online_link=online_link,
         agenda=list(agenda), invitations=list(invitations), workspace_id=workspace_id,
@@ -215,7 +178,7 @@ def convene_meeting(
         policing_body_kind=area.policing_body_kind,
         mopac_reg14a_recorded=area.reg14a_recorded, commenced_on=area.commenced_on,
         workspace_members=space_members,
-        responsible_authorities=authorities, unregistered_invitees=unregistered,
+        responsible_authorities=authorities, unregistered_invitees=unseen,
     )
     return Created(meeting_id, handle(
         hub, MEETING, meeting_id, command, actor, idempotency_key=idempotency_key
@@ -327,11 +290,14 @@ def approve_meeting_minutes(
 
 def assign_meeting_action(
     hub: Hub, actor: Actor, meeting_id: str, *, description: str, owner_organisation_id: str,
-    due_on: date, action_id: str | None = None, expected_version: int | None = None,
+    due_on: date, expected_version: int | None = None,
     on_behalf_of: str | None = None, idempotency_key: str | None = None,
 ) -> Created:
-    """Record an action arising from the meeting; returns the action's id."""
-    action_id = action_id or str(uuid.uuid4())
+    """Record an action arising from the meeting; returns the action's id (the hub's, from
+    the idempotency key when there is one, so a retry records nothing more)."""
+    action_id = new_id(
+        acting_organisation(actor, on_behalf_of), idempotency_key, "meeting-action"
+    )
     return Created(action_id, _issue(
         hub, actor, meeting_id, cmd.AssignMeetingAction, action_id=action_id,
         description=description, owner_organisation_id=owner_organisation_id, due_on=due_on,
@@ -344,7 +310,7 @@ def assign_meeting_action(
 
 
 def respond_to_meeting(
-    hub: Hub, actor: Actor, meeting_id: str, *, response: str,
+    hub: Hub, actor: Actor, meeting_id: str, *, response: Response | str,
     representatives: Sequence[Representative | dict[str, Any]] = (),
     delegate: Representative | dict[str, Any] | None = None, reason: str | None = None,
     expected_version: int | None = None, on_behalf_of: str | None = None,

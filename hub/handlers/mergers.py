@@ -12,32 +12,40 @@ from the merger and its date, so a second worker or a re-run adds nothing.
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
-from hub.access.policy import Actor, NotOwnOrganisation
+from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
-from hub.domain.errors import DomainError
 from hub.domain.mergers import (
     ENDED,
     IN_EFFECT,
     MADE,
     MERGER,
-    CombinedCspIdTaken,
+    InvalidMergerInput,
     Merger,
     UnknownCsp,
     london_today,
 )
 from hub.domain.record import RecordType
 from hub.events import AppendResult
+from hub.handlers.common import (
+    Created,
+    acting_organisation,
+    areas_held_by,
+    build,
+    invalid_input,
+    member_workspaces,
+    new_id,
+    own_area,
+    slug,
+)
 from hub.projections.directory import areas, csps, members, organisations, workspaces
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
@@ -47,67 +55,16 @@ from schemas.events import mergers as ev
 from schemas.events.directory import WorkspaceKind
 from schemas.events.mergers import Purpose, SignedDocument
 
-
-class InvalidMergerInput(DomainError):
-    """The input does not fit the command's schema (``errors`` names each field)."""
-
-    code = "merger.invalid_input"
-    status = 422
-
-    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
-        super().__init__(message)
-        self.errors = errors
-
-
-class NoOrganisation(DomainError):
-    """The hub acting for nobody must say which organisation it acts for."""
-
-    code = "merger.no_acting_organisation"
-    status = 422
-
-
-ERRORS: tuple[type[DomainError], ...] = (InvalidMergerInput, NoOrganisation)
-"""Refusals raised here rather than by the decider (the decider's are ``mergers.ERRORS``)."""
-
-
-class Created(NamedTuple):
-    """The id of a new record and what its first command recorded."""
-
-    id: str
-    result: AppendResult
-
-
-def _invalid(error: ValidationError) -> InvalidMergerInput:
-    details = [
-        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
-        for e in error.errors(include_url=False)
-    ]
-    return InvalidMergerInput("; ".join(f"{d['field']}: {d['message']}" for d in details), details)
-
-
-def _build(model: type[Command], **fields: Any) -> Any:
-    try:
-        return model(**fields)
-    except ValidationError as error:
-        raise _invalid(error) from None
-
-
-def acting_organisation(actor: Actor, on_behalf_of: str | None = None) -> str:
-    """The organisation a command is issued by: the actor's own (the hub must name one)."""
-    if actor.system:
-        if not on_behalf_of:
-            raise NoOrganisation("name the organisation the hub acts for")
-        return on_behalf_of
-    if on_behalf_of is not None and on_behalf_of != actor.organisation_id:
-        raise NotOwnOrganisation("an organisation may act only for itself")
-    assert actor.organisation_id is not None
-    return actor.organisation_id
-
-
 # -- directory facts ---------------------------------------------------------------------------
 
 
-def _csp_facts(conn: Connection, csp_ids: Sequence[str]) -> list[cmd.CspFacts]:
+def _csp_facts(
+    conn: Connection, actor: Actor, by: str, csp_ids: Sequence[str]
+) -> list[cmd.CspFacts]:
+    # A constituent is a CSP of the proposer's own areas, or one whose workspace the proposer
+    # belongs to (how a cross-force merger names the other force's CSP). Any other is, for
+    # the proposer, not in the directory: the answer a made-up id gets.
+    shared = set() if actor.system else member_workspaces(conn, by)
     rows = {
         r.csp_id: r
         for r in conn.execute(
@@ -115,6 +72,8 @@ def _csp_facts(conn: Connection, csp_ids: Sequence[str]) -> list[cmd.CspFacts]:
             .join(areas, areas.c.area_id == csps.c.area_id)
             .where(csps.c.csp_id.in_(list(csp_ids)))
         )
+        if actor.system or r.area_id in actor.area_ids
+        or directory.csp_workspace(r.csp_id) in shared
     }
     missing = [c for c in csp_ids if c not in rows]
     if missing:
@@ -139,13 +98,6 @@ def _policing_bodies(conn: Connection, area_ids: Iterable[str]) -> list[cmd.Poli
             for r in rows]
 
 
-def policing_body_of(conn: Connection, organisation_id: str) -> list[str]:
-    """The areas whose PCC functions ``organisation_id`` holds today."""
-    return sorted(conn.execute(
-        select(areas.c.area_id).where(areas.c.policing_body_id == organisation_id)
-    ).scalars())
-
-
 def _unregistered(conn: Connection, organisation_ids: Iterable[str]) -> list[str]:
     wanted = set(organisation_ids)
     known = set(conn.execute(
@@ -154,11 +106,6 @@ def _unregistered(conn: Connection, organisation_ids: Iterable[str]) -> list[str
         )
     ).scalars())
     return sorted(wanted - known)
-
-
-def slug(text: str) -> str:
-    """A directory id made from a name."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120] or "csp"
 
 
 def _proposal(
@@ -172,23 +119,24 @@ def _proposal(
     effective_date: date,
     cooperation_arrangements: str | None,
     requested_by_csp: str | None,
-    combined_csp_id: str | None,
     area_id: str | None,
     on_behalf_of: str | None,
 ) -> dict[str, Any]:
     """The fields of a proposal, with every directory fact resolved."""
     by = acting_organisation(actor, on_behalf_of)
-    combined = combined_csp_id or slug(proposed_name)
+    # The combined CSP's id is the hub's, never the caller's: readable, and made unique by
+    # the merger's own id, so it can neither collide with nor probe for a CSP of another area.
+    combined = f"{slug(proposed_name)}-{merger_id[:8]}"
     with hub.engine.connect() as conn:
-        facts = _csp_facts(conn, csp_ids)
-        own = policing_body_of(conn, by)
-        area = area_id or (own[0] if own else facts[0].area_id if facts else "")
+        facts = _csp_facts(conn, actor, by, csp_ids)
+        own = areas_held_by(conn, by)
+        area = (
+            own_area(actor, area_id) if area_id is not None
+            else own[0] if own else facts[0].area_id if facts else ""
+        )
         bodies = _policing_bodies(conn, {area, *(f.area_id for f in facts)})
         parties = {a for f in facts for a in f.responsible_authorities}
         unregistered = _unregistered(conn, parties | {b.organisation_id for b in bodies})
-        taken = conn.execute(select(csps.c.csp_id).where(csps.c.csp_id == combined)).first()
-    if taken is not None:
-        raise CombinedCspIdTaken(f"the directory already has a CSP {combined}")
     return {
         "merger_id": merger_id, "by_organisation": by, "area_id": area, "constituents": facts,
         "purposes": list(purposes), "proposed_name": proposed_name,
@@ -212,25 +160,24 @@ def propose_merger(
     effective_date: date,
     cooperation_arrangements: str | None = None,
     requested_by_csp: str | None = None,
-    combined_csp_id: str | None = None,
     area_id: str | None = None,
-    merger_id: str | None = None,
     on_behalf_of: str | None = None,
     idempotency_key: str | None = None,
 ) -> Created:
     """Propose combining the CSPs ``csp_ids`` (the office of the area's policing body).
 
-    ``area_id`` defaults to the area whose functions the actor's organisation holds;
-    ``combined_csp_id`` to an id made from the name.
+    ``area_id`` defaults to the area whose functions the actor's organisation holds. The
+    merger's id comes from the idempotency key, when there is one, so a retry returns the
+    first result; the combined CSP's id is made from the name and the merger's id.
     """
-    merger_id = merger_id or str(uuid.uuid4())
+    merger_id = new_id(acting_organisation(actor, on_behalf_of), idempotency_key, "merger")
     fields = _proposal(
         hub, actor, merger_id, csp_ids=csp_ids, purposes=purposes, proposed_name=proposed_name,
         effective_date=effective_date, cooperation_arrangements=cooperation_arrangements,
-        requested_by_csp=requested_by_csp, combined_csp_id=combined_csp_id, area_id=area_id,
+        requested_by_csp=requested_by_csp, area_id=area_id,
         on_behalf_of=on_behalf_of,
     )
-    command = _build(cmd.ProposeMerger, **fields)
+    command = build(cmd.ProposeMerger, InvalidMergerInput, **fields)
     return Created(merger_id, handle(
         hub, MERGER, merger_id, command, actor, idempotency_key=idempotency_key
     ))
@@ -247,7 +194,6 @@ def revise_merger_proposal(
     effective_date: date,
     cooperation_arrangements: str | None = None,
     requested_by_csp: str | None = None,
-    combined_csp_id: str | None = None,
     note: str | None = None,
     expected_version: int | None = None,
     on_behalf_of: str | None = None,
@@ -258,10 +204,10 @@ def revise_merger_proposal(
     fields = _proposal(
         hub, actor, merger_id, csp_ids=csp_ids, purposes=purposes, proposed_name=proposed_name,
         effective_date=effective_date, cooperation_arrangements=cooperation_arrangements,
-        requested_by_csp=requested_by_csp, combined_csp_id=combined_csp_id,
-        area_id=current.area_id or None, on_behalf_of=on_behalf_of,
+        requested_by_csp=requested_by_csp, area_id=current.area_id or None,
+        on_behalf_of=on_behalf_of,
     )
-    command = _build(cmd.ReviseMergerProposal, note=note, **fields)
+    command = build(cmd.ReviseMergerProposal, InvalidMergerInput, note=note, **fields)
     return handle(
         hub, MERGER, merger_id, command, actor, expected_version=expected_version,
         idempotency_key=idempotency_key,
@@ -280,7 +226,9 @@ def _office_command(
     **fields: Any,
 ) -> AppendResult:
     by = acting_organisation(actor, on_behalf_of)
-    command = _build(model, merger_id=merger_id, by_organisation=by, **fields)
+    command = build(
+        model, InvalidMergerInput, merger_id=merger_id, by_organisation=by, **fields
+    )
     return handle(
         hub, MERGER, merger_id, command, actor, expected_version=expected_version,
         idempotency_key=idempotency_key,
@@ -351,7 +299,7 @@ def _signature(
     try:
         document = SignedDocument(title=document_title, reference=document_reference)
     except ValidationError as error:
-        raise _invalid(error) from None
+        raise invalid_input(error, InvalidMergerInput) from None
     return {
         "signatory": signatory, "signatory_role": signatory_role, "signed_on": signed_on,
         "document": document,
@@ -371,9 +319,11 @@ def _party_command(
 ) -> AppendResult:
     by = acting_organisation(actor, on_behalf_of)
     with hub.engine.connect() as conn:
-        held = policing_body_of(conn, by)
-    command = _build(model, merger_id=merger_id, by_organisation=by, policing_body_of=held,
-                     **fields)
+        held = areas_held_by(conn, by)
+    command = build(
+        model, InvalidMergerInput, merger_id=merger_id, by_organisation=by,
+        policing_body_of=held, **fields,
+    )
     return handle(
         hub, MERGER, merger_id, command, actor, expected_version=expected_version,
         idempotency_key=idempotency_key,

@@ -24,19 +24,18 @@ from hub.domain import reports
 from hub.domain.errors import NotFound
 from hub.events import AppendResult, StreamRef
 from hub.events.envelope import RecordedEvent
-from hub.handlers.duties import (
+from hub.handlers.common import (
     Created,
     acting_organisation,
     area_row,
     build,
-    dispatch,
     new_id,
     office_of,
+    visible_csp,
 )
-from hub.projections.directory import csps
 from hub.projections.reports import report_attachments, report_authorities, report_requests
 from hub.queries.directory import csp_areas
-from schemas.commands import Command
+from hub.service import handle
 from schemas.commands import reports as cmd
 from schemas.events.reports import ReportKind
 
@@ -65,21 +64,6 @@ def _requester_office(hub: Hub, request_id: str) -> str:
         return office_of(conn, _request(conn, request_id).area_id)
 
 
-def _carry_out(
-    hub: Hub,
-    actor: Actor,
-    request_id: str,
-    command: Command,
-    *,
-    expected_version: int | None = None,
-    idempotency_key: str | None = None,
-) -> AppendResult:
-    return dispatch(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
-
-
 def require_report(
     hub: Hub,
     actor: Actor,
@@ -100,23 +84,21 @@ def require_report(
 ) -> Created:
     """Ask a CSP's responsible authorities for a report, due in ``default_due_weeks`` unless
     ``due_on`` is given."""
+    org = acting_organisation(actor)
     with hub.engine.connect() as conn:
-        csp = conn.execute(select(csps).where(csps.c.csp_id == csp_id)).first()
-        if csp is None:
-            raise NotFound(f"no such CSP {csp_id}")
+        csp = visible_csp(conn, actor, csp_id)
         # A combined CSP spanning police areas belongs to each: the request is the acting
         # office's area's (CDA s.7(5)), or the CSP's own when the actor holds none of them.
-        by = acting_organisation(actor)
         offices = {office_of(conn, a): a for a in csp_areas(csp)}
-        area_id = offices.get(by, csp.area_id)
+        area_id = offices.get(org, csp.area_id)
         area = area_row(conn, area_id)
         office = office_of(conn, area_id)
     today = reports.london_date(hub.clock())
-    key = new_id(actor, idempotency_key)
+    key = new_id(org, idempotency_key)
     command = build(
         cmd.RequireReport, reports.InvalidReportInput,
         request_id=key,
-        by_organisation=by,
+        by_organisation=org,
         csp_id=csp_id,
         kind=kind,
         title=title,
@@ -135,8 +117,9 @@ def require_report(
         addressed=csp.responsible_authorities,
         csp_valid_to=csp.valid_to,
     )
-    result = _carry_out(hub, actor, key, command, idempotency_key=idempotency_key)
-    return Created(key, result)
+    return Created(key, handle(
+        hub, reports.REPORT_REQUEST, key, command, actor, idempotency_key=idempotency_key
+    ))
 
 
 def acknowledge_report(
@@ -152,8 +135,8 @@ def acknowledge_report(
         cmd.AcknowledgeReport, reports.InvalidReportInput,
         request_id=request_id, by_organisation=acting_organisation(actor)
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -174,8 +157,8 @@ def request_extension(
         request_id=request_id, by_organisation=acting_organisation(actor),
         requested_due_on=requested_due_on, reason=reason,
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -195,8 +178,8 @@ def grant_extension(
         request_id=request_id, by_organisation=acting_organisation(actor), due_on=due_on,
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -216,8 +199,8 @@ def refuse_extension(
         request_id=request_id, by_organisation=acting_organisation(actor), reason=reason,
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -246,8 +229,8 @@ def submit_report(
         kind, reports.InvalidReportInput,
         request_id=request_id, by_organisation=org, text=text, attachments=refs,
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -266,8 +249,8 @@ def accept_report(
         request_id=request_id, by_organisation=acting_organisation(actor),
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -287,8 +270,8 @@ def return_report(
         request_id=request_id, by_organisation=acting_organisation(actor), reason=reason,
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -310,8 +293,8 @@ def publish_report(
         published_on=published_on, location=location,
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -330,8 +313,8 @@ def close_report(
         request_id=request_id, by_organisation=acting_organisation(actor),
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 
@@ -351,8 +334,8 @@ def withdraw_report(
         request_id=request_id, by_organisation=acting_organisation(actor), reason=reason,
         policing_body_id=_requester_office(hub, request_id),
     )
-    return _carry_out(
-        hub, actor, request_id, command,
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
         expected_version=expected_version, idempotency_key=idempotency_key,
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -36,6 +37,7 @@ from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
+from hub.web.security import CsrfGuard, SecurityHeaders
 from hub.web.templating import make_templates
 from workers.embedded import EmbeddedBackground
 
@@ -128,6 +130,8 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
             HTTPException: errors.http_error,
         },
         lifespan=lifespan,
+        # Outermost first: every response, errors included, gets the security headers.
+        middleware=[Middleware(SecurityHeaders), Middleware(CsrfGuard)],
     )
     app.state.hub = hub
     app.state.templates = make_templates()

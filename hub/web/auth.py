@@ -54,21 +54,39 @@ def caller(conn: HTTPConnection) -> Caller | None:
     if "caller" in conn.scope:
         cached: Caller | None = conn.scope["caller"]
         return cached
-    hub = hub_of(conn)
-    found: Caller | None = None
-    authorization = conn.headers.get("authorization", "")
+    found = resolve(hub_of(conn), credentials(conn))
+    conn.scope["caller"] = found
+    return found
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presented: an ``Authorization`` header, or a session cookie."""
+
+    authorization: str
+    session: str | None
+
+
+def credentials(conn: HTTPConnection) -> Credentials:
+    """The credentials a request or websocket presents (kept by a live socket, which checks
+    them again whenever some credentials are revoked)."""
+    return Credentials(conn.headers.get("authorization", ""), conn.cookies.get(SESSION_COOKIE))
+
+
+def resolve(hub: Hub, presented: Credentials) -> Caller | None:
+    """The caller these credentials name now, or None (none, unknown, revoked, expired)."""
+    authorization = presented.authorization
     if authorization.lower().startswith("bearer "):
         client = hub.accounts.client_for_token(authorization[7:].strip())
         if client is not None:
-            found = Caller(actor_for_client(hub.engine, client), via_token=True)
-    elif cookie := conn.cookies.get(SESSION_COOKIE):
-        session = hub.accounts.session(cookie)
+            return Caller(actor_for_client(hub.engine, client), via_token=True)
+    elif presented.session:
+        session = hub.accounts.session(presented.session)
         if session is not None:
-            found = Caller(
+            return Caller(
                 actor_for_user(hub.engine, session.user), session.csrf_token, session.user.name
             )
-    conn.scope["caller"] = found
-    return found
+    return None
 
 
 def require_caller(conn: HTTPConnection, permission: Permission | None = None) -> Caller:

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import BinaryIO
+from starlette.responses import FileResponse
 
-from starlette.responses import StreamingResponse
-
-from hub.attachments import StoredAttachment
-
-CHUNK_BYTES = 65536
+from hub.attachments import AttachmentStore
 
 
-def attachment_download(stored: StoredAttachment, stream: BinaryIO) -> StreamingResponse:
-    """Stream ``stored`` as a download, never rendered inline, with its SHA-256 in a header."""
+def attachment_download(store: AttachmentStore, attachment_id: str) -> FileResponse:
+    """A stored file as a download, never rendered inline, with its SHA-256 in a header.
 
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(), media_type=stored.ref.media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{stored.ref.name}"',
-            "x-content-sha256": stored.ref.sha256,
-            "x-content-type-options": "nosniff",
-        },
+    Starlette's ``FileResponse`` writes ``Content-Disposition``: the name as a quoted string
+    when it is plain ASCII, else RFC 6266's ``filename*`` in RFC 5987 percent-encoding, so a
+    ``"`` or a non-ASCII letter in an uploaded file's name cannot break out of the header.
+    """
+    stored = store.info(attachment_id)
+    return FileResponse(
+        store.path(attachment_id), media_type=stored.ref.media_type, filename=stored.ref.name,
+        headers={"x-content-sha256": stored.ref.sha256, "x-content-type-options": "nosniff"},
     )

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match, Route
 
 from hub.domain.errors import DomainError
 from hub.web import problems
@@ -43,10 +44,29 @@ async def domain_error(request: Request, error: Exception) -> Response:
 async def http_error(request: Request, error: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method) in the same two shapes."""
     assert isinstance(error, HTTPException)
+    response: Response
     if not _wants_page(request):
         code = "request.not_found" if error.status_code == 404 else "request.refused"
-        return problems.problem(error.status_code, code, str(error.detail))
-    return render(
-        request, "error.html", title=TITLES.get(error.status_code, "Something went wrong"),
-        message=str(error.detail), status_code=error.status_code,
-    )
+        response = problems.problem(error.status_code, code, str(error.detail))
+    else:
+        response = render(
+            request, "error.html", title=TITLES.get(error.status_code, "Something went wrong"),
+            message=str(error.detail), status_code=error.status_code,
+        )
+    response.headers.update(error.headers or {})
+    if error.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (RFC 9110: a 405 must say which).
+
+    Starlette names only the first route matching the path, and a path here is often served
+    by a route per method.
+    """
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)

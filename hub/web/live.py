@@ -11,6 +11,12 @@ Protocol (JSON text frames), documented in the README:
 - close codes: 4400 bad subscribe message, 4401 not signed in, 4403 a workspace the caller
   may not see, 4408 the client fell behind (it should reconnect with its last position).
 
+Revocation is immediate: when a credential stops working (a token revoked, a session ended, a
+user disabled) the hub publishes the actor on Redis (``REVOKED_CHANNEL``), and when an
+organisation leaves a workspace its ``workspace.member_removed`` event comes through the
+workspace's channel. Every web process's broker then checks its affected sockets' credentials
+and workspaces again, off the event loop, and closes those that lost them (4401 or 4403).
+
 No gap, no duplicate: a connection registers with the process's :class:`LiveBroker` (which
 is always subscribed to Redis) *before* reading the backlog, buffers live events meanwhile,
 and drops any event at or below the last position it sent.
@@ -29,7 +35,8 @@ import contextlib
 import json
 import logging
 from collections import defaultdict, deque
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -37,8 +44,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.access.actors import visible_workspaces
-from hub.bootstrap import Hub, workspace_channel
-from hub.web.auth import caller, hub_of
+from hub.bootstrap import REVOKED_CHANNEL, Hub, workspace_channel
+from hub.web.auth import Credentials, caller, credentials, hub_of, resolve
 from hub.web.describe import OrganisationNames, describe
 
 log = logging.getLogger("hub.live")
@@ -50,8 +57,30 @@ CLOSE_TOO_SLOW = 4408
 CHANNEL_PREFIX = workspace_channel("")
 
 
+# Events after which the organisation they name may no longer see a workspace.
+MEMBERSHIP_ENDED = frozenset({"workspace.member_removed"})
+
+
 class TooSlow(Exception):
     """The connection's send queue overflowed, or a send blocked too long."""
+
+
+class Closing(Exception):
+    """The connection is to be closed with this code and reason: its credentials or some of
+    its workspaces are no longer the caller's, or it fell behind."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who a connection serves, and the credentials to check again when access changes."""
+
+    actor_id: str
+    organisation_id: str | None
+    credentials: Credentials
 
 
 def event_frame(envelope: dict[str, Any], names: OrganisationNames) -> str:
@@ -68,12 +97,16 @@ class Subscriber:
     what the ticker needs to know (when it last sent, whether a send is under way)."""
 
     __slots__ = (
-        "_waiter", "deadline", "heartbeat_due", "last_sent", "limit", "overflowed",
-        "pending", "sending_since", "workspaces",
+        "_waiter", "access", "deadline", "ended", "heartbeat_due", "last_sent", "limit",
+        "overflowed", "pending", "sending_since", "workspaces",
     )
 
-    def __init__(self, workspaces: frozenset[str], limit: int, now: float) -> None:
+    def __init__(
+        self, workspaces: frozenset[str], limit: int, now: float, access: Access
+    ) -> None:
         self.workspaces = workspaces
+        self.access = access
+        self.ended: Closing | None = None
         self.limit = limit
         self.pending: deque[tuple[int, str]] = deque()
         self.overflowed = False
@@ -104,6 +137,11 @@ class Subscriber:
             self.deadline.reschedule(asyncio.get_running_loop().time())
         self.wake()
 
+    def end(self, ended: Closing) -> None:
+        """Close the connection (after any send under way): its access ended."""
+        self.ended = ended
+        self.wake()
+
     def wake(self) -> None:
         """Wake the connection's sender if it is waiting for work."""
         waiter = self._waiter
@@ -112,7 +150,7 @@ class Subscriber:
 
     async def wait(self) -> None:
         """Return once there is something to do: frames, a heartbeat, or a cut-off."""
-        if self.pending or self.overflowed or self.heartbeat_due:
+        if self.pending or self.overflowed or self.heartbeat_due or self.ended:
             return
         self._waiter = asyncio.get_running_loop().create_future()
         try:
@@ -132,6 +170,7 @@ class LiveBroker:
         self.subscribers: set[Subscriber] = set()
         self.by_workspace: dict[str, set[Subscriber]] = defaultdict(set)
         self._tasks: list[asyncio.Task[None]] = []
+        self._checks: set[asyncio.Task[None]] = set()
         self._ready = asyncio.Event()
         # The dispatcher publishes an event once per workspace it is visible in, one after
         # the other: the frame built for the first channel serves the rest.
@@ -153,10 +192,10 @@ class LiveBroker:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def register(self, workspaces: Collection[str], limit: int) -> Subscriber:
+    def register(self, workspaces: Collection[str], limit: int, access: Access) -> Subscriber:
         """A new subscriber for ``workspaces``; live events queue for it from now on."""
         now = asyncio.get_running_loop().time()
-        subscriber = Subscriber(frozenset(workspaces), limit, now)
+        subscriber = Subscriber(frozenset(workspaces), limit, now, access)
         self.subscribers.add(subscriber)
         for workspace in subscriber.workspaces:
             self.by_workspace[workspace].add(subscriber)
@@ -178,10 +217,13 @@ class LiveBroker:
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                await pubsub.subscribe(REVOKED_CHANNEL)
                 self._ready.set()
                 async for message in pubsub.listen():
                     if message.get("type") == "pmessage":
                         self._route(message["channel"], message["data"])
+                    elif message.get("type") == "message":
+                        self._revoked(json.loads(message["data"])["actor_id"])
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -200,12 +242,50 @@ class LiveBroker:
         if not subscribers:
             return
         envelope = json.loads(data)
+        if envelope["type"] in MEMBERSHIP_ENDED:
+            leaving = envelope["data"]["organisation_id"]
+            self.check_access(lambda s: s.access.organisation_id == leaving)
         position = envelope["position"]
         if self._last_frame[0] != position:
             self._last_frame = (position, event_frame(envelope, self.names))
         frame = self._last_frame[1]
         for subscriber in subscribers:
             subscriber.offer(position, frame)
+
+    def _revoked(self, actor_id: str) -> None:
+        self.check_access(lambda s: s.access.actor_id == actor_id)
+
+    def check_access(self, affected: Callable[[Subscriber], bool]) -> None:
+        """Check again, in the background, the access of the subscribers ``affected`` picks."""
+        chosen = [s for s in self.subscribers if s.ended is None and affected(s)]
+        if chosen:
+            task = asyncio.create_task(self._check(chosen), name="live-access-check")
+            self._checks.add(task)
+            task.add_done_callback(self._checks.discard)
+
+    async def _check(self, subscribers: list[Subscriber]) -> None:
+        # Resolving credentials reads the database: off the event loop.
+        verdicts = await asyncio.to_thread(self._verdicts, subscribers)
+        for subscriber, ended in verdicts:
+            log.info("event=live_access_ended actor=%s code=%s", subscriber.access.actor_id,
+                     ended.code)
+            subscriber.end(ended)
+
+    def _verdicts(self, subscribers: list[Subscriber]) -> list[tuple[Subscriber, Closing]]:
+        ended = []
+        for subscriber in subscribers:
+            found = resolve(self.hub, subscriber.access.credentials)
+            if found is None:
+                ended.append((subscriber, Closing(
+                    CLOSE_NOT_SIGNED_IN, "signed out, or the credentials were revoked"
+                )))
+                continue
+            lost = subscriber.workspaces - visible_workspaces(self.hub.engine, found.actor)
+            if lost:
+                ended.append((subscriber, Closing(
+                    CLOSE_FORBIDDEN, f"no longer permitted: {', '.join(sorted(lost))}"[:120]
+                )))
+        return ended
 
     async def _tick(self) -> None:
         # A quarter of the shorter period: heartbeats go out at most a quarter late, and a
@@ -222,6 +302,11 @@ class LiveBroker:
                 elif now - subscriber.last_sent >= self.heartbeat:
                     subscriber.heartbeat_due = True
                     subscriber.wake()
+
+
+# The largest position the event log can hold (a signed 64-bit column); anything above is not
+# a position, and would overflow the database driver rather than match nothing.
+MAX_POSITION = 2**63 - 1
 
 
 class BadSubscribe(ValueError):
@@ -241,7 +326,7 @@ def parse_subscribe(text: str) -> tuple[list[str], int]:
         isinstance(w, str) for w in workspaces
     ):
         raise BadSubscribe("workspaces must be a non-empty list of workspace ids")
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_POSITION:
         raise BadSubscribe("after must be a position (a whole number, 0 or more)")
     return workspaces, after
 
@@ -265,12 +350,14 @@ async def live(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_NOT_SIGNED_IN, "sign in, or send an API token")
         return
     try:
-        text = await asyncio.wait_for(websocket.receive_text(), timeout=30)
-        workspaces, after = parse_subscribe(text)
+        message = await asyncio.wait_for(websocket.receive(), timeout=30)
+        if message["type"] == "websocket.disconnect":
+            return
+        if message.get("text") is None:
+            raise BadSubscribe("send the subscribe message as a text frame, not binary")
+        workspaces, after = parse_subscribe(message["text"])
     except (BadSubscribe, TimeoutError) as error:
         await websocket.close(CLOSE_BAD_MESSAGE, str(error) or "no subscribe message")
-        return
-    except WebSocketDisconnect:
         return
     allowed = await asyncio.to_thread(visible_workspaces, hub.engine, found.actor)
     refused = sorted(set(workspaces) - allowed)
@@ -279,7 +366,10 @@ async def live(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_FORBIDDEN, f"not permitted: {', '.join(refused)}"[:120])
         return
     broker: LiveBroker = websocket.app.state.live_broker
-    subscriber = broker.register(workspaces, hub.settings.live_queue_limit)
+    access = Access(
+        found.actor.user_id or "", found.actor.organisation_id, credentials(websocket)
+    )
+    subscriber = broker.register(workspaces, hub.settings.live_queue_limit, access)
     # Sending runs in a task of its own rather than in this one, which sits under a dozen
     # frames of middleware that every wake-up would pass through, once per event per socket.
     sender = asyncio.create_task(_send_events(websocket, hub, broker, subscriber, after))
@@ -290,26 +380,30 @@ async def live(websocket: WebSocket) -> None:
         broker.unregister(subscriber)
         sender.cancel()
         reader.cancel()
-    if sender.done() and not sender.cancelled() and sender.result():
-        log.info("event=live_client_too_slow user=%s", found.actor.user_id)
+    closing = sender.result() if sender.done() and not sender.cancelled() else None
+    if closing is not None:
+        if closing.code == CLOSE_TOO_SLOW:
+            log.info("event=live_client_too_slow user=%s", found.actor.user_id)
         # The close frame queues behind whatever the client has not read: bounded too.
         with contextlib.suppress(Exception):
             async with asyncio.timeout(hub.settings.live_send_timeout_seconds):
-                await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect from your last position")
+                await websocket.close(closing.code, closing.reason)
 
 
 async def _send_events(
     websocket: WebSocket, hub: Hub, broker: LiveBroker, subscriber: Subscriber, after: int
-) -> bool:
-    """Send the backlog, then live events and heartbeats; True when the client fell behind,
-    False when it went away."""
+) -> Closing | None:
+    """Send the backlog, then live events and heartbeats; the close to send when the client
+    fell behind or its access ended, None when it went away."""
     try:
         await _serve(websocket, hub, broker, subscriber, after)
     except TooSlow:
-        return True
+        return Closing(CLOSE_TOO_SLOW, "too slow: reconnect from your last position")
+    except Closing as ended:
+        return ended
     except WebSocketDisconnect:
         pass
-    return False
+    return None
 
 
 async def _serve(
@@ -329,7 +423,7 @@ async def _serve(
 
     try:
         async with asyncio.timeout(None) as subscriber.deadline:
-            head = await asyncio.to_thread(hub.store.head_position)
+            head = await asyncio.to_thread(hub.store.head_position, subscriber.workspaces)
             await send(json.dumps(
                 {"type": "subscribed", "workspaces": sorted(subscriber.workspaces), "head": head},
                 separators=(",", ":"),
@@ -347,6 +441,8 @@ async def _serve(
                     break
             while True:
                 await subscriber.wait()
+                if subscriber.ended is not None:
+                    raise subscriber.ended
                 if subscriber.overflowed:
                     raise TooSlow
                 sent = False

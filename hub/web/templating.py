@@ -12,7 +12,10 @@ from jinja2 import (
     PrefixLoader,
     select_autoescape,
 )
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
+
+from hub.web.security import csp_nonce
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,4 +33,10 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[_csp])
+
+
+def _csp(request: Request) -> dict[str, str | None]:
+    # GOV.UK's page template has one inline script (it marks the body js-enabled); the CSP
+    # lets it run by this request's nonce, and no other inline script.
+    return {"cspNonce": csp_nonce(request)}

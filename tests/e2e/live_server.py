@@ -72,8 +72,12 @@ def serve(
             stop(process)
 
 
-def append_members(hub: Hub, workspace_id: str, count: int, *, batch: int = 50) -> list[int]:
-    """Append ``count`` member-added events to a workspace; returns their positions."""
+def append_members(
+    hub: Hub, workspace_id: str, count: int, *, batch: int = 50,
+    area_workspace: str = "area-leicestershire",
+) -> list[int]:
+    """Append ``count`` member-added events to a workspace, visible there and in
+    ``area_workspace``; returns their positions."""
     stream = StreamRef.of("workspace", workspace_id)
     positions: list[int] = []
     version = hub.store.stream_version(stream.id)
@@ -83,7 +87,7 @@ def append_members(hub: Hub, workspace_id: str, count: int, *, batch: int = 50) 
                 ev.WorkspaceMemberAdded(
                     workspace_id=workspace_id, organisation_id=f"test-org-{version}-{i}"
                 ),
-                ("area-" + "leicestershire", workspace_id),
+                (area_workspace, workspace_id),
             )
             for i in range(start_at, min(count, start_at + batch))
         ]

@@ -94,11 +94,51 @@ def test_a_malformed_subscribe_is_refused(server: LiveServer) -> None:
         assert _close_code(socket) == 4400
 
 
+def _close(socket: ClientConnection) -> tuple[int | None, str]:
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            socket.recv(timeout=30)
+    received = closed.value.rcvd
+    return (received.code, received.reason) if received else (None, "")
+
+
+@pytest.mark.parametrize("frame", [
+    json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": 2**63}),
+    json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": 10**400}),
+    b'{"type": "subscribe", "workspaces": ["csp-safer-leicester"], "after": 0}',
+    b"\xff\x00",
+])
+def test_a_bad_frame_is_closed_with_a_code_and_reason_and_logs_no_exception(
+    server: LiveServer, frame: str | bytes
+) -> None:
+    with _open(server, server.token("leicester-city-council")) as socket:
+        socket.send(frame)
+        code, reason = _close(socket)
+    assert code == 4400 and reason
+    # A good socket after it is served as usual: the process did not fall over.
+    with _open(server, server.token("leicester-city-council")) as socket:
+        _subscribe(socket, 0)
+    log = (server.logs / "web0.log").read_text()
+    assert "Traceback" not in log and "Exception" not in log, log[-3000:]
+
+
+def test_the_subscribed_head_does_not_count_another_areas_events(server: LiveServer) -> None:
+    token = server.token("leicester-city-council")
+    with _open(server, token) as socket:
+        before = _subscribe(socket, 0)["head"]
+    append_members(server.hub, "area-dyfed-powys", 3, area_workspace="area-dyfed-powys")
+    with _open(server, token) as socket:
+        assert _subscribe(socket, 0)["head"] == before
+    added = append_members(server.hub, WORKSPACE, 1)
+    with _open(server, token) as socket:
+        assert _subscribe(socket, 0)["head"] == added[-1]
+
+
 def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
     server: LiveServer,
 ) -> None:
     token = server.token("leicester-city-council")
-    head = server.hub.store.head_position()
+    head = server.hub.store.head_position([WORKSPACE])
     with _open(server, token) as socket:
         assert _subscribe(socket, head)["head"] == head
         first = append_members(server.hub, WORKSPACE, 5)

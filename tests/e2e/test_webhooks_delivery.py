@@ -42,6 +42,7 @@ WEBHOOK_ENV = {
     "HUB_WEBHOOK_TIMEOUT_SECONDS": "2",
     "HUB_WEBHOOK_SWEEP_SECONDS": "0.5",
     "HUB_PUBLIC_URL": f"http://{ORIGIN}:8000",
+    "HUB_METRICS_TOKEN": "metrics-secret",
 }
 _keys = itertools.count(1)
 
@@ -139,7 +140,9 @@ def test_a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt(
     assert delivered.headers["webhook-request-origin"] == ORIGIN
     log = api.get(f"/api/webhooks/{created['endpoint_id']}/messages").json()["items"]
     assert [a["outcome"] for a in log[0]["attempt_log"]] == ["failed"] * 3 + ["delivered"]
-    metrics = httpx.get(server.url + "/metrics").text
+    metrics = httpx.get(
+        server.url + "/metrics", headers={"Authorization": "Bearer metrics-secret"}
+    ).text
     assert "hub_webhook_delivered_total 1.0" in metrics
     assert "hub_webhook_retried_total 3.0" in metrics
 

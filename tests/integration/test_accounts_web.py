@@ -1,8 +1,9 @@
-"""Accounts through the real app: sign-in, throttling and lock-out, sessions, CSRF,
+"""Accounts through the real app: sign-in and its throttling, sessions, CSRF,
 invitations and API tokens — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -66,20 +67,64 @@ def test_a_wrong_password_is_refused_beside_the_field(client: TestClient) -> Non
     assert client.get("/api/me").status_code == 401
 
 
-def test_sign_in_is_throttled_then_locked_after_repeated_failures(
-    client: TestClient, clock: Clock
-) -> None:
-    for _ in range(3):
-        assert "not right" in _attempt(client, CITY, "wrong")
-    assert "wait 2 seconds" in _attempt(client, CITY, "wrong")
-    for _ in range(3):
-        clock.now += timedelta(seconds=60)
-        page = _attempt(client, CITY, "wrong")
-    assert "locked" in page
-    clock.now += timedelta(minutes=5)
-    assert "locked" in _attempt(client, CITY, "partnership-demo-2026")
-    clock.now += timedelta(minutes=11)
-    sign_in(client, CITY)
+def _attempts(client: TestClient, email: str, count: int) -> list[tuple[int, str, str]]:
+    """``count`` failed sign-ins: each answer's status, error message and Retry-After."""
+    answers = []
+    for _ in range(count):
+        page = client.get("/sign-in")
+        answer = client.post("/sign-in", data={
+            "email": email, "password": "wrong", "csrf_token": csrf_of(page.text)
+        })
+        message = re.search(r'govuk-error-message">\s*(?:<span[^>]*>[^<]*</span>)?([^<]+)<',
+                            answer.text)
+        answers.append((
+            answer.status_code, message.group(1).strip() if message else "",
+            "retry-after" if "retry-after" in answer.headers else "",
+        ))
+    return answers
+
+
+def test_failed_sign_ins_answer_the_same_whether_or_not_the_account_exists(hub: Hub) -> None:
+    # NCSC: the answers must not let anyone enumerate accounts, throttled or not.
+    known = _attempts(client_of(hub), CITY, 7)
+    unknown = _attempts(client_of(hub), "nobody@leicester.example.org", 7)
+    assert known == unknown
+    assert [status for status, _, _ in known] == [401] * 5 + [429] * 2
+    assert known[0][1] == "The email address or password is not right"
+    assert known[-1][1].startswith("Too many failed attempts: wait 15 minutes")
+
+
+def test_repeated_failures_are_throttled_with_429_and_retry_after(hub: Hub) -> None:
+    attacker = client_of(hub)
+    _attempts(attacker, CITY, 5)
+    page = attacker.get("/sign-in")
+    answer = attacker.post("/sign-in", data={
+        "email": CITY, "password": "partnership-demo-2026", "csrf_token": csrf_of(page.text)
+    })
+    assert answer.status_code == 429
+    assert 800 < int(answer.headers["retry-after"]) <= 900
+    assert attacker.get("/api/me").status_code == 401
+
+
+def test_an_attacker_cannot_lock_the_owner_out_of_their_account(hub: Hub) -> None:
+    attacker = TestClient(client_of(hub).app, client=("203.0.113.7", 40000))
+    assert _attempts(attacker, CITY, 20)[-1][0] == 429
+    owner = TestClient(attacker.app, client=("198.51.100.20", 40000), follow_redirects=False)
+    sign_in(owner, CITY)
+    assert owner.get("/api/me").json()["organisation_id"] == "leicester-city-council"
+
+
+def test_one_address_trying_many_accounts_is_throttled(hub: Hub) -> None:
+    attacker = client_of(hub)
+    statuses = [
+        status for n in range(8) for status, _, _ in _attempts(
+            attacker, f"guess{n}@leicester.example.org", 4
+        )
+    ]
+    assert statuses[:30] == [401] * 30 and statuses[30:] == [429, 429]
+    # The owner of an account it never tried, at another address, is not affected.
+    owner = TestClient(attacker.app, client=("198.51.100.20", 40000), follow_redirects=False)
+    sign_in(owner, CITY)
 
 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:

@@ -14,11 +14,10 @@ DP_OPCC = "opcc@dyfed-powys.example.org"
 DP_COUNCIL = "council@carmarthenshire.example.org"
 
 ORGANISATION = {
-    "organisation_id": "leicester-community-trust", "name": "Leicester Community Trust",
-    "kind": "voluntary", "area_ids": ["leicestershire"], "country": "england",
+    "name": "Leicester Community Trust", "kind": "voluntary", "area_ids": ["leicestershire"],
 }
 CSP = {
-    "csp_id": "new-csp", "name": "New Partnership", "area_id": "leicestershire",
+    "name": "New Partnership", "area_id": "leicestershire",
     "local_government_areas": ["Leicester"], "responsible_authorities": ["leicestershire-police"],
     "valid_from": "2026-04-01",
 }

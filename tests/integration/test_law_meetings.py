@@ -105,10 +105,10 @@ def test_a_workspace_member_convenes_a_voluntary_meeting_and_keeps_it(demo: Hub)
     assert (row["convenor_id"], row["area_id"], row["workspace_id"]) == (COUNTY, LEICS, BOARD)
     assert code_of(lambda: convene(demo, county, "reg_14a", "llr-icb", workspace_id=BOARD)) == (
         "meeting.not_policing_body", 403)
-    # Not a member of that workspace: another workspace's id is refused.
+    # Not a member of that workspace: it is answered as one that does not exist.
     assert code_of(lambda: convene(
         demo, county, "voluntary", "llr-icb", workspace_id="csp-safer-leicester",
-    )) == ("meeting.not_workspace_member", 403)
+    )) == ("record.not_found", 404)
     # The member keeps its meeting; the office has no say over it.
     assert code_of(lambda: h.cancel_meeting(demo, office, meeting_id, reason="No")) == (
         "access.not_permitted", 403)

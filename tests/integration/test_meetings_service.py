@@ -293,10 +293,10 @@ def test_a_meeting_runs_from_convening_to_approved_minutes_and_done_actions(
         demo, office, meeting_id, description="Share data",
         owner_organisation_id="leicester-city-council", due_on=date(2027, 2, 1),
     ).id
-    h.assign_meeting_action(
+    strategy = h.assign_meeting_action(
         demo, office, meeting_id, description="Draft the strategy",
-        owner_organisation_id=OFFICE, due_on=date(2027, 3, 1), action_id="strategy",
-    )
+        owner_organisation_id=OFFICE, due_on=date(2027, 3, 1),
+    ).id
     h.complete_meeting_action(demo, actor("leicester-city-council"), meeting_id, first,
                               note="Shared")
     row = get_meeting(demo.engine, actor("leicester-city-council"), meeting_id)
@@ -307,7 +307,7 @@ def test_a_meeting_runs_from_convening_to_approved_minutes_and_done_actions(
         "City Hall, Leicester", 1, "Needs assessment",
     )
     mine = list_actions(demo.engine, office, owner=OFFICE, status="open")
-    assert [a["action_id"] for a in mine] == ["strategy"]
+    assert [a["action_id"] for a in mine] == [strategy]
     assert list_actions(demo.engine, office, due_before=date(2027, 2, 2))[0]["status"] == "done"
     for event in demo.store.iter_all():
         if event.stream_type == "meeting":

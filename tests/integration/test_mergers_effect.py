@@ -103,6 +103,11 @@ def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub,
     yield hub, clock
 
 
+def combined_of(merger_id: str) -> str:
+    """The combined CSP's id: made by the hub from the proposed name and the merger's id."""
+    return f"melton-and-harborough-csp-{merger_id[:8]}"
+
+
 def make_agreement(hub: Hub, effective: date) -> str:
     """Propose Melton and Harborough's merger and have every party sign it."""
     merger_id = h.propose_merger(
@@ -171,8 +176,8 @@ def test_a_merger_takes_effect_once_on_its_date_even_with_two_workers(
     counts = effect_events(hub, made_at)
     assert counts == Counter({
         ("merger.took_effect", ""): 1,
-        ("csp.registered", "melton-and-harborough-csp"): 1,
-        ("workspace.created", "csp-melton-and-harborough-csp"): 1,
+        ("csp.registered", combined_of(merger_id)): 1,
+        ("workspace.created", f"csp-{combined_of(merger_id)}"): 1,
         ("csp.ended", "melton-csp"): 1,
         ("csp.ended", "harborough-csp"): 1,
         ("workspace.closed", "csp-melton-csp"): 1,
@@ -196,16 +201,15 @@ def test_a_merger_whose_date_has_passed_takes_effect_at_once(
     finally:
         stop.set()
         worker.join(timeout=15)
+    combined_id = combined_of(merger_id)
     with hub.engine.connect() as conn:
-        combined = conn.execute(
-            select(csps).where(csps.c.csp_id == "melton-and-harborough-csp")
-        ).one()
+        combined = conn.execute(select(csps).where(csps.c.csp_id == combined_id)).one()
         ended: dict[str, str] = dict(conn.execute(
             select(csps.c.csp_id, csps.c.succeeded_by).where(csps.c.csp_id.in_(CONSTITUENTS))
         ).all())
         spaces = {r.workspace_id: r for r in conn.execute(select(workspaces))}
         joined = set(conn.execute(select(members.c.organisation_id).where(
-            members.c.workspace_id == "csp-melton-and-harborough-csp")).scalars())
+            members.c.workspace_id == f"csp-{combined_id}")).scalars())
     assert combined.valid_from == date(2031, 2, 1)
     assert combined.merged_from == list(CONSTITUENTS)
     assert set(combined.responsible_authorities) == {
@@ -213,11 +217,10 @@ def test_a_merger_whose_date_has_passed_takes_effect_at_once(
         "leicestershire-police", "llr-combined-fire-authority", "llr-icb",
         "probation-east-midlands",
     }
-    assert ended == dict.fromkeys(CONSTITUENTS, "melton-and-harborough-csp")
-    assert spaces["csp-melton-and-harborough-csp"].linked_from == [f"csp-{c}" for c in
-                                                                   CONSTITUENTS]
+    assert ended == dict.fromkeys(CONSTITUENTS, combined_id)
+    assert spaces[f"csp-{combined_id}"].linked_from == [f"csp-{c}" for c in CONSTITUENTS]
     assert all(spaces[f"csp-{c}"].closed for c in CONSTITUENTS)
-    assert spaces["csp-melton-csp"].merged_into == "csp-melton-and-harborough-csp"
+    assert spaces["csp-melton-csp"].merged_into == f"csp-{combined_id}"
     assert joined == set(combined.responsible_authorities) | {OFFICE}
     assert h.take_merger_effect(hub, merger_id, date(2031, 2, 1))
     assert sum(effect_events(hub, made_at).values()) == 7

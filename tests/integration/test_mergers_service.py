@@ -91,8 +91,9 @@ def test_the_office_proposes_and_the_parties_consent_until_the_agreement_is_made
         "llr-combined-fire-authority", "llr-icb", "probation-east-midlands",
         "harborough-council", "policing-body-leicestershire",
     ]
+    # The combined CSP's id is the hub's: the name, and the merger's id to keep it unique.
     assert (row["status"], row["parties_total"], row["combined_csp_id"]) == (
-        "proposed", 8, "melton-and-harborough-csp",
+        "proposed", 8, f"melton-and-harborough-csp-{merger_id[:8]}",
     )
     for authority in AUTHORITIES:
         h.consent_to_merger(demo, actor(authority), merger_id, revision=1, **SIGN)
@@ -182,15 +183,14 @@ def test_each_role_can_do_only_what_the_law_allows(demo: Hub) -> None:
             csp_ids=["powys-csp", "ceredigion-csp"], purposes=["reducing_reoffending"],
             proposed_name="Mid Wales CSP", effective_date=date(2027, 4, 1),
         ), ("access.england_only", 422)),
-        "an English office names a Welsh CSP": (lambda: h.propose_merger(
+        # Another area's CSP is, for the office, not in the directory (issue 18).
+        "an English office names another area's Welsh CSP": (lambda: h.propose_merger(
             demo, actor(OFFICE), csp_ids=["melton-csp", "powys-csp"],
             purposes=["reducing_reoffending"], proposed_name="Border CSP",
             effective_date=date(2027, 4, 1), cooperation_arrangements="Joint board",
-        ), ("merger.welsh_csp", 422)),
+        ), ("merger.unknown_csp", 422)),
         "an unknown CSP": (lambda: propose(demo, "melton-csp", "atlantis-csp"),
                            ("merger.unknown_csp", 422)),
-        "a combined id already in the directory": (lambda: propose(
-            demo, combined_csp_id="blaby-csp"), ("merger.csp_id_taken", 409)),
         "one CSP": (lambda: propose(demo, "melton-csp"), ("merger.too_few_csps", 422)),
         "no purpose": (lambda: h.propose_merger(
             demo, actor(OFFICE), csp_ids=["melton-csp", "harborough-csp"], purposes=[],
@@ -231,6 +231,14 @@ def test_a_cross_force_merger_needs_both_policing_bodies_and_the_home_secretary(
     demo: Hub,
 ) -> None:
     _register_rushcliffe(demo)
+    # Another force's CSP is named through a workspace the office shares with it.
+    assert code_of(lambda: propose(demo, "melton-csp", "rushcliffe-csp")) == (
+        "merger.unknown_csp", 422,
+    )
+    handle(demo, directory.WORKSPACE, "csp-rushcliffe-csp", dcmd.CreateWorkspace(
+        workspace_id="csp-rushcliffe-csp", name="Safer Rushcliffe", kind="csp",
+        area_id="nottinghamshire", csp_id="rushcliffe-csp",
+        members=["rushcliffe-council", "nottinghamshire-police", OFFICE]), SYSTEM)
     assert code_of(lambda: propose(demo, "melton-csp", "rushcliffe-csp")) == (
         "merger.cooperation_arrangements_required", 422,
     )

@@ -59,8 +59,9 @@ def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url:
         assert store.stream_version("workspace-a") == 2
         assert store.stream_version("workspace-b") == 1
         assert [e.position for e in store.read_all(0, 10, workspaces=["ws-a"])] == [1, 2, 3]
-        earlier = store.lookup_idempotency_key("key-1", StreamRef.of("workspace", "a"))
-        assert earlier is not None and earlier.version == 2
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT stream_id, last_version FROM idempotency_keys"))
+            assert [tuple(row) for row in kept] == [("workspace-a", 2)]
 
         command.downgrade(alembic_config(engine), "0007")
         with engine.connect() as conn:
@@ -100,5 +101,48 @@ def test_the_event_id_index_migration_keeps_the_log_and_goes_back(database_url: 
         assert event_id_is_unique()
         with pytest.raises(IntegrityError), engine.begin() as conn:
             conn.execute(insert, {"stream": "workspace-b"})
+    finally:
+        engine.dispose()
+
+
+def test_the_idempotency_scope_migration_gives_each_key_its_senders_scope(
+    database_url: str,
+) -> None:
+    """0011 keys idempotency by the acting organisation: each existing key takes the
+    organisation recorded on the first event it appended (the hub's empty scope when none
+    was), so a retry after the upgrade still replays; going back down keeps one row a key."""
+    engine = make_engine(database_url)
+    event = text(
+        "INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, "
+        "data, meta, workspaces, recorded_at) VALUES (:id, :stream, 'workspace', 1, "
+        "'workspace.closed', 1, '{}', :meta, '[]', '2026-12-06 00:00:00')"
+    )
+    try:
+        command.upgrade(alembic_config(engine), "0010")
+        with engine.begin() as conn:
+            conn.execute(event, {"id": "id-1", "stream": "workspace-a",
+                                 "meta": '{"organisation": "leicestershire-opcc"}'})
+            conn.execute(event, {"id": "id-2", "stream": "workspace-b", "meta": "{}"})
+            conn.execute(text(
+                "INSERT INTO idempotency_keys VALUES ('k-org', 'workspace-a', 1, 1), "
+                "('k-hub', 'workspace-b', 1, 1)"
+            ))
+
+        command.upgrade(alembic_config(engine), "0011")
+        with engine.connect() as conn:
+            scopes = conn.execute(
+                text("SELECT key, scope FROM idempotency_keys ORDER BY key")
+            ).all()
+        assert [tuple(row) for row in scopes] == [("k-hub", ""), ("k-org", "leicestershire-opcc")]
+        store = EventStore(engine)
+        a, b = StreamRef.of("workspace", "a"), StreamRef.of("workspace", "b")
+        assert store.lookup_idempotency_key("k-org", a, "leicestershire-opcc") is not None
+        assert store.lookup_idempotency_key("k-org", a, "dyfed-powys-opcc") is None
+        assert store.lookup_idempotency_key("k-hub", b) is not None
+
+        command.downgrade(alembic_config(engine), "0010")
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT key FROM idempotency_keys ORDER BY key")).all()
+        assert [row.key for row in kept] == ["k-hub", "k-org"]
     finally:
         engine.dispose()

@@ -43,7 +43,7 @@ def test_every_api_route_is_declared_and_documented(hub: Hub, document: dict) ->
 def test_bodies_are_described_with_their_fields(document: dict) -> None:
     body = document["paths"]["/api/csps"]["post"]["requestBody"]["content"]["application/json"]
     schema = document["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]
-    assert {"csp_id", "local_government_areas", "responsible_authorities"} <= set(
+    assert {"name", "local_government_areas", "responsible_authorities"} <= set(
         schema["properties"]
     )
 

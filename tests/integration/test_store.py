@@ -92,8 +92,26 @@ def test_an_idempotent_retry_returns_the_first_result_and_appends_nothing(hub: H
 def test_an_idempotency_key_cannot_be_reused_for_another_stream(hub: Hub) -> None:
     hub.store.append(STREAM, 0, [NewEvent(_created())], idempotency_key="k-2")
     other = StreamRef.of("workspace", "elsewhere")
-    with pytest.raises(IdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReused) as caught:
         hub.store.append(other, 0, [NewEvent(_created("elsewhere"))], idempotency_key="k-2")
+    assert STREAM.id not in str(caught.value), "the error must not name the first stream"
+
+
+def test_idempotency_keys_belong_to_their_scope(hub: Hub) -> None:
+    """One organisation's key neither replays nor blocks another's (issue 18, finding 4)."""
+    hub.store.append(
+        STREAM, 0, [NewEvent(_created())], idempotency_key="k-3", idempotency_scope="leics-opcc"
+    )
+    other = StreamRef.of("workspace", "elsewhere")
+    theirs = hub.store.append(
+        other, 0, [NewEvent(_created("elsewhere"))], idempotency_key="k-3",
+        idempotency_scope="dyfed-powys-opcc",
+    )
+    assert not theirs.replayed and theirs.version == 1
+    for scope, stream in (("leics-opcc", STREAM), ("dyfed-powys-opcc", other)):
+        replay = hub.store.lookup_idempotency_key("k-3", stream, scope)
+        assert replay is not None and replay.replayed and replay.version == 1
+    assert hub.store.lookup_idempotency_key("k-3", STREAM, "nottinghamshire-opcc") is None
 
 
 def test_an_invalid_payload_is_rejected_with_its_field_and_nothing_is_written(hub: Hub) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ CITY = "city@leicester.example.org"
 OPCC = "opcc@leicestershire.example.org"
 POLICE = "police@leicestershire.example.org"
 
+METRICS_TOKEN = "metrics-secret"
+
 
 @pytest.fixture
 def hub(demo_hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Hub:
@@ -33,6 +36,7 @@ def hub(demo_hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Hub:
     monkeypatch.setenv("HUB_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
     monkeypatch.setenv("HUB_PUBLIC_URL", "https://hub.example.org")
     monkeypatch.setattr(workers.runtime, "_current", demo_hub)
+    demo_hub.settings = dataclasses.replace(demo_hub.settings, metrics_token=METRICS_TOKEN)
     return demo_hub
 
 
@@ -256,7 +260,7 @@ def test_replay_is_queued_for_a_worker(client: TestClient, receiver: Receiver) -
 def test_metrics_count_deliveries(client: TestClient, receiver: Receiver) -> None:
     one = "/api/webhooks/" + _create(client, receiver)["endpoint_id"]
     client.post(one + "/test")
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert "hub_webhook_delivered_total 1.0" in text
     assert "hub_webhook_failed_total 0.0" in text
     assert "hub_webhook_retried_total" in text and "hub_webhook_disabled_total" in text

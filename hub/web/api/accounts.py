@@ -48,7 +48,7 @@ async def invite(request: Request) -> JSONResponse:
     assert actor.organisation_id is not None and actor.user_id is not None
     token = hub_of(request).accounts.invite(
         email=body.email, organisation_id=actor.organisation_id, role=body.role,
-        invited_by=actor.user_id,
+        invited_by=actor.user_id, within_areas=actor.area_ids,
     )
     link = str(request.url_for("accept_invitation", token=token))
     return JSONResponse({"email": body.email, "link": link}, status_code=201)

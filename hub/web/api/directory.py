@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -20,25 +22,29 @@ from hub.access.policy import (
 from hub.domain import directory
 from hub.domain.errors import NotFound
 from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused
+from hub.handlers import directory as directory_handlers
 from hub.handlers import workspaces as roles
+from hub.handlers.common import ERRORS as HANDLER_ERRORS
 from hub.queries import directory as queries
-from hub.service import handle
-from hub.web.api.common import appended, parse_body
+from hub.web.api.common import BadIdempotencyKey, appended, idempotency_key, parse_body
 from hub.web.api.openapi import api
 from hub.web.auth import hub_of, require_caller
-from schemas.commands import directory as cmd
-from schemas.events.directory import WorkspaceRole
+from schemas.events.directory import OrganisationKind, WorkspaceRole
 
-DIRECTORY_ERRORS = (
-    *directory.ERRORS, NotVisible, NotPermitted, NotPolicingBody, ViewerCannotAct,
-    ObserverCannotAct, EnglandOnly, ConcurrencyConflict,
+DIRECTORY_ERRORS: tuple[type[Exception], ...] = (
+    *directory.ERRORS, *directory_handlers.ERRORS, *HANDLER_ERRORS, NotFound, NotVisible,
+    NotPermitted, NotPolicingBody, ViewerCannotAct, ObserverCannotAct, EnglandOnly,
+    ConcurrencyConflict, IdempotencyKeyReused, BadIdempotencyKey,
 )
 
 
 @api(tag="directory")
 async def me(request: Request) -> JSONResponse:
     """Who the caller is, which workspaces they see, and their roles in them where they are
-    not the default ``member``."""
+    not the default ``member``.
+
+    A browser session also gets its ``csrf_token``, which its writes to the API send in an
+    ``X-CSRF-Token`` header (only a page of the hub's own origin can read this answer)."""
     caller = require_caller(request)
     actor = caller.actor
     return JSONResponse(
@@ -52,6 +58,7 @@ async def me(request: Request) -> JSONResponse:
             "workspaces": [w["workspace_id"] for w in queries.workspaces_of(
                 hub_of(request).engine, actor
             )],
+            **({"csrf_token": caller.csrf_token} if caller.csrf_token else {}),
         }
     )
 
@@ -114,7 +121,7 @@ async def set_workspace_role(request: Request) -> JSONResponse:
     result = roles.assign_role(
         hub_of(request), actor, request.path_params["workspace_id"],
         request.path_params["user_id"], body.role, expected_version=body.expected_version,
-        idempotency_key=request.headers.get("idempotency-key"),
+        idempotency_key=idempotency_key(request),
     )
     return appended(result, status=200, role=body.role.value)
 
@@ -140,30 +147,52 @@ async def list_areas(request: Request) -> JSONResponse:
     return JSONResponse({"items": queries.areas_of(hub_of(request).engine, actor)})
 
 
-@api(
-    body=cmd.RegisterOrganisation, success=201, errors=DIRECTORY_ERRORS, tag="directory"
-)
+class OrganisationBody(BaseModel):
+    """An organisation to add to the caller's area. Its id is the hub's (made from the name);
+    ``area_ids`` may name others of the caller's own areas, and defaults to its only one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganisationKind
+    area_ids: list[str] | None = Field(default=None, min_length=1, max_length=10)
+
+
+class CspBody(BaseModel):
+    """A CSP to add to the caller's area. Its id is the hub's (made from the name); its
+    responsible authorities are organisations of that area."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    local_government_areas: list[str] = Field(min_length=1, max_length=20)
+    responsible_authorities: list[str] = Field(min_length=1, max_length=50)
+    valid_from: date
+    area_id: str | None = Field(default=None, max_length=120)
+
+
+@api(body=OrganisationBody, success=201, errors=DIRECTORY_ERRORS, tag="directory")
 async def register_organisation(request: Request) -> JSONResponse:
     """Register an organisation in the caller's area (the area's policing body office)."""
-    actor = require_caller(request).actor
-    command = await parse_body(request, cmd.RegisterOrganisation)
-    result = handle(
-        hub_of(request), directory.ORGANISATION, command.organisation_id, command, actor,
-        idempotency_key=request.headers.get("idempotency-key"),
-    )
-    return appended(result)
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, OrganisationBody)
+    return appended(directory_handlers.register_organisation(
+        hub_of(request), actor, name=body.name, kind=body.kind, area_ids=body.area_ids,
+        idempotency_key=idempotency_key(request),
+    ))
 
 
-@api(body=cmd.RegisterCsp, success=201, errors=DIRECTORY_ERRORS, tag="directory")
+@api(body=CspBody, success=201, errors=DIRECTORY_ERRORS, tag="directory")
 async def register_csp(request: Request) -> JSONResponse:
     """Register a CSP in the caller's area (the area's policing body office)."""
-    actor = require_caller(request).actor
-    command = await parse_body(request, cmd.RegisterCsp)
-    result = handle(
-        hub_of(request), directory.CSP, command.csp_id, command, actor,
-        idempotency_key=request.headers.get("idempotency-key"),
-    )
-    return appended(result)
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, CspBody)
+    return appended(directory_handlers.register_csp(
+        hub_of(request), actor, name=body.name,
+        local_government_areas=body.local_government_areas,
+        responsible_authorities=body.responsible_authorities, valid_from=body.valid_from,
+        area_id=body.area_id, idempotency_key=idempotency_key(request),
+    ))
 
 
 ROUTES = [

@@ -42,7 +42,7 @@ MEETINGS = RecordApi(
     get=MEETING_QUERIES.get, history=MEETING_QUERIES.history, list=MEETING_QUERIES.list,
     filters=[Query("area_id", "meetings of this police area"),
              Query("status", "any of these statuses (repeat the parameter)", "array")],
-    errors=(*meeting_rules.ERRORS, *meeting_handlers.ERRORS),
+    errors=meeting_rules.ERRORS,
     tag="meetings",
 )
 
@@ -66,7 +66,7 @@ MERGERS = RecordApi(
     get=MERGER_QUERIES.get, history=MERGER_QUERIES.history, list=MERGER_QUERIES.list,
     filters=[Query("area_id", "mergers of this police area"),
              Query("status", "any of these statuses (repeat the parameter)", "array")],
-    errors=(*merger_rules.ERRORS, *merger_handlers.ERRORS),
+    errors=merger_rules.ERRORS,
     tag="mergers",
 )
 

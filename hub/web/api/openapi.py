@@ -172,10 +172,10 @@ def _operation(
 
 
 def _auth_errors() -> list[type[Exception]]:
-    from hub.web.api.common import InvalidBody
+    from hub.web.api.common import InvalidBody, MalformedBody
     from hub.web.auth import MissingPermission, NotSignedIn
 
-    return [NotSignedIn, MissingPermission, InvalidBody]
+    return [NotSignedIn, MissingPermission, InvalidBody, MalformedBody]
 
 
 def _first_line(error: type[Exception]) -> str:

@@ -39,9 +39,16 @@ from hub.access.policy import (
 )
 from hub.bootstrap import Hub
 from hub.domain.errors import NotFound
-from hub.events import AppendResult
 from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused
-from hub.web.api.common import BadQuery, appended, int_param, parse_body
+from hub.handlers.common import ERRORS as HANDLER_ERRORS
+from hub.web.api.common import (
+    BadIdempotencyKey,
+    BadQuery,
+    appended,
+    idempotency_key,
+    int_param,
+    parse_body,
+)
 from hub.web.api.openapi import Operation, Query
 from hub.web.auth import hub_of, require_caller
 
@@ -51,6 +58,7 @@ _SERVER_PARAMETERS = {"hub", "actor", "idempotency_key", "expected_version", "on
 ACCESS_ERRORS = (
     NotVisible, NotPermitted, NotPolicingBody, NotOwnOrganisation, ViewerCannotAct,
     ObserverCannotAct, EnglandOnly, NotFound, ConcurrencyConflict, IdempotencyKeyReused,
+    BadIdempotencyKey, *HANDLER_ERRORS,
 )
 
 
@@ -134,17 +142,14 @@ class RecordApi:
             arguments.update(
                 {name: supply(hub) for name, supply in server.items() if name in parameters}
             )
-            key = request.headers.get("idempotency-key")
+            key = idempotency_key(request)
             if creates:
-                created = handler(hub, actor, idempotency_key=key, **arguments)
-                return appended(created.result, id=created.id)
+                return appended(handler(hub, actor, idempotency_key=key, **arguments))
             record_id = request.path_params["record_id"]
             # Visibility first: another area's record is a 404 whatever the command.
             self.get(hub, record_id, workspace_ids=visible_workspaces(hub.engine, actor))
-            result: AppendResult = handler(
-                hub, actor, record_id, idempotency_key=key, **arguments
-            )
-            return appended(result, status=200, id=record_id)
+            outcome = handler(hub, actor, record_id, idempotency_key=key, **arguments)
+            return appended(outcome, status=200, id=record_id)
 
         endpoint.__doc__ = _doc(handler)
         endpoint.__openapi__ = Operation(  # type: ignore[attr-defined]

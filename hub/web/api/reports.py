@@ -84,8 +84,7 @@ async def download_attachment(request: Request) -> Response:
         f"area-{o['area_id']}" in visible or f"csp-{o['csp_id']}" in visible for o in owners
     ):
         raise attachments.AttachmentNotFound("no such attachment")
-    stored, stream = hub.attachments.open(attachment_id)
-    return attachment_download(stored, stream)
+    return attachment_download(hub.attachments, attachment_id)
 
 
 ROUTES = [

@@ -10,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.access.accounts import AccountLocked, InvalidCredentials, SignInThrottled
+from hub.access.accounts import InvalidCredentials
 from hub.access.secrets import new_token
+from hub.access.throttle import SignInThrottled
 from hub.domain.errors import DomainError
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
@@ -79,13 +80,22 @@ async def sign_in(request: Request) -> Response:
     )
     target = _safe_next((await request.form()).get("next"))  # type: ignore[arg-type]
     errors = dict(form.errors)
+    status, headers = (400 if form.errors else 401), {}
     if form.model is not None:
         hub = hub_of(request)
+        address = request.client.host if request.client else "unknown"
+        email, throttle = form.model.email, hub.sign_in_throttle
         try:
-            user = hub.accounts.sign_in(form.model.email, form.model.password)
-        except (InvalidCredentials, SignInThrottled, AccountLocked) as error:
+            throttle.check(address, email)
+            user = hub.accounts.sign_in(email, form.model.password)
+        except SignInThrottled as error:
+            errors["email"] = error.message[0].upper() + error.message[1:]
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
+        except InvalidCredentials as error:
+            throttle.failed(address, email)
             errors["email"] = error.message[0].upper() + error.message[1:]
         else:
+            throttle.succeeded(address, email)
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(
                 SESSION_COOKIE, hub.accounts.start_session(user.user_id), httponly=True,
@@ -95,10 +105,12 @@ async def sign_in(request: Request) -> Response:
             response.delete_cookie(SIGN_IN_CSRF_COOKIE)
             return response
     values = {k: v for k, v in form.values.items() if k != "password"}
-    return render(
+    page = render(
         request, "sign_in.html", title="Sign in", csrf=csrf, next=target, values=values,
-        errors=errors, status_code=400 if form.errors else 401,
+        errors=errors, status_code=status,
     )
+    page.headers.update(headers)
+    return page
 
 
 async def sign_out(request: Request) -> Response:

@@ -19,11 +19,11 @@ async def dashboard(request: Request) -> Response:
     hub = hub_of(request)
     workspaces = queries.workspaces_of(hub.engine, caller.actor)
     needs = needs_of(hub.engine, caller.actor.organisation_id or "", hub.clock().date())
+    visible = [w["workspace_id"] for w in workspaces]
     return render(
         request, "index.html", title="Dashboard", section="dashboard", workspaces=workspaces,
         needs=needs, waiting=sum(len(rows) for rows in needs.values()),
-        live_workspaces=" ".join(w["workspace_id"] for w in workspaces),
-        live_after=hub.store.head_position(),
+        live_workspaces=" ".join(visible), live_after=hub.store.head_position(visible),
     )
 
 
@@ -41,7 +41,7 @@ async def workspace(request: Request) -> Response:
     ]
     return render(
         request, "workspace.html", title=found["name"], workspace=found, activity=activity,
-        live_after=latest[-1].position if latest else hub.store.head_position(),
+        live_after=latest[-1].position if latest else 0,
         my_role=caller.actor.role_in(found["workspace_id"]).value,
     )
 

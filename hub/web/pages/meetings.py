@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.attachments import AttachmentNotFound
+from hub.attachments import PAPER_REFERENCE, AttachmentNotFound
 from hub.db import aware
 from hub.domain.errors import DomainError
 from hub.domain.meetings import LONDON
@@ -38,7 +38,7 @@ from hub.web.pages.records import RecordPages
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 from schemas.events.meetings import Paper
 
-ATTACHMENT = "attachment:"
+ATTACHMENT = PAPER_REFERENCE
 UPLOAD = "paper-upload"
 """The upload form's name on the page (its ids start with it)."""
 
@@ -275,8 +275,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
             record["convened_by"], record["convenor_id"]
         ):
             raise AttachmentNotFound("no such paper")
-        stored, stream = attachments.open(attachment_id)
-        return attachment_download(stored, stream)
+        return attachment_download(attachments, attachment_id)
 
     return [
         Route(f"{pages.base}/{{record_id}}/{UPLOAD}", upload, methods=["POST"]),

@@ -63,7 +63,8 @@ async def duty_register(request: Request) -> Response:
         bound=bound, coming=coming,
         priorities=current, decisions=rows, outcomes=outcomes, names=names,
         gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]) if bound else 0,
-        live_workspaces=f"area-{area_id}", live_after=hub.store.head_position(),
+        live_workspaces=f"area-{area_id}",
+        live_after=hub.store.head_position([f"area-{area_id}"]),
     )
 
 

@@ -100,8 +100,7 @@ def attachment_routes(pages: RecordPages) -> list[Route]:
         hub = hub_of(request)
         if not any(o["request_id"] == record_id for o in attachment_requests(hub, attachment_id)):
             raise AttachmentNotFound("no such attachment")
-        stored, stream = hub.attachments.open(attachment_id)
-        return attachment_download(stored, stream)
+        return attachment_download(hub.attachments, attachment_id)
 
     return [
         Route(f"{pages.base}/{{record_id}}/attachments/{{attachment_id}}", download,

@@ -1,0 +1,40 @@
+"""What a caller is shown as the latest position says nothing of events it may not see
+(issue 18, finding 11): another area's activity cannot be counted from a page or a socket."""
+
+from __future__ import annotations
+
+import re
+
+from hub.bootstrap import Hub
+from tests.e2e.live_server import append_members
+from tests.web import signed_in
+
+CITY = "city@leicester.example.org"
+OTHER_AREA = "area-dyfed-powys"
+
+
+def _live_after(html: str) -> int:
+    found = re.search(r'data-live-after="(\d+)"', html)
+    assert found, "the page has no live position"
+    return int(found.group(1))
+
+
+def test_the_head_of_some_workspaces_moves_only_with_their_events(demo_hub: Hub) -> None:
+    store = demo_hub.store
+    mine = ["csp-safer-leicester", "area-leicestershire"]
+    before = store.head_position(mine)
+    assert 0 < before <= store.head_position()
+    append_members(demo_hub, OTHER_AREA, 3, area_workspace=OTHER_AREA)
+    assert store.head_position(mine) == before
+    added = append_members(demo_hub, "csp-safer-leicester", 1)
+    assert store.head_position(mine) == added[-1] == store.head_position()
+    assert store.head_position([]) == 0
+    assert store.head_position(["no-such-workspace"]) == 0
+
+
+def test_pages_do_not_show_another_areas_event_count(demo_hub: Hub) -> None:
+    client = signed_in(demo_hub, CITY)
+    pages = ("/", "/areas/leicestershire/duty-register")
+    before = [_live_after(client.get(path).text) for path in pages]
+    append_members(demo_hub, OTHER_AREA, 3, area_workspace=OTHER_AREA)
+    assert [_live_after(client.get(path).text) for path in pages] == before
