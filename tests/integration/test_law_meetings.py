@@ -56,17 +56,23 @@ def code_of(call: Callable[[], object]) -> tuple[str, int]:
 def test_the_city_of_london_and_mopac_cannot_require_attendance_under_reg_14a(
     demo: Hub,
 ) -> None:
+    # An invitee is an organisation of the convenor's area: each force, here.
+    for force, area in (("city-of-london-police", "city-of-london"),
+                        ("metropolitan-police", "metropolitan")):
+        handle(demo, directory.ORGANISATION, force, dcmd.RegisterOrganisation(
+            organisation_id=force, name=force, kind="police_force", area_ids=[area],
+            country="england"), SYSTEM)
     city = actor("city-of-london-opcc", "city-of-london")
-    assert code_of(lambda: convene(demo, city, "reg_14a", "metropolitan-opcc")) == (
+    assert code_of(lambda: convene(demo, city, "reg_14a", "city-of-london-police")) == (
         "meeting.no_reg14a_power", 403)
-    assert convene(demo, city, "voluntary", "metropolitan-opcc")
+    assert convene(demo, city, "voluntary", "city-of-london-police")
 
     mopac = actor("metropolitan-opcc", "metropolitan")
-    assert code_of(lambda: convene(demo, mopac, "reg_14a", "city-of-london-opcc")) == (
+    assert code_of(lambda: convene(demo, mopac, "reg_14a", "metropolitan-police")) == (
         "meeting.no_reg14a_power", 403)
     handle(demo, directory.POLICE_AREA, "metropolitan", dcmd.RecordReg14aPower(
         area_id="metropolitan", applies=True), SYSTEM)
-    meeting_id = convene(demo, mopac, "reg_14a", "city-of-london-opcc")
+    meeting_id = convene(demo, mopac, "reg_14a", "metropolitan-police")
     assert get_meeting(demo.engine, SYSTEM, meeting_id)["statutory_purpose"] == REG_14A_PURPOSE
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
+from hub.domain import directory
 from hub.domain.mergers import successor_csp_id
 from hub.handlers import meetings as meeting_handlers
 from hub.handlers import mergers as h
@@ -19,6 +20,8 @@ from hub.projections.duties import priorities
 from hub.projections.mergers import get_merger
 from hub.projections.reports import report_requests
 from hub.queries.directory import csp_ids_of_area, csps_of
+from hub.service import handle
+from schemas.commands import directory as dcmd
 from schemas.events.mergers import HOME_SECRETARY
 from tests.integration.test_duties_register import register
 from tests.integration.test_mergers_service import (
@@ -41,6 +44,12 @@ EFFECTIVE, ENDS = date(2027, 4, 1), date(2028, 3, 31)
 def _made_cross_force(hub: Hub) -> str:
     """Melton (Leicestershire) and Rushcliffe (Nottinghamshire) combined, the agreement made."""
     _register_rushcliffe(hub)
+    # The other force's CSP is named through a workspace both offices share.
+    handle(hub, directory.WORKSPACE, "csp-rushcliffe-csp", dcmd.CreateWorkspace(
+        workspace_id="csp-rushcliffe-csp", name="Safer Rushcliffe", kind="csp",
+        area_id=NOTTS, csp_id="rushcliffe-csp",
+        members=["rushcliffe-council", "nottinghamshire-police", OFFICE, "nottinghamshire-opcc"],
+    ), SYSTEM)
     merger_id = propose(hub, "melton-csp", "rushcliffe-csp", effective_date=EFFECTIVE,
                         cooperation_arrangements="A joint board of both commissioners")
     row = get_merger(hub.engine, SYSTEM, merger_id)
@@ -82,12 +91,14 @@ def test_a_combined_csp_spanning_two_police_areas_belongs_to_each(demo: Hub) -> 
                 report_requests.c.request_id == asked.id)).one()
         assert (request.area_id, request.requester_id) == (area, office.organisation_id)
 
-    # ... and call its authorities to reg 14A meetings, a Leicestershire council included.
+    # ... and call its authorities to reg 14A meetings, a Leicestershire council included
+    # (invited through the combined CSP's workspace, which both offices belong to).
     meeting = meeting_handlers.convene_meeting(
         demo, notts_office, kind="reg_14a", title="Serious violence across the border",
         purpose="Agree joint hotspots", starts_local=datetime(2027, 5, 4, 10, 0),
         ends_local=datetime(2027, 5, 4, 12, 0), place="Rushcliffe Arena",
         invitations=[{"organisation_id": "melton-council", "required": True}],
+        workspace_id=f"csp-{combined}",
     )
     assert meeting.id
 
