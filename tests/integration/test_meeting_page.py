@@ -58,6 +58,8 @@ def test_the_meeting_page_shows_agenda_responses_papers_minutes_and_actions(
     html = page.text
     assert "Convened by" in html and "Office of the Police and Crime Commissioner" in html
     assert "Reg 14A joint meeting" in html and "City Hall, Leicester" in html
+    # Every reg 14A meeting states its statutory purpose.
+    assert 'data-field="statutory_purpose"' in html and "section 6 of the Crime and" in html
     assert re.search(r"\w+day \d+ \w+ \d{4}, 10:00 to 12:00 \(London time\)", html)
     assert '<strong class="govuk-tag govuk-tag--green">Held</strong>' in html
 
