@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from hub.access.accounts import Accounts
 from hub.access.throttle import SignInThrottle, ThrottlePolicy
+from hub.access.two_step import TwoStep
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
@@ -90,6 +91,11 @@ class Hub:
             self.redis.publish(REVOKED_CHANNEL, json.dumps({"actor_id": actor_id}))
         except redis.RedisError as error:
             log.warning("event=announce_revoked_failed actor=%s error=%r", actor_id, error)
+
+    @cached_property
+    def two_step(self) -> TwoStep:
+        """Each user's second sign-in step (TOTP and recovery codes)."""
+        return TwoStep(self.engine, self.clock)
 
     @cached_property
     def sign_in_throttle(self) -> SignInThrottle:

@@ -136,6 +136,19 @@ def cmd_disable_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reset_two_step(args: argparse.Namespace) -> int:
+    """Forget a user's second sign-in step (they lost their device and recovery codes)."""
+    hub = _hub()
+    require_migrated(hub.engine)
+    user = hub.accounts.user_by_email(args.email)
+    if user is None:
+        print(f"no user has the email address {args.email}")
+        return 1
+    hub.two_step.reset(user.user_id)
+    print(f"{args.email} sets up two-step sign-in again when next signing in")
+    return 0
+
+
 def cmd_workspace_role(args: argparse.Namespace) -> int:
     """Set a person's role within a workspace as the hub's operator (e.g. to restore a lead
     when no one left in the workspace may)."""
@@ -227,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     disable = sub.add_parser("disable-user", help="disable a user's account at once")
     disable.add_argument("email")
     disable.set_defaults(func=cmd_disable_user)
+
+    reset = sub.add_parser("reset-two-step", help="forget a user's two-step sign-in")
+    reset.add_argument("email")
+    reset.set_defaults(func=cmd_reset_two_step)
 
     role = sub.add_parser(
         "workspace-role", help="set a person's role within a workspace (as the operator)"

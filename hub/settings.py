@@ -44,6 +44,7 @@ class Settings:
     sign_in_attempts_per_address: int = 30
     sign_in_window_minutes: int = 15
     metrics_token: str = ""
+    two_step_for_admins: bool | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,7 +75,16 @@ class Settings:
             sign_in_attempts_per_address=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ADDRESS", "30")),
             sign_in_window_minutes=int(_env("HUB_SIGN_IN_WINDOW_MINUTES", "15")),
             metrics_token=_env("HUB_METRICS_TOKEN", ""),
+            two_step_for_admins=_flag(os.environ.get("HUB_TWO_STEP_FOR_ADMINS", "")),
         )
+
+    @property
+    def admins_need_two_step(self) -> bool:
+        """Whether organisation admins must sign in in two steps: ``HUB_TWO_STEP_FOR_ADMINS``,
+        by default in production and not in embedded mode (the demo stays a password away)."""
+        if self.two_step_for_admins is not None:
+            return self.two_step_for_admins
+        return not self.embedded
 
     @property
     def embedded(self) -> bool:
@@ -94,6 +104,14 @@ class Settings:
         if self.database_url:
             return normalise_database_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'hub.sqlite3').resolve()}"
+
+
+def _flag(value: str) -> bool | None:
+    """A yes/no setting: ``1``/``true``/``on`` or ``0``/``false``/``off``; None when unset."""
+    value = value.strip().lower()
+    if not value:
+        return None
+    return value in ("1", "true", "on", "yes")
 
 
 def normalise_database_url(url: str) -> str:

@@ -107,6 +107,9 @@ def make_hub(
             data_dir=tmp_path,
             dispatcher_poll_seconds=0.2,
             dispatcher_lease_seconds=2.0,
+            # Tests sign admins in with a password; tests/integration/test_two_step.py turns
+            # the production rule back on.
+            two_step_for_admins=False,
         )
         hub = Hub(dataclasses.replace(settings, **overrides))
         upgrade(hub.engine)
@@ -264,7 +267,7 @@ def demo_hub(
     hub = Hub(
         Settings(
             database_url=demo_database_url, redis_url=redis_url, data_dir=tmp_path,
-            dispatcher_poll_seconds=0.2, dispatcher_lease_seconds=2.0,
+            dispatcher_poll_seconds=0.2, dispatcher_lease_seconds=2.0, two_step_for_admins=False,
         )
     )
     yield hub

@@ -56,17 +56,19 @@ def actor_for_client(engine: Engine, client: Any) -> Actor:
     )
 
 
+def member_workspaces(conn: Connection, organisation_id: str) -> frozenset[str]:
+    """The workspaces an organisation is a member of: all that its people and systems see."""
+    return frozenset(conn.execute(
+        select(members.c.workspace_id).where(members.c.organisation_id == organisation_id)
+    ).scalars())
+
+
 def visible_workspaces(engine: Engine, actor: Actor) -> frozenset[str]:
     """The workspaces an actor sees: those its organisation is a member of."""
     if actor.organisation_id is None:
         return frozenset()
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(members.c.workspace_id).where(
-                members.c.organisation_id == actor.organisation_id
-            )
-        ).scalars()
-        return frozenset(rows)
+        return member_workspaces(conn, actor.organisation_id)
 
 
 def require_visible_workspace(engine: Engine, actor: Actor, workspace_id: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, BigInteger, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 
@@ -27,11 +27,25 @@ class User(SQLModel, table=True):
     organisation_id: str = Field(max_length=120, index=True)
     role: str = Field(max_length=20)
     password_hash: str = Field(max_length=200)
-    failed_sign_ins: int = 0
-    last_failed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
-    locked_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     disabled: bool = False
     created_at: datetime = Field(sa_column=_when())
+
+
+class TwoStep(SQLModel, table=True):
+    """A user's second sign-in step (RFC 6238 TOTP), unconfirmed until a first code is right.
+
+    Recovery codes are stored as SHA-256 digests (they are random, like tokens); the secret
+    itself must be kept as it is, since each code is computed from it.
+    """
+
+    __tablename__ = "two_step"
+
+    user_id: str = Field(primary_key=True, max_length=36)
+    secret: str = Field(max_length=64)
+    confirmed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    last_step: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    """The time step of the last code accepted: a code is good once (RFC 6238 section 5.2)."""
+    recovery_hashes: list[str] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class Session(SQLModel, table=True):
@@ -79,5 +93,6 @@ class ApiClient(SQLModel, table=True):
 
 users_table = User.__table__  # type: ignore[attr-defined]
 sessions_table = Session.__table__  # type: ignore[attr-defined]
+two_step_table = TwoStep.__table__  # type: ignore[attr-defined]
 invitations_table = Invitation.__table__  # type: ignore[attr-defined]
 api_clients_table = ApiClient.__table__  # type: ignore[attr-defined]

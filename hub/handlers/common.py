@@ -155,13 +155,6 @@ def visible_csp(conn: Connection, actor: Actor, csp_id: str) -> Any:
     return row
 
 
-def member_workspaces(conn: Connection, organisation_id: str) -> set[str]:
-    """The workspaces an organisation is a member of."""
-    return set(conn.execute(
-        select(members.c.workspace_id).where(members.c.organisation_id == organisation_id)
-    ).scalars())
-
-
 def unseen_organisations(
     conn: Connection, organisation_ids: Iterable[str], area_id: str,
     workspace_id: str | None = None,

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, select
 
+from hub.access.actors import member_workspaces
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain.errors import NotFound
@@ -28,7 +29,6 @@ from hub.handlers.common import (
     area_row,
     areas_held_by,
     build,
-    member_workspaces,
     new_id,
     own_area,
     unseen_organisations,

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
+from hub.access.actors import member_workspaces
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
@@ -41,7 +42,6 @@ from hub.handlers.common import (
     areas_held_by,
     build,
     invalid_input,
-    member_workspaces,
     new_id,
     own_area,
     slug,
@@ -64,7 +64,7 @@ def _csp_facts(
     # A constituent is a CSP of the proposer's own areas, or one whose workspace the proposer
     # belongs to (how a cross-force merger names the other force's CSP). Any other is, for
     # the proposer, not in the directory: the answer a made-up id gets.
-    shared = set() if actor.system else member_workspaces(conn, by)
+    shared = frozenset() if actor.system else member_workspaces(conn, by)
     rows = {
         r.csp_id: r
         for r in conn.execute(

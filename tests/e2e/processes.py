@@ -23,8 +23,12 @@ def free_port() -> int:
 
 
 def hub_env(**values: str) -> dict[str, str]:
-    """The test process's environment without hub settings, plus ``values``."""
+    """The test process's environment without hub settings, plus ``values``.
+
+    Admins sign in with a password alone unless ``values`` says otherwise (as in embedded mode).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DATABASE_", "REDIS_"))}
+    env["HUB_TWO_STEP_FOR_ADMINS"] = "0"
     env.update(values)
     return env
 

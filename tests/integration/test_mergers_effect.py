@@ -163,8 +163,11 @@ def test_a_merger_takes_effect_once_on_its_date_even_with_two_workers(
         assert load(hub, MERGER, merger_id).state.status == "made", "took effect early"
         assert wait_for(lambda: load(hub, MERGER, merger_id).state.status == "in_effect")
         dispatch_all(hub)
-        assert wait_for(lambda: len(hub.queue) == 0 and hub.queue.scheduled_job_registry.count
-                        == 0 and hub.queue.started_job_registry.count == 0)
+        # Every job ran, but the hourly upload expiry a worker arms as it starts.
+        assert wait_for(lambda: len(hub.queue) == 0 and not [
+            job for job in hub.queue.scheduled_job_registry.get_job_ids()
+            if not job.startswith("uploads-expire-")
+        ] and hub.queue.started_job_registry.count == 0)
     finally:
         stop.set()
         for worker in workers:

@@ -1,4 +1,10 @@
-"""Signing in and out, and accepting an invitation."""
+"""Signing in and out (with a second step where set up or required), and accepting an
+invitation.
+
+After the password, a user with two-step sign-in set up, or one who must set it up (an admin
+in production), gets no session yet: a pending sign-in, held in Redis for five minutes under a
+random cookie, takes them to ``/sign-in/two-step`` for a code (or to set it up first).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.access.accounts import InvalidCredentials
-from hub.access.secrets import new_token
+from hub.access.secrets import digest, new_token
 from hub.access.throttle import SignInThrottled
+from hub.access.two_step import CodeNotRight, TwoStep, required
+from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
@@ -20,6 +28,8 @@ from hub.web.pages.forms import check_csrf, read_form
 
 # Before there is a session, the sign-in form's CSRF token is a cookie the form must echo.
 SIGN_IN_CSRF_COOKIE = "hub_sign_in_csrf"
+TWO_STEP_COOKIE = "hub_two_step"
+PENDING_SECONDS = 300
 
 
 class SignInForm(BaseModel):
@@ -96,14 +106,10 @@ async def sign_in(request: Request) -> Response:
             errors["email"] = error.message[0].upper() + error.message[1:]
         else:
             throttle.succeeded(address, email)
-            response = RedirectResponse(target, status_code=303)
-            response.set_cookie(
-                SESSION_COOKIE, hub.accounts.start_session(user.user_id), httponly=True,
-                samesite="lax", secure=_secure(request),
-                max_age=int(hub.accounts.policy.session_for.total_seconds()),
-            )
-            response.delete_cookie(SIGN_IN_CSRF_COOKIE)
-            return response
+            must = required(user.role, admins_must=hub.settings.admins_need_two_step)
+            if must or hub.two_step.enabled(user.user_id):
+                return _pending(request, hub, user.user_id, target)
+            return _signed_in(request, hub, user.user_id, RedirectResponse(target, 303))
     values = {k: v for k, v in form.values.items() if k != "password"}
     page = render(
         request, "sign_in.html", title="Sign in", csrf=csrf, next=target, values=values,
@@ -111,6 +117,111 @@ async def sign_in(request: Request) -> Response:
     )
     page.headers.update(headers)
     return page
+
+
+def _signed_in(request: Request, hub: Hub, user_id: str, response: Response) -> Response:
+    """``response`` with a new session's cookie set."""
+    response.set_cookie(
+        SESSION_COOKIE, hub.accounts.start_session(user_id), httponly=True,
+        samesite="lax", secure=_secure(request),
+        max_age=int(hub.accounts.policy.session_for.total_seconds()),
+    )
+    response.delete_cookie(SIGN_IN_CSRF_COOKIE)
+    response.delete_cookie(TWO_STEP_COOKIE)
+    return response
+
+
+def _pending(request: Request, hub: Hub, user_id: str, target: str) -> Response:
+    """Hold a sign-in whose password was right until its second step is done."""
+    token = new_token()
+    hub.redis.set(f"hub:two-step:{digest(token)}", f"{user_id} {target}", ex=PENDING_SECONDS)
+    response = RedirectResponse("/sign-in/two-step", status_code=303)
+    response.set_cookie(
+        TWO_STEP_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
+        max_age=PENDING_SECONDS,
+    )
+    return response
+
+
+async def two_step(request: Request) -> Response:
+    """The second step of a pending sign-in: a code, or setting two-step sign-in up first."""
+    hub = hub_of(request)
+    token = request.cookies.get(TWO_STEP_COOKIE, "")
+    held = hub.redis.get(f"hub:two-step:{digest(token)}") if token else None
+    if held is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    user_id, target = (held.decode() if isinstance(held, bytes) else held).split(" ", 1)
+    csrf = request.cookies.get(SIGN_IN_CSRF_COOKIE) or new_token()
+    user = hub.accounts.user(user_id)
+    enrolling = not hub.two_step.enabled(user_id)
+    secret = hub.two_step.secret_to_enrol(user_id) if enrolling else ""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = await request.form()
+        check_csrf(form, csrf)
+        address = request.client.host if request.client else "unknown"
+        throttle, key = hub.sign_in_throttle, f"two-step:{user_id}"
+        try:
+            throttle.check(address, key)
+            codes = _complete(hub.two_step, user_id, str(form.get("code") or ""), enrolling)
+        except SignInThrottled as error:
+            errors["code"] = error.message[0].upper() + error.message[1:]
+        except CodeNotRight:
+            throttle.failed(address, key)
+            errors["code"] = "The code is not right, or has been used already"
+        else:
+            throttle.succeeded(address, key)
+            hub.redis.delete(f"hub:two-step:{digest(token)}")
+            if codes:
+                page = render(request, "recovery_codes.html", title="Your recovery codes",
+                              codes=codes, next=target)
+                return _signed_in(request, hub, user_id, page)
+            return _signed_in(request, hub, user_id, RedirectResponse(target, 303))
+    response = render(
+        request, "two_step.html", title="Set up two-step sign-in" if enrolling else
+        "Enter your code", csrf=csrf, enrolling=enrolling, secret=secret,
+        app_link=TwoStep.app_link(secret, user.email) if enrolling else "",
+        errors=errors, status_code=401 if errors else 200,
+    )
+    response.set_cookie(
+        SIGN_IN_CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_secure(request)
+    )
+    return response
+
+
+def _complete(two_step: TwoStep, user_id: str, code: str, enrolling: bool) -> list[str]:
+    """Check the code; the new recovery codes when it confirmed an enrolment."""
+    if enrolling:
+        return two_step.confirm(user_id, code)
+    two_step.verify(user_id, code)
+    return []
+
+
+async def account_two_step(request: Request) -> Response:
+    """A signed-in user choosing to set up two-step sign-in."""
+    caller = page_caller(request)
+    hub = hub_of(request)
+    user_id = caller.actor.user_id or ""
+    if hub.two_step.enabled(user_id):
+        return render(request, "two_step.html", title="Two-step sign-in", enabled=True)
+    secret = hub.two_step.secret_to_enrol(user_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = await request.form()
+        check_csrf(form, caller.csrf_token)
+        try:
+            codes = hub.two_step.confirm(user_id, str(form.get("code") or ""))
+        except CodeNotRight:
+            errors["code"] = "The code is not right, or has been used already"
+        else:
+            return render(request, "recovery_codes.html", title="Your recovery codes",
+                          codes=codes, next="/")
+    return render(
+        request, "two_step.html", title="Set up two-step sign-in", csrf=caller.csrf_token,
+        enrolling=True, secret=secret, action="/account/two-step",
+        app_link=TwoStep.app_link(secret, hub.accounts.user(user_id).email),
+        errors=errors, status_code=400 if errors else 200,
+    )
 
 
 async def sign_out(request: Request) -> Response:
@@ -165,6 +276,8 @@ async def accept_invitation(request: Request) -> Response:
 ROUTES = [
     Route("/sign-in", sign_in_page, methods=["GET"]),
     Route("/sign-in", sign_in, methods=["POST"]),
+    Route("/sign-in/two-step", two_step, methods=["GET", "POST"]),
+    Route("/account/two-step", account_two_step, methods=["GET", "POST"]),
     Route("/sign-out", sign_out, methods=["POST"]),
     Route("/invitations/{token}", accept_invitation, methods=["GET", "POST"],
           name="accept_invitation"),
