@@ -5,8 +5,8 @@ Police and Crime Board's powers commence; ``meetings`` carries the statutory pur
 meeting states; ``report_requests`` the s.6 confirmation and whether publication was required
 (s.7(3)); ``csps`` the further police areas a combined CSP belongs to.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06 07:30:00.000000
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0012'
-down_revision: str | Sequence[str] | None = '0011'
+revision: str = '0013'
+down_revision: str | Sequence[str] | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
