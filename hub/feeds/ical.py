@@ -279,7 +279,7 @@ def _attendee(invitation: Mapping[str, Any], names: Names) -> vCalAddress:
 
 def _report(r: Mapping[str, Any], _names: Names, links: Links) -> Event:
     cancelled = r["status"] == "withdrawn"
-    done = r["status"] in {"submitted", "accepted", "published", "closed"}
+    done = r["status"] in {"submitted", "accepted", "closed"}
     title = f"Report due: {_text(r['title'])}" + (" (submitted)" if done else "")
     basis = (
         "A formal requirement under section 7 of the Crime and Disorder Act 1998."

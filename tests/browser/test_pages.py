@@ -72,14 +72,14 @@ def test_a_workspace_page_shows_activity_live_without_a_reload(
 def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     server: LiveServer, new_page: object
 ) -> None:
-    meeting = server.url + "/records/meetings/leicestershire-domestic-abuse"
+    meeting = server.url + "/records/meetings/leicestershire-reducing-reoffending"
     page: Page = new_page()  # type: ignore[operator]
     sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
     page.goto(meeting)
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
-    expect(page.locator("#action-icb-funding-share")).to_contain_text("Overdue")
+    expect(page.locator("#action-icb-health-pathway")).to_contain_text("Overdue")
     expect(page.locator("#meeting-papers a").first).to_have_text(
-        "Refuge capacity review (as presented)")
+        "Re-offending data review (as presented)")
     check_accessibility(page, "meeting")
 
     # Open "Publish papers" and fill in the first row, then ask for another row.

@@ -364,7 +364,8 @@ class RecordPages:
             return declared.offered_to(record, caller.actor.organisation_id or "")
         office = record.get("requester_id") or record.get("policing_body_id") or record.get(
             "convenor_id") or record.get("proposer_id")
-        if rule.who is Who.POLICING_BODY:
+        if rule.who in (Who.POLICING_BODY, Who.KEEPER):
+            # A meeting's convenor is its keeper: the office, or the member that convened it.
             return office is None or caller.actor.organisation_id == office
         if rule.who is Who.ORGANISATION_ITSELF:
             return caller.actor.organisation_id != office
