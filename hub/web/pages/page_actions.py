@@ -186,6 +186,10 @@ DUTY_ACTIONS: dict[str, dict[str, PageAction]] = {
         "objective-notes": PageAction(duty_cmd.NoteObjectiveRegard,
                                       "Note regard to an objective",
                                       "You noted regard to the objective"),
+        # CDA s.6(1A) does not reach functions devolved to the Welsh Government.
+        "devolved-objectives": PageAction(duty_cmd.MarkObjectiveDevolved,
+                                          "Mark an objective as a devolved function",
+                                          "You marked the objective as outside the duty"),
         "finalise": PageAction(duty_cmd.FinaliseStrategyRegard, "Finalise the record",
                                "You finalised the record"),
     },
