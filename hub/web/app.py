@@ -36,6 +36,8 @@ from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home, record_types, register, workspace_roles
 from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
+from hub.web.pages import mail as mail_pages
+from hub.web.pages import password_reset as password_reset_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
 from hub.web.security import CsrfGuard, SecurityHeaders
@@ -119,6 +121,8 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *webhooks_pages.ROUTES,
         *feeds_api.ROUTES,
         *feeds_pages.ROUTES,
+        *mail_pages.ROUTES,
+        *password_reset_pages.ROUTES,
         *live.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),

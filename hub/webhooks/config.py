@@ -2,8 +2,9 @@
 
 Each variable, its default, and what it means:
 
-- ``HUB_PUBLIC_URL`` (``http://127.0.0.1:8000``): the hub's address as partners see it; makes
-  ``dataschema`` URLs absolute, and its host name is the handshake's origin.
+- ``HUB_PUBLIC_URL`` (where ``hub serve`` listens: :func:`hub.settings.public_url`): the hub's
+  address as partners see it; makes ``dataschema`` URLs absolute, and its host name is the
+  handshake's origin.
 - ``HUB_WEBHOOKS_ALLOW_HTTP`` (off): ``1`` lets endpoints use plain ``http://``.
 - ``HUB_WEBHOOKS_ALLOW_NETWORKS`` (none): comma-separated networks the SSRF guard lets
   through, e.g. ``127.0.0.0/8,::1/128``.
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from hub.settings import public_url
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_BACKOFF = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
@@ -41,7 +44,7 @@ class ConfigError(ValueError):
 class WebhookConfig:
     """Every webhook setting, with the defaults production should run with."""
 
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = ""
     allow_http: bool = False
     allow_networks: tuple[Network, ...] = ()
     backoff: tuple[float, ...] = DEFAULT_BACKOFF
@@ -53,7 +56,7 @@ class WebhookConfig:
     def from_env(cls) -> WebhookConfig:
         """Read the settings from ``os.environ``; :class:`ConfigError` names a bad value."""
         return cls(
-            public_url=_env("HUB_PUBLIC_URL") or cls.public_url,
+            public_url=public_url(),
             allow_http=_env("HUB_WEBHOOKS_ALLOW_HTTP").lower() in {"1", "true", "yes"},
             allow_networks=_networks(_env("HUB_WEBHOOKS_ALLOW_NETWORKS")),
             backoff=_backoff(_env("HUB_WEBHOOK_BACKOFF")) or DEFAULT_BACKOFF,
