@@ -6,8 +6,9 @@ job looks the account up. So neither the page nor its timing says who has an acc
 :data:`PER_HOUR` links go to one account in an hour; asking more often sends nothing more.
 
 A link's token (256 bits) is stored only as its SHA-256 digest. Setting a new password spends
-it and every other open link of the account, ends the account's sessions (someone who knew the
-old password is signed out) and lifts a lock from failed sign-ins.
+it and every other open link of the account and ends the account's sessions (someone who knew
+the old password is signed out). A second sign-in step, where the account has one, stays: a
+reset link proves the mailbox, not the second factor.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def reset(engine: Engine, token: str, password: str, now: datetime) -> bool:
             password_resets_table.c.used_at.is_(None),
         ).values(used_at=now))
         conn.execute(update(users_table).where(users_table.c.user_id == user.user_id).values(
-            password_hash=hash_password(password), failed_sign_ins=0, locked_until=None,
+            password_hash=hash_password(password),
         ))
         conn.execute(delete(sessions_table).where(sessions_table.c.user_id == user.user_id))
     return True
