@@ -21,7 +21,16 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Connection, Integer, Text, UniqueConstraint, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    update,
+)
 from sqlmodel import Field, SQLModel
 
 from hub.events.envelope import RecordedEvent
@@ -45,8 +54,11 @@ class SearchEntryRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("record_type", "record_id"),)
 
     # An integer key of its own: FTS5's external content is addressed by an integer that
-    # VACUUM must not renumber, which an implicit rowid does not promise.
-    entry_id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    # VACUUM must not renumber, which an implicit rowid does not promise. It is the position
+    # of the event that first indexed the record, so a rebuild gives every entry the same key.
+    entry_id: int = Field(
+        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
+    )
     record_type: str = Field(max_length=20)
     record_id: str = Field(max_length=120)
     area_id: str = Field(max_length=120, index=True)
@@ -70,14 +82,16 @@ def _words(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _put(conn: Connection, record_type: str, record_id: str, **values: Any) -> None:
-    """Insert the record's entry, or replace what it says."""
+def _put(
+    conn: Connection, event: RecordedEvent, record_type: str, record_id: str, **values: Any
+) -> None:
+    """Insert the record's entry (keyed by ``event``'s position), or replace what it says."""
     key = (search_entries.c.record_type == record_type) & (
         search_entries.c.record_id == record_id
     )
     if conn.execute(select(search_entries.c.entry_id).where(key)).first() is None:
         conn.execute(insert(search_entries).values(
-            record_type=record_type, record_id=record_id, **values
+            entry_id=event.position, record_type=record_type, record_id=record_id, **values
         ))
     else:
         conn.execute(update(search_entries).where(key).values(**values))
@@ -91,7 +105,7 @@ def _meeting(conn: Connection, event: RecordedEvent) -> None:
     row = conn.execute(select(meetings).where(meetings.c.meeting_id == meeting_id)).one()
     agenda = [_words(item.get("title"), item.get("description")) for item in row.agenda]
     _put(
-        conn, MEETING, meeting_id, area_id=row.area_id, csp_id=None, title=row.title,
+        conn, event, MEETING, meeting_id, area_id=row.area_id, csp_id=None, title=row.title,
         body=_words(row.purpose, row.place, *agenda, row.minutes_text),
         dated=row.starts_at.astimezone(LONDON).date(),
     )
@@ -101,7 +115,7 @@ def _meeting(conn: Connection, event: RecordedEvent) -> None:
 def _report_request(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     _put(
-        conn, REPORT_REQUEST, d["request_id"], area_id=d["area_id"], csp_id=d["csp_id"],
+        conn, event, REPORT_REQUEST, d["request_id"], area_id=d["area_id"], csp_id=d["csp_id"],
         title=d["title"],
         body=_words(d["matters"], d.get("specified_form"), d.get("not_satisfied_reasons"),
                     d.get("proportionate_reasons")),
@@ -114,7 +128,7 @@ def _merger(conn: Connection, event: RecordedEvent) -> None:
     merger_id = event.data["merger_id"]
     row = conn.execute(select(mergers).where(mergers.c.merger_id == merger_id)).one()
     _put(
-        conn, MERGER, merger_id, area_id=row.area_id, csp_id=None, title=row.proposed_name,
+        conn, event, MERGER, merger_id, area_id=row.area_id, csp_id=None, title=row.proposed_name,
         body=_words(*row.purposes, row.cooperation_arrangements),
         dated=row.effective_date,
     )

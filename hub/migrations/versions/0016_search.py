@@ -44,7 +44,7 @@ _POSTGRES = (
 
 def upgrade() -> None:
     op.create_table('search_entries',
-    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('record_type', AutoString(length=20), nullable=False),
     sa.Column('record_id', AutoString(length=120), nullable=False),
     sa.Column('area_id', AutoString(length=120), nullable=False),
