@@ -15,6 +15,8 @@ import fakeredis
 import fakeredis.aioredis
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import NoBackoff
 from rq import Queue
 from sqlalchemy import Engine
 
@@ -24,6 +26,7 @@ from hub.access.two_step import TwoStep
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
 from hub.events.store import Clock, EventStore, utc_now
+from hub.outages import Outage
 from hub.projections import all_projections
 from hub.projections.registry import Projections
 from hub.settings import Settings
@@ -67,11 +70,19 @@ class Hub:
             return fakeredis.FakeRedis(server=_EMBEDDED_REDIS)
         return redis.Redis.from_url(self.settings.redis_url)
 
-    def async_redis(self) -> aioredis.Redis:
-        """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's."""
+    def async_redis(self, *, retries: bool = True) -> aioredis.Redis:
+        """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's.
+
+        ``retries=False``: a lost connection raises at once instead of being reconnected
+        behind the caller's back (a subscriber must know it may have missed messages).
+        """
         if self.settings.embedded:
             return fakeredis.aioredis.FakeRedis(server=_EMBEDDED_REDIS)
-        return aioredis.Redis.from_url(self.settings.redis_url)
+        if retries:
+            return aioredis.Redis.from_url(self.settings.redis_url)
+        return aioredis.Redis.from_url(
+            self.settings.redis_url, retry=AsyncRetry(NoBackoff(), 0)
+        )
 
     @cached_property
     def queue(self) -> Queue:
@@ -124,13 +135,20 @@ class Hub:
             self.engine, self.projections, clock=self.clock, after_commit=self._notify_appended
         )
 
+    @cached_property
+    def _notify_outage(self) -> Outage:
+        return Outage(log, "redis", "commits")
+
     def _notify_appended(self, position: int) -> None:
         # A lost notification only delays the dispatcher until its next poll, so a Redis
-        # hiccup must never fail a command that has already committed.
+        # hiccup must never fail a command that has already committed. An outage is logged
+        # once when it starts and once when it ends, not once per commit.
         try:
             self.redis.publish(APPENDED_CHANNEL, str(position))
         except redis.RedisError as error:
-            log.warning("event=notify_failed position=%s error=%r", position, error)
+            self._notify_outage.failed(error)
+        else:
+            self._notify_outage.recovered()
 
     def describe(self) -> str:
         """One line naming the database and Redis in use, for start-up logs."""

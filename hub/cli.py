@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import signal
 import sys
 import threading
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.logs import configure_logging
 from hub.migrate import DatabaseNotMigrated, require_migrated, upgrade
 from hub.settings import Settings
 
@@ -24,6 +25,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from hub.web.app import create_app, prepare_heap_for_serving
+    from hub.web.wsprotocol import HubWebSocketProtocol
 
     hub = _hub()
     if hub.settings.embedded:
@@ -32,13 +34,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _load_demo(hub)
     host = args.host or hub.settings.host
     port = args.port or hub.settings.port
+    # Addresses the hub writes (hub.settings.public_url) follow where it listens, in the web
+    # app and in the embedded worker alike, unless HUB_PUBLIC_URL says otherwise.
+    os.environ["HUB_HOST"], os.environ["HUB_PORT"] = host, str(port)
     mode = "embedded" if hub.settings.embedded else "production"
     print(f"Partnership Hub ({mode}) listening on http://{host}:{port}/ — {hub.describe()}")
     app = create_app(hub)
     prepare_heap_for_serving()
     # No permessage-deflate on live sockets (the Procfile says the same): its zlib state is
     # about 40 KiB per connection, and each event would be compressed once per connection.
-    uvicorn.run(app, host=host, port=port, log_level="warning", ws_per_message_deflate=False)
+    # log_config=None: uvicorn's lines go through the hub's format (hub.logs), not its own.
+    uvicorn.run(app, host=host, port=port, log_level="warning", ws_per_message_deflate=False,
+                ws=HubWebSocketProtocol, log_config=None)
     return 0
 
 
@@ -184,8 +191,30 @@ def cmd_transfer(args: argparse.Namespace) -> int:
         on_date=date.fromisoformat(args.on),
     )
     result = handle(hub, directory.POLICE_AREA, args.area, command, SYSTEM)
-    print(f"{args.area}: PCC functions pass to {args.to} ({args.kind}) on {args.on}; "
-          f"event at position {result.last_position}")
+    effect = "now" if len(result.events) > 1 else "on that date, by the scheduled switch"
+    print(f"{args.area}: PCC functions pass to {args.to} ({args.kind}) on {args.on}, in "
+          f"force {effect}; event at position {result.last_position}")
+    return 0
+
+
+def cmd_statutory_power(args: argparse.Namespace) -> int:
+    """Record that reg 14A applies to MOPAC, or a Police and Crime Board's commencement."""
+    from datetime import date
+
+    from hub.access.policy import SYSTEM
+    from hub.domain import directory
+    from hub.service import handle
+    from schemas.commands.directory import RecordCommencement, RecordReg14aPower
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    command: RecordReg14aPower | RecordCommencement
+    if args.command == "record-reg14a-power":
+        command = RecordReg14aPower(area_id=args.area, applies=args.applies == "yes")
+    else:
+        command = RecordCommencement(area_id=args.area, on_date=date.fromisoformat(args.on))
+    result = handle(hub, directory.POLICE_AREA, args.area, command, SYSTEM)
+    print(f"{args.area}: recorded; event at position {result.last_position}")
     return 0
 
 
@@ -243,6 +272,21 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.add_argument("--on", required=True, help="the date, e.g. 2028-05-08")
     transfer.set_defaults(func=cmd_transfer)
 
+    reg14a = sub.add_parser(
+        "record-reg14a-power", help="record whether reg 14A's power applies to MOPAC"
+    )
+    reg14a.add_argument("area", help="police area id, e.g. metropolitan")
+    reg14a.add_argument("--applies", required=True, choices=["yes", "no"])
+    reg14a.set_defaults(func=cmd_statutory_power)
+
+    commencement = sub.add_parser(
+        "record-commencement",
+        help="record when a Police and Crime Board's statutory powers commence",
+    )
+    commencement.add_argument("area", help="police area id")
+    commencement.add_argument("--on", required=True, help="the date, e.g. 2028-05-08")
+    commencement.set_defaults(func=cmd_statutory_power)
+
     projections = sub.add_parser("projections", help="read-model maintenance")
     projections_sub = projections.add_subparsers(dest="action", required=True)
     projections_sub.add_parser("rebuild", help="replay the log into the read tables").set_defaults(
@@ -254,11 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hub`` console script."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
-    )
+    configure_logging(Settings.from_env().log_level)
     try:
         return int(args.func(args))
     except DatabaseNotMigrated as error:

@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from hub.access.policy import SYSTEM, Actor, AreaFacts, authorise
 from hub.bootstrap import Hub
+from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
+from hub.domain.powers import powers_held
 from hub.domain.record import RecordType
 from hub.events import AppendResult, ConcurrencyConflict, EventMeta, NewEvent, StreamRef
 from hub.projections.directory import areas
@@ -46,7 +48,11 @@ def area_facts(hub: Hub, area_id: str | None) -> AreaFacts | None:
         row = conn.execute(select(areas).where(areas.c.area_id == area_id)).first()
     if row is None:
         raise NotFound(f"police area {area_id} is not registered")
-    return AreaFacts(row.area_id, row.country, row.policing_body_id)
+    powers = powers_held(
+        row.policing_body_kind, today=london_today(hub.clock()), commenced_on=row.commenced_on,
+        reg14a_recorded=row.reg14a_recorded,
+    )
+    return AreaFacts(row.area_id, row.country, row.policing_body_id, powers)
 
 
 def handle(
@@ -80,11 +86,12 @@ def handle(
     # one a command moves into another workspace) also where it will be, which only its
     # decider can say.
     before = record.visible_in(loaded.state) if loaded.version else ()
-    authorise(actor, command, area, before)
+    keeper = record.keeper(loaded.state) if record.keeper and loaded.version else None
+    authorise(actor, command, area, before, keeper)
     after, new = record.execute(loaded.state, command, hub.clock())
     workspaces = record.visible_in(after)
     if not set(workspaces) <= set(before):
-        authorise(actor, command, area, workspaces)
+        authorise(actor, command, area, workspaces, keeper)
     meta = EventMeta(
         actor_user=actor.user_id,
         organisation=actor.organisation_id,

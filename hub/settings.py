@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +105,30 @@ class Settings:
         if self.database_url:
             return normalise_database_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'hub.sqlite3').resolve()}"
+
+
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
+
+def public_url() -> str:
+    """The hub's address as people and partner systems reach it, without a trailing slash.
+
+    ``HUB_PUBLIC_URL`` when set (its https address behind a proxy); otherwise where ``hub
+    serve`` listens (``HUB_HOST`` and ``HUB_PORT``, which ``hub serve --host/--port`` set for
+    its own process), with a wildcard address read as this machine's name. Every address the
+    hub writes (``dataschema`` in webhooks and in ``/api/events``, the catalogue, feed links,
+    links in mail) comes from here, so one event reads the same wherever it is seen.
+    """
+    configured = os.environ.get("HUB_PUBLIC_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    host = os.environ.get("HUB_HOST", "").strip() or Settings.host
+    port = os.environ.get("HUB_PORT", "").strip() or str(Settings.port)
+    if host in WILDCARD_HOSTS:
+        host = socket.getfqdn()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _flag(value: str) -> bool | None:

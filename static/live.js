@@ -5,6 +5,9 @@
 // drop, prepends each event's summary to #activity-feed, announces it politely to screen
 // readers (#live-announcer), and re-renders every [data-live-refresh] region (record status,
 // counts) from the server, so the page never needs a reload. Forms keep working without it.
+// When the record changes, a form nobody has typed in takes the new version; a form someone
+// is filling in keeps the version they saw and says the record changed, so their submit is
+// checked against the change (and the page then shows what changed, keeping their input).
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-workspaces]");
@@ -15,6 +18,37 @@
   var after = Number(root.getAttribute("data-live-after") || 0);
   var status = document.getElementById("live-status");
   var feed = document.getElementById("activity-feed");
+  var recordPages = feed ? JSON.parse(feed.getAttribute("data-record-pages") || "{}") : {};
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form) {
+      form.setAttribute("data-edited", "true");
+    }
+  });
+
+  function updateForms(fresh) {
+    var version = fresh.getElementById("record-version");
+    if (!version) {
+      return;
+    }
+    var current = version.textContent.trim();
+    document.querySelectorAll("input[name=expected_version]").forEach(function (input) {
+      if (input.value === current) {
+        return;
+      }
+      var form = input.form;
+      if (form.getAttribute("data-edited") !== "true") {
+        input.value = current;
+      } else if (!form.querySelector(".hub-stale")) {
+        var warning = document.createElement("p");
+        warning.className = "govuk-inset-text hub-stale";
+        warning.textContent = "Someone else has changed this record since you started. " +
+          "Check the record above: if you submit, you will see what changed and keep what you typed.";
+        form.insertBefore(warning, form.firstChild);
+      }
+    });
+  }
   var announcer = document.getElementById("live-announcer");
   var retryDelay = 500;
   var refreshTimer = null;
@@ -46,6 +80,7 @@
             region.innerHTML = replacement.innerHTML;
           }
         });
+        updateForms(fresh);
       })
       .catch(function () { /* the next event or a reload will catch up */ });
   }
@@ -54,7 +89,22 @@
     if (feed) {
       var item = document.createElement("li");
       item.setAttribute("data-position", String(message.position));
-      item.textContent = message.summary;
+      var event = message.event || {};
+      var collection = recordPages[event.stream_type];
+      var prefix = event.stream_type + "-";
+      if (collection && event.stream_id && event.stream_id.indexOf(prefix) === 0) {
+        var link = document.createElement("a");
+        link.className = "govuk-link";
+        link.href = "/records/" + collection + "/" + encodeURIComponent(event.stream_id.slice(prefix.length));
+        link.textContent = message.summary;
+        item.appendChild(link);
+      } else {
+        item.textContent = message.summary;
+      }
+      var time = document.createElement("span");
+      time.className = "govuk-body-s hub-activity-time";
+      time.textContent = " just now";
+      item.appendChild(time);
       feed.insertBefore(item, feed.firstChild);
     }
     if (announcer) {

@@ -12,17 +12,20 @@ loses is run by the next worker to start (:func:`workers.jobs.resume_batches`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 
+from redis.client import PubSub
 from rq import Queue
 
 from hub.bootstrap import APPENDED_CHANNEL, Hub, workspace_channel
 from hub.events.checkpoints import load_checkpoint, record_batch, save_checkpoint
 from hub.events.envelope import RecordedEvent
+from hub.outages import REDIS_DOWN, Outage, dependency_down
 from workers.jobs import batch_job_id, batch_reactions, reactions_for
 
 log = logging.getLogger("hub.dispatcher")
@@ -105,41 +108,61 @@ class Dispatcher:
         """Dispatch until ``stop`` is set: woken by commit notifications, polling as a safety net.
 
         Only one dispatcher per deployment works at a time; a second one waits, holding a
-        Redis lease, until the first one's lapses.
+        Redis lease, until the first one's lapses. Neither Redis nor the database being down
+        ends the loop: it logs the loss once, retries with a capped backoff, and logs the
+        return. Nothing is skipped meanwhile, since the checkpoint only moves after a batch
+        is both published and queued.
         """
         stop = stop or threading.Event()
-        pubsub = self.hub.redis.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(APPENDED_CHANNEL)
+        redis_outage = Outage(log, "redis", "dispatcher")
+        database_outage = Outage(log, "database", "dispatcher", cap=self.poll)
         lease = Lease(self.hub, ttl=self.hub.settings.dispatcher_lease_seconds)
+        pubsub: PubSub | None = None
         log.info("event=dispatcher_started %s", self.hub.describe())
         try:
             while not stop.is_set():
-                if not lease.hold():
-                    stop.wait(lease.ttl / 3)
-                    continue
                 try:
+                    if pubsub is None:
+                        pubsub = self.hub.redis.pubsub(ignore_subscribe_messages=True)
+                        pubsub.subscribe(APPENDED_CHANNEL)
+                    held = lease.hold()
+                    redis_outage.recovered()
+                    if not held:
+                        stop.wait(lease.ttl / 3)
+                        continue
                     moved = self.run_once()
-                except Exception:
-                    log.exception("event=dispatch_failed; retrying after the poll interval")
-                    stop.wait(self.poll)
-                    continue
-                if moved < self.batch:
-                    self._wait_for_append(pubsub, stop)
+                    database_outage.recovered()
+                    if moved < self.batch:
+                        self._wait_for_append(pubsub, stop)
+                except Exception as error:
+                    down = dependency_down(error)
+                    if down == "redis":
+                        # A fresh subscription once Redis is back: the old one's connection
+                        # is gone, and a lost wake-up costs at most one poll interval.
+                        _closed(pubsub)
+                        pubsub = None
+                        stop.wait(redis_outage.failed(error))
+                    elif down == "database":
+                        stop.wait(database_outage.failed(error))
+                    else:
+                        log.exception("event=dispatch_failed; retrying after the poll interval")
+                        stop.wait(self.poll)
         finally:
-            lease.release()
-            pubsub.close()
+            with contextlib.suppress(*REDIS_DOWN):
+                lease.release()
+            _closed(pubsub)
             log.info("event=dispatcher_stopped")
 
-    def _wait_for_append(self, pubsub: object, stop: threading.Event) -> None:
+    def _wait_for_append(self, pubsub: PubSub, stop: threading.Event) -> None:
         deadline = time.monotonic() + self.poll
         while not stop.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
-            message = pubsub.get_message(timeout=min(remaining, 0.5))  # type: ignore[attr-defined]
+            message = pubsub.get_message(timeout=min(remaining, 0.5))
             if message is not None:
                 # Drain whatever else arrived; one batch read covers them all.
-                while pubsub.get_message(timeout=0) is not None:  # type: ignore[attr-defined]
+                while pubsub.get_message(timeout=0) is not None:
                     pass
                 return
 
@@ -167,3 +190,10 @@ class Lease:
         r = self.hub.redis
         if r.get(LEADER_KEY) == self.token.encode():
             r.delete(LEADER_KEY)
+
+
+def _closed(pubsub: PubSub | None) -> None:
+    """Close a subscription whose connection may already be gone."""
+    if pubsub is not None:
+        with contextlib.suppress(Exception):
+            pubsub.close()

@@ -1,10 +1,12 @@
-"""Merger schedule: on the effective date, the made agreement takes effect.
+"""Merger schedule: on the effective date, the made agreement takes effect; on its date, an
+agreed termination takes effect.
 
 A made agreement whose date has already passed takes effect at once. The job checks the date
 on the hub's clock and carries out the effect through idempotent commands
 (:func:`hub.handlers.mergers.take_merger_effect`), so a second worker, a duplicate job or a
 re-run does nothing twice. A worker starting re-arms the job of every made agreement
-(:func:`resume_mergers`).
+(:func:`resume_mergers`) and of every terminated one that took effect
+(:func:`resume_terminations`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 
 from hub.bootstrap import Hub
-from hub.domain.mergers import LONDON, MADE
+from hub.domain.mergers import LONDON, MADE, TERMINATED
 from hub.events.envelope import RecordedEvent
-from hub.handlers.mergers import take_merger_effect
+from hub.handlers.mergers import take_merger_effect, take_termination_effect
 from hub.projections.mergers import mergers
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
@@ -68,4 +70,45 @@ def take_effect(merger_id: str, effective_date: str) -> bool:
         return False
     done = take_merger_effect(hub, merger_id, day)
     log.info("event=merger_effect merger=%s date=%s in_effect=%s", merger_id, day, done)
+    return done
+
+
+def termination_job_id(merger_id: str, day: date) -> str:
+    """The job id of a termination's effect on ``day``."""
+    return f"merger-termination-{merger_id}-{day.isoformat()}"
+
+
+@on("merger.terminated")
+def _terminated(hub: Hub, event: RecordedEvent) -> None:
+    d = event.data
+    _schedule_termination(hub, d["merger_id"], date.fromisoformat(d["ends_on"]))
+
+
+@on_start
+def resume_terminations(hub: Hub) -> int:
+    """Re-arm the termination Redis lost of every terminated agreement that took effect."""
+    with hub.engine.connect() as conn:
+        ending = conn.execute(
+            select(mergers.c.merger_id, mergers.c.ends_on).where(
+                (mergers.c.status == TERMINATED) & mergers.c.took_effect_on.is_not(None)
+            )
+        ).all()
+    return sum(
+        _schedule_termination(hub, merger_id, day, resuming=True) for merger_id, day in ending
+    )
+
+
+def _schedule_termination(hub: Hub, merger_id: str, day: date, *, resuming: bool = False) -> int:
+    return schedule_at(hub, effective_at(day), end_agreement,
+                       termination_job_id(merger_id, day), unless_armed=resuming,
+                       merger_id=merger_id, ends_on=day.isoformat())
+
+
+def end_agreement(merger_id: str, ends_on: str) -> bool:
+    """Job: carry out the agreed termination on its date; True once it has taken effect."""
+    hub, day = current_hub(), date.fromisoformat(ends_on)
+    if not due(hub, effective_at(day), end_agreement, merger_id=merger_id, ends_on=ends_on):
+        return False
+    done = take_termination_effect(hub, merger_id, day)
+    log.info("event=merger_termination merger=%s date=%s in_effect=%s", merger_id, day, done)
     return done

@@ -11,8 +11,9 @@ from rq.timeouts import TimerDeathPenalty
 
 import workers.jobs  # noqa: F401  (imported at start, not by the first job: it takes a second)
 from hub.bootstrap import Hub
-from workers.reactions import start_reactions
+from hub.outages import Outage, dependency_down
 from workers.runtime import use_hub
+from workers.upkeep import QuietRedisRetries, Upkeep, rearm, retry_when_down
 
 log = logging.getLogger("hub.worker")
 
@@ -70,33 +71,68 @@ def _starting(hub: Hub) -> None:
     """Point jobs at ``hub``, and re-arm the scheduled jobs Redis may have lost.
 
     A start-up reaction that fails is logged and the worker starts all the same: its jobs
-    still run, and the next worker to start tries the re-arming again.
+    still run, and the next worker to start (or the upkeep's next look) tries again.
     """
     use_hub(hub)
-    for reaction in start_reactions():
-        started = time.perf_counter()
-        try:
-            armed = reaction(hub)
-        except Exception:
-            log.exception("event=resume_failed reaction=%s", _name(reaction))
-        else:
-            took = (time.perf_counter() - started) * 1000
-            log.info("event=resumed reaction=%s scheduled=%d ms=%.0f", _name(reaction), armed,
-                     took)
+    rearm(hub)
 
 
 def run_worker(hub: Hub, *, burst: bool = False) -> None:
     """Work the hub's queue in this process, with RQ's scheduler for delayed jobs and retries.
 
     Jobs run in the worker process itself (no fork per job): they are short database and
-    HTTP calls, and a fork per job would cost more than the job.
+    HTTP calls, and a fork per job would cost more than the job. RQ's scheduler runs in the
+    :class:`~workers.upkeep.Upkeep` thread (so it dies with this process), and RQ's work
+    loop is started again whenever it gives up because Redis went away: only a stop request
+    (SIGTERM, SIGINT) or the end of a burst ends this function.
     """
-    _starting(hub)
-    # A short maintenance interval lets a replacement worker take over RQ's scheduler soon
-    # after a whole worker process group died (RQ's default waits ten minutes).
-    worker = HubWorker([hub.queue], connection=hub.redis, maintenance_interval=60)
+    redis_outage = Outage(log, "redis", "worker")
+    logging.getLogger("rq.worker").addFilter(QuietRedisRetries())
+    while True:
+        try:
+            _starting(hub)
+            break
+        except Exception as error:
+            if dependency_down(error) is None:
+                raise
+            time.sleep(redis_outage.failed(error))
+    upkeep = None if burst else Upkeep(hub, redis_outage=redis_outage)
+    if upkeep is not None:
+        upkeep.start()
     log.info("event=worker_started queue=%s %s", hub.queue.name, hub.describe())
-    worker.work(burst=burst, with_scheduler=True, logging_level=hub.settings.log_level)
+    try:
+        while True:
+            # A short maintenance interval lets a replacement worker clean up after a whole
+            # worker process group died soon (RQ's default waits ten minutes).
+            try:
+                # RQ's worker talks to Redis as it is built, so it is built inside the try.
+                worker = HubWorker(
+                    [hub.queue], connection=hub.redis, maintenance_interval=60,
+                    exception_handlers=[retry_when_down],
+                )
+                worker.work(burst=burst, with_scheduler=burst, logging_level=hub.settings.log_level)
+            except Exception as error:
+                if dependency_down(error) is None:
+                    raise
+                time.sleep(redis_outage.failed(error))
+                continue
+            # Asked to stop (SIGTERM, SIGINT): RQ notes the time, and ends its loop.
+            if burst or worker._shutdown_requested_date is not None:
+                return
+            # RQ's loop ends on an error it does not handle (a heartbeat to a Redis that has
+            # gone away): wait for Redis, then work again.
+            while True:
+                try:
+                    hub.redis.ping()
+                    break
+                except Exception as error:
+                    if dependency_down(error) is None:
+                        raise
+                    time.sleep(redis_outage.failed(error))
+            redis_outage.recovered()
+    finally:
+        if upkeep is not None:
+            upkeep.stop()
 
 
 def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) -> None:
@@ -114,6 +150,3 @@ def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) ->
             log.exception("event=embedded_worker_round_failed")
         stop.wait(interval)
 
-
-def _name(fn: object) -> str:
-    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', fn)}"

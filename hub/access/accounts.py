@@ -64,6 +64,14 @@ class EmailTaken(DomainError):
     status = 409
 
 
+class OwnAccount(DomainError):
+    """An admin tried to disable their own account or give up their own admin role, which
+    could leave the organisation with no admin."""
+
+    code = "user.own_account"
+    status = 409
+
+
 class ClientNotFound(DomainError):
     """No such API client in the caller's organisation."""
 
@@ -80,6 +88,7 @@ class UnknownUser(DomainError):
 
 ERRORS = (
     InvalidCredentials, InvitationInvalid, EmailTaken, ClientNotFound, UnknownUser,
+    OwnAccount,
 )
 
 
@@ -223,6 +232,57 @@ class Accounts:
             raise UnknownUser(f"no user has the email address {email}")
         self._revoked(user_id)
 
+    def set_disabled(
+        self, user_id: str, organisation_id: str, disabled: bool, *, by_user: str
+    ) -> None:
+        """Disable a user of ``organisation_id`` (or enable them again).
+
+        Disabling ends their sessions, their open live sockets and those of the API clients
+        they created, and revokes those clients, at once; their calendar feeds stop answering
+        while they are disabled (see :mod:`hub.feeds.scope`). Re-enabling lets them sign in
+        again; revoked clients stay revoked.
+        """
+        if user_id == by_user and disabled:
+            raise OwnAccount("you cannot disable your own account")
+        clients: list[str] = []
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(users_table)
+                .where((users_table.c.user_id == user_id)
+                       & (users_table.c.organisation_id == organisation_id))
+                .values(disabled=disabled)
+            ).rowcount
+            if not changed:
+                raise UnknownUser("no such user in your organisation")
+            if disabled:
+                conn.execute(delete(sessions_table).where(sessions_table.c.user_id == user_id))
+                clients = list(conn.execute(
+                    update(api_clients_table)
+                    .where((api_clients_table.c.created_by == user_id)
+                           & api_clients_table.c.revoked_at.is_(None))
+                    .values(revoked_at=self.clock())
+                    .returning(api_clients_table.c.client_id)
+                ).scalars())
+        if disabled:
+            self._revoked(user_id)
+            for client_id in clients:
+                self._revoked(f"client:{client_id}")
+
+    def set_role(self, user_id: str, organisation_id: str, role: Role, *, by_user: str) -> None:
+        """Change the role of a user of ``organisation_id`` (their sessions keep going, with
+        the new role from their next request)."""
+        if user_id == by_user and Role(role) != Role.ADMIN:
+            raise OwnAccount("you cannot give up your own admin role: ask another admin")
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(users_table)
+                .where((users_table.c.user_id == user_id)
+                       & (users_table.c.organisation_id == organisation_id))
+                .values(role=Role(role).value)
+            ).rowcount
+        if not changed:
+            raise UnknownUser("no such user in your organisation")
+
     # -- invitations -------------------------------------------------------------------------
 
     def invite(
@@ -272,6 +332,19 @@ class Accounts:
                 .order_by(invitations_table.c.created_at)
             )
             return [r for r in rows if aware(r.expires_at) > self.clock()]
+
+    def revoke_invitation(self, token_hash: str, organisation_id: str) -> None:
+        """Revoke an open invitation of ``organisation_id``: its link stops working at once."""
+        with self.engine.begin() as conn:
+            revoked = conn.execute(
+                update(invitations_table)
+                .where((invitations_table.c.token_hash == token_hash)
+                       & (invitations_table.c.organisation_id == organisation_id)
+                       & invitations_table.c.used_at.is_(None))
+                .values(used_at=self.clock(), expires_at=self.clock())
+            ).rowcount
+        if not revoked:
+            raise InvitationInvalid("no such open invitation in your organisation")
 
     def accept_invitation(self, token: str, *, name: str, password: str) -> str:
         """Create the invited user and spend the invitation; returns the new user id."""

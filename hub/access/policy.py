@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hub.domain.errors import DomainError
+from hub.domain.powers import ALL as ALL_POWERS
+from hub.domain.powers import POWER_NAMES, Power
 from schemas.commands import Command
 from schemas.events.directory import WorkspaceRole
 
@@ -35,6 +37,10 @@ class Who(StrEnum):
 
     POLICING_BODY = "policing_body"
     """Only the office of the body holding the PCC functions of the record's area today."""
+
+    KEEPER = "keeper"
+    """The office of the area's policing body today, or, for a record another organisation
+    keeps (a voluntary meeting a workspace member convened), that organisation alone."""
 
     ORGANISATION_ITSELF = "organisation_itself"
     """An organisation acting for itself (``by_organisation`` is the actor's own); the record's
@@ -52,10 +58,12 @@ class Who(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may issue a command, and whether the power exists in England only."""
+    """Who may issue a command, whether the power exists in England only, and which statutory
+    power of the policing body it exercises (refused where the body does not hold it)."""
 
     who: Who
     england_only: bool = False
+    power: Power | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ class AreaFacts:
     area_id: str
     country: str
     policing_body_id: str | None
+    powers: frozenset[Power] = ALL_POWERS
+    """The statutory powers the body holding the functions has today (:mod:`hub.domain.powers`)."""
 
 
 class NotVisible(DomainError):
@@ -110,6 +120,13 @@ class NotPolicingBody(NotPermitted):
     """Only the office of the area's policing body may do this."""
 
     code = "access.not_policing_body"
+
+
+class NoStatutoryPower(NotPermitted):
+    """The body holding the area's functions does not hold the power this command exercises
+    (the City of London outside s.10 and s.7; a Police and Crime Board pending legislation)."""
+
+    code = "access.no_statutory_power"
 
 
 class NotOwnOrganisation(NotPermitted):
@@ -158,10 +175,12 @@ def observed_workspace(actor: Actor, workspaces: Collection[str]) -> str | None:
 
 
 def authorise(
-    actor: Actor, command: Command, area: AreaFacts | None, workspaces: Collection[str] = ()
+    actor: Actor, command: Command, area: AreaFacts | None, workspaces: Collection[str] = (),
+    keeper: str | None = None,
 ) -> None:
     """Raise unless ``actor`` may issue ``command`` on a record of ``area`` that is in (or
-    will be in) ``workspaces``."""
+    will be in) ``workspaces``; ``keeper`` is the organisation keeping the record when it is
+    not the area's policing body (:attr:`Who.KEEPER`)."""
     rule = rules().get(type(command))
     if rule is None:
         raise NotPermitted(f"no access rule covers {type(command).__name__}")
@@ -183,6 +202,15 @@ def authorise(
             raise NotPermitted("only the hub's operators may do this")
         case Who.POLICING_BODY:
             if area is None or actor.organisation_id != area.policing_body_id:
+                raise NotPolicingBody(
+                    "only the office of the area's policing body may do this"
+                )
+            _check_power(rule, area)
+        case Who.KEEPER:
+            if keeper is not None:
+                if actor.organisation_id != keeper:
+                    raise NotPermitted("only the organisation that convened it may do this")
+            elif area is None or actor.organisation_id != area.policing_body_id:
                 raise NotPolicingBody(
                     "only the office of the area's policing body may do this"
                 )
@@ -215,6 +243,13 @@ def _check_workspace_lead(actor: Actor, command: Command, area: AreaFacts | None
         "only a lead of the workspace, or an admin of the person's own organisation, may set "
         "their role in it"
     )
+
+
+def _check_power(rule: Rule, area: AreaFacts) -> None:
+    if rule.power is not None and rule.power not in area.powers:
+        raise NoStatutoryPower(
+            f"the body holding this area's functions does not hold {POWER_NAMES[rule.power]}"
+        )
 
 
 def _check_country(rule: Rule, area: AreaFacts | None) -> None:

@@ -1,6 +1,8 @@
 """The 43 police areas of England and Wales with the body holding PCC functions today.
 
 Start dates are when the current kind of body took the functions (DOMAIN.md, "Policing body").
+Where the demo tells the history (Cumbria, North Yorkshire), the earlier bodies are
+``former`` terms, replayed as transfers of governance on their real dates.
 """
 
 from __future__ import annotations
@@ -9,8 +11,17 @@ from datetime import date
 from typing import NamedTuple
 
 
+class Former(NamedTuple):
+    """A body that held an area's PCC functions before today's, from ``since``."""
+
+    organisation_id: str
+    name: str
+    kind: str
+    since: date
+
+
 class Area(NamedTuple):
-    """One police area and its current governance."""
+    """One police area, the body holding its PCC functions today, and those before it."""
 
     area_id: str
     name: str
@@ -18,6 +29,8 @@ class Area(NamedTuple):
     body_kind: str
     body_name: str
     since: date
+    former: tuple[Former, ...] = ()
+    """Earlier terms, oldest first: the demo replays them as transfers of governance."""
 
 
 FIRST_PCCS = date(2012, 11, 22)
@@ -30,11 +43,23 @@ def _pcc(area_id: str, name: str, country: str = "england") -> Area:
     )
 
 
-def _pfcc(area_id: str, name: str, since: date) -> Area:
+def _pfcc(area_id: str, name: str, since: date, former: tuple[Former, ...] = ()) -> Area:
     return Area(
         area_id, name, "england", "pfcc",
-        f"Office of the Police, Fire and Crime Commissioner for {name}", since,
+        f"Office of the Police, Fire and Crime Commissioner for {name}", since, former,
     )
+
+
+def _first_pcc(area_id: str, name: str) -> Former:
+    """The area's first PCC, elected in November 2012, as a body of its own in the history."""
+    return Former(f"{area_id}-pcc-2012", f"Office of the Police and Crime Commissioner for {name}",
+                  "pcc", FIRST_PCCS)
+
+
+CITY_OF_LONDON_SINCE = date(1996, 8, 22)
+"""The Police Act 1996 came into force: under it the Common Council of the City of London is the
+police authority of the City of London police area. The elected-PCC model of 2012 never
+applied there, so 22 November 2012 would mean nothing."""
 
 
 AREAS: tuple[Area, ...] = (
@@ -43,9 +68,10 @@ AREAS: tuple[Area, ...] = (
     _pcc("cambridgeshire", "Cambridgeshire"),
     _pcc("cheshire", "Cheshire"),
     Area("city-of-london", "City of London", "england", "city_of_london",
-         "City of London Corporation (Police Authority Board)", FIRST_PCCS),
+         "City of London Corporation (Police Authority Board)", CITY_OF_LONDON_SINCE),
     _pcc("cleveland", "Cleveland"),
-    _pfcc("cumbria", "Cumbria", date(2024, 5, 13)),
+    # Fire and rescue functions passed to the Cumbria commissioner on 1 April 2023.
+    _pfcc("cumbria", "Cumbria", date(2023, 4, 1), (_first_pcc("cumbria", "Cumbria"),)),
     _pcc("derbyshire", "Derbyshire"),
     _pcc("devon-and-cornwall", "Devon and Cornwall"),
     _pcc("dorset", "Dorset"),
@@ -65,8 +91,14 @@ AREAS: tuple[Area, ...] = (
     Area("metropolitan", "Metropolitan Police District", "england", "mopac",
          "Mayor's Office for Policing and Crime (MOPAC)", date(2012, 1, 16)),
     _pcc("norfolk", "Norfolk"),
+    # PCC from 2012, PFCC from 15 November 2018 (fire and rescue functions), the York and
+    # North Yorkshire mayor from 7 May 2024 (police and fire).
     Area("north-yorkshire", "North Yorkshire", "england", "mayor",
-         "York and North Yorkshire Combined Authority (Mayor's Office)", date(2024, 5, 7)),
+         "York and North Yorkshire Combined Authority (Mayor's Office)", date(2024, 5, 7),
+         (_first_pcc("north-yorkshire", "North Yorkshire"),
+          Former("north-yorkshire-pfcc",
+                 "Office of the Police, Fire and Crime Commissioner for North Yorkshire",
+                 "pfcc", date(2018, 11, 15)))),
     _pfcc("northamptonshire", "Northamptonshire", date(2019, 1, 1)),
     _pcc("northumbria", "Northumbria"),
     _pcc("nottinghamshire", "Nottinghamshire"),

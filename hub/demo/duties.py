@@ -235,6 +235,9 @@ _LEICS_PARTIES = [
     Party(organisation_id="probation-east-midlands", kind="probation_provider"),
     Party(organisation_id="leicestershire-yot", kind="youth_offending_team"),
 ]
+_AREA_POLICE = {LEICS: ["leicestershire-police"], DP: ["dyfed-powys-police"]}
+"""Each demo area's own force: the police party to its arrangements (s.10(3))."""
+_COUNTY_YJS = Party(organisation_id="leicestershire-county-yjs", kind="youth_offending_team")
 _DP_PARTIES = [
     Party(organisation_id="dyfed-powys-police", kind="police_force"),
     Party(organisation_id="probation-wales", kind="probation_provider"),
@@ -260,6 +263,7 @@ def _arrangement(
         terms="The Local Criminal Justice Board's terms of reference and information sharing "
         "protocol.", review_on=review_on, parties=parties, policing_body_id=office,
         country=_country(area_id), devolved_function=devolved,
+        area_police=_AREA_POLICE[area_id],
     ))
     for stage in stages.split():
         if stage == "agree":
@@ -277,11 +281,16 @@ def _arrangement(
                 next_review_on=review_on + timedelta(days=365),
             ))
         elif stage == "vary":
+            # Leicester City's youth justice service is a party from the start; the variation
+            # brings in Leicestershire County's.
             yield step(cmd.VaryArrangement(
                 arrangement_id=key, by_organisation=office, policing_body_id=office,
-                title=title, terms="Terms updated to add the youth justice service.",
-                parties=parties, review_on=review_on + timedelta(days=365),
-                reason="The youth justice service joins the board.",
+                title=title,
+                terms="Terms updated so that the protocol covers the county as well as the city.",
+                parties=[*parties, _COUNTY_YJS], review_on=review_on + timedelta(days=365),
+                area_police=_AREA_POLICE[area_id],
+                reason="Leicestershire County Youth Justice Service becomes a party alongside "
+                       "Leicester City's.",
             ))
         elif stage == "end":
             yield step(cmd.EndArrangement(

@@ -1,7 +1,8 @@
 """``hub demo``: load the demo data through the ordinary command path.
 
-The directory first, then a few records in every state: duties, report requests, mergers
-(with the North Yorkshire merger of 2014 replayed as history) and meetings. Every command
+The directory first (with the areas' governance history, and North Yorkshire's merger of 2014
+and the reorganisations since replayed as history), then a few records in every state:
+duties, report requests, mergers and meetings. Every command
 carries an idempotency key derived from what it creates, so running the loader again appends
 nothing.
 """
@@ -18,7 +19,7 @@ from tqdm import tqdm
 from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
 from hub.demo import duties, meetings, mergers, reports
-from hub.demo.areas import AREAS, office_id
+from hub.demo.areas import AREAS, Former, office_id
 from hub.demo.partnerships import DEMO_AREAS, AreaDemo
 from hub.domain import directory
 from hub.domain.record import RecordType
@@ -36,16 +37,26 @@ def demo_commands() -> Iterator[Step]:
         yield directory.POLICE_AREA, area.area_id, cmd.RegisterPoliceArea(
             area_id=area.area_id, name=area.name, country=Country(area.country)
         )
-        office = office_id(area.area_id)
-        yield directory.ORGANISATION, office, cmd.RegisterOrganisation(
-            organisation_id=office, name=area.body_name,
-            kind=OrganisationKind.POLICING_BODY_OFFICE, area_ids=[area.area_id],
-            country=Country(area.country),
-        )
+        terms = [*area.former, Former(office_id(area.area_id), area.body_name, area.body_kind,
+                                      area.since)]
+        for term in terms:
+            yield directory.ORGANISATION, term.organisation_id, cmd.RegisterOrganisation(
+                organisation_id=term.organisation_id, name=term.name,
+                kind=OrganisationKind.POLICING_BODY_OFFICE, area_ids=[area.area_id],
+                country=Country(area.country),
+            )
+        first, *later = terms
         yield directory.POLICE_AREA, area.area_id, cmd.AssignPolicingBody(
-            area_id=area.area_id, organisation_id=office, kind=PolicingBodyKind(area.body_kind),
-            starts_on=area.since,
+            area_id=area.area_id, organisation_id=first.organisation_id,
+            kind=PolicingBodyKind(first.kind), starts_on=first.since,
         )
+        if area.area_id == mergers.NY:
+            continue  # its later terms are replayed with its 2014 merger, in date order
+        for term in later:
+            yield directory.POLICE_AREA, area.area_id, cmd.TransferGovernance(
+                area_id=area.area_id, to_organisation_id=term.organisation_id,
+                kind=PolicingBodyKind(term.kind), on_date=term.since,
+            )
     demo_ids = {demo.area_id for demo in DEMO_AREAS}
     for area in AREAS:
         if area.area_id not in demo_ids:
@@ -95,12 +106,15 @@ def all_steps(hub: Hub, *, records: bool = True) -> Iterator[ActedStep]:
     """The directory (as the hub), then every record's demo steps with their actors."""
     for record, key, command in demo_commands():
         yield record, key, command, SYSTEM
+    # North Yorkshire's history is part of the directory: today's holder of its functions and
+    # its combined CSP's bodies are where that history led.
+    yield from mergers.north_yorkshire_commands()
     if not records:
         return
     today = hub.clock().date()
     yield from duties.demo_commands(today)
     yield from reports.demo_commands(today, attachments=hub.attachments)
-    yield from mergers.demo_commands()
+    yield from mergers.leicestershire_commands()
     yield from meetings.demo_commands(today)
 
 

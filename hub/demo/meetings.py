@@ -26,7 +26,7 @@ from hub.domain.record import RecordType
 from hub.service import handle
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
-from schemas.events.directory import Country
+from schemas.events.directory import Country, PolicingBodyKind
 from schemas.events.meetings import AgendaItem, Paper, Response
 
 Step = tuple[RecordType[Any], str, Command, Actor]
@@ -35,6 +35,8 @@ HistoryStep = tuple[RecordType[Any], str, Command, Actor, datetime]
 LEICS, LEICS_OFFICE = "leicestershire", "leicestershire-opcc"
 DP, DP_OFFICE = "dyfed-powys", "dyfed-powys-opcc"
 BOARD = "leicestershire-rutland-strategy-board"
+HELD = "leicestershire-reducing-reoffending"
+"""The reg 14A meeting already held: a cross-area strategy subject (re-offending)."""
 
 
 def _actor(organisation_id: str, area_id: str) -> Actor:
@@ -55,6 +57,8 @@ def _convene(meeting_id: str, area: AreaDemo, office: str, **fields: Any) -> Ste
     command = cmd.ConveneMeeting(
         meeting_id=meeting_id, area_id=area.area_id, by_organisation=office,
         country=Country(area.country), policing_body_id=office,
+        # Both demo areas are PCC areas (hub/demo/areas.py).
+        policing_body_kind=PolicingBodyKind.PCC,
         responsible_authorities=_authorities(area), **fields,
     )
     return MEETING, meeting_id, command, _actor(office, area.area_id)
@@ -181,7 +185,7 @@ def history_commands(today: date | None = None) -> Iterator[HistoryStep]:
     (due two weeks before ``today``).
     """
     today = today or datetime.now(LONDON).date()
-    held = "leicestershire-domestic-abuse"
+    held = HELD
     day = today - timedelta(days=42)
     starts, ends = _at(day, 10), _at(day, 12)
 
@@ -193,10 +197,11 @@ def history_commands(today: date | None = None) -> Iterator[HistoryStep]:
 
     record, key, command, actor = _convene(
         held, LEICESTERSHIRE, LEICS_OFFICE, kind="reg_14a",
-        title="Domestic abuse: joint commissioning of support services",
-        purpose="Agree the joint commissioning of refuge and outreach support.",
+        title="Reducing re-offending: integrated offender management across the area",
+        purpose="Agree how the partners' reducing re-offending strategies share one integrated "
+                "offender management cohort across Leicester, Leicestershire and Rutland.",
         starts_local=starts, ends_local=ends, place="City Hall, Leicester",
-        agenda=[{"title": "Refuge capacity"}, {"title": "Outreach contract"}],
+        agenda=[{"title": "Re-offending data"}, {"title": "Cohort selection"}],
         invitations=[{"organisation_id": "leicester-city-council", "required": True},
                      {"organisation_id": "leicestershire-county-council", "required": True},
                      {"organisation_id": "llr-icb", "required": False}],
@@ -211,16 +216,16 @@ def history_commands(today: date | None = None) -> Iterator[HistoryStep]:
     after = ends + timedelta(days=2)
     yield office(cmd.DraftMeetingMinutes(
         meeting_id=held, by_organisation=LEICS_OFFICE,
-        text="Partners agreed to commission refuge and outreach support jointly.",
+        text="Partners agreed one integrated offender management cohort across the area.",
     ), after)
     yield office(cmd.AssignMeetingAction(
-        meeting_id=held, action_id="refuge-capacity-data", by_organisation=LEICS_OFFICE,
-        description="Share refuge occupancy data for the last two years.",
+        meeting_id=held, action_id="reoffending-data", by_organisation=LEICS_OFFICE,
+        description="Share re-offending data for the last two years.",
         owner_organisation_id="leicester-city-council", due_on=day + timedelta(days=14),
     ), after)
     yield office(cmd.AssignMeetingAction(
-        meeting_id=held, action_id="outreach-specification", by_organisation=LEICS_OFFICE,
-        description="Draft the outreach service specification.",
+        meeting_id=held, action_id="cohort-criteria", by_organisation=LEICS_OFFICE,
+        description="Draft the cohort selection criteria.",
         owner_organisation_id="leicestershire-county-council",
         due_on=today + timedelta(days=30),
     ), after)
@@ -232,21 +237,21 @@ def history_commands(today: date | None = None) -> Iterator[HistoryStep]:
     # a demo loaded before still name the same steps.
     yield office(cmd.PublishMeetingPapers(
         meeting_id=held, by_organisation=LEICS_OFFICE,
-        papers=[Paper(title="Refuge capacity review (as presented)",
-                      reference="https://papers.example.org/leicestershire/refuge-capacity.pdf"),
-                Paper(title="Outreach service options",
-                      reference="https://papers.example.org/leicestershire/outreach-options.pdf")],
+        papers=[Paper(title="Re-offending data review (as presented)",
+                      reference="https://papers.example.org/leicestershire/reoffending-data.pdf"),
+                Paper(title="Cohort options",
+                      reference="https://papers.example.org/leicestershire/cohort-options.pdf")],
     ), when(_at(day + timedelta(days=11), 9)))
     yield office(cmd.AssignMeetingAction(
-        meeting_id=held, action_id="icb-funding-share", by_organisation=LEICS_OFFICE,
-        description="Confirm the ICB's share of the outreach funding.",
+        meeting_id=held, action_id="icb-health-pathway", by_organisation=LEICS_OFFICE,
+        description="Confirm the ICB's health pathway for the cohort.",
         owner_organisation_id="llr-icb", due_on=day + timedelta(days=28),
     ), when(_at(day + timedelta(days=11), 9)))
 
 
 def _complete_first_action(meeting_id: str) -> Step:
     command = cmd.CompleteMeetingAction(
-        meeting_id=meeting_id, action_id="refuge-capacity-data",
+        meeting_id=meeting_id, action_id="reoffending-data",
         by_organisation="leicester-city-council", note="Shared with the OPCC analyst.",
     )
     return MEETING, meeting_id, command, _actor("leicester-city-council", LEICS)

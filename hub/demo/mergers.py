@@ -3,19 +3,32 @@
 North Yorkshire (history). On 9 September 2014 the North Yorkshire PCC approved merging the six
 district CSPs (Craven, Hambleton & Richmondshire, Harrogate, Ryedale, Scarborough, Selby) into
 one; York stayed separate. The replay registers the organisations and CSPs of the time, then
-runs the proposal, every party's consent and the effect. Simplifications, all assumptions:
+runs the proposal, every party's consent and the effect, and then what happened since, in
+order, so that today's combined CSP lists today's bodies:
+
+- 15 November 2018: the PCC became the Police, Fire and Crime Commissioner, and the fire and
+  rescue authority passed to the commissioner (a transfer of governance);
+- 26 June 2021: the National Probation Service and the CRC were unified in the Probation
+  Service;
+- 1 July 2022: the clinical commissioning groups were replaced by integrated care boards
+  (Humber and North Yorkshire; Craven by West Yorkshire);
+- 1 April 2023: the districts and the county council were replaced by North Yorkshire Council;
+- 7 May 2024: the York and North Yorkshire mayor took the police and fire functions.
+
+Each change of bodies is a change of the CSPs' responsible authorities and of their
+workspaces' members, recorded in the order it happened. Simplifications, all assumptions:
 
 - the effective date is 1 April 2015 (the start of the financial year after the approval);
-- the health bodies are the clinical commissioning groups of 2014, one or two per district,
+- the health bodies of 2014 are the clinical commissioning groups, one or two per district,
   registered with the directory's kind for health bodies (``integrated_care_board``, the kind
   that replaced CCGs in 2022);
-- probation is the National Probation Service (North East) and the Humberside, Lincolnshire
-  and North Yorkshire CRC, the providers after June 2014;
+- probation in 2014 is the National Probation Service (North East) and the Humberside,
+  Lincolnshire and North Yorkshire CRC, the providers after June 2014;
 - the CSPs are registered from 22 November 2012, as every demo CSP is;
 - signatories are invented (names are public facts, people are not), and every signature
   but the PCC's (9 September 2014) is dated in the weeks after it;
-- the office acting is ``north-yorkshire-opcc``, today's office of the mayor holding the PCC
-  functions; in 2014 the PCC acted.
+- the organisations replaced stay in the directory (the hub does not yet record that an
+  organisation ended); they are no longer responsible authorities or workspace members.
 
 Leicestershire (invented for the demo: no such proposals exist). One merger in each state a
 proposal can be in: consents being gathered, blocked by a refusal, withdrawn, and made
@@ -37,13 +50,16 @@ from hub.handlers.mergers import ConstituentNow, effect_plan
 from schemas.commands import Command
 from schemas.commands import directory as dcmd
 from schemas.commands import mergers as cmd
-from schemas.events.directory import Country, OrganisationKind, WorkspaceKind
+from schemas.events.directory import Country, OrganisationKind, PolicingBodyKind, WorkspaceKind
 from schemas.events.mergers import Purpose, SignedDocument
 
 Step = tuple[RecordType[Any], str, Command, Actor]
 
 NY = "north-yorkshire"
 NY_OFFICE = "north-yorkshire-opcc"
+"""Today's office: the York and North Yorkshire mayor's, holding the PCC functions."""
+NY_PCC_2014 = "north-yorkshire-pcc-2012"
+"""The office of the PCC of the day, who approved the merger in 2014 (hub/demo/areas.py)."""
 NY_MERGER = "north-yorkshire-2014"
 NY_COMBINED = "north-yorkshire-csp"
 NY_EFFECTIVE = date(2015, 4, 1)
@@ -164,37 +180,117 @@ def _consent(merger_id: str, organisation_id: str, area_id: str, signed_on: date
 
 
 def north_yorkshire_commands() -> Iterator[Step]:
-    """The 2014 North Yorkshire merger: its directory of the time, proposal, consents, effect."""
-    for organisation_id, name, kind in _NY_ORGANISATIONS:
+    """North Yorkshire from 2014 to today: the directory of 2014, the merger's proposal,
+    consents and effect, then each change of bodies since, in order."""
+    for organisation_id, name, kind in (*_NY_ORGANISATIONS, *_NY_SUCCESSORS):
         yield directory.ORGANISATION, organisation_id, dcmd.RegisterOrganisation(
             organisation_id=organisation_id, name=name, kind=OrganisationKind(kind),
             area_ids=[NY], country=Country.ENGLAND,
         ), SYSTEM
-    yield from _directory(NY, (*NY_DISTRICTS, SAFER_YORK), NY_OFFICE)
+    yield from _directory(NY, (*NY_DISTRICTS, SAFER_YORK), NY_PCC_2014)
     yield MERGER, NY_MERGER, cmd.ProposeMerger(
-        merger_id=NY_MERGER, by_organisation=NY_OFFICE, area_id=NY,
+        merger_id=NY_MERGER, by_organisation=NY_PCC_2014, area_id=NY,
         constituents=_facts(NY, NY_DISTRICTS),
         purposes=list(Purpose),
         proposed_name="North Yorkshire Community Safety Partnership",
         combined_csp_id=NY_COMBINED, effective_date=NY_EFFECTIVE,
-        policing_bodies=[cmd.PolicingBodyFact(area_id=NY, organisation_id=NY_OFFICE)],
-    ), _org_actor(NY_OFFICE, NY)
+        policing_bodies=[cmd.PolicingBodyFact(area_id=NY, organisation_id=NY_PCC_2014)],
+    ), _org_actor(NY_PCC_2014, NY)
     document = "North Yorkshire community safety combination agreement"
-    yield _consent(NY_MERGER, NY_OFFICE, NY, date(2014, 9, 9), 0, document,
+    yield _consent(NY_MERGER, NY_PCC_2014, NY, date(2014, 9, 9), 0, document,
                    policing_body=True)
     for n, authority in enumerate(_authorities(NY_DISTRICTS)):
         yield _consent(NY_MERGER, authority, NY, date(2014, 9, 15) + timedelta(days=2 * n),
                        n, document)
     for step in effect_plan(
-        merger_id=NY_MERGER, area_id=NY, name="North Yorkshire Community Safety Partnership",
+        merger_id=NY_MERGER, area_id=NY, area_ids=(NY,),
+        name="North Yorkshire Community Safety Partnership",
         combined_csp_id=NY_COMBINED, effective_date=NY_EFFECTIVE,
         constituents=[
             ConstituentNow(c.csp_id, c.local_government_areas, c.authorities,
-                           workspace_members=(NY_OFFICE, *c.authorities))
+                           workspace_members=(NY_PCC_2014, *c.authorities))
             for c in NY_DISTRICTS
         ],
     ):
         yield step.record, step.key, step.command, SYSTEM
+    yield from _since_2015()
+
+
+_NY_SUCCESSORS = (
+    ("north-yorkshire-pfcc-fire", "North Yorkshire Police, Fire and Crime Commissioner Fire and "
+     "Rescue Authority", "fire_and_rescue_authority"),
+    ("probation-yorkshire-humber", "Probation Service (Yorkshire and the Humber)",
+     "probation_provider"),
+    ("humber-north-yorkshire-icb", "NHS Humber and North Yorkshire ICB", "integrated_care_board"),
+    ("west-yorkshire-icb", "NHS West Yorkshire ICB", "integrated_care_board"),
+    ("north-yorkshire-council", "North Yorkshire Council", "unitary_council"),
+    ("york-north-yorkshire-fire", "York and North Yorkshire Combined Authority (fire and rescue "
+     "authority)", "fire_and_rescue_authority"),
+)
+"""The bodies that replaced those of 2014, registered with them so the history can name them."""
+
+_NY_SINCE_2015: tuple[tuple[date, dict[str, str]], ...] = (
+    (date(2018, 11, 15), {"north-yorkshire-fire-authority": "north-yorkshire-pfcc-fire"}),
+    (date(2021, 6, 26), {"nps-north-east": "probation-yorkshire-humber",
+                         "hlny-crc": "probation-yorkshire-humber"}),
+    (date(2022, 7, 1), {"airedale-wharfedale-craven-ccg": "west-yorkshire-icb",
+                        "hambleton-richmondshire-whitby-ccg": "humber-north-yorkshire-icb",
+                        "harrogate-rural-district-ccg": "humber-north-yorkshire-icb",
+                        "scarborough-ryedale-ccg": "humber-north-yorkshire-icb",
+                        "vale-of-york-ccg": "humber-north-yorkshire-icb"}),
+    (date(2023, 4, 1), {council: "north-yorkshire-council" for council in (
+        "craven-district-council", "hambleton-district-council",
+        "richmondshire-district-council", "harrogate-borough-council",
+        "ryedale-district-council", "scarborough-borough-council", "selby-district-council",
+        "north-yorkshire-county-council")}),
+    (date(2024, 5, 7), {"north-yorkshire-pfcc-fire": "york-north-yorkshire-fire"}),
+)
+"""Each reorganisation since the merger: on its date, which body replaced which."""
+
+_NY_GOVERNANCE = {
+    date(2018, 11, 15): ("north-yorkshire-pfcc", PolicingBodyKind.PFCC),
+    date(2024, 5, 7): (NY_OFFICE, PolicingBodyKind.MAYOR),
+}
+"""The transfers of the PCC functions on those dates (hub/demo/areas.py has the bodies)."""
+
+
+def _since_2015() -> Iterator[Step]:
+    """Each change of bodies since the merger, in date order, on the CSPs still current."""
+    current = {NY_COMBINED: _authorities(NY_DISTRICTS),
+               SAFER_YORK.csp_id: list(SAFER_YORK.authorities)}
+    office = NY_PCC_2014
+    spaces = {csp_id: [office, *authorities] for csp_id, authorities in current.items()}
+    for on, replaced in _NY_SINCE_2015:
+        if on in _NY_GOVERNANCE:
+            successor, kind = _NY_GOVERNANCE[on]
+            yield directory.POLICE_AREA, NY, dcmd.TransferGovernance(
+                area_id=NY, to_organisation_id=successor, kind=kind, on_date=on,
+            ), SYSTEM
+            replaced = {**replaced, office: successor}
+            office = successor
+        for csp_id, authorities in current.items():
+            renewed = list(dict.fromkeys(replaced.get(a, a) for a in authorities))
+            if renewed != authorities:
+                current[csp_id] = renewed
+                yield directory.CSP, csp_id, dcmd.ChangeCspAuthorities(
+                    csp_id=csp_id, responsible_authorities=renewed,
+                ), SYSTEM
+            yield from _follow(directory.csp_workspace(csp_id), spaces[csp_id], replaced)
+            spaces[csp_id] = list(dict.fromkeys(replaced.get(m, m) for m in spaces[csp_id]))
+
+
+def _follow(space: str, members: list[str], replaced: dict[str, str]) -> Iterator[Step]:
+    """The workspace's members follow a change of bodies: the new one joins, the old leaves."""
+    for old, new in replaced.items():
+        if old not in members:
+            continue
+        if new not in members:
+            yield directory.WORKSPACE, space, dcmd.AddWorkspaceMember(
+                workspace_id=space, organisation_id=new), SYSTEM
+            members = [*members, new]
+        yield directory.WORKSPACE, space, dcmd.RemoveWorkspaceMember(
+            workspace_id=space, organisation_id=old), SYSTEM
+        members = [m for m in members if m != old]
 
 
 LEICS = "leicestershire"

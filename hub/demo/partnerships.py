@@ -72,7 +72,11 @@ LEICESTERSHIRE = AreaDemo(
         ),
         Org("llr-icb", "NHS Leicester, Leicestershire and Rutland ICB", "integrated_care_board"),
         Org("probation-east-midlands", "Probation Service (East Midlands)", "probation_provider"),
+        # Two youth justice services: Leicester City's and Leicestershire County's (Rutland's
+        # is Leicestershire County's).
         Org("leicestershire-yot", "Leicester City Youth Justice Service", "youth_offending_team"),
+        Org("leicestershire-county-yjs", "Leicestershire County Youth Justice Service",
+            "youth_offending_team"),
         Org("cps-east-midlands", "Crown Prosecution Service East Midlands", "cps"),
         Org("hmcts-midlands", "HM Courts & Tribunals Service (Midlands)", "courts"),
         Org("hmpps-leicester", "HMP Leicester (HM Prison and Probation Service)", "prisons"),

@@ -71,6 +71,7 @@ class _Request:
                 if formal else None,
                 not_satisfied_reasons=_NOT_SATISFIED if formal else None,
                 proportionate_reasons=_PROPORTIONATE if formal else None,
+                s6_functions_confirmed=formal,
                 devolved_functions_excluded=demo.country == "wales",
                 area_id=demo.area_id, country=Country(demo.country), policing_body_id=self.office,
                 policing_body_kind=PolicingBodyKind.PCC, addressed=list(csp.authorities),

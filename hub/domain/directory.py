@@ -1,7 +1,9 @@
 """The partner directory as records: police areas, organisations, CSPs and workspaces.
 
 The rules here: a record is created once; an area's PCC functions are held by one body at a
-time and pass to a successor on a date (DOMAIN.md, "Policing body"); an ended CSP or a closed
+time and pass to a successor on a date (DOMAIN.md, "Policing body"): the holder is the term in
+force on today's London date, so a transfer recorded for a later date changes nothing until
+the hub's scheduled job brings it into force on that date; an ended CSP or a closed
 workspace takes no further changes; an organisation joins a workspace once. Each change is
 visible in the area-wide workspace of the area it concerns, and a CSP's or workspace's own.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -24,8 +27,10 @@ from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFou
 from hub.domain.record import RecordType
 from schemas.commands import directory as cmd
 from schemas.events import directory as ev
-from schemas.events.directory import WorkspaceRole
+from schemas.events.directory import PolicingBodyKind, WorkspaceRole
 from schemas.registry import EventData
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def area_workspace(area_id: str) -> str:
@@ -85,10 +90,16 @@ class Entry:
     roles: dict[str, tuple[str, str]] = field(default_factory=dict)
     """A workspace's roles other than ``member``: user id -> (their organisation, role)."""
 
+    holder: Term | None = None
+    """The term in force (areas only): its body holds the area's functions until a recorded
+    transfer takes effect on its London date."""
+
     @property
-    def current_term(self) -> Term | None:
-        """The term of the body holding the area's functions now (areas only)."""
-        return self.terms[-1] if self.terms else None
+    def pending(self) -> Term | None:
+        """A recorded transfer's successor term that has not yet taken effect (areas only)."""
+        if self.terms and self.holder is not None and self.terms[-1] != self.holder:
+            return self.terms[-1]
+        return None
 
 
 def policing_body_on(state: Entry, day: date) -> Term | None:
@@ -121,12 +132,16 @@ def _evolve(state: Entry, event_type: str, data: dict[str, Any]) -> Entry:
         case "policing_body_assigned":
             starts = date.fromisoformat(data["starts_on"])
             term = Term(data["organisation_id"], data["kind"], starts)
-            return replace(state, terms=(*state.terms, term))
+            return replace(state, terms=(*state.terms, term), holder=term)
         case "governance_transferred":
             on = date.fromisoformat(data["on_date"])
             ended = replace(state.terms[-1], ends_on=on)
             successor = Term(data["to_organisation_id"], data["kind"], on)
-            return replace(state, terms=(*state.terms[:-1], ended, successor))
+            holder = ended if state.holder == state.terms[-1] else state.holder
+            return replace(state, terms=(*state.terms[:-1], ended, successor), holder=holder)
+        case "governance_took_effect":
+            on = date.fromisoformat(data["on_date"])
+            return replace(state, holder=next(t for t in state.terms if t.starts_on == on))
         case "authorities_changed":
             authorities = data["responsible_authorities"]
             return replace(state, data={**state.data, "responsible_authorities": authorities})
@@ -148,7 +163,64 @@ def _open(state: Entry, what: str) -> None:
         raise RecordClosed(f"the {what} has closed and takes no further changes")
 
 
-def _decide_area(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
+def london_today(now: datetime) -> date:
+    """The calendar date in England and Wales at instant ``now``."""
+    return now.astimezone(LONDON).date()
+
+
+def _took_effect(state: Entry, term: Term) -> ev.GovernanceTookEffect:
+    assert state.holder is not None
+    return ev.GovernanceTookEffect(
+        area_id=state.data["area_id"], from_organisation_id=state.holder.organisation_id,
+        to_organisation_id=term.organisation_id, kind=term.kind, on_date=term.starts_on,
+    )
+
+
+def _transfer(state: Entry, command: cmd.TransferGovernance, now: datetime) -> list[EventData]:
+    _open(state, "police area")
+    current = state.holder
+    if current is None:
+        raise GovernanceUnchanged("the area has no policing body to transfer from")
+    if state.pending is not None:
+        raise GovernanceUnchanged(
+            f"a transfer to {state.pending.organisation_id} on "
+            f"{state.pending.starts_on.isoformat()} is already recorded and not yet in force"
+        )
+    if command.to_organisation_id == current.organisation_id:
+        raise GovernanceUnchanged("the successor must be a different body")
+    if command.on_date <= current.starts_on:
+        raise GovernanceUnchanged("the transfer must be after the current term began")
+    transferred = ev.GovernanceTransferred(
+        area_id=command.area_id, from_organisation_id=current.organisation_id,
+        to_organisation_id=command.to_organisation_id, kind=command.kind,
+        on_date=command.on_date,
+    )
+    if command.on_date > london_today(now):
+        # The holder is the term in force on today's London date: a transfer dated later
+        # changes nothing now, and the hub's scheduled job brings it into force on the date.
+        return [transferred]
+    successor = Term(command.to_organisation_id, command.kind, command.on_date)
+    return [transferred, _took_effect(state, successor)]
+
+
+def _held_by(state: Entry, kind: str) -> bool:
+    """The body in force, or the one a recorded transfer names, is of ``kind``."""
+    return any(t is not None and t.kind == kind for t in (state.holder, state.pending))
+
+
+def _bring_into_effect(
+    state: Entry, command: cmd.BringGovernanceIntoEffect, now: datetime
+) -> list[EventData]:
+    # A job early, late or for a transfer no longer pending has nothing to do.
+    pending = state.pending
+    if pending is None or pending.starts_on != command.on_date:
+        return []
+    if london_today(now) < command.on_date:
+        return []
+    return [_took_effect(state, pending)]
+
+
+def _decide_area(state: Entry, command: BaseModel, now: datetime) -> list[EventData]:
     match command:
         case cmd.RegisterPoliceArea():
             return _create(state, ev.PoliceAreaRegistered(**command.model_dump()))
@@ -158,23 +230,19 @@ def _decide_area(state: Entry, command: BaseModel, _now: datetime) -> list[Event
                 raise AlreadyExists("the area has a policing body: transfer governance instead")
             return [ev.PolicingBodyAssigned(**command.model_dump())]
         case cmd.TransferGovernance():
+            return _transfer(state, command, now)
+        case cmd.BringGovernanceIntoEffect():
+            return _bring_into_effect(state, command, now)
+        case cmd.RecordReg14aPower():
             _open(state, "police area")
-            current = state.current_term
-            if current is None:
-                raise GovernanceUnchanged("the area has no policing body to transfer from")
-            if command.to_organisation_id == current.organisation_id:
-                raise GovernanceUnchanged("the successor must be a different body")
-            if command.on_date <= current.starts_on:
-                raise GovernanceUnchanged("the transfer must be after the current term began")
-            return [
-                ev.GovernanceTransferred(
-                    area_id=command.area_id,
-                    from_organisation_id=current.organisation_id,
-                    to_organisation_id=command.to_organisation_id,
-                    kind=command.kind,
-                    on_date=command.on_date,
-                )
-            ]
+            if not _held_by(state, PolicingBodyKind.MOPAC):
+                raise InvalidCommand("reg 14A's power is recorded only for MOPAC")
+            return [ev.Reg14aPowerRecorded(**command.model_dump())]
+        case cmd.RecordCommencement():
+            _open(state, "police area")
+            if not _held_by(state, PolicingBodyKind.POLICE_AND_CRIME_BOARD):
+                raise InvalidCommand("a commencement is recorded only for a Police and Crime Board")
+            return [ev.CommencementRecorded(**command.model_dump())]
     raise InvalidCommand(f"a police area cannot take {type(command).__name__}")
 
 
@@ -236,8 +304,14 @@ def _organisation_visibility(state: Entry) -> tuple[str, ...]:
     return tuple(area_workspace(a) for a in state.data["area_ids"])
 
 
+def csp_area_ids(state: Entry) -> tuple[str, ...]:
+    """Every police area a CSP belongs to: a combined CSP spanning areas belongs to each."""
+    return tuple(dict.fromkeys((state.data["area_id"], *state.data.get("other_area_ids", ()))))
+
+
 def _csp_visibility(state: Entry) -> tuple[str, ...]:
-    return (area_workspace(state.data["area_id"]), csp_workspace(state.data["csp_id"]))
+    areas = tuple(area_workspace(a) for a in csp_area_ids(state))
+    return (*areas, csp_workspace(state.data["csp_id"]))
 
 
 def _workspace_visibility(state: Entry) -> tuple[str, ...]:

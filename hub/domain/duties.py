@@ -3,7 +3,9 @@
 - PRIORITY: a responsible authority's relevant priority (PRSRA s.10(1)), versioned by revision.
 - REGARD_DECISION: a decision of the policing body with a regard note per current priority in
   its area; it is finalised only when no priority is left unconsidered without a written
-  reason. Priorities of devolved Welsh functions are outside the duty, never gaps.
+  reason. Priorities of devolved Welsh functions are outside the duty, never gaps. The law
+  asks for regard, not paperwork: a written note per priority is good practice that makes the
+  regard visible, a product choice of the hub's (README, "Product choices").
 - POLICE_CRIME_PLAN: the plan's objectives, kept by the office.
 - RECIPROCAL_REGARD: an authority's strategy with regard to those objectives (CDA s.6(1A)),
   recorded and finalised the same way.
@@ -42,11 +44,13 @@ from hub.domain.duties_errors import (
     NotPriorityOwner,
     NotResponsibleAuthority,
     NotStrategyOwner,
+    ObjectiveDevolvedOutsideWales,
     ObjectiveReasonNotNeeded,
     ObjectivesUnconsidered,
     PlanNotPolicingBody,
     PlanPeriodInvalid,
     PlanRetired,
+    PolicePartyNotOfArea,
     PrioritiesUnconsidered,
     PriorityDevolvedOutsideWales,
     PriorityNotInArea,
@@ -432,6 +436,8 @@ class StrategyRegard:
     csp_id: str | None = None
     objectives: Mapping[str, Objective] = field(default_factory=dict)
     noted: frozenset[str] = frozenset()
+    devolved: frozenset[str] = frozenset()
+    """Objectives a Welsh authority marked devolved: outside the duty, never gaps."""
     finalised: bool = False
 
 
@@ -456,6 +462,14 @@ def _evolve_strategy(
                 objectives={**state.objectives, objective.objective_id: objective},
                 noted=state.noted | {objective.objective_id},
             )
+        case "reciprocal_regard.objective_devolved":
+            objective = Objective.model_validate(data["objective"])
+            return replace(
+                state,
+                objectives={**state.objectives, objective.objective_id: objective},
+                noted=state.noted - {objective.objective_id},
+                devolved=state.devolved | {objective.objective_id},
+            )
         case "reciprocal_regard.finalised":
             return replace(state, finalised=True)
     return state
@@ -475,7 +489,7 @@ def _decide_strategy(
                     f"{command.by_organisation} is not a responsible authority of the partnership"
                 )
             return [ev.StrategyRegardRecorded(**command.model_dump(exclude={"serves_csps"}))]
-        case cmd.NoteObjectiveRegard() | cmd.FinaliseStrategyRegard():
+        case cmd.NoteObjectiveRegard() | cmd.MarkObjectiveDevolved() | cmd.FinaliseStrategyRegard():
             _existing(state.exists, "record of regard")
             if command.by_organisation != state.owner:
                 raise NotStrategyOwner("only the authority that recorded it may add to it")
@@ -483,6 +497,8 @@ def _decide_strategy(
                 raise StrategyRegardFinalised("the record has been finalised")
             if isinstance(command, cmd.NoteObjectiveRegard):
                 return [_note_objective(state, command)]
+            if isinstance(command, cmd.MarkObjectiveDevolved):
+                return [_devolve_objective(state, command)]
             return [_finalise_strategy(state, command)]
     raise InvalidCommand(f"a record of regard cannot take {type(command).__name__}")
 
@@ -499,10 +515,27 @@ def _note_objective(state: StrategyRegard, command: cmd.NoteObjectiveRegard) -> 
     )
 
 
+def _devolve_objective(state: StrategyRegard, command: cmd.MarkObjectiveDevolved) -> EventData:
+    # CDA s.6(1A) does not reach functions devolved to the Welsh Government.
+    if command.country != Country.WALES:
+        raise ObjectiveDevolvedOutsideWales(
+            "only a Welsh authority's strategy can leave an objective outside the duty as a "
+            "devolved function"
+        )
+    known = {**state.objectives, **_objectives(o.model_dump() for o in command.plan_objectives)}
+    objective = known.get(command.objective_id)
+    if objective is None:
+        raise UnknownObjective(f"{command.objective_id} is not one of the plan's objectives")
+    return ev.ObjectiveDevolved(
+        regard_id=command.regard_id, by_organisation=command.by_organisation, objective=objective,
+    )
+
+
 def _finalise_strategy(state: StrategyRegard, command: cmd.FinaliseStrategyRegard) -> EventData:
     ids = [o.objective_id for o in command.objectives]
     considered = [i for i in ids if i in state.noted]
-    gaps = [i for i in ids if i not in state.noted]
+    outside = [i for i in ids if i in state.devolved]
+    gaps = [i for i in ids if i not in state.noted and i not in state.devolved]
     reasons = _reasons_for(gaps, command.reasons, ObjectivesUnconsidered, ObjectiveReasonNotNeeded)
     return ev.StrategyRegardFinalised(
         regard_id=command.regard_id,
@@ -510,6 +543,7 @@ def _finalise_strategy(state: StrategyRegard, command: cmd.FinaliseStrategyRegar
         plan_revision=command.plan_revision,
         objectives=command.objectives,
         considered=considered,
+        outside_duty=outside,
         unconsidered=reasons,
     )
 
@@ -520,7 +554,9 @@ def _strategy_open_to(
     """The recording authority adds notes and finalises, until it has finalised."""
     if not state.exists or state.finalised or organisation_id != state.owner:
         return frozenset()
-    return frozenset((cmd.NoteObjectiveRegard, cmd.FinaliseStrategyRegard))
+    return frozenset(
+        (cmd.NoteObjectiveRegard, cmd.MarkObjectiveDevolved, cmd.FinaliseStrategyRegard)
+    )
 
 
 RECIPROCAL_REGARD = RecordType(
@@ -599,11 +635,19 @@ def _evolve_arrangement(state: Arrangement, event_type: str, data: dict[str, Any
     return state
 
 
-def _check_parties(parties: Iterable[ev.Party]) -> list[ev.Party]:
+def _check_parties(parties: Iterable[ev.Party], area_police: Collection[str]) -> list[ev.Party]:
     unique = list({p.organisation_id: p for p in parties}.values())
     wrong = [p.organisation_id for p in unique if p.kind not in CRIMINAL_JUSTICE_KINDS]
     if wrong:
         raise NotCriminalJusticeBody(f"not criminal justice bodies: {', '.join(wrong)}")
+    # PRSRA s.10(3): the police party is the chief officer of police for that police area.
+    foreign = [p.organisation_id for p in unique
+               if p.kind == OrganisationKind.POLICE_FORCE and p.organisation_id not in area_police]
+    if foreign:
+        raise PolicePartyNotOfArea(
+            f"the police party must be the chief officer of police for this area, not "
+            f"{', '.join(foreign)}"
+        )
     return unique
 
 
@@ -642,11 +686,13 @@ def _draft(state: Arrangement, command: cmd.DraftArrangement, today: date) -> li
     if state.exists:
         raise AlreadyExists("an arrangement with this id already exists")
     _as_office(command, ArrangementNotPolicingBody)
-    parties = _check_parties(command.parties)
+    parties = _check_parties(command.parties, command.area_police)
     if command.devolved_function and command.country != Country.WALES:
         raise ArrangementDevolvedOutsideWales("only arrangements in Wales can be devolved")
     _check_review_on(command.review_on, today)
-    data = command.model_dump(exclude={"policing_body_id", "country", "parties"})
+    data = command.model_dump(
+        exclude={"policing_body_id", "country", "parties", "area_police"}
+    )
     return [ev.ArrangementDrafted(**data, parties=parties)]
 
 
@@ -674,7 +720,7 @@ def _change(
     command: cmd.ReviewArrangement | cmd.VaryArrangement | cmd.EndArrangement,
     today: date,
 ) -> list[EventData]:
-    data = command.model_dump(exclude={"policing_body_id", "parties"})
+    data = command.model_dump(exclude={"policing_body_id", "parties", "area_police"})
     if isinstance(command, cmd.EndArrangement):
         return [ev.ArrangementEnded(**data, on_date=today)]
     if isinstance(command, cmd.ReviewArrangement):
@@ -682,7 +728,7 @@ def _change(
             raise ArrangementNotInForce(f"the arrangement is {state.status}, not in force")
         _check_review_on(command.next_review_on, today)
         return [ev.ArrangementReviewed(**data, reviewed_on=today)]
-    parties = _check_parties(command.parties)
+    parties = _check_parties(command.parties, command.area_police)
     _check_review_on(command.review_on, today)
     return [ev.ArrangementVaried(**data, parties=parties)]
 

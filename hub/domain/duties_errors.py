@@ -133,6 +133,13 @@ class UnknownObjective(DomainError):
     status = 422
 
 
+class ObjectiveDevolvedOutsideWales(DomainError):
+    """Only a Welsh authority's strategy can leave an objective outside the duty as devolved."""
+
+    code = "reciprocal_regard.devolved_outside_wales"
+    status = 422
+
+
 class ObjectivesUnconsidered(DomainError):
     """Every objective needs a regard note, or a written reason, before finalising."""
 
@@ -152,6 +159,13 @@ class ArrangementNotPolicingBody(DomainError):
 
     code = "cj_arrangement.not_policing_body"
     status = 403
+
+
+class PolicePartyNotOfArea(DomainError):
+    """The police party to s.10(3) arrangements is the chief officer of police for that area."""
+
+    code = "cj_arrangement.police_party_not_of_area"
+    status = 422
 
 
 class NotCriminalJusticeBody(DomainError):
@@ -212,8 +226,10 @@ ERRORS: tuple[type[DomainError], ...] = (
     RegardNotPolicingBody, DecisionFinalised, PriorityNotInArea, PrioritiesUnconsidered,
     RegardReasonNotNeeded, PlanNotPolicingBody, PlanRetired, PlanPeriodInvalid,
     DuplicateObjective, StrategyNotResponsibleAuthority, NotStrategyOwner,
-    StrategyRegardFinalised, UnknownObjective, ObjectivesUnconsidered,
-    ObjectiveReasonNotNeeded, ArrangementNotPolicingBody, NotCriminalJusticeBody,
+    StrategyRegardFinalised, UnknownObjective, ObjectiveDevolvedOutsideWales,
+    ObjectivesUnconsidered,
+    ObjectiveReasonNotNeeded, ArrangementNotPolicingBody, PolicePartyNotOfArea,
+    NotCriminalJusticeBody,
     ArrangementDevolvedOutsideWales, ReviewDateInPast, NotAParty, AlreadyAgreed,
     NotAwaitingAgreement, ArrangementNotInForce, ArrangementEnded,
 )

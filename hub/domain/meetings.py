@@ -2,9 +2,13 @@
 
 The rules here (DOMAIN.md section 4):
 
-- Only the office of the area's policing body convenes. A reg 14A meeting exists in England
-  only (every Welsh meeting is voluntary); only a reg 14A meeting can require attendance, and
-  only of the responsible authorities for areas in the police area.
+- The office of the area's policing body convenes; a voluntary meeting may also be convened
+  by any member organisation of its workspace, which then keeps it (:func:`keeper`). A reg
+  14A meeting exists in England only (every Welsh meeting is voluntary), only a commissioner
+  holds its power (:mod:`hub.domain.powers`: not the City of London, not MOPAC unless the
+  operator records that it applies, not a Police and Crime Board pending legislation), and
+  it states its statutory purpose (:data:`REG_14A_PURPOSE`). Only a reg 14A meeting can
+  require attendance, and only of the responsible authorities for areas in the police area.
 - A meeting has a title, purpose, a place or online link, an agenda and invitees; its end is
   after its start and its start is not in the past.
 - Times arrive as wall-clock times in Europe/London and become instants here: a time that
@@ -31,11 +35,12 @@ from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace
 from hub.domain.errors import DomainError, InvalidCommand, InvalidInput
+from hub.domain.powers import Power, powers_held
 from hub.domain.record import RecordType
 from schemas.commands import meetings as cmd
 from schemas.events import meetings as ev
 from schemas.events.directory import Country
-from schemas.events.meetings import MeetingKind, Response
+from schemas.events.meetings import REG_14A_PURPOSE, ConvenorRole, MeetingKind, Response
 from schemas.registry import EventData
 
 LONDON_NAME: Literal["Europe/London"] = "Europe/London"
@@ -69,6 +74,20 @@ class NotPolicingBody(DomainError):
     """Only the office of the area's policing body convenes joint meetings."""
 
     code = "meeting.not_policing_body"
+    status = 403
+
+
+class NoReg14aPower(DomainError):
+    """The body holding the area's functions does not hold the reg 14A power."""
+
+    code = "meeting.no_reg14a_power"
+    status = 403
+
+
+class NotWorkspaceMember(DomainError):
+    """A voluntary meeting not convened by the policing body is a workspace member's."""
+
+    code = "meeting.not_workspace_member"
     status = 403
 
 
@@ -267,7 +286,8 @@ class ActionAlreadyDone(DomainError):
 
 
 ERRORS: tuple[type[DomainError], ...] = (
-    MeetingNotFound, MeetingExists, NotPolicingBody, Reg14aEnglandOnly,
+    MeetingNotFound, MeetingExists, NotPolicingBody, NoReg14aPower, NotWorkspaceMember,
+    Reg14aEnglandOnly,
     AttendanceRequiredOnlyInReg14a, RequiredInviteeNotResponsibleAuthority, NoInvitees,
     DuplicateInvitee, UnknownInvitee, NoVenue, LocalTimeExpected, UnsupportedTimeZone,
     NonexistentLocalTime, EndNotAfterStart, StartsInPast, Unchanged, NotInvited,
@@ -328,6 +348,7 @@ class Meeting:
     area_id: str = ""
     kind: str = ""
     convened_by: str = ""
+    convened_as: str = ConvenorRole.POLICING_BODY
     details: dict[str, Any] = field(default_factory=dict)
     """Title, purpose, place, online link and agenda as stored (JSON form)."""
     starts_at: datetime | None = None
@@ -362,6 +383,7 @@ def _evolve(state: Meeting, event_type: str, data: dict[str, Any]) -> Meeting:
             return Meeting(
                 exists=True, meeting_id=data["meeting_id"], area_id=data["area_id"],
                 kind=data["kind"], convened_by=data["by_organisation"],
+                convened_as=data.get("convened_as", ConvenorRole.POLICING_BODY),
                 details={k: data.get(k) for k in _DETAIL_KEYS},
                 starts_at=_instant(data["starts_at"]), ends_at=_instant(data["ends_at"]),
                 invitations={i["organisation_id"]: i["required"] for i in data["invitations"]},
@@ -424,10 +446,18 @@ def _venue(place: str | None, online_link: str | None) -> None:
 def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list[EventData]:
     if state.exists:
         raise MeetingExists("a meeting with this id has already been convened")
-    if command.by_organisation != command.policing_body_id:
-        raise NotPolicingBody("only the office of the area's policing body convenes meetings")
-    if command.kind == MeetingKind.REG_14A and command.country != Country.ENGLAND:
+    convened_as = _convenor_role(command)
+    reg14a = command.kind == MeetingKind.REG_14A
+    if reg14a and command.country != Country.ENGLAND:
         raise Reg14aEnglandOnly("reg 14A applies in England only; convene a voluntary meeting")
+    if reg14a and Power.REG_14A not in powers_held(
+        command.policing_body_kind, today=london_today(now), commenced_on=command.commenced_on,
+        reg14a_recorded=command.mopac_reg14a_recorded,
+    ):
+        raise NoReg14aPower(
+            "the power to require attendance under reg 14A is a commissioner's: this body does "
+            "not hold it, so convene a voluntary meeting"
+        )
     invited = [i.organisation_id for i in command.invitations]
     if not invited:
         raise NoInvitees("invite at least one organisation")
@@ -453,7 +483,32 @@ def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list
         purpose=command.purpose, starts_at=starts, ends_at=ends, timezone=LONDON_NAME,
         place=command.place, online_link=command.online_link, agenda=command.agenda,
         invitations=command.invitations, workspace_id=command.workspace_id, revision=0,
+        convened_as=convened_as, statutory_purpose=REG_14A_PURPOSE if reg14a else None,
     )]
+
+
+def _convenor_role(command: cmd.ConveneMeeting) -> ConvenorRole:
+    """In what capacity the convenor acts; refused if it may not convene this meeting."""
+    if command.by_organisation == command.policing_body_id:
+        return ConvenorRole.POLICING_BODY
+    if command.kind == MeetingKind.REG_14A:
+        raise NotPolicingBody(
+            "only the office of the area's policing body convenes a reg 14A meeting"
+        )
+    if command.workspace_id is None or command.by_organisation not in command.workspace_members:
+        raise NotWorkspaceMember(
+            "a voluntary meeting is convened by the area's policing body or by a member "
+            "organisation of the workspace it is held in"
+        )
+    return ConvenorRole.WORKSPACE_MEMBER
+
+
+def keeper(state: Meeting) -> str | None:
+    """The organisation that keeps a meeting a workspace member convened (None: the office
+    of the area's policing body keeps it, whoever holds the functions today)."""
+    if state.exists and state.convened_as == ConvenorRole.WORKSPACE_MEMBER:
+        return state.convened_by
+    return None
 
 
 def _require(state: Meeting, command: BaseModel) -> None:
@@ -720,4 +775,6 @@ def _area_of(state: Meeting, command: BaseModel) -> str | None:
     return getattr(command, "area_id", None)
 
 
-MEETING = RecordType("meeting", _initial, _evolve, _decide, _visible_in, _area_of, _open_to)
+MEETING = RecordType(
+    "meeting", _initial, _evolve, _decide, _visible_in, _area_of, _open_to, keeper=keeper
+)

@@ -17,6 +17,10 @@ The rules here:
   or termination until it is agreed.
 - On the effective date the hub's job records that the merger took effect; a job for another
   date, or for an agreement no longer awaiting effect, does nothing.
+- A termination takes effect on its date, by the hub's job likewise: the combined CSP ends
+  and a CSP is re-registered for each constituent's local government area(s), with its own
+  responsible authorities (``ended``). An agreement terminated before it ever took effect
+  changes nothing in the directory.
 """
 
 from __future__ import annotations
@@ -39,8 +43,8 @@ from schemas.registry import EventData
 
 LONDON = ZoneInfo("Europe/London")
 
-PROPOSED, MADE, IN_EFFECT, WITHDRAWN, TERMINATED = (
-    "proposed", "made", "in_effect", "withdrawn", "terminated",
+PROPOSED, MADE, IN_EFFECT, WITHDRAWN, TERMINATED, ENDED = (
+    "proposed", "made", "in_effect", "withdrawn", "terminated", "ended",
 )
 CONSENTED, REFUSED, CONSENT_WITHDRAWN = "consented", "refused", "withdrawn"
 
@@ -298,6 +302,10 @@ class Merger:
     """The proposed variation or termination before the parties."""
     purposes: tuple[str, ...] = ()
     cooperation_arrangements: str | None = None
+    took_effect: bool = False
+    """Whether the combination ever took effect (the combined CSP exists)."""
+    ends_on: date | None = None
+    """The date an agreed termination takes effect."""
 
     @property
     def effective_date(self) -> date | None:
@@ -375,7 +383,9 @@ def _evolve(state: Merger, event_type: str, data: dict[str, Any]) -> Merger:
         case "merger.made":
             return replace(state, status=MADE, question=None)
         case "merger.took_effect":
-            return replace(state, status=IN_EFFECT)
+            return replace(state, status=IN_EFFECT, took_effect=True)
+        case "merger.termination_took_effect":
+            return replace(state, status=ENDED)
         case "merger.amendment_proposed" | "merger.termination_proposed":
             question = (
                 Question.VARIATION if event_type == "merger.amendment_proposed"
@@ -393,7 +403,8 @@ def _evolve(state: Merger, event_type: str, data: dict[str, Any]) -> Merger:
                 cooperation_arrangements=data.get("cooperation_arrangements"),
             )
         case "merger.terminated":
-            return replace(state, status=TERMINATED, question=None, change={})
+            return replace(state, status=TERMINATED, question=None, change={},
+                           ends_on=date.fromisoformat(data["ends_on"]))
     return state
 
 
@@ -605,6 +616,34 @@ def _take_effect(state: Merger, command: cmd.TakeMergerEffect, now: datetime) ->
     )]
 
 
+def successor_csp_id(constituent_id: str, ends_on: date) -> str:
+    """The id of the CSP re-registered for a constituent's area when a termination takes
+    effect (a new record: the constituent's own stream has ended)."""
+    return f"{constituent_id}-from-{ends_on.isoformat()}"
+
+
+def _take_termination_effect(
+    state: Merger, command: cmd.TakeTerminationEffect, now: datetime
+) -> list[EventData]:
+    # As for the combination: a late, early or superseded job simply has nothing to do, and
+    # an agreement that never took effect has no combined CSP to end.
+    if (
+        state.status != TERMINATED
+        or not state.took_effect
+        or state.ends_on != command.ends_on
+        or london_today(now) < command.ends_on
+    ):
+        return []
+    successors = [
+        ev.Constituent(**{**c, "csp_id": successor_csp_id(c["csp_id"], command.ends_on)})
+        for c in state.terms["constituents"]
+    ]
+    return [ev.MergerTerminationTookEffect(
+        merger_id=state.merger_id, combined_csp_id=state.terms["combined_csp_id"],
+        ends_on=command.ends_on, successors=successors,
+    )]
+
+
 def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]:
     match command:
         case cmd.ProposeMerger():
@@ -674,6 +713,8 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
             )]
         case cmd.TakeMergerEffect():
             return _take_effect(state, command, now)
+        case cmd.TakeTerminationEffect():
+            return _take_termination_effect(state, command, now)
     raise InvalidCommand(f"a merger cannot take {type(command).__name__}")
 
 
@@ -703,7 +744,7 @@ def _open_to(state: Merger, _organisation_id: str, _now: datetime) -> frozenset[
 def _visible_in(state: Merger) -> tuple[str, ...]:
     spaces = [area_workspace(a) for a in state.area_ids]
     spaces += [csp_workspace(c) for c in state.constituent_ids]
-    if state.status == IN_EFFECT:
+    if state.took_effect:
         spaces.append(combined_workspace(state))
     return tuple(dict.fromkeys(spaces))
 
@@ -718,7 +759,8 @@ def _area_of(state: Merger, command: BaseModel) -> str | None:
                 return party.area_id
     if state.exists:
         return state.area_id
-    if not isinstance(command, (cmd.ProposeMerger, cmd.TakeMergerEffect)):
+    if not isinstance(command, (cmd.ProposeMerger, cmd.TakeMergerEffect,
+                                cmd.TakeTerminationEffect)):
         # Answer a missing merger as missing, before asking who may act on it.
         raise MergerNotFound("no such merger")
     return getattr(command, "area_id", None)

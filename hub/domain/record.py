@@ -33,6 +33,10 @@ class RecordType(Generic[S]):
     open_to: Callable[[S, str, datetime], frozenset[type[BaseModel]]] | None = None
     """The commands an organisation could have accepted now, given the right details: what a
     page offers it. Never less than ``decide`` accepts; None offers every command."""
+    keeper: Callable[[S], str | None] | None = None
+    """The organisation keeping a record that is not the area policing body's (a voluntary
+    meeting a workspace member convened): it, rather than the office, takes the keeper's
+    commands (:attr:`hub.access.policy.Who.KEEPER`). None, or a None answer: the office."""
 
     def execute(self, state: S, command: BaseModel, now: datetime) -> tuple[S, list[EventData]]:
         """Decide ``command`` and fold the new events in: the state after, and the events."""

@@ -6,11 +6,19 @@ successor body with the area's governance). Only the responsible authorities add
 acknowledge, ask for more time and submit; only the requester grants or refuses more time,
 accepts, returns, publishes, closes or withdraws.
 
-    required → acknowledged ─┬─> submitted ─┬─> accepted ─> (published, formal) ─> closed
+    required → acknowledged ─┬─> submitted ─┬─> accepted ─> closed
        │  ▲        │  ▲      │              └─> returned ─> submitted (resubmitted)
        ▼  │        ▼  │      │
     extension_requested ─────┘ (granted: new due date; refused: due date stands)
     required / acknowledged / extension_requested ─> withdrawn
+
+Publication is not a step of the lifecycle. The duty to publish comes from the Specified
+Information Order (SI 2011/3050), not from s.7: it attaches to every report submitted under a
+formal requirement, whether or not the requester accepts it, so each submitted version of a
+formal report can be published once, accepted, returned or awaiting an answer. A formal
+request closes once its accepted version has been published. The requester may also require
+the authorities to arrange publication (s.7(3)), and confirms that the matters asked about
+relate to the authorities' functions under s.6.
 
 The due date moves only by a granted extension. The hub marks a request overdue once its due
 date has passed without a submission, and reminds the authorities before it; those scheduled
@@ -53,7 +61,6 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     ACCEPTED = "accepted"
-    PUBLISHED = "published"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
@@ -120,6 +127,15 @@ class DevolvedConfirmationMissing(DomainError):
     status = 422
 
 
+class S6ConfirmationMissing(DomainError):
+    """A formal requirement must confirm that the matters relate to the authorities' s.6
+    functions (their crime and disorder, substance misuse, re-offending and serious violence
+    strategies)."""
+
+    code = "report_request.s6_confirmation_missing"
+    status = 422
+
+
 class DueDateNotInFuture(DomainError):
     """A due date must be after today."""
 
@@ -159,7 +175,7 @@ class ExtensionNotLater(DomainError):
 
 
 class NotSubmitted(DomainError):
-    """Only a submitted report can be accepted or returned."""
+    """Only a submitted report can be accepted, returned or published."""
 
     code = "report_request.not_submitted"
 
@@ -177,14 +193,15 @@ class NotAccepted(DomainError):
 
 
 class InformalNotPublished(DomainError):
-    """Only reports obtained under a formal s.7 requirement are published."""
+    """Only reports obtained under a formal s.7 requirement are published, or their
+    publication required (s.7(3))."""
 
     code = "report_request.informal_not_published"
     status = 422
 
 
 class AlreadyPublished(DomainError):
-    """The report's publication has already been recorded."""
+    """The publication of this submitted version has already been recorded."""
 
     code = "report_request.already_published"
 
@@ -197,7 +214,8 @@ class PublicationDateInFuture(DomainError):
 
 
 class PublicationRequired(DomainError):
-    """A report obtained under s.7 must be published before the request is closed."""
+    """A report obtained under s.7 must be published (its accepted version) before the request
+    is closed."""
 
     code = "report_request.publication_required"
 
@@ -211,7 +229,8 @@ class RequestClosed(DomainError):
 ERRORS: tuple[type[DomainError], ...] = (
     AlreadyExists, NotFound, InvalidCommand, InvalidReportInput, NotRequester, NoReportPower,
     NotAddressedAuthority, CspEnded, PreconditionsMissing, InformalHasNoPreconditions,
-    DevolvedConfirmationMissing, DueDateNotInFuture, AlreadyAcknowledged, AlreadySubmitted,
+    DevolvedConfirmationMissing, S6ConfirmationMissing, DueDateNotInFuture, AlreadyAcknowledged,
+    AlreadySubmitted,
     ExtensionPending, NoExtensionPending, ExtensionNotLater, NotSubmitted, NotReturned,
     NotAccepted, InformalNotPublished, AlreadyPublished, PublicationDateInFuture,
     PublicationRequired, RequestClosed,
@@ -239,6 +258,10 @@ class Request:
     overdue: bool = False
     reminders: frozenset[tuple[date, int]] = frozenset()
     """(due date, days before) of every reminder sent."""
+    submissions: int = 0
+    """How many versions have been submitted (the first, and each resubmission)."""
+    published_submission: int = 0
+    """The latest submitted version whose publication was recorded (0: none)."""
 
 
 def london_date(now: datetime) -> date:
@@ -318,13 +341,16 @@ def _evolve(state: Request, event_type: str, data: dict[str, Any]) -> Request:
         case "extension_refused":
             return replace(state, pending_extension=None, status=_settled(state))
         case "submitted" | "resubmitted":
-            return replace(state, status=Status.SUBMITTED, pending_extension=None, overdue=False)
+            return replace(
+                state, status=Status.SUBMITTED, pending_extension=None, overdue=False,
+                submissions=state.submissions + 1,
+            )
         case "returned":
             return replace(state, status=Status.RETURNED)
         case "accepted":
             return replace(state, status=Status.ACCEPTED)
         case "published":
-            return replace(state, status=Status.PUBLISHED)
+            return replace(state, published_submission=state.submissions)
         case "closed":
             return replace(state, status=Status.CLOSED)
         case "withdrawn":
@@ -395,6 +421,16 @@ def _require(state: Request, c: cmd.RequireReport, today: date) -> list[EventDat
         )
     if c.kind == ReportKind.INFORMAL and any(reasons):
         raise InformalHasNoPreconditions("an informal request has no preconditions")
+    if c.kind == ReportKind.FORMAL and not c.s6_functions_confirmed:
+        raise S6ConfirmationMissing(
+            "confirm that the matters asked about relate to the authorities' functions under "
+            "s.6 (their crime and disorder, substance misuse, re-offending and serious "
+            "violence strategies)"
+        )
+    if c.kind == ReportKind.INFORMAL and c.publication_required:
+        raise InformalNotPublished(
+            "only a formal requirement may require the authorities to arrange publication"
+        )
     if c.country == Country.WALES and not c.devolved_functions_excluded:
         raise DevolvedConfirmationMissing(
             "confirm that the matters asked about exclude functions devolved to the Welsh "
@@ -476,10 +512,10 @@ def _publish(state: Request, c: cmd.PublishReport, today: date) -> list[EventDat
     _as_requester(state, c.by_organisation, c.policing_body_id)
     if state.kind != ReportKind.FORMAL:
         raise InformalNotPublished("only a report obtained under s.7 is published")
-    if state.status == Status.PUBLISHED:
-        raise AlreadyPublished("the report's publication has already been recorded")
-    if state.status != Status.ACCEPTED:
-        raise NotAccepted("a report is published once it has been accepted")
+    if state.submissions == 0:
+        raise NotSubmitted("no report has been submitted yet")
+    if state.published_submission == state.submissions:
+        raise AlreadyPublished("the publication of this version has already been recorded")
     if c.published_on > today:
         raise PublicationDateInFuture("record the publication once it has happened")
     return [ev.ReportPublished(**c.model_dump(exclude={"policing_body_id"}))]
@@ -487,11 +523,10 @@ def _publish(state: Request, c: cmd.PublishReport, today: date) -> list[EventDat
 
 def _close(state: Request, c: cmd.CloseReport) -> list[EventData]:
     _as_requester(state, c.by_organisation, c.policing_body_id)
-    if state.kind == ReportKind.FORMAL and state.status == Status.ACCEPTED:
+    if state.status != Status.ACCEPTED:
+        raise NotAccepted(f"the request is {state.status}: close it once the report is accepted")
+    if state.kind == ReportKind.FORMAL and state.published_submission != state.submissions:
         raise PublicationRequired("publish the report obtained under s.7 before closing")
-    closable = Status.PUBLISHED if state.kind == ReportKind.FORMAL else Status.ACCEPTED
-    if state.status != closable:
-        raise NotAccepted(f"the request is {state.status}: close it once the report is {closable}")
     return [ev.ReportClosed(**c.model_dump(exclude={"policing_body_id"}))]
 
 
@@ -584,9 +619,10 @@ def _open_to(state: Request, organisation_id: str, _now: datetime) -> frozenset[
     if state.status == Status.SUBMITTED:
         offered |= {cmd.AcceptReport, cmd.ReturnReport}
     formal = state.kind == ReportKind.FORMAL
-    if formal and state.status == Status.ACCEPTED:
+    unpublished = state.published_submission < state.submissions
+    if formal and unpublished:
         offered.add(cmd.PublishReport)
-    if state.status == (Status.PUBLISHED if formal else Status.ACCEPTED):
+    if state.status == Status.ACCEPTED and not (formal and unpublished):
         offered.add(cmd.CloseReport)
     return frozenset(offered)
 

@@ -5,7 +5,7 @@ newlines; folding at 75 octets without splitting a UTF-8 character). A feed is t
 head (its properties and the ``VTIMEZONE``), each entry's ``VEVENT`` as ``icalendar`` wrote
 it, and the closing line: so an unchanged entry's ``VEVENT`` is rendered once and reused by
 every feed that holds it (:mod:`hub.feeds.publish`). The ``VTIMEZONE`` is built here from the
-zone database, with ``icalendar``'s components (see :func:`_timezone` for why not
+zone database, with ``icalendar``'s components (see :func:`london_timezone` for why not
 ``Timezone.from_tzinfo``).
 
 Content is a function of the records alone: ``DTSTAMP`` is the entry's ``LAST-MODIFIED`` (its
@@ -88,16 +88,18 @@ def head(name: str, years: tuple[int, int]) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    # NAME and X-WR-CALNAME are text, but the library would not escape them as such.
+    # NAME and X-WR-CALNAME are text, but ical.js does not know NAME and no parser knows
+    # X-WR-CALNAME as such: each would read the escapes (\, \;) as written. VALUE=TEXT says
+    # so to every parser tested (ical.js, icalendar, vobject), which then unescape them.
     one_line = vText(_line(name))
-    cal.add("name", one_line)
-    cal.add("x-wr-calname", one_line)
+    cal.add("name", one_line, parameters={"VALUE": "TEXT"})
+    cal.add("x-wr-calname", one_line, parameters={"VALUE": "TEXT"})
     cal.add("description", "Meetings and deadlines from the Partnership Hub")
     cal.add("x-wr-caldesc", "Meetings and deadlines from the Partnership Hub")
     cal.add("x-wr-timezone", LONDON_NAME)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    cal.add_component(_timezone(*years))
+    cal.add_component(london_timezone(*years))
     text: bytes = cal.to_ical()
     assert text.endswith(END)
     return text[: -len(END)]
@@ -109,9 +111,17 @@ def calendar(opening: bytes, events: Iterable[bytes]) -> bytes:
 
 
 @lru_cache(maxsize=32)
-def _timezone(first_year: int, last_year: int) -> Timezone:
+def london_timezone(first_year: int, last_year: int) -> Timezone:
     """Europe/London for ``first_year`` to ``last_year`` as a ``VTIMEZONE``, from the zone
     database.
+
+    One observance per kind of change (to summer time, back to winter time), each starting at
+    its change in the year before ``first_year`` (so the first year's January is covered) and
+    recurring by an ``RRULE`` (``FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU``) when every change in the
+    span falls on the last Sunday of one month at one time, as London's have since 1996. That
+    is the form clients expect: Mozilla's ical.js, given the first change as ``DTSTART`` and
+    the later ones as ``RDATE``s, read the first and last years' summer an hour late. A zone
+    whose changes follow no such rule falls back to ``RDATE``s.
 
     Each observance starts at the wall-clock time of its change as read *before* the change:
     with ``TZOFFSETFROM`` that gives the instant (RFC 5545, 3.6.5: the spring change is
@@ -119,30 +129,56 @@ def _timezone(first_year: int, last_year: int) -> Timezone:
     an hour late, which a client reading our ``VTIMEZONE`` (as Outlook and vobject do) would
     follow when it converts an instant in that hour.
     """
-    start = datetime(first_year, 1, 1, tzinfo=LONDON)
+    start = datetime(first_year - 1, 1, 1, tzinfo=LONDON)
     end = datetime(last_year + 1, 1, 1, tzinfo=LONDON)
-    first = start.astimezone(LONDON)
-    observances: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
-        (_offset(first), _offset(first), str(first.tzname()), bool(first.dst())):
-            [start.replace(tzinfo=None)],
-    }
+    observances: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {}
     for change in _changes(start.astimezone(UTC), end.astimezone(UTC)):
         before = (change - timedelta(seconds=1)).astimezone(LONDON)
         after = change.astimezone(LONDON)
         key = (_offset(before), _offset(after), str(after.tzname()), bool(after.dst()))
         observances.setdefault(key, []).append((change + _offset(before)).replace(tzinfo=None))
+    if not observances:
+        # No change in the span: one observance, in force from its start.
+        first = start.astimezone(LONDON)
+        key = (_offset(first), _offset(first), str(first.tzname()), bool(first.dst()))
+        observances[key] = [start.replace(tzinfo=None)]
     zone = Timezone()
     zone.add("tzid", LONDON_NAME)
     for (offset_from, offset_to, name, daylight), onsets in observances.items():
         part = TimezoneDaylight() if daylight else TimezoneStandard()
         part.add("dtstart", onsets[0])
-        if onsets[1:]:
+        rule = _yearly_rule(onsets, last_year, offset_from)
+        if rule is not None:
+            part.add("rrule", rule)
+        elif onsets[1:]:
             part.add("rdate", onsets[1:])
         part.add("tzname", name)
         part.add("tzoffsetfrom", offset_from)
         part.add("tzoffsetto", offset_to)
         zone.add_component(part)
     return zone
+
+
+def _yearly_rule(
+    onsets: list[datetime], last_year: int, offset_from: timedelta
+) -> dict[str, Any] | None:
+    """The ``RRULE`` giving ``onsets`` (local wall-clock times, one a year) as "the last Sunday
+    of the month at this time", or ``None`` when they follow no such rule. The rule is open
+    when the changes go on to ``last_year`` (as far as the zone database knows, they go on);
+    otherwise it ends at the last one (``UNTIL`` in UTC)."""
+    first = onsets[0]
+    years = [onset.year for onset in onsets]
+    regular = len(onsets) > 1 and years == list(range(first.year, first.year + len(onsets)))
+    for onset in onsets:
+        last_sunday = onset.weekday() == 6 and (onset + timedelta(days=7)).month != onset.month
+        if not (last_sunday and (onset.month, onset.time()) == (first.month, first.time())):
+            regular = False
+    if not regular:
+        return None
+    rule: dict[str, Any] = {"freq": "yearly", "bymonth": first.month, "byday": "-1SU"}
+    if years[-1] < last_year:
+        rule["until"] = (onsets[-1] - offset_from).replace(tzinfo=UTC)
+    return rule
 
 
 def _changes(start: datetime, end: datetime) -> Iterator[datetime]:
@@ -189,8 +225,8 @@ def _meeting(m: Mapping[str, Any], names: Names, links: Links) -> Event:
     cancelled = m["status"] == "cancelled"
     url = links.record(MEETING_KIND, m["meeting_id"])
     event = _event(uid(MEETING_KIND, m["meeting_id"]), m["revision"], m["changed_at"])
-    event.add("dtstart", _local(m["starts_at"]))
-    event.add("dtend", _local(m["ends_at"]))
+    event.add("dtstart", london_time(m["starts_at"]))
+    event.add("dtend", london_time(m["ends_at"]))
     event.add("summary", _summary(_text(m["title"]), cancelled))
     if m["place"] or m["online_link"]:
         event.add("location", _text(m["place"] or m["online_link"]))
@@ -243,7 +279,7 @@ def _attendee(invitation: Mapping[str, Any], names: Names) -> vCalAddress:
 
 def _report(r: Mapping[str, Any], _names: Names, links: Links) -> Event:
     cancelled = r["status"] == "withdrawn"
-    done = r["status"] in {"submitted", "accepted", "published", "closed"}
+    done = r["status"] in {"submitted", "accepted", "closed"}
     title = f"Report due: {_text(r['title'])}" + (" (submitted)" if done else "")
     basis = (
         "A formal requirement under section 7 of the Crime and Disorder Act 1998."
@@ -338,7 +374,7 @@ def _event(entry_uid: str, sequence: int, changed_at: Any) -> Event:
     return event
 
 
-def _local(instant: datetime) -> datetime:
+def london_time(instant: datetime) -> datetime:
     """An instant as London wall-clock time (``TZID=Europe/London``), or in UTC when that
     wall-clock time happens twice (the autumn's repeated hour): RFC 5545 says such a time
     means its first occurrence, but not every client reads it so, and UTC is unambiguous."""

@@ -21,6 +21,7 @@ from hub.access.policy import Actor, NotOwnOrganisation
 from hub.domain.errors import DomainError, NotFound
 from hub.events import AppendResult
 from hub.projections.directory import areas, csps, members, organisations
+from hub.queries.directory import csp_areas
 from schemas.commands import Command
 
 C = TypeVar("C", bound=Command)
@@ -148,7 +149,8 @@ def areas_held_by(conn: Connection, organisation_id: str) -> list[str]:
 def visible_csp(conn: Connection, actor: Actor, csp_id: str) -> Any:
     """A CSP of one of the actor's areas; another area's is not found, as a made-up one is."""
     row = conn.execute(select(csps).where(csps.c.csp_id == csp_id)).first()
-    if row is None or not (actor.system or row.area_id in actor.area_ids):
+    # A combined CSP spanning police areas is each area's (CDA s.7(5)).
+    if row is None or not (actor.system or set(csp_areas(row)) & actor.area_ids):
         raise NotFound(f"no such CSP {csp_id}")
     return row
 

@@ -438,6 +438,32 @@ def note_objective_regard(
     )
 
 
+def mark_objective_devolved(
+    hub: Hub,
+    actor: Actor,
+    regard_id: str,
+    *,
+    objective_id: str,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Mark one of the plan's objectives a devolved function (a Welsh authority): outside the
+    reciprocal duty, not a gap."""
+    with hub.engine.connect() as conn:
+        record = _row(conn, strategy_regards, "regard_id", regard_id, "record of regard")
+        plan = _row(conn, plans, "plan_id", record.plan_id, "police and crime plan")
+        country = area_row(conn, record.area_id).country
+    command = build(
+        cmd.MarkObjectiveDevolved, InvalidDutyInput,
+        regard_id=regard_id, by_organisation=acting_organisation(actor),
+        objective_id=objective_id, plan_objectives=plan.objectives, country=country,
+    )
+    return handle(
+        hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
+        expected_version=expected_version, idempotency_key=idempotency_key,
+    )
+
+
 def finalise_strategy_regard(
     hub: Hub,
     actor: Actor,
@@ -464,6 +490,12 @@ def finalise_strategy_regard(
 
 
 # -- criminal justice arrangements ------------------------------------------------------------
+
+
+def _area_police(conn: Connection, area_id: str) -> list[str]:
+    """The police forces of the area alone: the chief officer of police for that area."""
+    rows = conn.execute(select(organisations).where(organisations.c.kind == "police_force"))
+    return sorted(r.organisation_id for r in rows if list(r.area_ids) == [area_id])
 
 
 def _parties(conn: Connection, area_id: str, party_ids: Iterable[str]) -> list[Party]:
@@ -503,12 +535,14 @@ def draft_arrangement(
         row = area_row(conn, area)
         office = office_of(conn, area)
         parties = _parties(conn, area, party_ids)
+        area_police = _area_police(conn, area)
     key = new_id(org, idempotency_key)
     command = build(
         cmd.DraftArrangement, InvalidDutyInput,
         arrangement_id=key, by_organisation=org, area_id=area,
         title=title, terms=terms, document_url=document_url, review_on=review_on,
         devolved_function=devolved_function, parties=parties, policing_body_id=office,
+        area_police=area_police,
         country=row.country,
     )
     result = handle(
@@ -585,11 +619,12 @@ def vary_arrangement(
     area, office = _arrangement_office(hub, arrangement_id)
     with hub.engine.connect() as conn:
         parties = _parties(conn, area, party_ids)
+        area_police = _area_police(conn, area)
     command = build(
         cmd.VaryArrangement, InvalidDutyInput,
         arrangement_id=arrangement_id, by_organisation=acting_organisation(actor), title=title,
         terms=terms, document_url=document_url, review_on=review_on, reason=reason,
-        parties=parties, policing_body_id=office,
+        parties=parties, policing_body_id=office, area_police=area_police,
     )
     return handle(
         hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,

@@ -33,7 +33,8 @@ from hub.handlers.common import (
     own_area,
     unseen_organisations,
 )
-from hub.projections.directory import csps
+from hub.projections.directory import csps, members, workspaces
+from hub.queries.directory import csp_areas
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
@@ -80,21 +81,39 @@ def _issue(
 
 
 def _responsible_authorities(conn: Connection, area_id: str) -> list[str]:
-    """Every responsible authority of a current CSP in the area."""
-    rows = conn.execute(
-        select(csps.c.responsible_authorities).where(
-            (csps.c.area_id == area_id) & csps.c.valid_to.is_(None)
-        )
-    ).scalars()
-    return sorted({authority for authorities in rows for authority in authorities})
+    """Every responsible authority of a current CSP in the area (a combined CSP spanning
+    police areas is in each, so each policing body may call it to reg 14A meetings)."""
+    rows = conn.execute(select(csps).where(csps.c.valid_to.is_(None))).all()
+    return sorted({
+        authority for row in rows if area_id in csp_areas(row)
+        for authority in row.responsible_authorities
+    })
 
 
-def _convenors_area(conn: Connection, actor: Actor, by: str, area_id: str | None) -> str:
+def _workspace_area(conn: Connection, workspace_id: str) -> str | None:
+    return conn.execute(
+        select(workspaces.c.area_id).where(workspaces.c.workspace_id == workspace_id)
+    ).scalar()
+
+
+def _members(conn: Connection, workspace_id: str) -> list[str]:
+    """The member organisations of a workspace: any may convene a voluntary meeting there."""
+    return sorted(conn.execute(
+        select(members.c.organisation_id).where(members.c.workspace_id == workspace_id)
+    ).scalars())
+
+
+def _convenors_area(
+    conn: Connection, actor: Actor, by: str, area_id: str | None, workspace_id: str | None
+) -> str:
     # A meeting belongs to the convenor's area (DOMAIN.md, Joint meetings): the one named if
-    # it is the convenor's own, else the one whose functions the convenor holds.
+    # it is the convenor's own, else the one whose functions the convenor holds, else (a
+    # member convening a voluntary meeting) its workspace's.
     if area_id is not None:
         return own_area(actor, area_id)
     held = areas_held_by(conn, by)
+    if not held and workspace_id is not None:
+        held = [a for a in (_workspace_area(conn, workspace_id),) if a]
     return own_area(actor, held[0] if held else None)
 
 
@@ -120,7 +139,8 @@ def convene_meeting(
     on_behalf_of: str | None = None,
     idempotency_key: str | None = None,
 ) -> Created:
-    """Convene a meeting (the office of the area's policing body).
+    """Convene a meeting: the office of the area's policing body, or, for a voluntary meeting,
+    any member organisation of the workspace ``workspace_id`` (in the workspace's area).
 
     ``starts_local``/``ends_local`` are wall-clock times in ``timezone`` without an offset.
     ``area_id`` defaults to the area whose functions the actor's organisation holds.
@@ -130,8 +150,6 @@ def convene_meeting(
     by = acting_organisation(actor, on_behalf_of)
     meeting_id = new_id(by, idempotency_key, "meeting")
     with hub.engine.connect() as conn:
-        area_id = _convenors_area(conn, actor, by, area_id)
-        area = area_row(conn, area_id)
         # The workspace a meeting lives in is one the convenor belongs to; any other is
         # answered as a workspace that does not exist (cross-area meetings go through a
         # workspace both areas belong to).
@@ -139,7 +157,10 @@ def convene_meeting(
             actor.system or workspace_id in member_workspaces(conn, by)
         ):
             raise NotFound("no such workspace")
+        area_id = _convenors_area(conn, actor, by, area_id, workspace_id)
+        area = area_row(conn, area_id)
         authorities = _responsible_authorities(conn, area_id)
+        space_members = _members(conn, workspace_id) if workspace_id else []
         invited = [
             i.organisation_id if isinstance(i, Invitation) else str(i.get("organisation_id"))
             for i in invitations
@@ -154,6 +175,9 @@ def convene_meeting(
         ends_local=ends_local, timezone=timezone, place=place, online_link=online_link,
         agenda=list(agenda), invitations=list(invitations), workspace_id=workspace_id,
         country=area.country, policing_body_id=area.policing_body_id,
+        policing_body_kind=area.policing_body_kind,
+        mopac_reg14a_recorded=area.reg14a_recorded, commenced_on=area.commenced_on,
+        workspace_members=space_members,
         responsible_authorities=authorities, unregistered_invitees=unseen,
     )
     return Created(meeting_id, handle(

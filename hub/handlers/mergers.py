@@ -12,7 +12,7 @@ from the merger and its date, so a second worker or a re-run adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
 from hub.domain.mergers import (
+    ENDED,
     IN_EFFECT,
     MADE,
     MERGER,
@@ -50,6 +51,7 @@ from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import directory as dcmd
 from schemas.commands import mergers as cmd
+from schemas.events import mergers as ev
 from schemas.events.directory import WorkspaceKind
 from schemas.events.mergers import Purpose, SignedDocument
 
@@ -444,6 +446,7 @@ def effect_plan(
     *,
     merger_id: str,
     area_id: str,
+    area_ids: Sequence[str],
     name: str,
     combined_csp_id: str,
     effective_date: date,
@@ -453,8 +456,9 @@ def effect_plan(
 
     The combined CSP starts on the effective date with every constituent's local government
     areas and responsible authorities; each constituent ends the day before (``valid_to`` is
-    its last day) naming its successor. The combined workspace carries every member over and
-    links the constituents' workspaces, which close pointing at it.
+    its last day) naming its successor. A combination spanning police areas (``area_ids``,
+    the proposer's ``area_id`` first) belongs to each of them. The combined workspace carries
+    every member over and links the constituents' workspaces, which close pointing at it.
     """
     stem = effect_key(merger_id, effective_date)
     workspace_id = directory.csp_workspace(combined_csp_id)
@@ -465,6 +469,7 @@ def effect_plan(
     steps = [
         EffectStep(directory.CSP, combined_csp_id, dcmd.RegisterCsp(
             csp_id=combined_csp_id, name=name, area_id=area_id,
+            other_area_ids=[a for a in dict.fromkeys(area_ids) if a != area_id],
             local_government_areas=list(dict.fromkeys(
                 a for c in constituents for a in c.local_government_areas
             )),
@@ -495,6 +500,54 @@ def effect_plan(
     steps.append(EffectStep(MERGER, merger_id, cmd.TakeMergerEffect(
         merger_id=merger_id, effective_date=effective_date,
     ), f"{stem}:took-effect"))
+    return steps
+
+
+def termination_plan(
+    effect: ev.MergerTerminationTookEffect, *, combined_members: Sequence[str],
+    offices: Mapping[str, str],
+) -> list[EffectStep]:
+    """The commands that carry out a termination on its date, in order, each keyed once.
+
+    A CSP is re-registered from ``ends_on`` for each constituent's local government area(s)
+    with its own responsible authorities, in a workspace of its own (its area's policing body
+    office, and those of its authorities that were members of the combined workspace) linked
+    to the combined one. The combined CSP ends the day before (``valid_to`` is its last day)
+    and its workspace closes.
+    """
+    stem = f"merger:{effect.merger_id}:termination:{effect.ends_on.isoformat()}"
+    combined_space = directory.csp_workspace(effect.combined_csp_id)
+    steps: list[EffectStep] = []
+    for successor in effect.successors:
+        space = directory.csp_workspace(successor.csp_id)
+        office = [offices[successor.area_id]] if successor.area_id in offices else []
+        steps += [
+            EffectStep(directory.CSP, successor.csp_id, dcmd.RegisterCsp(
+                csp_id=successor.csp_id, name=successor.name, area_id=successor.area_id,
+                local_government_areas=successor.local_government_areas,
+                responsible_authorities=successor.responsible_authorities,
+                valid_from=effect.ends_on,
+            ), f"{stem}:register-csp:{successor.csp_id}"),
+            EffectStep(directory.WORKSPACE, space, dcmd.CreateWorkspace(
+                workspace_id=space, name=successor.name, kind=WorkspaceKind.CSP,
+                area_id=successor.area_id, csp_id=successor.csp_id,
+                members=list(dict.fromkeys([*office, *(
+                    m for m in combined_members if m in successor.responsible_authorities
+                )])),
+                linked_from=[combined_space],
+            ), f"{stem}:create-workspace:{space}"),
+        ]
+    steps += [
+        EffectStep(directory.CSP, effect.combined_csp_id, dcmd.EndCsp(
+            csp_id=effect.combined_csp_id, valid_to=effect.ends_on - timedelta(days=1),
+        ), f"{stem}:end-csp"),
+        EffectStep(directory.WORKSPACE, combined_space, dcmd.CloseWorkspace(
+            workspace_id=combined_space,
+        ), f"{stem}:close-workspace"),
+        EffectStep(MERGER, effect.merger_id, cmd.TakeTerminationEffect(
+            merger_id=effect.merger_id, ends_on=effect.ends_on,
+        ), f"{stem}:took-effect"),
+    ]
     return steps
 
 
@@ -545,9 +598,43 @@ def take_merger_effect(hub: Hub, merger_id: str, effective_date: date) -> bool:
     with hub.engine.connect() as conn:
         constituents = _constituents_now(conn, state.constituent_ids)
     for step in effect_plan(
-        merger_id=merger_id, area_id=state.area_id, name=state.terms["proposed_name"],
+        merger_id=merger_id, area_id=state.area_id, area_ids=state.area_ids,
+        name=state.terms["proposed_name"],
         combined_csp_id=state.terms["combined_csp_id"], effective_date=effective_date,
         constituents=constituents,
     ):
         handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
     return load(hub, MERGER, merger_id).state.status == IN_EFFECT
+
+
+def take_termination_effect(hub: Hub, merger_id: str, ends_on: date) -> bool:
+    """Carry out an agreed termination on its date; True once it has taken effect.
+
+    Does nothing (False) before the date by the hub's clock, or when the agreement is not
+    awaiting a termination on that date, or never took effect (no combined CSP to end).
+    """
+    state: Merger = load(hub, MERGER, merger_id).state
+    if state.status == ENDED:
+        return True
+    command = cmd.TakeTerminationEffect(merger_id=merger_id, ends_on=ends_on)
+    events = MERGER.decide(state, command, hub.clock())
+    if not events:
+        return False
+    [effect] = events
+    assert isinstance(effect, ev.MergerTerminationTookEffect)
+    combined_space = directory.csp_workspace(effect.combined_csp_id)
+    with hub.engine.connect() as conn:
+        combined_members = conn.execute(
+            select(members.c.organisation_id).where(members.c.workspace_id == combined_space)
+            .order_by(members.c.organisation_id)
+        ).scalars().all()
+        offices = {
+            r.area_id: r.policing_body_id for r in conn.execute(
+                select(areas.c.area_id, areas.c.policing_body_id).where(
+                    areas.c.area_id.in_([c.area_id for c in effect.successors])
+                )
+            ) if r.policing_body_id
+        }
+    for step in termination_plan(effect, combined_members=combined_members, offices=offices):
+        handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
+    return load(hub, MERGER, merger_id).state.status == ENDED

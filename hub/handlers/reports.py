@@ -34,6 +34,7 @@ from hub.handlers.common import (
     visible_csp,
 )
 from hub.projections.reports import report_attachments, report_authorities, report_requests
+from hub.queries.directory import csp_areas
 from hub.service import handle
 from schemas.commands import reports as cmd
 from schemas.events.reports import ReportKind
@@ -75,6 +76,8 @@ def require_report(
     specified_form: str | None = None,
     not_satisfied_reasons: str | None = None,
     proportionate_reasons: str | None = None,
+    s6_functions_confirmed: bool = False,
+    publication_required: bool = False,
     devolved_functions_excluded: bool = False,
     default_due_weeks: int = DEFAULT_DUE_WEEKS,
     idempotency_key: str | None = None,
@@ -84,8 +87,12 @@ def require_report(
     org = acting_organisation(actor)
     with hub.engine.connect() as conn:
         csp = visible_csp(conn, actor, csp_id)
-        area = area_row(conn, csp.area_id)
-        office = office_of(conn, csp.area_id)
+        # A combined CSP spanning police areas belongs to each: the request is the acting
+        # office's area's (CDA s.7(5)), or the CSP's own when the actor holds none of them.
+        offices = {office_of(conn, a): a for a in csp_areas(csp)}
+        area_id = offices.get(org, csp.area_id)
+        area = area_row(conn, area_id)
+        office = office_of(conn, area_id)
     today = reports.london_date(hub.clock())
     key = new_id(org, idempotency_key)
     command = build(
@@ -99,9 +106,11 @@ def require_report(
         specified_form=specified_form,
         not_satisfied_reasons=not_satisfied_reasons,
         proportionate_reasons=proportionate_reasons,
+        s6_functions_confirmed=s6_functions_confirmed,
+        publication_required=publication_required,
         devolved_functions_excluded=devolved_functions_excluded,
         due_on=due_on or today + timedelta(weeks=default_due_weeks),
-        area_id=csp.area_id,
+        area_id=area_id,
         country=area.country,
         policing_body_id=office,
         policing_body_kind=area.policing_body_kind,

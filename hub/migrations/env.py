@@ -6,9 +6,11 @@ from alembic import context
 from sqlmodel import SQLModel
 
 # Importing these registers every table in SQLModel.metadata.
+import hub.access.reset_tables
 import hub.access.tables
 import hub.events.tables
 import hub.feeds.tables
+import hub.mail.tables
 import hub.projections
 import hub.webhooks.tables  # noqa: F401
 from hub.projections.search import FULL_TEXT_OBJECTS

@@ -16,7 +16,8 @@ projections = Projections()
 
 
 class PoliceAreaRow(SQLModel, table=True):
-    """A police area and the body currently holding its PCC functions."""
+    """A police area and the body holding its PCC functions today (a recorded transfer
+    changes it only when it takes effect)."""
 
     __tablename__ = "police_areas"
 
@@ -26,6 +27,10 @@ class PoliceAreaRow(SQLModel, table=True):
     policing_body_id: str | None = Field(default=None, max_length=120)
     policing_body_kind: str | None = Field(default=None, max_length=40)
     policing_body_since: date | None = None
+    reg14a_recorded: bool = False
+    """Whether the operator recorded that reg 14A's power applies (MOPAC)."""
+    commenced_on: date | None = None
+    """When a Police and Crime Board's statutory powers commence, once recorded."""
 
 
 class PolicingBodyTermRow(SQLModel, table=True):
@@ -60,6 +65,8 @@ class CspRow(SQLModel, table=True):
     csp_id: str = Field(primary_key=True, max_length=120)
     name: str = Field(max_length=200)
     area_id: str = Field(max_length=120, index=True)
+    other_area_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    """Further police areas a combined CSP belongs to (CDA s.7(5))."""
     local_government_areas: list[str] = Field(sa_column=Column(JSON, nullable=False))
     responsible_authorities: list[str] = Field(sa_column=Column(JSON, nullable=False))
     valid_from: date
@@ -116,7 +123,17 @@ projections.owns(areas, terms, organisations, csps, workspaces, members, roles)
 @projections.on("police_area.registered")
 def _area_registered(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(insert(areas).values(area_id=d["area_id"], name=d["name"], country=d["country"]))
+    conn.execute(insert(areas).values(
+        area_id=d["area_id"], name=d["name"], country=d["country"], reg14a_recorded=False
+    ))
+
+
+def _term(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
+    conn.execute(
+        insert(terms).values(
+            area_id=area_id, starts_on=since, organisation_id=organisation_id, kind=kind
+        )
+    )
 
 
 def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
@@ -127,21 +144,20 @@ def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since
             policing_body_id=organisation_id, policing_body_kind=kind, policing_body_since=since
         )
     )
-    conn.execute(
-        insert(terms).values(
-            area_id=area_id, starts_on=since, organisation_id=organisation_id, kind=kind
-        )
-    )
 
 
 @projections.on("police_area.policing_body_assigned")
 def _policing_body_assigned(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    _hold(conn, d["area_id"], d["organisation_id"], d["kind"], date.fromisoformat(d["starts_on"]))
+    since = date.fromisoformat(d["starts_on"])
+    _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
+    _hold(conn, d["area_id"], d["organisation_id"], d["kind"], since)
 
 
 @projections.on("police_area.governance_transferred")
 def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+    # The coming term is recorded (the area's page shows it); the sitting body keeps the
+    # functions until ``governance_took_effect`` on the date.
     d = event.data
     on = date.fromisoformat(d["on_date"])
     conn.execute(
@@ -149,7 +165,31 @@ def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
         .where((terms.c.area_id == d["area_id"]) & terms.c.ends_on.is_(None))
         .values(ends_on=on)
     )
-    _hold(conn, d["area_id"], d["to_organisation_id"], d["kind"], on)
+    _term(conn, d["area_id"], d["to_organisation_id"], d["kind"], on)
+
+
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    _hold(conn, d["area_id"], d["to_organisation_id"], d["kind"], date.fromisoformat(d["on_date"]))
+
+
+@projections.on("police_area.reg14a_power_recorded")
+def _reg14a_power_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(areas).where(areas.c.area_id == d["area_id"]).values(reg14a_recorded=d["applies"])
+    )
+
+
+@projections.on("police_area.commencement_recorded")
+def _commencement_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(areas)
+        .where(areas.c.area_id == d["area_id"])
+        .values(commenced_on=date.fromisoformat(d["on_date"]))
+    )
 
 
 @projections.on("organisation.registered")
@@ -174,6 +214,7 @@ def _csp_registered(conn: Connection, event: RecordedEvent) -> None:
             csp_id=d["csp_id"],
             name=d["name"],
             area_id=d["area_id"],
+            other_area_ids=d.get("other_area_ids", []),
             local_government_areas=d["local_government_areas"],
             responsible_authorities=d["responsible_authorities"],
             valid_from=date.fromisoformat(d["valid_from"]),

@@ -10,7 +10,7 @@
 - ``cj_arrangements`` and ``cj_arrangement_parties``: arrangements and who has agreed them.
 
 Open decisions, plans and arrangements show the area's policing body office today
-(``policing_body_id`` moves on ``police_area.governance_transferred``); finished ones keep the
+(``policing_body_id`` moves on ``police_area.governance_took_effect``); finished ones keep the
 office that finished them.
 """
 
@@ -456,6 +456,29 @@ def _objective_regarded(conn: Connection, event: RecordedEvent) -> None:
     )
 
 
+@projections.on("reciprocal_regard.objective_devolved")
+def _objective_devolved(conn: Connection, event: RecordedEvent) -> None:
+    # A Welsh authority's devolved objective is outside the duty: shown so, never a gap.
+    d = event.data
+    objective = d["objective"]
+    conn.execute(
+        delete(strategy_objectives).where(
+            (strategy_objectives.c.regard_id == d["regard_id"])
+            & (strategy_objectives.c.objective_id == objective["objective_id"])
+        )
+    )
+    conn.execute(
+        insert(strategy_objectives).values(
+            regard_id=d["regard_id"], objective_id=objective["objective_id"],
+            title=objective["title"], outcome="outside_duty",
+        )
+    )
+    _touch(
+        conn, strategy_regards, "regard_id", event,
+        unconsidered=_strategy_gaps(conn, d["regard_id"]),
+    )
+
+
 @projections.on("reciprocal_regard.finalised")
 def _strategy_finalised(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
@@ -475,7 +498,11 @@ def _strategy_finalised(conn: Connection, event: RecordedEvent) -> None:
         [
             {
                 **row,
-                "outcome": "reasoned" if row["objective_id"] in reasons else "considered",
+                "outcome": (
+                    "reasoned" if row["objective_id"] in reasons
+                    else "outside_duty" if row["objective_id"] in d["outside_duty"]
+                    else "considered"
+                ),
                 "note": notes.get(row["objective_id"]),
                 "reason": reasons.get(row["objective_id"]),
             }
@@ -587,8 +614,8 @@ def _ended(conn: Connection, event: RecordedEvent) -> None:
 # -- governance transfer ----------------------------------------------------------------------
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open records pass to the successor body; finished ones keep the office that acted.
     d = event.data
     area, successor = d["area_id"], d["to_organisation_id"]
@@ -602,3 +629,36 @@ def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
             .where((table.c.area_id == area) & still_open)
             .values(policing_body_id=successor)
         )
+
+
+# -- CSPs combined and separated ---------------------------------------------------------------
+
+
+@projections.on("merger.took_effect")
+def _combined(conn: Connection, event: RecordedEvent) -> None:
+    # The ended CSPs' priorities and regard records pass to the combined CSP (DOMAIN.md §3).
+    d = event.data
+    for table in (priorities, strategy_regards):
+        conn.execute(
+            update(table)
+            .where(table.c.csp_id.in_(d["ended_csps"]))
+            .values(csp_id=d["combined_csp_id"])
+        )
+
+
+@projections.on("merger.termination_took_effect")
+def _separated(conn: Connection, event: RecordedEvent) -> None:
+    # Each authority's priorities and regard records pass to the re-registered CSP it is a
+    # responsible authority of (the first, for one on several: a county council; a row that
+    # has passed no longer names the combined CSP, so a later successor cannot take it).
+    d = event.data
+    for successor in d["successors"]:
+        for table in (priorities, strategy_regards):
+            conn.execute(
+                update(table)
+                .where(
+                    (table.c.csp_id == d["combined_csp_id"])
+                    & table.c.organisation_id.in_(successor["responsible_authorities"])
+                )
+                .values(csp_id=successor["csp_id"])
+            )

@@ -54,6 +54,7 @@ class MeetingRow(SQLModel, table=True):
     kind: str = Field(max_length=20)
     title: str = Field(max_length=200)
     purpose: str = Field(sa_column=Column(Text, nullable=False))
+    statutory_purpose: str | None = Field(default=None, sa_column=Column(Text))
     starts_at: datetime = Field(sa_column=_when(index=True))
     ends_at: datetime = Field(sa_column=_when())
     timezone: str = Field(max_length=60)
@@ -145,7 +146,8 @@ def _convened(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     conn.execute(insert(meetings).values(
         meeting_id=d["meeting_id"], area_id=d["area_id"], kind=d["kind"], title=d["title"],
-        purpose=d["purpose"], starts_at=_instant(d["starts_at"]), ends_at=_instant(d["ends_at"]),
+        purpose=d["purpose"], statutory_purpose=d.get("statutory_purpose"),
+        starts_at=_instant(d["starts_at"]), ends_at=_instant(d["ends_at"]),
         timezone=d["timezone"], place=d.get("place"), online_link=d.get("online_link"),
         agenda=d["agenda"], papers=[], workspace_id=d.get("workspace_id"), status="scheduled",
         revision=d["revision"], convened_by=d["by_organisation"],
@@ -288,13 +290,17 @@ def _is_open() -> Any:
     return and_(meetings.c.status != "cancelled", ~finished)
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
-    # Open records pass to the successor; closed ones keep the body that acted.
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    # Open meetings the policing body convened pass to the successor; closed ones keep the
+    # body that acted, and a voluntary meeting another member convened stays its own.
     d = event.data
     conn.execute(
         update(meetings)
-        .where((meetings.c.area_id == d["area_id"]) & _is_open())
+        .where(
+            (meetings.c.area_id == d["area_id"]) & _is_open()
+            & (meetings.c.convenor_id == d["from_organisation_id"])
+        )
         .values(convenor_id=d["to_organisation_id"])
     )
 

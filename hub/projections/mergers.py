@@ -253,8 +253,13 @@ def _terminated(conn: Connection, event: RecordedEvent) -> None:
     )
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+@projections.on("merger.termination_took_effect")
+def _termination_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    _set(conn, event, status="ended")
+
+
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open records pass to the successor; closed ones keep the body that acted.
     d = event.data
     open_here = select(mergers.c.merger_id).where(
@@ -272,6 +277,9 @@ def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
             (merger_parties.c.role == "policing_body")
             & (merger_parties.c.area_id == d["area_id"])
             & merger_parties.c.merger_id.in_(open_anywhere)
+            # A word already given stands as the body that gave it (North Yorkshire's 2014
+            # agreement stays signed by the PCC of the day).
+            & merger_parties.c.word.is_(None)
         )
         .values(organisation_id=d["to_organisation_id"])
     )

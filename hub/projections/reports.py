@@ -2,7 +2,7 @@
 
 ``report_requests`` holds one row per request for lists and filters; ``requester_id`` is the
 area's policing body office today while the request is open (moved on
-``police_area.governance_transferred``) and the office that closed or withdrew it once it is
+``police_area.governance_took_effect``) and the office that closed or withdrew it once it is
 finished. ``report_request_authorities`` says whom each request is addressed to, and
 ``report_attachments`` which requests each stored file was submitted to (so the web layer can
 check who may download it).
@@ -43,6 +43,9 @@ class ReportRequestRow(SQLModel, table=True):
     extension_asked_to: date | None = None
     addressed: list[str] = Field(sa_column=Column(JSON, nullable=False))
     devolved_functions_excluded: bool = False
+    s6_functions_confirmed: bool = False
+    publication_required: bool = False
+    """s.7(3): the authorities must arrange for the report to be published."""
     submitted_by: str | None = Field(default=None, max_length=120)
     submitted_late: bool = False
     published_on: date | None = None
@@ -107,6 +110,8 @@ def _required(conn: Connection, event: RecordedEvent) -> None:
             due_on=date.fromisoformat(d["due_on"]),
             addressed=d["addressed"],
             devolved_functions_excluded=d["devolved_functions_excluded"],
+            s6_functions_confirmed=d["s6_functions_confirmed"],
+            publication_required=d["publication_required"],
             version=event.version,
             updated_at=event.recorded_at,
         )
@@ -209,7 +214,8 @@ def _accepted(conn: Connection, event: RecordedEvent) -> None:
 def _published(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     _set(
-        conn, event, status="published", published_on=date.fromisoformat(d["published_on"]),
+        # Publication is no step of the lifecycle: the status stays as it is (DOMAIN.md §2).
+        conn, event, published_on=date.fromisoformat(d["published_on"]),
         publication_location=d["location"],
     )
 
@@ -231,8 +237,8 @@ def _reminded(conn: Connection, event: RecordedEvent) -> None:
     _set(conn, event, reminders_sent=report_requests.c.reminders_sent + 1)
 
 
-@projections.on("police_area.governance_transferred")
-def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
+@projections.on("police_area.governance_took_effect")
+def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     # Open requests pass to the successor body; finished ones keep the office that acted.
     d = event.data
     conn.execute(
@@ -242,4 +248,19 @@ def _governance_transferred(conn: Connection, event: RecordedEvent) -> None:
             & report_requests.c.status.not_in(FINISHED)
         )
         .values(requester_id=d["to_organisation_id"])
+    )
+
+
+@projections.on("merger.took_effect")
+def _combined(conn: Connection, event: RecordedEvent) -> None:
+    # The ended CSPs' open s.7 requests pass to the combined CSP (DOMAIN.md §3); finished
+    # ones keep the CSP they were made to.
+    d = event.data
+    conn.execute(
+        update(report_requests)
+        .where(
+            report_requests.c.csp_id.in_(d["ended_csps"])
+            & report_requests.c.status.not_in(FINISHED)
+        )
+        .values(csp_id=d["combined_csp_id"])
     )

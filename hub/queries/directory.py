@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from hub.access.actors import require_visible_workspace, visible_workspaces
 from hub.access.policy import Actor
@@ -52,15 +52,24 @@ def organisations_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
         return [_row(r) for r in rows if actor.area_ids & set(r.area_ids)]
 
 
+def csp_areas(row: Any) -> tuple[str, ...]:
+    """Every police area a CSP row belongs to: a combined CSP spanning areas belongs to each."""
+    return (row.area_id, *(row.other_area_ids or ()))
+
+
 def csps_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
-    """CSPs of the actor's police areas."""
+    """CSPs of the actor's police areas (a CSP spanning areas is in each)."""
     if not actor.area_ids:
         return []
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(csps).where(csps.c.area_id.in_(actor.area_ids)).order_by(csps.c.name)
-        )
-        return [_row(r) for r in rows]
+        rows = conn.execute(select(csps).order_by(csps.c.name))
+        return [_row(r) for r in rows if actor.area_ids & set(csp_areas(r))]
+
+
+def csp_ids_of_area(conn: Connection, area_id: str) -> list[str]:
+    """The ids of every CSP belonging to ``area_id``, those spanning it from another area too."""
+    rows = conn.execute(select(csps.c.csp_id, csps.c.area_id, csps.c.other_area_ids))
+    return [r.csp_id for r in rows if area_id in csp_areas(r)]
 
 
 def areas_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
@@ -72,3 +81,38 @@ def areas_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
             select(areas).where(areas.c.area_id.in_(actor.area_ids)).order_by(areas.c.name)
         )
         return [_row(r) for r in rows]
+
+
+def csp_names(engine: Engine, csp_ids: list[str]) -> dict[str, str]:
+    """The names of the CSPs ``csp_ids``, by id, for a record the caller may see that names
+    them (the names of partnerships are public; the records about them are not)."""
+    if not csp_ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(csps.c.csp_id, csps.c.name).where(csps.c.csp_id.in_(csp_ids)))
+        return {r.csp_id: r.name for r in rows}
+
+
+def area_names(engine: Engine, area_ids: list[str]) -> dict[str, str]:
+    """The names of the police areas ``area_ids``, by id (the directory's areas are public)."""
+    if not area_ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(areas.c.area_id, areas.c.name).where(areas.c.area_id.in_(area_ids))
+        )
+        return {r.area_id: r.name for r in rows}
+
+
+def holds_policing_body(engine: Engine, actor: Actor) -> bool:
+    """Whether the actor's organisation is the office of the policing body of one of its
+    areas today (the only one who may require reports, propose mergers or convene meetings)."""
+    if not actor.organisation_id or not actor.area_ids:
+        return False
+    with engine.connect() as conn:
+        return conn.execute(
+            select(areas.c.area_id).where(
+                areas.c.policing_body_id == actor.organisation_id,
+                areas.c.area_id.in_(sorted(actor.area_ids)),
+            )
+        ).first() is not None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, or_, select
 
 from hub.projections.duties import decisions
 from hub.projections.meetings import actions, invitations, meetings
@@ -65,3 +65,21 @@ def needs_of(engine: Engine, organisation_id: str, today: date) -> dict[str, lis
             .order_by(actions.c.due_on)
         )),
     }
+
+
+def upcoming_meetings(
+    engine: Engine, organisation_id: str, now: datetime, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The next scheduled meetings ``organisation_id`` convened or is invited to, soonest
+    first, whatever it answered."""
+    invited = select(invitations.c.meeting_id).where(
+        invitations.c.organisation_id == organisation_id
+    )
+    return _rows(engine, (
+        select(meetings.c.meeting_id, meetings.c.title, meetings.c.starts_at, meetings.c.place)
+        .where(meetings.c.status == "scheduled", meetings.c.starts_at >= now,
+               or_(meetings.c.convenor_id == organisation_id,
+                   meetings.c.meeting_id.in_(invited)))
+        .order_by(meetings.c.starts_at)
+        .limit(limit)
+    ))

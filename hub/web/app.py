@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
 from hub.migrate import require_migrated, upgrade
+from hub.outages import DATABASE_DOWN, REDIS_DOWN
 from hub.web import errors, health, live
 from hub.web import feeds as feeds_http
 from hub.web.api import accounts as accounts_api
@@ -36,6 +37,8 @@ from hub.web.metrics import metrics
 from hub.web.pages import admin, auth, home, record_types, register, workspace_roles
 from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
+from hub.web.pages import mail as mail_pages
+from hub.web.pages import password_reset as password_reset_pages
 from hub.web.pages import search as search_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
@@ -120,6 +123,8 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *webhooks_pages.ROUTES,
         *feeds_api.ROUTES,
         *feeds_pages.ROUTES,
+        *mail_pages.ROUTES,
+        *password_reset_pages.ROUTES,
         *search_api.ROUTES,
         *search_pages.ROUTES,
         *live.ROUTES,
@@ -132,6 +137,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
             **EXCEPTION_HANDLERS,
             DomainError: errors.domain_error,
             HTTPException: errors.http_error,
+            **dict.fromkeys(REDIS_DOWN + DATABASE_DOWN, errors.dependency_down),
         },
         lifespan=lifespan,
         # Outermost first: every response, errors included, gets the security headers.

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match, Route
 
+from hub import outages
 from hub.domain.errors import DomainError
 from hub.web import problems
 from hub.web.auth import NotSignedIn
@@ -38,6 +39,24 @@ async def domain_error(request: Request, error: Exception) -> Response:
     return render(
         request, "error.html", title=TITLES.get(error.status, "Something went wrong"),
         message=message, status_code=error.status,
+    )
+
+
+async def dependency_down(request: Request, error: Exception) -> Response:
+    """503 with ``Retry-After`` while the database or Redis is unreachable (never a 500): a
+    problem document for the API, a page for browsers. A write that failed so did not happen."""
+    dependency = outages.dependency_down(error)
+    if dependency is None:
+        raise error
+    if not _wants_page(request):
+        return problems.unavailable(dependency)
+    # Not ``render``: it looks the caller up, which needs the database.
+    title = "Sorry, the service is unavailable"
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html",
+        {"caller": None, "title": title, "errors": {}, "error_list": [],
+         "message": "Nothing was changed. Try again in a few seconds."},
+        status_code=503, headers={"Retry-After": str(problems.RETRY_AFTER_SECONDS)},
     )
 
 

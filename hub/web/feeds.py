@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -33,6 +32,7 @@ from hub.feeds.entries import meeting_entry
 from hub.feeds.publish import Publisher, Version, single_event
 from hub.feeds.scope import open_feed
 from hub.projections.meetings import get_meeting
+from hub.settings import public_url
 from hub.web.auth import hub_of, require_caller
 from hub.web.metrics import REGISTRY
 
@@ -51,15 +51,9 @@ FEED_RENDER_SECONDS = Histogram(
 )
 
 
-def public_base(request: Request) -> str:
-    """The hub's address as subscribers reach it: ``HUB_PUBLIC_URL`` (its https address behind
-    a proxy) when set, else the address this request came to."""
-    return (os.environ.get("HUB_PUBLIC_URL", "").strip() or str(request.base_url)).rstrip("/")
-
-
-def feed_urls(request: Request, token: str) -> tuple[str, str]:
+def feed_urls(token: str) -> tuple[str, str]:
     """A feed's ``https`` (or ``http``, on a laptop) URL and its ``webcal`` twin."""
-    url = f"{public_base(request)}/calendars/{token}.ics"
+    url = f"{public_url()}/calendars/{token}.ics"
     return url, "webcal://" + url.split("://", 1)[1]
 
 
@@ -73,7 +67,7 @@ def calendar_feed(request: Request) -> Response:
             "No such calendar feed.", status_code=404, headers={"cache-control": "no-store"}
         )
     started = perf_counter()
-    publisher = Publisher(hub, public_base(request))
+    publisher = Publisher(hub, public_url())
     version = publisher.current(scope)
     if not_modified(request.headers, version.etag, version.last_modified):
         FEED_REQUESTS.labels("304", version.outcome).inc()
@@ -96,7 +90,7 @@ def meeting_calendar(request: Request) -> Response:
         meeting["meeting_id"], meeting["version"], meeting["convenor_id"],
         datetime.fromisoformat(meeting["starts_at"]),
     )
-    body = single_event(hub, entry, public_base(request))
+    body = single_event(hub, entry, public_url())
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
     headers = {
         "etag": f'W/"{etag}"', "cache-control": CACHE_CONTROL, "vary": "Accept-Encoding",

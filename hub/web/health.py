@@ -16,10 +16,15 @@ async def healthz(_request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The database and Redis answer; reports the dispatcher's lag in events."""
+    """The database and Redis answer, and live sockets are subscribed; reports the
+    dispatcher's lag in events, and names under ``down`` each dependency that is not there.
+
+    503 while anything is down: a load balancer then sends new requests elsewhere, though
+    the process keeps serving what it can (reads without Redis, sockets catching up).
+    """
     hub: Hub = request.app.state.hub
     checks: dict[str, object] = {}
-    ready = True
+    down: list[str] = []
     try:
         with hub.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -27,12 +32,18 @@ async def readyz(request: Request) -> JSONResponse:
         checks["dispatcher_lag"] = Dispatcher(hub).lag()
     except Exception as error:
         checks["database"] = f"unreachable: {type(error).__name__}"
-        ready = False
+        down.append("database")
     try:
         hub.redis.ping()
         checks["redis"] = "ok"
     except Exception as error:
         checks["redis"] = f"unreachable: {type(error).__name__}"
-        ready = False
-    checks["status"] = "ready" if ready else "unready"
-    return JSONResponse(checks, status_code=200 if ready else 503)
+        down.append("redis")
+    broker = getattr(request.app.state, "live_broker", None)
+    if broker is not None and not broker.subscribed:
+        checks["live"] = "resubscribing to Redis"
+        down.append("live")
+    checks["status"] = "unready" if down else "ready"
+    if down:
+        checks["down"] = down
+    return JSONResponse(checks, status_code=503 if down else 200)

@@ -9,7 +9,8 @@ Protocol (JSON text frames), documented in the README:
   workspaces after ``N`` as ``{"type": "event", "position": N, "event": {...}}``, in order,
   once each, and ``{"type": "heartbeat"}`` on a timer;
 - close codes: 4400 bad subscribe message, 4401 not signed in, 4403 a workspace the caller
-  may not see, 4408 the client fell behind (it should reconnect with its last position).
+  may not see, 4408 the client fell behind, 1013 the database could not be read (for both:
+  reconnect with the last position).
 
 Revocation is immediate: when a credential stops working (a token revoked, a session ended, a
 user disabled) the hub publishes the actor on Redis (``REVOKED_CHANNEL``), and when an
@@ -19,7 +20,10 @@ and workspaces again, off the event loop, and closes those that lost them (4401 
 
 No gap, no duplicate: a connection registers with the process's :class:`LiveBroker` (which
 is always subscribed to Redis) *before* reading the backlog, buffers live events meanwhile,
-and drops any event at or below the last position it sent.
+and drops any event at or below the last position it sent. Whenever the broker (re)subscribes,
+after Redis went away or restarted, every connection reads the database again from the last
+position it sent before taking live events: whatever was published while the process was not
+subscribed reaches it that way, and nothing is sent twice.
 
 The cost of a connection is kept to what fanning out needs, since one web process holds
 thousands: the broker turns each Redis message into its text frame once, for every
@@ -45,6 +49,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import REVOKED_CHANNEL, Hub, workspace_channel
+from hub.outages import Outage, dependency_down
 from hub.web.auth import Credentials, caller, credentials, hub_of, resolve
 from hub.web.describe import OrganisationNames, describe
 
@@ -54,6 +59,7 @@ CLOSE_BAD_MESSAGE = 4400
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
+CLOSE_TRY_AGAIN = 1013
 CHANNEL_PREFIX = workspace_channel("")
 
 
@@ -98,7 +104,7 @@ class Subscriber:
 
     __slots__ = (
         "_waiter", "access", "deadline", "ended", "heartbeat_due", "last_sent", "limit",
-        "overflowed", "pending", "sending_since", "workspaces",
+        "overflowed", "pending", "resync", "sending_since", "workspaces",
     )
 
     def __init__(
@@ -111,6 +117,8 @@ class Subscriber:
         self.pending: deque[tuple[int, str]] = deque()
         self.overflowed = False
         self.heartbeat_due = False
+        # Set when live events may have been missed: read the database again before them.
+        self.resync = False
         self.last_sent = now
         self.sending_since: float | None = None
         # The connection's send deadline; the ticker moves it to now to cut a blocked send.
@@ -137,6 +145,11 @@ class Subscriber:
             self.deadline.reschedule(asyncio.get_running_loop().time())
         self.wake()
 
+    def catch_up(self) -> None:
+        """Have the connection read the database from its last position before live events."""
+        self.resync = True
+        self.wake()
+
     def end(self, ended: Closing) -> None:
         """Close the connection (after any send under way): its access ended."""
         self.ended = ended
@@ -150,7 +163,8 @@ class Subscriber:
 
     async def wait(self) -> None:
         """Return once there is something to do: frames, a heartbeat, or a cut-off."""
-        if self.pending or self.overflowed or self.heartbeat_due or self.ended:
+        if (self.pending or self.overflowed or self.heartbeat_due or self.ended
+                or self.resync):
             return
         self._waiter = asyncio.get_running_loop().create_future()
         try:
@@ -172,17 +186,24 @@ class LiveBroker:
         self._tasks: list[asyncio.Task[None]] = []
         self._checks: set[asyncio.Task[None]] = set()
         self._ready = asyncio.Event()
+        self.subscribed = False
+        """True while the process holds its Redis subscription (``/readyz`` reports it)."""
         # The dispatcher publishes an event once per workspace it is visible in, one after
         # the other: the frame built for the first channel serves the rest.
         self._last_frame: tuple[int, str] = (0, "")
 
-    async def start(self) -> None:
-        """Subscribe to every workspace channel and start routing messages and ticking."""
+    async def start(self, timeout: float = 10) -> None:
+        """Subscribe to every workspace channel and start routing messages and ticking.
+
+        Waits up to ``timeout`` seconds for the subscription; a process started while Redis is
+        down serves all the same, and its sockets catch up once it subscribes.
+        """
         self._tasks = [
             asyncio.create_task(self._run(), name="live-broker"),
             asyncio.create_task(self._tick(), name="live-ticker"),
         ]
-        await asyncio.wait_for(self._ready.wait(), timeout=10)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), timeout=timeout)
 
     async def stop(self) -> None:
         """Stop routing and ticking."""
@@ -212,25 +233,38 @@ class LiveBroker:
                     del self.by_workspace[workspace]
 
     async def _run(self) -> None:
+        outage = Outage(log, "redis", "web")
         while True:
-            client = self.hub.async_redis()
-            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            client = self.hub.async_redis(retries=False)
+            pubsub = client.pubsub()
             try:
                 await pubsub.psubscribe(CHANNEL_PREFIX + "*")
                 await pubsub.subscribe(REVOKED_CHANNEL)
-                self._ready.set()
                 async for message in pubsub.listen():
-                    if message.get("type") == "pmessage":
+                    kind = message.get("type")
+                    if kind == "pmessage":
                         self._route(message["channel"], message["data"])
-                    elif message.get("type") == "message":
+                    elif kind == "message":
                         self._revoked(json.loads(message["data"])["actor_id"])
+                    elif kind == "subscribe":
+                        # Subscribed (again), to the revocations last, so to the workspaces
+                        # already: whatever was published before now is in the
+                        # database, so every connection reads it from there; and a revocation
+                        # published meanwhile was missed, so every connection's access is
+                        # checked again.
+                        self.subscribed = True
+                        self._ready.set()
+                        if outage.recovered():
+                            self.check_access(lambda _subscriber: True)
+                        for subscriber in self.subscribers:
+                            subscriber.catch_up()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                # Connections resume from their last position, so a lost message is re-read
-                # from the database by the client's reconnect; say so and try again.
-                log.warning("event=live_broker_reconnecting error=%r", error)
-                await asyncio.sleep(1.0)
+                # The client retries nothing itself (``retries=False``): a reconnection that
+                # silently resubscribed would hide the messages published in between.
+                self.subscribed = False
+                await asyncio.sleep(outage.failed(error))
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
@@ -380,11 +414,14 @@ async def live(websocket: WebSocket) -> None:
         broker.unregister(subscriber)
         sender.cancel()
         reader.cancel()
+        # Both tasks are over before anything else is sent: no send can follow the close.
+        await asyncio.gather(sender, reader, return_exceptions=True)
     closing = sender.result() if sender.done() and not sender.cancelled() else None
     if closing is not None:
         if closing.code == CLOSE_TOO_SLOW:
             log.info("event=live_client_too_slow user=%s", found.actor.user_id)
-        # The close frame queues behind whatever the client has not read: bounded too.
+        # The close frame queues behind whatever the client has not read; a client that does
+        # not read it is dropped (hub.web.wsprotocol). Bounded here too, whatever the server.
         with contextlib.suppress(Exception):
             async with asyncio.timeout(hub.settings.live_send_timeout_seconds):
                 await websocket.close(closing.code, closing.reason)
@@ -394,7 +431,7 @@ async def _send_events(
     websocket: WebSocket, hub: Hub, broker: LiveBroker, subscriber: Subscriber, after: int
 ) -> Closing | None:
     """Send the backlog, then live events and heartbeats; the close to send when the client
-    fell behind or its access ended, None when it went away."""
+    fell behind, its access ended or the database could not be read, None when it went away."""
     try:
         await _serve(websocket, hub, broker, subscriber, after)
     except TooSlow:
@@ -403,6 +440,11 @@ async def _send_events(
         return ended
     except WebSocketDisconnect:
         pass
+    except Exception as error:
+        if dependency_down(error) is None:
+            raise
+        return Closing(CLOSE_TRY_AGAIN,
+                       "the database is unavailable: reconnect from your last position")
     return None
 
 
@@ -421,6 +463,19 @@ async def _serve(
             subscriber.sending_since = None
         subscriber.last_sent = loop.time()
 
+    async def catch_up(last: int) -> int:
+        # Every event visible to the connection after ``last``, from the database.
+        while True:
+            page = await asyncio.to_thread(
+                hub.store.read_all, last, hub.settings.event_page_limit,
+                workspaces=subscriber.workspaces,
+            )
+            for event in page:
+                await send(event_frame(event.envelope(), broker.names))
+                last = event.position
+            if len(page) < hub.settings.event_page_limit:
+                return last
+
     try:
         async with asyncio.timeout(None) as subscriber.deadline:
             head = await asyncio.to_thread(hub.store.head_position, subscriber.workspaces)
@@ -428,23 +483,16 @@ async def _serve(
                 {"type": "subscribed", "workspaces": sorted(subscriber.workspaces), "head": head},
                 separators=(",", ":"),
             ))
-            last = after
-            while True:
-                page = await asyncio.to_thread(
-                    hub.store.read_all, last, hub.settings.event_page_limit,
-                    workspaces=subscriber.workspaces,
-                )
-                for event in page:
-                    await send(event_frame(event.envelope(), broker.names))
-                    last = event.position
-                if len(page) < hub.settings.event_page_limit:
-                    break
+            last = await catch_up(after)
             while True:
                 await subscriber.wait()
                 if subscriber.ended is not None:
                     raise subscriber.ended
                 if subscriber.overflowed:
                     raise TooSlow
+                if subscriber.resync:
+                    subscriber.resync = False
+                    last = await catch_up(last)
                 sent = False
                 pending = subscriber.pending
                 while pending and not subscriber.overflowed:

@@ -59,6 +59,21 @@ async def domain_error(_request: Request, error: Exception) -> JSONResponse:
     return problem(error.status, error.code, _title(error), error.message, **extra)
 
 
+RETRY_AFTER_SECONDS = 5
+"""What a client is told to wait (``Retry-After``) while a dependency is down."""
+
+
+def unavailable(dependency: str) -> JSONResponse:
+    """503: the database or Redis cannot be reached; nothing was done, try again later."""
+    response = problem(
+        503, f"service.{dependency}_unavailable", "Service temporarily unavailable",
+        f"The hub cannot reach its {dependency} just now, so nothing was done. "
+        f"Try again in {RETRY_AFTER_SECONDS} seconds.",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _title(error: DomainError) -> str:
     doc = (type(error).__doc__ or type(error).__name__).strip().splitlines()[0]
     return doc.rstrip(".")

@@ -15,6 +15,7 @@ from jinja2 import (
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from hub.web.pages.present import london_time, long_date
 from hub.web.security import csp_nonce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,6 +34,9 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every time a person reads is London time, every date written out (see present.py).
+    env.filters["london"] = london_time
+    env.filters["long_date"] = long_date
     return Jinja2Templates(env=env, context_processors=[_csp])
 
 

@@ -2,8 +2,9 @@
 
 Each variable, its default, and what it means:
 
-- ``HUB_PUBLIC_URL`` (``http://127.0.0.1:8000``): the hub's address as partners see it; makes
-  ``dataschema`` URLs absolute, and its host name is the handshake's origin.
+- ``HUB_PUBLIC_URL`` (where ``hub serve`` listens: :func:`hub.settings.public_url`): the hub's
+  address as partners see it; makes ``dataschema`` URLs absolute, and its host name is the
+  handshake's origin.
 - ``HUB_WEBHOOKS_ALLOW_HTTP`` (off): ``1`` lets endpoints use plain ``http://``.
 - ``HUB_WEBHOOKS_ALLOW_NETWORKS`` (none): comma-separated networks the SSRF guard lets
   through, e.g. ``127.0.0.0/8,::1/128``.
@@ -12,8 +13,8 @@ Each variable, its default, and what it means:
 - ``HUB_WEBHOOK_TIMEOUT_SECONDS`` (``10``): how long one attempt may take, all told.
 - ``HUB_WEBHOOK_DISABLE_AFTER_SECONDS`` (``432000``, 5 days): an endpoint failing this long
   with no success in between is disabled.
-- ``HUB_WEBHOOK_SWEEP_SECONDS`` (``60``): how often the sweep looks for attempts whose worker
-  died.
+- ``HUB_WEBHOOK_SWEEP_SECONDS`` (``15``): how often the sweep looks for attempts whose worker
+  died, or whose job was lost; it bounds how long such a message waits (see the README).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import os
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
+
+from hub.settings import public_url
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -41,19 +44,19 @@ class ConfigError(ValueError):
 class WebhookConfig:
     """Every webhook setting, with the defaults production should run with."""
 
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = ""
     allow_http: bool = False
     allow_networks: tuple[Network, ...] = ()
     backoff: tuple[float, ...] = DEFAULT_BACKOFF
     timeout: float = 10.0
     disable_after: timedelta = timedelta(days=5)
-    sweep_every: float = 60.0
+    sweep_every: float = 15.0
 
     @classmethod
     def from_env(cls) -> WebhookConfig:
         """Read the settings from ``os.environ``; :class:`ConfigError` names a bad value."""
         return cls(
-            public_url=_env("HUB_PUBLIC_URL") or cls.public_url,
+            public_url=public_url(),
             allow_http=_env("HUB_WEBHOOKS_ALLOW_HTTP").lower() in {"1", "true", "yes"},
             allow_networks=_networks(_env("HUB_WEBHOOKS_ALLOW_NETWORKS")),
             backoff=_backoff(_env("HUB_WEBHOOK_BACKOFF")) or DEFAULT_BACKOFF,

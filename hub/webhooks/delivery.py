@@ -19,18 +19,19 @@ The sweep (``workers.webhooks.sweep``, a job that schedules its own next run eve
 ``HUB_WEBHOOK_SWEEP_SECONDS``) records such an attempt as abandoned and schedules the next one,
 with the same ``webhook-id``; receivers de-duplicate on it. So a kill costs each message of the
 group one attempt, recorded as "the receiver may have it", never the message. The sweep also
-re-queues ``pending`` messages well past their time (five sweep intervals), whose job was lost
-(e.g. a crash between creating a message and queueing it). Queueing any attempt re-arms the
-sweep chain should it have lapsed (a Redis key each sweep refreshes), and so does a worker
-starting while any message is unfinished, so recovery does not rest on any single job
+re-queues ``pending`` messages well past their time (:data:`OVERDUE_SWEEPS` sweep intervals),
+whose job was lost (e.g. a crash between creating a message and queueing it). Queueing any
+attempt re-arms the sweep chain should it have lapsed (a Redis key each sweep refreshes), and
+so does a worker starting (or re-arming after Redis lost its data) while any message is
+unfinished, so recovery does not rest on any single job
 surviving, nor on Redis keeping its scheduled jobs. RQ's own abandoned-job handling is not
 relied on: it waits for the job's heartbeat to expire and for a worker's maintenance round
 (every 10 minutes).
 
-The sweep's scheduled runs, like retries, need an RQ scheduler: a worker killed with SIGKILL
-leaves its scheduler child running (it keeps scheduling), but if the whole process group dies,
-the scheduler lock lingers for up to 61 s and a new worker only retries taking it at its next
-maintenance round.
+The sweep's scheduled runs, like retries, need an RQ scheduler. It runs in a thread of each
+worker (:mod:`workers.upkeep`), so it dies with its worker, and a worker restarted on the same
+host takes over a dead one's scheduler lock at once (from another host: once the lock lapses,
+within 61 s).
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ DELIVER_JOB = "workers.webhooks.deliver"
 DELIVER_MANY_JOB = "workers.webhooks.deliver_many"
 SWEEP_JOB = "workers.webhooks.sweep"
 SWEEP_KEY = "hub:webhooks:sweep-armed"
+OVERDUE_SWEEPS = 2
+"""How many sweep intervals past its time a pending message's job is presumed lost. Two, not
+one, so that a job merely waiting in a busy queue is seldom doubled; a doubled one does no
+harm, since an attempt is claimed before it is made."""
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 ABANDONED = "abandoned"
 MAX_RETRY_AFTER = 86400.0
@@ -242,7 +247,7 @@ def sweep(hub: Hub, config: WebhookConfig) -> tuple[int, int]:
                 (messages_table.c.status == PENDING)
                 & (endpoints_table.c.state == "active")
                 & (messages_table.c.next_attempt_at
-                   < now - timedelta(seconds=5 * config.sweep_every))
+                   < now - timedelta(seconds=OVERDUE_SWEEPS * config.sweep_every))
             )
             .limit(SWEEP_BATCH)
         ).all()

@@ -36,11 +36,34 @@ class AssignPolicingBody(Command):
 
 
 class TransferGovernance(Command):
-    """Pass the area's PCC functions to a successor body on a date."""
+    """Pass the area's PCC functions to a successor body on a date (at once if it has come)."""
 
     area_id: str = Slug
     to_organisation_id: str = Slug
     kind: PolicingBodyKind
+    on_date: date
+
+
+class BringGovernanceIntoEffect(Command):
+    """The hub's scheduled switch: the transfer dated ``on_date`` comes into force, if due."""
+
+    area_id: str = Slug
+    on_date: date
+
+
+class RecordReg14aPower(Command):
+    """The operator records whether reg 14A's power applies to MOPAC (it speaks of
+    commissioners: no by default)."""
+
+    area_id: str = Slug
+    applies: bool
+
+
+class RecordCommencement(Command):
+    """The operator records the date the law giving a Police and Crime Board its statutory
+    powers commences; until then it holds none."""
+
+    area_id: str = Slug
     on_date: date
 
 
@@ -60,6 +83,8 @@ class RegisterCsp(Command):
     csp_id: str = Slug
     name: str = Name
     area_id: str = Slug
+    other_area_ids: list[str] = Field(default_factory=list, max_length=10)
+    """Further police areas a combined CSP spans: it belongs to each."""
     local_government_areas: list[str] = Field(min_length=1, max_length=20)
     responsible_authorities: list[str] = Field(min_length=1, max_length=50)
     valid_from: date

@@ -186,6 +186,18 @@ class NoteObjectiveRegard(Command):
     plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
 
 
+class MarkObjectiveDevolved(Command):
+    """A Welsh authority marks one of the plan's objectives a devolved function: outside the
+    reciprocal duty (CDA s.6(1A)), not a gap."""
+
+    regard_id: str = Slug
+    by_organisation: str = Slug
+    objective_id: str = Slug
+    # resolved: the plan's objectives as they stand now, and the area's country
+    plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
+    country: Country
+
+
 class FinaliseStrategyRegard(Command):
     """Finalise the record, giving a written reason for each objective left unconsidered."""
 
@@ -215,6 +227,9 @@ class DraftArrangement(Command):
     parties: list[Party] = Parties
     policing_body_id: str = Slug
     country: Country
+    area_police: list[str] = Field(default_factory=list, max_length=10)
+    """The police forces of the arrangement's area: the police party is the chief officer of
+    police for that police area."""
 
 
 class AgreeArrangement(Command):
@@ -249,6 +264,8 @@ class VaryArrangement(Command):
     # resolved
     parties: list[Party] = Parties
     policing_body_id: str = Slug
+    area_police: list[str] = Field(default_factory=list, max_length=10)
+    """The police forces of the arrangement's area (as for drafting)."""
 
 
 class EndArrangement(Command):

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from schemas.commands.base import Command
-from schemas.events.directory import Country, Slug
+from schemas.events.directory import Country, PolicingBodyKind, Slug
 from schemas.events.meetings import (
     AgendaItem,
     Invitation,
@@ -32,7 +32,8 @@ ZoneName = Field(default="Europe/London", min_length=1, max_length=60)
 
 
 class ConveneMeeting(Command):
-    """Convene a joint meeting and invite organisations (the policing body's office)."""
+    """Convene a joint meeting and invite organisations (the policing body's office; for a
+    voluntary meeting, any member organisation of its workspace)."""
 
     meeting_id: str = Slug
     area_id: str = Slug
@@ -52,6 +53,15 @@ class ConveneMeeting(Command):
     """The area's country (resolved): reg 14A meetings exist in England only."""
     policing_body_id: str | None = Field(default=None, min_length=1, max_length=120)
     """The office holding the area's PCC functions today (resolved)."""
+    policing_body_kind: PolicingBodyKind | None = None
+    """The kind of body holding them (resolved): only a commissioner holds reg 14A's power."""
+    mopac_reg14a_recorded: bool = False
+    """Whether the operator recorded that reg 14A applies to MOPAC (resolved)."""
+    commenced_on: date | None = None
+    """A Police and Crime Board's commencement date, once recorded (resolved)."""
+    workspace_members: list[str] = Field(default_factory=list, max_length=500)
+    """The member organisations of ``workspace_id`` (resolved): any may convene a voluntary
+    meeting there."""
     responsible_authorities: list[str] = Field(default_factory=list, max_length=500)
     """Every responsible authority of a current CSP in the area (resolved)."""
     unregistered_invitees: list[str] = Field(default_factory=list, max_length=200)

@@ -174,3 +174,14 @@ class TakeMergerEffect(Command):
 
     merger_id: str = Slug
     effective_date: date
+
+
+class TakeTerminationEffect(Command):
+    """Record that the agreement's termination took effect (the hub's scheduled job): the
+    combined CSP ends and a CSP is re-registered for each local government area.
+
+    Carries the date it was scheduled for, so a job for a superseded date does nothing.
+    """
+
+    merger_id: str = Slug
+    ends_on: date

@@ -36,6 +36,10 @@ class RequireReport(Command):
     specified_form: str | None = OptionalText
     not_satisfied_reasons: str | None = OptionalText
     proportionate_reasons: str | None = OptionalText
+    s6_functions_confirmed: bool = False
+    """The requester confirms the matters relate to the authorities' s.6 functions (formal)."""
+    publication_required: bool = False
+    """s.7(3): the authorities must arrange for the report to be published (formal only)."""
     devolved_functions_excluded: bool = False
     due_on: date
     # resolved

@@ -111,18 +111,30 @@ class OrganisationRegistered(EventData):
     country: Country
 
 
-@event_type("csp.registered")
+@event_type("csp.registered", version=2)
 class CspRegistered(EventData):
-    """A Community Safety Partnership for one or more local government areas."""
+    """A Community Safety Partnership for one or more local government areas.
+
+    A combined CSP can span police areas: it belongs to ``area_id`` (the proposer's) and to
+    each of ``other_area_ids``, whose policing bodies may require its reports (CDA s.7(5)),
+    call it to reg 14A meetings and see it on their s.10 registers.
+    """
 
     csp_id: str = Slug
     name: str = Name
     area_id: str = Slug
+    other_area_ids: list[str] = Field(default_factory=list, max_length=10)
     local_government_areas: list[str] = Field(min_length=1, max_length=20)
     responsible_authorities: list[str] = Field(min_length=1, max_length=50)
     valid_from: date
     valid_to: date | None = None
     merged_from: list[str] = Field(default_factory=list, max_length=20)
+
+
+@upcaster("csp.registered", from_version=1)
+def _csp_registered_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 placed every CSP in one police area.
+    return {**data, "other_area_ids": []}
 
 
 @event_type("workspace.created")
@@ -156,15 +168,50 @@ class WorkspaceMemberRemoved(EventData):
 
 @event_type("police_area.governance_transferred")
 class GovernanceTransferred(EventData):
-    """The area's PCC functions passed to a successor body on a date.
+    """A transfer of the area's PCC functions to a successor body on a date was recorded.
 
-    Open records pass to the successor; closed records keep the body that acted at the time.
+    Nothing passes yet: the successor holds the functions, and open records pass to it, when
+    ``police_area.governance_took_effect`` follows on ``on_date``. Closed records keep the
+    body that acted at the time.
     """
 
     area_id: str = Slug
     from_organisation_id: str = Slug
     to_organisation_id: str = Slug
     kind: PolicingBodyKind
+    on_date: date
+
+
+@event_type("police_area.governance_took_effect")
+class GovernanceTookEffect(EventData):
+    """A recorded transfer came into force: from ``on_date`` (London) the successor holds the
+    area's PCC functions, and the area's open records pass to it.
+
+    Recorded on the date itself (a scheduled job), or with the transfer when it is dated today
+    or earlier: until then the sitting body keeps every power.
+    """
+
+    area_id: str = Slug
+    from_organisation_id: str = Slug
+    to_organisation_id: str = Slug
+    kind: PolicingBodyKind
+    on_date: date
+
+
+@event_type("police_area.reg14a_power_recorded")
+class Reg14aPowerRecorded(EventData):
+    """The operator recorded whether reg 14A's power applies to the area's MOPAC."""
+
+    area_id: str = Slug
+    applies: bool
+
+
+@event_type("police_area.commencement_recorded")
+class CommencementRecorded(EventData):
+    """The operator recorded when the area's Police and Crime Board gains its statutory
+    powers (it holds none while pending legislation)."""
+
+    area_id: str = Slug
     on_date: date
 
 

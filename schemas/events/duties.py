@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.events.directory import Name, Slug
-from schemas.registry import EventData, event_type
+from schemas.registry import EventData, event_type, upcaster
 
 Text = Field(min_length=1, max_length=4000)
 OptionalText = Field(default="", max_length=4000)
@@ -250,16 +251,33 @@ class ObjectiveRegarded(EventData):
     note: str = Text
 
 
-@event_type("reciprocal_regard.finalised")
+@event_type("reciprocal_regard.objective_devolved")
+class ObjectiveDevolved(EventData):
+    """A Welsh authority marked an objective a devolved function: outside the duty."""
+
+    regard_id: str = Slug
+    by_organisation: str = Slug
+    objective: Objective
+
+
+@event_type("reciprocal_regard.finalised", version=2)
 class StrategyRegardFinalised(EventData):
-    """The record was finalised against the plan's objectives as they then stood."""
+    """The record was finalised against the plan's objectives as they then stood: each
+    considered, outside the duty (devolved, Wales), or unconsidered with a written reason."""
 
     regard_id: str = Slug
     by_organisation: str = Slug
     plan_revision: int = Field(ge=1)
     objectives: list[Objective] = Field(min_length=1, max_length=100)
     considered: list[str] = Field(default_factory=list, max_length=100)
+    outside_duty: list[str] = Field(default_factory=list, max_length=100)
     unconsidered: list[Reason] = Field(default_factory=list, max_length=100)
+
+
+@upcaster("reciprocal_regard.finalised", from_version=1)
+def _strategy_regard_finalised_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 had no devolved objectives.
+    return {**data, "outside_duty": []}
 
 
 # -- criminal justice arrangements (PRSRA s.10(3)) ------------------------------------------

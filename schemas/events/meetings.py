@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
 from schemas.events.directory import Name, Slug
-from schemas.registry import EventData, event_type
+from schemas.registry import EventData, event_type, upcaster
 
 Title = Field(min_length=1, max_length=200)
 Text = Field(min_length=1, max_length=5000)
@@ -29,6 +29,23 @@ class MeetingKind(StrEnum):
 
     REG_14A = "reg_14a"
     VOLUNTARY = "voluntary"
+
+
+class ConvenorRole(StrEnum):
+    """In what capacity an organisation convened a meeting."""
+
+    POLICING_BODY = "policing_body"
+    """The office of the area's policing body: the meeting passes with the area's governance."""
+    WORKSPACE_MEMBER = "workspace_member"
+    """A member organisation of the meeting's workspace (voluntary meetings): it keeps it."""
+
+
+REG_14A_PURPOSE = (
+    "To assist in formulating and implementing the strategies of the responsible authorities "
+    "under section 6 of the Crime and Disorder Act 1998 (CDA s.6(4A); reg 14A of the Crime and "
+    "Disorder (Formulation and Implementation of Strategy) Regulations 2007, SI 2007/1830)."
+)
+"""The statutory purpose every reg 14A meeting states."""
 
 
 class Response(StrEnum):
@@ -67,9 +84,11 @@ class Paper(EventData):
     reference: str = Field(min_length=1, max_length=2000)
 
 
-@event_type("meeting.convened")
+@event_type("meeting.convened", version=2)
 class MeetingConvened(EventData):
-    """The policing body's office convened a meeting and invited organisations (revision 0)."""
+    """A meeting was convened and organisations invited (revision 0): by the policing body's
+    office, or (voluntary meetings) by a member organisation of its workspace. A reg 14A
+    meeting states its statutory purpose."""
 
     meeting_id: str = Slug
     area_id: str = Slug
@@ -86,6 +105,17 @@ class MeetingConvened(EventData):
     invitations: list[Invitation] = Field(min_length=1, max_length=200)
     workspace_id: str | None = Field(default=None, min_length=1, max_length=120)
     revision: int = Field(ge=0)
+    convened_as: ConvenorRole = ConvenorRole.POLICING_BODY
+    statutory_purpose: str | None = Field(default=None, max_length=1000)
+
+
+@upcaster("meeting.convened", from_version=1)
+def _meeting_convened_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 knew only the policing body as convenor, and left the purpose of reg 14A
+    # unstated; it was the same for every reg 14A meeting.
+    statutory = REG_14A_PURPOSE if data["kind"] == MeetingKind.REG_14A else None
+    return {**data, "convened_as": ConvenorRole.POLICING_BODY.value,
+            "statutory_purpose": statutory}
 
 
 @event_type("meeting.responded")

@@ -22,7 +22,7 @@ HOME_SECRETARY = "home-secretary"
 
 
 class Purpose(StrEnum):
-    """The interests in which a policing body may agree a combination (CDA s.5(1B))."""
+    """The interests in which a policing body may agree a combination (CDA s.5A(2))."""
 
     REDUCING_CRIME_AND_DISORDER = "reducing_crime_and_disorder"
     REDUCING_REOFFENDING = "reducing_reoffending"
@@ -179,6 +179,18 @@ class MergerTookEffect(EventData):
     workspace_id: str = Slug
     effective_date: date
     ended_csps: list[str] = Field(min_length=2, max_length=20)
+
+
+@event_type("merger.termination_took_effect")
+class MergerTerminationTookEffect(EventData):
+    """On its date the termination took effect: the combined CSP ended, and a CSP was
+    re-registered for each constituent's local government area(s) with its own responsible
+    authorities (``successors``)."""
+
+    merger_id: str = Slug
+    combined_csp_id: str = Slug
+    ends_on: date
+    successors: list[Constituent] = Field(min_length=2, max_length=20)
 
 
 # Variations are named "amend..." in event types: a type starting ".v" after the record name

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.events.directory import Name, Slug
-from schemas.registry import EventData, event_type
+from schemas.registry import EventData, event_type, upcaster
 
 Text = Field(min_length=1, max_length=4000)
 OptionalText = Field(default=None, min_length=1, max_length=4000)
@@ -42,7 +42,7 @@ class AttachmentRef(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-@event_type("report_request.required")
+@event_type("report_request.required", version=2)
 class ReportRequired(EventData):
     """The policing body asked a CSP's responsible authorities for a report."""
 
@@ -57,9 +57,19 @@ class ReportRequired(EventData):
     not_satisfied_reasons: str | None = OptionalText
     proportionate_reasons: str | None = OptionalText
     devolved_functions_excluded: bool = False
+    s6_functions_confirmed: bool = False
+    """The requester confirmed the matters relate to the authorities' s.6 functions."""
+    publication_required: bool = False
+    """s.7(3): the authorities must arrange for the report to be published."""
     addressed: list[str] = Authorities
     requested_on: date
     due_on: date
+
+
+@upcaster("report_request.required", from_version=1)
+def _report_required_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 asked for no s.6 confirmation and could not require publication (s.7(3)).
+    return {**data, "s6_functions_confirmed": False, "publication_required": False}
 
 
 @event_type("report_request.acknowledged")

@@ -14,6 +14,7 @@ import redis
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from hub.bootstrap import Hub
+from hub.demo.users import DEMO_PASSWORD
 from tests.e2e.live_server import LiveServer, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +89,36 @@ def server(
 ) -> Iterator[LiveServer]:
     """One web process and a dispatcher, on a fresh copy of the demo database."""
     yield from serve(demo_hub, demo_database_url, redis_url, tmp_path)
+
+
+WIDE, NARROW = 1280, 390
+"""The widths every designed page is checked at: a desktop, and a small phone."""
+
+
+def check_both_widths(page: Page, name: str) -> None:
+    """axe at 1280 px and at 390 px, and nothing wider than the screen at 390 px (a page that
+    scrolls sideways on a phone hides what is off to the right)."""
+    height = page.viewport_size["height"] if page.viewport_size else 900
+    for width in (WIDE, NARROW):
+        page.set_viewport_size({"width": width, "height": height})
+        check_accessibility(page, f"{name}-{width}")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter(e => !(e.parentElement && e.parentElement.closest(".hub-table-wrap"))
+                && e.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .slice(-3).map(e => e.tagName + "." + e.className)"""
+    ) if overflow > 0 else []
+    assert overflow <= 0, f"{name}: the page is {overflow}px wider than a 390px screen: {wide}"
+    page.set_viewport_size({"width": WIDE, "height": height})
+
+
+def sign_in(page: Page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/")

@@ -40,7 +40,7 @@ def test_a_feed_is_added_by_keyboard_and_its_link_copied(
     assert link.startswith(server.url + "/calendars/cal_")
     feed = page.request.get(link)
     assert feed.status == 200 and feed.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert "X-WR-CALNAME:Safer Leicester – Ŵyr\\, test" in feed.text()
+    assert "X-WR-CALNAME;VALUE=TEXT:Safer Leicester – Ŵyr\\, test" in feed.text()
 
 
 def test_without_script_the_copy_buttons_stay_hidden(

@@ -72,14 +72,14 @@ def test_a_workspace_page_shows_activity_live_without_a_reload(
 def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     server: LiveServer, new_page: object
 ) -> None:
-    meeting = server.url + "/records/meetings/leicestershire-domestic-abuse"
+    meeting = server.url + "/records/meetings/leicestershire-reducing-reoffending"
     page: Page = new_page()  # type: ignore[operator]
     sign_in_with_keyboard(page, server.url, "opcc@leicestershire.example.org")
     page.goto(meeting)
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=10000)
-    expect(page.locator("#action-icb-funding-share")).to_contain_text("Overdue")
+    expect(page.locator("#action-icb-health-pathway")).to_contain_text("Overdue")
     expect(page.locator("#meeting-papers a").first).to_have_text(
-        "Refuge capacity review (as presented)")
+        "Re-offending data review (as presented)")
     check_accessibility(page, "meeting")
 
     # Open "Publish papers" and fill in the first row, then ask for another row.
@@ -112,7 +112,8 @@ def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     expect(page.locator("#papers-papers-2-reference")).to_be_focused()
     page.keyboard.type("https://papers.example.org/leicestershire/outreach-referrals.pdf")
     page.keyboard.press("Enter")
-    page.wait_for_url(meeting)
+    page.wait_for_url(meeting + "?done=papers")
+    expect(page.locator("#done-banner")).to_contain_text("You published the papers")
     papers = page.locator("#meeting-papers")
     expect(papers).to_contain_text("Refuge referrals by district")
     expect(papers).to_contain_text("Outreach referrals")

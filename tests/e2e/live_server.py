@@ -55,8 +55,10 @@ def serve(
     **env: str,
 ) -> Iterator[LiveServer]:
     """Start ``web_processes`` web processes and one dispatcher; stop them afterwards."""
-    environment = hub_env(DATABASE_URL=database_url, REDIS_URL=redis_url,
-                          HUB_DISPATCHER_POLL_SECONDS="0.5", HUB_LOG_LEVEL="WARNING", **env)
+    # ``env`` may override the defaults here (a test that reads INFO lines sets the level).
+    environment = hub_env(**{"DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                             "HUB_DISPATCHER_POLL_SECONDS": "0.5", "HUB_LOG_LEVEL": "WARNING",
+                             **env})
     processes = [start(["dispatcher"], environment, logs / "dispatcher.log")]
     urls = []
     for n in range(web_processes):

@@ -7,6 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
+from hub.settings import public_url
 from tests.web import client_of, csrf_of, sign_in
 
 LEICS_OPCC = "opcc@leicestershire.example.org"
@@ -159,7 +160,7 @@ def test_the_event_feed_pages_by_position_without_repeats(client: TestClient) ->
     everything = client.get("/api/events?limit=500").json()["events"]
     assert [e["position"] for e in everything] == seen
     first = everything[0]
-    assert first["specversion"] == "1.0" and first["dataschema"].startswith("http://testserver/")
+    assert first["specversion"] == "1.0" and first["dataschema"].startswith(f"{public_url()}/")
 
 
 @pytest.mark.parametrize("query", ["after=-1", "after=x", "limit=0", "limit=100000"])

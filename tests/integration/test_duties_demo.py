@@ -60,10 +60,14 @@ def test_the_demos_cover_every_state_load_twice_without_change_and_rebuild(
     # load_demo loads the register's demo with the directory; loading it again adds nothing.
     assert load(hub, store) == 0
 
+    # Publication is no status of its own (the Specified Information Order's duty attaches
+    # to each submitted version): a published report keeps its status and has a date.
     assert _column(hub, report_requests.c.status) == {
         "required", "acknowledged", "extension_requested", "submitted", "returned",
-        "accepted", "published", "closed", "withdrawn",
+        "accepted", "closed", "withdrawn",
     }
+    assert None in _column(hub, report_requests.c.published_on)
+    assert len(_column(hub, report_requests.c.published_on)) > 1
     assert _column(hub, report_requests.c.area_id) == {"leicestershire", "dyfed-powys"}
     assert _column(hub, arrangements.c.status) == {
         "drafted", "in_force", "review_due", "varied", "ended",

@@ -1,6 +1,7 @@
 """What the feeds hold, through the real app: meetings and deadlines made by the demo users'
-commands, every feed read by two independent parsers (``icalendar`` and ``vobject``, which
-reads the times through the feed's own ``VTIMEZONE``) — on SQLite and PostgreSQL."""
+commands, every feed read by three independent parsers (``icalendar``, and ``vobject`` and
+Mozilla's ical.js, which read the times through the feed's own ``VTIMEZONE``) — on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from hub.handlers import duties as duty_handlers
 from hub.handlers import meetings as meeting_handlers
 from hub.handlers import mergers as merger_handlers
 from hub.handlers import reports as report_handlers
+from hub.settings import public_url
+from tests import icaljs
 from tests.web import client_of, sign_in
 
 LEICS = "leicestershire"
@@ -42,7 +45,7 @@ class Clock:
 
 @dataclass(frozen=True)
 class Seen:
-    """One VEVENT as both parsers read it (they must agree on each of these)."""
+    """One VEVENT as each parser reads it (they must agree on each of these)."""
 
     summary: str
     sequence: int
@@ -55,7 +58,8 @@ class Seen:
 
 
 def read_feed(body: bytes) -> dict[str, Seen]:
-    """Every VEVENT of a feed by UID, read by icalendar and by vobject, which must agree."""
+    """Every VEVENT of a feed by UID, read by icalendar, vobject and ical.js, which must
+    agree."""
     by_icalendar = icalendar.Calendar.from_ical(body)
     by_vobject = vobject.readOne(body.decode("utf-8"))
     assert [str(z["tzid"]) for z in by_icalendar.walk("VTIMEZONE")] == ["Europe/London"]
@@ -63,6 +67,7 @@ def read_feed(body: bytes) -> dict[str, Seen]:
     first = {str(e["uid"]): _from_icalendar(e) for e in by_icalendar.walk("VEVENT")}
     second = {v.uid.value: _from_vobject(v) for v in by_vobject.contents.get("vevent", [])}
     assert first == second
+    assert {key: _from_icaljs(e) for key, e in icaljs.events(body).items()} == first
     return first
 
 
@@ -90,6 +95,14 @@ def _from_vobject(vevent: Any) -> Seen:
         vevent.url.value if hasattr(vevent, "url") else None,
         {a.params["CN"][0]: a.params["PARTSTAT"][0]
          for a in vevent.contents.get("attendee", [])},
+    )
+
+
+def _from_icaljs(event: dict[str, Any]) -> Seen:
+    return Seen(
+        event["summary"], event["sequence"], event["status"], icaljs.instant(event["start"]),
+        icaljs.instant(event["end"]), event["location"], event["url"],
+        {a["cn"]: a["partstat"] for a in event["attendees"]},
     )
 
 
@@ -240,7 +253,7 @@ def test_each_invited_organisation_is_an_attendee_with_its_answer(
         "NHS Leicester, Leicestershire and Rutland ICB": "DELEGATED",
         "Probation Service (East Midlands)": "NEEDS-ACTION",
     }
-    assert seen.url == f"http://testserver/meetings/{meeting_id}"
+    assert seen.url == f"{public_url()}/meetings/{meeting_id}"
 
 
 def test_deadlines_are_all_day_entries_for_the_organisations_that_own_them(
@@ -292,7 +305,7 @@ def test_deadlines_are_all_day_entries_for_the_organisations_that_own_them(
     for entry_uid, (summary, day, path) in expected.items():
         seen = by_office.get(entry_uid) or by_city[entry_uid]
         assert (seen.summary, seen.start, seen.end) == (summary, day, day + timedelta(days=1))
-        assert seen.url == f"http://testserver{path}"
+        assert seen.url == f"{public_url()}{path}"
         assert seen.status == "CONFIRMED"
 
 

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from hub.access.accounts import Permission, Role
 from hub.bootstrap import Hub
 from hub.feeds.tables import calendar_feeds
+from hub.settings import public_url
 from tests.integration.test_feeds_content import CITY_EMAIL, OPCC_EMAIL, Clock
 from tests.web import client_of, csrf_of, sign_in
 
@@ -41,7 +42,7 @@ def test_a_feed_is_created_listed_and_its_secret_stored_only_as_a_digest(hub: Hu
     assert created.status_code == 201, created.text
     feed = created.json()
     assert feed["name"] == "Partnership Hub: Leicester City Council"
-    assert feed["url"].startswith("http://testserver/calendars/cal_")
+    assert feed["url"].startswith(f"{public_url()}/calendars/cal_")
     assert feed["webcal_url"] == "webcal://" + feed["url"].split("://", 1)[1]
     token = path_of(feed["url"]).removeprefix("/calendars/").removesuffix(".ics")
     assert len(token) >= 40
@@ -177,23 +178,33 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
     assert "Copy the link now: it is shown only once" in added.text
     assert 'data-copy-target="feed-url"' in added.text and "/static/copy.js" in added.text
     [feed] = city.get("/api/calendar-feeds").json()["items"]
-    https_link = 'value="http://testserver/calendars/cal_'
-    assert https_link in added.text and 'value="webcal://testserver/calendars/cal_' in added.text
+    https_link = f'value="{public_url()}/calendars/cal_'
+    webcal_link = 'value="webcal://' + public_url().split("://", 1)[1] + "/calendars/cal_"
+    assert https_link in added.text and webcal_link in added.text
     url = added.text.split(https_link, 1)[1].split('"', 1)[0]
     calendar = TestClient(city.app)
     assert calendar.get(f"/calendars/cal_{url}").status_code == 200
     listing = city.get("/calendar-feeds").text
     assert "Everything in Safer Leicester Partnership" in listing and "cal_" not in listing
 
-    rotated = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate", data={"csrf_token": csrf})
+    asked = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate", data={"csrf_token": csrf})
+    assert "Are you sure you want to get a new link for this feed?" in asked.text
+    assert calendar.get(f"/calendars/cal_{url}").status_code == 200, "nothing changed yet"
+    rotated = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate",
+                        data={"csrf_token": csrf, "confirmed": "yes"})
     assert "The old link has stopped working" in rotated.text
     assert calendar.get(f"/calendars/cal_{url}").status_code == 404
 
     forged = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": "x"})
     assert forged.status_code == 403
-    revoked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": csrf})
-    assert revoked.status_code == 303 and revoked.headers["location"] == "/calendar-feeds"
-    assert "You have no calendar feeds yet." in city.get("/calendar-feeds").text
+    asked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": csrf})
+    assert "Are you sure you want to revoke this feed?" in asked.text
+    revoked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke",
+                        data={"csrf_token": csrf, "confirmed": "yes"})
+    assert revoked.status_code == 303
+    assert revoked.headers["location"] == "/calendar-feeds?done=revoked"
+    after = city.get(revoked.headers["location"]).text
+    assert "You have no calendar feeds yet." in after and "You revoked the feed" in after
 
 
 def test_only_admins_are_offered_the_organisation_feed(hub: Hub) -> None:

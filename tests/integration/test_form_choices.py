@@ -32,6 +32,10 @@ def _boxes(html: str, name: str) -> dict[str, bool]:
     }
 
 
+def _radios(html: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" type="radio" value="([^"]+)"', html)
+
+
 def _options(html: str, name: str) -> list[str]:
     found = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
     assert found, f"no select named {name}"
@@ -88,7 +92,8 @@ def test_an_arrangements_parties_are_the_areas_criminal_justice_bodies(
 
 def test_a_meeting_invites_organisations_of_the_area_from_a_list(office: TestClient) -> None:
     form = office.get("/records/meetings/new").text
-    assert _options(form, "kind") == ["reg_14a", "voluntary"]
+    assert _radios(form, "kind") == ["reg_14a", "voluntary"]
+    assert "Organisations attend if they choose to" in form
     invitees = _options(form, "invitations-0-organisation_id")
     assert {"leicestershire-police", "leicester-city-council", "llr-icb"} <= set(invitees)
     assert not any("carmarthenshire" in o or "dyfed" in o for o in invitees)
@@ -128,12 +133,21 @@ def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestCl
     assert not {"variation", "termination", "change-withdrawal"} & _forms(page), "not made"
     version = re.search(r'name="expected_version" value="(\d+)"', page)
     assert version
-    withdrawn = office.post(location + "/withdrawal", data={
+    posted = {
         "csrf_token": office.csrf,  # type: ignore[attr-defined]
         "expected_version": version.group(1), "reason": "Partners prefer joint working",
-    })
+    }
+    # Withdrawing cannot be undone: the first post only asks, and changes nothing.
+    asked = office.post(location + "/withdrawal", data=posted)
+    assert asked.status_code == 200
+    assert "Are you sure you want to withdraw this proposal?" in asked.text
+    assert 'name="reason" value="Partners prefer joint working"' in asked.text
+    assert {"revision", "withdrawal"} <= _forms(office.get(location).text)
+    withdrawn = office.post(location + "/withdrawal", data={**posted, "confirmed": "yes"})
     assert withdrawn.status_code == 303, withdrawn.text
-    after = office.get(location).text
+    assert withdrawn.headers["location"] == location + "?done=withdrawal"
+    after = office.get(withdrawn.headers["location"]).text
+    assert "You withdrew the proposal" in after
     assert _forms(after) == set() and "What you can do" not in after
 
 

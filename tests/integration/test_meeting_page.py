@@ -20,7 +20,7 @@ from tests.web import form_values
 from tests.web import offered_actions as _forms
 from tests.web import signed_in as _client
 
-HELD = "/records/meetings/leicestershire-domestic-abuse"
+HELD = "/records/meetings/leicestershire-reducing-reoffending"
 UPCOMING = "/records/meetings/leicestershire-serious-violence-needs"
 CANCELLED = "/records/meetings/leicestershire-county-lines"
 
@@ -58,11 +58,13 @@ def test_the_meeting_page_shows_agenda_responses_papers_minutes_and_actions(
     html = page.text
     assert "Convened by" in html and "Office of the Police and Crime Commissioner" in html
     assert "Reg 14A joint meeting" in html and "City Hall, Leicester" in html
+    # Every reg 14A meeting states its statutory purpose.
+    assert 'data-field="statutory_purpose"' in html and "section 6 of the Crime and" in html
     assert re.search(r"\w+day \d+ \w+ \d{4}, 10:00 to 12:00 \(London time\)", html)
     assert '<strong class="govuk-tag govuk-tag--green">Held</strong>' in html
 
     agenda = _section(html, "meeting-agenda")
-    assert agenda.index("Refuge capacity") < agenda.index("Outreach contract")
+    assert agenda.index("Re-offending data") < agenda.index("Cohort selection")
 
     responses = _section(html, "meeting-responses")
     assert "3 invited: 2 accepted, 0 declined, 1 with no response yet." in responses
@@ -71,19 +73,19 @@ def test_the_meeting_page_shows_agenda_responses_papers_minutes_and_actions(
     assert "No response yet" in icb
 
     papers = _section(html, "meeting-papers")
-    assert ('href="https://papers.example.org/leicestershire/refuge-capacity.pdf"' in papers
-            and "Refuge capacity review (as presented)" in papers)
+    assert ('href="https://papers.example.org/leicestershire/reoffending-data.pdf"' in papers
+            and "Re-offending data review (as presented)" in papers)
 
     minutes = _section(html, "meeting-minutes")
-    assert "Approved" in minutes and "commission refuge and outreach support jointly" in minutes
+    assert "Approved" in minutes and "one integrated offender management cohort" in minutes
 
     actions = _section(html, "meeting-actions")
     assert "2 open, of which 1 overdue." in actions
-    overdue = re.search(r'<tr class="[^"]*hub-overdue[^"]*" id="action-icb-funding-share".*?</tr>',
+    overdue = re.search(r'<tr class="[^"]*hub-overdue[^"]*" id="action-icb-health-pathway".*?</tr>',
                         actions, re.S)
     assert overdue and "Overdue" in overdue.group(0)
     assert "NHS Leicester, Leicestershire and Rutland ICB" in overdue.group(0)
-    done = _match(r'id="action-refuge-capacity-data".*?</tr>', actions)
+    done = _match(r'id="action-reoffending-data".*?</tr>', actions)
     assert "Done" in done and "Shared with the OPCC analyst." in done
 
 
@@ -96,7 +98,7 @@ def test_the_meeting_page_keeps_the_live_regions_the_calendar_link_and_the_histo
     for region in ("record-state", "meeting-agenda", "meeting-responses", "meeting-papers",
                    "meeting-minutes", "meeting-actions", "history"):
         assert re.search(rf'id="{region}"[^>]*data-live-refresh', html), region
-    assert 'href="/meetings/leicestershire-domestic-abuse.ics"' in html
+    assert 'href="/meetings/leicestershire-reducing-reoffending.ics"' in html
     assert "meeting minutes approved" in _history(html)
 
 

@@ -76,9 +76,11 @@ def test_a_meeting_ending_before_it_starts_is_refused(api: dict[str, Api]) -> No
     assert answer.status_code == 422, answer.text
 
 
-def test_only_the_office_convenes_and_other_areas_see_nothing(api: dict[str, Api]) -> None:
+def test_only_the_office_convenes_reg_14a_and_other_areas_see_nothing(
+    api: dict[str, Api],
+) -> None:
     refused = api[CITY].post("/api/meetings", {**_meeting(_next(3)), "area_id": "leicestershire"})
-    assert refused.status_code == 403 and refused.json()["code"] == "access.not_policing_body"
+    assert refused.status_code == 403 and refused.json()["code"] == "meeting.not_policing_body"
     created = api[OFFICE].post("/api/meetings", _meeting(_next(3))).json()
     assert api[WELSH].get(f"/api/meetings/{created['id']}").status_code == 404
     listed = api[WELSH].get("/api/meetings?limit=200").json()["items"]

@@ -145,11 +145,12 @@ def test_each_role_can_do_only_what_the_law_allows(demo: Hub, clock: Clock) -> N
     meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
     icb, office = actor("llr-icb"), actor(OFFICE)
     refusals = {
-        "the police convene": (lambda: h.convene_meeting(
+        # A member organisation convenes a voluntary meeting only in its workspace.
+        "the police convene outside any workspace": (lambda: h.convene_meeting(
             demo, actor("leicestershire-police"), kind="voluntary", title="T", purpose="P",
             starts_local=datetime(2027, 1, 1, 10), ends_local=datetime(2027, 1, 1, 11),
             place="X", invitations=[{"organisation_id": "llr-icb"}], area_id=LEICS,
-        ), ("access.not_policing_body", 403)),
+        ), ("meeting.not_workspace_member", 403)),
         "a viewer in the office cancels": (lambda: h.cancel_meeting(
             demo, actor(OFFICE, role="viewer"), meeting_id, reason="x",
         ), ("access.viewer_cannot_act", 403)),

@@ -121,3 +121,19 @@ def _expected_version(html: str) -> str:
     found = re.search(r'name="expected_version" value="(\d+)"', html)
     assert found is not None, "the page carries no expected_version"
     return found.group(1)
+
+
+def test_every_problem_with_a_form_is_shown_at_once_each_beside_its_field(
+    office: TestClient,
+) -> None:
+    # An agenda item with no title (read row by row) and no meeting title (the body's own
+    # rule): both come back in one answer, each linked to its input.
+    answer = office.post("/records/meetings/new", data={
+        "csrf_token": office.csrf, "kind": "voluntary",  # type: ignore[attr-defined]
+        "purpose": "Plan the winter.", "agenda-rows": "2",
+        "agenda-0-description": "Who leads what.",
+    })
+    assert answer.status_code == 400
+    assert 'href="#agenda-0-title"' in answer.text and 'id="agenda-0-title-error"' in answer.text
+    assert 'href="#title"' in answer.text and 'id="title-error"' in answer.text
+    assert 'href="#starts_local"' in answer.text

@@ -202,3 +202,25 @@ def test_an_attachment_is_submitted_and_served_only_to_those_who_may_see_it(
             "x-filename": "run.exe"},
     )
     assert refused.status_code == 415
+
+
+def test_a_request_read_through_the_api_says_what_it_asks_and_why(
+    api: dict[str, Api],
+) -> None:
+    answer = api[OFFICE].post("/api/report-requests", {
+        **REQUEST, "kind": "formal", "matters": "Knife crime in the city centre.",
+        "specified_form": "No more than ten pages.",
+        "not_satisfied_reasons": "The strategic assessment is two years old.",
+        "proportionate_reasons": "A short report from existing data.",
+    })
+    assert answer.status_code == 201, answer.text
+    found = api[CITY].get(f"/api/report-requests/{answer.json()['id']}").json()
+    assert found["matters"] == "Knife crime in the city centre."
+    assert found["specified_form"] == "No more than ten pages."
+    assert found["not_satisfied_reasons"] == "The strategic assessment is two years old."
+    assert found["proportionate_reasons"] == "A short report from existing data."
+    # Another area's organisation gets what a made-up id gets.
+    hidden = api[WELSH].get(f"/api/report-requests/{answer.json()['id']}")
+    made_up = api[WELSH].get("/api/report-requests/no-such-request")
+    assert hidden.status_code == made_up.status_code == 404
+    assert hidden.json() == made_up.json()

@@ -29,6 +29,7 @@ FORMAL: dict[str, Any] = {
     "kind": "formal",
     "not_satisfied_reasons": "The strategy has not been refreshed since 2023.",
     "proportionate_reasons": "A short report from existing data is proportionate.",
+    "s6_functions_confirmed": True,
 }
 
 
@@ -225,6 +226,36 @@ def test_only_the_requester_publishes_and_closes(demo_hub: Hub) -> None:
         _expect(outcome, lambda w=who: handlers.close_report(hub, w, key), who)
     handlers.publish_report(hub, OPCC, key, published_on=today, location="x")
     assert handlers.close_report(hub, OPCC, key).events
+
+
+def test_a_returned_formal_report_is_published_without_waiting_for_acceptance(
+    demo_hub: Hub,
+) -> None:
+    # The Specified Information Order's duty attaches to each report submitted under s.7.
+    hub = demo_hub
+    key = require(hub, **FORMAL, publication_required=True)
+    assert row(hub, key)["publication_required"] and row(hub, key)["s6_functions_confirmed"]
+    handlers.submit_report(hub, CITY, key, text="r", attachments=NO_FILES)
+    today = reports.london_date(hub.clock())
+    handlers.return_report(hub, OPCC, key, reason="Add the repeat-victim figures")
+    handlers.publish_report(hub, OPCC, key, published_on=today, location="https://opcc/r/1")
+    assert (row(hub, key)["status"], row(hub, key)["published_on"]) == ("returned", today)
+    handlers.submit_report(hub, CITY, key, text="r2", attachments=NO_FILES, resubmission=True)
+    handlers.accept_report(hub, OPCC, key)
+    _expect((409, "report_request.publication_required"),
+            lambda: handlers.close_report(hub, OPCC, key))
+    handlers.publish_report(hub, OPCC, key, published_on=today, location="https://opcc/r/2")
+    assert handlers.close_report(hub, OPCC, key).events
+    assert row(hub, key)["publication_location"] == "https://opcc/r/2"
+
+
+def test_a_formal_requirement_confirms_the_matters_relate_to_s6_functions(
+    demo_hub: Hub,
+) -> None:
+    _expect((422, "report_request.s6_confirmation_missing"),
+            lambda: require(demo_hub, **{**FORMAL, "s6_functions_confirmed": False}))
+    _expect((422, "report_request.informal_not_published"),
+            lambda: require(demo_hub, publication_required=True))
 
 
 def test_a_welsh_request_needs_the_devolved_functions_confirmation(demo_hub: Hub) -> None:

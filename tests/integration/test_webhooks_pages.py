@@ -116,7 +116,10 @@ def test_the_endpoint_page_tests_rotates_disables_replays_and_removes(
     tested = client.post(base + "/test", data={"csrf_token": csrf})
     assert "The receiver accepted the test event" in tested.text
     assert "webhook.test" in tested.text and "Attempt 1" in tested.text
-    rotated = client.post(base + "/rotate", data={"csrf_token": csrf})
+    asked = client.post(base + "/rotate", data={"csrf_token": csrf})
+    assert "Are you sure you want to rotate the signing secret?" in asked.text
+    assert f"Webhook endpoint: {receiver.url}" in asked.text and "new-secret" not in asked.text
+    rotated = client.post(base + "/rotate", data={"csrf_token": csrf, "confirmed": "yes"})
     second = re.search(r'id="new-secret">(whsec_[^<]+)<', rotated.text)
     assert second and second.group(1) != first
     assert client.post(base + "/disable", data={"csrf_token": csrf}).status_code == 303
@@ -132,7 +135,10 @@ def test_the_endpoint_page_tests_rotates_disables_replays_and_removes(
     message = re.search(r'action="(/admin/webhooks/[^"]+/redeliver)"', tested.text)
     assert message
     assert client.post(message.group(1), data={"csrf_token": csrf}).status_code == 303
-    assert client.post(base + "/remove", data={"csrf_token": csrf}).status_code == 303
+    asked = client.post(base + "/remove", data={"csrf_token": csrf})
+    assert asked.status_code == 200 and client.get(base).status_code == 200
+    assert client.post(base + "/remove",
+                       data={"csrf_token": csrf, "confirmed": "yes"}).status_code == 303
     assert client.get(base).status_code == 404
 
 

@@ -79,12 +79,51 @@ def _area(*commands: Command) -> directory.Entry:
 
 def test_governance_transfers_to_a_successor_on_a_date() -> None:
     state = _area(AREA, PCC, TO_MAYOR)
-    assert state.current_term is not None
-    assert (state.current_term.organisation_id, state.current_term.kind) == ("wm-mayor", "mayor")
+    assert state.terms[-1] == directory.Term("wm-mayor", "mayor", date(2028, 5, 8))
     before = directory.policing_body_on(state, date(2028, 5, 7))
     after = directory.policing_body_on(state, date(2028, 5, 8))
     assert before is not None and before.organisation_id == "west-mercia-opcc"
     assert after is not None and after.organisation_id == "wm-mayor"
+
+
+def test_a_future_transfer_changes_nothing_until_its_london_date() -> None:
+    # Recorded in November 2026 for May 2028: the sitting PCC keeps every power meanwhile.
+    events = directory.POLICE_AREA.decide(_area(AREA, PCC), TO_MAYOR, NOW)
+    assert [type(e) for e in events] == [ev.GovernanceTransferred]
+    state = _area(AREA, PCC, TO_MAYOR)
+    assert state.holder is not None and state.holder.organisation_id == "west-mercia-opcc"
+    assert state.pending is not None and state.pending.organisation_id == "wm-mayor"
+
+
+def test_the_transfer_takes_effect_at_the_start_of_its_london_date() -> None:
+    state = _area(AREA, PCC, TO_MAYOR)
+    due = cmd.BringGovernanceIntoEffect(area_id="west-mercia", on_date=date(2028, 5, 8))
+    # 23:30 UTC on 7 May is 00:30 on 8 May in London (BST): the date has come there.
+    eve = datetime(2028, 5, 7, 22, 30, tzinfo=UTC)
+    midnight_london = datetime(2028, 5, 7, 23, 30, tzinfo=UTC)
+    assert directory.POLICE_AREA.decide(state, due, eve) == []
+    [event] = directory.POLICE_AREA.decide(state, due, midnight_london)
+    assert isinstance(event, ev.GovernanceTookEffect)
+    assert event.from_organisation_id == "west-mercia-opcc"
+    assert event.to_organisation_id == "wm-mayor"
+    after, _ = directory.POLICE_AREA.execute(state, due, midnight_london)
+    assert after.holder is not None and after.holder.organisation_id == "wm-mayor"
+    assert after.pending is None
+    assert directory.POLICE_AREA.decide(after, due, midnight_london) == []
+
+
+def test_a_transfer_dated_today_takes_effect_at_once() -> None:
+    today = TO_MAYOR.model_copy(update={"on_date": date(2026, 11, 24)})
+    events = directory.POLICE_AREA.decide(_area(AREA, PCC), today, NOW)
+    assert [type(e) for e in events] == [ev.GovernanceTransferred, ev.GovernanceTookEffect]
+
+
+def test_a_second_transfer_waits_for_the_pending_one() -> None:
+    later = TO_MAYOR.model_copy(
+        update={"to_organisation_id": "wm-board", "on_date": date(2029, 1, 1)}
+    )
+    with pytest.raises(directory.GovernanceUnchanged):
+        directory.POLICE_AREA.decide(_area(AREA, PCC, TO_MAYOR), later, NOW)
 
 
 def test_a_transfer_names_the_body_it_transfers_from() -> None:
@@ -146,3 +185,18 @@ def test_roles_are_set_only_in_an_open_workspace() -> None:
     closed = _workspace(CREATE, cmd.CloseWorkspace(workspace_id=CREATE.workspace_id))
     with pytest.raises(directory.RecordClosed):
         directory.WORKSPACE.decide(closed, _role("observer"), NOW)
+
+
+def test_a_combined_csp_spanning_two_police_areas_belongs_to_each() -> None:
+    register = cmd.RegisterCsp(
+        csp_id="melton-rushcliffe", name="Melton and Rushcliffe Community Safety Partnership",
+        area_id="leicestershire", other_area_ids=["nottinghamshire"],
+        local_government_areas=["melton", "rushcliffe"],
+        responsible_authorities=["melton-council", "rushcliffe-council"],
+        valid_from=date(2027, 4, 1),
+    )
+    state = _run(directory.CSP, register)
+    assert directory.CSP.visible_in(state) == (
+        "area-leicestershire", "area-nottinghamshire", "csp-melton-rushcliffe",
+    )
+    assert directory.csp_area_ids(state) == ("leicestershire", "nottinghamshire")

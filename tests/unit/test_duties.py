@@ -455,6 +455,37 @@ def test_a_finalised_record_of_regard_takes_no_more_notes() -> None:
     refused(NotFound, RECIPROCAL_REGARD, run(RECIPROCAL_REGARD), note_objective("victims"))
 
 
+def devolve(objective_id: str, country: str = "wales", **changes: Any) -> Any:
+    fields: dict[str, Any] = {
+        "regard_id": R_KEY, "by_organisation": COUNCIL, "objective_id": objective_id,
+        "plan_objectives": OBJECTIVES, "country": country,
+    }
+    return cmd.MarkObjectiveDevolved(**{**fields, **changes})
+
+
+def test_a_welsh_authority_marks_an_objective_devolved_outside_the_reciprocal_duty() -> None:
+    # CDA s.6(1A) does not reach functions devolved to the Welsh Government.
+    state = run(RECIPROCAL_REGARD, record_regard(), note_objective("safer-streets"))
+    [event] = RECIPROCAL_REGARD.decide(state, devolve("victims"), NOW)
+    assert isinstance(event, ev.ObjectiveDevolved) and event.objective.objective_id == "victims"
+    devolved, _ = RECIPROCAL_REGARD.execute(state, devolve("victims"), NOW)
+    # Outside the duty: no gap, so no reason is needed to finalise.
+    [done] = RECIPROCAL_REGARD.decide(devolved, finalise_regard(), NOW)
+    assert isinstance(done, ev.StrategyRegardFinalised)
+    assert (done.considered, done.outside_duty, done.unconsidered) == (
+        ["safer-streets"], ["victims"], [])
+
+
+def test_only_a_welsh_authority_marks_an_objective_devolved() -> None:
+    state = run(RECIPROCAL_REGARD, record_regard())
+    error = refused(duties.ObjectiveDevolvedOutsideWales, RECIPROCAL_REGARD, state,
+                    devolve("victims", country="england"))
+    assert (error.code, error.status) == ("reciprocal_regard.devolved_outside_wales", 422)
+    refused(duties.UnknownObjective, RECIPROCAL_REGARD, state, devolve("made-up"))
+    refused(duties.NotStrategyOwner, RECIPROCAL_REGARD, state,
+            devolve("victims", by_organisation=OTHER_COUNCIL))
+
+
 # -- criminal justice arrangements -------------------------------------------------------------
 
 A_KEY = "lcjb-terms"
@@ -468,6 +499,7 @@ def draft(**changes: Any) -> cmd.DraftArrangement:
         "arrangement_id": A_KEY, "by_organisation": OFFICE, "area_id": "leicestershire",
         "title": "LCJB terms of reference", "terms": "Meet quarterly", "review_on": REVIEW_ON,
         "parties": [POLICE, CPS], "policing_body_id": OFFICE, "country": "england",
+        "area_police": ["leicestershire-police"],
     }
     return cmd.DraftArrangement(**{**fields, **changes})
 
@@ -491,8 +523,19 @@ def vary(**changes: Any) -> cmd.VaryArrangement:
         "arrangement_id": A_KEY, "by_organisation": OFFICE, "title": "LCJB terms (varied)",
         "terms": "Meet monthly", "parties": [POLICE, CPS], "review_on": REVIEW_ON,
         "reason": "More cases", "policing_body_id": OFFICE,
+        "area_police": ["leicestershire-police"],
     }
     return cmd.VaryArrangement(**{**fields, **changes})
+
+
+def test_the_police_party_is_the_chief_officer_of_police_for_that_area() -> None:
+    other_force = Party(organisation_id="nottinghamshire-police", kind="police_force")
+    error = refused(duties.PolicePartyNotOfArea, CJ_ARRANGEMENT, run(CJ_ARRANGEMENT),
+                    draft(parties=[other_force, CPS]))
+    assert (error.code, error.status) == ("cj_arrangement.police_party_not_of_area", 422)
+    drafted = run(CJ_ARRANGEMENT, draft())
+    refused(duties.PolicePartyNotOfArea, CJ_ARRANGEMENT, drafted,
+            vary(parties=[POLICE, other_force, CPS]))
 
 
 END = cmd.EndArrangement(arrangement_id=A_KEY, by_organisation=OFFICE, policing_body_id=OFFICE)

@@ -1,6 +1,6 @@
-"""Feed entries as iCalendar, checked with two independent parsers: ``icalendar`` (which also
-wrote them) and ``vobject`` (which reads the ``VTIMEZONE`` we send rather than its own zone
-database)."""
+"""Feed entries as iCalendar, checked with independent parsers: ``icalendar`` (which also
+wrote them), and ``vobject`` and Mozilla's ical.js (which read the ``VTIMEZONE`` we send rather
+than a zone database of their own)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
-from icalendar.parser import unescape_backslash
 
 from hub.feeds import ical
 from hub.feeds.entries import uid
+from tests import icaljs
 
 LONDON = ZoneInfo("Europe/London")
 LINKS = ical.Links("https://hub.example.org")
@@ -270,10 +270,12 @@ def test_the_calendar_names_itself_refreshes_hourly_and_publishes() -> None:
     assert b"X-PUBLISHED-TTL:PT1H" in body
     by_icalendar, by_vobject = parse_both(body)
     name = "Partnership Hub: Safer Leicester, city; centre north"
-    # Both are TEXT, escaped as such; icalendar reads them back raw, so unescape them here.
-    assert unescape_backslash(str(by_icalendar["name"])) == name
-    assert unescape_backslash(str(by_icalendar["x-wr-calname"])) == name
+    # Read as written by every parser, with no escape left in (\, \;).
+    assert str(by_icalendar["name"]) == str(by_icalendar["x-wr-calname"]) == name
     assert by_vobject.contents["x-wr-calname"][0].value == name
+    assert by_vobject.contents["name"][0].value == name
+    [by_icaljs] = icaljs.read(body)
+    assert by_icaljs["name"] == by_icaljs["x_wr_calname"] == name
     assert str(by_icalendar["method"]) == by_vobject.method.value == "PUBLISH"
     assert str(by_icalendar["version"]) == "2.0"
     assert str(by_icalendar["prodid"]) == ical.PRODID
@@ -282,3 +284,56 @@ def test_the_calendar_names_itself_refreshes_hourly_and_publishes() -> None:
 def test_the_vtimezone_covers_every_year_a_meeting_falls_in() -> None:
     assert ical.years_of([2025, 2028, 2027], date(2026, 11, 24)) == (2025, 2028)
     assert ical.years_of([], date(2026, 11, 24)) == (2026, 2026)
+
+
+SPANS = [(2026, 2026), (2026, 2028), (2027, 2030)]
+
+
+@pytest.mark.parametrize(("first_year", "last_year"), SPANS)
+def test_every_parser_reads_meetings_either_side_of_both_changes_in_every_year(
+    first_year: int, last_year: int
+) -> None:
+    # ical.js once read the first and last years' summer an hour late (from RDATEs); each
+    # year's meetings the day before, the day of and the day after each change, at 10:00 and
+    # at 01:30 (within the hour that moves), must read as the zone database says.
+    starts: dict[str, datetime] = {}
+    for year in range(first_year, last_year + 1):
+        for change in (_last_sunday(year, 3), _last_sunday(year, 10)):
+            for shift in (-1, 0, 1):
+                day = change + timedelta(days=shift)
+                for hour, minute in ((10, 0), (1, 30)):
+                    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+                    if local.astimezone(UTC).astimezone(LONDON).hour != hour:
+                        continue  # a time the spring change skips
+                    starts[f"m{day:%Y%m%d}{hour:02}{minute:02}"] = local.astimezone(UTC)
+    body = ical.calendar(ical.head("Partnership Hub", (first_year, last_year)), (
+        ical.fragment("meeting", meeting(
+            meeting_id=key, starts_at=start, ends_at=start + timedelta(hours=1)), NAMES, LINKS)
+        for key, start in starts.items()
+    ))
+    assert b"RDATE" not in body and body.count(b"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=") == 2
+    expected = {uid("meeting", key): start for key, start in starts.items()}
+    by_icalendar, by_vobject = parse_both(body)
+    assert {str(e["uid"]): e.decoded("dtstart").astimezone(UTC)
+            for e in by_icalendar.walk("VEVENT")} == expected
+    assert {v.uid.value: v.dtstart.value.astimezone(UTC)
+            for v in by_vobject.vevent_list} == expected
+    by_icaljs = icaljs.events(body)
+    assert {key: icaljs.instant(e["start"]) for key, e in by_icaljs.items()} == expected
+    assert {key: icaljs.instant(e["end"]) for key, e in by_icaljs.items()} == {
+        key: start + timedelta(hours=1) for key, start in expected.items()
+    }
+
+
+def test_the_vtimezone_recurs_by_rule_from_the_year_before_the_first() -> None:
+    [zone] = icalendar.Calendar.from_ical(feed()).walk("VTIMEZONE")
+    parts = {part.name: part for part in zone.subcomponents}
+    assert parts["DAYLIGHT"].decoded("dtstart") == datetime(2025, 3, 30, 1)
+    assert parts["STANDARD"].decoded("dtstart") == datetime(2025, 10, 26, 2)
+    assert parts["DAYLIGHT"]["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
+    assert parts["STANDARD"]["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+
+
+def _last_sunday(year: int, month: int) -> date:
+    day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)

@@ -13,6 +13,7 @@ from hub.domain.errors import DomainError
 from hub.domain.meetings import MEETING, Meeting, to_instant
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
+from schemas.events import meetings as ev
 from schemas.generate import JSON_DIR, render
 from schemas.registry import event_type_of, spec
 from tests.unit.decisions import accepts
@@ -30,7 +31,8 @@ CONVENE = cmd.ConveneMeeting(
         {"organisation_id": "llr-icb", "required": False},
         {"organisation_id": "leicestershire-yot", "required": False},
     ],
-    country="england", policing_body_id=OFFICE, responsible_authorities=AUTHORITIES,
+    country="england", policing_body_id=OFFICE, policing_body_kind="pcc",
+    responsible_authorities=AUTHORITIES,
 )
 
 
@@ -107,6 +109,69 @@ def test_only_the_areas_policing_body_convenes() -> None:
     other = but(CONVENE, {"by_organisation": "leicestershire-police"})
     error = refused(other, meetings.NotPolicingBody)
     assert (error.code, error.status) == ("meeting.not_policing_body", 403)
+
+
+@pytest.mark.parametrize("facts", [
+    {"policing_body_kind": "city_of_london"},
+    {"policing_body_kind": "mopac"},
+    {"policing_body_kind": "police_and_crime_board"},
+    {"policing_body_kind": "police_and_crime_board", "commenced_on": date(2028, 5, 8)},
+], ids=["city-of-london", "mopac-unrecorded", "board-pending", "board-not-yet-commenced"])
+def test_only_a_commissioner_can_require_attendance_under_reg_14a(facts: dict[str, Any]) -> None:
+    error = refused(but(CONVENE, facts), meetings.NoReg14aPower)
+    assert (error.code, error.status) == ("meeting.no_reg14a_power", 403)
+    # The same office may still convene a voluntary meeting.
+    voluntary = but(CONVENE, {**facts, "kind": "voluntary", "invitations": [
+        {"organisation_id": "leicester-city-council", "required": False}]})
+    assert run(voluntary).kind == "voluntary"
+
+
+@pytest.mark.parametrize("facts", [
+    {"policing_body_kind": "mopac", "mopac_reg14a_recorded": True},
+    {"policing_body_kind": "police_and_crime_board", "commenced_on": date(2026, 11, 1)},
+    {"policing_body_kind": "pfcc"}, {"policing_body_kind": "mayor"},
+], ids=["mopac-recorded", "board-commenced", "pfcc", "mayor"])
+def test_commissioners_mayors_and_bodies_given_the_power_require_attendance(
+    facts: dict[str, Any],
+) -> None:
+    assert run(but(CONVENE, facts)).kind == "reg_14a"
+
+
+def test_every_reg_14a_meeting_states_its_statutory_purpose() -> None:
+    [event] = MEETING.decide(MEETING.initial(), CONVENE, NOW)
+    assert isinstance(event, ev.MeetingConvened)
+    assert event.statutory_purpose == meetings.REG_14A_PURPOSE
+    assert "section 6" in meetings.REG_14A_PURPOSE and "reg 14A" in meetings.REG_14A_PURPOSE
+    voluntary = but(CONVENE, {"kind": "voluntary", "invitations": [
+        {"organisation_id": "llr-icb", "required": False}]})
+    [event] = MEETING.decide(MEETING.initial(), voluntary, NOW)
+    assert isinstance(event, ev.MeetingConvened) and event.statutory_purpose is None
+
+
+BOARD = "llr-safer-communities-board"
+BY_MEMBER = but(CONVENE, {
+    "kind": "voluntary", "by_organisation": "leicestershire-county-council",
+    "workspace_id": BOARD, "workspace_members": ["leicestershire-county-council", OFFICE],
+    "invitations": [{"organisation_id": "llr-icb", "required": False}],
+})
+
+
+def test_any_member_organisation_of_the_workspace_may_convene_a_voluntary_meeting() -> None:
+    state = run(BY_MEMBER)
+    assert state.convened_by == "leicestershire-county-council"
+    assert MEETING.keeper is not None
+    assert MEETING.keeper(state) == "leicestershire-county-council"
+    assert MEETING.keeper(run(CONVENE)) is None, "the policing body's meetings follow its office"
+
+
+def test_a_member_convenes_no_reg_14a_meeting_and_only_in_its_own_workspace() -> None:
+    reg14a = but(BY_MEMBER, {"kind": "reg_14a"})
+    assert refused(reg14a, meetings.NotPolicingBody).code == "meeting.not_policing_body"
+    outsider = but(BY_MEMBER, {"workspace_members": [OFFICE]})
+    error = refused(outsider, meetings.NotWorkspaceMember)
+    assert (error.code, error.status) == ("meeting.not_workspace_member", 403)
+    no_space = but(BY_MEMBER, {"workspace_id": None})
+    refused(no_space, meetings.NotWorkspaceMember)
 
 
 def test_reg_14a_applies_in_england_only() -> None:

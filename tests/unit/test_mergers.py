@@ -13,6 +13,7 @@ from hub.domain.errors import DomainError
 from hub.domain.mergers import MERGER, Merger
 from schemas.commands import Command
 from schemas.commands import mergers as cmd
+from schemas.events import mergers as mev
 from schemas.events.mergers import HOME_SECRETARY, Question
 from schemas.generate import JSON_DIR, render
 from schemas.registry import event_type_of, spec
@@ -588,3 +589,85 @@ def test_a_page_never_hides_an_action_the_state_accepts(name: str, state: Any) -
             assert type(command) in offered, f"{type(command).__name__} was hidden in {name}"
     if merger.status == mergers.WITHDRAWN:
         assert MERGER.open_to(merger, OFFICE, NOW) == frozenset(), "nothing is left to do"
+
+
+def test_a_cross_force_combination_registers_the_combined_csp_in_each_police_area() -> None:
+    from hub.handlers.mergers import ConstituentNow, effect_plan
+    from schemas.commands.directory import RegisterCsp
+
+    steps = effect_plan(
+        merger_id="m1", area_id="leicestershire", area_ids=("leicestershire", "nottinghamshire"),
+        name="Melton and Rushcliffe", combined_csp_id="melton-rushcliffe",
+        effective_date=date(2027, 4, 1),
+        constituents=[
+            ConstituentNow("melton-csp", ("melton",), ("melton-council",)),
+            ConstituentNow("rushcliffe-csp", ("rushcliffe",), ("rushcliffe-council",)),
+        ],
+    )
+    [register] = [s.command for s in steps if isinstance(s.command, RegisterCsp)]
+    assert register.area_id == "leicestershire"
+    assert register.other_area_ids == ["nottinghamshire"]
+
+
+# -- termination taking effect -----------------------------------------------------------------
+
+
+END = cmd.TakeTerminationEffect(merger_id="m1", ends_on=date(2028, 3, 31))
+
+
+def _terminated_in_effect() -> Merger:
+    in_effect = run(EFFECT, state=made(), now=datetime(2027, 4, 1, 9, tzinfo=UTC))
+    return run(TERMINATE, *all_consent(revision=2), state=in_effect,
+               now=datetime(2027, 6, 1, 9, tzinfo=UTC))
+
+
+def test_terminating_a_combination_agreement_takes_effect_on_its_date() -> None:
+    state = _terminated_in_effect()
+    eve = datetime(2028, 3, 30, 22, 59, tzinfo=UTC)  # 23:59 BST on 30 March
+    on_the_day = datetime(2028, 3, 30, 23, 0, tzinfo=UTC)  # midnight BST on 31 March
+    assert MERGER.decide(state, END, eve) == []
+    ended, [event] = MERGER.execute(state, END, on_the_day)
+    assert event_type_of(event) == "merger.termination_took_effect"
+    assert isinstance(event, mev.MergerTerminationTookEffect)
+    assert (event.combined_csp_id, event.ends_on) == ("melton-harborough-csp", date(2028, 3, 31))
+    # A CSP is re-registered for each local government area, with its own authorities.
+    assert [(c.name, c.local_government_areas, c.responsible_authorities)
+            for c in event.successors] == [
+        ("melton-csp partnership", ["Melton"], ["melton-council", *COMMON]),
+        ("harborough-csp partnership", ["Harborough"], ["harborough-council", *COMMON]),
+    ]
+    assert {c.csp_id for c in event.successors}.isdisjoint({"melton-csp", "harborough-csp"})
+    assert ended.status == mergers.ENDED
+    assert MERGER.decide(ended, END, on_the_day) == [], "it takes effect once"
+
+
+def test_a_termination_job_for_another_date_or_an_agreement_never_in_effect_does_nothing() -> None:
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    other_day = END.model_copy(update={"ends_on": date(2028, 1, 1)})
+    assert MERGER.decide(_terminated_in_effect(), other_day, later) == []
+    never_in_effect = run(TERMINATE, *all_consent(revision=2), state=made())
+    assert MERGER.decide(never_in_effect, END, later) == []
+    assert MERGER.decide(made(), END, later) == []
+
+
+def test_the_termination_plan_ends_the_combined_csp_and_re_registers_each_area() -> None:
+    from hub.handlers.mergers import termination_plan
+    from schemas.commands import directory as dcmd
+
+    [event] = MERGER.decide(_terminated_in_effect(), END, datetime(2028, 4, 1, tzinfo=UTC))
+    assert isinstance(event, mev.MergerTerminationTookEffect)
+    steps = termination_plan(event, combined_members=("leicestershire-opcc", "melton-council",
+                                                       "leicestershire-police"),
+                             offices={"leicestershire": OFFICE})
+    commands = [s.command for s in steps]
+    registered = [c for c in commands if isinstance(c, dcmd.RegisterCsp)]
+    assert [(c.csp_id, c.valid_from) for c in registered] == [
+        (s.csp_id, date(2028, 3, 31)) for s in event.successors
+    ]
+    [ended] = [c for c in commands if isinstance(c, dcmd.EndCsp)]
+    assert (ended.csp_id, ended.valid_to) == ("melton-harborough-csp", date(2028, 3, 30))
+    spaces = [c for c in commands if isinstance(c, dcmd.CreateWorkspace)]
+    assert spaces[0].members == [OFFICE, "melton-council", "leicestershire-police"]
+    assert spaces[0].linked_from == ["csp-melton-harborough-csp"]
+    assert isinstance(commands[-1], cmd.TakeTerminationEffect)
+    assert len({s.idempotency_key for s in steps}) == len(steps)

@@ -4,6 +4,7 @@ expectations written from DOMAIN.md and issue #3 (not read from the rules)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 import pytest
@@ -13,6 +14,7 @@ from hub.access.policy import (
     Actor,
     AreaFacts,
     EnglandOnly,
+    NoStatutoryPower,
     NotOwnOrganisation,
     NotPermitted,
     NotPolicingBody,
@@ -23,8 +25,10 @@ from hub.access.policy import (
     authorise,
     rules,
 )
+from hub.domain.powers import powers_held
 from schemas.commands import Command, all_commands
 from schemas.commands.directory import AssignWorkspaceRole
+from schemas.commands.meetings import CancelMeeting
 from schemas.events.directory import OrganisationKind, WorkspaceRole
 
 OFFICE, ITSELF, OPERATOR = "the area's policing body office", "the organisation itself", "hub"
@@ -34,7 +38,9 @@ LEAD = "a lead of the workspace"
 EXPECTED: dict[str, str] = {
     # The directory: areas and governance are the operator's; the office keeps its area.
     "RegisterPoliceArea": OPERATOR, "AssignPolicingBody": OPERATOR,
-    "TransferGovernance": OPERATOR, "RegisterOrganisation": OFFICE, "RegisterCsp": OFFICE,
+    "TransferGovernance": OPERATOR, "BringGovernanceIntoEffect": OPERATOR,
+    "RecordReg14aPower": OPERATOR, "RecordCommencement": OPERATOR,
+    "RegisterOrganisation": OFFICE, "RegisterCsp": OFFICE,
     "ChangeCspAuthorities": OFFICE, "EndCsp": OFFICE, "CreateWorkspace": OFFICE,
     "AddWorkspaceMember": OFFICE, "RemoveWorkspaceMember": OFFICE, "CloseWorkspace": OFFICE,
     # Issue #3: roles within a workspace are set by its leads (admins within limits, below).
@@ -45,6 +51,7 @@ EXPECTED: dict[str, str] = {
     "RecordDecision": OFFICE, "NoteRegard": OFFICE, "FinaliseDecision": OFFICE,
     "RecordPlan": OFFICE, "RevisePlan": OFFICE, "RetirePlan": OFFICE,
     "RecordStrategyRegard": ITSELF, "NoteObjectiveRegard": ITSELF,
+    "MarkObjectiveDevolved": ITSELF,
     "FinaliseStrategyRegard": ITSELF, "DraftArrangement": OFFICE, "AgreeArrangement": ITSELF,
     "ReviewArrangement": OFFICE, "VaryArrangement": OFFICE, "EndArrangement": OFFICE,
     "MarkArrangementReviewDue": OPERATOR,
@@ -62,9 +69,11 @@ EXPECTED: dict[str, str] = {
     "RecordExternalConsent": OFFICE, "RecordExternalRefusal": OFFICE,
     "RecordExternalConsentWithdrawal": OFFICE, "ProposeMergerVariation": OFFICE,
     "ProposeMergerTermination": OFFICE, "WithdrawMergerChange": OFFICE,
-    "TakeMergerEffect": OPERATOR,
-    # §4 meetings: the office convenes and runs them; invitees respond, owners complete.
-    "ConveneMeeting": OFFICE, "RespondToMeeting": ITSELF, "PublishMeetingPapers": OFFICE,
+    "TakeMergerEffect": OPERATOR, "TakeTerminationEffect": OPERATOR,
+    # §4 meetings: the office convenes and runs them; invitees respond, owners complete. A
+    # convenor acts for itself: the decider says who may convene what (a voluntary meeting,
+    # any member organisation of its workspace, which then keeps it).
+    "ConveneMeeting": ITSELF, "RespondToMeeting": ITSELF, "PublishMeetingPapers": OFFICE,
     "RescheduleMeeting": OFFICE, "AmendMeeting": OFFICE, "CancelMeeting": OFFICE,
     "RecordMeetingHeld": OFFICE, "DraftMeetingMinutes": OFFICE,
     "ApproveMeetingMinutes": OFFICE, "AssignMeetingAction": OFFICE,
@@ -76,7 +85,7 @@ ENGLAND_ONLY = {
     "ProposeMerger", "ReviseMergerProposal", "WithdrawMergerProposal", "ConsentToMerger",
     "RefuseMerger", "WithdrawMergerConsent", "RecordExternalConsent", "RecordExternalRefusal",
     "RecordExternalConsentWithdrawal", "ProposeMergerVariation", "ProposeMergerTermination",
-    "WithdrawMergerChange", "TakeMergerEffect",
+    "WithdrawMergerChange", "TakeMergerEffect", "TakeTerminationEffect",
 }
 
 ENGLAND = AreaFacts("leicestershire", "england", "leicestershire-opcc")
@@ -273,3 +282,41 @@ def test_who_may_set_a_role_within_a_workspace(
 ) -> None:
     for role, expected in outcomes.items():
         assert _outcome(actor, _set(role), ENGLAND, BLABY_RECORD) is expected, (case, role)
+
+
+def test_a_voluntary_meeting_a_member_convened_is_kept_by_that_member_alone() -> None:
+    county = Actor(user_id="u6", organisation_id="leicestershire-county-council",
+                   area_ids=frozenset({"leicestershire"}))
+    office = Actor(user_id="u7", organisation_id="leicestershire-opcc",
+                   area_ids=frozenset({"leicestershire"}))
+    cancel = _unvalidated(CancelMeeting, by_organisation="leicestershire-county-council")
+    keeper = "leicestershire-county-council"
+    assert _outcome_kept(county, cancel, keeper) is None
+    assert _outcome_kept(office, cancel, keeper) is NotPermitted
+    # A meeting the office convened follows the office: no keeper of its own.
+    assert _outcome_kept(office, cancel, None) is None
+    assert _outcome_kept(county, cancel, None) is NotPolicingBody
+
+
+def _outcome_kept(actor: Actor, command: Command, keeper: str | None) -> type[Exception] | None:
+    try:
+        authorise(actor, command, ENGLAND, (), keeper)
+    except Exception as error:
+        return type(error)
+    return None
+
+
+@pytest.mark.parametrize(("kind", "refused"), [
+    ("police_and_crime_board", {"RequireReport", "ProposeMerger", "RecordDecision"}),
+    ("city_of_london", {"RequireReport", "RecordDecision"}),
+    ("mopac", set()),
+], ids=["board-pending", "city-of-london", "mopac"])
+def test_a_body_exercises_only_the_statutory_powers_it_holds(kind: str, refused: set[str]) -> None:
+    area = AreaFacts("leicestershire", "england", "leicestershire-opcc",
+                     powers_held(kind, today=date(2026, 12, 6)))
+    office = Actor(user_id="u8", organisation_id="leicestershire-opcc",
+                   area_ids=frozenset({"leicestershire"}))
+    for name in ("RequireReport", "ProposeMerger", "RecordDecision"):
+        command_class = next(c for c in COMMANDS if c.__name__ == name)
+        outcome = _outcome(office, _unvalidated(command_class), area)
+        assert outcome is (NoStatutoryPower if name in refused else None), name

@@ -64,7 +64,10 @@ def test_fields_named_in_choices_are_offered_as_them_nested_ones_too() -> None:
     invitee = {f.name: f for f in offered["invitations"].fields}["organisation_id"]
     assert invitee.kind == "select"
     assert invitee.choices == (("llr-icb", "LLR Integrated Care Board"),)
-    assert offered["kind"].kind == "select"
+    assert offered["kind"].kind == "radios", "a kind of meeting needs explaining"
+    assert offered["kind"].choices == (("voluntary", "Voluntary meeting"),)
+    hints = dict(offered["kind"].choice_hints)
+    assert hints["voluntary"] == "Organisations attend if they choose to"
     assert offered["workspace_id"].kind == "text", "nothing to choose from: the plain field stays"
     assert {"invitations", "organisation_id", "required"} <= field_names(convene)
 
@@ -73,7 +76,8 @@ def test_a_list_of_ids_offered_as_choices_is_checkboxes_and_reads_back_each_box(
     model = body_model_of(merger_handlers.propose_merger, "merger_id", creates=True)
     fields = offer_choices(form_fields(model), {"csp_ids": [("a", "A"), ("b", "B")]})
     csp_ids = {f.name: f for f in fields}["csp_ids"]
-    assert (csp_ids.kind, csp_ids.hint) == ("checkboxes", "")
+    assert (csp_ids.kind, csp_ids.hint) == ("checkboxes", "Choose two or more")
+    assert csp_ids.label == "Partnerships to combine"
     form = FormData([("csp_ids", "a"), ("csp_ids", "b")])
     values, errors = parse_form(form, [csp_ids])
     assert (values, errors) == ({"csp_ids": ["a", "b"]}, {})

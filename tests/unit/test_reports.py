@@ -47,6 +47,7 @@ FORMAL = {
     "kind": "formal",
     "not_satisfied_reasons": "The strategy has not been refreshed for three years.",
     "proportionate_reasons": "A short report from existing data is proportionate.",
+    "s6_functions_confirmed": True,
 }
 
 
@@ -355,16 +356,37 @@ def test_the_requester_publishes_a_formal_report_with_its_date_and_place() -> No
         request_id=KEY, by_organisation=OFFICE, published_on=TODAY,
         location="https://example.org/r",
     )
-    assert run(require(**FORMAL), SUBMIT, ACCEPT, PUBLISH).status == Status.PUBLISHED
+    state = run(require(**FORMAL), SUBMIT, ACCEPT, PUBLISH)
+    assert state.status == Status.ACCEPTED and state.published_submission == 1
 
 
 def test_an_informal_report_has_no_publication_duty() -> None:
     refused(reports.InformalNotPublished, run(require(), SUBMIT, ACCEPT), PUBLISH)
 
 
-def test_a_report_is_published_once_accepted() -> None:
-    refused(reports.NotAccepted, run(require(**FORMAL), SUBMIT), PUBLISH)
-    refused(reports.AlreadyPublished, run(require(**FORMAL), SUBMIT, ACCEPT, PUBLISH), PUBLISH)
+def test_publication_does_not_wait_for_acceptance() -> None:
+    # The Specified Information Order attaches the duty to every report submitted under a
+    # formal requirement, whether or not the policing body accepts it.
+    [event] = decide(run(require(**FORMAL), SUBMIT), PUBLISH)
+    assert isinstance(event, ev.ReportPublished)
+    state = run(require(**FORMAL), SUBMIT, PUBLISH, ACCEPT)
+    assert state.status == Status.ACCEPTED
+
+
+def test_a_returned_formal_report_can_still_be_published() -> None:
+    returned = run(require(**FORMAL), SUBMIT, RETURN)
+    [event] = decide(returned, PUBLISH)
+    assert isinstance(event, ev.ReportPublished)
+    # Each submitted version is published once: the resubmission too.
+    published = run(require(**FORMAL), SUBMIT, RETURN, PUBLISH)
+    refused(reports.AlreadyPublished, published, PUBLISH)
+    resubmitted = run(require(**FORMAL), SUBMIT, RETURN, PUBLISH, RESUBMIT)
+    [event] = decide(resubmitted, PUBLISH)
+    assert isinstance(event, ev.ReportPublished)
+
+
+def test_nothing_is_published_before_a_report_is_submitted() -> None:
+    refused(reports.NotSubmitted, run(require(**FORMAL), ACK), PUBLISH)
 
 
 def test_a_publication_is_recorded_once_it_has_happened() -> None:
@@ -376,6 +398,26 @@ def test_a_formal_request_closes_only_after_its_report_is_published() -> None:
     refused(reports.PublicationRequired, formal_accepted(), CLOSE)
     state = run(require(**FORMAL), SUBMIT, ACCEPT, PUBLISH, CLOSE)
     assert state.status == Status.CLOSED
+    # The accepted version is the one published before the request closes.
+    accepted_later = run(require(**FORMAL), SUBMIT, RETURN, PUBLISH, RESUBMIT, ACCEPT)
+    refused(reports.PublicationRequired, accepted_later, CLOSE)
+
+
+def test_the_policing_body_may_require_the_authorities_to_arrange_publication() -> None:
+    # s.7(3): a formal requirement may require the authorities to arrange publication.
+    [event] = decide(REPORT_REQUEST.initial(), require(**FORMAL, publication_required=True))
+    assert isinstance(event, ev.ReportRequired) and event.publication_required
+    error = refused(reports.InformalNotPublished, REPORT_REQUEST.initial(),
+                    require(publication_required=True))
+    assert error.code == "report_request.informal_not_published"
+
+
+def test_a_formal_requirement_confirms_the_matters_relate_to_s6_functions() -> None:
+    unconfirmed = require(**{**FORMAL, "s6_functions_confirmed": False})
+    error = refused(reports.S6ConfirmationMissing, REPORT_REQUEST.initial(), unconfirmed)
+    assert (error.code, error.status) == ("report_request.s6_confirmation_missing", 422)
+    [event] = decide(REPORT_REQUEST.initial(), require(**FORMAL))
+    assert isinstance(event, ev.ReportRequired) and event.s6_functions_confirmed
 
 
 def test_an_informal_request_closes_once_its_report_is_accepted() -> None:

@@ -10,6 +10,7 @@ is England-only: in Wales, devolved functions are marked and kept outside the du
 from __future__ import annotations
 
 from hub.access.policy import Rule, Who
+from hub.domain.powers import Power
 from schemas.commands import Command
 from schemas.commands import duties as cmd
 
@@ -17,19 +18,20 @@ RULES: dict[type[Command], Rule] = {
     cmd.RegisterPriority: Rule(Who.ORGANISATION_ITSELF),
     cmd.RevisePriority: Rule(Who.ORGANISATION_ITSELF),
     cmd.RetirePriority: Rule(Who.ORGANISATION_ITSELF),
-    cmd.RecordDecision: Rule(Who.POLICING_BODY),
-    cmd.NoteRegard: Rule(Who.POLICING_BODY),
-    cmd.FinaliseDecision: Rule(Who.POLICING_BODY),
-    cmd.RecordPlan: Rule(Who.POLICING_BODY),
-    cmd.RevisePlan: Rule(Who.POLICING_BODY),
-    cmd.RetirePlan: Rule(Who.POLICING_BODY),
+    cmd.RecordDecision: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.NoteRegard: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.FinaliseDecision: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.RecordPlan: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.RevisePlan: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.RetirePlan: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.RecordStrategyRegard: Rule(Who.ORGANISATION_ITSELF),
     cmd.NoteObjectiveRegard: Rule(Who.ORGANISATION_ITSELF),
+    cmd.MarkObjectiveDevolved: Rule(Who.ORGANISATION_ITSELF),
     cmd.FinaliseStrategyRegard: Rule(Who.ORGANISATION_ITSELF),
-    cmd.DraftArrangement: Rule(Who.POLICING_BODY),
+    cmd.DraftArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.AgreeArrangement: Rule(Who.ORGANISATION_ITSELF),
-    cmd.ReviewArrangement: Rule(Who.POLICING_BODY),
-    cmd.VaryArrangement: Rule(Who.POLICING_BODY),
-    cmd.EndArrangement: Rule(Who.POLICING_BODY),
+    cmd.ReviewArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.VaryArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
+    cmd.EndArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.MarkArrangementReviewDue: Rule(Who.OPERATOR),
 }

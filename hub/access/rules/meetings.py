@@ -11,16 +11,18 @@ from schemas.commands import Command
 from schemas.commands import meetings as cmd
 
 RULES: dict[type[Command], Rule] = {
-    cmd.ConveneMeeting: Rule(Who.POLICING_BODY),
+    # The decider says who convenes: the office (reg 14A only if its body holds the power), or
+    # for a voluntary meeting any member organisation of the workspace; each acts for itself.
+    cmd.ConveneMeeting: Rule(Who.ORGANISATION_ITSELF),
     cmd.RespondToMeeting: Rule(Who.ORGANISATION_ITSELF),
-    cmd.PublishMeetingPapers: Rule(Who.POLICING_BODY),
-    cmd.RescheduleMeeting: Rule(Who.POLICING_BODY),
-    cmd.AmendMeeting: Rule(Who.POLICING_BODY),
-    cmd.CancelMeeting: Rule(Who.POLICING_BODY),
-    cmd.RecordMeetingHeld: Rule(Who.POLICING_BODY),
-    cmd.DraftMeetingMinutes: Rule(Who.POLICING_BODY),
-    cmd.ApproveMeetingMinutes: Rule(Who.POLICING_BODY),
-    cmd.AssignMeetingAction: Rule(Who.POLICING_BODY),
+    cmd.PublishMeetingPapers: Rule(Who.KEEPER),
+    cmd.RescheduleMeeting: Rule(Who.KEEPER),
+    cmd.AmendMeeting: Rule(Who.KEEPER),
+    cmd.CancelMeeting: Rule(Who.KEEPER),
+    cmd.RecordMeetingHeld: Rule(Who.KEEPER),
+    cmd.DraftMeetingMinutes: Rule(Who.KEEPER),
+    cmd.ApproveMeetingMinutes: Rule(Who.KEEPER),
+    cmd.AssignMeetingAction: Rule(Who.KEEPER),
     cmd.CompleteMeetingAction: Rule(Who.ORGANISATION_ITSELF),
     cmd.MarkMeetingHeld: Rule(Who.OPERATOR),
     cmd.SendMeetingReminder: Rule(Who.OPERATOR),

@@ -8,21 +8,26 @@ records the effect.
 from __future__ import annotations
 
 from hub.access.policy import Rule, Who
+from hub.domain.powers import Power
 from schemas.commands import Command
 from schemas.commands import mergers as cmd
 
+_OFFICE = Rule(Who.POLICING_BODY, england_only=True, power=Power.S5A)
+"""The office of the area's policing body, exercising its s.5A power (England only)."""
+
 RULES: dict[type[Command], Rule] = {
-    cmd.ProposeMerger: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.ReviseMergerProposal: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.WithdrawMergerProposal: Rule(Who.POLICING_BODY, england_only=True),
+    cmd.ProposeMerger: _OFFICE,
+    cmd.ReviseMergerProposal: _OFFICE,
+    cmd.WithdrawMergerProposal: _OFFICE,
     cmd.ConsentToMerger: Rule(Who.ORGANISATION_ITSELF, england_only=True),
     cmd.RefuseMerger: Rule(Who.ORGANISATION_ITSELF, england_only=True),
     cmd.WithdrawMergerConsent: Rule(Who.ORGANISATION_ITSELF, england_only=True),
-    cmd.RecordExternalConsent: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.RecordExternalRefusal: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.RecordExternalConsentWithdrawal: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.ProposeMergerVariation: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.ProposeMergerTermination: Rule(Who.POLICING_BODY, england_only=True),
-    cmd.WithdrawMergerChange: Rule(Who.POLICING_BODY, england_only=True),
+    cmd.RecordExternalConsent: _OFFICE,
+    cmd.RecordExternalRefusal: _OFFICE,
+    cmd.RecordExternalConsentWithdrawal: _OFFICE,
+    cmd.ProposeMergerVariation: _OFFICE,
+    cmd.ProposeMergerTermination: _OFFICE,
+    cmd.WithdrawMergerChange: _OFFICE,
     cmd.TakeMergerEffect: Rule(Who.OPERATOR, england_only=True),
+    cmd.TakeTerminationEffect: Rule(Who.OPERATOR, england_only=True),
 }

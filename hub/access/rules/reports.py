@@ -9,22 +9,23 @@ the hub's own scheduled commands.
 from __future__ import annotations
 
 from hub.access.policy import Rule, Who
+from hub.domain.powers import Power
 from schemas.commands import Command
 from schemas.commands import reports as cmd
 
 RULES: dict[type[Command], Rule] = {
-    cmd.RequireReport: Rule(Who.POLICING_BODY),
+    cmd.RequireReport: Rule(Who.POLICING_BODY, power=Power.S7),
     cmd.AcknowledgeReport: Rule(Who.ORGANISATION_ITSELF),
     cmd.RequestExtension: Rule(Who.ORGANISATION_ITSELF),
-    cmd.GrantExtension: Rule(Who.POLICING_BODY),
-    cmd.RefuseExtension: Rule(Who.POLICING_BODY),
+    cmd.GrantExtension: Rule(Who.POLICING_BODY, power=Power.S7),
+    cmd.RefuseExtension: Rule(Who.POLICING_BODY, power=Power.S7),
     cmd.SubmitReport: Rule(Who.ORGANISATION_ITSELF),
     cmd.ResubmitReport: Rule(Who.ORGANISATION_ITSELF),
-    cmd.AcceptReport: Rule(Who.POLICING_BODY),
-    cmd.ReturnReport: Rule(Who.POLICING_BODY),
-    cmd.PublishReport: Rule(Who.POLICING_BODY),
-    cmd.CloseReport: Rule(Who.POLICING_BODY),
-    cmd.WithdrawReport: Rule(Who.POLICING_BODY),
+    cmd.AcceptReport: Rule(Who.POLICING_BODY, power=Power.S7),
+    cmd.ReturnReport: Rule(Who.POLICING_BODY, power=Power.S7),
+    cmd.PublishReport: Rule(Who.POLICING_BODY, power=Power.S7),
+    cmd.CloseReport: Rule(Who.POLICING_BODY, power=Power.S7),
+    cmd.WithdrawReport: Rule(Who.POLICING_BODY, power=Power.S7),
     cmd.MarkReportOverdue: Rule(Who.OPERATOR),
     cmd.SendReportReminder: Rule(Who.OPERATOR),
 }

@@ -3,7 +3,7 @@
 Rebuild the read models afterwards (`hub projections rebuild`) to index existing records.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-06 09:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
 revision: str = '0016'
-down_revision: str | Sequence[str] | None = '0012'
+down_revision: str | Sequence[str] | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

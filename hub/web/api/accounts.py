@@ -12,6 +12,7 @@ from hub.access.policy import NotPermitted
 from hub.web.api.common import parse_body
 from hub.web.api.openapi import api
 from hub.web.auth import Caller, hub_of, require_caller
+from workers.mail import queue_invitation
 
 
 class InvitationBody(BaseModel):
@@ -50,6 +51,8 @@ async def invite(request: Request) -> JSONResponse:
         email=body.email, organisation_id=actor.organisation_id, role=body.role,
         invited_by=actor.user_id, within_areas=actor.area_ids,
     )
+    queue_invitation(hub_of(request), email=body.email, token=token,
+                     organisation_id=actor.organisation_id, invited_by=actor.user_id)
     link = str(request.url_for("accept_invitation", token=token))
     return JSONResponse({"email": body.email, "link": link}, status_code=201)
 

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.domain.errors import DomainError
+from hub.settings import public_url
 from hub.web.api.openapi import api
 from hub.webhooks import catalogue
 from hub.webhooks.catalogue import EventTypeEntry
@@ -43,7 +44,7 @@ def entry_json(entry: EventTypeEntry, base_url: str) -> dict[str, Any]:
 @api(public=True, tag="catalogue")
 async def list_event_types(request: Request) -> JSONResponse:
     """Every event type the hub publishes, with its JSON Schema and an example payload."""
-    base = str(request.base_url)
+    base = public_url()
     return JSONResponse({"items": [entry_json(e, base) for e in catalogue.entries()]})
 
 
@@ -53,7 +54,7 @@ async def get_event_type(request: Request) -> JSONResponse:
     found = catalogue.entry(request.path_params["event_type"])
     if found is None:
         raise EventTypeNotFound("no event type of that name: see /api/event-types")
-    return JSONResponse(entry_json(found, str(request.base_url)))
+    return JSONResponse(entry_json(found, public_url()))
 
 
 async def schema_file(request: Request) -> Response:

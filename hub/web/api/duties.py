@@ -60,6 +60,7 @@ APIS = [
     ], [AREA]),
     _api("reciprocal-regards", RECIPROCAL, handlers.record_strategy_regard, [
         Action("objective-notes", handlers.note_objective_regard),
+        Action("devolved-objectives", handlers.mark_objective_devolved),
         Action("finalise", handlers.finalise_strategy_regard),
     ], [AREA, Query("organisation_id", "regard recorded by this authority")]),
     _api("cj-arrangements", ARRANGEMENTS, handlers.draft_arrangement, [

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.events.cloudevents import to_cloudevent
+from hub.settings import public_url
 from hub.web.api.common import BadQuery, int_param
 from hub.web.api.openapi import Query, api
 from hub.web.auth import hub_of, require_caller
@@ -35,7 +36,7 @@ async def event_feed(request: Request) -> JSONResponse:
         high=hub.settings.event_page_limit,
     )
     events = hub.store.read_all(after, limit, workspaces=visible_workspaces(hub.engine, actor))
-    base = str(request.base_url)
+    base = public_url()
     return JSONResponse(
         {
             "events": [to_cloudevent(e, base) for e in events],

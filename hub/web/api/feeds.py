@@ -72,7 +72,7 @@ def describe(feed: Any) -> dict[str, Any]:
 
 
 def _issued(request: Request, issued: Issued, status: int) -> JSONResponse:
-    url, webcal = feed_urls(request, issued.token)
+    url, webcal = feed_urls(issued.token)
     return JSONResponse({**describe(issued.feed), "url": url, "webcal_url": webcal},
                         status_code=status)
 

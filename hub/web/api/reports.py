@@ -11,6 +11,7 @@ from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.domain import reports as domain
 from hub.handlers import reports as handlers
+from hub.queries import reports as report_queries
 from hub.web.api.common import InvalidBody
 from hub.web.api.openapi import Query, api
 from hub.web.api.records import Action, RecordApi
@@ -33,7 +34,7 @@ REPORT_REQUESTS = RecordApi(
         Action("close", handlers.close_report),
         Action("withdraw", handlers.withdraw_report),
     ],
-    get=handlers.get_report_request,
+    get=report_queries.report_request,
     history=handlers.report_history,
     list=handlers.list_report_requests,
     filters=[

@@ -9,17 +9,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.access.accounts import Permission, Role
+from hub.access.accounts import OwnAccount, Permission, Role
 from hub.access.policy import NotPermitted
 from hub.domain import directory
 from hub.domain.errors import DomainError
 from hub.queries.directory import organisations_of
 from hub.service import area_facts, handle
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import confirm, confirmed, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form, slugify
+from hub.web.pages.present import long_date
 from schemas.commands import directory as cmd
 from schemas.events.directory import OrganisationKind
+from workers.mail import queue_invitation
 
 
 class InviteForm(BaseModel):
@@ -40,6 +42,19 @@ class ClientForm(BaseModel):
     permissions: list[Permission] = Field(min_length=1)
 
 
+DONE = {
+    "role": "You changed the user's role",
+    "disabled": "You disabled the user: they are signed out, and the API clients they "
+                "created are revoked",
+    "enabled": "You re-enabled the user: they can sign in again",
+    "invitation-revoked": "You revoked the invitation: its link no longer works",
+    "client-revoked": "You revoked the API client's token",
+}
+"""What the admin pages say after each action."""
+def _done(request: Request) -> str:
+    return DONE.get(request.query_params.get("done", ""), "")
+
+
 def _admin(request: Request) -> Caller:
     caller = page_caller(request)
     if caller.actor.role != Role.ADMIN:
@@ -52,9 +67,9 @@ def _users_page(request: Request, caller: Caller, **context: Any) -> Response:
     organisation_id = caller.actor.organisation_id or ""
     return render(
         request, "admin/users.html", title="Users and invitations", section="users",
-        users=hub.accounts.users_of(organisation_id),
+        users=hub.accounts.users_of(organisation_id), done_text=_done(request),
         invitations=hub.accounts.pending_invitations(organisation_id),
-        roles=[r.value for r in Role], **context,
+        roles=[r.value for r in Role], long_date=long_date, **context,
     )
 
 
@@ -80,6 +95,9 @@ async def invite(request: Request) -> Response:
     except DomainError as error:
         return _users_page(request, caller, errors={"email": error.message},
                            values=form.values, status_code=400)
+    queue_invitation(hub_of(request), email=form.model.email, token=token,
+                     organisation_id=caller.actor.organisation_id or "",
+                     invited_by=caller.actor.user_id or "")
     link = str(request.url_for("accept_invitation", token=token))
     return _users_page(request, caller, values={}, invited=(form.model.email, link))
 
@@ -88,6 +106,7 @@ def _clients_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
         request, "admin/clients.html", title="API clients", section="clients",
         clients=hub_of(request).accounts.clients_of(caller.actor.organisation_id or ""),
+        done_text=_done(request),
         permissions=[p.value for p in Permission], **context,
     )
 
@@ -114,13 +133,100 @@ async def create_client(request: Request) -> Response:
 
 
 async def revoke_client(request: Request) -> Response:
-    """Revoke a partner system's token."""
+    """Revoke a partner system's token, once the admin has confirmed it."""
+    caller = _admin(request)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    client_id = request.path_params["client_id"]
+    organisation_id = caller.actor.organisation_id or ""
+    client = next((c for c in hub_of(request).accounts.clients_of(organisation_id)
+                   if c.client_id == client_id), None)
+    if client is not None and not confirmed(form):
+        return confirm(request, question="Are you sure you want to revoke this token?",
+                        subject=f"API client: {client.name}", label="Revoke the token",
+                        action=f"/admin/clients/{client_id}/revoke", back="/admin/clients")
+    hub_of(request).accounts.revoke_client(client_id, organisation_id)
+    return RedirectResponse("/admin/clients?done=client-revoked", status_code=303)
+
+
+def _user_named(request: Request, caller: Caller, user_id: str) -> Any:
+    return next((u for u in hub_of(request).accounts.users_of(
+        caller.actor.organisation_id or "") if u.user_id == user_id), None)
+
+
+async def change_role(request: Request) -> Response:
+    """Change a user's role in the organisation (never the admin's own away from admin)."""
+    caller = _admin(request)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    user_id = request.path_params["user_id"]
+    try:
+        role = Role(str(form.get("role", "")))
+    except ValueError:
+        return _users_page(request, caller, values={}, status_code=400,
+                           errors={f"role-{user_id}": "Select a role"})
+    try:
+        hub_of(request).accounts.set_role(user_id, caller.actor.organisation_id or "", role,
+                                          by_user=caller.actor.user_id or "")
+    except OwnAccount as refused:
+        return _users_page(request, caller, values={}, status_code=409,
+                           errors={f"role-{user_id}": refused.message[:1].upper()
+                                   + refused.message[1:]})
+    return RedirectResponse("/admin/users?done=role", status_code=303)
+
+
+async def disable_user(request: Request) -> Response:
+    """Disable a user, once the admin has confirmed it: their sessions end, the API clients
+    they created are revoked and their calendar feeds stop."""
+    caller = _admin(request)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    user_id = request.path_params["user_id"]
+    user = _user_named(request, caller, user_id)
+    if user is not None and not confirmed(form) and user_id != caller.actor.user_id:
+        return confirm(
+            request, question=f"Are you sure you want to disable {user.name}?",
+            subject=f"User: {user.name} ({user.email})", label=f"Disable {user.name}",
+            action=f"/admin/users/{user_id}/disable", back="/admin/users",
+        )
+    try:
+        hub_of(request).accounts.set_disabled(user_id, caller.actor.organisation_id or "",
+                                              True, by_user=caller.actor.user_id or "")
+    except OwnAccount as refused:
+        return _users_page(request, caller, values={}, status_code=409,
+                           errors={f"disable-{user_id}": refused.message[:1].upper()
+                                   + refused.message[1:]})
+    return RedirectResponse("/admin/users?done=disabled", status_code=303)
+
+
+async def enable_user(request: Request) -> Response:
+    """Let a disabled user sign in again."""
     caller = _admin(request)
     check_csrf(await request.form(), caller.csrf_token)
-    hub_of(request).accounts.revoke_client(
-        request.path_params["client_id"], caller.actor.organisation_id or ""
-    )
-    return RedirectResponse("/admin/clients", status_code=303)
+    hub_of(request).accounts.set_disabled(request.path_params["user_id"],
+                                          caller.actor.organisation_id or "", False,
+                                          by_user=caller.actor.user_id or "")
+    return RedirectResponse("/admin/users?done=enabled", status_code=303)
+
+
+async def revoke_invitation(request: Request) -> Response:
+    """Revoke an open invitation, once the admin has confirmed it."""
+    caller = _admin(request)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    invitation_id = request.path_params["invitation_id"]
+    organisation_id = caller.actor.organisation_id or ""
+    invitation = next((i for i in hub_of(request).accounts.pending_invitations(organisation_id)
+                       if i.token_hash == invitation_id), None)
+    if invitation is not None and not confirmed(form):
+        return confirm(
+            request, question=f"Are you sure you want to revoke the invitation to "
+            f"{invitation.email}?", subject=f"Invitation: {invitation.email}",
+            label="Revoke the invitation", back="/admin/users",
+            action=f"/admin/invitations/{invitation_id}/revoke",
+        )
+    hub_of(request).accounts.revoke_invitation(invitation_id, organisation_id)
+    return RedirectResponse("/admin/users?done=invitation-revoked", status_code=303)
 
 
 def _organisation_page(request: Request, **context: Any) -> Response:
@@ -208,6 +314,10 @@ ROUTES = [
     Route("/admin/clients", clients, methods=["GET"]),
     Route("/admin/clients", create_client, methods=["POST"]),
     Route("/admin/clients/{client_id}/revoke", revoke_client, methods=["POST"]),
+    Route("/admin/users/{user_id}/role", change_role, methods=["POST"]),
+    Route("/admin/users/{user_id}/disable", disable_user, methods=["POST"]),
+    Route("/admin/users/{user_id}/enable", enable_user, methods=["POST"]),
+    Route("/admin/invitations/{invitation_id}/revoke", revoke_invitation, methods=["POST"]),
     Route("/admin/organisations/new", new_organisation, methods=["GET"]),
     Route("/admin/organisations/new", create_organisation, methods=["POST"]),
 ]

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from hub.settings import public_url
 from hub.web.pages.common import render
 from hub.webhooks import catalogue
-from hub.webhooks.config import WebhookConfig
 from hub.webhooks.payloads import CONTENT_TYPE, TEST_TYPE
 
 
@@ -23,7 +23,7 @@ async def event_catalogue(request: Request) -> Response:
     return render(
         request, "webhooks/catalogue.html", title="Event catalogue", section="catalogue",
         records=records, examples=examples, content_type=CONTENT_TYPE, test_type=TEST_TYPE,
-        public_url=WebhookConfig.from_env().public_url.rstrip("/"), count=len(entries),
+        public_url=public_url(), count=len(entries),
     )
 
 

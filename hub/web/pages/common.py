@@ -39,3 +39,25 @@ def render(
         },
         status_code=status_code,
     )
+
+
+CONFIRMED = "confirmed"
+"""The field a confirmation page posts ("yes") to say the person confirmed the action."""
+
+
+def confirmed(form: Any) -> bool:
+    """Whether a posted form comes from the confirmation page (see :func:`confirm`)."""
+    return form.get(CONFIRMED) == "yes"
+
+
+def confirm(
+    request: Request, *, question: str, subject: str, action: str, label: str, back: str,
+    carried: list[tuple[str, str]] | None = None, kind: str = "",
+) -> HTMLResponse:
+    """Ask before an action that cannot be undone: a page with the question, "Yes, <label>"
+    (posting ``carried`` to ``action`` again, confirmed) and "No, go back" to ``back``. Nothing
+    has changed when this page is shown."""
+    return render(
+        request, "records/confirm.html", title=question, kind=kind, record_title=subject,
+        action=action, label=label, carried=carried or [], back=back,
+    )

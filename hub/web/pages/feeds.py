@@ -23,7 +23,7 @@ from hub.feeds.tokens import CalendarFeeds, FeedKind, Issued
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.feeds import feed_urls
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import confirm, confirmed, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
 
 PATH = "/calendar-feeds"
@@ -62,7 +62,9 @@ def _page(request: Request, caller: Caller, **context: Any) -> Response:
     ]
     return render(
         request, "feeds/index.html", title="Calendar feeds", section="feeds", feeds=feeds,
-        workspaces=spaces, is_admin=caller.actor.role == Role.ADMIN, **context,
+        workspaces=spaces, is_admin=caller.actor.role == Role.ADMIN,
+        done_text="You revoked the feed: its link has stopped working"
+        if request.query_params.get("done") == "revoked" else "", **context,
     )
 
 
@@ -97,24 +99,47 @@ async def create_feed(request: Request) -> Response:
     return _page(request, caller, values={}, issued=_links(request, issued, rotated=False))
 
 
+def _ask(request: Request, caller: Caller, verb: str, label: str) -> Response | None:
+    """The confirmation page for ``verb`` on the path's feed, unless the post confirms it (or
+    the feed is not the caller's, which the service then answers as not found)."""
+    feed_id = request.path_params["feed_id"]
+    feed = next((f for f in _service(request).feeds_of(caller.actor)
+                 if f.feed_id == feed_id and f.revoked_at is None), None)
+    if feed is None:
+        return None
+    return confirm(
+        request, question=f"Are you sure you want to {label.lower()}?",
+        subject=f"Calendar feed: {feed.name}", label=label, back=PATH,
+        action=f"{PATH}/{feed_id}/{verb}",
+    )
+
+
 async def rotate_feed(request: Request) -> Response:
-    """Give a feed a new secret link and show it once."""
+    """Give a feed a new secret link and show it once, once the person has confirmed it (the
+    old link stops working)."""
     caller = page_caller(request)
-    check_csrf(await request.form(), caller.csrf_token)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    if not confirmed(form) and (asked := _ask(request, caller, "rotate",
+                                              "Get a new link for this feed")):
+        return asked
     issued = _service(request).rotate(caller.actor, request.path_params["feed_id"])
     return _page(request, caller, values={}, issued=_links(request, issued, rotated=True))
 
 
 async def revoke_feed(request: Request) -> Response:
-    """Stop a feed for good."""
+    """Stop a feed for good, once the person has confirmed it."""
     caller = page_caller(request)
-    check_csrf(await request.form(), caller.csrf_token)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    if not confirmed(form) and (asked := _ask(request, caller, "revoke", "Revoke this feed")):
+        return asked
     _service(request).revoke(caller.actor, request.path_params["feed_id"])
-    return RedirectResponse(PATH, status_code=303)
+    return RedirectResponse(PATH + "?done=revoked", status_code=303)
 
 
 def _links(request: Request, issued: Issued, *, rotated: bool) -> dict[str, Any]:
-    url, webcal = feed_urls(request, issued.token)
+    url, webcal = feed_urls(issued.token)
     return {"name": issued.feed.name, "url": url, "webcal": webcal, "rotated": rotated}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_origin
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -56,7 +56,10 @@ async def read_form(
     """
     form = await request.form()
     check_csrf(form, csrf)
-    values = {k: v for k, v in form.items() if k != "csrf_token" and k not in server_fields}
+    values = {
+        k: form_value(form, model, k) for k in form
+        if k != "csrf_token" and k not in server_fields
+    }
     try:
         return FormResult(model.model_validate({**values, **server_fields}), values=values)
     except ValidationError as error:
@@ -68,6 +71,15 @@ async def read_form(
                 name, custom or error_message(name.replace("_", " ").capitalize(), problem)
             )
         return FormResult(None, errors, values)
+
+
+def form_value(form: Any, model: type[BaseModel], name: str) -> Any:
+    """A posted field's value: every value for a field the model takes as a list (ticked
+    checkboxes post one value each), the value itself for any other."""
+    field = model.model_fields.get(name)
+    if field is not None and get_origin(field.annotation) in (list, tuple, set, frozenset):
+        return [str(v) for v in form.getlist(name)]
+    return form.get(name)
 
 
 def expected_version(form: Any) -> int:

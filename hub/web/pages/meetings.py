@@ -42,20 +42,6 @@ ATTACHMENT = PAPER_REFERENCE
 UPLOAD = "paper-upload"
 """The upload form's name on the page (its ids start with it)."""
 
-LABELS = {
-    "respond": "Respond to the invitation",
-    "papers": "Publish papers",
-    "reschedule": "Reschedule the meeting",
-    "amend": "Change the details or agenda",
-    "cancel": "Cancel the meeting",
-    "held": "Record that the meeting was held",
-    "minutes": "Draft the minutes",
-    "minutes-approval": "Approve the minutes",
-    "actions": "Assign an action",
-    "action-completion": "Complete an action",
-}
-"""The meeting's actions in words."""
-
 KINDS = {
     "reg_14a": "Reg 14A joint meeting (attendance can be required)",
     "voluntary": "Voluntary meeting",

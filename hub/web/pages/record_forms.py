@@ -24,14 +24,17 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from hub.web.pages.field_words import CHOICES, FIELDS
 from hub.web.pages.forms import error_message, sentence
 
 LONG_TEXT = {"matters", "text", "purpose", "reason", "note", "terms", "summary", "minutes",
-             "notes", "cooperation_arrangements", "description", "regard_note"}
+             "notes", "cooperation_arrangements", "description", "regard_note",
+             "specified_form", "not_satisfied_reasons", "proportionate_reasons"}
 ROWS_SHOWN = 2
 """Rows a list of items offers at first (more with "add another")."""
 MAX_ROWS = 200
 """The most rows a posted form may claim, so a forged count cannot make the server spin."""
+LINES_HINT = "One per line"
 ADD_ROW = "add_row"
 """The name of the "add another" buttons; its value is the path of the list to grow."""
 
@@ -40,9 +43,11 @@ ADD_ROW = "add_row"
 class FormField:
     """One input (or group of inputs) of a generated form.
 
-    ``kind`` is one of text, textarea, number, date, datetime, checkbox, select, checkboxes,
+    ``kind`` is one of text, textarea, number, date, datetime, checkbox, select, radios (a
+    choice whose options need explaining: each has a hint), checkboxes,
     lines, files (files to upload; the page stores them and sends their ids), group (a nested
-    model: ``fields`` in a fieldset) or rows (a list of ``fields``).
+    model: ``fields`` in a fieldset), rows (a list of ``fields``) or hidden (filled in by the
+    page from the record, read back like text).
     """
 
     name: str
@@ -50,7 +55,9 @@ class FormField:
     kind: str
     required: bool
     choices: tuple[tuple[str, str], ...] = ()
-    """(value, label) pairs for select and checkboxes."""
+    """(value, label) pairs for select, radios and checkboxes."""
+    choice_hints: tuple[tuple[str, str], ...] = ()
+    """(value, hint) pairs explaining the radios' options."""
     hint: str = ""
     fields: tuple[FormField, ...] = ()
     """The fields of the nested model (group) or of one item (rows)."""
@@ -65,9 +72,14 @@ class FormField:
 
     def with_choices(self, choices: Iterable[tuple[str, str]]) -> FormField:
         """This field offered as ``choices`` (the page knows them; the model does not): a
-        select, or checkboxes for a list."""
-        kind = "checkboxes" if self.kind in ("lines", "checkboxes") else "select"
-        return replace(self, kind=kind, choices=tuple(choices), hint="")
+        select (radios, if the choices need explaining), or checkboxes for a list."""
+        offered = tuple(choices)
+        hints = tuple((v, CHOICES[v][1]) for v, _ in offered if v in CHOICES)
+        kind = ("checkboxes" if self.kind in ("lines", "checkboxes")
+                else "radios" if hints else "select")
+        # "One per line" was for typing; any other hint still explains the choice.
+        hint = "" if self.hint == LINES_HINT else self.hint
+        return replace(self, kind=kind, choices=offered, hint=hint, choice_hints=hints)
 
 
 def offer_choices(
@@ -110,17 +122,20 @@ def form_fields(model: type[BaseModel]) -> list[FormField]:
 
 
 def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) -> FormField:
-    label = name.replace("_", " ").capitalize()
+    label, hint = FIELDS.get(name, (name.replace("_", " ").capitalize(), ""))
     nullable = _allows_none(annotation)
     inner = _unwrap(annotation, sentinel=keep)
     # A kept field is shown as the record has it: it must not be emptied unless it may be None.
     shown_required = required or (keep and not nullable)
-    base = FormField(name, label, "text", shown_required, optional_none=keep and nullable,
-                     keep=keep)
+    base = FormField(name, label, "text", shown_required, hint=hint,
+                     optional_none=keep and nullable, keep=keep)
     enums = [a for a in _members(inner) if _is_enum(a)]
     # "ReportKind | str": the enum names the choices.
     if _is_enum(inner) or (_is_union(inner) and len(enums) == 1 and str in get_args(inner)):
-        return replace(base, kind="select", choices=_enum_choices(enums[0] if enums else inner))
+        choices = _enum_choices(enums[0] if enums else inner)
+        hints = tuple((v, CHOICES[v][1]) for v, _ in choices if v in CHOICES)
+        return replace(base, kind="radios" if hints else "select", choices=choices,
+                       choice_hints=hints)
     if inner is bool:
         return replace(base, kind="checkbox")
     if inner is int:
@@ -128,8 +143,7 @@ def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) ->
     if inner is date:
         return replace(base, kind="date")
     if inner is datetime:
-        return replace(base, kind="datetime",
-                       hint="Local time in London, for example 2026-12-03T10:00")
+        return replace(base, kind="datetime", hint=hint or "In London time")
     if inner is str or _is_str_union(inner):
         return replace(base, kind="textarea" if name in LONG_TEXT else "text")
     nested = _model_in(inner)
@@ -152,7 +166,7 @@ def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) ->
         if item_enums:
             return replace(base, kind="checkboxes", choices=_enum_choices(item_enums[0]))
         if item is str:
-            return replace(base, kind="lines", hint="One per line")
+            return replace(base, kind="lines", hint=hint or LINES_HINT)
     raise TypeError(f"no form input for {name}: {annotation!r}")
 
 
@@ -173,7 +187,10 @@ def _is_enum(annotation: Any) -> bool:
 
 
 def _enum_choices(kind: type[enum.Enum]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(m.value), sentence(str(m.value).replace("_", " "))) for m in kind)
+    return tuple(
+        (str(m.value), CHOICES.get(str(m.value), (sentence(str(m.value).replace("_", " ")),))[0])
+        for m in kind
+    )
 
 
 def _allows_none(annotation: Any) -> bool:

@@ -21,15 +21,24 @@ from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
+from hub.web.pages import lists, revisions
 from hub.web.pages import meetings as meeting_page
+from hub.web.pages import mergers as merger_page
 from hub.web.pages import reports as report_page
-from hub.web.pages import revisions
+from hub.web.pages.page_actions import (
+    DUTY_ACTIONS,
+    DUTY_NAMES,
+    MEETING_ACTIONS,
+    MERGER_ACTIONS,
+    REPORT_ACTIONS,
+)
 from hub.web.pages.records import RecordPages
 
 MEETING_PAGES = RecordPages(
     meetings.MEETINGS, "meeting", "title", MEETING, template="records/meeting.html",
-    context=meeting_page.meeting_context, labels=meeting_page.LABELS,
+    context=meeting_page.meeting_context, actions=MEETING_ACTIONS,
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
+    new_title="Convene a meeting",
 )
 DUTY_RECORDS: dict[str, RecordType[Any]] = {
     "priorities": PRIORITY, "regard-decisions": REGARD_DECISION,
@@ -45,16 +54,23 @@ DUTY_REVISIONS = {
 REPORT_PAGES = RecordPages(
     reports.REPORT_REQUESTS, "report request", "title", REPORT_REQUEST,
     template="records/report.html", context=report_page.report_context,
-    uploads=frozenset({"attachment_ids"}),
+    uploads=frozenset({"attachment_ids"}), actions=REPORT_ACTIONS,
+    new_title="Ask for a report",
+)
+MERGER_PAGES = RecordPages(
+    meetings.MERGERS, "merger", "proposed_name", MERGER, template="records/merger.html",
+    context=merger_page.merger_context, defaults=revisions.merger_defaults,
+    actions=MERGER_ACTIONS, new_title="Propose a merger of partnerships",
 )
 PAGES = [
     REPORT_PAGES,
     MEETING_PAGES,
-    RecordPages(meetings.MERGERS, "merger", "proposed_name", MERGER,
-                defaults=revisions.merger_defaults),
+    MERGER_PAGES,
     *(
-        RecordPages(api, api.collection.replace("-", " ").rstrip("s"), "title",
-                    DUTY_RECORDS[api.collection], defaults=DUTY_REVISIONS.get(api.collection))
+        RecordPages(api, DUTY_NAMES[api.collection][0], "title", DUTY_RECORDS[api.collection],
+                    defaults=DUTY_REVISIONS.get(api.collection),
+                    actions=DUTY_ACTIONS[api.collection],
+                    new_title=DUTY_NAMES[api.collection][1])
         for api in duties.APIS
     ),
 ]
@@ -76,6 +92,7 @@ def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
 
 
 ROUTES = [
+    *lists.ROUTES,
     # Before the generic routes, whose "/{action}" would take the upload's post.
     *meeting_page.paper_routes(MEETING_PAGES),
     *report_page.attachment_routes(REPORT_PAGES),

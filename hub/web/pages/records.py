@@ -1,11 +1,13 @@
 """Record pages: current state, the actions the caller may take as forms, and the history.
 
-Pages are generated from the same :class:`~hub.web.api.records.RecordApi` declarations as the
-JSON API, and their forms from the same body models, so a page offers exactly what the API
-accepts (see :mod:`hub.web.pages.record_forms`). A form posted against an old version is
-refused with what changed since. A record type may have a designed page of its own (a
-template, and a function giving it what to show) that keeps these forms, history and
-conflict handling.
+Each page action is declared (:mod:`hub.web.pages.page_actions`): the command it issues, its
+words, what the page says once it is done, and whether it asks for confirmation first. Its
+form is built from the same body model as the JSON API's (see
+:mod:`hub.web.pages.record_forms`), so a page accepts exactly what the API accepts. A form
+posted against an old version is refused with what changed since, and keeps what was typed.
+After an action the page is fetched again (post/redirect/get) with a success banner. A record
+type may have a designed page of its own (a template, and a function giving it what to show)
+that keeps these forms, history and conflict handling.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -31,9 +33,11 @@ from hub.events.errors import ConcurrencyConflict
 from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import CONFIRMED, confirm, confirmed, page_caller, render
 from hub.web.pages.directory_choices import directory_choices
 from hub.web.pages.forms import check_csrf, expected_version, sentence
+from hub.web.pages.page_actions import PageAction
+from hub.web.pages.present import london_time
 from hub.web.pages.record_forms import (
     ADD_ROW,
     FormField,
@@ -50,7 +54,6 @@ from hub.web.pages.record_forms import (
     with_rows,
 )
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
-from schemas.commands.base import Command
 
 PageContext = Callable[[Request, Caller, dict[str, Any], list[RecordedEvent]], dict[str, Any]]
 """Given the request, the caller, the record and its events: more for a designed page's
@@ -79,8 +82,11 @@ class RecordPages:
     """The record page's template; a designed one includes the shared parts of the generic."""
     context: PageContext | None = None
     """What a designed page shows beyond the generic page's context."""
-    labels: Mapping[str, str] = field(default_factory=dict)
-    """Action names in words, by segment (default: the segment, capitalised)."""
+    actions: Mapping[str, PageAction] = field(default_factory=dict)
+    """The actions the page may offer, by the API's segment for them; an API action not
+    declared here is not offered on the page."""
+    new_title: str = ""
+    """The create form's title (default: "New <title>")."""
     choices: FieldChoices | None = None
     """Fields the page offers as a choice (e.g. an organisation from the invitees), beyond
     those naming a directory entry (:mod:`hub.web.pages.directory_choices`)."""
@@ -128,7 +134,7 @@ class RecordPages:
             if form.get(ADD_ROW):
                 added = add_row(values, fields, str(form.get(ADD_ROW)))
             else:
-                parsed, errors = parse_form(form, fields)
+                parsed, errors = every_error(model, fields, *parse_form(form, fields))
                 if not errors:
                     try:
                         created = self._call(request, caller, self.api.create, None, fields,
@@ -138,7 +144,8 @@ class RecordPages:
                     else:
                         return RedirectResponse(f"{self.base}/{created.id}", status_code=303)
         return render(
-            request, "records/new.html", title=f"New {self.title}", fields=fields,
+            request, "records/new.html", title=self.new_title or f"New {self.title}",
+            fields=fields,
             values=with_rows(fields, values), errors=errors, action=f"{self.base}/new",
             added=added,
             status_code=400 if errors else 200,
@@ -149,7 +156,8 @@ class RecordPages:
         caller = page_caller(request)
         record_id, segment = request.path_params["record_id"], request.path_params["action"]
         action = next((a for a in self.api.actions if a.segment == segment), None)
-        if action is None:
+        declared = self.actions.get(segment)
+        if action is None or declared is None:
             return self.render_record(request, caller, record_id, status_code=404)
         form = await request.form()
         check_csrf(form, caller.csrf_token)
@@ -165,21 +173,35 @@ class RecordPages:
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
             return self.render_record(request, caller, record_id, open_action=segment, values=shown,
                                 added=f"{segment}-{added}" if added else None)
-        values, errors = parse_form(form, fields)
+        values, errors = every_error(model, fields, *parse_form(form, fields))
         values["expected_version"] = expected_version(form)
+        if not errors and declared.confirm and not confirmed(form):
+            # Nothing is written yet: the person is asked first, with what they posted carried
+            # on unseen so that "Yes" takes the action as they filled it in.
+            return confirm(
+                request, question=declared.confirm, kind=self.title,
+                subject=str(record.get(self.title_field, record_id)),
+                action=f"{self.base}/{record_id}/{segment}", label=declared.label,
+                carried=[(k, v) for k, v in form.multi_items()
+                         if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)],
+                back=f"{self.base}/{record_id}",
+            )
         if not errors:
             try:
                 self._call(request, caller, action.handler, record_id, fields, model, values,
                            form)
             except ConcurrencyConflict as conflict:
+                # The form comes back as it was posted, against the record as it is now.
                 return self.render_record(
                     request, caller, record_id, status_code=409, open_action=segment,
                     conflict=self.changes_since(request, record_id, conflict.expected),
+                    values=shown,
                 )
             except _FormErrors as failed:
                 errors = failed.errors
             else:
-                return RedirectResponse(f"{self.base}/{record_id}", status_code=303)
+                return RedirectResponse(f"{self.base}/{record_id}?done={segment}",
+                                        status_code=303)
         return self.render_record(
             request, caller, record_id, status_code=400, errors=errors, open_action=segment,
             error_prefix=f"{segment}-", values=shown,
@@ -270,7 +292,7 @@ class RecordPages:
         names = request.app.state.organisation_names
         events = self.api.history(hub, record_id)
         history = [
-            {"summary": describe(e.envelope(), names), "time": e.recorded_at,
+            {"summary": describe(e.envelope(), names), "time": london_time(e.recorded_at),
              "position": e.position}
             for e in events
         ]
@@ -285,31 +307,38 @@ class RecordPages:
             [(e.type, e.data) for e in events], caller.actor.organisation_id or "", hub.clock()
         )
         offered = [
-            (action, form_fields(body_model_of(action.handler, self.api.id_parameter,
-                                               creates=False, server=set(self.api.server))))
+            (action, self.actions[action.segment],
+             form_fields(body_model_of(action.handler, self.api.id_parameter,
+                                       creates=False, server=set(self.api.server))))
             for action in self.api.actions
-            if self._offered(caller, action.handler, record, where)
-            and (admitted is None or _command_of(action.handler) in admitted)
+            if action.segment in self.actions
+            and self._offered(caller, self.actions[action.segment], record, where)
+            and (admitted is None or self.actions[action.segment].command in admitted)
         ]
         # The choices are read once for every form on the page.
-        choices = self._choices(request, caller, [f for _, fs in offered for f in fs], record)
+        choices = self._choices(request, caller, [f for _, _, fs in offered for f in fs], record)
         actions = []
-        for action, drawn in offered:
-            fields = self._offer(drawn, choices)
+        for action, declared, drawn in offered:
+            fields = fixed_from_record(self._offer(drawn, choices), declared)
             # A field the handler keeps unless given starts as the record has it now.
             start = {f.name: record[f.name] for f in fields if f.keep and f.name in record}
             start.update(defaults.get(action.segment, {}))
+            start.update({name: record.get(key)
+                          for name, key in (declared.from_record or {}).items()})
             mine = open_action == action.segment
             actions.append({
                 "segment": action.segment,
-                "label": self.labels.get(action.segment,
-                                         action.segment.replace("-", " ").capitalize()),
+                "label": declared.label,
+                "confirm": bool(declared.confirm),
                 "fields": fields,
                 "values": with_rows(fields, posted if mine else prefill(fields, start)),
                 "errors": errors if mine else {},
                 "added": added if mine else None,
             })
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
+        done = self.actions.get(request.query_params.get("done", ""))
+        if done is not None and status_code == 200:
+            context.setdefault("done_text", done.done)
         extra = self.context(request, caller, record, events) if self.context else {}
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
@@ -322,17 +351,21 @@ class RecordPages:
         )
 
     def _offered(
-        self, caller: Caller, handler: Any, record: dict[str, Any], where: tuple[str, ...]
+        self, caller: Caller, declared: PageAction, record: dict[str, Any],
+        where: tuple[str, ...],
     ) -> bool:
         # Offer an action where the law may let the caller take it; the record still decides.
-        rule = _rule_of(handler)
+        rule = rules().get(declared.command)
         if rule is None or caller.actor.role == "viewer":
             return False
         if observed_workspace(caller.actor, where) is not None:
             return False
+        if declared.offered_to is not None:
+            return declared.offered_to(record, caller.actor.organisation_id or "")
         office = record.get("requester_id") or record.get("policing_body_id") or record.get(
             "convenor_id") or record.get("proposer_id")
-        if rule.who is Who.POLICING_BODY:
+        if rule.who in (Who.POLICING_BODY, Who.KEEPER):
+            # A meeting's convenor is its keeper: the office, or the member that convened it.
             return office is None or caller.actor.organisation_id == office
         if rule.who is Who.ORGANISATION_ITSELF:
             return caller.actor.organisation_id != office
@@ -349,14 +382,27 @@ def _parameters(handler: Any) -> set[str]:
     return set(inspect.signature(handler).parameters)
 
 
-def _command_of(handler: Any) -> type[Command] | None:
-    # A handler builds one command class; its name says which (acknowledge_report ->
-    # AcknowledgeReport).
-    name = "".join(part.capitalize() for part in handler.__name__.split("_"))
-    return next((command for command in rules() if command.__name__ == name), None)
+def every_error(
+    model: type[BaseModel], fields: list[FormField], values: dict[str, Any],
+    errors: dict[str, str],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """``values`` and ``errors`` with, when any input could not be read, the body's own
+    errors too (a required field left empty), so a person sees every problem at once rather
+    than one round at a time. An input's own error comes first; the command's rules are
+    checked only once every input is right."""
+    if not errors:
+        return values, errors
+    try:
+        # The version is the page's, not the person's: any will do for this check.
+        model.model_validate({**values, **({"expected_version": 0}
+                                           if "expected_version" in model.model_fields else {})})
+    except ValidationError as error:
+        return values, {**body_errors(fields, error), **errors}
+    return values, errors
 
 
-def _rule_of(handler: Any) -> Any:
-    command = _command_of(handler)
-    return None if command is None else rules()[command]
+def fixed_from_record(fields: list[FormField], declared: PageAction) -> list[FormField]:
+    """``fields`` with those the page fills in from the record sent unseen."""
+    fixed = declared.from_record or {}
+    return [replace(f, kind="hidden") if f.name in fixed else f for f in fields]
 

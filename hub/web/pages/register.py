@@ -11,9 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
-from hub.projections.directory import areas
+from hub.domain.powers import Power, powers_held
+from hub.projections.directory import areas, terms
 from hub.projections.duties import decision_priorities, decisions, priorities
+from hub.queries.directory import csp_ids_of_area
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
 
@@ -27,9 +30,16 @@ async def duty_register(request: Request) -> Response:
     hub = hub_of(request)
     with hub.engine.connect() as conn:
         area = conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
+        coming = conn.execute(
+            select(terms).where(
+                (terms.c.area_id == area_id) & (terms.c.starts_on > area.policing_body_since)
+            )
+        ).first()
+        # A combined CSP spanning police areas is on each area's register.
+        of_area = (priorities.c.area_id == area_id) | priorities.c.csp_id.in_(
+            csp_ids_of_area(conn, area_id))
         current = [dict(r._mapping) for r in conn.execute(
-            select(priorities).where(priorities.c.area_id == area_id,
-                                     priorities.c.retired.is_(False))
+            select(priorities).where(of_area, priorities.c.retired.is_(False))
             .order_by(priorities.c.theme, priorities.c.title))]
         rows = [dict(r._mapping) for r in conn.execute(
             select(decisions).where(decisions.c.area_id == area_id)
@@ -42,10 +52,17 @@ async def duty_register(request: Request) -> Response:
         ):
             outcomes.setdefault(row.decision_id, []).append(dict(row._mapping))
     names = request.app.state.organisation_names
+    # The City of London is not bound by s.10, and a Police and Crime Board pending
+    # legislation holds no statutory power: the register shows no gaps, only why.
+    bound = Power.S10 in powers_held(
+        area.policing_body_kind, today=london_today(hub.clock()),
+        commenced_on=area.commenced_on, reg14a_recorded=area.reg14a_recorded,
+    )
     return render(
         request, "register.html", title=f"Duty register: {area.name}", area=area,
+        bound=bound, coming=coming,
         priorities=current, decisions=rows, outcomes=outcomes, names=names,
-        gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]),
+        gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]) if bound else 0,
         live_workspaces=f"area-{area_id}",
         live_after=hub.store.head_position([f"area-{area_id}"]),
     )

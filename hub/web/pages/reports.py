@@ -1,9 +1,11 @@
-"""The report request page: the generic record page, plus the reports submitted to it.
+"""The report request page: what the request asks, where each authority stands, the reports.
 
-The request's read model says where it stands; what an authority submitted (its text and
-files) is in the request's events, and is shown from them, every submission in order. The
-files are downloaded through the page, by those who may see the request, and only files
-submitted to this request: an attachment id of another request's file is answered as missing.
+The request's read model says where it stands; what the policing body asked (the matters, the
+formal reasons, the specified form) and what each authority did and when (acknowledged, asked
+for more time, submitted) are in the request's events, and are shown from them, as is every
+submission's text and files. The files are downloaded through the page, by those who may see
+the request, and only files submitted to this request: an attachment id of another request's
+file is answered as missing.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.attachments import AttachmentNotFound
-from hub.domain.meetings import LONDON
 from hub.events.envelope import RecordedEvent
 from hub.handlers.reports import attachment_requests
+from hub.queries.directory import csp_names
+from hub.queries.reports import ASKED
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
+from hub.web.pages.present import (
+    REPORT_STATUSES,
+    listing,
+    london_time,
+    long_date,
+    status_tag,
+)
 from hub.web.pages.records import RecordPages
 
 SUBMISSIONS = {
@@ -52,17 +62,79 @@ class Submission:
     files: tuple[SubmittedFile, ...]
 
 
+KINDS = {
+    "formal": "Formal requirement (Crime and Disorder Act 1998, section 7)",
+    "informal": "Informal request",
+}
+
+
+@dataclass
+class AuthorityStatus:
+    """Where one addressed authority stands, as the status table shows it."""
+
+    organisation_id: str
+    name: str
+    acknowledged: str = ""
+    more_time: str = ""
+    submitted: str = ""
+    late: bool = False
+
+
+def authority_statuses(
+    events: list[RecordedEvent], names: Any
+) -> list[AuthorityStatus]:
+    """Each addressed authority, in the order addressed, with what it did and when."""
+    rows: dict[str, AuthorityStatus] = {}
+    for event in events:
+        data = event.data
+        if event.type == "report_request.required":
+            rows = {o: AuthorityStatus(o, names(o)) for o in data["addressed"]}
+            continue
+        row = rows.get(str(data.get("by_organisation", "")))
+        if row is None:
+            continue
+        when = london_time(event.recorded_at)
+        if event.type == "report_request.acknowledged":
+            row.acknowledged = when
+        elif event.type == "report_request.extension_requested":
+            row.more_time = f"Asked on {when} for {long_date(data['requested_due_on'])}"
+        elif event.type in SUBMISSIONS:
+            row.submitted = when
+            row.late = row.late or bool(data.get("late"))
+    return list(rows.values())
+
+
 def report_context(
-    request: Request, _caller: Caller, record: dict[str, Any], events: list[RecordedEvent]
+    request: Request, caller: Caller, record: dict[str, Any], events: list[RecordedEvent]
 ) -> dict[str, Any]:
     """What the report request page shows beyond the generic record page's context."""
     names = request.app.state.organisation_names
     request_id = record["request_id"]
+    status_text, status_class = status_tag(REPORT_STATUSES, record["status"])
+    statuses = authority_statuses(events, names)
+    mine = next((s for s in statuses if s.organisation_id == caller.actor.organisation_id), None)
+    summary = [
+        ("Status", status_text),
+        ("Kind of request", KINDS.get(record["kind"], record["kind"])),
+        ("Asked by", names(record["requested_by"])),
+        ("Partnership", csp_name(request, record["csp_id"])),
+        ("Asked on", long_date(record["requested_on"])),
+        ("Due by", long_date(record["due_on"]) + (" (overdue)" if record["overdue"] else "")),
+    ]
+    if record.get("extension_asked_to") and record["status"] == "extension_requested":
+        summary.append(("More time asked until", long_date(record["extension_asked_to"])))
+    summary.append(("Addressed to", listing([s.name for s in statuses])))
+    if record.get("devolved_functions_excluded"):
+        summary.append(("Devolved functions", "Excluded: the request does not reach "
+                        "functions devolved to the Welsh Government"))
+    if record.get("published_on"):
+        summary.append(("Published", f"{long_date(record['published_on'])}, "
+                        f"{record.get('publication_location') or ''}".rstrip(", ")))
     submissions = [
         Submission(
             heading=SUBMISSIONS[event.type],
             by=names(event.data["by_organisation"]),
-            when=f"{event.recorded_at.astimezone(LONDON):%-d %B %Y, %H:%M}",
+            when=london_time(event.recorded_at),
             late=bool(event.data.get("late")),
             text=event.data["text"],
             files=tuple(
@@ -76,7 +148,15 @@ def report_context(
         for event in events
         if event.type in SUBMISSIONS
     ]
-    return {"submissions": submissions}
+    return {
+        "submissions": submissions, "summary": summary, "status_class": status_class,
+        "asked": {k: record.get(k) for k in ASKED}, "statuses": statuses, "mine": mine,
+    }
+
+
+def csp_name(request: Request, csp_id: str) -> str:
+    """A CSP's name (its id only if the directory has lost it)."""
+    return csp_names(hub_of(request).engine, [csp_id]).get(csp_id, csp_id)
 
 
 def file_size(size: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,8 +16,9 @@ from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import confirm, confirmed, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.present import LONDON
 from hub.webhooks import delivery, log
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.endpoints import Endpoints, EndpointSpec
@@ -171,9 +172,26 @@ async def enable(request: Request) -> Response:
     return _back(endpoint_id)
 
 
+async def _ask(
+    request: Request, caller: Caller, endpoint_id: str, verb: str, label: str
+) -> Response | None:
+    """The confirmation page for ``verb`` on the endpoint, unless the post confirms it."""
+    if confirmed(await request.form()):
+        return None
+    endpoint = _endpoints(request).get(_organisation(caller), endpoint_id)
+    return confirm(
+        request, question=f"Are you sure you want to {label.lower()}?",
+        subject=f"Webhook endpoint: {endpoint.url}", label=label,
+        action=f"/admin/webhooks/{endpoint_id}/{verb}",
+        back=f"/admin/webhooks/{endpoint_id}",
+    )
+
+
 async def rotate(request: Request) -> Response:
-    """A new secret, shown once on the page that answers."""
+    """A new secret, shown once on the page that answers, once the admin has confirmed it."""
     caller, endpoint_id = await _acting(request)
+    if asked := await _ask(request, caller, endpoint_id, "rotate", "Rotate the signing secret"):
+        return asked
     secret, until = _endpoints(request).rotate_secret(_organisation(caller), endpoint_id)
     return _endpoint_page(request, caller, endpoint_id, new_secret=secret, overlap_until=until)
 
@@ -201,8 +219,11 @@ async def send_test(request: Request) -> Response:
 
 
 async def remove(request: Request) -> Response:
-    """Delete the endpoint and its log."""
+    """Delete the endpoint and its log, once the admin has confirmed it."""
     caller, endpoint_id = await _acting(request)
+    if asked := await _ask(request, caller, endpoint_id, "remove",
+                           "Remove the endpoint and its delivery log"):
+        return asked
     _endpoints(request).remove(_organisation(caller), endpoint_id)
     return RedirectResponse("/admin/webhooks", status_code=303)
 
@@ -216,7 +237,7 @@ async def redeliver(request: Request) -> Response:
 
 
 async def replay(request: Request) -> Response:
-    """Send again everything since a time (UTC)."""
+    """Send again everything since a time (London time, as a person reads the page)."""
     caller, endpoint_id = await _acting(request)
     form = await read_form(request, ReplayForm, caller.csrf_token, messages=MESSAGES)
     if form.model is None:
@@ -224,7 +245,7 @@ async def replay(request: Request) -> Response:
         return _endpoint_page(request, caller, endpoint_id, errors=errors, values=form.values,
                               status_code=400)
     since = form.model.since
-    since = since.replace(tzinfo=UTC) if since.tzinfo is None else since
+    since = since.replace(tzinfo=LONDON) if since.tzinfo is None else since
     log.queue_replay(hub_of(request), _organisation(caller), endpoint_id, since)
     return _endpoint_page(request, caller, endpoint_id, replay_since=since)
 

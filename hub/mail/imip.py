@@ -1,0 +1,64 @@
+"""A meeting as an iMIP invitation (RFC 6047, with RFC 5546's iTIP semantics).
+
+``METHOD:REQUEST`` invites (and, with the same UID and a higher ``SEQUENCE``, moves or changes)
+a meeting; ``METHOD:CANCEL`` cancels it. The UID is the meeting's calendar feed UID and the
+``SEQUENCE`` its revision, so a client that also subscribes to a feed sees one meeting, not
+two. The organiser is the hub's own address (the convening office's name as ``CN``), the one
+attendee the recipient, with ``RSVP=FALSE``: responses are given on the meeting's page, where
+the law's record of them is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parseaddr
+from typing import Any
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from hub.db import aware
+from hub.feeds import ical
+from hub.feeds.entries import MEETING_KIND, uid
+
+PRODID = "-//Partnership Hub//Meeting invitations 1.0//EN"
+
+
+def invitation(
+    meeting: Any, method: str, *, convenor: str, sender: str, recipient: str,
+    recipient_name: str, link: str, stamp: datetime,
+) -> str:
+    """The ``VCALENDAR`` of one meeting for one recipient, as ``method`` (REQUEST or CANCEL)."""
+    starts, ends = aware(meeting.starts_at), aware(meeting.ends_at)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add_component(ical.london_timezone(*ical.years_of([starts.year, ends.year], starts.date())))
+    event = Event()
+    event.add("uid", uid(MEETING_KIND, meeting.meeting_id))
+    event.add("sequence", meeting.revision)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", ical.london_time(starts))
+    event.add("dtend", ical.london_time(ends))
+    title = meeting.title if method != "CANCEL" else f"Cancelled: {meeting.title}"
+    event.add("summary", vText(title))
+    if meeting.place or meeting.online_link:
+        event.add("location", meeting.place or meeting.online_link)
+    event.add("url", link)
+    event.add("description", f"{meeting.purpose}\n\nPapers, responses and minutes: {link}")
+    organizer = vCalAddress(f"mailto:{parseaddr(sender)[1]}")
+    organizer.params["CN"] = convenor
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{recipient}")
+    if recipient_name:
+        attendee.params["CN"] = recipient_name
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+    attendee.params["RSVP"] = "FALSE"
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    cal.add_component(event)
+    text: str = cal.to_ical().decode("utf-8")
+    return text

@@ -1,0 +1,134 @@
+"""A list page per record type (report requests, meetings, mergers): find a record again.
+
+Each list is filtered by status and partnership (a GET form, so a filtered list can be
+bookmarked and shared), shows a page of records at a time with GOV.UK pagination, and words
+every row as the record pages do: names, London dates, statuses in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.access.actors import visible_workspaces
+from hub.bootstrap import Hub
+from hub.queries import lists
+from hub.queries.directory import csp_names
+from hub.queries.records import Page
+from hub.web.auth import hub_of
+from hub.web.pages.common import page_caller, render
+from hub.web.pages.directory_choices import directory_choices
+from hub.web.pages.present import (
+    MEETING_STATUSES,
+    MERGER_STATUSES,
+    REPORT_STATUSES,
+    listing,
+    london_time,
+    long_date,
+    status_tag,
+)
+from hub.web.pages.starts import STARTS as START_LINKS
+from hub.web.pages.starts import starts_for
+
+Lister = Callable[..., Page]
+Row = Callable[[dict[str, Any], dict[str, str]], list[str]]
+"""Given a record and CSP names by id: its cells after the first (the title, a link)."""
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One record type's list."""
+
+    collection: str
+    heading: str
+    title_field: str
+    key: str
+    statuses: dict[str, tuple[str, str]]
+    columns: tuple[str, ...]
+    """The headings of the columns after the title."""
+    lister: Lister
+    cells: Row
+    start: tuple[str, str] | None = None
+    """A link to start a new record (text, path), offered to whoever may create one."""
+
+    async def page(self, request: Request) -> Response:
+        """The list, filtered by the query's ``status`` and ``csp``, at its ``page``."""
+        caller = page_caller(request)
+        hub = hub_of(request)
+        status = request.query_params.get("status") or None
+        csp_id = request.query_params.get("csp") or None
+        if status not in self.statuses:
+            status = None
+        number = _page_number(request.query_params.get("page"))
+        visible = visible_workspaces(hub.engine, caller.actor)
+        found = self.lister(hub, visible, status=status, csp_id=csp_id,
+                            offset=(number - 1) * lists.PAGE_SIZE)
+        if not found.rows and found.total:
+            # A page past the end (an old link, fewer records now) shows the last page.
+            number = -(-found.total // lists.PAGE_SIZE)
+            found = self.lister(hub, visible, status=status, csp_id=csp_id,
+                                offset=(number - 1) * lists.PAGE_SIZE)
+        names = _csp_names_of(hub, found.rows)
+        rows = [
+            {"href": f"/records/{self.collection}/{r[self.key]}", "title": r[self.title_field],
+             "status": status_tag(self.statuses, r["status"]), "cells": self.cells(r, names)}
+            for r in found.rows
+        ]
+        csps = directory_choices(hub.engine, caller.actor, ["csp_id"]).get("csp_id", [])
+        last = max(1, -(-found.total // lists.PAGE_SIZE))
+        query = {"status": status or "", "csp": csp_id or ""}
+        return render(
+            request, "records/list.html", title=self.heading, section=self.collection,
+            rows=rows, total=found.total, columns=self.columns,
+            statuses=[(k, v[0]) for k, v in self.statuses.items()], csps=csps,
+            status=status or "", csp=csp_id or "", number=number, last=last,
+            first_shown=found.offset + 1 if rows else 0, last_shown=found.offset + len(rows),
+            link=lambda n: f"/records/{self.collection}?" + "&".join(
+                f"{k}={v}" for k, v in {**query, "page": str(n)}.items() if v),
+            start=self.start if self.start in starts_for(hub.engine, caller.actor) else None,
+        )
+
+
+def _page_number(raw: str | None) -> int:
+    # A page number that is not a small whole number is the first page, never an error.
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _csp_names_of(hub: Hub, rows: Collection[dict[str, Any]]) -> dict[str, str]:
+    ids = {r["csp_id"] for r in rows if r.get("csp_id")}
+    ids |= {c for r in rows for c in r.get("constituents") or []}
+    ids |= {w.removeprefix("csp-") for r in rows if (w := r.get("workspace_id") or "")
+            if w.startswith("csp-")}
+    return csp_names(hub.engine, sorted(ids))
+
+
+STARTS = {path: (text, path) for _, text, path in START_LINKS}
+REPORTS = ListPage(
+    "report-requests", "Report requests", "title", "request_id", REPORT_STATUSES,
+    ("Partnership", "Status", "Due by"), lists.report_requests,
+    lambda r, names: [names.get(r["csp_id"], ""),
+                      long_date(r["due_on"]) + (" (overdue)" if r["overdue"] else "")],
+    start=STARTS["/records/report-requests/new"],
+)
+MEETINGS = ListPage(
+    "meetings", "Meetings", "title", "meeting_id", MEETING_STATUSES,
+    ("Partnership", "Status", "When"), lists.meetings,
+    lambda r, names: [names.get((r.get("workspace_id") or "").removeprefix("csp-"), ""),
+                      london_time(r["starts_at"])],
+    start=STARTS["/records/meetings/new"],
+)
+MERGERS = ListPage(
+    "mergers", "Mergers of partnerships", "proposed_name", "merger_id", MERGER_STATUSES,
+    ("Partnerships combined", "Status", "Takes effect"), lists.mergers,
+    lambda r, names: [listing([names.get(c, c) for c in r.get("constituents") or []]),
+                      long_date(r["effective_date"])],
+    start=STARTS["/records/mergers/new"],
+)
+LISTS = [REPORTS, MEETINGS, MERGERS]
+
+ROUTES = [Route(f"/records/{page.collection}", page.page, methods=["GET"]) for page in LISTS]

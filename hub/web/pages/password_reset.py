@@ -1,0 +1,109 @@
+"""Password reset pages: ask for a link by email address, then choose a new password.
+
+The first form answers the same for every address (no enumeration: the lookup happens in a
+job, :func:`workers.mail.send_password_reset`). A link that is unknown, used or expired gets
+the same 404 as any page that does not exist. Before there is a session, the forms' CSRF
+token is the sign-in pages' cookie, echoed by the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hub.access import password_reset
+from hub.access.secrets import new_token
+from hub.domain.errors import NotFound
+from hub.web.auth import hub_of
+from hub.web.pages.auth import SIGN_IN_CSRF_COOKIE
+from hub.web.pages.common import render
+from hub.web.pages.forms import read_form
+from workers.mail import send_password_reset
+
+
+class AskForm(BaseModel):
+    """The address to send a reset link to."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    email: EmailStr
+
+
+class NewPasswordForm(BaseModel):
+    """A new password, typed twice."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    password: str = Field(min_length=12, max_length=1000)
+    confirm_password: str = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _passwords_match(self) -> NewPasswordForm:
+        if self.password != self.confirm_password:
+            raise ValueError("passwords differ")
+        return self
+
+
+def _with_csrf(request: Request, template: str, title: str, status_code: int = 200,
+               **context: Any) -> Response:
+    csrf = request.cookies.get(SIGN_IN_CSRF_COOKIE) or new_token()
+    response = render(request, template, title=title, csrf=csrf, status_code=status_code,
+                      **context)
+    response.set_cookie(SIGN_IN_CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+async def ask_page(request: Request) -> Response:
+    """The form asking for the account's email address."""
+    return _with_csrf(request, "password_reset/ask.html", "Reset your password",
+                      values={}, sent=False)
+
+
+async def ask(request: Request) -> Response:
+    """Queue the reset mail and say what happens next, whatever the address."""
+    form = await read_form(request, AskForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
+                           messages={"email": "Enter your email address"})
+    if form.model is None:
+        errors = {"email": "Enter an email address in the correct format, like "
+                           "name@example.org"} if form.values.get("email") else form.errors
+        return _with_csrf(request, "password_reset/ask.html", "Reset your password",
+                          status_code=400, errors=errors, values=form.values, sent=False)
+    hub_of(request).queue.enqueue(send_password_reset, kwargs={"email": str(form.model.email)})
+    return _with_csrf(request, "password_reset/ask.html", "Check your email",
+                      values={}, sent=True, email=str(form.model.email))
+
+
+async def choose(request: Request) -> Response:
+    """Show, or act on, a reset link: choose a new password."""
+    hub = hub_of(request)
+    token = request.path_params["token"]
+    if password_reset.open_reset(hub.engine, token, hub.clock()) is None:
+        raise NotFound("this link has expired or has already been used")
+    if request.method == "GET":
+        return _with_csrf(request, "password_reset/choose.html", "Choose a new password")
+    form = await read_form(request, NewPasswordForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
+                           messages={"password": "Enter a password of at least 12 characters",
+                                     "confirm_password": "Enter the password again"})
+    errors = dict(form.errors)
+    if "form" in errors:
+        errors = {"confirm_password": "The passwords do not match"}
+    if form.model is not None and password_reset.reset(
+        hub.engine, token, form.model.password, hub.clock()
+    ):
+        return RedirectResponse("/sign-in?reset=1", status_code=303)
+    if form.model is not None:
+        raise NotFound("this link has expired or has already been used")
+    return _with_csrf(request, "password_reset/choose.html", "Choose a new password",
+                      status_code=400, errors=errors)
+
+
+ROUTES = [
+    Route("/password-reset", ask_page, methods=["GET"]),
+    Route("/password-reset", ask, methods=["POST"]),
+    Route("/password-reset/{token}", choose, methods=["GET", "POST"]),
+]

@@ -1,0 +1,38 @@
+"""The records a person may start, as links: only what their organisation may do.
+
+The access policy says who may issue each creating command; a link is offered for a command
+the caller's organisation could issue, and none for one it would be refused (a council is not
+offered "Ask for a report"). Viewers start nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from hub.access.policy import Actor, Who, rules
+from hub.queries.directory import holds_policing_body
+from schemas.commands import duties, meetings, mergers, reports
+from schemas.commands.base import Command
+
+STARTS: tuple[tuple[type[Command], str, str], ...] = (
+    (reports.RequireReport, "Ask for a report", "/records/report-requests/new"),
+    (meetings.ConveneMeeting, "Convene a meeting", "/records/meetings/new"),
+    (mergers.ProposeMerger, "Propose a merger of partnerships", "/records/mergers/new"),
+    (duties.RecordDecision, "Record a decision", "/records/regard-decisions/new"),
+    (duties.RecordPlan, "Record a police and crime plan", "/records/police-crime-plans/new"),
+    (duties.DraftArrangement, "Draft a criminal justice arrangement",
+     "/records/cj-arrangements/new"),
+    (duties.RegisterPriority, "Register a relevant priority", "/records/priorities/new"),
+    (duties.RecordStrategyRegard, "Record regard to the police and crime plan",
+     "/records/reciprocal-regards/new"),
+)
+"""Each creating command, its start link's words and its form."""
+
+
+def starts_for(engine: Engine, actor: Actor) -> list[tuple[str, str]]:
+    """(text, path) of each record the actor's organisation may start."""
+    if not actor.organisation_id or actor.role == "viewer":
+        return []
+    office = holds_policing_body(engine, actor)
+    allowed = {Who.POLICING_BODY} if office else {Who.ORGANISATION_ITSELF}
+    return [(text, path) for command, text, path in STARTS if rules()[command].who in allowed]

@@ -1,0 +1,109 @@
+"""The demo replayed, as a local would read it: North Yorkshire's history and today's bodies,
+Cumbria's and the City of London's dates, Leicestershire's two youth justice services, and a
+reg 14A meeting on a cross-area strategy subject; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from hub.access.policy import SYSTEM
+from hub.bootstrap import Hub
+from hub.demo import mergers as demo_mergers
+from hub.demo.meetings import HELD
+from hub.events import StreamRef
+from hub.projections.directory import areas, csps, members, organisations, terms
+from hub.projections.meetings import get_meeting
+from hub.projections.mergers import get_merger
+from tests.conftest import DemoCopy, HubFactory
+
+NY = "north-yorkshire"
+TODAYS_NY_BODIES = {
+    "north-yorkshire-council", "north-yorkshire-police", "york-north-yorkshire-fire",
+    "humber-north-yorkshire-icb", "west-yorkshire-icb", "probation-yorkshire-humber",
+}
+OF_2014 = {
+    "craven-district-council", "hambleton-district-council", "richmondshire-district-council",
+    "harrogate-borough-council", "ryedale-district-council", "scarborough-borough-council",
+    "selby-district-council", "north-yorkshire-county-council", "north-yorkshire-fire-authority",
+    "airedale-wharfedale-craven-ccg", "hambleton-richmondshire-whitby-ccg",
+    "harrogate-rural-district-ccg", "scarborough-ryedale-ccg", "vale-of-york-ccg",
+    "nps-north-east", "hlny-crc", "north-yorkshire-pcc-2012", "north-yorkshire-pfcc",
+}
+
+
+def _terms(hub: Hub, area_id: str) -> list[tuple[str, str, date]]:
+    with hub.engine.connect() as conn:
+        return [(r.organisation_id, r.kind, r.starts_on) for r in conn.execute(
+            select(terms).where(terms.c.area_id == area_id).order_by(terms.c.starts_on))]
+
+
+def _area(hub: Hub, area_id: str) -> Any:
+    with hub.engine.connect() as conn:
+        return conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
+
+
+def test_the_demo_replays_north_yorkshires_history_to_todays_bodies(
+    make_hub: HubFactory, demo_copy: DemoCopy,
+) -> None:
+    hub = make_hub(database_url=demo_copy())
+    assert _terms(hub, NY) == [
+        ("north-yorkshire-pcc-2012", "pcc", date(2012, 11, 22)),
+        ("north-yorkshire-pfcc", "pfcc", date(2018, 11, 15)),
+        ("north-yorkshire-opcc", "mayor", date(2024, 5, 7)),
+    ]
+    assert _area(hub, NY).policing_body_id == "north-yorkshire-opcc"
+
+    # The 2014 merger was proposed and signed by the PCC of the day.
+    merger = get_merger(hub.engine, SYSTEM, demo_mergers.NY_MERGER)
+    [body] = [p for p in merger["parties"] if p["role"] == "policing_body"]
+    assert (body["organisation_id"], body["signed_on"]) == (
+        "north-yorkshire-pcc-2012", "2014-09-09")
+    proposed = hub.store.read_stream(StreamRef.of("merger", demo_mergers.NY_MERGER).id)[0]
+    assert proposed.data["by_organisation"] == "north-yorkshire-pcc-2012"
+
+    # Today's combined CSP lists today's bodies, and so does its workspace.
+    with hub.engine.connect() as conn:
+        combined = conn.execute(
+            select(csps).where(csps.c.csp_id == demo_mergers.NY_COMBINED)).one()
+        york = conn.execute(select(csps).where(csps.c.csp_id == "safer-york-partnership")).one()
+        space = set(conn.execute(select(members.c.organisation_id).where(
+            members.c.workspace_id == f"csp-{demo_mergers.NY_COMBINED}")).scalars())
+    assert set(combined.responsible_authorities) == TODAYS_NY_BODIES
+    assert space == TODAYS_NY_BODIES | {"north-yorkshire-opcc"}
+    assert not OF_2014 & set(york.responsible_authorities)
+    assert "city-of-york-council" in york.responsible_authorities
+    # The history is in the log, in the order it happened.
+    changes = [e.data["responsible_authorities"] for e in hub.store.read_stream(
+        StreamRef.of("csp", demo_mergers.NY_COMBINED).id) if e.type == "csp.authorities_changed"]
+    assert [("north-yorkshire-pfcc-fire" in c, "probation-yorkshire-humber" in c,
+             "west-yorkshire-icb" in c, "north-yorkshire-council" in c) for c in changes] == [
+        (True, False, False, False), (True, True, False, False), (True, True, True, False),
+        (True, True, True, True), (False, True, True, True),
+    ]
+
+
+def test_the_demo_dates_and_bodies_a_local_would_check(
+    make_hub: HubFactory, demo_copy: DemoCopy,
+) -> None:
+    hub = make_hub(database_url=demo_copy())
+    assert _terms(hub, "cumbria") == [
+        ("cumbria-pcc-2012", "pcc", date(2012, 11, 22)),
+        ("cumbria-opcc", "pfcc", date(2023, 4, 1)),
+    ]
+    assert _area(hub, "city-of-london").policing_body_since == date(1996, 8, 22)
+    with hub.engine.connect() as conn:
+        youth = {r.name for r in conn.execute(select(organisations).where(
+            organisations.c.kind == "youth_offending_team"))}
+    assert youth == {"Leicester City Youth Justice Service",
+                     "Leicestershire County Youth Justice Service"}
+    varied = [e for e in hub.store.read_stream(
+        StreamRef.of("cj_arrangement", "demo-leics-youth-justice").id)
+        if e.type == "cj_arrangement.terms_varied"]
+    assert "joins" not in varied[0].data["reason"]
+    assert "leicestershire-county-yjs" in {p["organisation_id"] for p in varied[0].data["parties"]}
+    held = get_meeting(hub.engine, SYSTEM, HELD)
+    assert held["kind"] == "reg_14a" and "re-offending" in held["title"]
+    assert "abuse" not in held["title"].lower()
