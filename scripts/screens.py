@@ -78,7 +78,9 @@ def _name(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:120] or "dashboard"
 
 
-def _walk(context: BrowserContext, base: str, email: str, out: Path, limit: int) -> int:
+def _walk(
+    context: BrowserContext, base: str, email: str, out: Path, limit: int | None
+) -> int:
     """Sign in as ``email`` and screenshot every page reached from the seeds; returns how many."""
     page = context.new_page()
     page.goto(base + "/sign-in")
@@ -89,7 +91,7 @@ def _walk(context: BrowserContext, base: str, email: str, out: Path, limit: int)
     seen: set[str] = set()
     queue = deque(SEEDS)
     count = 0
-    while queue and count < limit:
+    while queue and (limit is None or count < limit):
         path = queue.popleft()
         if path in seen:
             continue
@@ -121,7 +123,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screens")
     parser.add_argument("--persona", action="append", metavar="EMAIL",
                         help="only this demo persona (repeat for more; default: all)")
-    parser.add_argument("--limit", type=int, default=60, help="at most this many pages each")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="at most this many pages each (default: every page)")
     args = parser.parse_args()
     emails = [u.email for u in DEMO_USERS]
     personas = args.persona or emails
