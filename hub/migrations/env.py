@@ -13,6 +13,14 @@ import hub.feeds.tables
 import hub.mail.tables
 import hub.projections
 import hub.webhooks.tables  # noqa: F401
+from hub.projections.search import FULL_TEXT_OBJECTS
+
+
+def _declared(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave out the database's own full-text index (see hub.projections.search), which no
+    model declares, so autogenerate neither drops it nor reports it as a difference."""
+    return not (name or "").startswith(FULL_TEXT_OBJECTS)
+
 
 config = context.config
 engine = config.attributes["engine"]
@@ -22,5 +30,6 @@ with engine.begin() as connection:
         connection=connection,
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=_declared,
     )
     context.run_migrations()

@@ -6,10 +6,11 @@ runs inside each append.
 
 from __future__ import annotations
 
-from hub.projections import directory, duties, meetings, mergers, reports
+from hub.projections import directory, duties, meetings, mergers, reports, search
 from hub.projections.registry import Projections
 
-MODULES = (directory, duties, reports, mergers, meetings)
+# Search last: it reads the meeting and merger rows the others have just written.
+MODULES = (directory, duties, reports, mergers, meetings, search)
 
 
 def all_projections() -> Projections:

@@ -19,6 +19,21 @@ from hub.domain.errors import NotFound
 from hub.events.envelope import RecordedEvent, StreamRef
 
 
+def visible_in(table: Table, workspace_ids: Collection[str] | None) -> Any:
+    """The condition that a row of ``table`` is visible in ``workspace_ids``: its area's
+    workspace or its CSP's is among them (None: no condition, for operators)."""
+    if workspace_ids is None:
+        return None
+    areas = [w.removeprefix("area-") for w in workspace_ids if w.startswith("area-")]
+    csps = [w.removeprefix("csp-") for w in workspace_ids if w.startswith("csp-")]
+    conditions = []
+    if areas:
+        conditions.append(table.c.area_id.in_(areas))
+    if csps and "csp_id" in table.c:
+        conditions.append(table.c.csp_id.in_(csps))
+    return or_(*conditions) if conditions else false()
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, and how many rows match in all."""
@@ -50,16 +65,7 @@ class RecordQueries:
     order_by: str | None = None
 
     def _visible(self, workspace_ids: Collection[str] | None) -> Any:
-        if workspace_ids is None:
-            return None
-        areas = [w.removeprefix("area-") for w in workspace_ids if w.startswith("area-")]
-        csps = [w.removeprefix("csp-") for w in workspace_ids if w.startswith("csp-")]
-        conditions = []
-        if areas:
-            conditions.append(self.table.c.area_id.in_(areas))
-        if csps and "csp_id" in self.table.c:
-            conditions.append(self.table.c.csp_id.in_(csps))
-        return or_(*conditions) if conditions else false()
+        return visible_in(self.table, workspace_ids)
 
     def get(
         self, hub: Hub, record_id: str, *, workspace_ids: Collection[str] | None

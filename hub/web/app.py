@@ -28,6 +28,7 @@ from hub.web.api import events as events_api
 from hub.web.api import feeds as feeds_api
 from hub.web.api import meetings as meetings_api
 from hub.web.api import reports as reports_api
+from hub.web.api import search as search_api
 from hub.web.api import webhooks as webhooks_api
 from hub.web.api.openapi import openapi_json
 from hub.web.describe import OrganisationNames
@@ -38,6 +39,7 @@ from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import mail as mail_pages
 from hub.web.pages import password_reset as password_reset_pages
+from hub.web.pages import search as search_pages
 from hub.web.pages import webhooks as webhooks_pages
 from hub.web.problems import EXCEPTION_HANDLERS
 from hub.web.security import CsrfGuard, SecurityHeaders
@@ -123,6 +125,8 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         *feeds_pages.ROUTES,
         *mail_pages.ROUTES,
         *password_reset_pages.ROUTES,
+        *search_api.ROUTES,
+        *search_pages.ROUTES,
         *live.ROUTES,
         Mount("/static", StaticFiles(directory=ROOT / "static"), name="static"),
         Mount("/govuk", StaticFiles(directory=GOVUK_ASSETS, check_dir=False), name="govuk"),
