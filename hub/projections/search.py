@@ -2,7 +2,7 @@
 
 ``search_entries`` is an ordinary table the handlers here keep current, so a rebuild empties
 and refills it like any other read model. The full-text index over it is the database's own
-and is created by migration 0016, not declared here:
+and is created by migration 0015, not declared here:
 
 - on SQLite, an FTS5 table (``search_text``) with the entries as its external content, kept in
   step by triggers on ``search_entries`` (so these handlers need not know of it);
@@ -71,7 +71,7 @@ class SearchEntryRow(SQLModel, table=True):
 
 
 FULL_TEXT_OBJECTS = ("search_text", "ix_search_entries_document")
-"""Name prefixes of what migration 0016 makes outside the models: the FTS5 table (and the
+"""Name prefixes of what migration 0015 makes outside the models: the FTS5 table (and the
 shadow tables SQLite keeps for it) and the PostgreSQL GIN index."""
 
 search_entries = SearchEntryRow.__table__  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ LIMIT = 50
 # reaches either database's query syntax except these words.
 _WORD = re.compile(r"[^\W_]+")
 
-# The PostgreSQL index is on exactly this expression (migration 0016).
+# The PostgreSQL index is on exactly this expression (migration 0015).
 _DOCUMENT = "to_tsvector('english', search_entries.title || ' ' || search_entries.body)"
 
 _fts = table("search_text", column("rowid"))

@@ -2,7 +2,7 @@
 (an FTS5 table kept by triggers on SQLite; a GIN index on the English tsvector on PostgreSQL).
 Rebuild the read models afterwards (`hub projections rebuild`) to index existing records.
 
-Revision ID: 0016
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06 09:00:00.000000
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-revision: str = '0016'
+revision: str = '0015'
 down_revision: str | Sequence[str] | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
