@@ -11,27 +11,21 @@ re-run does nothing twice. A worker starting re-arms the job of every transfer s
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlalchemy import select
 
 from hub.bootstrap import Hub
 from hub.domain import directory
-from hub.domain.directory import LONDON
 from hub.events.envelope import RecordedEvent
 from hub.projections.directory import areas, terms
 from hub.service import handle_as_hub
 from schemas.commands.directory import BringGovernanceIntoEffect
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import due, schedule_at
+from workers.scheduling import due, schedule_at, start_of_london_day
 
 log = logging.getLogger("hub.jobs.governance")
-
-
-def in_force_at(day: date) -> datetime:
-    """The instant a transfer comes into force: the start of its date in England and Wales."""
-    return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
 
 
 def switch_job_id(area_id: str, day: date) -> str:
@@ -60,14 +54,15 @@ def resume_governance(hub: Hub) -> int:
 
 def _schedule(hub: Hub, area_id: str, day: date, *, resuming: bool = False) -> int:
     """Schedule the switch (when ``resuming``, unless Redis holds it); how many jobs."""
-    return schedule_at(hub, in_force_at(day), bring_into_effect, switch_job_id(area_id, day),
-                       unless_armed=resuming, area_id=area_id, on_date=day.isoformat())
+    return schedule_at(hub, start_of_london_day(day), bring_into_effect,
+                       switch_job_id(area_id, day), unless_armed=resuming, area_id=area_id,
+                       on_date=day.isoformat())
 
 
 def bring_into_effect(area_id: str, on_date: str) -> bool:
     """Job: bring the transfer dated ``on_date`` into force; True once it has been recorded."""
     hub, day = current_hub(), date.fromisoformat(on_date)
-    if not due(hub, in_force_at(day), bring_into_effect, area_id=area_id, on_date=on_date):
+    if not due(hub, start_of_london_day(day), bring_into_effect, area_id=area_id, on_date=on_date):
         return False
     command = BringGovernanceIntoEffect(area_id=area_id, on_date=day)
     handle_as_hub(hub, directory.POLICE_AREA, area_id, command,

@@ -12,25 +12,20 @@ re-run does nothing twice. A worker starting re-arms the job of every made agree
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlalchemy import select
 
 from hub.bootstrap import Hub
-from hub.domain.mergers import LONDON, MADE, TERMINATED
+from hub.domain.mergers import MADE, TERMINATED
 from hub.events.envelope import RecordedEvent
 from hub.handlers.mergers import take_merger_effect, take_termination_effect
 from hub.projections.mergers import mergers
 from workers.reactions import on, on_start
 from workers.runtime import current_hub
-from workers.scheduling import due, schedule_at
+from workers.scheduling import due, schedule_at, start_of_london_day
 
 log = logging.getLogger("hub.jobs.mergers")
-
-
-def effective_at(day: date) -> datetime:
-    """The instant a merger takes effect: the start of its effective date in England."""
-    return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
 
 
 def effect_job_id(merger_id: str, day: date) -> str:
@@ -57,7 +52,7 @@ def resume_mergers(hub: Hub) -> int:
 
 def _schedule(hub: Hub, merger_id: str, day: date, *, resuming: bool = False) -> int:
     """Schedule the effect (when ``resuming``, unless Redis holds it); how many jobs."""
-    return schedule_at(hub, effective_at(day), take_effect, effect_job_id(merger_id, day),
+    return schedule_at(hub, start_of_london_day(day), take_effect, effect_job_id(merger_id, day),
                        unless_armed=resuming, merger_id=merger_id,
                        effective_date=day.isoformat())
 
@@ -65,7 +60,7 @@ def _schedule(hub: Hub, merger_id: str, day: date, *, resuming: bool = False) ->
 def take_effect(merger_id: str, effective_date: str) -> bool:
     """Job: carry out the made agreement on its effective date; True once it is in effect."""
     hub, day = current_hub(), date.fromisoformat(effective_date)
-    if not due(hub, effective_at(day), take_effect, merger_id=merger_id,
+    if not due(hub, start_of_london_day(day), take_effect, merger_id=merger_id,
                effective_date=effective_date):
         return False
     done = take_merger_effect(hub, merger_id, day)
@@ -99,7 +94,7 @@ def resume_terminations(hub: Hub) -> int:
 
 
 def _schedule_termination(hub: Hub, merger_id: str, day: date, *, resuming: bool = False) -> int:
-    return schedule_at(hub, effective_at(day), end_agreement,
+    return schedule_at(hub, start_of_london_day(day), end_agreement,
                        termination_job_id(merger_id, day), unless_armed=resuming,
                        merger_id=merger_id, ends_on=day.isoformat())
 
@@ -107,7 +102,7 @@ def _schedule_termination(hub: Hub, merger_id: str, day: date, *, resuming: bool
 def end_agreement(merger_id: str, ends_on: str) -> bool:
     """Job: carry out the agreed termination on its date; True once it has taken effect."""
     hub, day = current_hub(), date.fromisoformat(ends_on)
-    if not due(hub, effective_at(day), end_agreement, merger_id=merger_id, ends_on=ends_on):
+    if not due(hub, start_of_london_day(day), end_agreement, merger_id=merger_id, ends_on=ends_on):
         return False
     done = take_termination_effect(hub, merger_id, day)
     log.info("event=merger_termination merger=%s date=%s in_effect=%s", merger_id, day, done)

@@ -13,13 +13,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from hub.bootstrap import Hub
+
+_LONDON = ZoneInfo("Europe/London")
+
+
+def start_of_london_day(day: date) -> datetime:
+    """The instant ``day`` begins in England and Wales, in UTC: when a change dated ``day``
+    (a merger's effect, a termination, a transfer of governance) takes effect."""
+    return datetime.combine(day, time(0, 0), tzinfo=_LONDON).astimezone(UTC)
 
 
 def schedule_at(
