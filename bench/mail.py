@@ -173,7 +173,7 @@ def one_run(port: int, users: int, digests: int) -> tuple[Measure, Measure]:
                 hub, OFFICE, csp_id=csp, kind="formal", title=f"Serious violence in {csp}",
                 matters="Serious violence, 2025-26.", due_on=date(2027, 2, 1),
                 not_satisfied_reasons="The strategy is late.",
-                proportionate_reasons="One short report.",
+                proportionate_reasons="One short report.", s6_functions_confirmed=True,
             )
         began = time.perf_counter()
         mail_reactions(hub, start)

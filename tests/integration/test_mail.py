@@ -46,8 +46,12 @@ POLICE = "police@leicestershire.example.org"
 COUNTY = "county@leicestershire.example.org"
 WELSH = ("opcc@dyfed-powys.example.org", "council@carmarthenshire.example.org",
          "health@hyweldda.example.org")
+INFORMAL: dict[str, Any] = {
+    "not_satisfied_reasons": None, "proportionate_reasons": None, "s6_functions_confirmed": False,
+}
 REASONS = {"not_satisfied_reasons": "The strategy is two years late.",
-           "proportionate_reasons": "One report of modest length."}
+           "proportionate_reasons": "One report of modest length.",
+           "s6_functions_confirmed": True}
 
 
 class Clock:
@@ -155,7 +159,7 @@ def test_an_organisations_shared_address_gets_its_mail(hub: Hub, inbox: Inbox) -
     set_contact(hub.engine, "leicester-city-council", "team@leicester.example.org", "test",
                 hub.clock())
     start = hub.store.head_position()
-    require(hub, kind="informal", not_satisfied_reasons=None, proportionate_reasons=None)
+    require(hub, kind="informal", **INFORMAL)
     deliver(hub, start)
     [message] = inbox.to("team@leicester.example.org")
     assert message["Subject"] == "Report requested: Knife crime; a review"
@@ -217,7 +221,7 @@ def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
 
 def test_other_notices_carry_a_signed_one_click_unsubscribe(hub: Hub, inbox: Inbox) -> None:
     start = hub.store.head_position()
-    require(hub, kind="informal", not_satisfied_reasons=None, proportionate_reasons=None)
+    require(hub, kind="informal", **INFORMAL)
     deliver(hub, start)
     [message] = inbox.to(CITY)
     assert message["Subject"] == "Report requested: Knife crime; a review"
@@ -236,8 +240,7 @@ def test_other_notices_carry_a_signed_one_click_unsubscribe(hub: Hub, inbox: Inb
     # The city's user no longer gets informal requests; the police still do.
     inbox.received.clear()
     later = hub.store.head_position()
-    require(hub, kind="informal", title="Drug markets", not_satisfied_reasons=None,
-            proportionate_reasons=None)
+    require(hub, kind="informal", title="Drug markets", **INFORMAL)
     deliver(hub, later)
     assert inbox.to(CITY) == [] and len(inbox.to(POLICE)) == 1
 
@@ -336,7 +339,7 @@ def test_notify_gets_each_message_when_its_key_is_set(
     monkeypatch.delenv("HUB_SMTP_HOST", raising=False)
     with notify_stand_in(monkeypatch) as notify:
         start = hub.store.head_position()
-        require(hub, kind="informal", not_satisfied_reasons=None, proportionate_reasons=None)
+        require(hub, kind="informal", **INFORMAL)
         deliver(hub, start)
     by_address = {r["email_address"]: r for r in notify.requests}
     assert CITY in by_address and len(notify.requests) == 5
@@ -375,8 +378,7 @@ def test_the_daily_digest_gathers_held_mail_and_what_is_due(hub: Hub, inbox: Inb
     city_user = hub.accounts.user_by_email(CITY)
     choose(hub.engine, city_user.user_id, Kind.REPORT_REQUIRED, DAILY)
     start = hub.store.head_position()
-    request_id = require(hub, kind="informal", not_satisfied_reasons=None,
-                         proportionate_reasons=None, due_on=date(2026, 11, 30))
+    request_id = require(hub, kind="informal", due_on=date(2026, 11, 30), **INFORMAL)
     deliver(hub, start)
     assert inbox.to(CITY) == [] and len(inbox.to(POLICE)) == 1
     # 07:00 London (GMT in November) is the default hour.
@@ -448,8 +450,7 @@ def test_a_request_tells_each_side_what_the_other_did(hub: Hub, inbox: Inbox) ->
     city = Actor(user_id="test-city", organisation_id="leicester-city-council",
                  area_ids=frozenset({LEICS}))
     start = hub.store.head_position()
-    request_id = require(hub, kind="informal", not_satisfied_reasons=None,
-                         proportionate_reasons=None, due_on=date(2026, 12, 1))
+    request_id = require(hub, kind="informal", due_on=date(2026, 12, 1), **INFORMAL)
     report_handlers.request_extension(hub, city, request_id,
                                       requested_due_on=date(2026, 12, 15), reason="Data late.")
     report_handlers.grant_extension(hub, OPCC, request_id)
