@@ -40,6 +40,7 @@ def test_a_council_reads_what_a_formal_report_request_asks_and_acknowledges_it(
     check_both_widths(office, "ask-for-a-report")
     _field(office, "Partnership").select_option(label="Safer Leicester Partnership")
     _field(office, "Formal requirement (section 7)").check()
+    office.get_by_label("The matters relate to the authorities'", exact=False).check()
     _field(office, "Title").fill("Night-time economy violence")
     _field(office, "Matters to report on").fill(
         "Violence in the city centre at night, and what each partner is doing about it.")

@@ -24,6 +24,15 @@ FIELDS: dict[str, tuple[str, str]] = {
         "Why requiring the report is proportionate",
         "For a formal requirement: the commissioner must be satisfied that requiring it is a "
         "proportionate way to get the information"),
+    "s6_functions_confirmed": (
+        "The matters relate to the authorities' crime and disorder, substance misuse, "
+        "re-offending and serious violence strategies (section 6)",
+        "For a formal requirement: section 7 only reaches what the authorities do under "
+        "section 6 of the Crime and Disorder Act 1998"),
+    "publication_required": (
+        "The authorities must arrange for the report to be published (section 7(3))",
+        "Optional, for a formal requirement. A copy of every report required under section 7 "
+        "must be published in any case (the Specified Information Order)"),
     "devolved_functions_excluded": (
         "Leave out functions devolved to the Welsh Government (Welsh partnerships only)", ""),
     "requested_due_on": ("New due date you are asking for", ""),
