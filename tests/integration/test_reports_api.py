@@ -209,7 +209,7 @@ def test_a_request_read_through_the_api_says_what_it_asks_and_why(
 ) -> None:
     answer = api[OFFICE].post("/api/report-requests", {
         **REQUEST, "kind": "formal", "matters": "Knife crime in the city centre.",
-        "specified_form": "No more than ten pages.",
+        "s6_functions_confirmed": True, "specified_form": "No more than ten pages.",
         "not_satisfied_reasons": "The strategic assessment is two years old.",
         "proportionate_reasons": "A short report from existing data.",
     })

@@ -22,7 +22,6 @@ REPORT_STATUSES = {
     "submitted": ("Report submitted", "govuk-tag--purple"),
     "returned": ("Returned for more information", "govuk-tag--orange"),
     "accepted": ("Accepted", "govuk-tag--green"),
-    "published": ("Published", "govuk-tag--green"),
     "closed": ("Closed", "govuk-tag--grey"),
     "withdrawn": ("Withdrawn", "govuk-tag--grey"),
 }
