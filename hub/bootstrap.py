@@ -15,8 +15,7 @@ import fakeredis
 import fakeredis.aioredis
 import redis
 import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry as AsyncRetry
-from redis.backoff import NoBackoff
+from redis import Redis
 from rq import Queue
 from sqlalchemy import Engine
 
@@ -29,6 +28,7 @@ from hub.events.store import Clock, EventStore, utc_now
 from hub.outages import Outage
 from hub.projections import all_projections
 from hub.projections.registry import Projections
+from hub.redis_clients import async_redis_client, client_options, redis_client
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -66,9 +66,17 @@ class Hub:
     @cached_property
     def redis(self) -> redis.Redis:
         """Redis, or the in-process stand-in when embedded."""
+        return self.new_redis()
+
+    def new_redis(self, *, waits: float = 0.0) -> Redis:
+        """A new Redis client (see :mod:`hub.redis_clients`), or the stand-in's when embedded.
+
+        ``waits``: seconds a command of this client blocks on purpose (a worker's wait for a
+        job), added to its socket timeout.
+        """
         if self.settings.embedded:
             return fakeredis.FakeRedis(server=_EMBEDDED_REDIS)
-        return redis.Redis.from_url(self.settings.redis_url)
+        return redis_client(self.settings, waits=waits)
 
     def async_redis(self, *, retries: bool = True) -> aioredis.Redis:
         """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's.
@@ -78,11 +86,7 @@ class Hub:
         """
         if self.settings.embedded:
             return fakeredis.aioredis.FakeRedis(server=_EMBEDDED_REDIS)
-        if retries:
-            return aioredis.Redis.from_url(self.settings.redis_url)
-        return aioredis.Redis.from_url(
-            self.settings.redis_url, retry=AsyncRetry(NoBackoff(), 0)
-        )
+        return async_redis_client(self.settings, retries=retries)
 
     @cached_property
     def queue(self) -> Queue:
@@ -114,6 +118,7 @@ class Hub:
         settings = self.settings
         return SignInThrottle(
             "memory://" if settings.embedded else settings.redis_url,
+            {} if settings.embedded else client_options(settings),
             ThrottlePolicy(
                 settings.sign_in_attempts_per_account, settings.sign_in_attempts_per_address,
                 settings.sign_in_window_minutes,

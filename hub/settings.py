@@ -29,6 +29,8 @@ class Settings:
     dispatcher_poll_seconds: float = 2.0
     dispatcher_batch: int = 500
     dispatcher_lease_seconds: float = 10.0
+    redis_connect_timeout_seconds: float = 5.0
+    redis_socket_timeout_seconds: float = 5.0
     event_page_limit: int = 500
     live_queue_limit: int = 1000
     report_due_weeks: int = 8
@@ -60,6 +62,8 @@ class Settings:
             dispatcher_poll_seconds=float(_env("HUB_DISPATCHER_POLL_SECONDS", "2.0")),
             dispatcher_batch=int(_env("HUB_DISPATCHER_BATCH", "500")),
             dispatcher_lease_seconds=float(_env("HUB_DISPATCHER_LEASE_SECONDS", "10")),
+            redis_connect_timeout_seconds=float(_env("HUB_REDIS_CONNECT_TIMEOUT_SECONDS", "5")),
+            redis_socket_timeout_seconds=float(_env("HUB_REDIS_SOCKET_TIMEOUT_SECONDS", "5")),
             event_page_limit=int(_env("HUB_EVENT_PAGE_LIMIT", "500")),
             live_queue_limit=int(_env("HUB_LIVE_QUEUE_LIMIT", "1000")),
             report_due_weeks=int(_env("HUB_REPORT_DUE_WEEKS", "8")),

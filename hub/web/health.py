@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -22,7 +23,21 @@ async def readyz(request: Request) -> JSONResponse:
     503 while anything is down: a load balancer then sends new requests elsewhere, though
     the process keeps serving what it can (reads without Redis, sockets catching up).
     """
-    hub: Hub = request.app.state.hub
+    # The probes block (up to Redis's socket timeout when its host drops packets): off the
+    # event loop, so that the process's sockets and requests go on meanwhile.
+    checks, down = await run_in_threadpool(_probe, request.app.state.hub)
+    broker = getattr(request.app.state, "live_broker", None)
+    if broker is not None and not broker.subscribed:
+        checks["live"] = "resubscribing to Redis"
+        down.append("live")
+    checks["status"] = "unready" if down else "ready"
+    if down:
+        checks["down"] = down
+    return JSONResponse(checks, status_code=503 if down else 200)
+
+
+def _probe(hub: Hub) -> tuple[dict[str, object], list[str]]:
+    """Ask the database and Redis; what each answered, and which are down."""
     checks: dict[str, object] = {}
     down: list[str] = []
     try:
@@ -39,11 +54,4 @@ async def readyz(request: Request) -> JSONResponse:
     except Exception as error:
         checks["redis"] = f"unreachable: {type(error).__name__}"
         down.append("redis")
-    broker = getattr(request.app.state, "live_broker", None)
-    if broker is not None and not broker.subscribed:
-        checks["live"] = "resubscribing to Redis"
-        down.append("live")
-    checks["status"] = "unready" if down else "ready"
-    if down:
-        checks["down"] = down
-    return JSONResponse(checks, status_code=503 if down else 200)
+    return checks, down

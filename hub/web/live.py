@@ -50,6 +50,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import REVOKED_CHANNEL, Hub, workspace_channel
 from hub.outages import Outage, dependency_down
+from hub.redis_clients import Subscription
 from hub.web.auth import Credentials, caller, credentials, hub_of, resolve
 from hub.web.describe import OrganisationNames, describe
 
@@ -237,10 +238,15 @@ class LiveBroker:
         while True:
             client = self.hub.async_redis(retries=False)
             pubsub = client.pubsub()
+            # Quiet channels are pinged: a Redis host that drops packets is noticed within
+            # two socket timeouts, not never.
+            timeout = self.hub.settings.redis_socket_timeout_seconds
+            subscription = Subscription(pubsub, quiet=timeout, answer=timeout)
             try:
                 await pubsub.psubscribe(CHANNEL_PREFIX + "*")
                 await pubsub.subscribe(REVOKED_CHANNEL)
-                async for message in pubsub.listen():
+                while True:
+                    message = await subscription.next()
                     kind = message.get("type")
                     if kind == "pmessage":
                         self._route(message["channel"], message["data"])
