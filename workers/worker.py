@@ -151,10 +151,17 @@ def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) ->
 
     Each round is an RQ burst with the scheduler, which in burst mode moves due scheduled jobs
     onto the queue in-process instead of forking a scheduler process.
+
+    Its Redis is the in-process stand-in, lost only with the process, so the start-up pass
+    re-arms all it can lose: no marker to watch (:class:`~workers.upkeep.Upkeep`). Its
+    SQLite file can be locked past the busy timeout by another writer (``hub`` commands run
+    beside the server, a backup): such a job is retried like a production worker's
+    (:func:`~workers.upkeep.retry_when_down`), never dropped.
     """
     _starting(hub)
     while not stop.is_set():
-        worker = ThreadWorker([hub.queue], connection=hub.redis)
+        worker = ThreadWorker([hub.queue], connection=hub.redis,
+                              exception_handlers=[retry_when_down])
         try:
             worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
         except Exception:
