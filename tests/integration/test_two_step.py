@@ -15,6 +15,7 @@ from hub.access.tables import two_step_table
 from hub.access.two_step import CodeNotRight, required
 from hub.bootstrap import Hub
 from hub.demo.users import DEMO_PASSWORD
+from tests.clocks import HandClock
 from tests.web import client_of, csrf_of, sign_in
 
 ADMIN = "opcc@leicestershire.example.org"
@@ -22,19 +23,9 @@ CITY = "city@leicester.example.org"
 SECRET = re.compile(r'<code class="hub-secret">([A-Z2-7]+)</code>')
 
 
-class Clock:
-    """A clock the test moves by hand (codes are computed for its time)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock(demo_hub: Hub) -> Clock:
-    clock = Clock()
+def clock(demo_hub: Hub) -> HandClock:
+    clock = HandClock(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
     demo_hub.clock = clock
     return clock
 
@@ -55,7 +46,7 @@ def _code(client: TestClient, code: str) -> tuple[int, str]:
     return answer.status_code, answer.text
 
 
-def _enrol(client: TestClient, clock: Clock) -> tuple[str, list[str]]:
+def _enrol(client: TestClient, clock: HandClock) -> tuple[str, list[str]]:
     """Set up two-step sign-in from the signed-in account page; the secret and the codes."""
     page = client.get("/account/two-step")
     found = SECRET.search(page.text)
@@ -82,7 +73,7 @@ def test_the_default_follows_the_running_mode(demo_hub: Hub) -> None:
     assert not dataclasses.replace(production, redis_url="").admins_need_two_step
 
 
-def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: Clock) -> None:
+def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: HandClock) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
     secret, _codes = _enrol(client, clock)
@@ -107,7 +98,7 @@ def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: Clo
 
 
 def test_a_recovery_code_works_once_and_is_stored_only_as_a_digest(
-    demo_hub: Hub, clock: Clock
+    demo_hub: Hub, clock: HandClock
 ) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
@@ -122,7 +113,7 @@ def test_a_recovery_code_works_once_and_is_stored_only_as_a_digest(
 
 
 def test_an_admin_in_production_sets_it_up_before_getting_a_session(
-    demo_hub: Hub, clock: Clock
+    demo_hub: Hub, clock: HandClock
 ) -> None:
     demo_hub.settings = dataclasses.replace(demo_hub.settings, two_step_for_admins=True)
     client = client_of(demo_hub)
@@ -149,7 +140,7 @@ def test_without_a_pending_sign_in_the_second_step_sends_you_to_sign_in(
     assert answer.status_code == 303 and answer.headers["location"] == "/sign-in"
 
 
-def test_guessing_codes_is_throttled(demo_hub: Hub, clock: Clock) -> None:
+def test_guessing_codes_is_throttled(demo_hub: Hub, clock: HandClock) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
     _enrol(client, clock)
@@ -160,7 +151,7 @@ def test_guessing_codes_is_throttled(demo_hub: Hub, clock: Clock) -> None:
     assert "Too many failed attempts" in _code(client, "123456")[1]
 
 
-def test_an_enrolled_user_cannot_enrol_again(demo_hub: Hub, clock: Clock) -> None:
+def test_an_enrolled_user_cannot_enrol_again(demo_hub: Hub, clock: HandClock) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
     _enrol(client, clock)
