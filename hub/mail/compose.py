@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hub import i18n
 from hub.events.envelope import RecordedEvent
 from hub.mail import imip
 from hub.mail.notices import Notice
@@ -24,6 +25,9 @@ ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
 )
+# The same catalogue as the pages (hub/i18n.py). Not trimmed: a plain-text part's line breaks
+# are its layout, so a {% trans %} block keeps them.
+i18n.install(ENV)
 
 
 @dataclass(frozen=True)
