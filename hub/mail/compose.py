@@ -41,7 +41,10 @@ class Rendered:
 
 def render(template: str, subject: str, **context: Any) -> Rendered:
     """``template``'s ``.txt`` and ``.html`` rendered with ``context``."""
-    values = {"subject": subject, "unsubscribe_url": "", "preferences_url": "", **context}
+    values = {
+        "subject": subject, "unsubscribe_url": "", "preferences_url": "",
+        "html_lang": i18n.current_locale(), **context,
+    }
     return Rendered(
         subject,
         ENV.get_template(f"{template}.txt").render(values),

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from hub import i18n
-from hub.web.pages.present import london_time, long_date
+from hub.web.pages.present import REPORT_STATUSES, london_time, long_date, status_tag
 from hub.web.security import csp_nonce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,7 +42,13 @@ def make_templates() -> Jinja2Templates:
     # Every time a person reads is London time, every date written out (see present.py).
     env.filters["london"] = london_time
     env.filters["long_date"] = long_date
+    env.globals["report_status"] = _report_status
     return Jinja2Templates(env=env, context_processors=[_page_context])
+
+
+def _report_status(status: str) -> str:
+    """A report request's status in words, as its page shows it."""
+    return status_tag(REPORT_STATUSES, status)[0]
 
 
 def _page_context(request: Request) -> dict[str, str | None]:
