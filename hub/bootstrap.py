@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -57,6 +58,7 @@ class Hub:
     settings: Settings
     clock: Clock = utc_now
     projections: Projections = field(default_factory=all_projections)
+    _notify_again_at: float = field(default=0.0, init=False, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -147,11 +149,15 @@ class Hub:
     def _notify_appended(self, position: int) -> None:
         # A lost notification only delays the dispatcher until its next poll, so a Redis
         # hiccup must never fail a command that has already committed. An outage is logged
-        # once when it starts and once when it ends, not once per commit.
+        # once when it starts and once when it ends, not once per commit. While Redis is
+        # lost, commits skip the notification until the outage's next retry: a Redis host
+        # that drops packets would otherwise hold every command for a socket timeout.
+        if time.monotonic() < self._notify_again_at:
+            return
         try:
             self.redis.publish(APPENDED_CHANNEL, str(position))
         except redis.RedisError as error:
-            self._notify_outage.failed(error)
+            self._notify_again_at = time.monotonic() + self._notify_outage.failed(error)
         else:
             self._notify_outage.recovered()
 
