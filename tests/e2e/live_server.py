@@ -13,6 +13,9 @@ from hub.events import NewEvent, StreamRef
 from schemas.events import directory as ev
 from tests.e2e.processes import free_port, hub_env, start, stop, wait_http
 
+METRICS_TOKEN = "operator-metrics"
+"""The servers' ``HUB_METRICS_TOKEN``: what ``/metrics`` and ``/readyz``'s lag need."""
+
 
 @dataclass
 class LiveServer:
@@ -58,7 +61,7 @@ def serve(
     # ``env`` may override the defaults here (a test that reads INFO lines sets the level).
     environment = hub_env(**{"DATABASE_URL": database_url, "REDIS_URL": redis_url,
                              "HUB_DISPATCHER_POLL_SECONDS": "0.5", "HUB_LOG_LEVEL": "WARNING",
-                             **env})
+                             "HUB_METRICS_TOKEN": METRICS_TOKEN, **env})
     processes = [start(["dispatcher"], environment, logs / "dispatcher.log")]
     urls = []
     for n in range(web_processes):

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hub.bootstrap import Hub
 from tests.e2e.live_server import append_members
-from tests.web import signed_in
+from tests.web import client_of, signed_in
 
 CITY = "city@leicester.example.org"
 OTHER_AREA = "area-dyfed-powys"
@@ -38,3 +39,17 @@ def test_pages_do_not_show_another_areas_event_count(demo_hub: Hub) -> None:
     before = [_live_after(client.get(path).text) for path in pages]
     append_members(demo_hub, OTHER_AREA, 3, area_workspace=OTHER_AREA)
     assert [_live_after(client.get(path).text) for path in pages] == before
+
+
+def test_readiness_gives_the_dispatchers_lag_to_the_operator_alone(demo_hub: Hub) -> None:
+    # The lag counts the whole log's undispatched events: anyone else could watch it grow
+    # with another area's work.
+    demo_hub.settings = dataclasses.replace(demo_hub.settings, metrics_token="operator")
+    client = client_of(demo_hub)
+    anyone = client.get("/readyz")
+    assert anyone.status_code == 200 and "dispatcher_lag" not in anyone.json()
+    assert anyone.json()["status"] == "ready"
+    wrong = client.get("/readyz", headers={"Authorization": "Bearer guessed"})
+    assert "dispatcher_lag" not in wrong.json()
+    operator = client.get("/readyz", headers={"Authorization": "Bearer operator"})
+    assert isinstance(operator.json()["dispatcher_lag"], int)
