@@ -14,6 +14,7 @@ from hub.access.accounts import OwnAccount, Permission, Role
 from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError, NotFound
 from hub.handlers import directory as directory_handlers
+from hub.i18n import _
 from hub.queries.directory import organisations_of
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import confirm, confirmed, page_caller, render
@@ -321,7 +322,7 @@ async def create_csp(request: Request) -> Response:
     except NotFound:
         # An authority not of the office's area: the answer one that does not exist gets.
         return _csp_page(request, caller, values=values, status_code=400, errors={
-            "responsible_authorities": "Select responsible authorities from the list",
+            "responsible_authorities": _("Select responsible authorities from the list"),
         })
     return RedirectResponse("/", status_code=303)
 
