@@ -21,10 +21,12 @@ from rq import Queue
 from sqlalchemy import Engine
 
 from hub.access.accounts import Accounts
+from hub.access.secrets import Sealer
 from hub.access.throttle import SignInThrottle, ThrottlePolicy
 from hub.access.two_step import TwoStep
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
+from hub.events.cursors import Cursors
 from hub.events.store import Clock, EventStore, utc_now
 from hub.outages import Outage
 from hub.projections import all_projections
@@ -110,9 +112,14 @@ class Hub:
             log.warning("event=announce_revoked_failed actor=%s error=%r", actor_id, error)
 
     @cached_property
+    def cursors(self) -> Cursors:
+        """The opaque form of event positions every caller sees (``hub.events.cursors``)."""
+        return Cursors(self.settings.cursor_material)
+
+    @cached_property
     def two_step(self) -> TwoStep:
         """Each user's second sign-in step (TOTP and recovery codes)."""
-        return TwoStep(self.engine, self.clock)
+        return TwoStep(self.engine, self.clock, Sealer(self.settings.two_step_material))
 
     @cached_property
     def sign_in_throttle(self) -> SignInThrottle:

@@ -41,6 +41,8 @@ class Settings:
     live_heartbeat_seconds: float = 15.0
     live_send_timeout_seconds: float = 10.0
     secret_key: str = "dev-only-secret-change-me"
+    cursor_key: str = ""
+    two_step_key: str = ""
     log_level: str = "INFO"
     queue_name: str = "hub"
     sign_in_attempts_per_account: int = 5
@@ -74,6 +76,8 @@ class Settings:
             live_heartbeat_seconds=float(_env("HUB_LIVE_HEARTBEAT_SECONDS", "15")),
             live_send_timeout_seconds=float(_env("HUB_LIVE_SEND_TIMEOUT_SECONDS", "10")),
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
+            cursor_key=_env("HUB_CURSOR_KEY", ""),
+            two_step_key=_env("HUB_TWO_STEP_KEY", ""),
             log_level=_env("HUB_LOG_LEVEL", "INFO"),
             queue_name=_env("HUB_QUEUE", "hub"),
             sign_in_attempts_per_account=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ACCOUNT", "5")),
@@ -90,6 +94,19 @@ class Settings:
         if self.two_step_for_admins is not None:
             return self.two_step_for_admins
         return not self.embedded
+
+    @property
+    def cursor_material(self) -> str:
+        """The secret the opaque event cursors are keyed from: ``HUB_CURSOR_KEY``, else
+        ``HUB_SECRET_KEY`` (set the first to rotate the second without breaking partners'
+        saved cursors)."""
+        return self.cursor_key or self.secret_key
+
+    @property
+    def two_step_material(self) -> str:
+        """The secret two-step sign-in's TOTP secrets are sealed under at rest:
+        ``HUB_TWO_STEP_KEY``, else ``HUB_SECRET_KEY``."""
+        return self.two_step_key or self.secret_key
 
     @property
     def embedded(self) -> bool:

@@ -24,7 +24,7 @@ from hub.bootstrap import Hub
 from hub.events.checkpoints import save_checkpoint, unfinished_batches
 from hub.settings import Settings
 from hub.webhooks.delivery import SWEEP_JOB
-from tests.e2e.live_server import LiveServer, append_members, serve
+from tests.e2e.live_server import METRICS_TOKEN, LiveServer, append_members, serve
 from tests.e2e.processes import start, stop
 from tests.e2e.test_webhooks_delivery import register
 from tests.faults.conftest import RedisServer, wait_until
@@ -81,7 +81,9 @@ def scheduled(hub: Hub) -> list[tuple[str, str]]:
 
 def server_lag(server: LiveServer) -> int:
     """The dispatcher's lag, as the first web process reports it."""
-    return int(httpx.get(server.url + "/readyz", timeout=5).json().get("dispatcher_lag", -1))
+    answer = httpx.get(server.url + "/readyz", timeout=5,
+                       headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    return int(answer.json().get("dispatcher_lag", -1))
 
 
 # Start-up (a demo copy, four processes) dominates: the outages themselves take 8 s.

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -61,6 +64,15 @@ def _enrol(client: TestClient, clock: HandClock) -> tuple[str, list[str]]:
     return secret, codes
 
 
+def _enrolled(demo_hub: Hub, clock: Clock) -> tuple[str, list[str], Any]:
+    """The city user enrolled from the account page: the secret, the codes, the stored row."""
+    client = client_of(demo_hub)
+    sign_in(client, CITY)
+    secret, codes = _enrol(client, clock)
+    with demo_hub.engine.connect() as conn:
+        return secret, codes, conn.execute(two_step_table.select()).one()
+
+
 def test_admins_must_use_it_in_production_and_nobody_in_embedded_mode() -> None:
     assert required("admin", admins_must=True)
     assert not required("member", admins_must=True)
@@ -100,16 +112,35 @@ def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: Han
 def test_a_recovery_code_works_once_and_is_stored_only_as_a_digest(
     demo_hub: Hub, clock: HandClock
 ) -> None:
-    client = client_of(demo_hub)
-    sign_in(client, CITY)
-    _secret, codes = _enrol(client, clock)
-    with demo_hub.engine.connect() as conn:
-        stored = conn.execute(two_step_table.select()).one()
+    secret, codes, stored = _enrolled(demo_hub, clock)
     assert not set(codes) & set(stored.recovery_hashes)
+    # The secret must be read back, so it is sealed rather than hashed.
+    assert secret not in stored.secret
     for attempt, expected in ((codes[3], 303), (codes[3], 401)):
         fresh = client_of(demo_hub)
         _password(fresh, CITY)
         assert _code(fresh, attempt)[0] == expected
+
+
+def test_one_recovery_code_used_at_once_by_several_requests_lets_one_in(
+    demo_hub: Hub, clock: Clock
+) -> None:
+    _secret, codes, stored = _enrolled(demo_hub, clock)
+    user_id, racers = stored.user_id, 4
+
+    def spend(code: str, start: threading.Barrier) -> bool:
+        start.wait()
+        try:
+            demo_hub.two_step.verify(user_id, code)
+        except CodeNotRight:
+            return False
+        return True
+
+    with ThreadPoolExecutor(racers) as pool:
+        for code in codes[:5]:
+            start = threading.Barrier(racers)
+            outcomes = list(pool.map(spend, [code] * racers, [start] * racers))
+            assert outcomes.count(True) == 1, outcomes
 
 
 def test_an_admin_in_production_sets_it_up_before_getting_a_session(

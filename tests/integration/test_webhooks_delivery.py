@@ -139,11 +139,13 @@ def test_a_dispatched_event_is_delivered_signed_as_a_cloudevent(
     assert delivered.headers["webhook-id"] == event.event_id
     assert delivered.headers["content-type"] == "application/cloudevents+json; charset=utf-8"
     assert delivered.headers["webhook-signature"].startswith("v1,")
-    assert json.loads(delivered.body) == to_cloudevent(event, "https://hub.example.org")
+    sent = to_cloudevent(event, hub.cursors, "https://hub.example.org")
+    assert json.loads(delivered.body) == sent
+    assert sent["position"] == hub.cursors.of(event.position) != str(event.position)
     assert delivered.event.get_dataschema() == (
         "https://hub.example.org/schemas/events/workspace.member_added.v1.json"
     )
-    assert delivered.event.get_extension("position") == event.position
+    assert delivered.event.get_extension("position") == hub.cursors.of(event.position)
     [message] = messages_of(hub, endpoint.endpoint_id)
     assert message.status == "delivered" and message.attempts == 1
     [made] = attempts_of(hub, message.message_id)
