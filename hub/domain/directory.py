@@ -247,8 +247,13 @@ def _decide_area(state: Entry, command: BaseModel, now: datetime) -> list[EventD
 
 
 def _decide_organisation(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
-    if isinstance(command, cmd.RegisterOrganisation):
-        return _create(state, ev.OrganisationRegistered(**command.model_dump()))
+    match command:
+        case cmd.RegisterOrganisation():
+            return _create(state, ev.OrganisationRegistered(**command.model_dump()))
+        case cmd.EndOrganisation():
+            # An ended organisation stays in the history, and takes no further changes.
+            _open(state, "organisation")
+            return [ev.OrganisationEnded(**command.model_dump())]
     raise InvalidCommand(f"an organisation cannot take {type(command).__name__}")
 
 

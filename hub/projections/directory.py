@@ -55,6 +55,21 @@ class OrganisationRow(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     country: str = Field(max_length=20)
     area_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_to: date | None = None
+    """Its last day, once a directory change ended it; it stays in the history."""
+    succeeded_by: list[str] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class DirectoryChangeRow(SQLModel, table=True):
+    """A recorded directory change: organisations ending on a date, each with successors."""
+
+    __tablename__ = "directory_changes"
+
+    change_id: str = Field(primary_key=True, max_length=120)
+    area_id: str = Field(max_length=120, index=True)
+    on_date: date
+    ends: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    took_effect: bool = False
 
 
 class CspRow(SQLModel, table=True):
@@ -117,7 +132,8 @@ csps = CspRow.__table__  # type: ignore[attr-defined]
 workspaces = WorkspaceRow.__table__  # type: ignore[attr-defined]
 members = WorkspaceMemberRow.__table__  # type: ignore[attr-defined]
 roles = WorkspaceRoleRow.__table__  # type: ignore[attr-defined]
-projections.owns(areas, terms, organisations, csps, workspaces, members, roles)
+changes = DirectoryChangeRow.__table__  # type: ignore[attr-defined]
+projections.owns(areas, terms, organisations, csps, workspaces, members, roles, changes)
 
 
 @projections.on("police_area.registered")
@@ -314,4 +330,31 @@ def _workspace_closed(conn: Connection, event: RecordedEvent) -> None:
         update(workspaces)
         .where(workspaces.c.workspace_id == d["workspace_id"])
         .values(closed=True, merged_into=d.get("merged_into"))
+    )
+
+
+@projections.on("organisation.ended")
+def _organisation_ended(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(organisations)
+        .where(organisations.c.organisation_id == d["organisation_id"])
+        .values(valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d["succeeded_by"])
+    )
+
+
+@projections.on("directory_change.recorded")
+def _change_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(insert(changes).values(
+        change_id=d["change_id"], area_id=d["area_id"],
+        on_date=date.fromisoformat(d["on_date"]), ends=d["ends"], took_effect=False,
+    ))
+
+
+@projections.on("directory_change.took_effect")
+def _change_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    conn.execute(
+        update(changes).where(changes.c.change_id == event.data["change_id"])
+        .values(took_effect=True)
     )
