@@ -48,8 +48,8 @@ from hub.access.policy import SYSTEM, Actor
 from hub.demo.partnerships import LEICESTERSHIRE, Partnership
 from hub.domain import directory
 from hub.domain.mergers import MERGER
-from hub.domain.reorganisation import DIRECTORY_CHANGE
 from hub.domain.record import RecordType
+from hub.domain.reorganisation import DIRECTORY_CHANGE
 from hub.handlers.mergers import ConstituentNow, effect_plan
 from schemas.commands import Command
 from schemas.commands import directory as dcmd
