@@ -23,7 +23,7 @@ from hub.demo.areas import AREAS, Former, office_id
 from hub.demo.partnerships import DEMO_AREAS, AreaDemo
 from hub.domain import directory
 from hub.domain.record import RecordType
-from hub.handlers.reorganisation import take_change_effect
+from hub.handlers.reorganisation import carry_out_change
 from hub.service import handle
 from schemas.commands import directory as cmd
 from schemas.events.directory import Country, OrganisationKind, PolicingBodyKind, WorkspaceKind
@@ -139,7 +139,7 @@ def load_demo(hub: Hub, *, progress: bool = True, records: bool = True) -> int:
             appended += len(result.events)
         if isinstance(command, cmd.RecordDirectoryChange):
             # A change dated in the past is carried out as it is recorded, as the handler does.
-            take_change_effect(hub, key, command.on_date)
+            appended += carry_out_change(hub, key, command.on_date)
     if not records:
         return appended
     return appended + meetings.load_history(hub, progress=progress)

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from hub.access.policy import Actor
+from hub.access.policy import Actor, authorise
 from hub.bootstrap import Hub
 from hub.domain import reorganisation as domain
 from hub.domain.directory import london_today
@@ -37,7 +37,7 @@ from hub.handlers.common import (
 )
 from hub.handlers.directory import InvalidDirectoryInput
 from hub.queries import reorganisation as queries
-from hub.service import handle, handle_as_hub, load
+from hub.service import area_facts, handle, handle_as_hub, load
 from schemas.commands import directory as cmd
 from schemas.events.directory import Succession
 
@@ -114,21 +114,29 @@ def take_change_effect(hub: Hub, change_id: str, on_date: date) -> bool:
     Does nothing (False) before the date by the hub's clock, or for a change not dated
     ``on_date``.
     """
+    carry_out_change(hub, change_id, on_date)
+    return bool(load(hub, domain.DIRECTORY_CHANGE, change_id).state.took_effect)
+
+
+def carry_out_change(hub: Hub, change_id: str, on_date: date) -> int:
+    """:func:`take_change_effect`, answering how many events it appended (0 for none)."""
     state: domain.Change = load(hub, domain.DIRECTORY_CHANGE, change_id).state
-    if state.took_effect:
-        return True
-    if not state.exists or state.on_date != on_date or london_today(hub.clock()) < on_date:
-        return False
+    if state.took_effect or not state.exists or state.on_date != on_date:
+        return 0
+    if london_today(hub.clock()) < on_date:
+        return 0
     with hub.engine.connect() as conn:
         plan = _plan(conn, change_id, on_date, state.ends)
+    appended = 0
     for step in plan.steps:
-        handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
+        result = handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
+        appended += 0 if result.replayed else len(result.events)
     with hub.engine.begin() as conn:
         follow_successors(
             conn, {s.organisation_id: s.successor_ids[0] for s in state.ends},
             dict(plan.workspaces_closed),
         )
-    return bool(load(hub, domain.DIRECTORY_CHANGE, change_id).state.took_effect)
+    return appended
 
 
 def preview_change(
@@ -144,6 +152,8 @@ def preview_change(
     """
     command = _command(hub, actor, on_date=on_date, ends=ends, area_id=area_id,
                        idempotency_key=None)
+    # The same access rule as recording it: the area's policing body office, or the operator.
+    authorise(actor, command, area_facts(hub, command.area_id))
     domain.DIRECTORY_CHANGE.decide(domain.Change(), command, hub.clock())
     with hub.engine.connect() as conn:
         plan = _plan(conn, command.change_id, on_date, command.ends)

@@ -20,16 +20,18 @@ from hub.access.policy import (
     ViewerCannotAct,
 )
 from hub.domain import directory
+from hub.domain import reorganisation as reorganisation_rules
 from hub.domain.errors import NotFound
 from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused
 from hub.handlers import directory as directory_handlers
+from hub.handlers import reorganisation
 from hub.handlers import workspaces as roles
 from hub.handlers.common import ERRORS as HANDLER_ERRORS
 from hub.queries import directory as queries
 from hub.web.api.common import BadIdempotencyKey, appended, idempotency_key, parse_body
 from hub.web.api.openapi import api
 from hub.web.auth import hub_of, require_caller
-from schemas.events.directory import OrganisationKind, WorkspaceRole
+from schemas.events.directory import OrganisationKind, Succession, WorkspaceRole
 
 DIRECTORY_ERRORS: tuple[type[Exception], ...] = (
     *directory.ERRORS, *directory_handlers.ERRORS, *HANDLER_ERRORS, NotFound, NotVisible,
@@ -195,6 +197,42 @@ async def register_csp(request: Request) -> JSONResponse:
     ))
 
 
+class DirectoryChangeBody(BaseModel):
+    """Organisations of the caller's area that end on ``on_date`` (the successors' first day),
+    each with the body or bodies that take over. ``dry_run`` lists what would move (records,
+    workspace memberships, calendar feeds) and records nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on_date: date
+    ends: list[Succession] = Field(min_length=1, max_length=50)
+    area_id: str | None = Field(default=None, max_length=120)
+    dry_run: bool = False
+
+
+CHANGE_ERRORS = (*DIRECTORY_ERRORS, *reorganisation_rules.ERRORS)
+
+
+@api(body=DirectoryChangeBody, success=201, errors=CHANGE_ERRORS, tag="directory")
+async def record_directory_change(request: Request) -> JSONResponse:
+    """Record that organisations end on a date with successors (the area's policing body
+    office). On the date, the hub ends them, a CSP whose councils are replaced ends and the CSP
+    for the new area arises by law, and open records, workspace memberships and calendar feeds
+    pass to the successors; a date already come takes effect at once. With ``dry_run``, the
+    answer (200) lists what would move, and nothing is recorded."""
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, DirectoryChangeBody)
+    hub = hub_of(request)
+    if body.dry_run:
+        return JSONResponse(reorganisation.preview_change(
+            hub, actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
+        ))
+    return appended(reorganisation.record_change(
+        hub, actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
+        idempotency_key=idempotency_key(request),
+    ))
+
+
 ROUTES = [
     Route("/api/me", me),
     Route("/api/areas", list_areas),
@@ -206,4 +244,5 @@ ROUTES = [
     Route("/api/organisations", register_organisation, methods=["POST"]),
     Route("/api/csps", list_csps),
     Route("/api/csps", register_csp, methods=["POST"]),
+    Route("/api/directory/changes", record_directory_change, methods=["POST"]),
 ]
