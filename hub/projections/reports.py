@@ -269,21 +269,22 @@ def _combined(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("merger.termination_took_effect")
 def _separated(conn: Connection, event: RecordedEvent) -> None:
     # The combined CSP's open s.7 requests pass to a re-registered CSP (DOMAIN.md §3), still
-    # addressed to the same authorities: the first re-registered in the request's own police
-    # area (a product choice; the README says so). Finished ones keep the combined CSP.
-    # A request that has passed no longer names the combined CSP, so a later successor of
-    # the same area cannot take it.
+    # addressed to the same authorities: the one of the request's police area sharing most
+    # of the authorities it was addressed to (a request first made to one district's CSP
+    # goes back to that district's), the first of them on a tie. A product choice; the
+    # README says so. Finished requests keep the combined CSP.
     d = event.data
-    for successor in d["successors"]:
-        conn.execute(
-            update(report_requests)
-            .where(
-                (report_requests.c.csp_id == d["combined_csp_id"])
-                & (report_requests.c.area_id == successor["area_id"])
-                & report_requests.c.status.not_in(FINISHED)
-            )
-            .values(csp_id=successor["csp_id"])
-        )
+    successors = d["successors"]
+    for request_id, area_id, addressed in conn.execute(
+        select(report_requests.c.request_id, report_requests.c.area_id,
+               report_requests.c.addressed)
+        .where((report_requests.c.csp_id == d["combined_csp_id"])
+               & report_requests.c.status.not_in(FINISHED))
+    ).all():
+        in_area = [c for c in successors if c["area_id"] == area_id] or successors
+        best = max(in_area, key=lambda c: len(set(c["responsible_authorities"]) & set(addressed)))
+        conn.execute(update(report_requests).where(report_requests.c.request_id == request_id)
+                     .values(csp_id=best["csp_id"]))
 
 
 @projections.on("directory_change.took_effect")
