@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
+from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
 from hub.domain.reorganisation import OrganisationAlreadyEnded
 from hub.handlers import reorganisation
@@ -29,7 +30,7 @@ from schemas.events.directory import Succession
 from tests.conftest import DemoCopy, HubFactory
 from tests.integration.test_meetings_schedules import FakeClock, react, scheduled
 from tests.integration.test_reports_api import Api
-from tests.web import client_of
+from tests.web import client_of, signed_in
 from workers import reorganisation as jobs
 from workers.runtime import use_hub
 from workers.scheduling import unschedule
@@ -165,6 +166,8 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
 
 
 OTHER_AREA_ORG = "carmarthenshire-council"
+PROBATION, NEW_PROBATION = "probation-east-midlands", "probation-midlands"
+OFFICE_USER = "opcc@leicestershire.example.org"
 
 
 def test_the_api_dry_run_lists_what_will_move_with_the_office_rules(demo_hub: Hub) -> None:
@@ -196,6 +199,22 @@ def test_the_api_dry_run_lists_what_will_move_with_the_office_rules(demo_hub: Hu
     assert recorded.status_code == 201, recorded.text
     assert [e["type"] for e in recorded.json()["events"]] == ["directory_change.recorded"]
     assert _csp(demo_hub, "blaby-csp").valid_to is None
+
+    # A change dated today takes effect at once: lists and the register show the ended bodies.
+    today = london_today(demo_hub.clock())
+    ends = [{"organisation_id": PROBATION, "successor_ids": [NEW_PROBATION]}]
+    handle(demo_hub, directory.ORGANISATION, NEW_PROBATION, dcmd.RegisterOrganisation(
+        organisation_id=NEW_PROBATION, name="Probation Service (Midlands)",
+        kind="probation_provider", area_ids=[LEICS], country="england"), SYSTEM)
+    now = office.post("/api/directory/changes", {"on_date": today.isoformat(), "ends": ends})
+    assert now.status_code == 201, now.text
+    listed = {o["organisation_id"]: o for o in office.get("/api/organisations").json()["items"]}
+    assert (listed[PROBATION]["valid_to"], listed[PROBATION]["succeeded_by"]) == (
+        (today - timedelta(days=1)).isoformat(), [NEW_PROBATION])
+    assert NEW_PROBATION in _csp(demo_hub, "safer-leicester").responsible_authorities
+    page = signed_in(demo_hub, OFFICE_USER).get(f"/areas/{LEICS}/duty-register").text
+    assert "Probation Service (East Midlands)" in page, "a decision's regard keeps who it named"
+    assert f"Ended {(today - timedelta(days=1)).strftime('%-d %B %Y')}" in page
 
 
 def test_the_operator_command_dry_run_lists_what_will_move(

@@ -13,7 +13,7 @@ from hub.access.accounts import OwnAccount, Permission, Role
 from hub.access.policy import NotPermitted
 from hub.domain import directory
 from hub.domain.errors import DomainError
-from hub.queries.directory import organisations_of
+from hub.queries.directory import current_organisations_of
 from hub.service import area_facts, handle
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import confirm, confirmed, page_caller, render
@@ -271,7 +271,7 @@ def _country(request: Request, area_ids: list[str]) -> str | None:
 def _csp_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
         request, "admin/csp_new.html", title="Add a community safety partnership",
-        organisations=organisations_of(hub_of(request).engine, caller.actor), **context,
+        organisations=current_organisations_of(hub_of(request).engine, caller.actor), **context,
     )
 
 

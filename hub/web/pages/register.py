@@ -4,6 +4,7 @@ the duty, not as gaps."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
 from hub.domain.powers import Power, powers_held
-from hub.projections.directory import areas, terms
+from hub.projections.directory import areas, organisations, terms
 from hub.projections.duties import decision_priorities, decisions, priorities
 from hub.queries.directory import csp_ids_of_area
 from hub.web.auth import hub_of
@@ -51,6 +52,16 @@ async def duty_register(request: Request) -> Response:
             .order_by(decision_priorities.c.title)
         ):
             outcomes.setdefault(row.decision_id, []).append(dict(row._mapping))
+        # Organisations that have ended stay on the register's history, shown as ended.
+        named = {p["organisation_id"] for p in current} | {
+            o["organisation_id"] for found in outcomes.values() for o in found}
+        ended: dict[str, date] = {
+            r.organisation_id: r.valid_to for r in conn.execute(
+                select(organisations.c.organisation_id, organisations.c.valid_to).where(
+                    organisations.c.organisation_id.in_(sorted(named))
+                    & organisations.c.valid_to.is_not(None))
+            )
+        }
     names = request.app.state.organisation_names
     # The City of London is not bound by s.10, and a Police and Crime Board pending
     # legislation holds no statutory power: the register shows no gaps, only why.
@@ -61,7 +72,7 @@ async def duty_register(request: Request) -> Response:
     return render(
         request, "register.html", title=f"Duty register: {area.name}", area=area,
         bound=bound, coming=coming,
-        priorities=current, decisions=rows, outcomes=outcomes, names=names,
+        priorities=current, decisions=rows, outcomes=outcomes, names=names, ended=ended,
         gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]) if bound else 0,
         live_workspaces=f"area-{area_id}",
         live_after=hub.store.head_position([f"area-{area_id}"]),
