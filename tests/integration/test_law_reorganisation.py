@@ -20,9 +20,12 @@ from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
 from hub.domain.reorganisation import OrganisationAlreadyEnded
+from hub.feeds.scope import open_feed
+from hub.feeds.tokens import CalendarFeeds, FeedKind
 from hub.handlers import reorganisation
 from hub.handlers import reports as report_handlers
 from hub.projections.directory import csps, members, organisations
+from hub.projections.meetings import invitations
 from hub.projections.reports import report_authorities, report_requests
 from hub.service import handle
 from schemas.commands import directory as dcmd
@@ -92,6 +95,10 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
         hub, staff(OPCC), csp_id="blaby-csp", kind="informal", title="Night-time economy",
         matters="ASB in the town centre",
     )
+    county = "leicestershire-county-council"
+    feed = CalendarFeeds(hub.engine, hub.clock).create(
+        Actor(user_id="u-county-admin", organisation_id=county, area_ids=frozenset({LEICS}),
+              role="admin"), FeedKind.ORGANISATION)
     # The dry run lists what will move, and writes nothing.
     head = hub.store.head_position()
     preview = reorganisation.preview_change(hub, staff(OPCC), on_date=ON, ends=ENDS)
@@ -104,6 +111,10 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
     assert {"workspace_id": f"area-{LEICS}", "organisation_id": NEW} in (
         preview["memberships"]["joining"])
     assert preview["takes_effect"] == "on the date"
+    assert [(f["feed_id"], f["to"]) for f in preview["feeds"]] == [(feed.feed.feed_id, NEW)]
+    invited = {i["meeting_id"] for i in preview["records"]["invitations"]
+               if i["organisation_id"] == county}
+    assert invited, "the demo's open meetings invite the county council"
 
     created = reorganisation.record_change(hub, staff(OPCC), on_date=ON, ends=ENDS)
     react(hub)
@@ -162,6 +173,15 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
     area = _members(hub, f"area-{LEICS}")
     assert NEW in area and not set(COUNCILS) & area
     assert NEW in _members(hub, "csp-leicestershire-council-csp")
+    with hub.engine.connect() as conn:
+        now_invited = {(r.meeting_id, r.organisation_id) for r in conn.execute(
+            select(invitations).where(invitations.c.meeting_id.in_(sorted(invited))))}
+    assert {m for m, o in now_invited if o == NEW} == invited
+    assert not {m for m, o in now_invited if o == county}
+    # The county council's calendar feed follows it to its successor's workspaces.
+    scope = open_feed(hub.engine, feed.token, hub.clock())
+    assert scope is not None and scope.organisation_id == NEW
+    assert "csp-leicestershire-council-csp" in scope.workspace_ids
     assert jobs.resume_changes(hub) == 0
 
 
