@@ -165,11 +165,11 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
             report_requests.c.request_id == asked.id)).one()
         addressed = set(conn.execute(select(report_authorities.c.organisation_id).where(
             report_authorities.c.request_id == asked.id)).scalars())
-        county = conn.execute(select(organisations).where(
-            organisations.c.organisation_id == "leicestershire-county-council")).one()
+        county_row = conn.execute(select(organisations).where(
+            organisations.c.organisation_id == county)).one()
     assert request.csp_id == arisen.csp_id
     assert NEW in addressed and "blaby-council" not in addressed
-    assert (county.valid_to, county.succeeded_by) == (date(2027, 3, 31), [NEW])
+    assert (county_row.valid_to, county_row.succeeded_by) == (date(2027, 3, 31), [NEW])
     area = _members(hub, f"area-{LEICS}")
     assert NEW in area and not set(COUNCILS) & area
     assert NEW in _members(hub, "csp-leicestershire-council-csp")
