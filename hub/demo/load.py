@@ -54,6 +54,7 @@ def demo_commands() -> Iterator[Step]:
         if area.area_id == mergers.NY:
             continue  # its later terms are replayed with its 2014 merger, in date order
         for term in later:
+            assert term.since is not None, "a later term starts on its transfer's date"
             yield directory.POLICE_AREA, area.area_id, cmd.TransferGovernance(
                 area_id=area.area_id, to_organisation_id=term.organisation_id,
                 kind=PolicingBodyKind(term.kind), on_date=term.since,

@@ -48,20 +48,18 @@ def _command(
 ) -> cmd.RecordDirectoryChange:
     successions = list(ends)
     named = {o for s in successions for o in (s.organisation_id, *s.successor_ids)}
+    by = None if actor.system else acting_organisation(actor)
     with hub.engine.connect() as conn:
         if actor.system:
-            by = None
-            known, ended = queries.ended_or_ending(conn, named)
-            first = queries.organisations_now(conn, [successions[0].organisation_id]) if (
-                successions) else {}
+            # The operator's change concerns the area named, or the first organisation's.
+            first = queries.organisations_now(conn, [successions[0].organisation_id])
             area = area_id or next((o.area_ids[0] for o in first.values()), None)
             if area is None:
                 raise NotFound(f"no such organisation {successions[0].organisation_id}")
         else:
-            by = acting_organisation(actor)
             area = own_area(actor, area_id)
             _visible(conn, named, area)
-            known, ended = queries.ended_or_ending(conn, named)
+        known, ended = queries.ended_or_ending(conn, named)
     change_id = f"change-{on_date.isoformat()}-{new_id(by or 'hub', idempotency_key, 'change')[:8]}"
     return build(
         cmd.RecordDirectoryChange, InvalidDirectoryInput, change_id=change_id, area_id=area,
@@ -96,7 +94,8 @@ def record_change(
 def _plan(conn: Connection, change_id: str, on_date: date,
           ends: Sequence[Succession]) -> domain.Plan:
     ending = [s.organisation_id for s in ends]
-    found_csps, found_spaces = queries.directory_now(conn, ending)
+    arising = [domain.arising_csp_id(o) for s in ends for o in s.successor_ids]
+    found_csps, found_spaces = queries.directory_now(conn, ending, arising)
     named = {
         *ending, *(o for s in ends for o in s.successor_ids),
         *(a for c in found_csps for a in c.responsible_authorities),
@@ -118,6 +117,15 @@ def take_change_effect(hub: Hub, change_id: str, on_date: date) -> bool:
     return bool(load(hub, domain.DIRECTORY_CHANGE, change_id).state.took_effect)
 
 
+def planned(hub: Hub, change_id: str) -> domain.Plan:
+    """What the recorded change ``change_id`` does, over the directory as it stands now."""
+    state: domain.Change = load(hub, domain.DIRECTORY_CHANGE, change_id).state
+    if not state.exists or state.on_date is None:
+        raise NotFound("no such directory change")
+    with hub.engine.connect() as conn:
+        return _plan(conn, change_id, state.on_date, state.ends)
+
+
 def carry_out_change(hub: Hub, change_id: str, on_date: date) -> int:
     """:func:`take_change_effect`, answering how many events it appended (0 for none)."""
     state: domain.Change = load(hub, domain.DIRECTORY_CHANGE, change_id).state
@@ -125,8 +133,7 @@ def carry_out_change(hub: Hub, change_id: str, on_date: date) -> int:
         return 0
     if london_today(hub.clock()) < on_date:
         return 0
-    with hub.engine.connect() as conn:
-        plan = _plan(conn, change_id, on_date, state.ends)
+    plan = planned(hub, change_id)
     appended = 0
     for step in plan.steps:
         result = handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)

@@ -27,6 +27,8 @@ class PoliceAreaRow(SQLModel, table=True):
     policing_body_id: str | None = Field(default=None, max_length=120)
     policing_body_kind: str | None = Field(default=None, max_length=40)
     policing_body_since: date | None = None
+    """When the holder's term began; empty where no date has a true meaning (the City of
+    London)."""
     reg14a_recorded: bool = False
     """Whether the operator recorded that reg 14A's power applies (MOPAC)."""
     commenced_on: date | None = None
@@ -152,7 +154,9 @@ def _term(conn: Connection, area_id: str, organisation_id: str, kind: str, since
     )
 
 
-def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
+def _hold(
+    conn: Connection, area_id: str, organisation_id: str, kind: str, since: date | None
+) -> None:
     conn.execute(
         update(areas)
         .where(areas.c.area_id == area_id)
@@ -165,8 +169,11 @@ def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since
 @projections.on("police_area.policing_body_assigned")
 def _policing_body_assigned(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    since = date.fromisoformat(d["starts_on"])
-    _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
+    since = date.fromisoformat(d["starts_on"]) if d["starts_on"] else None
+    # A term with no start date (the City of London) has no row in the dated history: the
+    # area's row names its holder, with no "since".
+    if since is not None:
+        _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
     _hold(conn, d["area_id"], d["organisation_id"], d["kind"], since)
 
 

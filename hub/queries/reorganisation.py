@@ -37,13 +37,19 @@ def ended_or_ending(
 
 
 def directory_now(
-    conn: Connection, ending: Collection[str]
+    conn: Connection, ending: Collection[str], arising: Collection[str] = ()
 ) -> tuple[list[CspNow], list[WorkspaceNow]]:
-    """The open CSPs with a body that is ending among their authorities, the open workspaces
-    those bodies or CSPs are in, and every organisation they name."""
+    """The open CSPs with a body that is ending among their authorities, and the open
+    workspaces those bodies or CSPs are in.
+
+    CSPs already ended into one of ``arising`` (and their workspaces closed into its) count as
+    open: a change carried out in part (a worker stopped half way) is planned again as it
+    was, and its keyed commands done already record nothing twice.
+    """
     ending = set(ending)
+    resumed = csps.c.succeeded_by.in_(sorted(arising))
     affected = [
-        r for r in conn.execute(select(csps).where(csps.c.valid_to.is_(None)))
+        r for r in conn.execute(select(csps).where(csps.c.valid_to.is_(None) | resumed))
         if ending & set(r.responsible_authorities)
     ]
     spaces = set(conn.execute(
@@ -51,7 +57,9 @@ def directory_now(
     ).scalars()) | {directory.csp_workspace(r.csp_id) for r in affected}
     open_spaces = conn.execute(
         select(workspaces)
-        .where(workspaces.c.workspace_id.in_(sorted(spaces)) & ~workspaces.c.closed)
+        .where(workspaces.c.workspace_id.in_(sorted(spaces)) & (
+            ~workspaces.c.closed
+            | workspaces.c.merged_into.in_([directory.csp_workspace(a) for a in arising])))
     ).all()
     member_rows = conn.execute(
         select(members.c.workspace_id, members.c.organisation_id)

@@ -29,12 +29,13 @@ class RegisterPoliceArea(Command):
 
 
 class AssignPolicingBody(Command):
-    """Record which body holds the area's PCC functions, from a date (the first term)."""
+    """Record which body holds the area's PCC functions, from a date (the first term); no
+    date where none has a true meaning (the City of London)."""
 
     area_id: str = Slug
     organisation_id: str = Slug
     kind: PolicingBodyKind
-    starts_on: date
+    starts_on: date | None
 
 
 class TransferGovernance(Command):

@@ -90,14 +90,25 @@ def _police_area_registered_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@event_type("police_area.policing_body_assigned")
+@event_type("police_area.policing_body_assigned", version=2)
 class PolicingBodyAssigned(EventData):
-    """An organisation began to hold the area's PCC functions on a date."""
+    """An organisation began to hold the area's PCC functions on a date.
+
+    ``starts_on`` is empty where no date has a true meaning: the City of London's Common
+    Council is its police area's body under its own legislation, not an elected local
+    policing body of 2012, so no start date would say anything true of its term.
+    """
 
     area_id: str = Slug
     organisation_id: str = Slug
     kind: PolicingBodyKind
-    starts_on: date
+    starts_on: date | None
+
+
+@upcaster("police_area.policing_body_assigned", from_version=1)
+def _policing_body_assigned_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 always had a start date; version 2 may leave it empty.
+    return dict(data)
 
 
 @event_type("organisation.registered")

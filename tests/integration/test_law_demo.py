@@ -124,7 +124,11 @@ def test_the_demo_dates_and_bodies_a_local_would_check(
         ("cumbria-pcc-2012", "pcc", date(2012, 11, 22)),
         ("cumbria-opcc", "pfcc", date(2023, 4, 1)),
     ]
-    assert _area(hub, "city-of-london").policing_body_since == date(1996, 8, 22)
+    # No start date means anything for the City of London's Common Council: none is shown.
+    city = _area(hub, "city-of-london")
+    assert (city.policing_body_id, city.policing_body_since) == (
+        "city-of-london-opcc", None)
+    assert _terms(hub, "city-of-london") == []
     with hub.engine.connect() as conn:
         youth = {r.name for r in conn.execute(select(organisations).where(
             organisations.c.kind == "youth_offending_team"))}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -31,10 +31,12 @@ async def duty_register(request: Request) -> Response:
     hub = hub_of(request)
     with hub.engine.connect() as conn:
         area = conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
+        # A holder with no start date (the City of London) has no dated term: any term
+        # recorded for the area is a transfer to come.
+        later = (terms.c.starts_on > area.policing_body_since
+                 if area.policing_body_since is not None else true())
         coming = conn.execute(
-            select(terms).where(
-                (terms.c.area_id == area_id) & (terms.c.starts_on > area.policing_body_since)
-            )
+            select(terms).where((terms.c.area_id == area_id) & later)
         ).first()
         # A combined CSP spanning police areas is on each area's register.
         of_area = (priorities.c.area_id == area_id) | priorities.c.csp_id.in_(
