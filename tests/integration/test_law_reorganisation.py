@@ -199,28 +199,28 @@ def test_the_api_dry_run_lists_what_will_move_with_the_office_rules(demo_hub: Hu
     _register_new_council(demo_hub)
     client: TestClient = client_of(demo_hub)
     office, city = Api(demo_hub, client, OPCC), Api(demo_hub, client, "leicester-city-council")
-    body = {"on_date": "2031-04-01", "dry_run": True, "ends": [
+    body = {"on_date": "2031-04-01", "ends": [
         {"organisation_id": c, "successor_ids": [NEW]} for c in COUNCILS]}
     head = demo_hub.store.head_position()
-    answer = office.post("/api/directory/changes", body)
+    answer = office.post("/api/directory/changes/dry-run", body)
     assert answer.status_code == 200, answer.text
     assert [c["csp_id"] for c in answer.json()["csps_arising"]] == ["leicestershire-council-csp"]
     assert demo_hub.store.head_position() == head
 
     # Only the area's office; another area's organisation is answered as a made-up one.
-    refused = city.post("/api/directory/changes", body)
+    refused = city.post("/api/directory/changes/dry-run", body)
     assert (refused.status_code, refused.json()["code"]) == (403, "access.not_policing_body")
-    unseen = office.post("/api/directory/changes", {**body, "ends": [
+    unseen = office.post("/api/directory/changes/dry-run", {**body, "ends": [
         {"organisation_id": OTHER_AREA_ORG, "successor_ids": [NEW]}]})
-    made_up = office.post("/api/directory/changes", {**body, "ends": [
+    made_up = office.post("/api/directory/changes/dry-run", {**body, "ends": [
         {"organisation_id": "no-such-council", "successor_ids": [NEW]}]})
     assert unseen.status_code == made_up.status_code == 404
     assert unseen.json()["code"] == made_up.json()["code"]
-    itself = office.post("/api/directory/changes", {**body, "ends": [
+    itself = office.post("/api/directory/changes/dry-run", {**body, "ends": [
         {"organisation_id": NEW, "successor_ids": [NEW]}]})
     assert (itself.status_code, itself.json()["code"]) == (422, "directory_change.invalid")
 
-    recorded = office.post("/api/directory/changes", {**body, "dry_run": False})
+    recorded = office.post("/api/directory/changes", body)
     assert recorded.status_code == 201, recorded.text
     assert [e["type"] for e in recorded.json()["events"]] == ["directory_change.recorded"]
     assert _csp(demo_hub, "blaby-csp").valid_to is None

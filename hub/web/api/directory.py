@@ -199,15 +199,13 @@ async def register_csp(request: Request) -> JSONResponse:
 
 class DirectoryChangeBody(BaseModel):
     """Organisations of the caller's area that end on ``on_date`` (the successors' first day),
-    each with the body or bodies that take over. ``dry_run`` lists what would move (records,
-    workspace memberships, calendar feeds) and records nothing."""
+    each with the body or bodies that take over its functions."""
 
     model_config = ConfigDict(extra="forbid")
 
     on_date: date
     ends: list[Succession] = Field(min_length=1, max_length=50)
     area_id: str | None = Field(default=None, max_length=120)
-    dry_run: bool = False
 
 
 CHANGE_ERRORS = (*DIRECTORY_ERRORS, *reorganisation_rules.ERRORS)
@@ -218,18 +216,24 @@ async def record_directory_change(request: Request) -> JSONResponse:
     """Record that organisations end on a date with successors (the area's policing body
     office). On the date, the hub ends them, a CSP whose councils are replaced ends and the CSP
     for the new area arises by law, and open records, workspace memberships and calendar feeds
-    pass to the successors; a date already come takes effect at once. With ``dry_run``, the
-    answer (200) lists what would move, and nothing is recorded."""
+    pass to the successors; a date already come takes effect at once."""
     actor = require_caller(request, Permission.ACT).actor
     body = await parse_body(request, DirectoryChangeBody)
-    hub = hub_of(request)
-    if body.dry_run:
-        return JSONResponse(reorganisation.preview_change(
-            hub, actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
-        ))
     return appended(reorganisation.record_change(
-        hub, actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
+        hub_of(request), actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
         idempotency_key=idempotency_key(request),
+    ))
+
+
+@api(body=DirectoryChangeBody, errors=CHANGE_ERRORS, tag="directory")
+async def preview_directory_change(request: Request) -> JSONResponse:
+    """The dry run of a directory change: what it would do on its date (CSPs ending, arising
+    or changing, workspace memberships, the open records and calendar feeds passing to
+    successors), with nothing recorded. The same checks and access rule as recording it."""
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, DirectoryChangeBody)
+    return JSONResponse(reorganisation.preview_change(
+        hub_of(request), actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
     ))
 
 
@@ -245,4 +249,5 @@ ROUTES = [
     Route("/api/csps", list_csps),
     Route("/api/csps", register_csp, methods=["POST"]),
     Route("/api/directory/changes", record_directory_change, methods=["POST"]),
+    Route("/api/directory/changes/dry-run", preview_directory_change, methods=["POST"]),
 ]
