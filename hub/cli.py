@@ -250,6 +250,19 @@ def cmd_end_organisations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_messages(args: argparse.Namespace) -> int:
+    """Extract the strings into the catalogue and update every locale (see hub/messages.py)."""
+    from hub import messages
+
+    progress = messages.refresh()
+    if args.add_locale:
+        print(f"started {messages.add_locale(args.add_locale)}")
+        progress = messages.refresh()
+    for locale in progress:
+        print(f"{locale.locale}: {locale.translated} of {locale.total} strings translated")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per process or operator task."""
     parser = argparse.ArgumentParser(prog="hub", description=__doc__)
@@ -330,6 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     end.add_argument("--dry-run", action="store_true",
                      help="list what would move (records, memberships, feeds); write nothing")
     end.set_defaults(func=cmd_end_organisations)
+
+    catalogue = sub.add_parser(
+        "messages", help="extract the strings a person reads into the translation catalogue"
+    )
+    catalogue.add_argument("--add-locale", metavar="LOCALE", help="start a catalogue, e.g. cy")
+    catalogue.set_defaults(func=cmd_messages)
 
     projections = sub.add_parser("projections", help="read-model maintenance")
     projections_sub = projections.add_subparsers(dest="action", required=True)
