@@ -100,6 +100,19 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it: for words kept in a
+    module-level table, translated with :func:`gettext` where they are shown."""
+    return message
+
+
+def babel_locale() -> str:
+    """The current locale as Babel names it for dates and lists (English is British here:
+    "A, B and C", not "A, B, and C")."""
+    locale = _current.get()
+    return "en_GB" if locale == DEFAULT_LOCALE else locale
+
+
 class _CurrentTranslations:
     """The translations of whatever locale is current when a template renders, so that one
     shared Jinja2 environment serves every request in its own language."""

@@ -20,7 +20,7 @@ from hub.access.tables import users_table
 from hub.bootstrap import Hub
 from hub.domain.meetings import LONDON
 from hub.domain.reports import AWAITING_SUBMISSION
-from hub.mail import outbox
+from hub.mail import imip, outbox
 from hub.mail.compose import render
 from hub.mail.notices import day
 from hub.mail.preferences import DAILY, DEFAULT_DIGEST_HOUR
@@ -62,6 +62,8 @@ def compose_due(hub: Hub, at: datetime) -> list[str]:
                 kind=KIND, recipient=user.email, subject=rendered.subject,
                 text_body=rendered.text, html_body=rendered.html, user_id=user.user_id,
                 organisation_id=user.organisation_id, link=base + "/",
+                # The invitations it holds, as their own messages would have carried them.
+                calendar=imip.for_digest([m.calendar for m in items if m.calendar], stamp=at),
             ))
             if items:
                 conn.execute(update(messages_table).where(
