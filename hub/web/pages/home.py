@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.db import aware
+from hub.i18n import _
 from hub.queries import directory as queries
 from hub.queries.needs import needs_of, upcoming_meetings
 from hub.web.auth import hub_of
@@ -75,7 +76,7 @@ async def dashboard(request: Request) -> Response:
         for m in upcoming_meetings(hub.engine, organisation, now)
     ]
     return render(
-        request, "index.html", title="Dashboard", section="dashboard", workspaces=workspaces,
+        request, "index.html", title=_("Dashboard"), section="dashboard", workspaces=workspaces,
         needs=needs, waiting=sum(len(rows) for rows in needs.values()),
         overdue=[i for i in dated if i.due < today],
         this_week=[i for i in dated if today <= i.due < today + timedelta(days=7)],

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from hub.attachments import AttachmentNotFound
 from hub.events.envelope import RecordedEvent
 from hub.handlers.reports import attachment_requests
-from hub.i18n import _
+from hub.i18n import N_, _, gettext
 from hub.queries.directory import csp_names
 from hub.queries.reports import ASKED
 from hub.web.auth import Caller, hub_of
@@ -64,8 +64,8 @@ class Submission:
 
 
 KINDS = {
-    "formal": "Formal requirement (Crime and Disorder Act 1998, section 7)",
-    "informal": "Informal request",
+    "formal": N_("Formal requirement (Crime and Disorder Act 1998, section 7)"),
+    "informal": N_("Informal request"),
 }
 
 
@@ -116,7 +116,7 @@ def report_context(
     mine = next((s for s in statuses if s.organisation_id == caller.actor.organisation_id), None)
     summary = [
         (_("Status"), status_text),
-        (_("Kind of request"), KINDS.get(record["kind"], record["kind"])),
+        (_("Kind of request"), gettext(KINDS.get(record["kind"], record["kind"]))),
         (_("Asked by"), names(record["requested_by"])),
         (_("Partnership"), csp_name(request, record["csp_id"])),
         (_("Asked on"), long_date(record["requested_on"])),
