@@ -106,11 +106,16 @@ def N_(message: str) -> str:
     return message
 
 
-def babel_locale() -> str:
-    """The current locale as Babel names it for dates and lists (English is British here:
+def babel_locale() -> Locale:
+    """The current locale as Babel's, for dates and lists (English is British here:
     "A, B and C", not "A, B, and C")."""
-    locale = _current.get()
-    return "en_GB" if locale == DEFAULT_LOCALE else locale
+    return _babel_locale(_current.get())
+
+
+@cache
+def _babel_locale(locale: str) -> Locale:
+    # Parsed once: Babel formats a date about a third faster given the parsed locale.
+    return Locale.parse("en_GB" if locale == DEFAULT_LOCALE else locale)
 
 
 class _CurrentTranslations:
