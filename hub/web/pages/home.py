@@ -48,13 +48,15 @@ def _dated(needs: dict[str, list[dict[str, Any]]]) -> list[Dated]:
     """Every dated item waiting on the organisation, soonest first."""
     items = [
         *(Dated(r["title"], f"/records/report-requests/{r['request_id']}",
-                "Report due", r["due_on"]) for r in needs["requests_to_answer"]),
+                _("Report due"), r["due_on"]) for r in needs["requests_to_answer"]),
         *(Dated(r["title"], f"/records/report-requests/{r['request_id']}",
-                "Report to review, due", r["due_on"]) for r in needs["requests_to_review"]),
-        *(Dated(a["description"], f"/records/meetings/{a['meeting_id']}", "Action due",
+                _("Report to review, due"), r["due_on"])
+          for r in needs["requests_to_review"]),
+        *(Dated(a["description"], f"/records/meetings/{a['meeting_id']}", _("Action due"),
                 a["due_on"]) for a in needs["actions_due"] if a.get("due_on")),
-        *(Dated(m["title"], f"/records/meetings/{m['meeting_id']}", "Invitation to answer, "
-                "meeting on", aware(m["starts_at"]).astimezone(LONDON).date())
+        *(Dated(m["title"], f"/records/meetings/{m['meeting_id']}",
+                _("Invitation to answer, meeting on"),
+                aware(m["starts_at"]).astimezone(LONDON).date())
           for m in needs["invitations"]),
     ]
     return sorted(items, key=lambda i: i.due)
