@@ -62,8 +62,11 @@ def _lines(field: FormField, path: str, values: Mapping[str, Any]) -> list[str]:
     raw = values.get(path)
     chosen = [str(v) for v in (raw if isinstance(raw, list) else [raw] if raw else [])]
     if field.kind == "checkbox":
-        # A ticked box in a row reads as its label ("Attendance required"); alone, yes or no.
-        return [field.label] if chosen and path.count("-") else ["Yes" if chosen else "No"]
+        # In a row, a ticked box reads as its label ("Required") and an unticked one as
+        # nothing; a question of its own is answered yes or no.
+        if "-" in path:
+            return [field.label] if chosen else []
+        return ["Yes" if chosen else "No"]
     if field.kind in ("checkboxes", "select", "radios"):
         labels = dict(field.choices)
         return [labels.get(v, v) for v in chosen]

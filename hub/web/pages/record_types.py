@@ -21,7 +21,7 @@ from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
-from hub.web.pages import invite_groups, lists, revisions
+from hub.web.pages import invite_groups, lists, meeting_calendar, revisions
 from hub.web.pages import meetings as meeting_page
 from hub.web.pages import mergers as merger_page
 from hub.web.pages import reports as report_page
@@ -95,6 +95,8 @@ def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
 
 ROUTES = [
     *lists.ROUTES,
+    # Before the meeting page's route, whose "{record_id}" would take "calendar".
+    *meeting_calendar.ROUTES,
     # Before the generic routes, whose "/{action}" would take the upload's post.
     *meeting_page.paper_routes(MEETING_PAGES),
     *report_page.attachment_routes(REPORT_PAGES),
