@@ -37,6 +37,7 @@ FIELDS: dict[str, tuple[str, str]] = {
         "Leave out functions devolved to the Welsh Government (Welsh partnerships only)", ""),
     "requested_due_on": ("New due date you are asking for", ""),
     "text": ("Your report", ""),
+    "resubmission": ("This answers the commissioner's request for more information", ""),
     "attachment_ids": ("Files", ""),
     "published_on": ("Date published", ""),
     "location": ("Where it was published", "A web address, or where a copy can be read"),

@@ -43,6 +43,9 @@ class PageAction:
     from_record: Mapping[str, str] | None = None
     """Fields the page fills in from the record and sends unseen (a consent's ``revision`` is
     the record's), by field name: the record's key."""
+    also: tuple[type[Command], ...] = ()
+    """Further commands the same form issues, by the record's state (a report submitted after
+    a return is resubmitted): the action is offered while any of them is open."""
 
 
 def _party_word(record: Mapping[str, Any], organisation_id: str) -> list[str | None]:
@@ -86,7 +89,8 @@ REPORT_ACTIONS = {
                                   "You granted more time: the new due date is shown below"),
     "extension-refusal": PageAction(report_cmd.RefuseExtension, "Refuse more time",
                                     "You refused more time: the due date stands"),
-    "submit": PageAction(report_cmd.SubmitReport, "Submit the report", "You submitted the report"),
+    "submit": PageAction(report_cmd.SubmitReport, "Submit the report", "You submitted the report",
+                         also=(report_cmd.ResubmitReport,)),
     "accept": PageAction(report_cmd.AcceptReport, "Accept the report", "You accepted the report"),
     "return": PageAction(report_cmd.ReturnReport, "Return the report for more information",
                          "You returned the report"),

@@ -56,6 +56,7 @@ REPORT_PAGES = RecordPages(
     reports.REPORT_REQUESTS, "report request", "title", REPORT_REQUEST,
     template="records/report.html", context=report_page.report_context,
     uploads=frozenset({"attachment_ids"}), actions=REPORT_ACTIONS,
+    defaults=report_page.report_defaults,
     new_title="Ask for a report", check_new=True,
 )
 MERGER_PAGES = RecordPages(

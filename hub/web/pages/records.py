@@ -408,7 +408,8 @@ class RecordPages:
             for action in self.api.actions
             if action.segment in self.actions
             and self._offered(caller, self.actions[action.segment], record, where)
-            and (admitted is None or self.actions[action.segment].command in admitted)
+            and (admitted is None or not admitted.isdisjoint(
+                {self.actions[action.segment].command, *self.actions[action.segment].also}))
         ]
         # The choices are read once for every form on the page.
         choices = self._choices(request, caller, [f for _, _, fs in offered for f in fs], record)
