@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from hub.bootstrap import Hub
 from hub.domain.mergers import MERGER
@@ -130,8 +130,9 @@ def test_a_formal_report_is_required_answered_returned_resubmitted_accepted_and_
     city.goto(request_url)
     city.get_by_text("Submit the report", exact=True).first.click()
     city.locator("#submit-text").fill("Incidents fell by a fifth after the new patrols.")
-    city.locator("#submit-attachment_ids").set_input_files(
-        files=[{"name": "night-time-economy.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    report: FilePayload = {"name": "night-time-economy.pdf", "mimeType": "application/pdf",
+                           "buffer": PDF}
+    city.locator("#submit-attachment_ids").set_input_files(files=[report])
     city.locator("#submit-submit").click()
     expect(city.locator("#done-banner")).to_contain_text("You submitted the report")
     expect(city.get_by_role("link", name="night-time-economy.pdf")).to_be_visible()
