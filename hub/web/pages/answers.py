@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from hub.i18n import _
 from hub.web.pages.record_forms import FormField, anchor, rows_shown
-
-NOT_GIVEN = "Not given"
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def answers(fields: list[FormField], values: Mapping[str, Any]) -> list[Answer]:
         if field.kind in ("hidden", "files"):
             continue
         lines = _lines(field, field.name, values)
-        found.append(Answer(field.label, tuple(lines) or (NOT_GIVEN,),
+        found.append(Answer(field.label, tuple(lines) or (_("Not given"),),
                             anchor(fields, field.name)))
     return found
 
@@ -66,7 +65,7 @@ def _lines(field: FormField, path: str, values: Mapping[str, Any]) -> list[str]:
         # nothing; a question of its own is answered yes or no.
         if "-" in path:
             return [field.label] if chosen else []
-        return ["Yes" if chosen else "No"]
+        return [_("Yes") if chosen else _("No")]
     if field.kind in ("checkboxes", "select", "radios"):
         labels = dict(field.choices)
         return [labels.get(v, v) for v in chosen]
@@ -96,4 +95,5 @@ def _datetime(text: str) -> str:
         when = datetime.fromisoformat(text)
     except ValueError:
         return text
-    return f"{when.day} {when:%B %Y}, {when:%H:%M} (London time)"
+    return _("%(day)s, %(time)s (London time)") % {
+        "day": f"{when.day} {when:%B %Y}", "time": f"{when:%H:%M}"}

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 from hub.access.policy import Actor
+from hub.i18n import _, ngettext
 from hub.queries.directory import areas_of, csps_of, organisations_of, workspace, workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.record_forms import FormField
@@ -61,18 +62,18 @@ def groups_for(engine: Engine, actor: Actor, today: date) -> Groups:
             if c.get("valid_to") is None or c["valid_to"] >= today]
     organisations = organisations_of(engine, actor)
     found = [
-        Group(f"csp:{c['csp_id']}", f"Everyone in {c['name']}",
+        Group(f"csp:{c['csp_id']}", _("Everyone in %(name)s") % {"name": c["name"]},
               tuple(c["responsible_authorities"]))
         for c in csps
     ]
     for space in workspaces_of(engine, actor):
         members = workspace(engine, actor, space["workspace_id"])["members"]
         found.append(Group(f"workspace:{space['workspace_id']}",
-                           f"Everyone in the workspace {space['name']}",
+                           _("Everyone in the workspace %(name)s") % {"name": space["name"]},
                            tuple(m["organisation_id"] for m in members)))
     for area in areas_of(engine, actor):
         found.append(Group(
-            f"area:{area['area_id']}", f"Everyone in {area['name']}",
+            f"area:{area['area_id']}", _("Everyone in %(name)s") % {"name": area["name"]},
             tuple(o["organisation_id"] for o in organisations
                   if area["area_id"] in o["area_ids"]),
         ))
@@ -137,17 +138,17 @@ def _row_index(key: str) -> int | None:
 def group_field(groups: Groups) -> FormField:
     """The "invite everyone in …" checkboxes."""
     return FormField(
-        FIELD, "Invite everyone in a partnership, workspace or area", "checkboxes", False,
-        choices=tuple((g.key, f"{g.label} ({_count(len(g.organisations))})")
-                      for g in groups.groups),
-        hint="Each organisation in a group you tick is added to the invitations. In a reg 14A "
-             "meeting, responsible authorities are required to attend. You can check and change "
-             "the list before it is sent.",
+        FIELD, _("Invite everyone in a partnership, workspace or area"), "checkboxes", False,
+        choices=tuple((g.key, _count(g.label, len(g.organisations))) for g in groups.groups),
+        hint=_("Each organisation in a group you tick is added to the invitations. In a reg 14A "
+               "meeting, responsible authorities are required to attend. You can check and "
+               "change the list before it is sent."),
     )
 
 
-def _count(n: int) -> str:
-    return f"{n} organisation" if n == 1 else f"{n} organisations"
+def _count(label: str, n: int) -> str:
+    return ngettext("%(group)s (%(n)d organisation)", "%(group)s (%(n)d organisations)", n) % {
+        "group": label, "n": n}
 
 
 def _groups(request: Request, caller: Caller) -> Groups:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import Hub
+from hub.i18n import _
 from hub.queries import lists
 from hub.queries.directory import area_names, csp_names, workspace_names
 from hub.queries.records import Page
@@ -123,7 +124,7 @@ def meeting_partnership(record: dict[str, Any], names: dict[str, str]) -> str:
     if space and not space.startswith("area-"):
         return names.get(f"workspace:{space}", "")
     area = names.get(f"area:{record.get('area_id')}")
-    return f"All of {area}" if area else ""
+    return _("All of %(area)s") % {"area": area} if area else ""
 
 
 STARTS = {path: (text, path) for _, text, path in START_LINKS}

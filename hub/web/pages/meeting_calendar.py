@@ -20,6 +20,7 @@ from starlette.routing import Route
 from hub.access.actors import visible_workspaces
 from hub.db import aware
 from hub.domain.meetings import LONDON
+from hub.i18n import _
 from hub.queries import lists
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
@@ -116,7 +117,8 @@ async def calendar_page(request: Request) -> Response:
         return f"{PATH}?month={month:%Y-%m}&view={shown}"
 
     return render(
-        request, "records/calendar.html", title=f"Meetings in {first:%B %Y}",
+        request, "records/calendar.html", title=_("Meetings in %(month)s") % {
+            "month": f"{first:%B %Y}"},
         section="calendar", view=view, month=first, weeks=month_grid(first, by_day, today),
         agenda=in_month, today=today, count=sum(len(e) for _, e in in_month),
         previous=shifted(first, -1), next=shifted(first, 1), link=link,

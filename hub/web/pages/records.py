@@ -30,6 +30,7 @@ from hub.domain.errors import DomainError
 from hub.domain.record import RecordType
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
+from hub.i18n import _
 from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
@@ -230,7 +231,7 @@ class RecordPages:
         carried = [(k, str(v)) for k, vs in values.items()
                    for v in (vs if isinstance(vs, list) else [vs])]
         return render(
-            request, "records/check.html", title="Check your answers", caption=caption,
+            request, "records/check.html", title=_("Check your answers"), caption=caption,
             answers=answers(fields, with_rows(fields, values)), change=change,
             action=action, carried=carried,
         )
