@@ -315,12 +315,12 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _upload(client: TestClient, files: dict[str, tuple[str, bytes, str]] | None,
-            title: str = "Response strategy (draft)") -> Response:
+            title: str = "Response strategy (draft)", follow: bool = False) -> Response:
     version = _version(client.get(UPCOMING).text)
     return client.post(UPCOMING + "/paper-upload", files=files, data={
         "csrf_token": client.csrf, "expected_version": version,  # type: ignore[attr-defined]
         "title": title,
-    })
+    }, follow_redirects=follow)
 
 
 def test_a_paper_uploaded_as_a_file_is_published_and_downloaded_by_those_who_see_the_meeting(
@@ -347,16 +347,18 @@ def test_an_upload_without_a_file_or_of_the_wrong_type_is_refused_beside_the_fie
     office: TestClient, demo_hub: Hub
 ) -> None:
     before = _stored(demo_hub, "leicestershire-serious-violence-needs")
-    missing = _upload(office, None)
+    missing = _upload(office, None, follow=True)
     assert missing.status_code == 400
     html = missing.text
     assert 'href="#paper-upload-file">Choose the file to upload</a>' in html
     assert 'id="paper-upload-file-error"' in html
     assert 'value="Response strategy (draft)"' in html
-    disguised = _upload(office, {"file": ("notes.pdf", b"not a pdf at all", "application/pdf")})
+    disguised = _upload(office, {"file": ("notes.pdf", b"not a pdf at all", "application/pdf")},
+                        follow=True)
     assert disguised.status_code == 400
     assert "The file must be a PDF, Word" in disguised.text
-    untitled = _upload(office, {"file": ("a.pdf", PDF, "application/pdf")}, title="")
+    untitled = _upload(office, {"file": ("a.pdf", PDF, "application/pdf")}, title="",
+                       follow=True)
     assert 'href="#paper-upload-title">Enter the paper&#39;s title</a>' in untitled.text
     assert _stored(demo_hub, "leicestershire-serious-violence-needs") == before
 
@@ -372,7 +374,7 @@ def test_a_file_whose_paper_is_refused_is_not_kept(office: TestClient, demo_hub:
     }, data={
         "csrf_token": office.csrf, "expected_version": str(int(version) - 1),  # type: ignore[attr-defined]
         "title": "Written against an older page",
-    })
+    }, follow_redirects=True)
     assert stale.status_code == 409
     assert kept() == before
     # The same file, posted against the page as it stands, is kept and published.
