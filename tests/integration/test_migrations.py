@@ -21,11 +21,11 @@ def test_the_migrations_create_exactly_the_declared_schema(hub: Hub) -> None:
     command.check(alembic_config(hub.engine))
 
 
-def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url: str) -> None:
+def test_the_lean_store_migration_keeps_every_stream_head_and_link(empty_database_url: str) -> None:
     """0008 drops ``streams`` (a head is now a stream's highest version) and rebuilds two
     tables on SQLite: a log written before it reads and appends the same after it, and going
     back down rebuilds ``streams`` from the log."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     try:
         command.upgrade(alembic_config(engine), "0007")
         with engine.begin() as conn:
@@ -73,10 +73,10 @@ def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url:
         engine.dispose()
 
 
-def test_the_event_id_index_migration_keeps_the_log_and_goes_back(database_url: str) -> None:
+def test_the_event_id_index_migration_keeps_the_log_and_goes_back(empty_database_url: str) -> None:
     """0009 drops the unique index on ``events.event_id`` (copying the table on SQLite) and
     keeps every event; going back down restores it, so a repeated id is refused again."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     insert = text(
         "INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, "
         "data, meta, workspaces, recorded_at) VALUES ('id-1', :stream, 'workspace', 1, "
@@ -106,12 +106,12 @@ def test_the_event_id_index_migration_keeps_the_log_and_goes_back(database_url: 
 
 
 def test_the_idempotency_scope_migration_gives_each_key_its_senders_scope(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
     """0011 keys idempotency by the acting organisation: each existing key takes the
     organisation recorded on the first event it appended (the hub's empty scope when none
     was), so a retry after the upgrade still replays; going back down keeps one row a key."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     event = text(
         "INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, "
         "data, meta, workspaces, recorded_at) VALUES (:id, :stream, 'workspace', 1, "
