@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pyotp
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from hub.access.secrets import Sealer
+from hub.access.two_step import TwoStep
 from hub.bootstrap import Hub
 from hub.db import make_engine
 from hub.events.envelope import StreamRef
 from hub.events.store import EventStore
 from hub.migrate import alembic_config, current_revisions, head_revisions, require_migrated
+from hub.settings import Settings
 
 
 def test_the_migrations_create_exactly_the_declared_schema(hub: Hub) -> None:
@@ -144,5 +150,36 @@ def test_the_idempotency_scope_migration_gives_each_key_its_senders_scope(
         with engine.connect() as conn:
             kept = conn.execute(text("SELECT key FROM idempotency_keys ORDER BY key")).all()
         assert [row.key for row in kept] == ["k-hub", "k-org"]
+    finally:
+        engine.dispose()
+
+
+def test_the_sealing_migration_seals_existing_two_step_secrets_and_goes_back(
+    database_url: str,
+) -> None:
+    """0017 seals each stored TOTP secret (a copy of the database alone no longer gives them
+    away): the user's codes still check after it, and going back down opens them again."""
+    engine = make_engine(database_url)
+    plain = pyotp.random_base32()
+    now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    try:
+        command.upgrade(alembic_config(engine), "0015")
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO two_step (user_id, secret, confirmed_at, last_step, "
+                "recovery_hashes) VALUES ('u-1', :secret, :at, 0, '[]')"
+            ), {"secret": plain, "at": now})
+
+        command.upgrade(alembic_config(engine), "0017")
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT secret FROM two_step")).scalar_one()
+        assert plain not in stored
+        settings = Settings()
+        two_step = TwoStep(engine, lambda: now, Sealer(settings.two_step_material))
+        two_step.verify("u-1", pyotp.TOTP(plain).at(now))
+
+        command.downgrade(alembic_config(engine), "0015")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT secret FROM two_step")).scalar_one() == plain
     finally:
         engine.dispose()
