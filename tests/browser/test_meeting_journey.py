@@ -20,8 +20,8 @@ from hub.db import aware
 from hub.handlers.meetings import mark_meeting_held
 from hub.web.api.meetings import MEETING_QUERIES
 from tests.browser.conftest import check_both_widths, sign_in
+from tests.clocks import ShiftedClock
 from tests.e2e.live_server import LiveServer
-from tests.integration.test_mergers_effect import FakeClock
 
 OFFICE = "opcc@leicestershire.example.org"
 CITY = "city@leicester.example.org"
@@ -35,7 +35,7 @@ def _held(server: LiveServer, meeting_id: str) -> None:
     hub whose clock reads just after that end (the server's own clock is today's)."""
     ends_at = aware(MEETING_QUERIES.get(server.hub, meeting_id, workspace_ids=None)["ends_at"])
     hub = Hub(dataclasses.replace(server.hub.settings))
-    hub.clock = FakeClock(ends_at + timedelta(minutes=1))
+    hub.clock = ShiftedClock(ends_at + timedelta(minutes=1))
     try:
         assert mark_meeting_held(hub, meeting_id, ends_at)
     finally:

@@ -21,8 +21,9 @@ from hub.bootstrap import Hub
 from hub.domain.mergers import MERGER
 from hub.service import load
 from tests.browser.conftest import check_both_widths, sign_in
+from tests.clocks import ShiftedClock
 from tests.e2e.live_server import LiveServer
-from tests.integration.test_mergers_effect import FakeClock, wait_for
+from tests.integration.test_mergers_effect import wait_for
 from workers import mergers as merger_jobs
 from workers.worker import run_thread_worker
 
@@ -238,7 +239,7 @@ def _take_effect(server: LiveServer, merger_id: str, day: date, moment: datetime
     """Run the merger's scheduled effect job on a worker whose hub's clock reads ``moment``,
     with a queue of its own (no other test's jobs, and none of the server's)."""
     hub = Hub(dataclasses.replace(server.hub.settings, queue_name=f"test-{uuid.uuid4().hex}"))
-    hub.clock = FakeClock(moment)
+    hub.clock = ShiftedClock(moment)
     stop = threading.Event()
     worker = threading.Thread(target=run_thread_worker, args=(hub, stop, 0.05))
     try:
