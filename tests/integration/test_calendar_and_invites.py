@@ -178,3 +178,33 @@ def test_requiring_a_report_is_checked_first_and_changed_keeping_the_input(
     other = signed_in(demo_hub, "opcc@leicestershire.example.org")
     assert other.get(asked.headers["location"]).headers["location"] == (
         "/records/report-requests/new")
+
+
+def test_a_consent_is_checked_first_and_changed_on_the_merger_page_keeping_the_input(
+    demo_hub: Hub, office: TestClient
+) -> None:
+    made = office.post("/records/mergers/new", data={
+        "csrf_token": office.csrf, "confirmed": "yes",  # type: ignore[attr-defined]
+        "csp_ids": ["melton-csp", "harborough-csp"], "purposes": ["reducing_reoffending"],
+        "proposed_name": "Melton and Harborough Community Safety Partnership",
+        "effective_date": "2028-04-01",
+    })
+    location = made.headers["location"]
+    drawn = form_values(office.get(location).text, "consent-form")
+    signed = {**{k: v[0] for k, v in drawn.items()}, "signatory": "Rupert Matthews",
+              "signatory_role": "Police and Crime Commissioner", "signed_on": "2026-12-01",
+              "document_title": "Combination agreement", "document_reference": "AGR-1"}
+    asked = office.post(location + "/consent", data=signed)
+    assert asked.status_code == 303 and "/consent/check?kept=" in asked.headers["location"]
+    check = office.get(asked.headers["location"]).text
+    assert "Rupert Matthews" in check and "1 December 2026" in check
+    assert "You consented" not in office.get(location).text, "nothing is signed yet"
+    change = re.search(r'href="([^"#]+)#consent-signatory"', check)
+    assert change and change.group(1).startswith(location + "?kept=")
+    again = office.get(change.group(1)).text
+    assert re.search(r'<details class="govuk-details" open>\s*<summary[^>]*>\s*<span[^>]*>'
+                     r'Consent to the merger', again), "the consent form comes back open"
+    assert 'value="Rupert Matthews"' in again
+    signed_again = office.post(location + "/consent", data=form_values(check, "check-form"))
+    assert signed_again.headers["location"] == location + "?done=consent"
+    assert "You consented as policing body" in office.get(signed_again.headers["location"]).text
