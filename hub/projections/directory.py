@@ -27,6 +27,8 @@ class PoliceAreaRow(SQLModel, table=True):
     policing_body_id: str | None = Field(default=None, max_length=120)
     policing_body_kind: str | None = Field(default=None, max_length=40)
     policing_body_since: date | None = None
+    """When the holder's term began; empty where no date has a true meaning (the City of
+    London)."""
     reg14a_recorded: bool = False
     """Whether the operator recorded that reg 14A's power applies (MOPAC)."""
     commenced_on: date | None = None
@@ -55,6 +57,21 @@ class OrganisationRow(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     country: str = Field(max_length=20)
     area_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_to: date | None = None
+    """Its last day, once a directory change ended it; it stays in the history."""
+    succeeded_by: list[str] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class DirectoryChangeRow(SQLModel, table=True):
+    """A recorded directory change: organisations ending on a date, each with successors."""
+
+    __tablename__ = "directory_changes"
+
+    change_id: str = Field(primary_key=True, max_length=120)
+    area_id: str = Field(max_length=120, index=True)
+    on_date: date
+    ends: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    took_effect: bool = False
 
 
 class CspRow(SQLModel, table=True):
@@ -117,7 +134,8 @@ csps = CspRow.__table__  # type: ignore[attr-defined]
 workspaces = WorkspaceRow.__table__  # type: ignore[attr-defined]
 members = WorkspaceMemberRow.__table__  # type: ignore[attr-defined]
 roles = WorkspaceRoleRow.__table__  # type: ignore[attr-defined]
-projections.owns(areas, terms, organisations, csps, workspaces, members, roles)
+changes = DirectoryChangeRow.__table__  # type: ignore[attr-defined]
+projections.owns(areas, terms, organisations, csps, workspaces, members, roles, changes)
 
 
 @projections.on("police_area.registered")
@@ -141,7 +159,9 @@ def _set(conn: Connection, table: Table, key: str, value: str, **values: Any) ->
     conn.execute(update(table).where(table.c[key] == value).values(**values))
 
 
-def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
+def _hold(
+    conn: Connection, area_id: str, organisation_id: str, kind: str, since: date | None
+) -> None:
     _set(conn, areas, "area_id", area_id, policing_body_id=organisation_id,
          policing_body_kind=kind, policing_body_since=since)
 
@@ -149,8 +169,11 @@ def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since
 @projections.on("police_area.policing_body_assigned")
 def _policing_body_assigned(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    since = date.fromisoformat(d["starts_on"])
-    _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
+    since = date.fromisoformat(d["starts_on"]) if d["starts_on"] else None
+    # A term with no start date (the City of London) has no row in the dated history: the
+    # area's row names its holder, with no "since".
+    if since is not None:
+        _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
     _hold(conn, d["area_id"], d["organisation_id"], d["kind"], since)
 
 
@@ -299,3 +322,24 @@ def _workspace_closed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     _set(conn, workspaces, "workspace_id", d["workspace_id"], closed=True,
          merged_into=d.get("merged_into"))
+
+
+@projections.on("organisation.ended")
+def _organisation_ended(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    _set(conn, organisations, "organisation_id", d["organisation_id"],
+         valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d["succeeded_by"])
+
+
+@projections.on("directory_change.recorded")
+def _change_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(insert(changes).values(
+        change_id=d["change_id"], area_id=d["area_id"],
+        on_date=date.fromisoformat(d["on_date"]), ends=d["ends"], took_effect=False,
+    ))
+
+
+@projections.on("directory_change.took_effect")
+def _change_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    _set(conn, changes, "change_id", event.data["change_id"], took_effect=True)

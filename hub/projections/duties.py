@@ -652,3 +652,25 @@ def _separated(conn: Connection, event: RecordedEvent) -> None:
                 )
                 .values(csp_id=successor["csp_id"])
             )
+
+
+@projections.on("directory_change.took_effect")
+def _reorganised(conn: Connection, event: RecordedEvent) -> None:
+    # Open records pass on (DOMAIN.md, "Organisations end too"): current priorities and
+    # unfinalised regard records pass from each ended CSP to its successor and from each ended
+    # body to its first successor; retired and finalised ones keep who made them.
+    d = event.data
+    for table, still_open in (
+        (priorities, priorities.c.retired.is_(False)),
+        (strategy_regards, strategy_regards.c.finalised.is_(False)),
+    ):
+        for c in d["csps"]:
+            conn.execute(
+                update(table).where((table.c.csp_id == c["csp_id"]) & still_open)
+                .values(csp_id=c["succeeded_by"])
+            )
+        for s in d["ends"]:
+            conn.execute(
+                update(table).where((table.c.organisation_id == s["organisation_id"]) & still_open)
+                .values(organisation_id=s["successor_ids"][0])
+            )

@@ -52,6 +52,12 @@ def organisations_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
         return [_row(r) for r in rows if actor.area_ids & set(r.area_ids)]
 
 
+def current_organisations_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
+    """Organisations of the actor's police areas that have not ended: those a form may offer
+    (an ended one stays in the history, but can no longer be named in a new record)."""
+    return [o for o in organisations_of(engine, actor) if o["valid_to"] is None]
+
+
 def csp_areas(row: Any) -> tuple[str, ...]:
     """Every police area a CSP row belongs to: a combined CSP spanning areas belongs to each."""
     return (row.area_id, *(row.other_area_ids or ()))

@@ -156,8 +156,10 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
     assert "harborough-council" not in row.responsible_authorities
     harborough_again = _csp_row(demo, successor_csp_id("harborough-csp", ENDS))
     assert "harborough-council" in harborough_again.responsible_authorities
-    # Melton's own priority passes on with it; the Melton CSP takes new requests again.
+    # Melton's own priority passes on with it, and so does the open request first made to
+    # Melton's CSP; the Melton CSP takes new requests again.
     assert _value(demo, priorities, "priority_id", priority, "csp_id") == melton_again
+    assert _value(demo, report_requests, "request_id", open_request, "csp_id") == melton_again
     asked = report_handlers.require_report(
         demo, actor(OFFICE), csp_id=melton_again, kind="informal", title="Rural crime again",
         matters="Farm thefts")

@@ -15,7 +15,7 @@ from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError, NotFound
 from hub.handlers import directory as directory_handlers
 from hub.i18n import _
-from hub.queries.directory import organisations_of
+from hub.queries.directory import current_organisations_of
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import confirm, confirmed, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
@@ -283,7 +283,7 @@ async def create_organisation(request: Request) -> Response:
 def _csp_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
         request, "admin/csp_new.html", title="Add a community safety partnership",
-        organisations=organisations_of(hub_of(request).engine, caller.actor), **context,
+        organisations=current_organisations_of(hub_of(request).engine, caller.actor), **context,
     )
 
 
