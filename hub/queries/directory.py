@@ -122,3 +122,14 @@ def holds_policing_body(engine: Engine, actor: Actor) -> bool:
                 areas.c.area_id.in_(sorted(actor.area_ids)),
             )
         ).first() is not None
+
+
+def workspace_names(engine: Engine, workspace_ids: list[str]) -> dict[str, str]:
+    """The names of the workspaces ``workspace_ids``, by id, for records the caller may see
+    that were shared there."""
+    if not workspace_ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(workspaces.c.workspace_id, workspaces.c.name).where(
+            workspaces.c.workspace_id.in_(workspace_ids)))
+        return {r.workspace_id: r.name for r in rows}

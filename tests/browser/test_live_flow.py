@@ -50,6 +50,7 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     office.locator("#title").fill(TITLE)
     office.locator("#matters").fill("Incidents, trends and the partnership's response.")
     office.get_by_role("button", name="Save").click()
+    office.get_by_role("button", name="Confirm and send").click()
     office.wait_for_url("**/records/report-requests/*")
     wait_until_live(office)
     check_accessibility(office, "report-request-office")

@@ -39,6 +39,7 @@ FIELDS: dict[str, tuple[str, str]] = {
         N_("Leave out functions devolved to the Welsh Government (Welsh partnerships only)"), ""),
     "requested_due_on": (N_("New due date you are asking for"), ""),
     "text": (N_("Your report"), ""),
+    "resubmission": (N_("This answers the commissioner's request for more information"), ""),
     "attachment_ids": (N_("Files"), ""),
     "published_on": (N_("Date published"), ""),
     "location": (N_("Where it was published"), N_("A web address, or where a copy can be read")),

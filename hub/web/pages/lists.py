@@ -17,9 +17,9 @@ from starlette.routing import Route
 
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import Hub
-from hub.i18n import N_, gettext
+from hub.i18n import N_, _, gettext
 from hub.queries import lists
-from hub.queries.directory import csp_names
+from hub.queries.directory import area_names, csp_names, workspace_names
 from hub.queries.records import Page
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
@@ -38,7 +38,8 @@ from hub.web.pages.starts import starts_for
 
 Lister = Callable[..., Page]
 Row = Callable[[dict[str, Any], dict[str, str]], list[str]]
-"""Given a record and CSP names by id: its cells after the first (the title, a link)."""
+"""Given a record and names by id (CSPs by their id, police areas as ``area:<id>``, other
+workspaces as ``workspace:<id>``): its cells after the first (the title, a link)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class ListPage:
             number = -(-found.total // lists.PAGE_SIZE)
             found = self.lister(hub, visible, status=status, csp_id=csp_id,
                                 offset=(number - 1) * lists.PAGE_SIZE)
-        names = _csp_names_of(hub, found.rows)
+        names = _names_of(hub, found.rows)
         rows = [
             {"href": f"/records/{self.collection}/{r[self.key]}", "title": r[self.title_field],
              "status": status_tag(self.statuses, r["status"]), "cells": self.cells(r, names)}
@@ -100,12 +101,30 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-def _csp_names_of(hub: Hub, rows: Collection[dict[str, Any]]) -> dict[str, str]:
+def _names_of(hub: Hub, rows: Collection[dict[str, Any]]) -> dict[str, str]:
     ids = {r["csp_id"] for r in rows if r.get("csp_id")}
     ids |= {c for r in rows for c in r.get("constituents") or []}
-    ids |= {w.removeprefix("csp-") for r in rows if (w := r.get("workspace_id") or "")
-            if w.startswith("csp-")}
-    return csp_names(hub.engine, sorted(ids))
+    spaces = {r.get("workspace_id") or "" for r in rows} - {""}
+    ids |= {w.removeprefix("csp-") for w in spaces if w.startswith("csp-")}
+    others = sorted(w for w in spaces if not w.startswith(("csp-", "area-")))
+    areas = sorted({r["area_id"] for r in rows if r.get("area_id")})
+    return {
+        **csp_names(hub.engine, sorted(ids)),
+        **{f"area:{k}": v for k, v in area_names(hub.engine, areas).items()},
+        **{f"workspace:{k}": v for k, v in workspace_names(hub.engine, others).items()},
+    }
+
+
+def meeting_partnership(record: dict[str, Any], names: dict[str, str]) -> str:
+    """Whom a meeting is for: its partnership, the workspace it was called in, or, when it
+    was called for the whole police area, "All of <area>"."""
+    space = record.get("workspace_id") or ""
+    if space.startswith("csp-"):
+        return names.get(space.removeprefix("csp-"), "")
+    if space and not space.startswith("area-"):
+        return names.get(f"workspace:{space}", "")
+    area = names.get(f"area:{record.get('area_id')}")
+    return _("All of %(area)s") % {"area": area} if area else ""
 
 
 STARTS = {path: (text, path) for _, text, path in START_LINKS}
@@ -120,8 +139,7 @@ REPORTS = ListPage(
 MEETINGS = ListPage(
     "meetings", N_("Meetings"), "title", "meeting_id", MEETING_STATUSES,
     (N_("Partnership"), N_("Status"), N_("When")), lists.meetings,
-    lambda r, names: [names.get((r.get("workspace_id") or "").removeprefix("csp-"), ""),
-                      london_time(r["starts_at"])],
+    lambda r, names: [meeting_partnership(r, names), london_time(r["starts_at"])],
     start=STARTS["/records/meetings/new"],
 )
 MERGERS = ListPage(

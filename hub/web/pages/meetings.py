@@ -35,6 +35,7 @@ from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
 from hub.web.pages.forms import check_csrf, expected_version, sentence
+from hub.web.pages.kept import keep
 from hub.web.pages.present import status_tag
 from hub.web.pages.records import RecordPages
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
@@ -203,6 +204,15 @@ def _href(record: dict[str, Any], reference: str | None) -> str | None:
 # -- papers as files ---------------------------------------------------------------------------
 
 
+def _back(
+    request: Request, caller: Caller, pages: RecordPages, record_id: str, state: dict[str, Any]
+) -> Response:
+    """Back to the meeting page with the upload form's title, errors or conflict kept
+    (post/redirect/get: a reload shows them again rather than posting the file again)."""
+    token = keep(request, caller, state)
+    return RedirectResponse(f"{pages.base}/{record_id}?kept={token}", status_code=303)
+
+
 def paper_routes(pages: RecordPages) -> list[Route]:
     """Uploading a paper from the meeting page, and downloading one."""
 
@@ -234,20 +244,18 @@ def paper_routes(pages: RecordPages) -> list[Route]:
                                       reference=ATTACHMENT + stored.ref.attachment_id)],
                     )
             except ConcurrencyConflict as conflict:
-                return pages.render_record(
-                    request, caller, record_id, status_code=409, open_action=UPLOAD,
-                    conflict=pages.changes_since(request, record_id, conflict.expected),
-                )
+                return _back(request, caller, pages, record_id, {
+                    "open_action": UPLOAD, "upload_title": title,
+                    "conflict": pages.changes_since(request, record_id, conflict.expected)})
             except REFUSED as refused:
                 errors["file"] = refusal(refused, hub.attachments)
             except DomainError as refused:
                 errors["file"] = sentence(refused.message)
             else:
                 return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
-        return pages.render_record(
-            request, caller, record_id, status_code=400, errors=errors, open_action=UPLOAD,
-            error_prefix=f"{UPLOAD}-", upload_title=title,
-        )
+        return _back(request, caller, pages, record_id, {
+            "errors": errors, "open_action": UPLOAD, "error_prefix": f"{UPLOAD}-",
+            "upload_title": title})
 
     async def download(request: Request) -> Response:
         """A paper kept by the hub, to those who may see its meeting (404 otherwise)."""

@@ -44,6 +44,9 @@ class PageAction:
     from_record: Mapping[str, str] | None = None
     """Fields the page fills in from the record and sends unseen (a consent's ``revision`` is
     the record's), by field name: the record's key."""
+    also: tuple[type[Command], ...] = ()
+    """Further commands the same form issues, by the record's state (a report submitted after
+    a return is resubmitted): the action is offered while any of them is open."""
 
 
 def _party_word(record: Mapping[str, Any], organisation_id: str) -> list[str | None]:
@@ -88,7 +91,7 @@ REPORT_ACTIONS = {
     "extension-refusal": PageAction(report_cmd.RefuseExtension, N_("Refuse more time"),
                                     N_("You refused more time: the due date stands")),
     "submit": PageAction(report_cmd.SubmitReport, N_("Submit the report"),
-                         N_("You submitted the report")),
+                         N_("You submitted the report"), also=(report_cmd.ResubmitReport,)),
     "accept": PageAction(report_cmd.AcceptReport, N_("Accept the report"),
                          N_("You accepted the report")),
     "return": PageAction(report_cmd.ReturnReport, N_("Return the report for more information"),

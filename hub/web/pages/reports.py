@@ -188,3 +188,10 @@ def attachment_routes(pages: RecordPages) -> list[Route]:
         Route(f"{pages.base}/{{record_id}}/attachments/{{attachment_id}}", download,
               methods=["GET"]),
     ]
+
+
+def report_defaults(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """After a return, the submission form starts as the resubmission it then is."""
+    if record.get("status") == "returned":
+        return {"submit": {"resubmission": True}}
+    return {}
