@@ -83,11 +83,27 @@ def postgres_schema_url(postgres_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database on each backend in turn."""
-    if request.param == "sqlite":
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each database backend in turn: ``sqlite``, then ``postgres``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database with no schema at all, for tests of the migrations themselves."""
+    if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     return str(request.getfixturevalue("postgres_schema_url"))
+
+
+@pytest.fixture
+def database_url(
+    backend: str, demo_templates: DemoTemplates, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh database at the newest schema, copied from one migrated once per backend."""
+    url = demo_templates.copy(backend, None, tmp_path)
+    yield url
+    demo_templates.drop(url)
 
 
 HubFactory = Callable[..., Hub]
@@ -97,7 +113,8 @@ HubFactory = Callable[..., Hub]
 def make_hub(
     database_url: str, redis_url: str, clean_redis: redis.Redis, tmp_path: Path
 ) -> Iterator[HubFactory]:
-    """Build migrated hubs on the current backend and the real Redis; closed after the test."""
+    """Build hubs on the current backend's migrated database and the real Redis; closed after
+    the test."""
     made: list[Hub] = []
 
     def factory(**overrides: Any) -> Hub:
@@ -112,7 +129,6 @@ def make_hub(
             two_step_for_admins=False,
         )
         hub = Hub(dataclasses.replace(settings, **overrides))
-        upgrade(hub.engine)
         made.append(hub)
         return hub
 
@@ -139,22 +155,23 @@ class DemoKind:
 
 
 class DemoTemplates:
-    """Demo databases loaded once per backend and kind, for each test to copy.
+    """Databases made once per backend and kind, for each test to copy: migrated and empty
+    (kind ``None``), or with the demo loaded.
 
-    Loading the demo through the command path costs a second or more (PostgreSQL: 2.5 s with
-    the records); copying a loaded one costs a file copy on SQLite and ``CREATE DATABASE ...
-    TEMPLATE`` on PostgreSQL. A copy is the same database the test would have loaded: the
-    demo loads the same events under the same clock.
+    Migrating costs 0.3 to 3 s a database (PostgreSQL most), and loading the demo through the
+    command path a second or more on top; copying costs a file copy on SQLite and
+    ``CREATE DATABASE ... TEMPLATE`` (about 0.1 s) on PostgreSQL. A copy is the same database
+    the test would have made: the demo loads the same events under the same clock.
     """
 
     def __init__(self, root: Path, server_url: str) -> None:
         self._root = root
         self._server = server_url
         self._admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-        self._made: dict[tuple[str, DemoKind], tuple[str, Path]] = {}
+        self._made: dict[tuple[str, DemoKind | None], tuple[str, Path]] = {}
         self._databases: list[str] = []
 
-    def copy(self, backend: str, kind: DemoKind, data_dir: Path) -> str:
+    def copy(self, backend: str, kind: DemoKind | None, data_dir: Path) -> str:
         """A fresh copy's database URL; the demo's attachment files go into ``data_dir``."""
         template, files = self._template(backend, kind)
         if (files / "attachments").exists():
@@ -176,7 +193,7 @@ class DemoTemplates:
             self._drop(name)
         self._admin.dispose()
 
-    def _template(self, backend: str, kind: DemoKind) -> tuple[str, Path]:
+    def _template(self, backend: str, kind: DemoKind | None) -> tuple[str, Path]:
         if (backend, kind) not in self._made:
             files = Path(tempfile.mkdtemp(dir=self._root))
             if backend == "sqlite":
@@ -186,9 +203,12 @@ class DemoTemplates:
                 url = self._create("")
                 template = url.rsplit("/", 1)[1]
             hub = Hub(Settings(database_url=url, data_dir=files))
-            if kind.at is not None:
-                hub.clock = lambda: kind.at  # type: ignore[assignment, return-value]
-            _load_demo(hub, kind)
+            upgrade(hub.engine)
+            if kind is not None:
+                if kind.at is not None:
+                    at = kind.at
+                    hub.clock = lambda: at  # type: ignore[assignment]
+                _load_demo(hub, kind)
             hub.close()
             self._made[(backend, kind)] = template, files
         return self._made[(backend, kind)]
@@ -210,7 +230,6 @@ def _load_demo(hub: Hub, kind: DemoKind) -> None:
     from hub.demo.load import load_demo
     from hub.demo.users import load_demo_roles, load_demo_users
 
-    upgrade(hub.engine)
     load_demo(hub, progress=False, records=kind.records)
     if kind.users:
         load_demo_users(hub)
@@ -233,10 +252,9 @@ DemoCopy = Callable[..., str]
 
 @pytest.fixture
 def demo_copy(
-    database_url: str, demo_templates: DemoTemplates, tmp_path: Path
+    backend: str, demo_templates: DemoTemplates, tmp_path: Path
 ) -> Iterator[DemoCopy]:
     """Copies of the demo on the current backend: ``demo_copy(records=False, at=NOW)``."""
-    backend = "sqlite" if database_url.startswith("sqlite") else "postgres"
     made: list[str] = []
 
     def copy(**kind: Any) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, delete, insert, update
+from sqlalchemy import JSON, Column, Connection, Table, delete, insert, update
 from sqlmodel import Field, SQLModel
 
 from hub.events.envelope import RecordedEvent
@@ -154,16 +154,16 @@ def _term(conn: Connection, area_id: str, organisation_id: str, kind: str, since
     )
 
 
+def _set(conn: Connection, table: Table, key: str, value: str, **values: Any) -> None:
+    """Set ``values`` on the row of ``table`` whose ``key`` column is ``value``."""
+    conn.execute(update(table).where(table.c[key] == value).values(**values))
+
+
 def _hold(
     conn: Connection, area_id: str, organisation_id: str, kind: str, since: date | None
 ) -> None:
-    conn.execute(
-        update(areas)
-        .where(areas.c.area_id == area_id)
-        .values(
-            policing_body_id=organisation_id, policing_body_kind=kind, policing_body_since=since
-        )
-    )
+    _set(conn, areas, "area_id", area_id, policing_body_id=organisation_id,
+         policing_body_kind=kind, policing_body_since=since)
 
 
 @projections.on("police_area.policing_body_assigned")
@@ -200,19 +200,13 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("police_area.reg14a_power_recorded")
 def _reg14a_power_recorded(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(areas).where(areas.c.area_id == d["area_id"]).values(reg14a_recorded=d["applies"])
-    )
+    _set(conn, areas, "area_id", d["area_id"], reg14a_recorded=d["applies"])
 
 
 @projections.on("police_area.commencement_recorded")
 def _commencement_recorded(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(areas)
-        .where(areas.c.area_id == d["area_id"])
-        .values(commenced_on=date.fromisoformat(d["on_date"]))
-    )
+    _set(conn, areas, "area_id", d["area_id"], commenced_on=date.fromisoformat(d["on_date"]))
 
 
 @projections.on("organisation.registered")
@@ -250,21 +244,14 @@ def _csp_registered(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("csp.authorities_changed")
 def _csp_authorities_changed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(csps)
-        .where(csps.c.csp_id == d["csp_id"])
-        .values(responsible_authorities=d["responsible_authorities"])
-    )
+    _set(conn, csps, "csp_id", d["csp_id"], responsible_authorities=d["responsible_authorities"])
 
 
 @projections.on("csp.ended")
 def _csp_ended(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(csps)
-        .where(csps.c.csp_id == d["csp_id"])
-        .values(valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d.get("succeeded_by"))
-    )
+    _set(conn, csps, "csp_id", d["csp_id"], valid_to=date.fromisoformat(d["valid_to"]),
+         succeeded_by=d.get("succeeded_by"))
 
 
 @projections.on("workspace.created")
@@ -333,11 +320,8 @@ def _role_assigned(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("workspace.closed")
 def _workspace_closed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(workspaces)
-        .where(workspaces.c.workspace_id == d["workspace_id"])
-        .values(closed=True, merged_into=d.get("merged_into"))
-    )
+    _set(conn, workspaces, "workspace_id", d["workspace_id"], closed=True,
+         merged_into=d.get("merged_into"))
 
 
 @projections.on("organisation.ended")

@@ -29,6 +29,7 @@ from hub.mail.recipients import recipients, set_contact
 from hub.mail.tables import messages_table
 from hub.settings import public_url
 from tests import icaljs
+from tests.clocks import HandClock
 from tests.mail_servers import Inbox, notify_stand_in, smtp_server
 from tests.web import signed_in
 from workers import mail as mail_jobs
@@ -54,20 +55,10 @@ REASONS = {"not_satisfied_reasons": "The strategy is two years late.",
            "s6_functions_confirmed": True}
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def hub(demo_hub: Hub) -> Iterator[Hub]:
     """The demo, on a hand-moved clock, with mail reactions run from its current head."""
-    clock = Clock()
+    clock = HandClock()
     demo_hub.clock = clock
     save_checkpoint(demo_hub.engine, "mail-test", demo_hub.store.head_position())
     use_hub(demo_hub)

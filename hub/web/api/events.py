@@ -1,7 +1,9 @@
 """The event feed: everything the caller may see after a position, as CloudEvents, paginated.
 
 A partner system catches up after downtime by paging with ``after`` set to the last
-``position`` it processed until ``events`` comes back empty.
+``position`` it processed (or ``next_after``) until ``events`` comes back empty. Positions are
+opaque cursors (:mod:`hub.events.cursors`): handed back, they resume the feed, but they say
+nothing of the events of other areas recorded in between.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from starlette.routing import Route
 from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.events.cloudevents import to_cloudevent
+from hub.events.cursors import START, BadCursor
 from hub.settings import public_url
 from hub.web.api.common import BadQuery, int_param
 from hub.web.api.openapi import Query, api
@@ -21,7 +24,9 @@ from hub.web.auth import hub_of, require_caller
 
 @api(
     query=(
-        Query("after", "return events after this position (default 0)", "integer"),
+        Query("after", "return events after this position: a `position` or `next_after` "
+              "this feed, a webhook or a live socket gave you, or 0 (the default) to start",
+              "string"),
         Query("limit", "at most this many events (default and maximum 500)", "integer"),
     ),
     errors=(BadQuery,), tag="events",
@@ -30,17 +35,23 @@ async def event_feed(request: Request) -> JSONResponse:
     """``GET /api/events?after=N&limit=M``: the caller's events after position N."""
     actor = require_caller(request, Permission.READ_EVENTS).actor
     hub = hub_of(request)
-    after = int_param(request, "after", 0, high=2**62)
+    after = request.query_params.get("after", START)
+    try:
+        position = hub.cursors.position(after)
+    except BadCursor as bad:
+        raise BadQuery(f"after: {bad}") from None
     limit = int_param(
         request, "limit", hub.settings.event_page_limit, low=1,
         high=hub.settings.event_page_limit,
     )
-    events = hub.store.read_all(after, limit, workspaces=visible_workspaces(hub.engine, actor))
+    events = hub.store.read_all(
+        position, limit, workspaces=visible_workspaces(hub.engine, actor)
+    )
     base = public_url()
     return JSONResponse(
         {
-            "events": [to_cloudevent(e, base) for e in events],
-            "next_after": events[-1].position if events else after,
+            "events": [to_cloudevent(e, hub.cursors, base) for e in events],
+            "next_after": hub.cursors.of(events[-1].position) if events else after,
         }
     )
 

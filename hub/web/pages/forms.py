@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, get_origin
@@ -90,12 +89,6 @@ def expected_version(form: Any) -> int:
     """
     posted = str(form.get("expected_version", ""))
     return int(posted) if posted.isdigit() else -1
-
-
-def slugify(text: str, limit: int = 80) -> str:
-    """A record id made from a name: lower case, letters and digits joined by hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:limit].strip("-")
 
 
 def _is_missing(problem: Any) -> bool:

@@ -81,7 +81,8 @@ async def dashboard(request: Request) -> Response:
         this_week=[i for i in dated if today <= i.due < today + timedelta(days=7)],
         upcoming=meetings, starts=starts_for(hub.engine, caller.actor),
         long_date=long_date, london_time=london_time,
-        live_workspaces=" ".join(visible), live_after=hub.store.head_position(visible),
+        live_workspaces=" ".join(visible),
+        live_after=hub.cursors.of(hub.store.head_position(visible)),
     )
 
 
@@ -101,13 +102,13 @@ async def workspace(request: Request) -> Response:
     names = request.app.state.organisation_names
     latest = hub.store.read_latest([found["workspace_id"]], 20)
     activity = [
-        {"position": e.position, "summary": describe(e.envelope(), names),
+        {"position": hub.cursors.of(e.position), "summary": describe(e.envelope(), names),
          "time": london_time(e.recorded_at), "href": record_link(e)}
         for e in reversed(latest)
     ]
     return render(
         request, "workspace.html", title=found["name"], workspace=found, activity=activity,
-        live_after=latest[-1].position if latest else 0,
+        live_after=hub.cursors.of(latest[-1].position if latest else 0),
         my_role=caller.actor.role_in(found["workspace_id"]).value, record_pages=RECORD_PAGES,
     )
 

@@ -28,6 +28,7 @@ from hub.access.actors import visible_workspaces
 from hub.access.policy import Who, observed_workspace, rules
 from hub.domain.errors import DomainError
 from hub.domain.record import RecordType
+from hub.events.cursors import START
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.web.api.records import RecordApi, body_model_of
@@ -293,7 +294,7 @@ class RecordPages:
         events = self.api.history(hub, record_id)
         history = [
             {"summary": describe(e.envelope(), names), "time": london_time(e.recorded_at),
-             "position": e.position}
+             "position": hub.cursors.of(e.position)}
             for e in events
         ]
         errors = context.pop("errors", {})
@@ -346,7 +347,7 @@ class RecordPages:
             history=history, actions=actions, errors=errors,
             hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
             live_workspaces=" ".join(workspaces),
-            live_after=history[-1]["position"] if history else 0,
+            live_after=history[-1]["position"] if history else START,
             status_code=status_code, **extra, **context,
         )
 

@@ -77,7 +77,7 @@ async def duty_register(request: Request) -> Response:
         priorities=current, decisions=rows, outcomes=outcomes, names=names, ended=ended,
         gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]) if bound else 0,
         live_workspaces=f"area-{area_id}",
-        live_after=hub.store.head_position([f"area-{area_id}"]),
+        live_after=hub.cursors.of(hub.store.head_position([f"area-{area_id}"])),
     )
 
 
