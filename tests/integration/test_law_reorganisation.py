@@ -30,8 +30,9 @@ from hub.projections.reports import report_authorities, report_requests
 from hub.service import handle, handle_as_hub
 from schemas.commands import directory as dcmd
 from schemas.events.directory import Succession
+from tests.clocks import ShiftedClock
 from tests.conftest import DemoCopy, HubFactory
-from tests.integration.test_meetings_schedules import FakeClock, react, scheduled
+from tests.integration.test_meetings_schedules import react, scheduled
 from tests.integration.test_reports_api import Api
 from tests.web import client_of, signed_in
 from workers import reorganisation as jobs
@@ -62,13 +63,13 @@ def _register_new_council(hub: Hub) -> None:
 
 
 @pytest.fixture
-def clocked(make_hub: HubFactory, demo_copy: DemoCopy, redis_url: str) -> tuple[Hub, FakeClock]:
+def clocked(make_hub: HubFactory, demo_copy: DemoCopy, redis_url: str) -> tuple[Hub, ShiftedClock]:
     """The demo on a clock in November 2026, with a queue of the test's own."""
     database = os.getpid() % 15 + 1
     hub = make_hub(database_url=demo_copy(),
                    redis_url=f"{redis_url.rsplit('/', 1)[0]}/{database}",
                    queue_name=f"test-{uuid.uuid4().hex[:12]}")
-    clock = FakeClock(RECORDED)
+    clock = ShiftedClock(RECORDED)
     hub.clock = clock
     use_hub(hub)
     react(hub)
@@ -88,7 +89,7 @@ def _members(hub: Hub, workspace_id: str) -> set[str]:
 
 
 def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, clock = clocked
     asked = report_handlers.require_report(
