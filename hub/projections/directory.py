@@ -327,11 +327,8 @@ def _workspace_closed(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("organisation.ended")
 def _organisation_ended(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(organisations)
-        .where(organisations.c.organisation_id == d["organisation_id"])
-        .values(valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d["succeeded_by"])
-    )
+    _set(conn, organisations, "organisation_id", d["organisation_id"],
+         valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d["succeeded_by"])
 
 
 @projections.on("directory_change.recorded")
@@ -345,7 +342,4 @@ def _change_recorded(conn: Connection, event: RecordedEvent) -> None:
 
 @projections.on("directory_change.took_effect")
 def _change_took_effect(conn: Connection, event: RecordedEvent) -> None:
-    conn.execute(
-        update(changes).where(changes.c.change_id == event.data["change_id"])
-        .values(took_effect=True)
-    )
+    _set(conn, changes, "change_id", event.data["change_id"], took_effect=True)

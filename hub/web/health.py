@@ -28,7 +28,9 @@ async def readyz(request: Request) -> JSONResponse:
     """
     # The probes block (up to Redis's socket timeout when its host drops packets): off the
     # event loop, so that the process's sockets and requests go on meanwhile.
-    checks, down = await run_in_threadpool(_probe, request.app.state.hub)
+    checks, down = await run_in_threadpool(
+        _probe, request.app.state.hub, operator_may_read(request)
+    )
     broker = getattr(request.app.state, "live_broker", None)
     if broker is not None and not broker.subscribed:
         checks["live"] = "resubscribing to Redis"
@@ -39,15 +41,16 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse(checks, status_code=503 if down else 200)
 
 
-def _probe(hub: Hub) -> tuple[dict[str, object], list[str]]:
-    """Ask the database and Redis; what each answered, and which are down."""
+def _probe(hub: Hub, with_lag: bool) -> tuple[dict[str, object], list[str]]:
+    """Ask the database and Redis; what each answered, and which are down. The dispatcher's
+    lag only ``with_lag`` (for the operator)."""
     checks: dict[str, object] = {}
     down: list[str] = []
     try:
         with hub.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         checks["database"] = "ok"
-        if operator_may_read(request):
+        if with_lag:
             checks["dispatcher_lag"] = Dispatcher(hub).lag()
     except Exception as error:
         checks["database"] = f"unreachable: {type(error).__name__}"

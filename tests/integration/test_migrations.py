@@ -155,11 +155,11 @@ def test_the_idempotency_scope_migration_gives_each_key_its_senders_scope(
 
 
 def test_the_sealing_migration_seals_existing_two_step_secrets_and_goes_back(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
     """0017 seals each stored TOTP secret (a copy of the database alone no longer gives them
     away): the user's codes still check after it, and going back down opens them again."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     plain = pyotp.random_base32()
     now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
     try:

@@ -64,7 +64,7 @@ def _enrol(client: TestClient, clock: HandClock) -> tuple[str, list[str]]:
     return secret, codes
 
 
-def _enrolled(demo_hub: Hub, clock: Clock) -> tuple[str, list[str], Any]:
+def _enrolled(demo_hub: Hub, clock: HandClock) -> tuple[str, list[str], Any]:
     """The city user enrolled from the account page: the secret, the codes, the stored row."""
     client = client_of(demo_hub)
     sign_in(client, CITY)
@@ -123,7 +123,7 @@ def test_a_recovery_code_works_once_and_is_stored_only_as_a_digest(
 
 
 def test_one_recovery_code_used_at_once_by_several_requests_lets_one_in(
-    demo_hub: Hub, clock: Clock
+    demo_hub: Hub, clock: HandClock
 ) -> None:
     _secret, codes, stored = _enrolled(demo_hub, clock)
     user_id, racers = stored.user_id, 4

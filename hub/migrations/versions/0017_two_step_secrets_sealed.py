@@ -7,7 +7,7 @@ for the sealed form. Run ``hub migrate`` with the same key the web processes use
 opens them again.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 11:00:00.000000
 """
 
@@ -21,7 +21,7 @@ from hub.access.secrets import Sealer
 from hub.settings import Settings
 
 revision: str = '0017'
-down_revision: str | Sequence[str] | None = '0015'
+down_revision: str | Sequence[str] | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
