@@ -75,7 +75,7 @@ def _users_page(request: Request, caller: Caller, **context: Any) -> Response:
     hub = hub_of(request)
     organisation_id = caller.actor.organisation_id or ""
     return render(
-        request, "admin/users.html", title="Users and invitations", section="users",
+        request, "admin/users.html", title=_("Users and invitations"), section="users",
         users=hub.accounts.users_of(organisation_id), done_text=_done(request),
         invitations=hub.accounts.pending_invitations(organisation_id),
         roles=[r.value for r in Role], long_date=long_date, **context,
@@ -91,7 +91,7 @@ async def invite(request: Request) -> Response:
     """Invite someone; the page then shows the single-use link to send them."""
     caller = _admin(request)
     form = await read_form(request, InviteForm, caller.csrf_token, messages={
-        "role": "Select a role",
+        "role": _("Select a role"),
     })
     if form.model is None:
         return _users_page(request, caller, errors=form.errors, values=form.values,
@@ -116,7 +116,7 @@ async def invite(request: Request) -> Response:
 
 def _clients_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
-        request, "admin/clients.html", title="API clients", section="clients",
+        request, "admin/clients.html", title=_("API clients"), section="clients",
         clients=hub_of(request).accounts.clients_of(caller.actor.organisation_id or ""),
         done_text=_done(request),
         permissions=[p.value for p in Permission], **context,
@@ -132,7 +132,7 @@ async def create_client(request: Request) -> Response:
     """Register a partner system and show its token once."""
     caller = _admin(request)
     form = await read_form(request, ClientForm, caller.csrf_token, messages={
-        "permissions": "Select at least one permission",
+        "permissions": _("Select at least one permission"),
     })
     if form.model is None:
         return _clients_page(request, caller, errors=form.errors, values=form.values,
@@ -152,8 +152,8 @@ async def revoke_client(request: Request) -> Response:
     client = next((c for c in hub_of(request).accounts.clients_of(organisation_id)
                    if c.client_id == client_id), None)
     if client is not None and not confirmed(form):
-        return confirm(request, question="Are you sure you want to revoke this token?",
-                        subject=f"API client: {client.name}", label="Revoke the token",
+        return confirm(request, question=_("Are you sure you want to revoke this token?"),
+                        subject=f"API client: {client.name}", label=_("Revoke the token"),
                         action=f"/admin/clients/{client_id}/revoke", back="/admin/clients")
     hub_of(request).accounts.revoke_client(client_id, organisation_id)
     return RedirectResponse("/admin/clients?done=client-revoked", status_code=303)
@@ -172,7 +172,7 @@ async def change_role(request: Request) -> Response:
         role = Role(str(form.get("role", "")))
     except ValueError:
         return _users_page(request, caller, values={}, status_code=400,
-                           errors={f"role-{user_id}": "Select a role"})
+                           errors={f"role-{user_id}": _("Select a role")})
     try:
         hub_of(request).accounts.set_role(user_id, caller.actor.organisation_id or "", role,
                                           by_user=caller.actor.user_id or "")
@@ -225,7 +225,7 @@ async def revoke_invitation(request: Request) -> Response:
         return confirm(
             request, question=f"Are you sure you want to revoke the invitation to "
             f"{invitation.email}?", subject=f"Invitation: {invitation.email}",
-            label="Revoke the invitation", back="/admin/users",
+            label=_("Revoke the invitation"), back="/admin/users",
             action=f"/admin/invitations/{invitation_id}/revoke",
         )
     hub_of(request).accounts.revoke_invitation(invitation_id, organisation_id)
@@ -234,7 +234,7 @@ async def revoke_invitation(request: Request) -> Response:
 
 def _organisation_page(request: Request, **context: Any) -> Response:
     return render(
-        request, "admin/organisation_new.html", title="Add an organisation",
+        request, "admin/organisation_new.html", title=_("Add an organisation"),
         kinds=[k.value for k in OrganisationKind], **context,
     )
 
@@ -266,7 +266,7 @@ async def create_organisation(request: Request) -> Response:
     server_fields = {k: HUB_SET[k] for k in ("organisation_id", "area_ids", "country")}
     form = await read_form(
         request, cmd.RegisterOrganisation, caller.csrf_token,
-        messages={"kind": "Select the kind of organisation", "name": "Enter the name"},
+        messages={"kind": _("Select the kind of organisation"), "name": _("Enter the name")},
         **server_fields,
     )
     if form.model is None:
@@ -282,7 +282,7 @@ async def create_organisation(request: Request) -> Response:
 
 def _csp_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
-        request, "admin/csp_new.html", title="Add a community safety partnership",
+        request, "admin/csp_new.html", title=_("Add a community safety partnership"),
         organisations=current_organisations_of(hub_of(request).engine, caller.actor), **context,
     )
 
@@ -300,10 +300,10 @@ async def create_csp(request: Request) -> Response:
     form = await read_form(
         request, cmd.RegisterCsp, caller.csrf_token, csp_id=HUB_SET["csp_id"],
         area_id=HUB_SET["area_id"],
-        messages={"name": "Enter the name",
-            "local_government_areas": "Enter at least one local government area",
-            "responsible_authorities": "Select at least one responsible authority",
-            "valid_from": "Enter the date the partnership started, like 2026-04-01",
+        messages={"name": _("Enter the name"),
+            "local_government_areas": _("Enter at least one local government area"),
+            "responsible_authorities": _("Select at least one responsible authority"),
+            "valid_from": _("Enter the date the partnership started, like 2026-04-01"),
         },
         local_government_areas=[line.strip() for line in areas_text.splitlines() if line.strip()],
         responsible_authorities=raw.getlist("responsible_authorities"),

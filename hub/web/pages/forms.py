@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from hub.access.secrets import same
 from hub.domain.errors import DomainError
+from hub.i18n import _, gettext, ngettext
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -104,22 +105,27 @@ def sentence(text: str) -> str:
 
 
 def error_message(label: str, problem: Mapping[str, Any]) -> str:
-    """An error phrased for people, GOV.UK style, from a Pydantic error about ``label``."""
+    """An error phrased for people, GOV.UK style, from a Pydantic error about ``label``, in
+    the reader's language."""
     kind = str(problem.get("type", ""))
     ctx = problem.get("ctx") or {}
-    lower = label[:1].lower() + label[1:]
+    label = gettext(label)
+    words = {"field": label, "lower": label[:1].lower() + label[1:]}
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return f"Enter {lower}"
+        return _("Enter %(lower)s") % words
     if kind == "too_short":
-        return f"Add at least {ctx.get('min_length', 1)} {lower}"
+        return _("Add at least %(n)s %(lower)s") % {**words, "n": ctx.get("min_length", 1)}
     if kind in {"string_too_long", "too_long"}:
-        return f"{label} must be {ctx.get('max_length')} characters or fewer"
+        return ngettext(
+            "%(field)s must be %(n)d character or fewer",
+            "%(field)s must be %(n)d characters or fewer", int(ctx.get("max_length") or 0),
+        ) % {**words, "n": int(ctx.get("max_length") or 0)}
     if kind == "string_pattern_mismatch" and "https" in str(ctx.get("pattern", "")):
-        return f"{label} must be a web address starting with https://"
+        return _("%(field)s must be a web address starting with https://") % words
     if kind in {"enum", "literal_error"}:
-        return f"Select {lower}"
+        return _("Select %(lower)s") % words
     if kind.startswith(("date", "datetime")):
-        return f"{label} must be a real date"
+        return _("%(field)s must be a real date") % words
     if kind == "value_error" and "email" in str(problem.get("msg", "")).lower():
-        return "Enter an email address in the correct format, like name@example.org"
-    return f"{label}: {problem.get('msg', 'is not valid')}"
+        return _("Enter an email address in the correct format, like name@example.org")
+    return f"{label}: {problem.get('msg', _('is not valid'))}"

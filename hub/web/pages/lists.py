@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import Hub
+from hub.i18n import N_, gettext
 from hub.queries import lists
 from hub.queries.directory import csp_names
 from hub.queries.records import Page
@@ -83,9 +84,9 @@ class ListPage:
         last = max(1, -(-found.total // lists.PAGE_SIZE))
         query = {"status": status or "", "csp": csp_id or ""}
         return render(
-            request, "records/list.html", title=self.heading, section=self.collection,
-            rows=rows, total=found.total, columns=self.columns,
-            statuses=[(k, v[0]) for k, v in self.statuses.items()], csps=csps,
+            request, "records/list.html", title=gettext(self.heading), section=self.collection,
+            rows=rows, total=found.total, columns=[gettext(c) for c in self.columns],
+            statuses=[(k, gettext(v[0])) for k, v in self.statuses.items()], csps=csps,
             status=status or "", csp=csp_id or "", number=number, last=last,
             first_shown=found.offset + 1 if rows else 0, last_shown=found.offset + len(rows),
             link=lambda n: f"/records/{self.collection}?" + "&".join(
@@ -109,22 +110,23 @@ def _csp_names_of(hub: Hub, rows: Collection[dict[str, Any]]) -> dict[str, str]:
 
 STARTS = {path: (text, path) for _, text, path in START_LINKS}
 REPORTS = ListPage(
-    "report-requests", "Report requests", "title", "request_id", REPORT_STATUSES,
-    ("Partnership", "Status", "Due by"), lists.report_requests,
+    "report-requests", N_("Report requests"), "title", "request_id", REPORT_STATUSES,
+    (N_("Partnership"), N_("Status"), N_("Due by")), lists.report_requests,
     lambda r, names: [names.get(r["csp_id"], ""),
-                      long_date(r["due_on"]) + (" (overdue)" if r["overdue"] else "")],
+                      gettext("%(date)s (overdue)") % {"date": long_date(r["due_on"])}
+                      if r["overdue"] else long_date(r["due_on"])],
     start=STARTS["/records/report-requests/new"],
 )
 MEETINGS = ListPage(
-    "meetings", "Meetings", "title", "meeting_id", MEETING_STATUSES,
-    ("Partnership", "Status", "When"), lists.meetings,
+    "meetings", N_("Meetings"), "title", "meeting_id", MEETING_STATUSES,
+    (N_("Partnership"), N_("Status"), N_("When")), lists.meetings,
     lambda r, names: [names.get((r.get("workspace_id") or "").removeprefix("csp-"), ""),
                       london_time(r["starts_at"])],
     start=STARTS["/records/meetings/new"],
 )
 MERGERS = ListPage(
-    "mergers", "Mergers of partnerships", "proposed_name", "merger_id", MERGER_STATUSES,
-    ("Partnerships combined", "Status", "Takes effect"), lists.mergers,
+    "mergers", N_("Mergers of partnerships"), "proposed_name", "merger_id", MERGER_STATUSES,
+    (N_("Partnerships combined"), N_("Status"), N_("Takes effect")), lists.mergers,
     lambda r, names: [listing([names.get(c, c) for c in r.get("constituents") or []]),
                       long_date(r["effective_date"])],
     start=STARTS["/records/mergers/new"],

@@ -30,10 +30,12 @@ from hub.domain.meetings import LONDON
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.meetings import publish_meeting_papers
+from hub.i18n import N_, _, gettext
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
 from hub.web.pages.forms import check_csrf, expected_version, sentence
+from hub.web.pages.present import status_tag
 from hub.web.pages.records import RecordPages
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 from schemas.events.meetings import Paper
@@ -43,13 +45,14 @@ UPLOAD = "paper-upload"
 """The upload form's name on the page (its ids start with it)."""
 
 KINDS = {
-    "reg_14a": "Reg 14A joint meeting (attendance can be required)",
-    "voluntary": "Voluntary meeting",
+    "reg_14a": N_("Reg 14A joint meeting (attendance can be required)"),
+    "voluntary": N_("Voluntary meeting"),
 }
-STATUSES = {"scheduled": ("Scheduled", "govuk-tag--blue"), "held": ("Held", "govuk-tag--green"),
-            "cancelled": ("Cancelled", "govuk-tag--red")}
-RESPONSES = {"attending": "Attending", "delegating": "Sending a delegate",
-             "declining": "Declining"}
+STATUSES = {"scheduled": (N_("Scheduled"), "govuk-tag--blue"),
+            "held": (N_("Held"), "govuk-tag--green"),
+            "cancelled": (N_("Cancelled"), "govuk-tag--red")}
+RESPONSES = {"attending": N_("Attending"), "delegating": N_("Sending a delegate"),
+             "declining": N_("Declining")}
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,10 @@ def meeting_context(
         "waiting": sum(not r.answer for r in responses),
     }
     actions = [_action(a, names, today) for a in record.get("actions", [])]
-    status_text, status_class = STATUSES.get(
-        record["status"], (record["status"].replace("_", " ").capitalize(), "")
-    )
+    status_text, status_class = status_tag(STATUSES, record["status"])
     return {
         "convened_by": names(record["convened_by"]),
-        "kind_text": KINDS.get(record["kind"], record["kind"]),
+        "kind_text": gettext(KINDS.get(record["kind"], record["kind"])),
         "when": _when(record["starts_at"], record["ends_at"]),
         "status_text": status_text,
         "status_class": status_class,
@@ -218,10 +219,10 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         try:
             Paper(title=title, reference=ATTACHMENT)
         except ValidationError:
-            errors["title"] = ("Enter the paper's title" if not title
-                               else "The title must be 200 characters or fewer")
+            errors["title"] = (_("Enter the paper's title") if not title
+                               else _("The title must be 200 characters or fewer"))
         if not files:
-            errors["file"] = "Choose the file to upload"
+            errors["file"] = _("Choose the file to upload")
         elif not errors:
             hub = hub_of(request)
             organisation_id = caller.actor.organisation_id or ""

@@ -31,6 +31,7 @@ from hub.domain.record import RecordType
 from hub.events.cursors import START
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
+from hub.i18n import gettext
 from hub.web.api.records import RecordApi, body_model_of
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
@@ -180,9 +181,9 @@ class RecordPages:
             # Nothing is written yet: the person is asked first, with what they posted carried
             # on unseen so that "Yes" takes the action as they filled it in.
             return confirm(
-                request, question=declared.confirm, kind=self.title,
+                request, question=gettext(declared.confirm), kind=self.title,
                 subject=str(record.get(self.title_field, record_id)),
-                action=f"{self.base}/{record_id}/{segment}", label=declared.label,
+                action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
                 carried=[(k, v) for k, v in form.multi_items()
                          if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)],
                 back=f"{self.base}/{record_id}",
@@ -329,7 +330,7 @@ class RecordPages:
             mine = open_action == action.segment
             actions.append({
                 "segment": action.segment,
-                "label": declared.label,
+                "label": gettext(declared.label),
                 "confirm": bool(declared.confirm),
                 "fields": fields,
                 "values": with_rows(fields, posted if mine else prefill(fields, start)),
@@ -339,7 +340,7 @@ class RecordPages:
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
         done = self.actions.get(request.query_params.get("done", ""))
         if done is not None and status_code == 200:
-            context.setdefault("done_text", done.done)
+            context.setdefault("done_text", gettext(done.done))
         extra = self.context(request, caller, record, events) if self.context else {}
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
