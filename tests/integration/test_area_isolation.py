@@ -42,6 +42,10 @@ AREAS = {
 """Each area's office, and the email its admin signs in with."""
 ID_FIELD = re.compile(r"(_id|_ids)$")
 IN_FUTURE = date.today() + timedelta(days=90)
+RECEIVER = "https://127.0.0.1:9/hook"
+"""Where the walk's webhook endpoints point (the ``client`` fixture allows that network)."""
+EVENT_TYPE = "meeting.convened"
+"""An event type the hub publishes, for webhook filters."""
 
 Json = Any
 Slot = tuple[str, tuple[Any, ...]]
@@ -206,10 +210,15 @@ def _text(schema: Json, name: str) -> str:
         return f"{IN_FUTURE.isoformat()}T{hour}:00"
     if fmt == "date-time":
         return f"{IN_FUTURE.isoformat()}T10:00:00Z"
+    if name == "event_type":  # an item of a webhook's event-type filter
+        return EVENT_TYPE
     if fmt == "email":
         return f"someone-{uuid.uuid4().hex[:6]}@example.org"
     if fmt in {"uri", "url"} or name.endswith(("_url", "_link", "url")):
-        return "https://partner.example.org/hook"
+        # An address the hub can check without a name server (there is none here), on the
+        # network the walk lets receivers use: so a webhook endpoint is made, and its
+        # workspace scope walked like every other id.
+        return RECEIVER
     return "x" * max(schema.get("minLength", 1), 12)
 
 
@@ -259,7 +268,10 @@ def outcome(answer: Any, sent: str) -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def client(demo_hub: Hub) -> TestClient:
+def client(demo_hub: Hub, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    # Receivers on the loopback network are allowed, as for a partner on the hub's own
+    # private network; nothing is delivered, since no worker runs here.
+    monkeypatch.setenv("HUB_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.1/32")
     return client_of(demo_hub)
 
 
@@ -275,6 +287,11 @@ def test_every_operation_answers_another_areas_ids_as_made_up_ones(
     person = Person(demo_hub, AREAS[attacker_area][1])
     victim = Partner(demo_hub, client, AREAS[victim_area][0])
     document = client.get("/openapi.json").json()
+    # Each side has a webhook endpoint, so that endpoint ids are learned and walked too.
+    for side in (attacker, victim):
+        made = side.call("POST", "/api/webhooks", {}, {"url": RECEIVER,
+                                                       "event_types": [EVENT_TYPE]})
+        assert made.status_code == 201, made.text
 
     seen = learn_ids(attacker, document)
     theirs = learn_ids(victim, document)
@@ -310,6 +327,8 @@ def test_every_operation_answers_another_areas_ids_as_made_up_ones(
                     if foreign_answer.status_code != 403 or made_up_answer.status_code != 403:
                         break
                 walked += 1
+                if _refused_first(foreign_answer) or _refused_first(made_up_answer):
+                    unfit.append(f"{method} {path} [{where}]: {made_up_answer.text[:200]}")
                 if _schema_refused(foreign_answer) and _schema_refused(made_up_answer):
                     unfit.append(f"{method} {path} [{where}]: {made_up_answer.text[:200]}")
                 if outcome(foreign_answer, theirs_id) != outcome(made_up_answer, mine):
@@ -323,6 +342,17 @@ def test_every_operation_answers_another_areas_ids_as_made_up_ones(
     # to build that body rather than let the operation pass untested.
     assert not unfit, "requests the walk could not build:\n" + "\n".join(unfit)
     assert not differences, "\n".join(differences)
+
+
+REFUSED_FIRST = {
+    "webhook.url_invalid", "webhook.insecure_url", "webhook.url_not_allowed",
+    "webhook.url_unresolvable", "webhook.unknown_event_type",
+}
+"""Refusals of a webhook request's own fields, given before its workspace scope is read."""
+
+
+def _refused_first(answer: Any) -> bool:
+    return answer.status_code == 422 and answer.json().get("code") in REFUSED_FIRST
 
 
 def _schema_refused(answer: Any) -> bool:
