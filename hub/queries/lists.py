@@ -7,8 +7,9 @@ from collections.abc import Collection
 
 from hub.bootstrap import Hub
 from hub.handlers import reports as report_handlers
+from hub.queries.meetings import MEETING_QUERIES
+from hub.queries.mergers import MERGER_QUERIES
 from hub.queries.records import Page
-from hub.web.api.meetings import MEETING_QUERIES, MERGER_QUERIES
 
 PAGE_SIZE = 20
 """Records a list page shows at once."""

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
 from hub.projections.directory import csps
-from hub.web.api.meetings import MERGER_QUERIES
+from hub.queries.mergers import MERGER_QUERIES
 from hub.web.pages.directory_choices import ENTRIES
 from tests.web import form_values, signed_in
 from tests.web import offered_actions as _forms

@@ -6,23 +6,10 @@ from hub.domain import meetings as meeting_rules
 from hub.domain import mergers as merger_rules
 from hub.handlers import meetings as meeting_handlers
 from hub.handlers import mergers as merger_handlers
-from hub.projections import meetings as meeting_tables
-from hub.projections import mergers as merger_tables
-from hub.queries.records import Child, RecordQueries
+from hub.queries.meetings import MEETING_QUERIES
+from hub.queries.mergers import MERGER_QUERIES
 from hub.web.api.openapi import Query
 from hub.web.api.records import Action, RecordApi
-
-MEETING_QUERIES = RecordQueries(
-    meeting_tables.meetings, "meeting_id", "meeting", "meeting",
-    children=[Child("invitations", meeting_tables.invitations, "meeting_id"),
-              Child("actions", meeting_tables.actions, "meeting_id")],
-    order_by="starts_at",
-)
-MERGER_QUERIES = RecordQueries(
-    merger_tables.mergers, "merger_id", "merger", "merger",
-    children=[Child("parties", merger_tables.merger_parties, "merger_id")],
-    order_by="effective_date",
-)
 
 MEETINGS = RecordApi(
     collection="meetings", id_parameter="meeting_id",
