@@ -13,24 +13,30 @@ from starlette.routing import Route
 from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.events.cloudevents import to_cloudevent
-from hub.settings import public_url
+from hub.settings import Settings, public_url
 from hub.web.api.common import BadQuery, int_param
 from hub.web.api.openapi import Query, api
 from hub.web.auth import hub_of, require_caller
+from schemas import answers
+
+MAX_POSITION = 2**62
+"""Beyond any position the log will reach."""
 
 
 @api(
     query=(
-        Query("after", "return events after this position (default 0)", "integer"),
-        Query("limit", "at most this many events (default and maximum 500)", "integer"),
+        Query("after", "return events after this position (default 0)", "integer",
+              schema={"minimum": 0, "maximum": MAX_POSITION}),
+        Query("limit", "at most this many events (default and maximum 500)", "integer",
+              schema={"minimum": 1, "maximum": Settings.event_page_limit}),
     ),
-    errors=(BadQuery,), tag="events",
+    errors=(BadQuery,), tag="events", response=answers.EventPage,
 )
 async def event_feed(request: Request) -> JSONResponse:
     """``GET /api/events?after=N&limit=M``: the caller's events after position N."""
     actor = require_caller(request, Permission.READ_EVENTS).actor
     hub = hub_of(request)
-    after = int_param(request, "after", 0, high=2**62)
+    after = int_param(request, "after", 0, high=MAX_POSITION)
     limit = int_param(
         request, "limit", hub.settings.event_page_limit, low=1,
         high=hub.settings.event_page_limit,

@@ -12,7 +12,6 @@ that keeps these forms, history and conflict handling.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -30,7 +29,7 @@ from hub.domain.errors import DomainError
 from hub.domain.record import RecordType
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
-from hub.web.api.records import RecordApi, body_model_of
+from hub.web.api.records import RecordApi, request_arguments, server_arguments
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.common import CONFIRMED, confirm, confirmed, page_caller, render
@@ -54,6 +53,7 @@ from hub.web.pages.record_forms import (
     with_rows,
 )
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
+from schemas.requests import ActionRequest, CallerRequest
 
 PageContext = Callable[[Request, Caller, dict[str, Any], list[RecordedEvent]], dict[str, Any]]
 """Given the request, the caller, the record and its events: more for a designed page's
@@ -121,8 +121,7 @@ class RecordPages:
         """The form that creates a record, and its post (or "add another" row)."""
         caller = page_caller(request)
         assert self.api.create is not None
-        model = body_model_of(self.api.create, self.api.id_parameter, creates=True,
-                              server=set(self.api.server))
+        model = self.api.create.request
         fields = self.fields(request, caller, form_fields(model), None)
         errors: dict[str, str] = {}
         values: dict[str, Any] = dict(request.query_params)
@@ -137,7 +136,7 @@ class RecordPages:
                 parsed, errors = every_error(model, fields, *parse_form(form, fields))
                 if not errors:
                     try:
-                        created = self._call(request, caller, self.api.create, None, fields,
+                        created = self._call(request, caller, self.api.create.handler, None, fields,
                                              model, parsed, form)
                     except _FormErrors as failed:
                         errors = failed.errors
@@ -161,8 +160,7 @@ class RecordPages:
             return self.render_record(request, caller, record_id, status_code=404)
         form = await request.form()
         check_csrf(form, caller.csrf_token)
-        model = body_model_of(action.handler, self.api.id_parameter, creates=False,
-                              server=set(self.api.server))
+        model = action.request
         # Read back with the fields the page drew (a list offered as checkboxes posts each
         # box, not lines).
         record = self.visible_record(request, caller, record_id)
@@ -239,7 +237,7 @@ class RecordPages:
 
     def _call(
         self, request: Request, caller: Caller, handler: Any, record_id: str | None,
-        fields: list[FormField], model: type[BaseModel], values: dict[str, Any],
+        fields: list[FormField], model: type[CallerRequest], values: dict[str, Any],
         form: FormData,
     ) -> Any:
         hub = hub_of(request)
@@ -261,13 +259,14 @@ class RecordPages:
                 body = model.model_validate(values)
             except ValidationError as error:
                 raise _FormErrors(body_errors(fields, error)) from None
-            arguments = {name: getattr(body, name) for name in type(body).model_fields}
-            arguments.update({name: supply(hub) for name, supply in self.api.server.items()
-                              if name in _parameters(handler)})
+            arguments = {**request_arguments(body),
+                         **server_arguments(hub, handler, self.api.server)}
             try:
                 if record_id is None:
                     return handler(hub, caller.actor, **arguments)
-                return handler(hub, caller.actor, record_id, **arguments)
+                assert isinstance(body, ActionRequest)
+                return handler(hub, caller.actor, record_id,
+                               expected_version=body.expected_version, **arguments)
             except ConcurrencyConflict:
                 raise
             except DomainError as error:
@@ -308,8 +307,7 @@ class RecordPages:
         )
         offered = [
             (action, self.actions[action.segment],
-             form_fields(body_model_of(action.handler, self.api.id_parameter,
-                                       creates=False, server=set(self.api.server))))
+             form_fields(action.request))
             for action in self.api.actions
             if action.segment in self.actions
             and self._offered(caller, self.actions[action.segment], record, where)
@@ -376,10 +374,6 @@ class _FormErrors(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("form errors")
         self.errors = errors
-
-
-def _parameters(handler: Any) -> set[str]:
-    return set(inspect.signature(handler).parameters)
 
 
 def every_error(
