@@ -218,6 +218,19 @@ def cmd_statutory_power(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_messages(args: argparse.Namespace) -> int:
+    """Extract the strings into the catalogue and update every locale (see hub/messages.py)."""
+    from hub import messages
+
+    progress = messages.refresh()
+    if args.add_locale:
+        print(f"started {messages.add_locale(args.add_locale)}")
+        progress = messages.refresh()
+    for locale in progress:
+        print(f"{locale.locale}: {locale.translated} of {locale.total} strings translated")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per process or operator task."""
     parser = argparse.ArgumentParser(prog="hub", description=__doc__)
@@ -286,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
     commencement.add_argument("area", help="police area id")
     commencement.add_argument("--on", required=True, help="the date, e.g. 2028-05-08")
     commencement.set_defaults(func=cmd_statutory_power)
+
+    catalogue = sub.add_parser(
+        "messages", help="extract the strings a person reads into the translation catalogue"
+    )
+    catalogue.add_argument("--add-locale", metavar="LOCALE", help="start a catalogue, e.g. cy")
+    catalogue.set_defaults(func=cmd_messages)
 
     projections = sub.add_parser("projections", help="read-model maintenance")
     projections_sub = projections.add_subparsers(dest="action", required=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hub import i18n
 from hub.events.envelope import RecordedEvent
 from hub.mail import imip
 from hub.mail.notices import Notice
@@ -24,6 +25,9 @@ ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
 )
+# The same catalogue as the pages (hub/i18n.py). Not trimmed: a plain-text part's line breaks
+# are its layout, so a {% trans %} block keeps them.
+i18n.install(ENV)
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,10 @@ class Rendered:
 
 def render(template: str, subject: str, **context: Any) -> Rendered:
     """``template``'s ``.txt`` and ``.html`` rendered with ``context``."""
-    values = {"subject": subject, "unsubscribe_url": "", "preferences_url": "", **context}
+    values = {
+        "subject": subject, "unsubscribe_url": "", "preferences_url": "",
+        "html_lang": i18n.current_locale(), **context,
+    }
     return Rendered(
         subject,
         ENV.get_template(f"{template}.txt").render(values),

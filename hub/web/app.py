@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.i18n import LocaleMiddleware
 from hub.migrate import require_migrated, upgrade
 from hub.outages import DATABASE_DOWN, REDIS_DOWN
 from hub.web import errors, health, live
@@ -140,8 +141,11 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
             **dict.fromkeys(REDIS_DOWN + DATABASE_DOWN, errors.dependency_down),
         },
         lifespan=lifespan,
-        # Outermost first: every response, errors included, gets the security headers.
-        middleware=[Middleware(SecurityHeaders), Middleware(CsrfGuard)],
+        # Outermost first: every response, errors included, gets the security headers, and is
+        # written in the language the request asks for.
+        middleware=[
+            Middleware(SecurityHeaders), Middleware(LocaleMiddleware), Middleware(CsrfGuard)
+        ],
     )
     app.state.hub = hub
     app.state.templates = make_templates()

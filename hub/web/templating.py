@@ -15,7 +15,8 @@ from jinja2 import (
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from hub.web.pages.present import london_time, long_date
+from hub import i18n
+from hub.web.pages.present import REPORT_STATUSES, london_time, long_date, status_tag
 from hub.web.security import csp_nonce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,13 +35,24 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every string a person reads goes through gettext, in the request's locale (hub/i18n.py).
+    # Trimmed: a {% trans %} block's line breaks and indents are not part of its message.
+    i18n.install(env)
+    env.policies["ext.i18n.trimmed"] = True
     # Every time a person reads is London time, every date written out (see present.py).
     env.filters["london"] = london_time
     env.filters["long_date"] = long_date
-    return Jinja2Templates(env=env, context_processors=[_csp])
+    env.globals["report_status"] = _report_status
+    return Jinja2Templates(env=env, context_processors=[_page_context])
 
 
-def _csp(request: Request) -> dict[str, str | None]:
+def _report_status(status: str) -> str:
+    """A report request's status in words, as its page shows it."""
+    return status_tag(REPORT_STATUSES, status)[0]
+
+
+def _page_context(request: Request) -> dict[str, str | None]:
     # GOV.UK's page template has one inline script (it marks the body js-enabled); the CSP
-    # lets it run by this request's nonce, and no other inline script.
-    return {"cspNonce": csp_nonce(request)}
+    # lets it run by this request's nonce, and no other inline script. Its <html lang> names
+    # the language the page is written in.
+    return {"cspNonce": csp_nonce(request), "htmlLang": i18n.current_locale()}
