@@ -21,17 +21,20 @@ the operations are read from the document the app serves.
 
 from __future__ import annotations
 
+import functools
 import json
+from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.schemas import OpenApiSchema
+from starlette.testclient import TestClient
 
 from hub.access.accounts import Permission
 from hub.bootstrap import Hub
 from hub.settings import Settings
-from hub.web.api.openapi import document
 from hub.web.app import create_app
 
 EXAMPLES = 20
@@ -60,10 +63,24 @@ def refused_only_by_a_rule(
     return True
 
 
-def _operations() -> list[tuple[str, str]]:
-    # The document depends only on the routes: an app on an unused in-memory database has them.
+@functools.cache
+def _served() -> dict[str, Any]:
+    """The document the app serves at ``/openapi.json``, made once: it depends only on the
+    routes, which an app on an unused in-memory database has."""
     app = create_app(Hub(Settings(database_url="sqlite://")), background=False)
-    paths = document(app.routes)["paths"]
+    served: dict[str, Any] = TestClient(app).get("/openapi.json").json()
+    return served
+
+
+@functools.cache
+def _schema() -> OpenApiSchema:
+    # Loaded once and pointed at each test's app in turn: the tests of a process run one at a
+    # time, and loading the document anew for each of them would double the run's time.
+    return schemathesis.openapi.from_dict(_served(), config=CONFIG)
+
+
+def _operations() -> list[tuple[str, str]]:
+    paths = _served()["paths"]
     return [(method.upper(), path) for path, methods in paths.items() for method in methods]
 
 
@@ -76,9 +93,8 @@ def test_every_operation_conforms_to_the_document(
         name="fuzz", organisation_id="leicestershire-opcc", permissions=list(Permission),
         created_by="test",
     )
-    schema = schemathesis.openapi.from_asgi(
-        "/openapi.json", create_app(demo_hub, background=False), config=CONFIG
-    )
+    schema = _schema()
+    schema.app = create_app(demo_hub, background=False)
     operation = schema[path][method]
 
     @given(case=operation.as_strategy())
