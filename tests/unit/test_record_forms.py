@@ -3,13 +3,14 @@ errors keyed by the input they belong beside (no I/O: real body models, real for
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from hub.web.pages.record_forms import (
     FormField,
     add_row,
     anchor,
+    body_errors,
     field_names,
     form_fields,
     offer_choices,
@@ -154,3 +155,15 @@ def test_an_error_about_a_whole_list_or_group_belongs_beside_its_first_input() -
     assert anchor(fields, "delegate") == "delegate-name"
     assert anchor(fields, "representatives-1-role") == "representatives-1-role"
     assert anchor(fields, "form") == "form"
+
+
+def test_an_emptied_detail_the_page_may_keep_is_refused_beside_its_input() -> None:
+    # The request takes the title or "keep as it is": the error belongs to the title's input,
+    # not to the union member Pydantic names.
+    fields = form_fields(requests.AmendMeetingRequest)
+    try:
+        requests.AmendMeetingRequest.model_validate({"expected_version": 1, "title": ""})
+    except ValidationError as error:
+        assert body_errors(fields, error) == {"title": "Enter title"}
+    else:
+        raise AssertionError("an empty title was accepted")

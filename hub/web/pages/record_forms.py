@@ -463,7 +463,7 @@ def body_errors(fields: list[FormField], error: ValidationError) -> dict[str, st
     """The body model's errors, each keyed by the input it belongs beside."""
     found: dict[str, str] = {}
     for problem in error.errors(include_url=False):
-        path = "-".join(str(p) for p in problem["loc"]) or "form"
+        path = "-".join(str(p) for p in _input_path(fields, problem["loc"])) or "form"
         field = _field_at_path(fields, path)
         if problem["type"] == "missing" and field is not None and field.kind == "rows":
             # A list with no row filled in asks for one item, not for "the list".
@@ -512,6 +512,23 @@ def anchor(fields: list[FormField], path: str) -> str:
         path = f"{path}-0" if field.kind == "rows" else path
         field = field.fields[0]
         path = f"{path}-{field.name}"
+    return path
+
+
+def _input_path(fields: Iterable[FormField], loc: Iterable[Any]) -> list[Any]:
+    """An error's location as the path of its input: field names and row numbers, without
+    the union member Pydantic names when a value fits none (``title``'s ``constrained-str``
+    when a detail the page may keep is emptied)."""
+    path: list[Any] = []
+    options = list(fields)
+    for part in loc:
+        if isinstance(part, int):
+            path.append(part)
+            continue
+        field = next((f for f in options if f.name == part), None)
+        if field is not None:
+            path.append(part)
+            options = list(field.fields)
     return path
 
 
