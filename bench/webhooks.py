@@ -256,7 +256,7 @@ def _hub_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.
 
 def bodies(hub: Hub, count: int) -> list[bytes]:
     """The bodies the hub sends for the first ``count`` traffic events."""
-    return [payloads.event_body(e, PUBLIC_URL) for e in hub.store.read_all(1, count)]
+    return [payloads.event_body(e, hub.cursors, PUBLIC_URL) for e in hub.store.read_all(1, count)]
 
 
 def post_all(receiver: str, chunk: list[bytes]) -> list[float]:

@@ -7,7 +7,9 @@ media type, checksum), or a meeting paper by ``PAPER_REFERENCE + id``, never by 
 The directory defaults to ``<HUB_DATA_DIR>/attachments``; whoever builds an
 :class:`AttachmentStore` chooses it.
 
-An organisation's files together may take at most ``quota_bytes``. A file nothing refers to
+An organisation's files together may take at most ``quota_bytes``: a file is counted and put in
+place under the organisation's lock, so two uploads at once cannot both take the last room. A
+file nothing refers to
 (uploaded through the API and never named in a submission, say) is removed once it is older
 than the expiry a scheduled job applies (:meth:`AttachmentStore.expire`).
 """
@@ -16,13 +18,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import re
 import tempfile
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -166,10 +169,7 @@ class AttachmentStore:
                             f"files may be at most {self.max_bytes} bytes"
                         )
                     if size > room:
-                        raise QuotaExceeded(
-                            "your organisation's files would take more than its "
-                            f"{self.quota_bytes} bytes; ask the hub's operator for more room"
-                        )
+                        raise QuotaExceeded(self._over_quota)
                     if len(head) < HEAD_BYTES:
                         head += chunk[: HEAD_BYTES - len(head)]
                     digest.update(chunk)
@@ -183,12 +183,36 @@ class AttachmentStore:
                 media_type=media_type, sha256=digest.hexdigest(),
             )
             stored = StoredAttachment(ref, organisation_id)
-            self._write_meta(stored)
-            os.replace(temp, self._path(attachment_id))
+            with self._quota_lock(organisation_id):
+                # Counted again now that no other upload of the organisation can be put in
+                # place: the room measured before streaming may since have been taken.
+                if size > self.quota_bytes - self.usage(organisation_id):
+                    raise QuotaExceeded(self._over_quota)
+                self._write_meta(stored)
+                os.replace(temp, self._path(attachment_id))
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
         return stored
+
+    @property
+    def _over_quota(self) -> str:
+        return (
+            "your organisation's files would take more than its "
+            f"{self.quota_bytes} bytes; ask the hub's operator for more room"
+        )
+
+    @contextlib.contextmanager
+    def _quota_lock(self, organisation_id: str) -> Iterator[None]:
+        # An advisory lock file per organisation (flock: held across the processes of one
+        # machine, and let go should a process die holding it).
+        name = hashlib.sha256(organisation_id.encode()).hexdigest()[:32]
+        with (self.directory / f".quota-{name}.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def info(self, attachment_id: str) -> StoredAttachment:
         """The description of a stored file; :class:`AttachmentNotFound` if there is none."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,20 +16,22 @@ import fakeredis
 import fakeredis.aioredis
 import redis
 import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry as AsyncRetry
-from redis.backoff import NoBackoff
+from redis import Redis
 from rq import Queue
 from sqlalchemy import Engine
 
 from hub.access.accounts import Accounts
+from hub.access.secrets import Sealer
 from hub.access.throttle import SignInThrottle, ThrottlePolicy
 from hub.access.two_step import TwoStep
 from hub.attachments import AttachmentStore
 from hub.db import make_engine
+from hub.events.cursors import Cursors
 from hub.events.store import Clock, EventStore, utc_now
 from hub.outages import Outage
 from hub.projections import all_projections
 from hub.projections.registry import Projections
+from hub.redis_clients import async_redis_client, client_options, redis_client
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -57,6 +60,7 @@ class Hub:
     settings: Settings
     clock: Clock = utc_now
     projections: Projections = field(default_factory=all_projections)
+    _notify_again_at: float = field(default=0.0, init=False, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -66,9 +70,17 @@ class Hub:
     @cached_property
     def redis(self) -> redis.Redis:
         """Redis, or the in-process stand-in when embedded."""
+        return self.new_redis()
+
+    def new_redis(self, *, waits: float = 0.0) -> Redis:
+        """A new Redis client (see :mod:`hub.redis_clients`), or the stand-in's when embedded.
+
+        ``waits``: seconds a command of this client blocks on purpose (a worker's wait for a
+        job), added to its socket timeout.
+        """
         if self.settings.embedded:
             return fakeredis.FakeRedis(server=_EMBEDDED_REDIS)
-        return redis.Redis.from_url(self.settings.redis_url)
+        return redis_client(self.settings, waits=waits)
 
     def async_redis(self, *, retries: bool = True) -> aioredis.Redis:
         """A new asyncio Redis client (for the live sockets' subscriber), or the stand-in's.
@@ -78,11 +90,7 @@ class Hub:
         """
         if self.settings.embedded:
             return fakeredis.aioredis.FakeRedis(server=_EMBEDDED_REDIS)
-        if retries:
-            return aioredis.Redis.from_url(self.settings.redis_url)
-        return aioredis.Redis.from_url(
-            self.settings.redis_url, retry=AsyncRetry(NoBackoff(), 0)
-        )
+        return async_redis_client(self.settings, retries=retries)
 
     @cached_property
     def queue(self) -> Queue:
@@ -104,9 +112,14 @@ class Hub:
             log.warning("event=announce_revoked_failed actor=%s error=%r", actor_id, error)
 
     @cached_property
+    def cursors(self) -> Cursors:
+        """The opaque form of event positions every caller sees (``hub.events.cursors``)."""
+        return Cursors(self.settings.cursor_material)
+
+    @cached_property
     def two_step(self) -> TwoStep:
         """Each user's second sign-in step (TOTP and recovery codes)."""
-        return TwoStep(self.engine, self.clock)
+        return TwoStep(self.engine, self.clock, Sealer(self.settings.two_step_material))
 
     @cached_property
     def sign_in_throttle(self) -> SignInThrottle:
@@ -114,6 +127,7 @@ class Hub:
         settings = self.settings
         return SignInThrottle(
             "memory://" if settings.embedded else settings.redis_url,
+            {} if settings.embedded else client_options(settings),
             ThrottlePolicy(
                 settings.sign_in_attempts_per_account, settings.sign_in_attempts_per_address,
                 settings.sign_in_window_minutes,
@@ -142,11 +156,15 @@ class Hub:
     def _notify_appended(self, position: int) -> None:
         # A lost notification only delays the dispatcher until its next poll, so a Redis
         # hiccup must never fail a command that has already committed. An outage is logged
-        # once when it starts and once when it ends, not once per commit.
+        # once when it starts and once when it ends, not once per commit. While Redis is
+        # lost, commits skip the notification until the outage's next retry: a Redis host
+        # that drops packets would otherwise hold every command for a socket timeout.
+        if time.monotonic() < self._notify_again_at:
+            return
         try:
             self.redis.publish(APPENDED_CHANNEL, str(position))
         except redis.RedisError as error:
-            self._notify_outage.failed(error)
+            self._notify_again_at = time.monotonic() + self._notify_outage.failed(error)
         else:
             self._notify_outage.recovered()
 

@@ -218,6 +218,38 @@ def cmd_statutory_power(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_end_organisations(args: argparse.Namespace) -> int:
+    """End organisations on a date with successors (``--dry-run``: list what would move)."""
+    import json
+    from datetime import date
+
+    from hub.access.policy import SYSTEM
+    from hub.domain.directory import london_today
+    from hub.handlers import reorganisation
+    from schemas.events.directory import Succession
+
+    hub = _hub()
+    require_migrated(hub.engine)
+    ends = []
+    for pair in args.ends:
+        old, _, new = pair.partition("=")
+        if not old or not new:
+            print(f"hub: give each as OLD=NEW[,NEW...], not {pair!r}", file=sys.stderr)
+            return 2
+        ends.append(Succession(organisation_id=old, successor_ids=new.split(",")))
+    on = date.fromisoformat(args.on)
+    if args.dry_run:
+        preview = reorganisation.preview_change(hub, SYSTEM, on_date=on, ends=ends,
+                                                area_id=args.area)
+        print(json.dumps(preview, indent=2))
+        return 0
+    created = reorganisation.record_change(hub, SYSTEM, on_date=on, ends=ends,
+                                           area_id=args.area)
+    effect = "now" if on <= london_today(hub.clock()) else "on that date, by the scheduled job"
+    print(f"{created.id}: recorded, in force {effect}")
+    return 0
+
+
 def cmd_messages(args: argparse.Namespace) -> int:
     """Extract the strings into the catalogue and update every locale (see hub/messages.py)."""
     from hub import messages
@@ -299,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     commencement.add_argument("area", help="police area id")
     commencement.add_argument("--on", required=True, help="the date, e.g. 2028-05-08")
     commencement.set_defaults(func=cmd_statutory_power)
+
+    end = sub.add_parser(
+        "end-organisations",
+        help="end organisations on a date with their successors (reorganisation)",
+    )
+    end.add_argument("ends", nargs="+", metavar="OLD=NEW[,NEW...]",
+                     help="an organisation that ends and its successor(s), by id")
+    end.add_argument("--on", required=True, help="the successors' first day, e.g. 2028-04-01")
+    end.add_argument("--area", help="the police area it concerns (default: the first's)")
+    end.add_argument("--dry-run", action="store_true",
+                     help="list what would move (records, memberships, feeds); write nothing")
+    end.set_defaults(func=cmd_end_organisations)
 
     catalogue = sub.add_parser(
         "messages", help="extract the strings a person reads into the translation catalogue"

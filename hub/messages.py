@@ -54,7 +54,8 @@ def refresh(root: Path = ROOT) -> list[Progress]:
     template = directory / f"{DOMAIN}.pot"
     _pybabel(
         root, "extract", "--mapping-file", "babel.cfg", "--output-file", str(template),
-        "--project", "Partnership Hub", "--sort-by-file", "--no-wrap", *SOURCES,
+        "--keyword", "N_", "--project", "Partnership Hub", "--sort-by-file", "--no-wrap",
+        *SOURCES,
     )
     progress = []
     for po in sorted(locale_dir(root).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):

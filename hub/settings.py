@@ -29,6 +29,8 @@ class Settings:
     dispatcher_poll_seconds: float = 2.0
     dispatcher_batch: int = 500
     dispatcher_lease_seconds: float = 10.0
+    redis_connect_timeout_seconds: float = 5.0
+    redis_socket_timeout_seconds: float = 5.0
     event_page_limit: int = 500
     live_queue_limit: int = 1000
     report_due_weeks: int = 8
@@ -39,6 +41,8 @@ class Settings:
     live_heartbeat_seconds: float = 15.0
     live_send_timeout_seconds: float = 10.0
     secret_key: str = "dev-only-secret-change-me"
+    cursor_key: str = ""
+    two_step_key: str = ""
     log_level: str = "INFO"
     queue_name: str = "hub"
     sign_in_attempts_per_account: int = 5
@@ -60,6 +64,8 @@ class Settings:
             dispatcher_poll_seconds=float(_env("HUB_DISPATCHER_POLL_SECONDS", "2.0")),
             dispatcher_batch=int(_env("HUB_DISPATCHER_BATCH", "500")),
             dispatcher_lease_seconds=float(_env("HUB_DISPATCHER_LEASE_SECONDS", "10")),
+            redis_connect_timeout_seconds=float(_env("HUB_REDIS_CONNECT_TIMEOUT_SECONDS", "5")),
+            redis_socket_timeout_seconds=float(_env("HUB_REDIS_SOCKET_TIMEOUT_SECONDS", "5")),
             event_page_limit=int(_env("HUB_EVENT_PAGE_LIMIT", "500")),
             live_queue_limit=int(_env("HUB_LIVE_QUEUE_LIMIT", "1000")),
             report_due_weeks=int(_env("HUB_REPORT_DUE_WEEKS", "8")),
@@ -70,6 +76,8 @@ class Settings:
             live_heartbeat_seconds=float(_env("HUB_LIVE_HEARTBEAT_SECONDS", "15")),
             live_send_timeout_seconds=float(_env("HUB_LIVE_SEND_TIMEOUT_SECONDS", "10")),
             secret_key=_env("HUB_SECRET_KEY", "dev-only-secret-change-me"),
+            cursor_key=_env("HUB_CURSOR_KEY", ""),
+            two_step_key=_env("HUB_TWO_STEP_KEY", ""),
             log_level=_env("HUB_LOG_LEVEL", "INFO"),
             queue_name=_env("HUB_QUEUE", "hub"),
             sign_in_attempts_per_account=int(_env("HUB_SIGN_IN_ATTEMPTS_PER_ACCOUNT", "5")),
@@ -86,6 +94,19 @@ class Settings:
         if self.two_step_for_admins is not None:
             return self.two_step_for_admins
         return not self.embedded
+
+    @property
+    def cursor_material(self) -> str:
+        """The secret the opaque event cursors are keyed from: ``HUB_CURSOR_KEY``, else
+        ``HUB_SECRET_KEY`` (set the first to rotate the second without breaking partners'
+        saved cursors)."""
+        return self.cursor_key or self.secret_key
+
+    @property
+    def two_step_material(self) -> str:
+        """The secret two-step sign-in's TOTP secrets are sealed under at rest:
+        ``HUB_TWO_STEP_KEY``, else ``HUB_SECRET_KEY``."""
+        return self.two_step_key or self.secret_key
 
     @property
     def embedded(self) -> bool:

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Envelope(BaseModel):
-    """One recorded event, as the API and the live sockets hand it out."""
+    """One recorded event, as a write's answer hands it out (its place in the log is not
+    shown: the event feed, webhooks and sockets give it as a cursor)."""
 
-    position: int = Field(ge=1)
     id: str
     stream_id: str
     stream_type: str
@@ -87,7 +87,7 @@ class CloudEvent(BaseModel):
     time: str
     datacontenttype: str
     dataschema: str
-    position: int
+    position: str = Field(description="an opaque cursor: hand it back as after= to resume")
     recordversion: int
     data: dict[str, Any]
 
@@ -96,7 +96,7 @@ class EventPage(BaseModel):
     """The caller's events after a position, and the position to ask after next."""
 
     events: list[CloudEvent]
-    next_after: int = Field(ge=0)
+    next_after: str = Field(description="the cursor to ask after next")
 
 
 class SearchResult(BaseModel):

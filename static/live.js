@@ -15,7 +15,9 @@
     return;
   }
   var workspaces = root.getAttribute("data-live-workspaces").split(" ").filter(Boolean);
-  var after = Number(root.getAttribute("data-live-after") || 0);
+  // Positions are opaque cursors (hub/events/cursors.py): handed back, never compared. The
+  // server sends each event once, in order, after the cursor it was given.
+  var after = root.getAttribute("data-live-after") || "0";
   var status = document.getElementById("live-status");
   var feed = document.getElementById("activity-feed");
   var recordPages = feed ? JSON.parse(feed.getAttribute("data-record-pages") || "{}") : {};
@@ -125,7 +127,7 @@
       if (message.type === "subscribed") {
         setStatus("live");
         retryDelay = 500;
-      } else if (message.type === "event" && message.position > after) {
+      } else if (message.type === "event") {
         after = message.position;
         show(message);
       }

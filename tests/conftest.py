@@ -8,6 +8,8 @@ can never pass for a green run.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -19,7 +21,7 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from hub.bootstrap import Hub
 from hub.migrate import upgrade
@@ -83,11 +85,27 @@ def postgres_schema_url(postgres_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database on each backend in turn."""
-    if request.param == "sqlite":
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each database backend in turn: ``sqlite``, then ``postgres``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database with no schema at all, for tests of the migrations themselves."""
+    if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     return str(request.getfixturevalue("postgres_schema_url"))
+
+
+@pytest.fixture
+def database_url(
+    backend: str, demo_templates: DemoTemplates, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh database at the newest schema, copied from one migrated once per backend."""
+    url = demo_templates.copy(backend, None, tmp_path)
+    yield url
+    demo_templates.drop(url)
 
 
 HubFactory = Callable[..., Hub]
@@ -97,7 +115,8 @@ HubFactory = Callable[..., Hub]
 def make_hub(
     database_url: str, redis_url: str, clean_redis: redis.Redis, tmp_path: Path
 ) -> Iterator[HubFactory]:
-    """Build migrated hubs on the current backend and the real Redis; closed after the test."""
+    """Build hubs on the current backend's migrated database and the real Redis; closed after
+    the test."""
     made: list[Hub] = []
 
     def factory(**overrides: Any) -> Hub:
@@ -112,7 +131,6 @@ def make_hub(
             two_step_for_admins=False,
         )
         hub = Hub(dataclasses.replace(settings, **overrides))
-        upgrade(hub.engine)
         made.append(hub)
         return hub
 
@@ -139,22 +157,26 @@ class DemoKind:
 
 
 class DemoTemplates:
-    """Demo databases loaded once per backend and kind, for each test to copy.
+    """Databases made once per test run, backend and kind, for each test to copy: migrated and
+    empty (kind ``None``), or with the demo loaded.
 
-    Loading the demo through the command path costs a second or more (PostgreSQL: 2.5 s with
-    the records); copying a loaded one costs a file copy on SQLite and ``CREATE DATABASE ...
-    TEMPLATE`` on PostgreSQL. A copy is the same database the test would have loaded: the
-    demo loads the same events under the same clock.
+    Migrating costs 0.3 to 3 s a database (PostgreSQL most), and loading the demo through the
+    command path a second or more on top; copying costs a file copy on SQLite and
+    ``CREATE DATABASE ... TEMPLATE`` (about 0.1 s) on PostgreSQL. A copy is the same database
+    the test would have made: the demo loads the same events under the same clock.
+
+    The parallel test processes share the templates: the first to need one makes it under a
+    file lock in the run's directory (``HUB_TEST_TEMPLATES``, made by :func:`pytest_configure`)
+    and the others wait for it, so each is made once a run rather than once a process.
     """
 
-    def __init__(self, root: Path, server_url: str) -> None:
-        self._root = root
+    def __init__(self, run: Path, server_url: str) -> None:
+        self._run = run
         self._server = server_url
         self._admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-        self._made: dict[tuple[str, DemoKind], tuple[str, Path]] = {}
-        self._databases: list[str] = []
+        self._made: dict[tuple[str, DemoKind | None], tuple[str, Path]] = {}
 
-    def copy(self, backend: str, kind: DemoKind, data_dir: Path) -> str:
+    def copy(self, backend: str, kind: DemoKind | None, data_dir: Path) -> str:
         """A fresh copy's database URL; the demo's attachment files go into ``data_dir``."""
         template, files = self._template(backend, kind)
         if (files / "attachments").exists():
@@ -163,54 +185,100 @@ class DemoTemplates:
             copy = data_dir / f"demo-{uuid.uuid4().hex[:8]}.sqlite3"
             shutil.copyfile(template, copy)
             return f"sqlite:///{copy}"
-        return self._create(f"TEMPLATE {template}")
+        return self._create(f"t_{uuid.uuid4().hex[:12]}", f"TEMPLATE {template}")
 
     def drop(self, url: str) -> None:
         """Drop a PostgreSQL copy (a SQLite copy goes with the test's directory)."""
         if not url.startswith("sqlite"):
-            self._drop(url.rsplit("/", 1)[1])
+            _drop_database(self._admin, url.rsplit("/", 1)[1])
 
     def close(self) -> None:
-        """Drop every template."""
-        for name in self._databases:
-            self._drop(name)
+        """Let go of the server (the run's end drops the templates: :func:`drop_templates`)."""
         self._admin.dispose()
 
-    def _template(self, backend: str, kind: DemoKind) -> tuple[str, Path]:
+    def _template(self, backend: str, kind: DemoKind | None) -> tuple[str, Path]:
         if (backend, kind) not in self._made:
-            files = Path(tempfile.mkdtemp(dir=self._root))
-            if backend == "sqlite":
-                template = str(files / "demo.sqlite3")
-                url = f"sqlite:///{template}"
-            else:
-                url = self._create("")
-                template = url.rsplit("/", 1)[1]
-            hub = Hub(Settings(database_url=url, data_dir=files))
-            if kind.at is not None:
-                hub.clock = lambda: kind.at  # type: ignore[assignment, return-value]
-            _load_demo(hub, kind)
-            hub.close()
-            self._made[(backend, kind)] = template, files
+            self._made[(backend, kind)] = self._shared(backend, kind)
         return self._made[(backend, kind)]
 
-    def _create(self, template: str) -> str:
-        name = f"t_{uuid.uuid4().hex[:12]}"
+    def _shared(self, backend: str, kind: DemoKind | None) -> tuple[str, Path]:
+        """The run's template for ``backend`` and ``kind``, made here if no process has."""
+        key = hashlib.sha256(f"{backend} {kind!r}".encode()).hexdigest()[:16]
+        files = self._run / key
+        template = (
+            str(files / "demo.sqlite3") if backend == "sqlite"
+            else f"{_template_prefix(self._run)}{key}"
+        )
+        with (self._run / f"{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not files.exists():
+                made = Path(tempfile.mkdtemp(dir=self._run))
+                if backend == "sqlite":
+                    url = f"sqlite:///{made / 'demo.sqlite3'}"
+                else:
+                    _drop_database(self._admin, template)  # a half-made one, if any
+                    url = self._create(template, "")
+                hub = Hub(Settings(database_url=url, data_dir=made))
+                upgrade(hub.engine)
+                if kind is not None:
+                    if kind.at is not None:
+                        at = kind.at
+                        hub.clock = lambda: at  # type: ignore[assignment]
+                    _load_demo(hub, kind)
+                hub.close()
+                made.rename(files)  # only a finished template takes its name
+        return template, files
+
+    def _create(self, name: str, template: str) -> str:
         with self._admin.connect() as conn:
             conn.execute(text(f"CREATE DATABASE {name} {template}"))
-        if not template:
-            self._databases.append(name)
         return self._server.rsplit("/", 1)[0] + f"/{name}"
 
-    def _drop(self, name: str) -> None:
-        with self._admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+def _drop_database(admin: Engine, name: str) -> None:
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def _template_prefix(run: Path) -> str:
+    """The names of a run's PostgreSQL templates begin with this (runs never share them)."""
+    return f"tpl_{hashlib.sha256(str(run).encode()).hexdigest()[:8]}_"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the run's template directory once, in the process that starts the run; the
+    parallel test processes it starts inherit the variable."""
+    if not hasattr(config, "workerinput") and "HUB_TEST_TEMPLATES" not in os.environ:
+        os.environ["HUB_TEST_TEMPLATES"] = tempfile.mkdtemp(prefix="hub-test-templates-")
+        config.stash[_OWN_TEMPLATES] = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's end: drop its PostgreSQL templates and remove its template files."""
+    if not config.stash.get(_OWN_TEMPLATES, False):
+        return
+    run = Path(os.environ.pop("HUB_TEST_TEMPLATES"))
+    server = os.environ.get("HUB_TEST_DATABASE_URL")
+    if server and any(run.glob("*.lock")):
+        admin = create_engine(normalise_database_url(server), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            names = conn.execute(
+                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
+                {"prefix": _template_prefix(run) + "%"},
+            ).scalars().all()
+        for name in names:
+            _drop_database(admin, name)
+        admin.dispose()
+    shutil.rmtree(run, ignore_errors=True)
+
+
+_OWN_TEMPLATES = pytest.StashKey[bool]()
 
 
 def _load_demo(hub: Hub, kind: DemoKind) -> None:
     from hub.demo.load import load_demo
     from hub.demo.users import load_demo_roles, load_demo_users
 
-    upgrade(hub.engine)
     load_demo(hub, progress=False, records=kind.records)
     if kind.users:
         load_demo_users(hub)
@@ -218,12 +286,10 @@ def _load_demo(hub: Hub, kind: DemoKind) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_templates(
-    tmp_path_factory: pytest.TempPathFactory, postgres_server_url: str
-) -> Iterator[DemoTemplates]:
+def demo_templates(postgres_server_url: str) -> Iterator[DemoTemplates]:
     """The demo databases each test copies (loading them for every test would dominate the
     suite's time)."""
-    templates = DemoTemplates(tmp_path_factory.mktemp("demo"), postgres_server_url)
+    templates = DemoTemplates(Path(os.environ["HUB_TEST_TEMPLATES"]), postgres_server_url)
     yield templates
     templates.close()
 
@@ -233,10 +299,9 @@ DemoCopy = Callable[..., str]
 
 @pytest.fixture
 def demo_copy(
-    database_url: str, demo_templates: DemoTemplates, tmp_path: Path
+    backend: str, demo_templates: DemoTemplates, tmp_path: Path
 ) -> Iterator[DemoCopy]:
     """Copies of the demo on the current backend: ``demo_copy(records=False, at=NOW)``."""
-    backend = "sqlite" if database_url.startswith("sqlite") else "postgres"
     made: list[str] = []
 
     def copy(**kind: Any) -> str:

@@ -47,7 +47,10 @@ def resume_governance(hub: Hub) -> int:
         pending = conn.execute(
             select(terms.c.area_id, terms.c.starts_on)
             .join(areas, areas.c.area_id == terms.c.area_id)
-            .where(terms.c.starts_on > areas.c.policing_body_since)
+            # A holder with no start date (the City of London) has no dated term: any term
+            # recorded for the area is a transfer to come.
+            .where(areas.c.policing_body_since.is_(None)
+                   | (terms.c.starts_on > areas.c.policing_body_since))
         ).all()
     return sum(_schedule(hub, area_id, day, resuming=True) for area_id, day in pending)
 

@@ -27,6 +27,7 @@ from hub.access import password_reset
 from hub.access.secrets import digest
 from hub.bootstrap import Hub
 from hub.events.envelope import RecordedEvent
+from hub.i18n import _
 from hub.mail import digest as digests
 from hub.mail import outbox
 from hub.mail.compose import Context, account_message, outgoing
@@ -168,10 +169,10 @@ def send_password_reset(email: str) -> int:
         return 0
     user, token = issued
     message = account_message(
-        "password_reset", "Reset your Partnership Hub password", about=digest(token),
+        "password_reset", _("Reset your Partnership Hub password"), about=digest(token),
         recipient=user.email, email=user.email, link=f"{public_url()}/password-reset/{token}",
-        reason="You are getting this email because someone asked to reset the password of "
-               "this Partnership Hub account.",
+        reason=_("You are getting this email because someone asked to reset the password of "
+                 "this Partnership Hub account."),
     )
     return send(hub, outbox.store(hub.engine, [message], hub.clock()))
 
@@ -183,12 +184,14 @@ def send_invitation(email: str, token: str, organisation_id: str, invited_by: st
         organisation = names(conn, [organisation_id])[organisation_id]
     inviter = hub.accounts.user(invited_by)
     message = account_message(
-        "invitation", f"You are invited to join {organisation} on the Partnership Hub",
+        "invitation",
+        _("You are invited to join %(organisation)s on the Partnership Hub")
+        % {"organisation": organisation},
         about=digest(token), recipient=email, organisation=organisation,
         inviter=inviter.name if inviter is not None else organisation,
         link=f"{public_url()}/invitations/{token}",
-        reason="You are getting this email because someone invited this address to the "
-               "Partnership Hub.",
+        reason=_("You are getting this email because someone invited this address to the "
+                 "Partnership Hub."),
     )
     return send(hub, outbox.store(hub.engine, [message], hub.clock()))
 

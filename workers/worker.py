@@ -22,6 +22,11 @@ log = logging.getLogger("hub.worker")
 # worker waits for that thread (see HubWorker.subscribe).
 COMMAND_POLL_SECONDS = 0.5
 
+JOB_WAIT_SECONDS = 30
+"""How long one blocking wait of a worker for a job lasts (RQ then heartbeats and waits again)."""
+RQ_WAIT_MARGIN_SECONDS = 15
+"""RQ waits ``worker_ttl`` less this for a job (``Worker.dequeue_timeout``)."""
+
 
 class HubWorker(SimpleWorker):
     """RQ's in-process worker, whose teardown never waits a minute for its command channel.
@@ -99,6 +104,10 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
     upkeep = None if burst else Upkeep(hub, redis_outage=redis_outage)
     if upkeep is not None:
         upkeep.start()
+    # RQ's wait for a job blocks on Redis on purpose: its connection's socket timeout is that
+    # wait plus the usual one (RQ would otherwise raise the timeout of the connection it is
+    # given, shared with the jobs, to seven minutes).
+    connection = hub.new_redis(waits=JOB_WAIT_SECONDS)
     log.info("event=worker_started queue=%s %s", hub.queue.name, hub.describe())
     try:
         while True:
@@ -107,8 +116,9 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
             try:
                 # RQ's worker talks to Redis as it is built, so it is built inside the try.
                 worker = HubWorker(
-                    [hub.queue], connection=hub.redis, maintenance_interval=60,
+                    [hub.queue], connection=connection, maintenance_interval=60,
                     exception_handlers=[retry_when_down],
+                    worker_ttl=JOB_WAIT_SECONDS + RQ_WAIT_MARGIN_SECONDS,
                 )
                 worker.work(burst=burst, with_scheduler=burst, logging_level=hub.settings.log_level)
             except Exception as error:
@@ -133,6 +143,7 @@ def run_worker(hub: Hub, *, burst: bool = False) -> None:
     finally:
         if upkeep is not None:
             upkeep.stop()
+        connection.close()
 
 
 def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) -> None:
@@ -140,10 +151,17 @@ def run_thread_worker(hub: Hub, stop: threading.Event, interval: float = 0.2) ->
 
     Each round is an RQ burst with the scheduler, which in burst mode moves due scheduled jobs
     onto the queue in-process instead of forking a scheduler process.
+
+    Its Redis is the in-process stand-in, lost only with the process, so the start-up pass
+    re-arms all it can lose: no marker to watch (:class:`~workers.upkeep.Upkeep`). Its
+    SQLite file can be locked past the busy timeout by another writer (``hub`` commands run
+    beside the server, a backup): such a job is retried like a production worker's
+    (:func:`~workers.upkeep.retry_when_down`), never dropped.
     """
     _starting(hub)
     while not stop.is_set():
-        worker = ThreadWorker([hub.queue], connection=hub.redis)
+        worker = ThreadWorker([hub.queue], connection=hub.redis,
+                              exception_handlers=[retry_when_down])
         try:
             worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
         except Exception:

@@ -6,6 +6,7 @@ every secret is stored hashed (see :mod:`hub.access.secrets`).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -177,7 +178,7 @@ class Accounts:
             ).first()
         if user is None or user.disabled:
             # Hash anyway so that timing does not reveal which emails exist.
-            password_matches(_DUMMY_HASH, password)
+            password_matches(_dummy_hash(), password)
         elif password_matches(user.password_hash, password):
             return user
         raise InvalidCredentials("the email address or password is not right")
@@ -426,7 +427,11 @@ class Accounts:
         return row
 
 
-_DUMMY_HASH = hash_password("not-a-real-password")
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown emails against, made on first use: hashing costs about half a
+    second, which every process (and every test's server) would otherwise pay as it starts."""
+    return hash_password("not-a-real-password")
 
 
 def _email_taken_within(conn: Connection, email: str, area_ids: Collection[str]) -> bool:

@@ -35,13 +35,14 @@ class TwoStep(SQLModel, table=True):
     """A user's second sign-in step (RFC 6238 TOTP), unconfirmed until a first code is right.
 
     Recovery codes are stored as SHA-256 digests (they are random, like tokens); the secret
-    itself must be kept as it is, since each code is computed from it.
+    must be read back, since each code is computed from it, so it is stored sealed.
     """
 
     __tablename__ = "two_step"
 
     user_id: str = Field(primary_key=True, max_length=36)
-    secret: str = Field(max_length=64)
+    secret: str = Field(max_length=255)
+    """The TOTP secret, sealed (:class:`hub.access.secrets.Sealer`)."""
     confirmed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     last_step: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     """The time step of the last code accepted: a code is good once (RFC 6238 section 5.2)."""

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import storage_from_string
@@ -51,10 +53,14 @@ class ThrottlePolicy:
 class SignInThrottle:
     """The two windows, checked before a sign-in and fed by its failures."""
 
-    def __init__(self, storage_uri: str, policy: ThrottlePolicy | None = None) -> None:
+    def __init__(
+        self, storage_uri: str, options: Mapping[str, Any] | None = None,
+        policy: ThrottlePolicy | None = None,
+    ) -> None:
+        """``options``: the storage's connection options (the hub's Redis time limits)."""
         self.policy = policy or ThrottlePolicy()
         self._limiter = MovingWindowRateLimiter(
-            storage_from_string(storage_uri, key_prefix="hub:sign-in")
+            storage_from_string(storage_uri, key_prefix="hub:sign-in", **(options or {}))
         )
         self._pair = RateLimitItemPerMinute(self.policy.per_account, self.policy.minutes)
         self._address = RateLimitItemPerMinute(self.policy.per_address, self.policy.minutes)

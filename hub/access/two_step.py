@@ -3,7 +3,9 @@ and single-use recovery codes for a lost device.
 
 A user enrols by adding the secret to an authenticator app and typing a first code, which
 confirms it and gives them ten recovery codes, shown once and stored as digests. Each code is
-accepted once: the time step of the last one accepted is kept (RFC 6238 section 5.2).
+accepted once: the time step of the last one accepted is kept (RFC 6238 section 5.2). The
+secret itself must be read back to check codes, so it cannot be hashed: it is stored sealed
+(:class:`~hub.access.secrets.Sealer`, keyed by ``HUB_TWO_STEP_KEY``).
 
 Who must use it is a rule of its own (:func:`required`): organisation admins in production,
 since they invite users and mint API tokens; everyone else may choose to.
@@ -19,7 +21,7 @@ from typing import Any
 import pyotp
 from sqlalchemy import Engine, delete, insert, select, update
 
-from hub.access.secrets import digest
+from hub.access.secrets import Sealer, digest
 from hub.access.tables import two_step_table
 from hub.domain.errors import DomainError
 
@@ -46,8 +48,10 @@ def required(role: str, *, admins_must: bool) -> bool:
 class TwoStep:
     """Each user's TOTP secret and recovery codes, on one database."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
-        self.engine, self.clock = engine, clock
+    def __init__(
+        self, engine: Engine, clock: Callable[[], datetime], sealer: Sealer
+    ) -> None:
+        self.engine, self.clock, self.sealer = engine, clock, sealer
 
     def enabled(self, user_id: str) -> bool:
         """True once the user has confirmed a code."""
@@ -63,11 +67,12 @@ class TwoStep:
         if row is not None:
             if row.confirmed_at is not None:
                 raise CodeNotRight("two-step sign-in is already set up")
-            return str(row.secret)
+            return self.sealer.open(row.secret, user_id)
         secret = pyotp.random_base32()
         with self.engine.begin() as conn:
             conn.execute(insert(two_step_table).values(
-                user_id=user_id, secret=secret, last_step=0, recovery_hashes=[],
+                user_id=user_id, secret=self.sealer.seal(secret, user_id), last_step=0,
+                recovery_hashes=[],
             ))
         return secret
 
@@ -81,7 +86,7 @@ class TwoStep:
         row = self._row(user_id)
         if row is None or row.confirmed_at is not None:
             raise CodeNotRight("start setting up two-step sign-in again")
-        step = self._step_of(row.secret, code, row.last_step)
+        step = self._step_of(self.sealer.open(row.secret, user_id), code, row.last_step)
         codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
         with self.engine.begin() as conn:
             conn.execute(
@@ -94,26 +99,28 @@ class TwoStep:
 
     def verify(self, user_id: str, code: str) -> None:
         """Accept a current code, or spend a recovery code; :class:`CodeNotRight` otherwise."""
-        row = self._row(user_id)
-        if row is None or row.confirmed_at is None:
-            raise CodeNotRight("two-step sign-in is not set up")
         typed = code.strip().replace(" ", "").lower()
-        hashes = list(row.recovery_hashes)
-        if digest(typed) in hashes:
-            hashes.remove(digest(typed))
-            changes: dict[str, object] = {"recovery_hashes": hashes}
-        else:
-            changes = {"last_step": self._step_of(row.secret, typed, row.last_step)}
         with self.engine.begin() as conn:
-            # Guarded by the step read, so two requests cannot both spend one time code.
-            spent = conn.execute(
-                update(two_step_table).where(
-                    (two_step_table.c.user_id == user_id)
-                    & (two_step_table.c.last_step == row.last_step)
-                ).values(**changes)
-            ).rowcount
-        if not spent:
-            raise CodeNotRight("that code has been used already")
+            # The row stays locked until the spend commits (FOR UPDATE on PostgreSQL; on
+            # SQLite every writer begins IMMEDIATE), so two requests at once cannot both
+            # spend one recovery code or one time code: the second reads the first's spend.
+            row = conn.execute(
+                select(two_step_table).where(two_step_table.c.user_id == user_id)
+                .with_for_update()
+            ).first()
+            if row is None or row.confirmed_at is None:
+                raise CodeNotRight("two-step sign-in is not set up")
+            hashes = list(row.recovery_hashes)
+            if digest(typed) in hashes:
+                hashes.remove(digest(typed))
+                changes: dict[str, object] = {"recovery_hashes": hashes}
+            else:
+                secret = self.sealer.open(row.secret, user_id)
+                changes = {"last_step": self._step_of(secret, typed, row.last_step)}
+            conn.execute(
+                update(two_step_table).where(two_step_table.c.user_id == user_id)
+                .values(**changes)
+            )
 
     def reset(self, user_id: str) -> None:
         """Forget a user's second step (the operator's way back for a user who lost both)."""

@@ -17,7 +17,8 @@ class Former(NamedTuple):
     organisation_id: str
     name: str
     kind: str
-    since: date
+    since: date | None
+    """None for a term with no start date of true meaning (the City of London's)."""
 
 
 class Area(NamedTuple):
@@ -28,7 +29,8 @@ class Area(NamedTuple):
     country: str
     body_kind: str
     body_name: str
-    since: date
+    since: date | None
+    """None where no date has a true meaning (the City of London)."""
     former: tuple[Former, ...] = ()
     """Earlier terms, oldest first: the demo replays them as transfers of governance."""
 
@@ -56,10 +58,12 @@ def _first_pcc(area_id: str, name: str) -> Former:
                   "pcc", FIRST_PCCS)
 
 
-CITY_OF_LONDON_SINCE = date(1996, 8, 22)
-"""The Police Act 1996 came into force: under it the Common Council of the City of London is the
-police authority of the City of London police area. The elected-PCC model of 2012 never
-applied there, so 22 November 2012 would mean nothing."""
+# The City of London's term has no start date. Its Common Council is the police authority of
+# the City's police area under the City of London Police Act 1839, not an elected local
+# policing body (DOMAIN.md, "Policing body"), and s.10 does not bind it: no date says truly
+# when it "took" the functions the hub records for the other areas. 22 November 2012 (the
+# first PCCs) never applied to it, and 22 August 1996 (the Police Act 1996's commencement)
+# only consolidated what it already was. So the hub records and shows none.
 
 
 AREAS: tuple[Area, ...] = (
@@ -68,7 +72,7 @@ AREAS: tuple[Area, ...] = (
     _pcc("cambridgeshire", "Cambridgeshire"),
     _pcc("cheshire", "Cheshire"),
     Area("city-of-london", "City of London", "england", "city_of_london",
-         "City of London Corporation (Police Authority Board)", CITY_OF_LONDON_SINCE),
+         "City of London Corporation (Police Authority Board)", None),
     _pcc("cleveland", "Cleveland"),
     # Fire and rescue functions passed to the Cumbria commissioner on 1 April 2023.
     _pfcc("cumbria", "Cumbria", date(2023, 4, 1), (_first_pcc("cumbria", "Cumbria"),)),

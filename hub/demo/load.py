@@ -23,6 +23,7 @@ from hub.demo.areas import AREAS, Former, office_id
 from hub.demo.partnerships import DEMO_AREAS, AreaDemo
 from hub.domain import directory
 from hub.domain.record import RecordType
+from hub.handlers.reorganisation import carry_out_change
 from hub.service import handle
 from schemas.commands import directory as cmd
 from schemas.events.directory import Country, OrganisationKind, PolicingBodyKind, WorkspaceKind
@@ -53,6 +54,7 @@ def demo_commands() -> Iterator[Step]:
         if area.area_id == mergers.NY:
             continue  # its later terms are replayed with its 2014 merger, in date order
         for term in later:
+            assert term.since is not None, "a later term starts on its transfer's date"
             yield directory.POLICE_AREA, area.area_id, cmd.TransferGovernance(
                 area_id=area.area_id, to_organisation_id=term.organisation_id,
                 kind=PolicingBodyKind(term.kind), on_date=term.since,
@@ -136,6 +138,9 @@ def load_demo(hub: Hub, *, progress: bool = True, records: bool = True) -> int:
         )
         if not result.replayed:
             appended += len(result.events)
+        if isinstance(command, cmd.RecordDirectoryChange):
+            # A change dated in the past is carried out as it is recorded, as the handler does.
+            appended += carry_out_change(hub, key, command.on_date)
     if not records:
         return appended
     return appended + meetings.load_history(hub, progress=progress)

@@ -15,8 +15,10 @@ order, so that today's combined CSP lists today's bodies:
 - 1 April 2023: the districts and the county council were replaced by North Yorkshire Council;
 - 7 May 2024: the York and North Yorkshire mayor took the police and fire functions.
 
-Each change of bodies is a change of the CSPs' responsible authorities and of their
-workspaces' members, recorded in the order it happened. Simplifications, all assumptions:
+Each change of bodies is a directory change, recorded in the order it happened: the bodies
+replaced end, with their successors. The CSPs' authorities and workspaces follow, and on 1 April
+2023 the CSP for the North Yorkshire Council area arises by law (CDA s.5, s.6) and the combined
+CSP of 2014 ends. Simplifications, all assumptions:
 
 - the effective date is 1 April 2015 (the start of the financial year after the approval);
 - the health bodies of 2014 are the clinical commissioning groups, one or two per district,
@@ -27,8 +29,9 @@ workspaces' members, recorded in the order it happened. Simplifications, all ass
 - the CSPs are registered from 22 November 2012, as every demo CSP is;
 - signatories are invented (names are public facts, people are not), and every signature
   but the PCC's (9 September 2014) is dated in the weeks after it;
-- the organisations replaced stay in the directory (the hub does not yet record that an
-  organisation ended); they are no longer responsible authorities or workspace members.
+- the offices of the PCC and of the PFCC end when the functions pass (the PCC's office is
+  recorded as succeeded by the PFCC's, and that by the mayor's), so that the workspaces
+  follow the body holding the functions.
 
 Leicestershire (invented for the demo: no such proposals exist). One merger in each state a
 proposal can be in: consents being gathered, blocked by a refusal, withdrawn, and made
@@ -46,11 +49,18 @@ from hub.demo.partnerships import LEICESTERSHIRE, Partnership
 from hub.domain import directory
 from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
+from hub.domain.reorganisation import DIRECTORY_CHANGE
 from hub.handlers.mergers import ConstituentNow, effect_plan
 from schemas.commands import Command
 from schemas.commands import directory as dcmd
 from schemas.commands import mergers as cmd
-from schemas.events.directory import Country, OrganisationKind, PolicingBodyKind, WorkspaceKind
+from schemas.events.directory import (
+    Country,
+    OrganisationKind,
+    PolicingBodyKind,
+    Succession,
+    WorkspaceKind,
+)
 from schemas.events.mergers import Purpose, SignedDocument
 
 Step = tuple[RecordType[Any], str, Command, Actor]
@@ -255,11 +265,12 @@ _NY_GOVERNANCE = {
 
 
 def _since_2015() -> Iterator[Step]:
-    """Each change of bodies since the merger, in date order, on the CSPs still current."""
-    current = {NY_COMBINED: _authorities(NY_DISTRICTS),
-               SAFER_YORK.csp_id: list(SAFER_YORK.authorities)}
+    """Each change of bodies since the merger, in date order: the transfer of the PCC
+    functions where there was one, then a directory change ending the bodies replaced, each
+    with its successor. The hub carries each out as it records it (its date has passed): the
+    CSPs' authorities and workspaces follow, and on 1 April 2023 the CSP for the new North
+    Yorkshire Council area arises by law and the combined CSP of 2014 ends."""
     office = NY_PCC_2014
-    spaces = {csp_id: [office, *authorities] for csp_id, authorities in current.items()}
     for on, replaced in _NY_SINCE_2015:
         if on in _NY_GOVERNANCE:
             successor, kind = _NY_GOVERNANCE[on]
@@ -268,29 +279,13 @@ def _since_2015() -> Iterator[Step]:
             ), SYSTEM
             replaced = {**replaced, office: successor}
             office = successor
-        for csp_id, authorities in current.items():
-            renewed = list(dict.fromkeys(replaced.get(a, a) for a in authorities))
-            if renewed != authorities:
-                current[csp_id] = renewed
-                yield directory.CSP, csp_id, dcmd.ChangeCspAuthorities(
-                    csp_id=csp_id, responsible_authorities=renewed,
-                ), SYSTEM
-            yield from _follow(directory.csp_workspace(csp_id), spaces[csp_id], replaced)
-            spaces[csp_id] = list(dict.fromkeys(replaced.get(m, m) for m in spaces[csp_id]))
-
-
-def _follow(space: str, members: list[str], replaced: dict[str, str]) -> Iterator[Step]:
-    """The workspace's members follow a change of bodies: the new one joins, the old leaves."""
-    for old, new in replaced.items():
-        if old not in members:
-            continue
-        if new not in members:
-            yield directory.WORKSPACE, space, dcmd.AddWorkspaceMember(
-                workspace_id=space, organisation_id=new), SYSTEM
-            members = [*members, new]
-        yield directory.WORKSPACE, space, dcmd.RemoveWorkspaceMember(
-            workspace_id=space, organisation_id=old), SYSTEM
-        members = [m for m in members if m != old]
+        change_id = f"{NY}-{on.isoformat()}"
+        yield DIRECTORY_CHANGE, change_id, dcmd.RecordDirectoryChange(
+            change_id=change_id, area_id=NY, on_date=on,
+            ends=[Succession(organisation_id=old, successor_ids=[new])
+                  for old, new in replaced.items()],
+            known=sorted({*replaced, *replaced.values()}),
+        ), SYSTEM
 
 
 LEICS = "leicestershire"

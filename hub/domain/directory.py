@@ -74,7 +74,8 @@ class Term:
 
     organisation_id: str
     kind: str
-    starts_on: date
+    starts_on: date | None
+    """None where no start date has a true meaning (the City of London's Common Council)."""
     ends_on: date | None = None
 
 
@@ -105,7 +106,8 @@ class Entry:
 def policing_body_on(state: Entry, day: date) -> Term | None:
     """The term in force on ``day``: who held the area's PCC functions then."""
     for term in reversed(state.terms):
-        if term.starts_on <= day and (term.ends_on is None or day < term.ends_on):
+        started = term.starts_on is None or term.starts_on <= day
+        if started and (term.ends_on is None or day < term.ends_on):
             return term
     return None
 
@@ -130,7 +132,7 @@ def _evolve(state: Entry, event_type: str, data: dict[str, Any]) -> Entry:
                 roles[data["user_id"]] = (data["organisation_id"], data["role"])
             return replace(state, roles=roles)
         case "policing_body_assigned":
-            starts = date.fromisoformat(data["starts_on"])
+            starts = date.fromisoformat(data["starts_on"]) if data["starts_on"] else None
             term = Term(data["organisation_id"], data["kind"], starts)
             return replace(state, terms=(*state.terms, term), holder=term)
         case "governance_transferred":
@@ -169,7 +171,8 @@ def london_today(now: datetime) -> date:
 
 
 def _took_effect(state: Entry, term: Term) -> ev.GovernanceTookEffect:
-    assert state.holder is not None
+    # A successor's term always starts on the transfer's date.
+    assert state.holder is not None and term.starts_on is not None
     return ev.GovernanceTookEffect(
         area_id=state.data["area_id"], from_organisation_id=state.holder.organisation_id,
         to_organisation_id=term.organisation_id, kind=term.kind, on_date=term.starts_on,
@@ -184,11 +187,11 @@ def _transfer(state: Entry, command: cmd.TransferGovernance, now: datetime) -> l
     if state.pending is not None:
         raise GovernanceUnchanged(
             f"a transfer to {state.pending.organisation_id} on "
-            f"{state.pending.starts_on.isoformat()} is already recorded and not yet in force"
+            f"{state.pending.starts_on} is already recorded and not yet in force"
         )
     if command.to_organisation_id == current.organisation_id:
         raise GovernanceUnchanged("the successor must be a different body")
-    if command.on_date <= current.starts_on:
+    if current.starts_on is not None and command.on_date <= current.starts_on:
         raise GovernanceUnchanged("the transfer must be after the current term began")
     transferred = ev.GovernanceTransferred(
         area_id=command.area_id, from_organisation_id=current.organisation_id,
@@ -247,8 +250,13 @@ def _decide_area(state: Entry, command: BaseModel, now: datetime) -> list[EventD
 
 
 def _decide_organisation(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
-    if isinstance(command, cmd.RegisterOrganisation):
-        return _create(state, ev.OrganisationRegistered(**command.model_dump()))
+    match command:
+        case cmd.RegisterOrganisation():
+            return _create(state, ev.OrganisationRegistered(**command.model_dump()))
+        case cmd.EndOrganisation():
+            # An ended organisation stays in the history, and takes no further changes.
+            _open(state, "organisation")
+            return [ev.OrganisationEnded(**command.model_dump())]
     raise InvalidCommand(f"an organisation cannot take {type(command).__name__}")
 
 

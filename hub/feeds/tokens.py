@@ -12,13 +12,13 @@ organisation (it belongs to the organisation, not to a person).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Connection, Engine, or_, select, update
 
 from hub.access.accounts import Role
 from hub.access.policy import Actor
@@ -183,3 +183,21 @@ def _manageable(actor: Actor) -> Any:
         return own
     return or_(own, (calendar_feeds.c.kind == FeedKind.ORGANISATION.value)
                & (calendar_feeds.c.organisation_id == actor.organisation_id))
+
+
+def follow_successors(
+    conn: Connection, successors: Mapping[str, str], workspaces: Mapping[str, str]
+) -> None:
+    """Calendar feeds follow a directory change: an ended organisation's feed becomes its
+    successor's, and a feed of a workspace closed into a new CSP's shows that one. A person's
+    feed follows the person, so it is left as it is."""
+    for old, new in successors.items():
+        conn.execute(update(calendar_feeds).where(
+            (calendar_feeds.c.kind == FeedKind.ORGANISATION.value)
+            & (calendar_feeds.c.organisation_id == old)
+        ).values(organisation_id=new))
+    for old, new in workspaces.items():
+        conn.execute(update(calendar_feeds).where(
+            (calendar_feeds.c.kind == FeedKind.WORKSPACE.value)
+            & (calendar_feeds.c.workspace_id == old)
+        ).values(workspace_id=new))

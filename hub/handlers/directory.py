@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
+
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
@@ -25,6 +27,7 @@ from hub.handlers.common import (
     own_area,
     unseen_organisations,
 )
+from hub.projections.directory import organisations
 from hub.service import handle
 from schemas.commands import directory as cmd
 from schemas.events.directory import OrganisationKind
@@ -36,7 +39,15 @@ class InvalidDirectoryInput(InvalidInput):
     code = "directory.invalid_input"
 
 
-ERRORS: tuple[type[DomainError], ...] = (InvalidDirectoryInput,)
+class OrganisationEnded(DomainError):
+    """An organisation that has ended is no longer a responsible authority: a new CSP cannot
+    name it (it stays in the history of the CSPs it was on)."""
+
+    code = "directory.organisation_ended"
+    status = 422
+
+
+ERRORS: tuple[type[DomainError], ...] = (InvalidDirectoryInput, OrganisationEnded)
 
 
 def register_organisation(
@@ -83,8 +94,16 @@ def register_csp(
     with hub.engine.connect() as conn:
         area_row(conn, area)
         unseen = unseen_organisations(conn, responsible_authorities, area)
-    if unseen:
-        raise NotFound(f"no such organisation {unseen[0]}")
+        if unseen:
+            raise NotFound(f"no such organisation {unseen[0]}")
+        ended = conn.execute(
+            select(organisations.c.organisation_id).where(
+                organisations.c.organisation_id.in_(list(responsible_authorities))
+                & organisations.c.valid_to.is_not(None)
+            ).order_by(organisations.c.organisation_id)
+        ).scalars().first()
+    if ended is not None:
+        raise OrganisationEnded(f"{ended} has ended and is no longer a responsible authority")
     csp_id = named_id(name, by, idempotency_key, "csp")
     command = build(
         cmd.RegisterCsp, InvalidDirectoryInput, csp_id=csp_id, name=name, area_id=area,

@@ -21,6 +21,7 @@ from hub.bootstrap import Hub
 from hub.domain import duties
 from hub.domain.duties_errors import InvalidDutyInput
 from hub.domain.errors import NotFound
+from hub.domain.record import RecordType
 from hub.events import AppendResult
 from hub.handlers.common import (
     Created,
@@ -42,6 +43,7 @@ from hub.projections.duties import (
     strategy_regards,
 )
 from hub.service import handle
+from schemas.commands import Command
 from schemas.commands import duties as cmd
 from schemas.events.duties import (
     DecisionKind,
@@ -81,6 +83,18 @@ def _today(hub: Hub) -> date:
 
 
 # -- relevant priorities ---------------------------------------------------------------------
+
+
+def _act(
+    hub: Hub, actor: Actor, record: RecordType[Any], stream_id: str, kind: type[Command], *,
+    expected_version: int | None, idempotency_key: str | None, **fields: Any,
+) -> AppendResult:
+    """Handle command ``kind`` on a record's stream, acting as the actor's organisation."""
+    command = build(kind, InvalidDutyInput, by_organisation=acting_organisation(actor), **fields)
+    return handle(
+        hub, record, stream_id, command, actor,
+        expected_version=expected_version, idempotency_key=idempotency_key,
+    )
 
 
 def register_priority(
@@ -134,16 +148,10 @@ def revise_priority(
     with hub.engine.connect() as conn:
         row = _row(conn, priorities, "priority_id", priority_id, "priority")
         country = area_row(conn, row.area_id).country
-    command = build(
-        cmd.RevisePriority, InvalidDutyInput,
-        priority_id=priority_id, by_organisation=acting_organisation(actor), theme=theme,
-        title=title, summary=summary, source=source, period=period,
-        devolved_function=devolved_function, country=country,
-    )
-    return handle(
-        hub, duties.PRIORITY, priority_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.PRIORITY, priority_id, cmd.RevisePriority,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                priority_id=priority_id, theme=theme, title=title, summary=summary, source=source,
+                period=period, devolved_function=devolved_function, country=country)
 
 
 def retire_priority(
@@ -156,14 +164,9 @@ def retire_priority(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """Retire a priority: it stops being current."""
-    command = build(
-        cmd.RetirePriority, InvalidDutyInput,
-        priority_id=priority_id, by_organisation=acting_organisation(actor), reason=reason
-    )
-    return handle(
-        hub, duties.PRIORITY, priority_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.PRIORITY, priority_id, cmd.RetirePriority,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                priority_id=priority_id, reason=reason)
 
 
 def current_priorities(conn: Connection, area_id: str, on: date) -> list[PriorityRef]:
@@ -239,15 +242,10 @@ def note_regard(
             # Another area's priority is answered as a made-up one is.
             raise NotFound("no such priority")
         office = office_of(conn, decision.area_id)
-    command = build(
-        cmd.NoteRegard, InvalidDutyInput,
-        decision_id=decision_id, by_organisation=acting_organisation(actor), note=note,
-        policing_body_id=office, priority=_ref(priority), priority_area_id=priority.area_id,
-    )
-    return handle(
-        hub, duties.REGARD_DECISION, decision_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.REGARD_DECISION, decision_id, cmd.NoteRegard,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                decision_id=decision_id, note=note, policing_body_id=office,
+                priority=_ref(priority), priority_area_id=priority.area_id)
 
 
 def finalise_decision(
@@ -265,15 +263,10 @@ def finalise_decision(
         decision = _row(conn, decisions, "decision_id", decision_id, "decision")
         office = office_of(conn, decision.area_id)
         current = current_priorities(conn, decision.area_id, decision.decided_on)
-    command = build(
-        cmd.FinaliseDecision, InvalidDutyInput,
-        decision_id=decision_id, by_organisation=acting_organisation(actor),
-        reasons=_reasons(reasons), policing_body_id=office, priorities=current,
-    )
-    return handle(
-        hub, duties.REGARD_DECISION, decision_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.REGARD_DECISION, decision_id, cmd.FinaliseDecision,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                decision_id=decision_id, reasons=_reasons(reasons), policing_body_id=office,
+                priorities=current)
 
 
 def decision_register(
@@ -341,15 +334,10 @@ def revise_plan(
     """Revise the plan's objectives."""
     with hub.engine.connect() as conn:
         office = office_of(conn, _row(conn, plans, "plan_id", plan_id, "plan").area_id)
-    command = build(
-        cmd.RevisePlan, InvalidDutyInput,
-        plan_id=plan_id, by_organisation=acting_organisation(actor), title=title,
-        period=period, objectives=list(objectives), policing_body_id=office,
-    )
-    return handle(
-        hub, duties.POLICE_CRIME_PLAN, plan_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.POLICE_CRIME_PLAN, plan_id, cmd.RevisePlan,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                plan_id=plan_id, title=title, period=period, objectives=list(objectives),
+                policing_body_id=office)
 
 
 def retire_plan(
@@ -363,14 +351,9 @@ def retire_plan(
     """Mark the plan as no longer current."""
     with hub.engine.connect() as conn:
         office = office_of(conn, _row(conn, plans, "plan_id", plan_id, "plan").area_id)
-    command = build(
-        cmd.RetirePlan, InvalidDutyInput,
-        plan_id=plan_id, by_organisation=acting_organisation(actor), policing_body_id=office
-    )
-    return handle(
-        hub, duties.POLICE_CRIME_PLAN, plan_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.POLICE_CRIME_PLAN, plan_id, cmd.RetirePlan,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                plan_id=plan_id, policing_body_id=office)
 
 
 # -- reciprocal regard -------------------------------------------------------------------------
@@ -427,15 +410,10 @@ def note_objective_regard(
     with hub.engine.connect() as conn:
         record = _row(conn, strategy_regards, "regard_id", regard_id, "record of regard")
         plan = _row(conn, plans, "plan_id", record.plan_id, "police and crime plan")
-    command = build(
-        cmd.NoteObjectiveRegard, InvalidDutyInput,
-        regard_id=regard_id, by_organisation=acting_organisation(actor),
-        objective_id=objective_id, note=note, plan_objectives=plan.objectives,
-    )
-    return handle(
-        hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.RECIPROCAL_REGARD, regard_id, cmd.NoteObjectiveRegard,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                regard_id=regard_id, objective_id=objective_id, note=note,
+                plan_objectives=plan.objectives)
 
 
 def mark_objective_devolved(
@@ -453,15 +431,10 @@ def mark_objective_devolved(
         record = _row(conn, strategy_regards, "regard_id", regard_id, "record of regard")
         plan = _row(conn, plans, "plan_id", record.plan_id, "police and crime plan")
         country = area_row(conn, record.area_id).country
-    command = build(
-        cmd.MarkObjectiveDevolved, InvalidDutyInput,
-        regard_id=regard_id, by_organisation=acting_organisation(actor),
-        objective_id=objective_id, plan_objectives=plan.objectives, country=country,
-    )
-    return handle(
-        hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.RECIPROCAL_REGARD, regard_id, cmd.MarkObjectiveDevolved,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                regard_id=regard_id, objective_id=objective_id, plan_objectives=plan.objectives,
+                country=country)
 
 
 def finalise_strategy_regard(
@@ -478,15 +451,10 @@ def finalise_strategy_regard(
     with hub.engine.connect() as conn:
         record = _row(conn, strategy_regards, "regard_id", regard_id, "record of regard")
         plan = _row(conn, plans, "plan_id", record.plan_id, "police and crime plan")
-    command = build(
-        cmd.FinaliseStrategyRegard, InvalidDutyInput,
-        regard_id=regard_id, by_organisation=acting_organisation(actor),
-        reasons=_reasons(reasons), plan_revision=plan.revision, objectives=plan.objectives,
-    )
-    return handle(
-        hub, duties.RECIPROCAL_REGARD, regard_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.RECIPROCAL_REGARD, regard_id, cmd.FinaliseStrategyRegard,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                regard_id=regard_id, reasons=_reasons(reasons), plan_revision=plan.revision,
+                objectives=plan.objectives)
 
 
 # -- criminal justice arrangements ------------------------------------------------------------
@@ -561,15 +529,9 @@ def agree_arrangement(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """A named party agrees the arrangement as it stands."""
-    command = build(
-        cmd.AgreeArrangement, InvalidDutyInput,
-        arrangement_id=arrangement_id, by_organisation=acting_organisation(actor),
-        signatory=signatory,
-    )
-    return handle(
-        hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.CJ_ARRANGEMENT, arrangement_id, cmd.AgreeArrangement,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                arrangement_id=arrangement_id, signatory=signatory)
 
 
 def _arrangement_office(hub: Hub, arrangement_id: str) -> tuple[str, str]:
@@ -590,15 +552,10 @@ def review_arrangement(
 ) -> AppendResult:
     """Record a review without change, and when the next one falls due."""
     _area, office = _arrangement_office(hub, arrangement_id)
-    command = build(
-        cmd.ReviewArrangement, InvalidDutyInput,
-        arrangement_id=arrangement_id, by_organisation=acting_organisation(actor),
-        outcome=outcome, next_review_on=next_review_on, policing_body_id=office,
-    )
-    return handle(
-        hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.CJ_ARRANGEMENT, arrangement_id, cmd.ReviewArrangement,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                arrangement_id=arrangement_id, outcome=outcome, next_review_on=next_review_on,
+                policing_body_id=office)
 
 
 def vary_arrangement(
@@ -620,16 +577,11 @@ def vary_arrangement(
     with hub.engine.connect() as conn:
         parties = _parties(conn, area, party_ids)
         area_police = _area_police(conn, area)
-    command = build(
-        cmd.VaryArrangement, InvalidDutyInput,
-        arrangement_id=arrangement_id, by_organisation=acting_organisation(actor), title=title,
-        terms=terms, document_url=document_url, review_on=review_on, reason=reason,
-        parties=parties, policing_body_id=office, area_police=area_police,
-    )
-    return handle(
-        hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.CJ_ARRANGEMENT, arrangement_id, cmd.VaryArrangement,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                arrangement_id=arrangement_id, title=title, terms=terms, document_url=document_url,
+                review_on=review_on, reason=reason, parties=parties, policing_body_id=office,
+                area_police=area_police)
 
 
 def end_arrangement(
@@ -643,12 +595,6 @@ def end_arrangement(
 ) -> AppendResult:
     """End the arrangement."""
     _area, office = _arrangement_office(hub, arrangement_id)
-    command = build(
-        cmd.EndArrangement, InvalidDutyInput,
-        arrangement_id=arrangement_id, by_organisation=acting_organisation(actor),
-        reason=reason, policing_body_id=office,
-    )
-    return handle(
-        hub, duties.CJ_ARRANGEMENT, arrangement_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, duties.CJ_ARRANGEMENT, arrangement_id, cmd.EndArrangement,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                arrangement_id=arrangement_id, reason=reason, policing_body_id=office)

@@ -36,6 +36,7 @@ from hub.handlers.common import (
 from hub.projections.reports import report_attachments, report_authorities, report_requests
 from hub.queries.directory import csp_areas
 from hub.service import handle
+from schemas.commands import Command
 from schemas.commands import reports as cmd
 from schemas.events.reports import ReportKind
 
@@ -122,6 +123,23 @@ def require_report(
     ))
 
 
+def _act(
+    hub: Hub, actor: Actor, request_id: str, kind: type[Command], *, requester: bool,
+    expected_version: int | None, idempotency_key: str | None, **fields: Any,
+) -> AppendResult:
+    """Handle command ``kind`` on the request, acting as the actor's organisation; as the
+    requester, the request's policing body is named too (the decider checks who may act)."""
+    by_organisation = acting_organisation(actor)
+    if requester:
+        fields["policing_body_id"] = _requester_office(hub, request_id)
+    command = build(kind, reports.InvalidReportInput, request_id=request_id,
+                    by_organisation=by_organisation, **fields)
+    return handle(
+        hub, reports.REPORT_REQUEST, request_id, command, actor,
+        expected_version=expected_version, idempotency_key=idempotency_key,
+    )
+
+
 def acknowledge_report(
     hub: Hub,
     actor: Actor,
@@ -131,14 +149,8 @@ def acknowledge_report(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """An addressed authority acknowledges the request."""
-    command = build(
-        cmd.AcknowledgeReport, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor)
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.AcknowledgeReport, requester=False,
+                expected_version=expected_version, idempotency_key=idempotency_key)
 
 
 def request_extension(
@@ -152,15 +164,9 @@ def request_extension(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """An addressed authority asks for a later due date."""
-    command = build(
-        cmd.RequestExtension, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor),
-        requested_due_on=requested_due_on, reason=reason,
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.RequestExtension, requester=False,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                requested_due_on=requested_due_on, reason=reason)
 
 
 def grant_extension(
@@ -173,15 +179,9 @@ def grant_extension(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester grants the extension (the date asked for, unless ``due_on`` is given)."""
-    command = build(
-        cmd.GrantExtension, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor), due_on=due_on,
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.GrantExtension, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                due_on=due_on)
 
 
 def refuse_extension(
@@ -194,15 +194,9 @@ def refuse_extension(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester refuses the extension."""
-    command = build(
-        cmd.RefuseExtension, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor), reason=reason,
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.RefuseExtension, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                reason=reason)
 
 
 def submit_report(
@@ -225,14 +219,9 @@ def submit_report(
     org = acting_organisation(actor)
     refs = attachments.refs_for(attachment_ids, org)
     kind = cmd.ResubmitReport if resubmission else cmd.SubmitReport
-    command = build(
-        kind, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=org, text=text, attachments=refs,
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, kind, requester=False,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                text=text, attachments=refs)
 
 
 def accept_report(
@@ -244,15 +233,8 @@ def accept_report(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester accepts the submitted report."""
-    command = build(
-        cmd.AcceptReport, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor),
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.AcceptReport, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key)
 
 
 def return_report(
@@ -265,15 +247,9 @@ def return_report(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester returns the report for more information."""
-    command = build(
-        cmd.ReturnReport, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor), reason=reason,
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.ReturnReport, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                reason=reason)
 
 
 def publish_report(
@@ -287,16 +263,9 @@ def publish_report(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester records where and when it published a formal report."""
-    command = build(
-        cmd.PublishReport, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor),
-        published_on=published_on, location=location,
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.PublishReport, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                published_on=published_on, location=location)
 
 
 def close_report(
@@ -308,15 +277,8 @@ def close_report(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester closes the request."""
-    command = build(
-        cmd.CloseReport, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor),
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.CloseReport, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key)
 
 
 def withdraw_report(
@@ -329,15 +291,9 @@ def withdraw_report(
     idempotency_key: str | None = None,
 ) -> AppendResult:
     """The requester withdraws the request before anything is submitted."""
-    command = build(
-        cmd.WithdrawReport, reports.InvalidReportInput,
-        request_id=request_id, by_organisation=acting_organisation(actor), reason=reason,
-        policing_body_id=_requester_office(hub, request_id),
-    )
-    return handle(
-        hub, reports.REPORT_REQUEST, request_id, command, actor,
-        expected_version=expected_version, idempotency_key=idempotency_key,
-    )
+    return _act(hub, actor, request_id, cmd.WithdrawReport, requester=True,
+                expected_version=expected_version, idempotency_key=idempotency_key,
+                reason=reason)
 
 
 # -- queries -------------------------------------------------------------------------------

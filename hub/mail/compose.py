@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from hub import i18n
 from hub.events.envelope import RecordedEvent
+from hub.i18n import _
 from hub.mail import imip
 from hub.mail.notices import Notice
 from hub.mail.outbox import Outgoing, message_key
@@ -79,12 +80,14 @@ def outgoing(
         # RFC 8058: a mail client may unsubscribe with one POST, without opening a page.
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    words = {"organisation": organisation}
     reason = (
-        f"You are getting this email because {organisation} is named on this record in the "
-        "Partnership Hub."
-    )
-    if notice.statutory:
-        reason += " It is a statutory notice, so it is sent whatever your email choices."
+        _("You are getting this email because %(organisation)s is named on this record in the "
+          "Partnership Hub. It is a statutory notice, so it is sent whatever your email "
+          "choices.") if notice.statutory
+        else _("You are getting this email because %(organisation)s is named on this record "
+               "in the Partnership Hub.")
+    ) % words
     rendered = render(
         "notice", notice.subject, heading=notice.heading, paragraphs=notice.paragraphs,
         facts=notice.facts, link=link, link_text=notice.link_text, reason=reason,

@@ -20,7 +20,8 @@ from hub.access.tables import users_table
 from hub.bootstrap import Hub
 from hub.domain.meetings import LONDON
 from hub.domain.reports import AWAITING_SUBMISSION
-from hub.mail import outbox
+from hub.i18n import _
+from hub.mail import imip, outbox
 from hub.mail.compose import render
 from hub.mail.notices import day
 from hub.mail.preferences import DAILY, DEFAULT_DIGEST_HOUR
@@ -49,11 +50,11 @@ def compose_due(hub: Hub, at: datetime) -> list[str]:
             if not items and not (upcoming and user.daily):
                 continue
             rendered = render(
-                "digest", f"Partnership Hub: your summary for {day(today)}",
-                heading=f"Your summary for {day(today)}",
+                "digest", _("Partnership Hub: your summary for %(day)s") % {"day": day(today)},
+                heading=_("Your summary for %(day)s") % {"day": day(today)},
                 items=[{"subject": m.subject, "link": m.link or base} for m in items],
-                due=upcoming, link=base + "/", link_text="Open the Partnership Hub",
-                reason="You chose to get some Partnership Hub emails as a daily summary.",
+                due=upcoming, link=base + "/", link_text=_("Open the Partnership Hub"),
+                reason=_("You chose to get some Partnership Hub emails as a daily summary."),
                 unsubscribe_url=base + "/mail/preferences",
                 preferences_url=base + "/mail/preferences",
             )
@@ -62,6 +63,8 @@ def compose_due(hub: Hub, at: datetime) -> list[str]:
                 kind=KIND, recipient=user.email, subject=rendered.subject,
                 text_body=rendered.text, html_body=rendered.html, user_id=user.user_id,
                 organisation_id=user.organisation_id, link=base + "/",
+                # The invitations it holds, as their own messages would have carried them.
+                calendar=imip.for_digest([m.calendar for m in items if m.calendar], stamp=at),
             ))
             if items:
                 conn.execute(update(messages_table).where(
@@ -137,7 +140,7 @@ def _due_items(
         .order_by(report_requests.c.due_on)
     ):
         due[row.organisation_id].append({
-            "title": f"Report: {row.title}", "when": day(row.due_on),
+            "title": _("Report: %(title)s") % {"title": row.title}, "when": day(row.due_on),
             "link": f"{base}/reports/{row.request_id}",
         })
     for row in conn.execute(
@@ -151,7 +154,8 @@ def _due_items(
     ):
         first_line = row.description.split("\n", 1)[0][:120]
         due[row.owner_organisation_id].append({
-            "title": f"Action from {row.title}: {first_line}", "when": day(row.due_on),
+            "title": _("Action from %(meeting)s: %(action)s")
+            % {"meeting": row.title, "action": first_line}, "when": day(row.due_on),
             "link": f"{base}/meetings/{row.meeting_id}#action-{row.action_id}",
         })
     return due

@@ -10,11 +10,12 @@ the law's record of them is kept.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDatetime, vText
 
 from hub.db import aware
 from hub.feeds import ical
@@ -62,3 +63,38 @@ def invitation(
     cal.add_component(event)
     text: str = cal.to_ical().decode("utf-8")
     return text
+
+
+def for_digest(calendars: Sequence[str], *, stamp: datetime) -> str | None:
+    """The calendar part of a daily digest holding meeting invitations: ``calendars`` are the
+    iMIP parts the held messages would have carried, oldest first.
+
+    For each meeting only its latest part counts: a later ``REQUEST`` (higher ``SEQUENCE``) or
+    ``CANCEL`` supersedes the earlier ones (RFC 5546). One meeting: its part, unchanged, so the
+    digest adds it in one click as the invitation itself would have. Several: iTIP lets one
+    ``REQUEST`` carry one meeting only, so they go as one ``METHOD:PUBLISH`` calendar of every
+    meeting as last sent (a cancelled one marked ``STATUS:CANCELLED``), which clients add in
+    one step; PUBLISH names no attendees.
+    """
+    latest: dict[str, tuple[int, str, Any]] = {}
+    for text in calendars:
+        for event in Calendar.from_ical(text).walk("VEVENT"):
+            key, sequence = str(event["uid"]), int(event.get("sequence", 0))
+            if key not in latest or sequence >= latest[key][0]:
+                latest[key] = (sequence, text, event)
+    if len(latest) <= 1:
+        return next((text for _sequence, text, _event in latest.values()), None)
+    events = [event for _sequence, _text, event in latest.values()]
+    years = [event.decoded("dtstart").year for event in events]
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add_component(ical.london_timezone(*ical.years_of(years, stamp.date())))
+    for event in sorted(events, key=lambda e: e.decoded("dtstart")):
+        event.pop("attendee", None)
+        event["dtstamp"] = vDatetime(aware(stamp))
+        cal.add_component(event)
+    published: str = cal.to_ical().decode("utf-8")
+    return published

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_datetime
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import NoResultFound
 
 from hub.db import aware
 from hub.domain.meetings import LONDON
 from hub.events.envelope import RecordedEvent
+from hub.i18n import N_, _, babel_locale
 from hub.projections.directory import organisations
 from hub.projections.meetings import actions, invitations, meetings
 from hub.projections.mergers import merger_parties, mergers
@@ -45,15 +47,15 @@ class Kind:
 
 
 KINDS: dict[str, str] = {
-    Kind.REPORT_REQUIRED: "Reports required of your organisation",
-    Kind.REPORT_DEADLINE: "Report reminders and overdue reports",
-    Kind.REPORT_PROGRESS: "Extensions, submissions, returns and acceptances",
-    Kind.MERGER: "Partnership merger consents and agreements",
-    Kind.MEETING_INVITATION: "Meeting invitations, changes and cancellations",
-    Kind.MEETING_PAPERS: "Meeting papers and approved minutes",
-    Kind.MEETING_ACTIONS: "Meeting actions assigned and falling due",
+    Kind.REPORT_REQUIRED: N_("Reports required of your organisation"),
+    Kind.REPORT_DEADLINE: N_("Report reminders and overdue reports"),
+    Kind.REPORT_PROGRESS: N_("Extensions, submissions, returns and acceptances"),
+    Kind.MERGER: N_("Partnership merger consents and agreements"),
+    Kind.MEETING_INVITATION: N_("Meeting invitations, changes and cancellations"),
+    Kind.MEETING_PAPERS: N_("Meeting papers and approved minutes"),
+    Kind.MEETING_ACTIONS: N_("Meeting actions assigned and falling due"),
 }
-"""Each kind of message and how the preferences page names it."""
+"""Each kind of message and how the preferences page names it (translated where shown)."""
 
 
 @dataclass(frozen=True)
@@ -111,13 +113,17 @@ def notices_for(conn: Connection, event: RecordedEvent) -> list[Notice]:
 def day(value: date | str) -> str:
     """A date as people write it: 12 January 2027."""
     value = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{value:%-d %B %Y}"
+    return format_date(value, "d MMMM y", locale=babel_locale())
 
 
 def london(value: datetime | str) -> str:
     """An instant in London time as people write it: Tuesday 12 January 2027, 10:00."""
     value = datetime.fromisoformat(value) if isinstance(value, str) else aware(value)
-    return f"{value.astimezone(LONDON):%A %-d %B %Y, %H:%M}"
+    return format_datetime(value, "EEEE d MMMM y, HH:mm", tzinfo=LONDON, locale=babel_locale())
+
+
+def _reason(event: RecordedEvent) -> str:
+    return _("The reason given: %(reason)s") % {"reason": event.data["reason"]}
 
 
 def names(conn: Connection, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -144,17 +150,20 @@ def _required(conn: Connection, event: RecordedEvent) -> list[Notice]:
     office = names(conn, [d["by_organisation"]])[d["by_organisation"]]
     formal = d["kind"] == "formal"
     basis = (
-        "This is a formal requirement under section 7 of the Crime and Disorder Act 1998: "
-        "your organisation must provide the report."
-        if formal else "This is an informal request: no law requires the report."
+        _("This is a formal requirement under section 7 of the Crime and Disorder Act 1998: "
+          "your organisation must provide the report.")
+        if formal else _("This is an informal request: no law requires the report.")
     )
+    words = {"title": d["title"], "office": office}
     return [Notice(
         kind=Kind.REPORT_REQUIRED, organisation_ids=tuple(d["addressed"]),
-        subject=f"{'Report required' if formal else 'Report requested'}: {d['title']}",
-        heading=f"{office} {'requires' if formal else 'asks for'} a report",
-        paragraphs=(basis, f"What the report is to cover:\n{d['matters']}"),
-        facts=(("Report", d["title"]), ("Due", day(d["due_on"])), ("From", office)),
-        path=f"/reports/{d['request_id']}", link_text="Open the report request",
+        subject=(_("Report required: %(title)s") if formal
+                 else _("Report requested: %(title)s")) % words,
+        heading=(_("%(office)s requires a report") if formal
+                 else _("%(office)s asks for a report")) % words,
+        paragraphs=(basis, _("What the report is to cover:\n%(matters)s") % d),
+        facts=((_("Report"), d["title"]), (_("Due"), day(d["due_on"])), (_("From"), office)),
+        path=f"/reports/{d['request_id']}", link_text=_("Open the report request"),
         statutory=formal,
     )]
 
@@ -165,71 +174,74 @@ def _to_authorities(
 ) -> list[Notice]:
     row = _request(conn, event.data["request_id"])
     return [Notice(
-        kind=kind, organisation_ids=tuple(row.addressed), subject=f"{subject}: {row.title}",
+        kind=kind, organisation_ids=tuple(row.addressed),
+        subject=_("%(what)s: %(title)s") % {"what": subject, "title": row.title},
         heading=heading, paragraphs=paragraphs,
-        facts=(("Report", row.title), ("Due", day(row.due_on))),
-        path=f"/reports/{row.request_id}", link_text="Open the report request",
+        facts=((_("Report"), row.title), (_("Due"), day(row.due_on))),
+        path=f"/reports/{row.request_id}", link_text=_("Open the report request"),
     )]
 
 
 @notice("report_request.reminder_sent")
 def _reminder(conn: Connection, event: RecordedEvent) -> list[Notice]:
     due = day(event.data["due_on"])
-    return _to_authorities(conn, event, Kind.REPORT_DEADLINE, "Report due soon",
-                           f"A report is due on {due}",
-                           "The report has not been submitted yet.")
+    return _to_authorities(conn, event, Kind.REPORT_DEADLINE, _("Report due soon"),
+                           _("A report is due on %(due)s") % {"due": due},
+                           _("The report has not been submitted yet."))
 
 
 @notice("report_request.marked_overdue")
 def _overdue(conn: Connection, event: RecordedEvent) -> list[Notice]:
     due = day(event.data["due_on"])
-    return _to_authorities(conn, event, Kind.REPORT_DEADLINE, "Report overdue",
-                           "A report is overdue",
-                           f"The report was due on {due} and has not been submitted.")
+    return _to_authorities(conn, event, Kind.REPORT_DEADLINE, _("Report overdue"),
+                           _("A report is overdue"),
+                           _("The report was due on %(due)s and has not been submitted.")
+                           % {"due": due})
 
 
 @notice("report_request.extension_granted")
 def _granted(conn: Connection, event: RecordedEvent) -> list[Notice]:
     d = event.data
-    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, "Extension granted",
-                           "Your extension was granted",
-                           f"The report is now due on {day(d['due_on'])}, not "
-                           f"{day(d['previous_due_on'])}.")
+    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, _("Extension granted"),
+                           _("Your extension was granted"),
+                           _("The report is now due on %(due)s, not %(previous)s.")
+                           % {"due": day(d["due_on"]), "previous": day(d["previous_due_on"])})
 
 
 @notice("report_request.extension_refused")
 def _refused(conn: Connection, event: RecordedEvent) -> list[Notice]:
-    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, "Extension refused",
-                           "Your extension was refused",
-                           f"The reason given: {event.data['reason']}")
+    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, _("Extension refused"),
+                           _("Your extension was refused"), _reason(event))
 
 
 @notice("report_request.returned")
 def _returned(conn: Connection, event: RecordedEvent) -> list[Notice]:
-    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, "Report returned",
-                           "Your report was returned for changes",
-                           f"The reason given: {event.data['reason']}")
+    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, _("Report returned"),
+                           _("Your report was returned for changes"), _reason(event))
 
 
 @notice("report_request.accepted")
 def _accepted(conn: Connection, event: RecordedEvent) -> list[Notice]:
-    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, "Report accepted",
-                           "Your report was accepted")
+    return _to_authorities(conn, event, Kind.REPORT_PROGRESS, _("Report accepted"),
+                           _("Your report was accepted"))
 
 
 @notice("report_request.submitted", "report_request.resubmitted")
 def _submitted(conn: Connection, event: RecordedEvent) -> list[Notice]:
     row = _request(conn, event.data["request_id"])
     by = event.data.get("by_organisation") or row.submitted_by or ""
-    who = names(conn, [by])[by] if by else "The authority"
+    who = names(conn, [by])[by] if by else _("The authority")
     again = event.type.endswith("resubmitted")
+    words = {"title": row.title, "who": who}
     return [Notice(
         kind=Kind.REPORT_PROGRESS, organisation_ids=(row.requester_id,),
-        subject=f"Report {'resubmitted' if again else 'received'}: {row.title}",
-        heading=f"{who} {'resubmitted' if again else 'submitted'} a report",
-        paragraphs=("Read it and accept it, or return it with your reasons.",),
-        facts=(("Report", row.title), ("Due", day(row.due_on))),
-        path=f"/reports/{row.request_id}", link_text="Read the report",
+        subject=(_("Report resubmitted: %(title)s") if again
+                 else _("Report received: %(title)s")) % words,
+        heading=(_("%(who)s resubmitted a report") if again
+                 else _("%(who)s submitted a report")) % words,
+        paragraphs=(_("Read it and accept it, or return it with your reasons."),),
+        facts=((_("Report"), row.title), (_("Due"), day(row.due_on))),
+        path=f"/reports/{row.request_id}", link_text=_("Read the report"),
     )]
 
 
@@ -250,10 +262,11 @@ def _merger_notice(
     row, parties = _merger(conn, event.data["merger_id"])
     return [Notice(
         kind=Kind.MERGER, organisation_ids=tuple(parties),
-        subject=f"{subject}: {row.proposed_name}", heading=heading, paragraphs=paragraphs,
-        facts=(("Proposed partnership", row.proposed_name),
-               ("Takes effect", day(row.effective_date))),
-        path=f"/mergers/{row.merger_id}", link_text="Open the merger",
+        subject=_("%(what)s: %(title)s") % {"what": subject, "title": row.proposed_name},
+        heading=heading, paragraphs=paragraphs,
+        facts=((_("Proposed partnership"), row.proposed_name),
+               (_("Takes effect"), day(row.effective_date))),
+        path=f"/mergers/{row.merger_id}", link_text=_("Open the merger"),
     )]
 
 
@@ -261,11 +274,11 @@ def _merger_notice(
 def _proposed(conn: Connection, event: RecordedEvent) -> list[Notice]:
     revised = event.type == "merger.revised"
     return _merger_notice(
-        conn, event, "Consent requested" if not revised else "Merger proposal revised",
-        "Your consent is asked to combine community safety partnerships",
-        "Under section 5(1A) of the Crime and Disorder Act 1998, partnerships combine only "
-        "with the consent of every party. Give or refuse your organisation's consent on the "
-        "merger's page.",
+        conn, event, _("Consent requested") if not revised else _("Merger proposal revised"),
+        _("Your consent is asked to combine community safety partnerships"),
+        _("Under section 5(1A) of the Crime and Disorder Act 1998, partnerships combine only "
+          "with the consent of every party. Give or refuse your organisation's consent on the "
+          "merger's page."),
     )
 
 
@@ -274,17 +287,19 @@ def _consent(conn: Connection, event: RecordedEvent) -> list[Notice]:
     party = event.data["party_id"]
     who = names(conn, [event.data["by_organisation"]])[event.data["by_organisation"]]
     if event.type == "merger.consented":
-        return _merger_notice(conn, event, "Consent given", f"{who} consented",
-                              f"Consent recorded for {party}.")
-    return _merger_notice(conn, event, "Consent refused", f"{who} refused consent",
-                          f"The reason given: {event.data['reason']}")
+        return _merger_notice(conn, event, _("Consent given"),
+                              _("%(who)s consented") % {"who": who},
+                              _("Consent recorded for %(party)s.") % {"party": party})
+    return _merger_notice(conn, event, _("Consent refused"),
+                          _("%(who)s refused consent") % {"who": who}, _reason(event))
 
 
 @notice("merger.made")
 def _made(conn: Connection, event: RecordedEvent) -> list[Notice]:
     return _merger_notice(
-        conn, event, "Merger agreed", "Every party consented: the merger is agreed",
-        f"The combined partnership takes effect on {day(event.data['effective_date'])}.",
+        conn, event, _("Merger agreed"), _("Every party consented: the merger is agreed"),
+        _("The combined partnership takes effect on %(date)s.")
+        % {"date": day(event.data["effective_date"])},
     )
 
 
@@ -301,19 +316,19 @@ def _meeting(conn: Connection, meeting_id: str) -> tuple[Any, list[str]]:
 
 
 def _meeting_facts(row: Any) -> tuple[tuple[str, str], ...]:
-    facts = [("Meeting", row.title), ("When", london(row.starts_at))]
+    facts = [(_("Meeting"), row.title), (_("When"), london(row.starts_at))]
     if row.place:
-        facts.append(("Where", row.place))
+        facts.append((_("Where"), row.place))
     if row.online_link:
-        facts.append(("Join online", row.online_link))
+        facts.append((_("Join online"), row.online_link))
     return tuple(facts)
 
 
 def _summons(row: Any) -> str:
     if row.kind == "reg_14a":
-        return ("This is a joint meeting under regulation 14A: the responsible authorities "
-                "invited are required to attend.")
-    return "This is a voluntary meeting."
+        return _("This is a joint meeting under regulation 14A: the responsible authorities "
+                 "invited are required to attend.")
+    return _("This is a voluntary meeting.")
 
 
 @notice("meeting.convened", "meeting.rescheduled", "meeting.amended")
@@ -324,18 +339,22 @@ def _invitation(conn: Connection, event: RecordedEvent) -> list[Notice]:
         # own message says the last word, and a REQUEST now would bring the meeting back.
         return []
     convenor = names(conn, [row.convenor_id])[row.convenor_id]
+    words = {"title": row.title, "when": london(row.starts_at), "convenor": convenor}
     subject, heading = {
-        "meeting.convened": ("Invitation", f"{convenor} invites you to a meeting"),
-        "meeting.rescheduled": ("Meeting moved", "The meeting has moved"),
-        "meeting.amended": ("Meeting updated", "The meeting's details have changed"),
+        "meeting.convened": (_("Invitation: %(title)s, %(when)s"),
+                             _("%(convenor)s invites you to a meeting")),
+        "meeting.rescheduled": (_("Meeting moved: %(title)s, %(when)s"),
+                                _("The meeting has moved")),
+        "meeting.amended": (_("Meeting updated: %(title)s, %(when)s"),
+                            _("The meeting's details have changed")),
     }[event.type]
     return [Notice(
         kind=Kind.MEETING_INVITATION, organisation_ids=tuple(invited),
-        subject=f"{subject}: {row.title}, {london(row.starts_at)}", heading=heading,
+        subject=subject % words, heading=heading % words,
         paragraphs=(row.purpose, _summons(row),
-                    "Say whether your organisation will attend on the meeting's page."),
+                    _("Say whether your organisation will attend on the meeting's page.")),
         facts=_meeting_facts(row), path=f"/meetings/{row.meeting_id}",
-        link_text="Open the meeting", statutory=row.kind == "reg_14a", calendar="REQUEST",
+        link_text=_("Open the meeting"), statutory=row.kind == "reg_14a", calendar="REQUEST",
         meeting_id=row.meeting_id,
     )]
 
@@ -345,11 +364,12 @@ def _cancelled(conn: Connection, event: RecordedEvent) -> list[Notice]:
     row, invited = _meeting(conn, event.data["meeting_id"])
     return [Notice(
         kind=Kind.MEETING_INVITATION, organisation_ids=tuple(invited),
-        subject=f"Cancelled: {row.title}, {london(row.starts_at)}",
-        heading="The meeting is cancelled",
-        paragraphs=(f"The reason given: {event.data['reason']}",),
+        subject=_("Cancelled: %(title)s, %(when)s")
+        % {"title": row.title, "when": london(row.starts_at)},
+        heading=_("The meeting is cancelled"),
+        paragraphs=(_reason(event),),
         facts=_meeting_facts(row), path=f"/meetings/{row.meeting_id}",
-        link_text="Open the meeting", statutory=row.kind == "reg_14a", calendar="CANCEL",
+        link_text=_("Open the meeting"), statutory=row.kind == "reg_14a", calendar="CANCEL",
         meeting_id=row.meeting_id,
     )]
 
@@ -360,9 +380,10 @@ def _papers(conn: Connection, event: RecordedEvent) -> list[Notice]:
     titles = "\n".join(f"- {p['title']}" for p in event.data["papers"])
     return [Notice(
         kind=Kind.MEETING_PAPERS, organisation_ids=tuple(invited),
-        subject=f"Papers published: {row.title}", heading="Papers for the meeting",
-        paragraphs=(f"Published:\n{titles}",), facts=_meeting_facts(row),
-        path=f"/meetings/{row.meeting_id}", link_text="Read the papers",
+        subject=_("Papers published: %(title)s") % {"title": row.title},
+        heading=_("Papers for the meeting"),
+        paragraphs=(_("Published:\n%(titles)s") % {"titles": titles},), facts=_meeting_facts(row),
+        path=f"/meetings/{row.meeting_id}", link_text=_("Read the papers"),
     )]
 
 
@@ -371,10 +392,11 @@ def _minutes(conn: Connection, event: RecordedEvent) -> list[Notice]:
     row, invited = _meeting(conn, event.data["meeting_id"])
     return [Notice(
         kind=Kind.MEETING_PAPERS, organisation_ids=tuple(invited),
-        subject=f"Minutes approved: {row.title}", heading="The minutes are approved",
-        paragraphs=("The approved minutes and the actions agreed are on the meeting's page.",),
+        subject=_("Minutes approved: %(title)s") % {"title": row.title},
+        heading=_("The minutes are approved"),
+        paragraphs=(_("The approved minutes and the actions agreed are on the meeting's page."),),
         facts=_meeting_facts(row), path=f"/meetings/{row.meeting_id}",
-        link_text="Read the minutes",
+        link_text=_("Read the minutes"),
     )]
 
 
@@ -393,12 +415,12 @@ def _action_notice(conn: Connection, event: RecordedEvent) -> list[Notice]:
     assigned = event.type == "meeting.action_assigned"
     return [Notice(
         kind=Kind.MEETING_ACTIONS, organisation_ids=(action.owner_organisation_id,),
-        subject=f"{'Action for your organisation' if assigned else 'Action due soon'}: "
-                f"{row.title}",
-        heading="An action is assigned to your organisation" if assigned
-        else f"An action is due on {day(action.due_on)}",
+        subject=(_("Action for your organisation: %(title)s") if assigned
+                 else _("Action due soon: %(title)s")) % {"title": row.title},
+        heading=_("An action is assigned to your organisation") if assigned
+        else _("An action is due on %(date)s") % {"date": day(action.due_on)},
         paragraphs=(action.description,),
-        facts=(("Meeting", row.title), ("Due", day(action.due_on))),
+        facts=((_("Meeting"), row.title), (_("Due"), day(action.due_on))),
         path=f"/meetings/{row.meeting_id}#action-{action.action_id}",
-        link_text="Open the action",
+        link_text=_("Open the action"),
     )]

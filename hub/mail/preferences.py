@@ -18,10 +18,11 @@ from collections.abc import Collection
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
+from hub.i18n import N_
 from hub.mail.tables import digest_times_table, preferences_table
 
 NOW, DAILY, OFF = "now", "daily", "off"
-CHOICES = {NOW: "Straight away", DAILY: "In a daily summary", OFF: "Never"}
+CHOICES = {NOW: N_("Straight away"), DAILY: N_("In a daily summary"), OFF: N_("Never")}
 DEFAULT_DIGEST_HOUR = 7
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, delete, insert, update
+from sqlalchemy import JSON, Column, Connection, Table, delete, insert, update
 from sqlmodel import Field, SQLModel
 
 from hub.events.envelope import RecordedEvent
@@ -27,6 +27,8 @@ class PoliceAreaRow(SQLModel, table=True):
     policing_body_id: str | None = Field(default=None, max_length=120)
     policing_body_kind: str | None = Field(default=None, max_length=40)
     policing_body_since: date | None = None
+    """When the holder's term began; empty where no date has a true meaning (the City of
+    London)."""
     reg14a_recorded: bool = False
     """Whether the operator recorded that reg 14A's power applies (MOPAC)."""
     commenced_on: date | None = None
@@ -55,6 +57,21 @@ class OrganisationRow(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     country: str = Field(max_length=20)
     area_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    valid_to: date | None = None
+    """Its last day, once a directory change ended it; it stays in the history."""
+    succeeded_by: list[str] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class DirectoryChangeRow(SQLModel, table=True):
+    """A recorded directory change: organisations ending on a date, each with successors."""
+
+    __tablename__ = "directory_changes"
+
+    change_id: str = Field(primary_key=True, max_length=120)
+    area_id: str = Field(max_length=120, index=True)
+    on_date: date
+    ends: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    took_effect: bool = False
 
 
 class CspRow(SQLModel, table=True):
@@ -117,7 +134,8 @@ csps = CspRow.__table__  # type: ignore[attr-defined]
 workspaces = WorkspaceRow.__table__  # type: ignore[attr-defined]
 members = WorkspaceMemberRow.__table__  # type: ignore[attr-defined]
 roles = WorkspaceRoleRow.__table__  # type: ignore[attr-defined]
-projections.owns(areas, terms, organisations, csps, workspaces, members, roles)
+changes = DirectoryChangeRow.__table__  # type: ignore[attr-defined]
+projections.owns(areas, terms, organisations, csps, workspaces, members, roles, changes)
 
 
 @projections.on("police_area.registered")
@@ -136,21 +154,26 @@ def _term(conn: Connection, area_id: str, organisation_id: str, kind: str, since
     )
 
 
-def _hold(conn: Connection, area_id: str, organisation_id: str, kind: str, since: date) -> None:
-    conn.execute(
-        update(areas)
-        .where(areas.c.area_id == area_id)
-        .values(
-            policing_body_id=organisation_id, policing_body_kind=kind, policing_body_since=since
-        )
-    )
+def _set(conn: Connection, table: Table, key: str, value: str, **values: Any) -> None:
+    """Set ``values`` on the row of ``table`` whose ``key`` column is ``value``."""
+    conn.execute(update(table).where(table.c[key] == value).values(**values))
+
+
+def _hold(
+    conn: Connection, area_id: str, organisation_id: str, kind: str, since: date | None
+) -> None:
+    _set(conn, areas, "area_id", area_id, policing_body_id=organisation_id,
+         policing_body_kind=kind, policing_body_since=since)
 
 
 @projections.on("police_area.policing_body_assigned")
 def _policing_body_assigned(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    since = date.fromisoformat(d["starts_on"])
-    _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
+    since = date.fromisoformat(d["starts_on"]) if d["starts_on"] else None
+    # A term with no start date (the City of London) has no row in the dated history: the
+    # area's row names its holder, with no "since".
+    if since is not None:
+        _term(conn, d["area_id"], d["organisation_id"], d["kind"], since)
     _hold(conn, d["area_id"], d["organisation_id"], d["kind"], since)
 
 
@@ -177,19 +200,13 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("police_area.reg14a_power_recorded")
 def _reg14a_power_recorded(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(areas).where(areas.c.area_id == d["area_id"]).values(reg14a_recorded=d["applies"])
-    )
+    _set(conn, areas, "area_id", d["area_id"], reg14a_recorded=d["applies"])
 
 
 @projections.on("police_area.commencement_recorded")
 def _commencement_recorded(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(areas)
-        .where(areas.c.area_id == d["area_id"])
-        .values(commenced_on=date.fromisoformat(d["on_date"]))
-    )
+    _set(conn, areas, "area_id", d["area_id"], commenced_on=date.fromisoformat(d["on_date"]))
 
 
 @projections.on("organisation.registered")
@@ -227,21 +244,14 @@ def _csp_registered(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("csp.authorities_changed")
 def _csp_authorities_changed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(csps)
-        .where(csps.c.csp_id == d["csp_id"])
-        .values(responsible_authorities=d["responsible_authorities"])
-    )
+    _set(conn, csps, "csp_id", d["csp_id"], responsible_authorities=d["responsible_authorities"])
 
 
 @projections.on("csp.ended")
 def _csp_ended(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(csps)
-        .where(csps.c.csp_id == d["csp_id"])
-        .values(valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d.get("succeeded_by"))
-    )
+    _set(conn, csps, "csp_id", d["csp_id"], valid_to=date.fromisoformat(d["valid_to"]),
+         succeeded_by=d.get("succeeded_by"))
 
 
 @projections.on("workspace.created")
@@ -310,8 +320,26 @@ def _role_assigned(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("workspace.closed")
 def _workspace_closed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    conn.execute(
-        update(workspaces)
-        .where(workspaces.c.workspace_id == d["workspace_id"])
-        .values(closed=True, merged_into=d.get("merged_into"))
-    )
+    _set(conn, workspaces, "workspace_id", d["workspace_id"], closed=True,
+         merged_into=d.get("merged_into"))
+
+
+@projections.on("organisation.ended")
+def _organisation_ended(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    _set(conn, organisations, "organisation_id", d["organisation_id"],
+         valid_to=date.fromisoformat(d["valid_to"]), succeeded_by=d["succeeded_by"])
+
+
+@projections.on("directory_change.recorded")
+def _change_recorded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(insert(changes).values(
+        change_id=d["change_id"], area_id=d["area_id"],
+        on_date=date.fromisoformat(d["on_date"]), ends=d["ends"], took_effect=False,
+    ))
+
+
+@projections.on("directory_change.took_effect")
+def _change_took_effect(conn: Connection, event: RecordedEvent) -> None:
+    _set(conn, changes, "change_id", event.data["change_id"], took_effect=True)

@@ -436,29 +436,19 @@ def _strategy_gaps(conn: Connection, regard_id: str) -> int:
 
 @projections.on("reciprocal_regard.objective_regarded")
 def _objective_regarded(conn: Connection, event: RecordedEvent) -> None:
-    d = event.data
-    objective = d["objective"]
-    conn.execute(
-        delete(strategy_objectives).where(
-            (strategy_objectives.c.regard_id == d["regard_id"])
-            & (strategy_objectives.c.objective_id == objective["objective_id"])
-        )
-    )
-    conn.execute(
-        insert(strategy_objectives).values(
-            regard_id=d["regard_id"], objective_id=objective["objective_id"],
-            title=objective["title"], outcome="considered", note=d["note"],
-        )
-    )
-    _touch(
-        conn, strategy_regards, "regard_id", event,
-        unconsidered=_strategy_gaps(conn, d["regard_id"]),
-    )
+    _objective_outcome(conn, event, "considered", note=event.data["note"])
 
 
 @projections.on("reciprocal_regard.objective_devolved")
 def _objective_devolved(conn: Connection, event: RecordedEvent) -> None:
     # A Welsh authority's devolved objective is outside the duty: shown so, never a gap.
+    _objective_outcome(conn, event, "outside_duty")
+
+
+def _objective_outcome(
+    conn: Connection, event: RecordedEvent, outcome: str, note: str | None = None
+) -> None:
+    """Record what became of the event's objective, and the regard's count of gaps."""
     d = event.data
     objective = d["objective"]
     conn.execute(
@@ -470,7 +460,7 @@ def _objective_devolved(conn: Connection, event: RecordedEvent) -> None:
     conn.execute(
         insert(strategy_objectives).values(
             regard_id=d["regard_id"], objective_id=objective["objective_id"],
-            title=objective["title"], outcome="outside_duty",
+            title=objective["title"], outcome=outcome, note=note,
         )
     )
     _touch(
@@ -661,4 +651,26 @@ def _separated(conn: Connection, event: RecordedEvent) -> None:
                     & table.c.organisation_id.in_(successor["responsible_authorities"])
                 )
                 .values(csp_id=successor["csp_id"])
+            )
+
+
+@projections.on("directory_change.took_effect")
+def _reorganised(conn: Connection, event: RecordedEvent) -> None:
+    # Open records pass on (DOMAIN.md, "Organisations end too"): current priorities and
+    # unfinalised regard records pass from each ended CSP to its successor and from each ended
+    # body to its first successor; retired and finalised ones keep who made them.
+    d = event.data
+    for table, still_open in (
+        (priorities, priorities.c.retired.is_(False)),
+        (strategy_regards, strategy_regards.c.finalised.is_(False)),
+    ):
+        for c in d["csps"]:
+            conn.execute(
+                update(table).where((table.c.csp_id == c["csp_id"]) & still_open)
+                .values(csp_id=c["succeeded_by"])
+            )
+        for s in d["ends"]:
+            conn.execute(
+                update(table).where((table.c.organisation_id == s["organisation_id"]) & still_open)
+                .values(organisation_id=s["successor_ids"][0])
             )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Engine,
     Text,
     and_,
+    delete,
     func,
     insert,
     or_,
@@ -280,7 +281,7 @@ def _action_reminder_sent(conn: Connection, event: RecordedEvent) -> None:
     _set(conn, event)
 
 
-def _is_open() -> Any:
+def meeting_is_open() -> Any:
     """Not cancelled, and not finished (held, minutes approved, every action done)."""
     finished = and_(
         meetings.c.status == "held",
@@ -298,7 +299,7 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
     conn.execute(
         update(meetings)
         .where(
-            (meetings.c.area_id == d["area_id"]) & _is_open()
+            (meetings.c.area_id == d["area_id"]) & meeting_is_open()
             & (meetings.c.convenor_id == d["from_organisation_id"])
         )
         .values(convenor_id=d["to_organisation_id"])
@@ -416,3 +417,40 @@ def list_actions(
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(actions.c.due_on, actions.c.action_id))
         return [_json(r) for r in rows]
+
+
+@projections.on("directory_change.took_effect")
+def _reorganised(conn: Connection, event: RecordedEvent) -> None:
+    # Open records pass on (DOMAIN.md, "Organisations end too"): in open meetings, an ended
+    # body's invitation passes to its successors (with its answer, unless a successor was
+    # invited already), the meetings it convened and the open actions it owns to its first
+    # successor. Closed meetings and done actions keep who acted.
+    d = event.data
+    open_meetings = select(meetings.c.meeting_id).where(meeting_is_open()).scalar_subquery()
+    for s in d["ends"]:
+        old, new = s["organisation_id"], s["successor_ids"]
+        conn.execute(
+            update(meetings).where(meeting_is_open() & (meetings.c.convenor_id == old))
+            .values(convenor_id=new[0])
+        )
+        conn.execute(
+            update(actions)
+            .where((actions.c.owner_organisation_id == old) & (actions.c.status == "open"))
+            .values(owner_organisation_id=new[0])
+        )
+        invited = conn.execute(
+            select(invitations).where((invitations.c.organisation_id == old)
+                                      & invitations.c.meeting_id.in_(open_meetings))
+        ).all()
+        for row in invited:
+            present = set(conn.execute(select(invitations.c.organisation_id).where(
+                invitations.c.meeting_id == row.meeting_id)).scalars())
+            joining = [o for o in new if o not in present]
+            if joining:
+                conn.execute(insert(invitations), [
+                    {**row._mapping, "organisation_id": o} for o in joining
+                ])
+            conn.execute(delete(invitations).where(
+                (invitations.c.meeting_id == row.meeting_id)
+                & (invitations.c.organisation_id == old)
+            ))

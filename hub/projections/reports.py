@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, DateTime, insert, select, update
+from sqlalchemy import JSON, Column, Connection, DateTime, delete, insert, select, update
 from sqlmodel import Field, SQLModel
 
 from hub.events.envelope import RecordedEvent
@@ -264,3 +264,62 @@ def _combined(conn: Connection, event: RecordedEvent) -> None:
         )
         .values(csp_id=d["combined_csp_id"])
     )
+
+
+@projections.on("merger.termination_took_effect")
+def _separated(conn: Connection, event: RecordedEvent) -> None:
+    # The combined CSP's open s.7 requests pass to a re-registered CSP (DOMAIN.md §3), still
+    # addressed to the same authorities: the one of the request's police area sharing most
+    # of the authorities it was addressed to (a request first made to one district's CSP
+    # goes back to that district's), the first of them on a tie. A product choice; the
+    # README says so. Finished requests keep the combined CSP.
+    d = event.data
+    successors = d["successors"]
+    for request_id, area_id, addressed in conn.execute(
+        select(report_requests.c.request_id, report_requests.c.area_id,
+               report_requests.c.addressed)
+        .where((report_requests.c.csp_id == d["combined_csp_id"])
+               & report_requests.c.status.not_in(FINISHED))
+    ).all():
+        in_area = [c for c in successors if c["area_id"] == area_id] or successors
+        best = max(in_area, key=lambda c: len(set(c["responsible_authorities"]) & set(addressed)))
+        conn.execute(update(report_requests).where(report_requests.c.request_id == request_id)
+                     .values(csp_id=best["csp_id"]))
+
+
+@projections.on("directory_change.took_effect")
+def _reorganised(conn: Connection, event: RecordedEvent) -> None:
+    # Open requests pass on (DOMAIN.md, "Organisations end too"): from each ended CSP to its
+    # successor, and from each ended authority to its successors. Finished ones keep the
+    # CSP and the authorities they were made to.
+    d = event.data
+    for c in d["csps"]:
+        conn.execute(
+            update(report_requests)
+            .where((report_requests.c.csp_id == c["csp_id"])
+                   & report_requests.c.status.not_in(FINISHED))
+            .values(csp_id=c["succeeded_by"])
+        )
+    successors = {s["organisation_id"]: s["successor_ids"] for s in d["ends"]}
+    open_requests = conn.execute(
+        select(report_requests.c.request_id, report_requests.c.addressed)
+        .where(report_requests.c.status.not_in(FINISHED))
+    ).all()
+    for request_id, addressed in open_requests:
+        if not set(addressed) & set(successors):
+            continue
+        renewed = list(dict.fromkeys(o for a in addressed for o in successors.get(a, [a])))
+        conn.execute(update(report_requests).where(report_requests.c.request_id == request_id)
+                     .values(addressed=renewed))
+        conn.execute(delete(report_authorities).where(
+            (report_authorities.c.request_id == request_id)
+            & report_authorities.c.organisation_id.in_(list(successors))
+        ))
+        present = set(conn.execute(select(report_authorities.c.organisation_id).where(
+            report_authorities.c.request_id == request_id)).scalars())
+        joining = [o for o in renewed if o not in present]
+        if joining:
+            conn.execute(insert(report_authorities), [
+                {"request_id": request_id, "organisation_id": o, "acknowledged": False}
+                for o in joining
+            ])

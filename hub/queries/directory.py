@@ -52,6 +52,12 @@ def organisations_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
         return [_row(r) for r in rows if actor.area_ids & set(r.area_ids)]
 
 
+def current_organisations_of(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
+    """Organisations of the actor's police areas that have not ended: those a form may offer
+    (an ended one stays in the history, but can no longer be named in a new record)."""
+    return [o for o in organisations_of(engine, actor) if o["valid_to"] is None]
+
+
 def csp_areas(row: Any) -> tuple[str, ...]:
     """Every police area a CSP row belongs to: a combined CSP spanning areas belongs to each."""
     return (row.area_id, *(row.other_area_ids or ()))
@@ -116,3 +122,14 @@ def holds_policing_body(engine: Engine, actor: Actor) -> bool:
                 areas.c.area_id.in_(sorted(actor.area_ids)),
             )
         ).first() is not None
+
+
+def workspace_names(engine: Engine, workspace_ids: list[str]) -> dict[str, str]:
+    """The names of the workspaces ``workspace_ids``, by id, for records the caller may see
+    that were shared there."""
+    if not workspace_ids:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(workspaces.c.workspace_id, workspaces.c.name).where(
+            workspaces.c.workspace_id.in_(workspace_ids)))
+        return {r.workspace_id: r.name for r in rows}

@@ -4,12 +4,17 @@ each filtered by status and partnership, a page at a time, limited to what the c
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
 
 from hub.bootstrap import Hub
 from hub.handlers import reports as report_handlers
+from hub.projections import meetings as meeting_tables
 from hub.queries.meetings import MEETING_QUERIES
 from hub.queries.mergers import MERGER_QUERIES
-from hub.queries.records import Page
+from hub.queries.records import Page, visible_in
 
 PAGE_SIZE = 20
 """Records a list page shows at once."""
@@ -61,3 +66,17 @@ def mergers(
     if csp_id:
         found = [m for m in found if csp_id in (m.get("constituents") or [])]
     return Page(found[offset:offset + PAGE_SIZE], len(found), PAGE_SIZE, offset)
+
+
+def meetings_between(
+    hub: Hub, workspace_ids: Collection[str], starts_from: datetime, starts_before: datetime
+) -> list[dict[str, Any]]:
+    """Every meeting visible in ``workspace_ids`` starting in [``starts_from``,
+    ``starts_before``), soonest first (the calendar: a month holds a few dozen at most)."""
+    table = meeting_tables.meetings
+    query = select(table).where(
+        table.c.starts_at >= starts_from, table.c.starts_at < starts_before,
+        *[c for c in (visible_in(table, workspace_ids),) if c is not None],
+    ).order_by(table.c.starts_at, table.c.meeting_id)
+    with hub.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]

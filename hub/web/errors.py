@@ -11,16 +11,22 @@ from starlette.routing import Match, Route
 
 from hub import outages
 from hub.domain.errors import DomainError
+from hub.i18n import N_, _, gettext
 from hub.web import problems
 from hub.web.auth import NotSignedIn
 from hub.web.pages.common import render
 
 TITLES = {
-    403: "You cannot do that",
-    404: "Page not found",
-    409: "Someone else changed this",
-    422: "There is a problem with what you sent",
+    403: N_("You cannot do that"),
+    404: N_("Page not found"),
+    409: N_("Someone else changed this"),
+    422: N_("There is a problem with what you sent"),
 }
+"""Error pages' titles, translated when shown."""
+
+
+def _title(status: int) -> str:
+    return gettext(TITLES.get(status, N_("Something went wrong")))
 
 
 def _wants_page(request: Request) -> bool:
@@ -35,9 +41,9 @@ async def domain_error(request: Request, error: Exception) -> Response:
     if isinstance(error, NotSignedIn):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/sign-in?next={target}", status_code=303)
-    message = "No such page or record." if error.status == 404 else error.message
+    message = _("No such page or record.") if error.status == 404 else error.message
     return render(
-        request, "error.html", title=TITLES.get(error.status, "Something went wrong"),
+        request, "error.html", title=_title(error.status),
         message=message, status_code=error.status,
     )
 
@@ -51,11 +57,11 @@ async def dependency_down(request: Request, error: Exception) -> Response:
     if not _wants_page(request):
         return problems.unavailable(dependency)
     # Not ``render``: it looks the caller up, which needs the database.
-    title = "Sorry, the service is unavailable"
+    title = _("Sorry, the service is unavailable")
     return request.app.state.templates.TemplateResponse(
         request, "error.html",
         {"caller": None, "title": title, "errors": {}, "error_list": [],
-         "message": "Nothing was changed. Try again in a few seconds."},
+         "message": _("Nothing was changed. Try again in a few seconds.")},
         status_code=503, headers={"Retry-After": str(problems.RETRY_AFTER_SECONDS)},
     )
 
@@ -69,7 +75,7 @@ async def http_error(request: Request, error: Exception) -> Response:
         response = problems.problem(error.status_code, code, str(error.detail))
     else:
         response = render(
-            request, "error.html", title=TITLES.get(error.status_code, "Something went wrong"),
+            request, "error.html", title=_title(error.status_code),
             message=str(error.detail), status_code=error.status_code,
         )
     response.headers.update(error.headers or {})

@@ -8,6 +8,9 @@ Protocol (JSON text frames), documented in the README:
 - the server answers ``{"type": "subscribed", ...}``, then sends every event visible in those
   workspaces after ``N`` as ``{"type": "event", "position": N, "event": {...}}``, in order,
   once each, and ``{"type": "heartbeat"}`` on a timer;
+- every position on the socket is an opaque cursor (:mod:`hub.events.cursors`): inside the
+  hub the log's global positions order and de-duplicate events, but a client sees only
+  cursors, which tell it nothing of other areas' events;
 - close codes: 4400 bad subscribe message, 4401 not signed in, 4403 a workspace the caller
   may not see, 4408 the client fell behind, 1013 the database could not be read (for both:
   reconnect with the last position).
@@ -49,7 +52,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import REVOKED_CHANNEL, Hub, workspace_channel
+from hub.events.cursors import BadCursor, Cursors
 from hub.outages import Outage, dependency_down
+from hub.redis_clients import Subscription
 from hub.web.auth import Credentials, caller, credentials, hub_of, resolve
 from hub.web.describe import OrganisationNames, describe
 
@@ -89,10 +94,11 @@ class Access:
     credentials: Credentials
 
 
-def event_frame(envelope: dict[str, Any], names: OrganisationNames) -> str:
+def event_frame(envelope: dict[str, Any], names: OrganisationNames, cursors: Cursors) -> str:
     """The text frame carrying one event to a live socket (compact JSON, position first)."""
+    cursor = cursors.of(envelope["position"])
     message = {
-        "type": "event", "position": envelope["position"], "event": envelope,
+        "type": "event", "position": cursor, "event": {**envelope, "position": cursor},
         "summary": describe(envelope, names),
     }
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
@@ -237,10 +243,15 @@ class LiveBroker:
         while True:
             client = self.hub.async_redis(retries=False)
             pubsub = client.pubsub()
+            # Quiet channels are pinged: a Redis host that drops packets is noticed within
+            # two socket timeouts, not never.
+            timeout = self.hub.settings.redis_socket_timeout_seconds
+            subscription = Subscription(pubsub, quiet=timeout, answer=timeout)
             try:
                 await pubsub.psubscribe(CHANNEL_PREFIX + "*")
                 await pubsub.subscribe(REVOKED_CHANNEL)
-                async for message in pubsub.listen():
+                while True:
+                    message = await subscription.next()
                     kind = message.get("type")
                     if kind == "pmessage":
                         self._route(message["channel"], message["data"])
@@ -281,7 +292,9 @@ class LiveBroker:
             self.check_access(lambda s: s.access.organisation_id == leaving)
         position = envelope["position"]
         if self._last_frame[0] != position:
-            self._last_frame = (position, event_frame(envelope, self.names))
+            self._last_frame = (
+                position, event_frame(envelope, self.names, self.hub.cursors)
+            )
         frame = self._last_frame[1]
         for subscriber in subscribers:
             subscriber.offer(position, frame)
@@ -299,13 +312,15 @@ class LiveBroker:
 
     async def _check(self, subscribers: list[Subscriber]) -> None:
         # Resolving credentials reads the database: off the event loop.
-        verdicts = await asyncio.to_thread(self._verdicts, subscribers)
+        verdicts = await asyncio.to_thread(self.verdicts, subscribers)
         for subscriber, ended in verdicts:
             log.info("event=live_access_ended actor=%s code=%s", subscriber.access.actor_id,
                      ended.code)
             subscriber.end(ended)
 
-    def _verdicts(self, subscribers: list[Subscriber]) -> list[tuple[Subscriber, Closing]]:
+    def verdicts(self, subscribers: list[Subscriber]) -> list[tuple[Subscriber, Closing]]:
+        """Those of ``subscribers`` whose credentials or workspaces are no longer the
+        caller's, each with the close it gets (reads the database: call off the loop)."""
         ended = []
         for subscriber in subscribers:
             found = resolve(self.hub, subscriber.access.credentials)
@@ -338,16 +353,11 @@ class LiveBroker:
                     subscriber.wake()
 
 
-# The largest position the event log can hold (a signed 64-bit column); anything above is not
-# a position, and would overflow the database driver rather than match nothing.
-MAX_POSITION = 2**63 - 1
-
-
 class BadSubscribe(ValueError):
     """The first message was not a valid subscribe request."""
 
 
-def parse_subscribe(text: str) -> tuple[list[str], int]:
+def parse_subscribe(text: str, cursors: Cursors) -> tuple[list[str], int]:
     """The workspaces and position of a subscribe message; :class:`BadSubscribe` otherwise."""
     try:
         message = json.loads(text)
@@ -360,9 +370,14 @@ def parse_subscribe(text: str) -> tuple[list[str], int]:
         isinstance(w, str) for w in workspaces
     ):
         raise BadSubscribe("workspaces must be a non-empty list of workspace ids")
-    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_POSITION:
-        raise BadSubscribe("after must be a position (a whole number, 0 or more)")
-    return workspaces, after
+    if after == 0 and not isinstance(after, bool):
+        return workspaces, 0  # the start, as a number: what clients sent before cursors
+    if not isinstance(after, str):
+        raise BadSubscribe("after must be a position this hub gave you, or 0 to start")
+    try:
+        return workspaces, cursors.position(after)
+    except BadCursor as bad:
+        raise BadSubscribe(f"after: {bad}") from None
 
 
 def _same_origin(websocket: WebSocket) -> bool:
@@ -389,7 +404,7 @@ async def live(websocket: WebSocket) -> None:
             return
         if message.get("text") is None:
             raise BadSubscribe("send the subscribe message as a text frame, not binary")
-        workspaces, after = parse_subscribe(message["text"])
+        workspaces, after = parse_subscribe(message["text"], hub.cursors)
     except (BadSubscribe, TimeoutError) as error:
         await websocket.close(CLOSE_BAD_MESSAGE, str(error) or "no subscribe message")
         return
@@ -404,6 +419,15 @@ async def live(websocket: WebSocket) -> None:
         found.actor.user_id or "", found.actor.organisation_id, credentials(websocket)
     )
     subscriber = broker.register(workspaces, hub.settings.live_queue_limit, access)
+    # A revocation announced between the check above and this registration reached no
+    # subscriber (the socket waited for its subscribe message meanwhile): checked again now,
+    # every later one reaches this subscriber, so none falls through the gap.
+    ended = await asyncio.to_thread(broker.verdicts, [subscriber])
+    if ended:
+        broker.unregister(subscriber)
+        _subscriber, lost = ended[0]
+        await websocket.close(lost.code, lost.reason)
+        return
     # Sending runs in a task of its own rather than in this one, which sits under a dozen
     # frames of middleware that every wake-up would pass through, once per event per socket.
     sender = asyncio.create_task(_send_events(websocket, hub, broker, subscriber, after))
@@ -471,7 +495,7 @@ async def _serve(
                 workspaces=subscriber.workspaces,
             )
             for event in page:
-                await send(event_frame(event.envelope(), broker.names))
+                await send(event_frame(event.envelope(), broker.names, hub.cursors))
                 last = event.position
             if len(page) < hub.settings.event_page_limit:
                 return last
@@ -480,7 +504,8 @@ async def _serve(
         async with asyncio.timeout(None) as subscriber.deadline:
             head = await asyncio.to_thread(hub.store.head_position, subscriber.workspaces)
             await send(json.dumps(
-                {"type": "subscribed", "workspaces": sorted(subscriber.workspaces), "head": head},
+                {"type": "subscribed", "workspaces": sorted(subscriber.workspaces),
+                 "head": hub.cursors.of(head)},
                 separators=(",", ":"),
             ))
             last = await catch_up(after)
@@ -503,7 +528,10 @@ async def _serve(
                 if subscriber.heartbeat_due:
                     subscriber.heartbeat_due = False
                     if not sent:
-                        await send(f'{{"type":"heartbeat","position":{last}}}')
+                        await send(json.dumps(
+                            {"type": "heartbeat", "position": hub.cursors.of(last)},
+                            separators=(",", ":"),
+                        ))
     except TimeoutError:
         raise TooSlow from None
 

@@ -21,17 +21,25 @@ REGISTRY = CollectorRegistry()
 """Every metric of the hub registers here (not the global default, so tests stay isolated)."""
 
 
-async def metrics(request: Request) -> Response:
-    """The metrics in Prometheus' text format, to the operator's scraper."""
+def operator_may_read(request: Request) -> bool:
+    """Whether ``request`` comes from the operator, who may read what the hub measures of the
+    whole deployment: it carries ``Bearer $HUB_METRICS_TOKEN``, or no token is set and the hub
+    runs embedded (a laptop's loopback)."""
     settings = hub_of(request).settings
     token = settings.metrics_token
-    if token:
-        sent = request.headers.get("authorization", "")
-        if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
-            return Response(
-                "send the metrics token as 'Authorization: Bearer …'\n", status_code=401,
-                headers={"WWW-Authenticate": 'Bearer realm="metrics"'}, media_type="text/plain",
-            )
-    elif not settings.embedded:
-        raise HTTPException(404, "Not Found")  # the same answer as any unknown path
+    if not token:
+        return settings.embedded
+    sent = request.headers.get("authorization", "")
+    return hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+
+
+async def metrics(request: Request) -> Response:
+    """The metrics in Prometheus' text format, to the operator's scraper."""
+    if not operator_may_read(request):
+        if not hub_of(request).settings.metrics_token:
+            raise HTTPException(404, "Not Found")  # the same answer as any unknown path
+        return Response(
+            "send the metrics token as 'Authorization: Bearer …'\n", status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'}, media_type="text/plain",
+        )
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -43,6 +43,9 @@ def make_templates() -> Jinja2Templates:
     env.filters["london"] = london_time
     env.filters["long_date"] = long_date
     env.globals["report_status"] = _report_status
+    # Words a page gets from Python tables (a form's labels and hints, marked there with N_):
+    # translated as plain text, never formatted, since they may hold a "%".
+    env.filters["translate"] = i18n.gettext
     return Jinja2Templates(env=env, context_processors=[_page_context])
 
 

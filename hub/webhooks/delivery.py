@@ -402,7 +402,8 @@ def _bodies_of(hub: Hub, conn: Connection, config: WebhookConfig, group: _Group)
             payloads.test_body(message.message_id, message.endpoint_id,
                                aware(message.created_at) or hub.clock())
             if message.position is None
-            else payloads.event_body(events[message.position], config.public_url)
+            else payloads.event_body(events[message.position], hub.cursors,
+                                      config.public_url)
         )
 
 

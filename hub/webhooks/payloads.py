@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from hub.events.cloudevents import SOURCE_PREFIX, SPEC_VERSION, to_cloudevent
+from hub.events.cursors import Cursors
 from hub.events.envelope import RecordedEvent
 from hub.webhooks.signing import signature_header
 
@@ -22,9 +23,9 @@ TEST_TYPE = "webhook.test"
 """The type of the message the "send test event" action sends; it is never in the event log."""
 
 
-def event_body(event: RecordedEvent, public_url: str) -> bytes:
+def event_body(event: RecordedEvent, cursors: Cursors, public_url: str) -> bytes:
     """The body of an event's message."""
-    return _dump(to_cloudevent(event, public_url))
+    return _dump(to_cloudevent(event, cursors, public_url))
 
 
 def test_body(message_id: str, endpoint_id: str, created_at: datetime) -> bytes:

@@ -9,10 +9,12 @@ from pydantic import Field
 from schemas.commands.base import Command, Resolved
 from schemas.events.directory import (
     Country,
+    CspSuccession,
     Name,
     OrganisationKind,
     PolicingBodyKind,
     Slug,
+    Succession,
     WorkspaceKind,
     WorkspaceRole,
 )
@@ -27,12 +29,13 @@ class RegisterPoliceArea(Command):
 
 
 class AssignPolicingBody(Command):
-    """Record which body holds the area's PCC functions, from a date (the first term)."""
+    """Record which body holds the area's PCC functions, from a date (the first term); no
+    date where none has a true meaning (the City of London)."""
 
     area_id: str = Slug
     organisation_id: str = Slug
     kind: PolicingBodyKind
-    starts_on: date
+    starts_on: date | None
 
 
 class TransferGovernance(Command):
@@ -146,3 +149,38 @@ class AssignWorkspaceRole(Command):
     user_id: Resolved[str] = Field(min_length=1, max_length=36)
     organisation_id: Resolved[str] = Slug
     role: WorkspaceRole
+
+
+class EndOrganisation(Command):
+    """A directory change ends an organisation on a date, naming its successors."""
+
+    organisation_id: str = Slug
+    valid_to: date
+    succeeded_by: list[str] = Field(min_length=1, max_length=20)
+    change_id: str = Slug
+
+
+class RecordDirectoryChange(Command):
+    """Record that organisations end on a date, each with its successors; the hub brings the
+    change into force on that London date.
+
+    ``known`` and ``ended`` are the hub's facts, resolved from the directory: every
+    organisation the change names that exists, and those of them already ended or ending.
+    """
+
+    change_id: str = Slug
+    area_id: str = Slug
+    on_date: date
+    ends: list[Succession] = Field(min_length=1, max_length=50)
+    recorded_by: str | None = None
+    known: list[str] = Field(default_factory=list, max_length=1000)
+    ended: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class TakeDirectoryChangeEffect(Command):
+    """The hub records that a change came into force, with what the directory did."""
+
+    change_id: str = Slug
+    on_date: date
+    csps: list[CspSuccession] = Field(default_factory=list, max_length=100)
+    arisen: list[str] = Field(default_factory=list, max_length=50)

@@ -90,14 +90,25 @@ def _police_area_registered_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@event_type("police_area.policing_body_assigned")
+@event_type("police_area.policing_body_assigned", version=2)
 class PolicingBodyAssigned(EventData):
-    """An organisation began to hold the area's PCC functions on a date."""
+    """An organisation began to hold the area's PCC functions on a date.
+
+    ``starts_on`` is empty where no date has a true meaning: the City of London's Common
+    Council is its police area's body under its own legislation, not an elected local
+    policing body of 2012, so no start date would say anything true of its term.
+    """
 
     area_id: str = Slug
     organisation_id: str = Slug
     kind: PolicingBodyKind
-    starts_on: date
+    starts_on: date | None
+
+
+@upcaster("police_area.policing_body_assigned", from_version=1)
+def _policing_body_assigned_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 always had a start date; version 2 may leave it empty.
+    return dict(data)
 
 
 @event_type("organisation.registered")
@@ -252,3 +263,60 @@ class WorkspaceRoleAssigned(EventData):
     user_id: str = Field(min_length=1, max_length=36)
     organisation_id: str = Slug
     role: WorkspaceRole
+
+
+class Succession(EventData):
+    """An organisation that ends, and the body or bodies that take over its functions."""
+
+    organisation_id: str = Slug
+    successor_ids: list[str] = Field(min_length=1, max_length=20)
+
+
+@event_type("directory_change.recorded")
+class DirectoryChangeRecorded(EventData):
+    """Organisations end on ``on_date`` and successors take over (local government
+    reorganisation, CCGs to ICBs, probation unified).
+
+    Nothing changes yet: the organisations end, CSPs arise by law and open records pass on
+    when ``directory_change.took_effect`` follows on ``on_date`` (London), by the hub's
+    scheduled job, or at once when the date has come.
+    """
+
+    change_id: str = Slug
+    area_id: str = Slug
+    on_date: date
+    ends: list[Succession] = Field(min_length=1, max_length=50)
+    recorded_by: str | None = None
+
+
+class CspSuccession(EventData):
+    """An ended CSP and the CSP its open records passed to."""
+
+    csp_id: str = Slug
+    succeeded_by: str = Slug
+
+
+@event_type("directory_change.took_effect")
+class DirectoryChangeTookEffect(EventData):
+    """A recorded change came into force on ``on_date``: the organisations in ``ends`` ended
+    (their last day the day before), each CSP in ``csps`` ended and its open records passed
+    to its successor, and ``arisen`` lists the CSPs that arose by law (CDA s.5, s.6) for a
+    new local government area, with no s.5A agreement."""
+
+    change_id: str = Slug
+    on_date: date
+    ends: list[Succession] = Field(min_length=1, max_length=50)
+    csps: list[CspSuccession] = Field(default_factory=list, max_length=100)
+    arisen: list[str] = Field(default_factory=list, max_length=50)
+
+
+@event_type("organisation.ended")
+class OrganisationEnded(EventData):
+    """The organisation ceased (``valid_to`` is its last day); its successors took over its
+    functions. It stays in the directory's history, and is no longer a responsible
+    authority."""
+
+    organisation_id: str = Slug
+    valid_to: date
+    succeeded_by: list[str] = Field(min_length=1, max_length=20)
+    change_id: str = Slug

@@ -14,7 +14,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from hub.bootstrap import Hub
 from tests.browser.conftest import check_accessibility, wait_until_live
 from tests.browser.test_pages import sign_in_with_keyboard
-from tests.e2e.live_server import LiveServer, append_members, serve
+from tests.e2e.live_server import CURSORS, LiveServer, append_members, serve
 
 TITLE = "Knife crime in the city centre"
 
@@ -50,6 +50,7 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     office.locator("#title").fill(TITLE)
     office.locator("#matters").fill("Incidents, trends and the partnership's response.")
     office.get_by_role("button", name="Save").click()
+    office.get_by_role("button", name="Confirm and send").click()
     office.wait_for_url("**/records/report-requests/*")
     wait_until_live(office)
     check_accessibility(office, "report-request-office")
@@ -96,7 +97,8 @@ def test_a_dropped_socket_resumes_with_every_event_once_in_order(
     page.goto(url + "/workspaces/csp-safer-leicester")
     wait_until_live(page)
     before = append_members(server.hub, "csp-safer-leicester", 3)
-    expect(page.locator(f'#activity-feed li[data-position="{before[-1]}"]')).to_be_visible()
+    expect(page.locator(f'#activity-feed li[data-position="{CURSORS.of(before[-1])}"]')
+           ).to_be_visible()
 
     # Kill the web process the page is connected to; events go on being appended.
     web.kill()
@@ -106,11 +108,12 @@ def test_a_dropped_socket_resumes_with_every_event_once_in_order(
     server.restart_web(len(server.urls) - 1)
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=30000)
     after = append_members(server.hub, "csp-safer-leicester", 2)
-    expect(page.locator(f'#activity-feed li[data-position="{after[-1]}"]')).to_be_visible()
+    expect(page.locator(f'#activity-feed li[data-position="{CURSORS.of(after[-1])}"]')
+           ).to_be_visible()
 
     shown = page.locator("#activity-feed li[data-position]").evaluate_all(
-        "items => items.map(i => Number(i.dataset.position))"
+        "items => items.map(i => i.dataset.position)"
     )
     expected = before + during + after
-    feed = [p for p in reversed(shown) if p >= before[0]]
+    feed = [p for p in map(CURSORS.position, reversed(shown)) if p >= before[0]]
     assert feed == expected, "every event exactly once, in order"

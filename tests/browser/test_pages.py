@@ -10,7 +10,7 @@ from hub.access.policy import Actor
 from hub.demo.users import DEMO_PASSWORD
 from hub.handlers.meetings import respond_to_meeting
 from tests.browser.conftest import check_accessibility, wait_until_live
-from tests.e2e.live_server import LiveServer, append_members
+from tests.e2e.live_server import CURSORS, LiveServer, append_members
 
 
 def sign_in_with_keyboard(page: Page, base: str, email: str) -> None:
@@ -63,7 +63,7 @@ def test_a_workspace_page_shows_activity_live_without_a_reload(
     wait_until_live(page)
     check_accessibility(page, "workspace")
     [position] = append_members(server.hub, "csp-safer-leicester", 1)
-    item = page.locator(f'#activity-feed li[data-position="{position}"]')
+    item = page.locator(f'#activity-feed li[data-position="{CURSORS.of(position)}"]')
     expect(item).to_be_visible(timeout=2000)
     expect(page.locator("#live-announcer")).to_contain_text("workspace member added")
     assert page.evaluate("window.__notReloaded") is True

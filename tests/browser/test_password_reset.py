@@ -45,14 +45,16 @@ def mailing_server(
             stop(worker)
 
 
-def wait_for_mail(inbox: Inbox, address: str, count: int, timeout: float = 30) -> None:
+def wait_for_mail(inbox: Inbox, address: str, count: int, timeout: float = 90) -> None:
+    # Generous: the worker starts beside the test (not waited for), and a busy machine can
+    # take tens of seconds to bring it up; a pass costs only the time the mail takes.
     deadline = time.monotonic() + timeout
     while len(inbox.to(address)) < count and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(inbox.to(address)) >= count, f"no mail reached {address}"
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(240)
 def test_a_forgotten_password_is_reset_from_the_emailed_link(
     mailing_server: LiveServer, inbox: Inbox, new_page: object
 ) -> None:

@@ -10,8 +10,17 @@ from pathlib import Path
 from hub.access.accounts import Permission
 from hub.bootstrap import Hub
 from hub.events import NewEvent, StreamRef
+from hub.events.cursors import Cursors
+from hub.settings import Settings
 from schemas.events import directory as ev
 from tests.e2e.processes import free_port, hub_env, start, stop, wait_http
+
+CURSORS = Cursors(Settings().cursor_material)
+"""The servers' cursors (their environment sets neither ``HUB_CURSOR_KEY`` nor
+``HUB_SECRET_KEY``): what a test hands a socket, and how it reads the positions it gets."""
+
+METRICS_TOKEN = "operator-metrics"
+"""The servers' ``HUB_METRICS_TOKEN``: what ``/metrics`` and ``/readyz``'s lag need."""
 
 
 @dataclass
@@ -58,7 +67,7 @@ def serve(
     # ``env`` may override the defaults here (a test that reads INFO lines sets the level).
     environment = hub_env(**{"DATABASE_URL": database_url, "REDIS_URL": redis_url,
                              "HUB_DISPATCHER_POLL_SECONDS": "0.5", "HUB_LOG_LEVEL": "WARNING",
-                             **env})
+                             "HUB_METRICS_TOKEN": METRICS_TOKEN, **env})
     processes = [start(["dispatcher"], environment, logs / "dispatcher.log")]
     urls = []
     for n in range(web_processes):

@@ -109,6 +109,26 @@ def test_a_revoked_token_closes_its_sockets_on_every_web_process(server: LiveSer
         _still_open(kept)
 
 
+def test_a_token_revoked_between_its_check_and_the_subscription_is_caught(
+    server: LiveServer,
+) -> None:
+    # The credential is checked as the socket opens; the socket joins the broker only once it
+    # has subscribed. A revocation announced in between reaches no socket, so the hub must
+    # check again once the socket has joined.
+    token = server.token(CITY)
+    socket = connect(server.ws_url(0), additional_headers={"Authorization": f"Bearer {token}"},
+                     open_timeout=10)
+    try:
+        server.hub.accounts.revoke_client(server.hub.accounts.clients_of(CITY)[-1].client_id,
+                                          CITY)
+        socket.send(json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": 0}))
+        code, reason, _took = _closed_within(socket, WITHIN_SECONDS)
+        assert code == 4401 and "revoked" in reason, (code, reason)
+    finally:
+        with contextlib.suppress(ConnectionClosed):
+            socket.close()
+
+
 def test_signing_out_closes_that_sessions_sockets_but_not_another_sessions(
     server: LiveServer,
 ) -> None:

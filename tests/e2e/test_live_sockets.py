@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from hub.bootstrap import Hub
-from tests.e2e.live_server import LiveServer, append_members, serve
+from tests.e2e.live_server import CURSORS, LiveServer, append_members, serve
 
 WORKSPACE = "csp-safer-leicester"
 
@@ -46,11 +46,17 @@ def _open(server: LiveServer, token: str | None, **options: Any) -> Iterator[Cli
 
 
 def _subscribe(socket: ClientConnection, after: int, *workspaces: str) -> dict[str, Any]:
+    """Subscribe after position ``after`` (sent as its cursor); the ``subscribed`` answer."""
     socket.send(json.dumps({"type": "subscribe", "workspaces": list(workspaces or [WORKSPACE]),
-                            "after": after}))
+                            "after": CURSORS.of(after)}))
     answer = json.loads(socket.recv(timeout=10))
     assert answer["type"] == "subscribed", answer
     return answer
+
+
+def _positions(frames: list[dict[str, Any]]) -> list[int]:
+    """The log positions inside the frames' cursors (which only the hub's key opens)."""
+    return [CURSORS.position(frame["position"]) for frame in frames]
 
 
 def _events(socket: ClientConnection, count: int, timeout: float = 15) -> list[dict[str, Any]]:
@@ -105,6 +111,10 @@ def _close(socket: ClientConnection) -> tuple[int | None, str]:
 @pytest.mark.parametrize("frame", [
     json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": 2**63}),
     json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": 10**400}),
+    # A raw position: accepted, it would let a caller find where its own cursors lie.
+    json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": 5}),
+    json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": "5"}),
+    json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": "AAAAAAAAAAAAAAAAAAAAAA"}),
     b'{"type": "subscribe", "workspaces": ["csp-safer-leicester"], "after": 0}',
     b"\xff\x00",
 ])
@@ -131,7 +141,7 @@ def test_the_subscribed_head_does_not_count_another_areas_events(server: LiveSer
         assert _subscribe(socket, 0)["head"] == before
     added = append_members(server.hub, WORKSPACE, 1)
     with _open(server, token) as socket:
-        assert _subscribe(socket, 0)["head"] == added[-1]
+        assert _subscribe(socket, 0)["head"] == CURSORS.of(added[-1])
 
 
 def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
@@ -140,10 +150,10 @@ def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
     token = server.token("leicester-city-council")
     head = server.hub.store.head_position([WORKSPACE])
     with _open(server, token) as socket:
-        assert _subscribe(socket, head)["head"] == head
+        assert _subscribe(socket, head)["head"] == CURSORS.of(head)
         first = append_members(server.hub, WORKSPACE, 5)
         got = _events(socket, 5)
-        assert [e["position"] for e in got] == first
+        assert _positions(got) == first
         assert all(e["event"]["type"] == "workspace.member_added" for e in got)
     missed = append_members(server.hub, WORKSPACE, 7)
     with _open(server, token) as socket:
@@ -151,7 +161,7 @@ def test_live_events_arrive_and_a_reconnect_resumes_without_gap_or_duplicate(
         resumed = _events(socket, 7)
         later = append_members(server.hub, WORKSPACE, 3)
         resumed += _events(socket, 3)
-        assert [e["position"] for e in resumed] == missed + later
+        assert _positions(resumed) == missed + later
         # Nothing else arrives: no duplicates from the switch between backlog and live.
         time.sleep(1.5)
         extra = []
@@ -173,7 +183,7 @@ def test_an_idle_socket_gets_heartbeats_carrying_the_last_position(server: LiveS
         beats = [json.loads(socket.recv(timeout=5)) for _ in range(2)]
         # One a second (the fixture's setting), give or take the ticker's quarter period.
         assert time.monotonic() - started < 4
-    assert beats == [{"type": "heartbeat", "position": head}] * 2
+    assert beats == [{"type": "heartbeat", "position": CURSORS.of(head)}] * 2
 
 
 def test_a_backlog_from_zero_holds_only_the_subscribed_workspaces_events(
@@ -183,7 +193,8 @@ def test_a_backlog_from_zero_holds_only_the_subscribed_workspaces_events(
     with _open(server, server.token("leicester-city-council")) as socket:
         _subscribe(socket, 0)
         got = _events(socket, len(expected))
-    assert [e["position"] for e in got] == expected
+    assert _positions(got) == expected
+    assert all(e["event"]["position"] == e["position"] for e in got)
     assert all(WORKSPACE in e["event"]["workspaces"] for e in got)
 
 

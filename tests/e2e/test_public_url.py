@@ -55,9 +55,14 @@ def test_a_webhook_and_the_event_feed_name_the_same_schema_on_the_serving_port(
         delivered = next(
             d for d in receiver.deliveries if d.headers["webhook-id"] == event.event_id
         )
-        feed = api.get("/api/events", params={"after": event.position - 1, "limit": 1}).json()
+        after = hub.cursors.of(event.position - 1)
+        feed = api.get("/api/events", params={"after": after, "limit": 1}).json()
         [listed] = feed["events"]
         assert listed["id"] == event.event_id
+        # One event, one cursor, wherever it is seen.
+        assert delivered.event.get_extension("position") == listed["position"] == hub.cursors.of(
+            event.position
+        )
         schema = f"{base}/schemas/events/workspace.member_added.v1.json"
         assert delivered.event.get_dataschema() == listed["dataschema"] == schema
         assert httpx.get(schema).status_code == 200

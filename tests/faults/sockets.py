@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import connect
 
+from tests.e2e.live_server import CURSORS
+
 
 @dataclass
 class CountingSocket:
     """Reads a workspace's events from one web process until stopped.
 
     On a close it reconnects from the last position it saw, as the protocol asks of clients;
-    every event frame is kept, duplicates included, so that the test can count them.
+    every event frame's position is kept (opened from its cursor), duplicates included, so
+    that the test can count them.
     """
 
     url: str
@@ -55,7 +58,8 @@ class CountingSocket:
         headers = {"Authorization": f"Bearer {self.token}"}
         with connect(self.url, additional_headers=headers, open_timeout=5) as socket:
             socket.send(json.dumps(
-                {"type": "subscribe", "workspaces": [self.workspace], "after": self.last}
+                {"type": "subscribe", "workspaces": [self.workspace],
+                 "after": CURSORS.of(self.last)}
             ))
             try:
                 while not self.stop.is_set():
@@ -64,6 +68,6 @@ class CountingSocket:
                     except TimeoutError:
                         continue
                     if message["type"] == "event":
-                        self.positions.append(message["position"])
+                        self.positions.append(CURSORS.position(message["position"]))
             except ConnectionClosed as closed:
                 self.closes.append(closed.rcvd.code if closed.rcvd else None)

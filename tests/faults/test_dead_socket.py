@@ -23,7 +23,7 @@ from websockets.frames import Frame, Opcode
 from hub.bootstrap import Hub
 from hub.events.checkpoints import save_checkpoint
 from hub.settings import Settings
-from tests.e2e.live_server import LiveServer, append_members, serve
+from tests.e2e.live_server import CURSORS, LiveServer, append_members, serve
 from tests.faults.conftest import RedisServer, wait_until
 from workers.dispatcher import CHECKPOINT
 
@@ -64,7 +64,9 @@ def never_reading_socket(url: str, token: str, after: int) -> socket.socket:
     while b"\r\n\r\n" not in answer:
         answer += sock.recv(1)  # one byte at a time: nothing past the handshake is read
     assert answer.startswith(b"HTTP/1.1 101"), answer
-    message = json.dumps({"type": "subscribe", "workspaces": [WORKSPACE], "after": after})
+    message = json.dumps(
+        {"type": "subscribe", "workspaces": [WORKSPACE], "after": CURSORS.of(after)}
+    )
     sock.sendall(Frame(Opcode.TEXT, message.encode()).serialize(mask=True, extensions=[]))
     return sock
 

@@ -4,35 +4,26 @@ invitations and API tokens — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
+from tests.clocks import HandClock
 from tests.web import client_of, csrf_of, sign_in
 
 OPCC = "opcc@leicestershire.example.org"
 CITY = "city@leicester.example.org"
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def clock() -> HandClock:
+    return HandClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def hub(demo_hub: Hub, clock: Clock) -> Hub:
+def hub(demo_hub: Hub, clock: HandClock) -> Hub:
     demo_hub.clock = clock
     return demo_hub
 
@@ -155,7 +146,7 @@ def test_an_invitation_is_single_use(client: TestClient) -> None:
     assert client.get("/api/me").json()["organisation_id"] == "leicestershire-opcc"
 
 
-def test_an_expired_invitation_is_refused(client: TestClient, clock: Clock) -> None:
+def test_an_expired_invitation_is_refused(client: TestClient, clock: HandClock) -> None:
     sign_in(client, OPCC)
     link = client.post("/api/invitations", json={"email": "late@example.org"}).json()["link"]
     clock.now += timedelta(days=8)

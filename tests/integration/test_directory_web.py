@@ -146,25 +146,73 @@ def test_another_areas_records_appear_in_no_list_feed_or_page(
     assert client.get("/workspaces/csp-carmarthenshire-csp").status_code == 200
 
 
-def test_the_event_feed_pages_by_position_without_repeats(client: TestClient) -> None:
+def test_the_event_feed_pages_by_position_without_repeats(
+    client: TestClient, demo_hub: Hub
+) -> None:
     sign_in(client, "city@leicester.example.org")
-    seen: list[int] = []
-    after = 0
+    seen: list[str] = []
+    after = "0"
     while True:
         page = client.get(f"/api/events?after={after}&limit=7").json()
         if not page["events"]:
             break
         seen.extend(e["position"] for e in page["events"])
         after = page["next_after"]
-    assert seen == sorted(set(seen)) and len(seen) > 7
+    # The cursors say nothing of the order themselves; inside, the positions rise.
+    positions = [demo_hub.cursors.position(cursor) for cursor in seen]
+    assert positions == sorted(set(positions)) and len(seen) > 7
     everything = client.get("/api/events?limit=500").json()["events"]
     assert [e["position"] for e in everything] == seen
     first = everything[0]
     assert first["specversion"] == "1.0" and first["dataschema"].startswith(f"{public_url()}/")
 
 
-@pytest.mark.parametrize("query", ["after=-1", "after=x", "limit=0", "limit=100000"])
+@pytest.mark.parametrize(
+    "query", ["after=-1", "after=x", "after=5", "limit=0", "limit=100000"]
+)
 def test_a_malformed_feed_query_is_a_400(client: TestClient, query: str) -> None:
     sign_in(client, "city@leicester.example.org")
     answer = client.get(f"/api/events?{query}")
     assert answer.status_code == 400 and answer.json()["code"] == "request.bad_query"
+
+
+def test_the_office_pages_answer_another_areas_names_and_emails_as_unknown_ones(
+    client: TestClient, demo_hub: Hub
+) -> None:
+    # Ids made from names collided with another area's records, and an email with an account
+    # in another area was refused: both told the office what existed there.
+    csrf = sign_in(client, LEICS_OPCC)
+    for name in ("Dyfed-Powys Police", "Nowhere Constabulary"):
+        answer = client.post("/admin/organisations/new", data={
+            "name": name, "kind": "police_force", "csrf_token": csrf,
+        })
+        assert answer.status_code == 303, answer.text
+    for name in ("Carmarthenshire CSP", "Nowhere CSP"):
+        answer = client.post("/admin/csps/new", data={
+            "name": name, "local_government_areas": "Blaby", "valid_from": "2026-04-01",
+            "responsible_authorities": "leicestershire-police", "csrf_token": csrf,
+        })
+        assert answer.status_code == 303, answer.text
+    organisations = {o["name"]: o["organisation_id"]
+                     for o in client.get("/api/organisations").json()["items"]}
+    csps = {c["name"]: c["csp_id"] for c in client.get("/api/csps").json()["items"]}
+    assert organisations["Dyfed-Powys Police"] != "dyfed-powys-police"
+    assert "Nowhere Constabulary" in organisations
+    assert csps["Carmarthenshire CSP"] != "carmarthenshire-csp" and "Nowhere CSP" in csps
+    # A Leicestershire authority the office does not have: the answer a made-up one gets.
+    refused = [client.post("/admin/csps/new", data={
+        "name": "Cross-border CSP", "local_government_areas": "Blaby",
+        "valid_from": "2026-04-01", "responsible_authorities": other, "csrf_token": csrf,
+    }) for other in ("dyfed-powys-police", "no-such-police")]
+    assert [r.status_code for r in refused] == [400, 400]
+    assert refused[0].text.count("Select responsible authorities from the list") == \
+        refused[1].text.count("Select responsible authorities from the list") > 0
+
+    invited = [client.post("/admin/users", data={
+        "email": email, "role": "member", "csrf_token": csrf,
+    }) for email in (DP_COUNCIL, "nobody@nowhere.example.org")]
+    assert [i.status_code for i in invited] == [200, 200]
+    assert all("govuk-error-summary" not in i.text for i in invited)
+    assert all(email in i.text for i, email in zip(
+        invited, (DP_COUNCIL, "nobody@nowhere.example.org"), strict=True
+    ))

@@ -16,8 +16,9 @@ from hub.domain.duties import CJ_ARRANGEMENT
 from hub.events import StreamRef
 from hub.events.checkpoints import save_checkpoint
 from hub.handlers import duties as handlers
+from tests.clocks import HandClock
 from tests.conftest import HubFactory
-from tests.integration.test_reports_schedules import FakeClock, work
+from tests.integration.test_reports_schedules import work
 from workers.dispatcher import CHECKPOINT
 from workers.duties import run_review_due
 from workers.runtime import use_hub
@@ -37,7 +38,7 @@ def review_events(hub: Hub, key: str) -> list[str]:
 
 def test_the_review_falls_due_once_on_its_date_with_two_workers(make_hub: HubFactory) -> None:
     hub = make_hub()
-    clock = FakeClock(START)
+    clock = HandClock(START)
     hub.clock = clock
     load_demo(hub, progress=False, records=False)
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())

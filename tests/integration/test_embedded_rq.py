@@ -1,18 +1,22 @@
 """Embedded mode's stand-in: RQ 3 on fakeredis[lua], one in-process server, a thread worker.
 
 These are the facts embedded mode relies on: jobs run, ``enqueue_in`` fires once due, and
-``Retry`` retries — all with the worker in a thread of the same process as the enqueuer.
+``Retry`` retries — all with the worker in a thread of the same process as the enqueuer — and a
+job that finds the SQLite file locked is run again.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import cast
 
 import fakeredis
 from rq import Queue, Retry
+from sqlalchemy import create_engine, text
 
 from hub.bootstrap import Hub
 from hub.migrate import upgrade
@@ -37,6 +41,19 @@ def flaky(text: str) -> str:
     if _conn().incr("flaky-attempts") <= 2:
         raise RuntimeError("not yet")
     return note(text)
+
+
+def write_row(path: str) -> str:
+    """A job: write a row to the SQLite file at ``path``, waiting at most 0.1 s for its lock
+    (the hub's own connections wait 30 s; the test is not to wait that long)."""
+    _conn().incr("write-attempts")
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.1})
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO job_rows VALUES (1)"))
+    finally:
+        engine.dispose()
+    return path
 
 
 def _wait_for(predicate: object, timeout: float = 15.0) -> bool:
@@ -102,4 +119,36 @@ def test_a_job_due_now_runs_within_seconds_after_the_embedded_worker_idled(
     finally:
         stop.set()
         worker.join(timeout=10)
+    assert not worker.is_alive()
+
+
+def test_a_job_that_finds_the_database_locked_is_run_again(tmp_path: Path) -> None:
+    conn = _conn()
+    conn.flushall()
+    hub = Hub(Settings(data_dir=tmp_path))
+    hub.__dict__["redis"] = conn
+    upgrade(hub.engine)
+    path = str(tmp_path / "hub.sqlite3")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE job_rows (n INTEGER)")
+    queue = Queue("hub", connection=conn)
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run_thread_worker, args=(hub, stop, 0.05))
+    worker.start()
+    try:
+        queue.enqueue(note, "started")  # the worker's start-up pass reads and writes the file
+        assert _wait_for(lambda: conn.lrange("notes", 0, -1) == [b"started"])
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the file's write lock
+        job = queue.enqueue(write_row, path)  # no Retry of its own
+        # Failed on the lock, and waiting to run again (not failed for good).
+        assert _wait_for(lambda: job.get_status(refresh=True) == "scheduled"), job.get_status()
+        holder.execute("COMMIT")
+        assert _wait_for(lambda: job.get_status(refresh=True) == "finished"), job.get_status()
+        assert int(conn.get("write-attempts") or 0) == 2
+        assert holder.execute("SELECT count(*) FROM job_rows").fetchone() == (1,)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+        holder.close()
     assert not worker.is_alive()

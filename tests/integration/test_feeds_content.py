@@ -23,6 +23,7 @@ from hub.handlers import mergers as merger_handlers
 from hub.handlers import reports as report_handlers
 from hub.settings import public_url
 from tests import icaljs
+from tests.clocks import HandClock
 from tests.web import client_of, sign_in
 
 LEICS = "leicestershire"
@@ -31,16 +32,6 @@ OPCC = Actor(user_id="test-opcc", organisation_id="leicestershire-opcc",
 CITY_EMAIL, OPCC_EMAIL = "city@leicester.example.org", "opcc@leicestershire.example.org"
 TRICKY_TITLE = 'Safer Leicester, "Knife crime"; review\nPart 2'
 WELSH_PLACE = "Ysgol Gyfun Ŵyr, Neuadd y Sir, Caerfyrddin"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass(frozen=True)
@@ -145,12 +136,12 @@ def as_organisation(organisation_id: str, area_id: str = LEICS) -> Actor:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock()
 
 
 @pytest.fixture
-def hub(demo_hub: Hub, clock: Clock) -> Hub:
+def hub(demo_hub: Hub, clock: HandClock) -> Hub:
     demo_hub.clock = clock
     return demo_hub
 
@@ -196,7 +187,7 @@ def test_a_meeting_keeps_its_uid_and_raises_its_sequence_with_every_change(
 
 
 def test_a_cancelled_meeting_stays_cancelled_for_thirty_days_then_leaves(
-    hub: Hub, city: TestClient, clock: Clock
+    hub: Hub, city: TestClient, clock: HandClock
 ) -> None:
     meeting_id = convene(hub, starts=datetime(2027, 6, 2, 10))
     path = subscribe(city, kind="user")
@@ -257,7 +248,7 @@ def test_each_invited_organisation_is_an_attendee_with_its_answer(
 
 
 def test_deadlines_are_all_day_entries_for_the_organisations_that_own_them(
-    hub: Hub, city: TestClient, clock: Clock
+    hub: Hub, city: TestClient, clock: HandClock
 ) -> None:
     office = client_of(hub)
     sign_in(office, OPCC_EMAIL)

@@ -18,10 +18,10 @@ from hub.handlers import meetings as meeting_handlers
 from hub.service import handle
 from hub.web.metrics import REGISTRY
 from schemas.commands import directory as directory_commands
+from tests.clocks import HandClock
 from tests.integration.test_feeds_content import (
     CITY_EMAIL,
     OPCC,
-    Clock,
     convene,
     meeting_uid,
     read_feed,
@@ -31,12 +31,12 @@ from tests.web import client_of, sign_in
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock()
 
 
 @pytest.fixture
-def hub(demo_hub: Hub, clock: Clock) -> Hub:
+def hub(demo_hub: Hub, clock: HandClock) -> Hub:
     demo_hub.clock = clock
     return demo_hub
 
@@ -62,7 +62,7 @@ def answers(status: str, cache: str) -> float:
 
 
 def test_a_feed_is_text_calendar_with_validators(
-    hub: Hub, city: TestClient, calendar: TestClient, clock: Clock
+    hub: Hub, city: TestClient, calendar: TestClient, clock: HandClock
 ) -> None:
     meeting_id = convene(hub, starts=datetime(2027, 1, 12, 10))
     answer = calendar.get(subscribe(city, kind="user"))
@@ -76,7 +76,7 @@ def test_a_feed_is_text_calendar_with_validators(
 
 
 def test_a_repeat_poll_is_answered_304_from_the_cache(
-    hub: Hub, city: TestClient, calendar: TestClient, clock: Clock
+    hub: Hub, city: TestClient, calendar: TestClient, clock: HandClock
 ) -> None:
     convene(hub, starts=datetime(2027, 1, 12, 10))
     path = subscribe(city, kind="user")
@@ -98,7 +98,7 @@ def test_a_repeat_poll_is_answered_304_from_the_cache(
 
 
 def test_an_event_that_changes_nothing_shown_keeps_the_etag(
-    hub: Hub, city: TestClient, calendar: TestClient, clock: Clock
+    hub: Hub, city: TestClient, calendar: TestClient, clock: HandClock
 ) -> None:
     convene(hub, starts=datetime(2027, 1, 12, 10))
     path = subscribe(city, kind="user")
@@ -117,7 +117,7 @@ def test_an_event_that_changes_nothing_shown_keeps_the_etag(
 
 
 def test_a_change_gives_a_new_etag_and_a_later_last_modified(
-    hub: Hub, city: TestClient, calendar: TestClient, clock: Clock
+    hub: Hub, city: TestClient, calendar: TestClient, clock: HandClock
 ) -> None:
     meeting_id = convene(hub, starts=datetime(2027, 1, 12, 10))
     path = subscribe(city, kind="user")

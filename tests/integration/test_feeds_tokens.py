@@ -13,13 +13,14 @@ from hub.access.accounts import Permission, Role
 from hub.bootstrap import Hub
 from hub.feeds.tables import calendar_feeds
 from hub.settings import public_url
-from tests.integration.test_feeds_content import CITY_EMAIL, OPCC_EMAIL, Clock
+from tests.clocks import HandClock
+from tests.integration.test_feeds_content import CITY_EMAIL, OPCC_EMAIL
 from tests.web import client_of, csrf_of, sign_in
 
 
 @pytest.fixture
 def hub(demo_hub: Hub) -> Hub:
-    demo_hub.clock = Clock()
+    demo_hub.clock = HandClock()
     return demo_hub
 
 

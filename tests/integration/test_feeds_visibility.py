@@ -17,11 +17,11 @@ from hub.domain import directory
 from hub.handlers import meetings as meeting_handlers
 from hub.service import handle
 from schemas.commands import directory as directory_commands
+from tests.clocks import HandClock
 from tests.integration.test_feeds_content import (
     CITY_EMAIL,
     OPCC,
     OPCC_EMAIL,
-    Clock,
     convene,
     meeting_uid,
     read_feed,
@@ -37,7 +37,7 @@ DP_OFFICE = Actor(user_id="test-dp-opcc", organisation_id="dyfed-powys-opcc",
 
 @pytest.fixture
 def hub(demo_hub: Hub) -> Hub:
-    demo_hub.clock = Clock()
+    demo_hub.clock = HandClock()
     return demo_hub
 
 

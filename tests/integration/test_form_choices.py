@@ -59,6 +59,7 @@ def test_a_merger_is_proposed_by_ticking_the_areas_csps(
     assert "blaby-csp" in _options(form, "requested_by_csp")
     assert 'type="checkbox" value="blaby-csp"' in form and "One per line" not in form
 
+    before = MERGER_QUERIES.list(demo_hub, workspace_ids=None, limit=50, offset=0).total
     posted = {
         "csrf_token": office.csrf,  # type: ignore[attr-defined]
         "csp_ids": ["blaby-csp", "charnwood-csp"],
@@ -67,13 +68,38 @@ def test_a_merger_is_proposed_by_ticking_the_areas_csps(
         "effective_date": (date.today() + timedelta(days=200)).isoformat(),
         "requested_by_csp": "blaby-csp",
     }
+    # Post/redirect/get: the errors and the input come back on a page a reload only reads.
     refused = office.post("/records/mergers/new", data=posted)
-    assert refused.status_code == 400
-    ticked = _boxes(refused.text, "csp_ids")
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/records/mergers/new?kept=")
+    shown = office.get(refused.headers["location"])
+    assert shown.status_code == 400
+    ticked = _boxes(shown.text, "csp_ids")
     assert {k for k, v in ticked.items() if v} == {"blaby-csp", "charnwood-csp"}
+    reload = office.get(refused.headers["location"])
+    assert reload.status_code == 400 and _boxes(reload.text, "csp_ids") == ticked, (
+        "a reload only reads, and shows the same")
+    other = signed_in(demo_hub, "opcc@leicestershire.example.org")
+    assert other.get(refused.headers["location"]).status_code == 200, (
+        "only the session that posted the form gets it back")
 
     posted["proposed_name"] = "Blaby and Charnwood Community Safety Partnership"
-    answer = office.post("/records/mergers/new", data=posted)
+    # Proposing reaches every party: the answers are checked first, by name, with a change
+    # link back to each question keeping the input.
+    checking = office.post("/records/mergers/new", data=posted)
+    assert checking.status_code == 303
+    check = office.get(checking.headers["location"])
+    assert "Check your answers" in check.text
+    assert "Blaby Community Safety Partnership" in check.text and "blaby-csp<" not in check.text
+    change = re.search(r'href="(/records/mergers/new\?kept=[^"#]+)#csp_ids"', check.text)
+    assert change, "a change link back to the partnerships"
+    again = office.get(change.group(1).replace("&amp;", "&")).text
+    assert {k for k, v in _boxes(again, "csp_ids").items() if v} == {
+        "blaby-csp", "charnwood-csp"}
+    assert MERGER_QUERIES.list(demo_hub, workspace_ids=None, limit=50, offset=0).total == before
+    carried = form_values(check.text, "check-form")
+    assert carried["confirmed"] == ["yes"] and carried["csrf_token"] == [office.csrf]  # type: ignore[attr-defined]
+    answer = office.post("/records/mergers/new", data=carried)
     assert answer.status_code == 303, answer.text
     merger_id = answer.headers["location"].rsplit("/", 1)[1]
     record = MERGER_QUERIES.get(demo_hub, merger_id, workspace_ids=None)
@@ -119,7 +145,7 @@ def test_every_field_offered_from_the_directory_exists_on_some_form() -> None:
 
 def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestClient) -> None:
     answer = office.post("/records/mergers/new", data={
-        "csrf_token": office.csrf,  # type: ignore[attr-defined]
+        "csrf_token": office.csrf, "confirmed": "yes",  # type: ignore[attr-defined]
         "csp_ids": ["melton-csp", "harborough-csp"], "purposes": ["reducing_reoffending"],
         "proposed_name": "Melton and Harborough Community Safety Partnership",
         "effective_date": (date.today() + timedelta(days=200)).isoformat(),
@@ -153,7 +179,7 @@ def test_a_revision_starts_as_the_proposal_stands_and_posts_back_changed(
     office: TestClient, demo_hub: Hub
 ) -> None:
     answer = office.post("/records/mergers/new", data={
-        "csrf_token": office.csrf,  # type: ignore[attr-defined]
+        "csrf_token": office.csrf, "confirmed": "yes",  # type: ignore[attr-defined]
         "csp_ids": ["melton-csp", "harborough-csp"], "purposes": ["reducing_reoffending"],
         "proposed_name": "Melton and Harborough Community Safety Partnership",
         "effective_date": (date.today() + timedelta(days=200)).isoformat(),

@@ -14,7 +14,7 @@ from hub.bootstrap import Hub
 from hub.demo import mergers as demo_mergers
 from hub.demo.meetings import HELD
 from hub.events import StreamRef
-from hub.projections.directory import areas, csps, members, organisations, terms
+from hub.projections.directory import areas, csps, members, organisations, terms, workspaces
 from hub.projections.meetings import get_meeting
 from hub.projections.mergers import get_merger
 from tests.conftest import DemoCopy, HubFactory
@@ -64,24 +64,55 @@ def test_the_demo_replays_north_yorkshires_history_to_todays_bodies(
     proposed = hub.store.read_stream(StreamRef.of("merger", demo_mergers.NY_MERGER).id)[0]
     assert proposed.data["by_organisation"] == "north-yorkshire-pcc-2012"
 
-    # Today's combined CSP lists today's bodies, and so does its workspace.
+    # On 1 April 2023 the CSP for the North Yorkshire Council area arose by law, with
+    # today's bodies and no s.5A agreement, and the combined CSP of 2014 ended.
+    today = "north-yorkshire-council-csp"
     with hub.engine.connect() as conn:
-        combined = conn.execute(
-            select(csps).where(csps.c.csp_id == demo_mergers.NY_COMBINED)).one()
-        york = conn.execute(select(csps).where(csps.c.csp_id == "safer-york-partnership")).one()
+        rows = {r.csp_id: r for r in conn.execute(select(csps).where(csps.c.area_id == NY))}
+        spaces = {r.workspace_id: r for r in conn.execute(select(workspaces))}
         space = set(conn.execute(select(members.c.organisation_id).where(
-            members.c.workspace_id == f"csp-{demo_mergers.NY_COMBINED}")).scalars())
-    assert set(combined.responsible_authorities) == TODAYS_NY_BODIES
+            members.c.workspace_id == f"csp-{today}")).scalars())
+        ended = {r.organisation_id: (r.valid_to, r.succeeded_by) for r in conn.execute(
+            select(organisations).where(organisations.c.valid_to.is_not(None)))}
+    combined, arisen, york = rows[demo_mergers.NY_COMBINED], rows[today], rows[
+        "safer-york-partnership"]
+    assert (combined.valid_to, combined.succeeded_by) == (date(2023, 3, 31), today)
+    assert (arisen.name, arisen.valid_from, arisen.valid_to, arisen.merged_from,
+            arisen.local_government_areas) == (
+        "North Yorkshire Community Safety Partnership", date(2023, 4, 1), None, [],
+        ["North Yorkshire"])
+    assert set(arisen.responsible_authorities) == TODAYS_NY_BODIES
     assert space == TODAYS_NY_BODIES | {"north-yorkshire-opcc"}
+    assert spaces[f"csp-{demo_mergers.NY_COMBINED}"].merged_into == f"csp-{today}"
     assert not OF_2014 & set(york.responsible_authorities)
     assert "city-of-york-council" in york.responsible_authorities
-    # The history is in the log, in the order it happened.
+    assert {c for c, r in rows.items() if r.valid_to is None} == {
+        today, "safer-york-partnership"}
+
+    # Every body of 2014 ended, on the day before its successor took over, and stays in the
+    # history.
+    assert ended["north-yorkshire-fire-authority"] == (
+        date(2018, 11, 14), ["north-yorkshire-pfcc-fire"])
+    assert ended["hlny-crc"] == ended["nps-north-east"] == (
+        date(2021, 6, 25), ["probation-yorkshire-humber"])
+    assert ended["airedale-wharfedale-craven-ccg"] == (date(2022, 6, 30), ["west-yorkshire-icb"])
+    assert ended["vale-of-york-ccg"] == (date(2022, 6, 30), ["humber-north-yorkshire-icb"])
+    assert ended["craven-district-council"] == ended["north-yorkshire-county-council"] == (
+        date(2023, 3, 31), ["north-yorkshire-council"])
+    assert ended["north-yorkshire-pfcc-fire"] == (date(2024, 5, 6), ["york-north-yorkshire-fire"])
+    assert set(ended) >= OF_2014
+    assert not TODAYS_NY_BODIES & set(ended)
+
+    # The history is in the log, in the order it happened: the changes in force, and the
+    # combined CSP's bodies changing until it ended.
+    in_force = [e.data["on_date"] for e in hub.store.iter_all()
+                if e.type == "directory_change.took_effect"]
+    assert in_force == ["2018-11-15", "2021-06-26", "2022-07-01", "2023-04-01", "2024-05-07"]
     changes = [e.data["responsible_authorities"] for e in hub.store.read_stream(
         StreamRef.of("csp", demo_mergers.NY_COMBINED).id) if e.type == "csp.authorities_changed"]
     assert [("north-yorkshire-pfcc-fire" in c, "probation-yorkshire-humber" in c,
-             "west-yorkshire-icb" in c, "north-yorkshire-council" in c) for c in changes] == [
-        (True, False, False, False), (True, True, False, False), (True, True, True, False),
-        (True, True, True, True), (False, True, True, True),
+             "west-yorkshire-icb" in c, "craven-district-council" in c) for c in changes] == [
+        (True, False, False, True), (True, True, False, True), (True, True, True, True),
     ]
 
 
@@ -93,7 +124,11 @@ def test_the_demo_dates_and_bodies_a_local_would_check(
         ("cumbria-pcc-2012", "pcc", date(2012, 11, 22)),
         ("cumbria-opcc", "pfcc", date(2023, 4, 1)),
     ]
-    assert _area(hub, "city-of-london").policing_body_since == date(1996, 8, 22)
+    # No start date means anything for the City of London's Common Council: none is shown.
+    city = _area(hub, "city-of-london")
+    assert (city.policing_body_id, city.policing_body_since) == (
+        "city-of-london-opcc", None)
+    assert _terms(hub, "city-of-london") == []
     with hub.engine.connect() as conn:
         youth = {r.name for r in conn.execute(select(organisations).where(
             organisations.c.kind == "youth_offending_team"))}

@@ -19,8 +19,9 @@ from hub.projections.directory import areas, terms
 from hub.projections.reports import report_requests
 from hub.service import handle
 from schemas.commands import directory as dcmd
+from tests.clocks import ShiftedClock
 from tests.conftest import DemoCopy, HubFactory
-from tests.integration.test_meetings_schedules import FakeClock, react, scheduled
+from tests.integration.test_meetings_schedules import react, scheduled
 from workers import governance
 from workers.runtime import use_hub
 from workers.scheduling import unschedule
@@ -37,13 +38,13 @@ def staff(organisation_id: str) -> Actor:
 
 
 @pytest.fixture
-def clocked(make_hub: HubFactory, demo_copy: DemoCopy, redis_url: str) -> tuple[Hub, FakeClock]:
+def clocked(make_hub: HubFactory, demo_copy: DemoCopy, redis_url: str) -> tuple[Hub, ShiftedClock]:
     """The demo directory on a clock in November 2026, with a queue of the test's own."""
     database = os.getpid() % 15 + 1
     hub = make_hub(database_url=demo_copy(records=False),
                    redis_url=f"{redis_url.rsplit('/', 1)[0]}/{database}",
                    queue_name=f"test-{uuid.uuid4().hex[:12]}")
-    clock = FakeClock(RECORDED)
+    clock = ShiftedClock(RECORDED)
     hub.clock = clock
     use_hub(hub)
     react(hub)
@@ -69,7 +70,7 @@ def _requester(hub: Hub, request_id: str) -> str:
 
 
 def test_a_future_transfer_changes_nothing_until_its_london_date(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, clock = clocked
     handle(hub, directory.POLICE_AREA, LEICS, dcmd.TransferGovernance(

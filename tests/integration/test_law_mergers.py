@@ -23,6 +23,7 @@ from hub.queries.directory import csp_ids_of_area, csps_of
 from hub.service import handle
 from schemas.commands import directory as dcmd
 from schemas.events.mergers import HOME_SECRETARY
+from tests.clocks import HandClock
 from tests.integration.test_duties_register import register
 from tests.integration.test_mergers_service import (
     AUTHORITIES,
@@ -117,7 +118,7 @@ def _csp_row(hub: Hub, csp_id: str) -> Any:
 def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its_date(
     demo: Hub,
 ) -> None:
-    clock = Clock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    clock = HandClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     demo.clock = clock
     melton = actor("melton-council")
     priority = register(demo, melton, csp_id="melton-csp")
@@ -126,7 +127,7 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
         matters="Farm thefts").id
     merger_id = propose(demo, effective_date=EFFECTIVE)
     _everyone_consents(demo, merger_id, revision=1)
-    clock.moment = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
+    clock.now = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
     assert h.take_merger_effect(demo, merger_id, EFFECTIVE)
     combined = get_merger(demo.engine, SYSTEM, merger_id)["combined_csp_id"]
     # On combination the ended CSPs' priorities and open s.7 requests pass to the combined CSP.
@@ -143,7 +144,7 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
     assert jobs.resume_terminations(demo) == 1
     assert not h.take_termination_effect(demo, merger_id, ENDS)
 
-    clock.moment = datetime(2028, 3, 31, 9, 0, tzinfo=UTC)
+    clock.now = datetime(2028, 3, 31, 9, 0, tzinfo=UTC)
     assert h.take_termination_effect(demo, merger_id, ENDS)
     assert h.take_termination_effect(demo, merger_id, ENDS), "once, however often it runs"
     assert get_merger(demo.engine, SYSTEM, merger_id)["status"] == "ended"
@@ -155,8 +156,10 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
     assert "harborough-council" not in row.responsible_authorities
     harborough_again = _csp_row(demo, successor_csp_id("harborough-csp", ENDS))
     assert "harborough-council" in harborough_again.responsible_authorities
-    # Melton's own priority passes on with it; the Melton CSP takes new requests again.
+    # Melton's own priority passes on with it, and so does the open request first made to
+    # Melton's CSP; the Melton CSP takes new requests again.
     assert _value(demo, priorities, "priority_id", priority, "csp_id") == melton_again
+    assert _value(demo, report_requests, "request_id", open_request, "csp_id") == melton_again
     asked = report_handlers.require_report(
         demo, actor(OFFICE), csp_id=melton_again, kind="informal", title="Rural crime again",
         matters="Farm thefts")
@@ -165,16 +168,6 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
         space = conn.execute(select(workspaces).where(
             workspaces.c.workspace_id == f"csp-{melton_again}")).one()
         assert space.linked_from == [f"csp-{combined}"]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def _value(hub: Hub, table: Any, key: str, value: str, column: str) -> Any:

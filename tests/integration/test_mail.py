@@ -29,6 +29,7 @@ from hub.mail.recipients import recipients, set_contact
 from hub.mail.tables import messages_table
 from hub.settings import public_url
 from tests import icaljs
+from tests.clocks import HandClock
 from tests.mail_servers import Inbox, notify_stand_in, smtp_server
 from tests.web import signed_in
 from workers import mail as mail_jobs
@@ -54,20 +55,10 @@ REASONS = {"not_satisfied_reasons": "The strategy is two years late.",
            "s6_functions_confirmed": True}
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def hub(demo_hub: Hub) -> Iterator[Hub]:
     """The demo, on a hand-moved clock, with mail reactions run from its current head."""
-    clock = Clock()
+    clock = HandClock()
     demo_hub.clock = clock
     save_checkpoint(demo_hub.engine, "mail-test", demo_hub.store.head_position())
     use_hub(demo_hub)
@@ -393,6 +384,61 @@ def test_the_daily_digest_gathers_held_mail_and_what_is_due(hub: Hub, inbox: Inb
     assert f"{public_url()}/reports/{request_id}" in text
     # Not twice in one day.
     assert mail_jobs.digests.compose_due(hub, at + timedelta(minutes=30)) == []
+
+
+def test_a_meeting_invitation_taken_daily_carries_its_calendar_in_the_digest(
+    hub: Hub, inbox: Inbox
+) -> None:
+    city_user = hub.accounts.user_by_email(CITY)
+    choose(hub.engine, city_user.user_id, Kind.MEETING_INVITATION, DAILY)
+    voluntary: dict[str, Any] = {
+        "kind": "voluntary", "purpose": "Share the plans.", "place": "County Hall",
+        "invitations": [{"organisation_id": "leicester-city-council", "required": False}],
+    }
+    start = hub.store.head_position()
+    first = meeting_handlers.convene_meeting(
+        hub, OPCC, title="Night-time economy", starts_local=datetime(2027, 3, 1, 10),
+        ends_local=datetime(2027, 3, 1, 11), **voluntary,
+    ).id
+    after = deliver(hub, start)
+    meeting_handlers.reschedule_meeting(
+        hub, OPCC, first, starts_local=datetime(2027, 4, 5, 14),
+        ends_local=datetime(2027, 4, 5, 15),
+    )
+    after = deliver(hub, after)
+    assert inbox.to(CITY) == []
+
+    # One meeting, invited then moved: the moved invitation's own REQUEST.
+    at = datetime(2027, 2, 1, 7, tzinfo=UTC)
+    mail_jobs.send(hub, mail_jobs.digests.compose_due(hub, at))
+    [digest] = inbox.to(CITY)
+    part = parts(digest)["text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    cal = icalendar.Calendar.from_ical(part.get_content().encode())
+    [event] = cal.walk("VEVENT")
+    assert str(cal["method"]) == "REQUEST"
+    assert str(event["uid"]) == f"meeting-{first}@partnership-hub"
+    assert event.decoded("dtstart").hour == 14 and event.decoded("sequence") >= 1
+    assert str(event["attendee"]) == f"mailto:{CITY}"
+
+    # Two meetings the next day, one of them cancelled: one PUBLISH calendar of both.
+    second = meeting_handlers.convene_meeting(
+        hub, OPCC, title="Knife crime", starts_local=datetime(2027, 5, 3, 10),
+        ends_local=datetime(2027, 5, 3, 12), **voluntary,
+    ).id
+    after = deliver(hub, after)
+    meeting_handlers.cancel_meeting(hub, OPCC, first, reason="The venue is closed.")
+    deliver(hub, after)
+    mail_jobs.send(hub, mail_jobs.digests.compose_due(hub, at + timedelta(days=1)))
+    _first_digest, digest = inbox.to(CITY)
+    part = parts(digest)["text/calendar"]
+    assert part.get_param("method") == "PUBLISH"
+    cal = icalendar.Calendar.from_ical(part.get_content().encode())
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {f"meeting-{first}@partnership-hub", f"meeting-{second}@partnership-hub"}
+    assert str(events[f"meeting-{first}@partnership-hub"]["status"]) == "CANCELLED"
+    assert str(events[f"meeting-{second}@partnership-hub"]["status"]) == "CONFIRMED"
+    assert not any("attendee" in e for e in events.values())
 
 
 def test_mergers_papers_minutes_and_actions_reach_their_people(hub: Hub, inbox: Inbox) -> None:

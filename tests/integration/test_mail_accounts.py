@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +22,7 @@ from hub.mail.preferences import choices_of, unsubscribe_token
 from hub.mail.recipients import contact_of
 from hub.mail.tables import messages_table
 from hub.settings import public_url
+from tests.clocks import HandClock
 from tests.mail_servers import Inbox, smtp_server
 from tests.web import client_of, csrf_of, sign_in, signed_in
 from workers.runtime import use_hub
@@ -31,19 +32,9 @@ CITY = "city@leicester.example.org"
 NEW_PASSWORD = "lantern orchard gravel"
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def hub(demo_hub: Hub) -> Iterator[Hub]:
-    demo_hub.clock = Clock()
+    demo_hub.clock = HandClock()
     use_hub(demo_hub)
     yield demo_hub
 

@@ -23,6 +23,7 @@ from hub.domain.meetings import LONDON
 from hub.events.checkpoints import save_checkpoint
 from hub.handlers import meetings as h
 from hub.projections.meetings import get_meeting
+from tests.clocks import ShiftedClock
 from tests.unit.test_meetings import committed_schema_accepts
 from workers import meetings as jobs
 from workers.dispatcher import CHECKPOINT, Dispatcher
@@ -33,20 +34,6 @@ OFFICE = "leicestershire-opcc"
 START = datetime(2027, 1, 14, 10, 0)  # wall-clock, London (GMT)
 START_AT = datetime(2027, 1, 14, 10, 0, tzinfo=UTC)
 END_AT = START_AT + timedelta(hours=2)
-
-
-class FakeClock:
-    """Real time shifted to a chosen moment: it runs on as real time does."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.set(moment)
-
-    def set(self, moment: datetime) -> None:
-        """Make the clock read ``moment`` now."""
-        self.offset = moment - datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
 
 def office() -> Actor:
@@ -67,10 +54,10 @@ def isolated(make_hub: Callable[..., Hub], redis_url: str) -> Hub:
 
 
 @pytest.fixture
-def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub, FakeClock]]:
+def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub, ShiftedClock]]:
     """A hub on a fake clock in November 2026, its demo loaded and dispatched."""
     hub = isolated(make_hub, redis_url)
-    clock = FakeClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    clock = ShiftedClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     hub.clock = clock
     load_demo(hub, progress=False)
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
@@ -103,7 +90,7 @@ def convene(hub: Hub, start: datetime, end: datetime) -> str:
 
 
 def test_reminders_are_scheduled_moved_by_a_reschedule_and_removed_by_a_cancel(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, clock = clocked
     meeting_id = convene(hub, START, START + timedelta(hours=2))
@@ -139,7 +126,7 @@ def test_reminders_are_scheduled_moved_by_a_reschedule_and_removed_by_a_cancel(
     assert get_meeting(hub.engine, SYSTEM, meeting_id)["reminded_for"] is None
 
 
-def test_an_early_job_waits_for_the_hubs_clock(clocked: tuple[Hub, FakeClock]) -> None:
+def test_an_early_job_waits_for_the_hubs_clock(clocked: tuple[Hub, ShiftedClock]) -> None:
     hub, _clock = clocked
     meeting_id = convene(hub, START, START + timedelta(hours=2))
     assert jobs.mark_held(meeting_id, END_AT.isoformat()) is False
@@ -159,7 +146,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
 
 
 def test_a_worker_reminds_before_the_meeting_and_marks_it_held_after_it(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, clock = clocked
     clock.set(datetime(2027, 1, 14, 12, 0, tzinfo=UTC))

@@ -32,21 +32,12 @@ from hub.projections.meetings import (
 from hub.service import handle
 from schemas.commands import directory as dcmd
 from schemas.commands import meetings as cmd
+from tests.clocks import HandClock
 from tests.conftest import DemoCopy, HubFactory
 from tests.unit.test_meetings import committed_schema_accepts
 
 LEICS, OFFICE = "leicestershire", "leicestershire-opcc"
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def actor(organisation_id: str, area: str = LEICS, role: str = "member") -> Actor:
@@ -56,13 +47,13 @@ def actor(organisation_id: str, area: str = LEICS, role: str = "member") -> Acto
 
 
 @pytest.fixture
-def clock() -> Clock:
+def clock() -> HandClock:
     """The hub's clock, set to NOW and moved by the test."""
-    return Clock(NOW)
+    return HandClock(NOW)
 
 
 @pytest.fixture
-def demo(make_hub: HubFactory, demo_copy: DemoCopy, clock: Clock) -> Hub:
+def demo(make_hub: HubFactory, demo_copy: DemoCopy, clock: HandClock) -> Hub:
     """A hub on a hand-moved clock with the demo loaded (at NOW)."""
     hub = make_hub(database_url=demo_copy(at=NOW))
     hub.clock = clock
@@ -141,7 +132,7 @@ def test_impossible_and_ambiguous_local_times(demo: Hub) -> None:
     )
 
 
-def test_each_role_can_do_only_what_the_law_allows(demo: Hub, clock: Clock) -> None:
+def test_each_role_can_do_only_what_the_law_allows(demo: Hub, clock: HandClock) -> None:
     meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
     icb, office = actor("llr-icb"), actor(OFFICE)
     refusals = {
@@ -210,7 +201,7 @@ def test_each_role_can_do_only_what_the_law_allows(demo: Hub, clock: Clock) -> N
                          response="attending", representatives=[{"name": "Eira Jones"}])
     assert get_meeting(demo.engine, SYSTEM, welsh)["kind"] == "voluntary"
 
-    clock.moment = datetime(2027, 1, 14, 12, 30, tzinfo=UTC)
+    clock.now = datetime(2027, 1, 14, 12, 30, tzinfo=UTC)
     h.record_meeting_held(demo, office, meeting_id)
     action = h.assign_meeting_action(
         demo, office, meeting_id, description="Share data", owner_organisation_id="llr-icb",
@@ -269,7 +260,7 @@ def test_a_required_decline_is_flagged_on_the_convenors_dashboard(demo: Hub) -> 
 
 
 def test_a_meeting_runs_from_convening_to_approved_minutes_and_done_actions(
-    demo: Hub, clock: Clock,
+    demo: Hub, clock: HandClock,
 ) -> None:
     office = actor(OFFICE)
     meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
@@ -281,7 +272,7 @@ def test_a_meeting_runs_from_convening_to_approved_minutes_and_done_actions(
     assert code_of(lambda: h.amend_meeting(demo, office, meeting_id)) == (
         "meeting.unchanged", 422,
     )
-    clock.moment = datetime(2027, 1, 14, 10, 5, tzinfo=UTC)
+    clock.now = datetime(2027, 1, 14, 10, 5, tzinfo=UTC)
     h.record_meeting_held(demo, office, meeting_id)
     h.draft_meeting_minutes(demo, office, meeting_id, text="Agreed the assessment.")
     h.draft_meeting_minutes(demo, office, meeting_id, text="Agreed the assessment; AOB.")
@@ -315,14 +306,14 @@ def test_a_meeting_runs_from_convening_to_approved_minutes_and_done_actions(
 
 
 def test_open_meetings_pass_to_a_successor_body_and_closed_ones_keep_the_office(
-    demo: Hub, clock: Clock,
+    demo: Hub, clock: HandClock,
 ) -> None:
     open_id = convene(demo, datetime(2027, 1, 14, 10, 0))
     closed_id = convene(demo, datetime(2027, 1, 21, 10, 0))
     h.cancel_meeting(demo, actor(OFFICE), closed_id, reason="Not needed")
     held_id = convene(demo, datetime(2026, 11, 24, 10, 0))
     finished_id = convene(demo, datetime(2026, 11, 24, 12, 0))
-    clock.moment = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
     for meeting_id in (held_id, finished_id):
         h.record_meeting_held(demo, actor(OFFICE), meeting_id)
     h.draft_meeting_minutes(demo, actor(OFFICE), finished_id, text="Minutes")
@@ -370,13 +361,13 @@ def test_visibility_and_filters(demo: Hub) -> None:
     assert hidden.value.code == "record.not_found"
 
 
-def test_a_rebuild_gives_the_same_meeting_read_models(demo: Hub, clock: Clock) -> None:
+def test_a_rebuild_gives_the_same_meeting_read_models(demo: Hub, clock: HandClock) -> None:
     meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
     h.respond_to_meeting(demo, actor("probation-east-midlands"), meeting_id,
                          response="declining", reason="Clash")
     h.reschedule_meeting(demo, actor(OFFICE), meeting_id, starts_local=datetime(2027, 1, 15, 10),
                          ends_local=datetime(2027, 1, 15, 12))
-    clock.moment = datetime(2027, 1, 15, 11, tzinfo=UTC)
+    clock.now = datetime(2027, 1, 15, 11, tzinfo=UTC)
     h.record_meeting_held(demo, actor(OFFICE), meeting_id)
     h.assign_meeting_action(demo, actor(OFFICE), meeting_id, description="Report back",
                             owner_organisation_id="llr-icb", due_on=date(2027, 2, 1))

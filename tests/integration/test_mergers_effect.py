@@ -29,6 +29,7 @@ from hub.handlers import mergers as h
 from hub.projections.directory import csps, members, workspaces
 from hub.projections.mergers import get_merger, list_mergers
 from hub.service import handle, load
+from tests.clocks import ShiftedClock
 from tests.unit.test_mergers import committed_schema_accepts
 from workers import mergers as jobs
 from workers.dispatcher import CHECKPOINT, Dispatcher
@@ -44,20 +45,6 @@ SIGN: dict[str, Any] = {
 EFFECTIVE = date(2031, 4, 1)
 MIDNIGHT = datetime(2031, 3, 31, 23, 0, tzinfo=UTC)  # 00:00 BST on 1 April 2031
 LEAD = timedelta(seconds=6)
-
-
-class FakeClock:
-    """Real time shifted to a chosen moment: it runs on as real time does."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.set(moment)
-
-    def set(self, moment: datetime) -> None:
-        """Make the clock read ``moment`` now."""
-        self.offset = moment - datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
 
 def actor(organisation_id: str) -> Actor:
@@ -89,14 +76,14 @@ def isolated(make_hub: Callable[..., Hub], redis_url: str) -> Hub:
 
 
 @pytest.fixture
-def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub, FakeClock]]:
+def clocked(make_hub: Callable[..., Hub], redis_url: str) -> Iterator[tuple[Hub, ShiftedClock]]:
     """A hub on a fake clock, the demo's directory loaded and already dispatched.
 
     The directory alone: the workers these tests start would re-arm the demo records'
     schedules (a made merger among them), and their jobs are not what the tests count.
     """
     hub = isolated(make_hub, redis_url)
-    clock = FakeClock(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
+    clock = ShiftedClock(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
     hub.clock = clock
     load_demo(hub, progress=False, records=False)
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
@@ -140,7 +127,7 @@ def effect_events(hub: Hub, after: int) -> Counter[tuple[str, str]]:
 
 
 def test_a_merger_takes_effect_once_on_its_date_even_with_two_workers(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, clock = clocked
     merger_id = make_agreement(hub, EFFECTIVE)
@@ -190,7 +177,7 @@ def test_a_merger_takes_effect_once_on_its_date_even_with_two_workers(
 
 
 def test_a_merger_whose_date_has_passed_takes_effect_at_once(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, _clock = clocked
     merger_id = make_agreement(hub, date(2031, 2, 1))

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pyotp
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from hub.access.secrets import Sealer
+from hub.access.two_step import TwoStep
 from hub.bootstrap import Hub
 from hub.db import make_engine
 from hub.events.envelope import StreamRef
 from hub.events.store import EventStore
 from hub.migrate import alembic_config, current_revisions, head_revisions, require_migrated
+from hub.settings import Settings
 
 
 def test_the_migrations_create_exactly_the_declared_schema(hub: Hub) -> None:
@@ -21,11 +27,11 @@ def test_the_migrations_create_exactly_the_declared_schema(hub: Hub) -> None:
     command.check(alembic_config(hub.engine))
 
 
-def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url: str) -> None:
+def test_the_lean_store_migration_keeps_every_stream_head_and_link(empty_database_url: str) -> None:
     """0008 drops ``streams`` (a head is now a stream's highest version) and rebuilds two
     tables on SQLite: a log written before it reads and appends the same after it, and going
     back down rebuilds ``streams`` from the log."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     try:
         command.upgrade(alembic_config(engine), "0007")
         with engine.begin() as conn:
@@ -73,10 +79,10 @@ def test_the_lean_store_migration_keeps_every_stream_head_and_link(database_url:
         engine.dispose()
 
 
-def test_the_event_id_index_migration_keeps_the_log_and_goes_back(database_url: str) -> None:
+def test_the_event_id_index_migration_keeps_the_log_and_goes_back(empty_database_url: str) -> None:
     """0009 drops the unique index on ``events.event_id`` (copying the table on SQLite) and
     keeps every event; going back down restores it, so a repeated id is refused again."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     insert = text(
         "INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, "
         "data, meta, workspaces, recorded_at) VALUES ('id-1', :stream, 'workspace', 1, "
@@ -106,12 +112,12 @@ def test_the_event_id_index_migration_keeps_the_log_and_goes_back(database_url: 
 
 
 def test_the_idempotency_scope_migration_gives_each_key_its_senders_scope(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
     """0011 keys idempotency by the acting organisation: each existing key takes the
     organisation recorded on the first event it appended (the hub's empty scope when none
     was), so a retry after the upgrade still replays; going back down keeps one row a key."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     event = text(
         "INSERT INTO events (event_id, stream_id, stream_type, version, type, schema_version, "
         "data, meta, workspaces, recorded_at) VALUES (:id, :stream, 'workspace', 1, "
@@ -144,5 +150,36 @@ def test_the_idempotency_scope_migration_gives_each_key_its_senders_scope(
         with engine.connect() as conn:
             kept = conn.execute(text("SELECT key FROM idempotency_keys ORDER BY key")).all()
         assert [row.key for row in kept] == ["k-hub", "k-org"]
+    finally:
+        engine.dispose()
+
+
+def test_the_sealing_migration_seals_existing_two_step_secrets_and_goes_back(
+    empty_database_url: str,
+) -> None:
+    """0017 seals each stored TOTP secret (a copy of the database alone no longer gives them
+    away): the user's codes still check after it, and going back down opens them again."""
+    engine = make_engine(empty_database_url)
+    plain = pyotp.random_base32()
+    now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    try:
+        command.upgrade(alembic_config(engine), "0015")
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO two_step (user_id, secret, confirmed_at, last_step, "
+                "recovery_hashes) VALUES ('u-1', :secret, :at, 0, '[]')"
+            ), {"secret": plain, "at": now})
+
+        command.upgrade(alembic_config(engine), "0017")
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT secret FROM two_step")).scalar_one()
+        assert plain not in stored
+        settings = Settings()
+        two_step = TwoStep(engine, lambda: now, Sealer(settings.two_step_material))
+        two_step.verify("u-1", pyotp.TOTP(plain).at(now))
+
+        command.downgrade(alembic_config(engine), "0015")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT secret FROM two_step")).scalar_one() == plain
     finally:
         engine.dispose()

@@ -27,7 +27,7 @@ def city(demo_hub: Hub) -> TestClient:
 
 def _require(office: TestClient) -> str:
     answer = office.post("/records/report-requests/new", data={
-        "csrf_token": office.csrf, "csp_id": "safer-leicester",  # type: ignore[attr-defined]
+        "csrf_token": office.csrf, "confirmed": "yes", "csp_id": "safer-leicester",  # type: ignore[attr-defined]
         "kind": "informal", "title": "Knife crime, city centre", "matters": "Trends.",
     })
     assert answer.status_code == 303, answer.text
@@ -71,7 +71,7 @@ def test_a_stale_form_says_someone_else_changed_the_record_and_what(
     police.post(location + "/acknowledge", data={
         "csrf_token": csrf_of(police_page.text), "expected_version": version})
     stale = city.post(location + "/acknowledge", data={
-        "csrf_token": city.csrf, "expected_version": version})  # type: ignore[attr-defined]
+        "csrf_token": city.csrf, "expected_version": version}, follow_redirects=True)  # type: ignore[attr-defined]
     assert stale.status_code == 409
     assert "Someone else changed this record" in stale.text
     assert "Leicestershire Police: report request acknowledged" in stale.text
@@ -81,7 +81,7 @@ def test_bad_input_on_a_record_form_is_shown_beside_the_field(office: TestClient
     answer = office.post("/records/report-requests/new", data={
         "csrf_token": office.csrf, "csp_id": "safer-leicester",  # type: ignore[attr-defined]
         "kind": "informal", "title": "", "matters": "Trends.",
-    })
+    }, follow_redirects=True)
     assert answer.status_code == 400
     assert "govuk-error-summary" in answer.text and 'href="#title"' in answer.text
     assert 'id="title-error"' in answer.text
@@ -132,7 +132,7 @@ def test_every_problem_with_a_form_is_shown_at_once_each_beside_its_field(
         "csrf_token": office.csrf, "kind": "voluntary",  # type: ignore[attr-defined]
         "purpose": "Plan the winter.", "agenda-rows": "2",
         "agenda-0-description": "Who leads what.",
-    })
+    }, follow_redirects=True)
     assert answer.status_code == 400
     assert 'href="#agenda-0-title"' in answer.text and 'id="agenda-0-title-error"' in answer.text
     assert 'href="#title"' in answer.text and 'id="title-error"' in answer.text

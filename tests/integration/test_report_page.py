@@ -35,7 +35,7 @@ def _version(client: TestClient, location: str) -> str:
 
 def _require(office: TestClient, title: str) -> str:
     answer = office.post("/records/report-requests/new", data={
-        "csrf_token": office.csrf, "csp_id": "safer-leicester",  # type: ignore[attr-defined]
+        "csrf_token": office.csrf, "confirmed": "yes", "csp_id": "safer-leicester",  # type: ignore[attr-defined]
         "kind": "informal", "title": title, "matters": "Trends.",
     })
     assert answer.status_code == 303, answer.text
@@ -55,11 +55,12 @@ def acknowledged(office: TestClient, city: TestClient) -> str:
 
 
 def _submit(client: TestClient, location: str, text: str,
-            files: list[tuple[str, bytes, str]], version: str | None = None) -> Response:
+            files: list[tuple[str, bytes, str]], version: str | None = None,
+            follow: bool = False) -> Response:
     return client.post(location + "/submit", data={
         "csrf_token": client.csrf,  # type: ignore[attr-defined]
         "expected_version": version or _version(client, location), "text": text,
-    }, files=[("attachment_ids", file) for file in files])
+    }, files=[("attachment_ids", file) for file in files], follow_redirects=follow)
 
 
 def _kept(hub: Hub) -> set[str]:
@@ -121,17 +122,18 @@ def test_a_refused_submission_keeps_no_file_and_says_why_beside_the_field(
     city: TestClient, acknowledged: str, demo_hub: Hub
 ) -> None:
     before = _kept(demo_hub)
-    empty = _submit(city, acknowledged, "", [("report.pdf", PDF, "application/pdf")])
+    empty = _submit(city, acknowledged, "", [("report.pdf", PDF, "application/pdf")],
+                    follow=True)
     assert empty.status_code == 400
     assert 'href="#submit-text"' in empty.text
     disguised = _submit(city, acknowledged, "Our report.", [
         ("report.pdf", PDF, "application/pdf"), ("notes.pdf", b"not a pdf", "application/pdf"),
-    ])
+    ], follow=True)
     assert disguised.status_code == 400
     assert 'id="submit-attachment_ids-error"' in disguised.text
     assert "The file must be a PDF, Word" in disguised.text
     stale = _submit(city, acknowledged, "Our report.", [("report.pdf", PDF, "application/pdf")],
-                    version="1")
+                    version="1", follow=True)
     assert stale.status_code == 409
     assert _kept(demo_hub) == before
     assert "No report has been submitted yet." in city.get(acknowledged).text

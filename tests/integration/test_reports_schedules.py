@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from hub.attachments import AttachmentStore
 from hub.bootstrap import Hub
 from hub.events.checkpoints import save_checkpoint
 from hub.handlers import reports as handlers
+from tests.clocks import HandClock
 from tests.conftest import DemoCopy, HubFactory
 from workers.dispatcher import CHECKPOINT, Dispatcher
 from workers.reports import run_deadline
@@ -39,20 +39,10 @@ CITY = Actor(
 )
 
 
-@dataclass
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clocked(make_hub: HubFactory, demo_copy: DemoCopy) -> tuple[Hub, FakeClock]:
+def clocked(make_hub: HubFactory, demo_copy: DemoCopy) -> tuple[Hub, HandClock]:
     hub = make_hub(database_url=demo_copy(records=False, at=START))
-    clock = FakeClock(START)
+    clock = HandClock(START)
     hub.clock = clock  # before the store is first built, so the store keeps this clock too
     # The directory's events need no background work: start dispatching after them.
     save_checkpoint(hub.engine, CHECKPOINT, hub.store.head_position())
@@ -101,7 +91,7 @@ def require(hub: Hub, due_on: date = DUE) -> str:
 
 
 def test_reminders_and_the_overdue_mark_fire_once_each_on_time_with_two_workers(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, HandClock],
 ) -> None:
     hub, clock = clocked
     key = require(hub)
@@ -140,7 +130,7 @@ def test_reminders_and_the_overdue_mark_fire_once_each_on_time_with_two_workers(
 
 
 def test_the_jobs_race_safely_when_they_all_fire_together(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, HandClock],
 ) -> None:
     hub, clock = clocked
     key = require(hub)
@@ -154,7 +144,7 @@ def test_the_jobs_race_safely_when_they_all_fire_together(
 
 
 def test_a_granted_extension_moves_the_reminders_and_the_old_jobs_do_nothing(
-    clocked: tuple[Hub, FakeClock],
+    clocked: tuple[Hub, HandClock],
 ) -> None:
     hub, clock = clocked
     key = require(hub)
@@ -182,7 +172,7 @@ def test_a_granted_extension_moves_the_reminders_and_the_old_jobs_do_nothing(
                                    ("marked_overdue", "2025-03-27", None): 1}
 
 
-def test_jobs_for_a_report_already_submitted_do_nothing(clocked: tuple[Hub, FakeClock]) -> None:
+def test_jobs_for_a_report_already_submitted_do_nothing(clocked: tuple[Hub, HandClock]) -> None:
     hub, clock = clocked
     key = require(hub)
     work(hub)

@@ -23,7 +23,8 @@ from hub.projections.duties import arrangements
 from hub.projections.meetings import actions, meetings
 from hub.projections.mergers import mergers
 from hub.projections.reports import report_requests
-from tests.integration.test_meetings_schedules import FakeClock, isolated, react, scheduled
+from tests.clocks import ShiftedClock
+from tests.integration.test_meetings_schedules import isolated, react, scheduled
 from workers import reactions
 from workers.reactions import start_reactions
 from workers.runtime import use_hub
@@ -43,7 +44,7 @@ def settle(hub: Hub) -> None:
             return
 
 
-def demo_hub(make_hub: Callable[..., Hub], redis_url: str, clock: FakeClock) -> Hub:
+def demo_hub(make_hub: Callable[..., Hub], redis_url: str, clock: ShiftedClock) -> Hub:
     """A hub on ``clock`` with its own Redis database and queue, the demo loaded and reacted to."""
     hub = isolated(make_hub, redis_url)
     hub.redis.flushdb()  # the database may hold an earlier test's jobs, under the same ids
@@ -64,7 +65,7 @@ def _of_records(jobs: dict[str, datetime]) -> dict[str, datetime]:
 def test_a_worker_starting_rearms_every_job_redis_lost_and_no_other(
     make_hub: Callable[..., Hub], redis_url: str,
 ) -> None:
-    clock = FakeClock(datetime.now(UTC))
+    clock = ShiftedClock(datetime.now(UTC))
     hub = demo_hub(make_hub, redis_url, clock)
     before = scheduled(hub)
     assert {prefix for prefix in PREFIXES if any(j.startswith(prefix) for j in before)} == set(
@@ -134,7 +135,7 @@ def test_what_fell_due_while_redis_was_empty_happens_when_a_worker_starts(
     # The demo is dated as early as it loads, so that its dates (a year ahead at most, but for
     # the made merger's) have passed by the real clock too: RQ releases a report's or a
     # review's job by the real clock.
-    clock = FakeClock(datetime(2025, 1, 16, 9, 0, tzinfo=UTC))
+    clock = ShiftedClock(datetime(2025, 1, 16, 9, 0, tzinfo=UTC))
     hub = demo_hub(make_hub, redis_url, clock)
     waiting = open_records(hub)
     assert all(waiting.values()), waiting

@@ -93,7 +93,7 @@ def test_a_change_is_found_at_once_and_a_rebuild_gives_the_same_index(
     demo_hub: Hub, office: TestClient
 ) -> None:
     made = office.post("/records/report-requests/new", data={
-        "csrf_token": office.csrf, "csp_id": "safer-leicester",  # type: ignore[attr-defined]
+        "csrf_token": office.csrf, "confirmed": "yes", "csp_id": "safer-leicester",  # type: ignore[attr-defined]
         "kind": "informal", "title": "Scooter thefts", "matters": "Trends in e-scooter thefts.",
     })
     assert made.status_code == 303, made.text

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -15,6 +18,7 @@ from hub.access.tables import two_step_table
 from hub.access.two_step import CodeNotRight, required
 from hub.bootstrap import Hub
 from hub.demo.users import DEMO_PASSWORD
+from tests.clocks import HandClock
 from tests.web import client_of, csrf_of, sign_in
 
 ADMIN = "opcc@leicestershire.example.org"
@@ -22,19 +26,9 @@ CITY = "city@leicester.example.org"
 SECRET = re.compile(r'<code class="hub-secret">([A-Z2-7]+)</code>')
 
 
-class Clock:
-    """A clock the test moves by hand (codes are computed for its time)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock(demo_hub: Hub) -> Clock:
-    clock = Clock()
+def clock(demo_hub: Hub) -> HandClock:
+    clock = HandClock(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
     demo_hub.clock = clock
     return clock
 
@@ -55,7 +49,7 @@ def _code(client: TestClient, code: str) -> tuple[int, str]:
     return answer.status_code, answer.text
 
 
-def _enrol(client: TestClient, clock: Clock) -> tuple[str, list[str]]:
+def _enrol(client: TestClient, clock: HandClock) -> tuple[str, list[str]]:
     """Set up two-step sign-in from the signed-in account page; the secret and the codes."""
     page = client.get("/account/two-step")
     found = SECRET.search(page.text)
@@ -70,6 +64,15 @@ def _enrol(client: TestClient, clock: Clock) -> tuple[str, list[str]]:
     return secret, codes
 
 
+def _enrolled(demo_hub: Hub, clock: HandClock) -> tuple[str, list[str], Any]:
+    """The city user enrolled from the account page: the secret, the codes, the stored row."""
+    client = client_of(demo_hub)
+    sign_in(client, CITY)
+    secret, codes = _enrol(client, clock)
+    with demo_hub.engine.connect() as conn:
+        return secret, codes, conn.execute(two_step_table.select()).one()
+
+
 def test_admins_must_use_it_in_production_and_nobody_in_embedded_mode() -> None:
     assert required("admin", admins_must=True)
     assert not required("member", admins_must=True)
@@ -82,7 +85,7 @@ def test_the_default_follows_the_running_mode(demo_hub: Hub) -> None:
     assert not dataclasses.replace(production, redis_url="").admins_need_two_step
 
 
-def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: Clock) -> None:
+def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: HandClock) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
     secret, _codes = _enrol(client, clock)
@@ -107,22 +110,41 @@ def test_a_user_who_chose_it_signs_in_with_a_code_once(demo_hub: Hub, clock: Clo
 
 
 def test_a_recovery_code_works_once_and_is_stored_only_as_a_digest(
-    demo_hub: Hub, clock: Clock
+    demo_hub: Hub, clock: HandClock
 ) -> None:
-    client = client_of(demo_hub)
-    sign_in(client, CITY)
-    _secret, codes = _enrol(client, clock)
-    with demo_hub.engine.connect() as conn:
-        stored = conn.execute(two_step_table.select()).one()
+    secret, codes, stored = _enrolled(demo_hub, clock)
     assert not set(codes) & set(stored.recovery_hashes)
+    # The secret must be read back, so it is sealed rather than hashed.
+    assert secret not in stored.secret
     for attempt, expected in ((codes[3], 303), (codes[3], 401)):
         fresh = client_of(demo_hub)
         _password(fresh, CITY)
         assert _code(fresh, attempt)[0] == expected
 
 
+def test_one_recovery_code_used_at_once_by_several_requests_lets_one_in(
+    demo_hub: Hub, clock: HandClock
+) -> None:
+    _secret, codes, stored = _enrolled(demo_hub, clock)
+    user_id, racers = stored.user_id, 4
+
+    def spend(code: str, start: threading.Barrier) -> bool:
+        start.wait()
+        try:
+            demo_hub.two_step.verify(user_id, code)
+        except CodeNotRight:
+            return False
+        return True
+
+    with ThreadPoolExecutor(racers) as pool:
+        for code in codes[:5]:
+            start = threading.Barrier(racers)
+            outcomes = list(pool.map(spend, [code] * racers, [start] * racers))
+            assert outcomes.count(True) == 1, outcomes
+
+
 def test_an_admin_in_production_sets_it_up_before_getting_a_session(
-    demo_hub: Hub, clock: Clock
+    demo_hub: Hub, clock: HandClock
 ) -> None:
     demo_hub.settings = dataclasses.replace(demo_hub.settings, two_step_for_admins=True)
     client = client_of(demo_hub)
@@ -149,7 +171,7 @@ def test_without_a_pending_sign_in_the_second_step_sends_you_to_sign_in(
     assert answer.status_code == 303 and answer.headers["location"] == "/sign-in"
 
 
-def test_guessing_codes_is_throttled(demo_hub: Hub, clock: Clock) -> None:
+def test_guessing_codes_is_throttled(demo_hub: Hub, clock: HandClock) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
     _enrol(client, clock)
@@ -160,7 +182,7 @@ def test_guessing_codes_is_throttled(demo_hub: Hub, clock: Clock) -> None:
     assert "Too many failed attempts" in _code(client, "123456")[1]
 
 
-def test_an_enrolled_user_cannot_enrol_again(demo_hub: Hub, clock: Clock) -> None:
+def test_an_enrolled_user_cannot_enrol_again(demo_hub: Hub, clock: HandClock) -> None:
     client = client_of(demo_hub)
     sign_in(client, CITY)
     _enrol(client, clock)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email.message import Message
 from pathlib import Path
@@ -57,6 +59,39 @@ def test_an_organisation_cannot_store_more_than_its_quota(tmp_path: Path) -> Non
     assert store.usage(CITY) == 2 * len(CSV)
     assert not list(tmp_path.glob(".upload-*")), "a refused upload leaves nothing behind"
     _save(store, "leicestershire-police")  # another organisation's room is its own
+
+
+class _HeldOpen(io.BytesIO):
+    """An upload's content that, once its first chunk is read, waits until every upload
+    started with it has measured its room: as two browsers sending at the same moment."""
+
+    def __init__(self, content: bytes, started: threading.Barrier) -> None:
+        super().__init__(content)
+        self.started = started
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell():
+            self.started.wait(timeout=10)
+        return super().read(size)
+
+
+def test_two_uploads_at_once_cannot_both_take_the_last_room(tmp_path: Path) -> None:
+    store = AttachmentStore(tmp_path, quota_bytes=len(CSV) * 3 // 2)
+    started = threading.Barrier(2)
+
+    def upload() -> str:
+        try:
+            store.save(_HeldOpen(CSV, started), name="data.csv", media_type="text/csv",
+                       organisation_id=CITY)
+        except QuotaExceeded:
+            return "refused"
+        return "stored"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(lambda _n: upload(), range(2)))
+    assert outcomes == ["refused", "stored"]
+    assert store.usage(CITY) == len(CSV) <= store.quota_bytes
+    assert not list(tmp_path.glob(".upload-*")), "the refused upload leaves nothing behind"
 
 
 def test_an_upload_over_the_quota_is_a_413_problem(demo_hub: Hub) -> None:

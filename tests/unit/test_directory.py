@@ -200,3 +200,21 @@ def test_a_combined_csp_spanning_two_police_areas_belongs_to_each() -> None:
         "area-leicestershire", "area-nottinghamshire", "csp-melton-rushcliffe",
     )
     assert directory.csp_area_ids(state) == ("leicestershire", "nottinghamshire")
+
+
+def test_a_term_with_no_start_date_of_true_meaning_is_held_on_any_day() -> None:
+    # The City of London's Common Council: no date says when it took the functions.
+    city = cmd.RegisterPoliceArea(area_id="city-of-london", name="City of London",
+                                  country="england")
+    council = cmd.AssignPolicingBody(area_id="city-of-london", organisation_id="city-opcc",
+                                     kind="city_of_london", starts_on=None)
+    board = cmd.TransferGovernance(area_id="city-of-london", to_organisation_id="city-board",
+                                   kind="police_and_crime_board", on_date=date(2028, 5, 8))
+    state = _run(directory.POLICE_AREA, city, council)
+    held = directory.policing_body_on(state, date(1900, 1, 1))
+    assert held is not None and (held.organisation_id, held.starts_on) == ("city-opcc", None)
+    # It can still pass on a date: the sitting body holds it until then.
+    state = _run(directory.POLICE_AREA, city, council, board)
+    before = directory.policing_body_on(state, date(2028, 5, 7))
+    assert before is not None and before.organisation_id == "city-opcc"
+    assert state.pending is not None and state.pending.organisation_id == "city-board"

@@ -43,6 +43,9 @@ EXPECTED: dict[str, str] = {
     "RegisterOrganisation": OFFICE, "RegisterCsp": OFFICE,
     "ChangeCspAuthorities": OFFICE, "EndCsp": OFFICE, "CreateWorkspace": OFFICE,
     "AddWorkspaceMember": OFFICE, "RemoveWorkspaceMember": OFFICE, "CloseWorkspace": OFFICE,
+    # Organisations end: an office records the change for its area; the hub carries it out.
+    "RecordDirectoryChange": OFFICE, "EndOrganisation": OPERATOR,
+    "TakeDirectoryChangeEffect": OPERATOR,
     # Issue #3: roles within a workspace are set by its leads (admins within limits, below).
     "AssignWorkspaceRole": LEAD,
     # §1 duty register: authorities register their own priorities and strategy regard; the

@@ -13,6 +13,7 @@ A template written tomorrow without gettext fails here, naming the template and 
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -172,3 +173,56 @@ def test_the_guard_sees_words_outside_gettext() -> None:
 def test_every_template_is_checked() -> None:
     assert len(TEMPLATES) >= 40
     assert Path(PAGE_TEMPLATES / "base.html").exists()
+
+
+PAGES = Path(PAGE_TEMPLATES).parent / "pages"
+# Keyword arguments that a page shows as words: a page's title, a question, a button's label.
+SHOWN_KEYWORDS = {"title", "message", "question", "label", "done_text", "heading"}
+
+
+def untranslated_python(path: Path) -> list[str]:
+    """Readable string constants that page code in ``path`` shows without gettext: the
+    values of :data:`SHOWN_KEYWORDS`, of ``messages=``/``errors=`` and of ``errors[...] =``."""
+    found = []
+
+    def check(value: ast.expr) -> None:
+        if isinstance(value, ast.IfExp):
+            check(value.body)
+            check(value.orelse)
+        elif isinstance(value, ast.Constant) and isinstance(value.value, str) and WORDS.search(
+            value.value
+        ):
+            found.append(f"{path.name}:{value.lineno} {value.value!r}")
+
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg in SHOWN_KEYWORDS:
+                    check(keyword.value)
+                elif keyword.arg in ("messages", "errors") and isinstance(keyword.value, ast.Dict):
+                    for value in keyword.value.values:
+                        check(value)
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+            and t.value.id == "errors" for t in node.targets
+        ):
+            check(node.value)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PAGES.glob("*.py")), ids=lambda p: p.name)
+def test_page_code_shows_no_words_outside_gettext(path: Path) -> None:
+    missed = untranslated_python(path)
+    assert not missed, f"words a page shows without gettext: {missed}"
+
+
+def test_the_page_guard_sees_a_bare_title_and_error(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        'render(request, "x.html", title="Sign in", section="users")\n'
+        'render(request, "x.html", title=_("Sign in"))\n'
+        'errors["name"] = "Enter the name"\n'
+        'errors["kind"] = _("Select the kind")\n'
+    )
+    found = sorted(untranslated_python(page))
+    assert found == ["page.py:1 'Sign in'", "page.py:3 'Enter the name'"]

@@ -28,4 +28,9 @@ RULES: dict[type[Command], Rule] = {
     cmd.RemoveWorkspaceMember: Rule(Who.POLICING_BODY),
     cmd.CloseWorkspace: Rule(Who.POLICING_BODY),
     cmd.AssignWorkspaceRole: Rule(Who.WORKSPACE_LEAD),
+    # An office records a change to its own area's organisations, as it registers them; the
+    # hub carries it out on the date.
+    cmd.RecordDirectoryChange: Rule(Who.POLICING_BODY),
+    cmd.EndOrganisation: Rule(Who.OPERATOR),
+    cmd.TakeDirectoryChangeEffect: Rule(Who.OPERATOR),
 }

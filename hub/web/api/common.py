@@ -130,8 +130,14 @@ def appended(
         {
             "version": result.version,
             "replayed": result.replayed,
-            "events": [e.envelope() for e in result.events],
+            # Without the log's position: the event feed, webhooks and sockets show it only
+            # as an opaque cursor (hub.events.cursors), and a write answer has no need of one.
+            "events": [_recorded(e.envelope()) for e in result.events],
             **extra,
         },
         status_code=200 if result.replayed else status,
     )
+
+
+def _recorded(envelope: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in envelope.items() if key != "position"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -17,9 +20,11 @@ from hub.access.policy import (
     ViewerCannotAct,
 )
 from hub.domain import directory
+from hub.domain import reorganisation as reorganisation_rules
 from hub.domain.errors import NotFound
 from hub.events.errors import ConcurrencyConflict, IdempotencyKeyReused
 from hub.handlers import directory as directory_handlers
+from hub.handlers import reorganisation
 from hub.handlers import workspaces as roles
 from hub.handlers.common import ERRORS as HANDLER_ERRORS
 from hub.queries import directory as queries
@@ -27,6 +32,7 @@ from hub.web.api.common import BadIdempotencyKey, appended, idempotency_key, par
 from hub.web.api.openapi import api
 from hub.web.auth import hub_of, require_caller
 from schemas import answers
+from schemas.events.directory import Succession
 from schemas.requests import directory as requests
 
 DIRECTORY_ERRORS: tuple[type[Exception], ...] = (
@@ -161,6 +167,48 @@ async def register_csp(request: Request) -> JSONResponse:
     ))
 
 
+class DirectoryChangeBody(BaseModel):
+    """Organisations of the caller's area that end on ``on_date`` (the successors' first day),
+    each with the body or bodies that take over its functions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on_date: date
+    ends: list[Succession] = Field(min_length=1, max_length=50)
+    area_id: str | None = Field(default=None, max_length=120)
+
+
+CHANGE_ERRORS = (*DIRECTORY_ERRORS, *reorganisation_rules.ERRORS)
+
+
+@api(body=DirectoryChangeBody, success=201, errors=CHANGE_ERRORS, tag="directory",
+     response=answers.WriteAnswer)
+async def record_directory_change(request: Request) -> JSONResponse:
+    """Record that organisations end on a date with successors (the area's policing body
+    office). On the date, the hub ends them, a CSP whose councils are replaced ends and the CSP
+    for the new area arises by law, and open records, workspace memberships and calendar feeds
+    pass to the successors; a date already come takes effect at once."""
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, DirectoryChangeBody)
+    return appended(reorganisation.record_change(
+        hub_of(request), actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
+        idempotency_key=idempotency_key(request),
+    ))
+
+
+@api(body=DirectoryChangeBody, errors=CHANGE_ERRORS, tag="directory",
+     response=answers.Object)
+async def preview_directory_change(request: Request) -> JSONResponse:
+    """The dry run of a directory change: what it would do on its date (CSPs ending, arising
+    or changing, workspace memberships, the open records and calendar feeds passing to
+    successors), with nothing recorded. The same checks and access rule as recording it."""
+    actor = require_caller(request, Permission.ACT).actor
+    body = await parse_body(request, DirectoryChangeBody)
+    return JSONResponse(reorganisation.preview_change(
+        hub_of(request), actor, on_date=body.on_date, ends=body.ends, area_id=body.area_id,
+    ))
+
+
 ROUTES = [
     Route("/api/me", me),
     Route("/api/areas", list_areas),
@@ -172,4 +220,6 @@ ROUTES = [
     Route("/api/organisations", register_organisation, methods=["POST"]),
     Route("/api/csps", list_csps),
     Route("/api/csps", register_csp, methods=["POST"]),
+    Route("/api/directory/changes", record_directory_change, methods=["POST"]),
+    Route("/api/directory/changes/dry-run", preview_directory_change, methods=["POST"]),
 ]

@@ -258,7 +258,8 @@ class RecordApi:
             return JSONResponse(
                 {"items": [
                     {
-                        "position": e.position, "version": e.version, "type": e.type,
+                        "position": hub.cursors.of(e.position), "version": e.version,
+                        "type": e.type,
                         "time": e.recorded_at.isoformat(),
                         "actor": {"user": e.meta.get("actor_user"),
                                   "organisation": e.meta.get("organisation")},

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from hub.access.accounts import Permission, Role
 from hub.access.policy import NotPermitted
 from hub.db import aware
+from hub.events.cursors import Cursors
 from hub.web.api.common import BadQuery, int_param, parse_body
 from hub.web.api.openapi import NoBody, Query, api
 from hub.web.auth import Caller, hub_of, require_caller
@@ -117,11 +118,12 @@ def attempt_json(row: Any) -> dict[str, Any]:
     }
 
 
-def message_json(row: Any, attempts: list[Any]) -> dict[str, Any]:
-    """A message with its attempts."""
+def message_json(row: Any, attempts: list[Any], cursors: Cursors) -> dict[str, Any]:
+    """A message with its attempts (its event's position as a cursor; none for a test)."""
     return {
         "message_id": row.message_id, "event_id": row.event_id, "event_type": row.event_type,
-        "position": row.position, "status": row.status, "attempts": row.attempts,
+        "position": None if row.position is None else cursors.of(row.position),
+        "status": row.status, "attempts": row.attempts,
         "next_attempt_at": _iso(row.next_attempt_at), "created_at": _iso(row.created_at),
         "finished_at": _iso(row.finished_at),
         "attempt_log": [attempt_json(a) for a in attempts],
@@ -250,7 +252,9 @@ async def list_webhook_messages(request: Request) -> JSONResponse:
     rows = log.messages(hub, endpoint.endpoint_id, status=status,
                         limit=int_param(request, "limit", 50, low=1, high=500))
     attempts = log.attempts_of(hub, [r.message_id for r in rows])
-    return JSONResponse({"items": [message_json(r, attempts[r.message_id]) for r in rows]})
+    return JSONResponse(
+        {"items": [message_json(r, attempts[r.message_id], hub.cursors) for r in rows]}
+    )
 
 
 @api(errors=(NotPermitted, EndpointNotFound, MessageNotFound), tag=TAG, response=answers.Object)
@@ -260,7 +264,9 @@ async def get_webhook_message(request: Request) -> JSONResponse:
     hub = hub_of(request)
     endpoint = _endpoints(request).get(organisation_id, _id(request))
     row = log.message(hub, endpoint.endpoint_id, request.path_params["message_id"])
-    return JSONResponse(message_json(row, log.attempts_of(hub, [row.message_id])[row.message_id]))
+    return JSONResponse(message_json(
+        row, log.attempts_of(hub, [row.message_id])[row.message_id], hub.cursors,
+    ))
 
 
 @api(body=NoBody, success=202, errors=(NotPermitted, EndpointNotFound, MessageNotFound), tag=TAG,
@@ -272,7 +278,7 @@ async def redeliver_webhook_message(request: Request) -> JSONResponse:
     endpoint = _endpoints(request).get(organisation_id, _id(request))
     row = log.redeliver(hub, WebhookConfig.from_env(), endpoint.endpoint_id,
                         request.path_params["message_id"])
-    return JSONResponse(message_json(row, []), status_code=202)
+    return JSONResponse(message_json(row, [], hub.cursors), status_code=202)
 
 
 @api(body=ReplayBody, success=202, errors=(NotPermitted, EndpointNotFound), tag=TAG,

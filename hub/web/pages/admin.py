@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.access.accounts import OwnAccount, Permission, Role
 from hub.access.policy import NotPermitted
-from hub.domain import directory
-from hub.domain.errors import DomainError
-from hub.queries.directory import organisations_of
-from hub.service import area_facts, handle
+from hub.domain.errors import DomainError, NotFound
+from hub.handlers import directory as directory_handlers
+from hub.i18n import _
+from hub.queries.directory import current_organisations_of
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import confirm, confirmed, page_caller, render
-from hub.web.pages.forms import check_csrf, read_form, slugify
+from hub.web.pages.forms import check_csrf, read_form
 from hub.web.pages.present import long_date
 from schemas.commands import directory as cmd
 from schemas.events.directory import OrganisationKind
@@ -62,11 +63,19 @@ def _admin(request: Request) -> Caller:
     return caller
 
 
+async def _admin_post(request: Request) -> tuple[Caller, FormData]:
+    """An admin's post to one of these pages, and its form, whose CSRF token is checked."""
+    caller = _admin(request)
+    form = await request.form()
+    check_csrf(form, caller.csrf_token)
+    return caller, form
+
+
 def _users_page(request: Request, caller: Caller, **context: Any) -> Response:
     hub = hub_of(request)
     organisation_id = caller.actor.organisation_id or ""
     return render(
-        request, "admin/users.html", title="Users and invitations", section="users",
+        request, "admin/users.html", title=_("Users and invitations"), section="users",
         users=hub.accounts.users_of(organisation_id), done_text=_done(request),
         invitations=hub.accounts.pending_invitations(organisation_id),
         roles=[r.value for r in Role], long_date=long_date, **context,
@@ -82,15 +91,18 @@ async def invite(request: Request) -> Response:
     """Invite someone; the page then shows the single-use link to send them."""
     caller = _admin(request)
     form = await read_form(request, InviteForm, caller.csrf_token, messages={
-        "role": "Select a role",
+        "role": _("Select a role"),
     })
     if form.model is None:
         return _users_page(request, caller, errors=form.errors, values=form.values,
                            status_code=400)
     try:
+        # The API's rule: an email with an account in another area is invited as an unknown
+        # one is, so the answer says nothing of who has an account elsewhere.
         token = hub_of(request).accounts.invite(
             email=form.model.email, organisation_id=caller.actor.organisation_id or "",
             role=form.model.role, invited_by=caller.actor.user_id or "",
+            within_areas=caller.actor.area_ids,
         )
     except DomainError as error:
         return _users_page(request, caller, errors={"email": error.message},
@@ -104,7 +116,7 @@ async def invite(request: Request) -> Response:
 
 def _clients_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
-        request, "admin/clients.html", title="API clients", section="clients",
+        request, "admin/clients.html", title=_("API clients"), section="clients",
         clients=hub_of(request).accounts.clients_of(caller.actor.organisation_id or ""),
         done_text=_done(request),
         permissions=[p.value for p in Permission], **context,
@@ -120,7 +132,7 @@ async def create_client(request: Request) -> Response:
     """Register a partner system and show its token once."""
     caller = _admin(request)
     form = await read_form(request, ClientForm, caller.csrf_token, messages={
-        "permissions": "Select at least one permission",
+        "permissions": _("Select at least one permission"),
     })
     if form.model is None:
         return _clients_page(request, caller, errors=form.errors, values=form.values,
@@ -134,16 +146,14 @@ async def create_client(request: Request) -> Response:
 
 async def revoke_client(request: Request) -> Response:
     """Revoke a partner system's token, once the admin has confirmed it."""
-    caller = _admin(request)
-    form = await request.form()
-    check_csrf(form, caller.csrf_token)
+    caller, form = await _admin_post(request)
     client_id = request.path_params["client_id"]
     organisation_id = caller.actor.organisation_id or ""
     client = next((c for c in hub_of(request).accounts.clients_of(organisation_id)
                    if c.client_id == client_id), None)
     if client is not None and not confirmed(form):
-        return confirm(request, question="Are you sure you want to revoke this token?",
-                        subject=f"API client: {client.name}", label="Revoke the token",
+        return confirm(request, question=_("Are you sure you want to revoke this token?"),
+                        subject=f"API client: {client.name}", label=_("Revoke the token"),
                         action=f"/admin/clients/{client_id}/revoke", back="/admin/clients")
     hub_of(request).accounts.revoke_client(client_id, organisation_id)
     return RedirectResponse("/admin/clients?done=client-revoked", status_code=303)
@@ -156,15 +166,13 @@ def _user_named(request: Request, caller: Caller, user_id: str) -> Any:
 
 async def change_role(request: Request) -> Response:
     """Change a user's role in the organisation (never the admin's own away from admin)."""
-    caller = _admin(request)
-    form = await request.form()
-    check_csrf(form, caller.csrf_token)
+    caller, form = await _admin_post(request)
     user_id = request.path_params["user_id"]
     try:
         role = Role(str(form.get("role", "")))
     except ValueError:
         return _users_page(request, caller, values={}, status_code=400,
-                           errors={f"role-{user_id}": "Select a role"})
+                           errors={f"role-{user_id}": _("Select a role")})
     try:
         hub_of(request).accounts.set_role(user_id, caller.actor.organisation_id or "", role,
                                           by_user=caller.actor.user_id or "")
@@ -178,9 +186,7 @@ async def change_role(request: Request) -> Response:
 async def disable_user(request: Request) -> Response:
     """Disable a user, once the admin has confirmed it: their sessions end, the API clients
     they created are revoked and their calendar feeds stop."""
-    caller = _admin(request)
-    form = await request.form()
-    check_csrf(form, caller.csrf_token)
+    caller, form = await _admin_post(request)
     user_id = request.path_params["user_id"]
     user = _user_named(request, caller, user_id)
     if user is not None and not confirmed(form) and user_id != caller.actor.user_id:
@@ -201,8 +207,7 @@ async def disable_user(request: Request) -> Response:
 
 async def enable_user(request: Request) -> Response:
     """Let a disabled user sign in again."""
-    caller = _admin(request)
-    check_csrf(await request.form(), caller.csrf_token)
+    caller, _form = await _admin_post(request)
     hub_of(request).accounts.set_disabled(request.path_params["user_id"],
                                           caller.actor.organisation_id or "", False,
                                           by_user=caller.actor.user_id or "")
@@ -211,9 +216,7 @@ async def enable_user(request: Request) -> Response:
 
 async def revoke_invitation(request: Request) -> Response:
     """Revoke an open invitation, once the admin has confirmed it."""
-    caller = _admin(request)
-    form = await request.form()
-    check_csrf(form, caller.csrf_token)
+    caller, form = await _admin_post(request)
     invitation_id = request.path_params["invitation_id"]
     organisation_id = caller.actor.organisation_id or ""
     invitation = next((i for i in hub_of(request).accounts.pending_invitations(organisation_id)
@@ -222,7 +225,7 @@ async def revoke_invitation(request: Request) -> Response:
         return confirm(
             request, question=f"Are you sure you want to revoke the invitation to "
             f"{invitation.email}?", subject=f"Invitation: {invitation.email}",
-            label="Revoke the invitation", back="/admin/users",
+            label=_("Revoke the invitation"), back="/admin/users",
             action=f"/admin/invitations/{invitation_id}/revoke",
         )
     hub_of(request).accounts.revoke_invitation(invitation_id, organisation_id)
@@ -231,7 +234,7 @@ async def revoke_invitation(request: Request) -> Response:
 
 def _organisation_page(request: Request, **context: Any) -> Response:
     return render(
-        request, "admin/organisation_new.html", title="Add an organisation",
+        request, "admin/organisation_new.html", title=_("Add an organisation"),
         kinds=[k.value for k in OrganisationKind], **context,
     )
 
@@ -242,36 +245,45 @@ async def new_organisation(request: Request) -> Response:
     return _organisation_page(request, values={})
 
 
+# The command's own rules check what a person typed; the fields the hub sets itself (the id,
+# the area, the country) are filled in by hub.handlers.directory, and stand in here only so
+# that the rest validates.
+HUB_SET = {
+    "organisation_id": "placeholder", "csp_id": "placeholder", "area_ids": ["placeholder"],
+    "area_id": "placeholder", "country": "england",
+}
+
+
+def _first_area(caller: Caller) -> str | None:
+    # An office of several areas adds to the first (the form names none).
+    return min(caller.actor.area_ids) if caller.actor.area_ids else None
+
+
 async def create_organisation(request: Request) -> Response:
-    """Add an organisation to the office's area (the access policy decides who may)."""
+    """Add an organisation to the office's area through the directory handlers, which make
+    its id (the access policy decides who may)."""
     caller = page_caller(request)
-    area_ids = sorted(caller.actor.area_ids)
-    name = str((await request.form()).get("name", ""))
+    server_fields = {k: HUB_SET[k] for k in ("organisation_id", "area_ids", "country")}
     form = await read_form(
         request, cmd.RegisterOrganisation, caller.csrf_token,
-        messages={"kind": "Select the kind of organisation", "name": "Enter the name"},
-        organisation_id=slugify(name) or "-", area_ids=area_ids[:1],
-        country=_country(request, area_ids[:1]),
+        messages={"kind": _("Select the kind of organisation"), "name": _("Enter the name")},
+        **server_fields,
     )
     if form.model is None:
-        for server_field in ("country", "organisation_id", "area_ids"):
-            form.errors.pop(server_field, None)
         return _organisation_page(request, errors=form.errors, values=form.values,
                                   status_code=400)
-    handle(hub_of(request), directory.ORGANISATION, form.model.organisation_id, form.model,
-           caller.actor)
+    area = _first_area(caller)
+    directory_handlers.register_organisation(
+        hub_of(request), caller.actor, name=form.model.name, kind=form.model.kind,
+        area_ids=[area] if area else None,
+    )
     return RedirectResponse("/", status_code=303)
-
-
-def _country(request: Request, area_ids: list[str]) -> str | None:
-    facts = area_facts(hub_of(request), area_ids[0]) if area_ids else None
-    return facts.country if facts else None
 
 
 def _csp_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
-        request, "admin/csp_new.html", title="Add a community safety partnership",
-        organisations=organisations_of(hub_of(request).engine, caller.actor), **context,
+        request, "admin/csp_new.html", title=_("Add a community safety partnership"),
+        organisations=current_organisations_of(hub_of(request).engine, caller.actor), **context,
     )
 
 
@@ -286,23 +298,32 @@ async def create_csp(request: Request) -> Response:
     raw = await request.form()
     areas_text = str(raw.get("local_government_areas", ""))
     form = await read_form(
-        request, cmd.RegisterCsp, caller.csrf_token,
-        csp_id=slugify(str(raw.get("name", ""))) or "-",
-        messages={"name": "Enter the name",
-            "local_government_areas": "Enter at least one local government area",
-            "responsible_authorities": "Select at least one responsible authority",
-            "valid_from": "Enter the date the partnership started, like 2026-04-01",
+        request, cmd.RegisterCsp, caller.csrf_token, csp_id=HUB_SET["csp_id"],
+        area_id=HUB_SET["area_id"],
+        messages={"name": _("Enter the name"),
+            "local_government_areas": _("Enter at least one local government area"),
+            "responsible_authorities": _("Select at least one responsible authority"),
+            "valid_from": _("Enter the date the partnership started, like 2026-04-01"),
         },
-        area_id=sorted(caller.actor.area_ids)[0] if caller.actor.area_ids else "",
         local_government_areas=[line.strip() for line in areas_text.splitlines() if line.strip()],
         responsible_authorities=raw.getlist("responsible_authorities"),
     )
+    values = {**form.values, "local_government_areas": areas_text,
+              "responsible_authorities": raw.getlist("responsible_authorities")}
     if form.model is None:
-        form.errors.pop("csp_id", None)
-        values = {**form.values, "local_government_areas": areas_text,
-                  "responsible_authorities": raw.getlist("responsible_authorities")}
         return _csp_page(request, caller, errors=form.errors, values=values, status_code=400)
-    handle(hub_of(request), directory.CSP, form.model.csp_id, form.model, caller.actor)
+    try:
+        directory_handlers.register_csp(
+            hub_of(request), caller.actor, name=form.model.name,
+            local_government_areas=form.model.local_government_areas,
+            responsible_authorities=form.model.responsible_authorities,
+            valid_from=form.model.valid_from, area_id=_first_area(caller),
+        )
+    except NotFound:
+        # An authority not of the office's area: the answer one that does not exist gets.
+        return _csp_page(request, caller, values=values, status_code=400, errors={
+            "responsible_authorities": _("Select responsible authorities from the list"),
+        })
     return RedirectResponse("/", status_code=303)
 
 

@@ -22,6 +22,7 @@ from hub.access.throttle import SignInThrottled
 from hub.access.two_step import CodeNotRight, TwoStep, required
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.i18n import _
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
@@ -72,7 +73,7 @@ async def sign_in_page(request: Request) -> Response:
     """The sign-in form."""
     token = request.cookies.get(SIGN_IN_CSRF_COOKIE) or new_token()
     response = render(
-        request, "sign_in.html", title="Sign in", csrf=token,
+        request, "sign_in.html", title=_("Sign in"), csrf=token,
         next=_safe_next(request.query_params.get("next")), values={},
     )
     response.set_cookie(
@@ -86,7 +87,7 @@ async def sign_in(request: Request) -> Response:
     csrf = request.cookies.get(SIGN_IN_CSRF_COOKIE)
     form = await read_form(
         request, SignInForm, csrf,
-        messages={"email": "Enter your email address", "password": "Enter your password"},
+        messages={"email": _("Enter your email address"), "password": _("Enter your password")},
     )
     target = _safe_next((await request.form()).get("next"))  # type: ignore[arg-type]
     errors = dict(form.errors)
@@ -112,7 +113,7 @@ async def sign_in(request: Request) -> Response:
             return _signed_in(request, hub, user.user_id, RedirectResponse(target, 303))
     values = {k: v for k, v in form.values.items() if k != "password"}
     page = render(
-        request, "sign_in.html", title="Sign in", csrf=csrf, next=target, values=values,
+        request, "sign_in.html", title=_("Sign in"), csrf=csrf, next=target, values=values,
         errors=errors, status_code=status,
     )
     page.headers.update(headers)
@@ -168,18 +169,18 @@ async def two_step(request: Request) -> Response:
             errors["code"] = error.message[0].upper() + error.message[1:]
         except CodeNotRight:
             throttle.failed(address, key)
-            errors["code"] = "The code is not right, or has been used already"
+            errors["code"] = _("The code is not right, or has been used already")
         else:
             throttle.succeeded(address, key)
             hub.redis.delete(f"hub:two-step:{digest(token)}")
             if codes:
-                page = render(request, "recovery_codes.html", title="Your recovery codes",
+                page = render(request, "recovery_codes.html", title=_("Your recovery codes"),
                               codes=codes, next=target)
                 return _signed_in(request, hub, user_id, page)
             return _signed_in(request, hub, user_id, RedirectResponse(target, 303))
     response = render(
-        request, "two_step.html", title="Set up two-step sign-in" if enrolling else
-        "Enter your code", csrf=csrf, enrolling=enrolling, secret=secret,
+        request, "two_step.html", title=_("Set up two-step sign-in") if enrolling else
+        _("Enter your code"), csrf=csrf, enrolling=enrolling, secret=secret,
         app_link=TwoStep.app_link(secret, user.email) if enrolling else "",
         errors=errors, status_code=401 if errors else 200,
     )
@@ -203,7 +204,7 @@ async def account_two_step(request: Request) -> Response:
     hub = hub_of(request)
     user_id = caller.actor.user_id or ""
     if hub.two_step.enabled(user_id):
-        return render(request, "two_step.html", title="Two-step sign-in", enabled=True)
+        return render(request, "two_step.html", title=_("Two-step sign-in"), enabled=True)
     secret = hub.two_step.secret_to_enrol(user_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -212,12 +213,12 @@ async def account_two_step(request: Request) -> Response:
         try:
             codes = hub.two_step.confirm(user_id, str(form.get("code") or ""))
         except CodeNotRight:
-            errors["code"] = "The code is not right, or has been used already"
+            errors["code"] = _("The code is not right, or has been used already")
         else:
-            return render(request, "recovery_codes.html", title="Your recovery codes",
+            return render(request, "recovery_codes.html", title=_("Your recovery codes"),
                           codes=codes, next="/")
     return render(
-        request, "two_step.html", title="Set up two-step sign-in", csrf=caller.csrf_token,
+        request, "two_step.html", title=_("Set up two-step sign-in"), csrf=caller.csrf_token,
         enrolling=True, secret=secret, action="/account/two-step",
         app_link=TwoStep.app_link(secret, hub.accounts.user(user_id).email),
         errors=errors, status_code=400 if errors else 200,
@@ -247,13 +248,13 @@ async def accept_invitation(request: Request) -> Response:
         form = await read_form(
             request, AcceptForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
             messages={
-                "name": "Enter your full name",
-                "password": "Enter a password of at least 12 characters",
+                "name": _("Enter your full name"),
+                "password": _("Enter a password of at least 12 characters"),
             },
         )
         errors = dict(form.errors)
         if "form" in errors:
-            errors = {"confirm_password": "The passwords do not match"}
+            errors = {"confirm_password": _("The passwords do not match")}
         if form.model is not None:
             try:
                 hub.accounts.accept_invitation(
@@ -264,9 +265,9 @@ async def accept_invitation(request: Request) -> Response:
             else:
                 return RedirectResponse("/sign-in", status_code=303)
         context.update(errors=errors, values={"name": form.values.get("name", "")})
-        return render(request, "accept_invitation.html", title="Create your account",
+        return render(request, "accept_invitation.html", title=_("Create your account"),
                       status_code=400, **context)
-    response = render(request, "accept_invitation.html", title="Create your account", **context)
+    response = render(request, "accept_invitation.html", title=_("Create your account"), **context)
     response.set_cookie(
         SIGN_IN_CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_secure(request)
     )

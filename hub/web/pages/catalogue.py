@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from hub.i18n import _
 from hub.settings import public_url
 from hub.web.pages.common import render
 from hub.webhooks import catalogue
@@ -21,7 +22,7 @@ async def event_catalogue(request: Request) -> Response:
     records = [(record, list(group)) for record, group in groupby(entries, lambda e: e.record)]
     examples = {e.name: json.dumps(e.example, indent=2, ensure_ascii=False) for e in entries}
     return render(
-        request, "webhooks/catalogue.html", title="Event catalogue", section="catalogue",
+        request, "webhooks/catalogue.html", title=_("Event catalogue"), section="catalogue",
         records=records, examples=examples, content_type=CONTENT_TYPE, test_type=TEST_TYPE,
         public_url=public_url(), count=len(entries),
     )

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from hub.access.policy import Actor
 from hub.domain.duties import CRIMINAL_JUSTICE_KINDS
-from hub.queries.directory import areas_of, csps_of, organisations_of, workspaces_of
+from hub.queries.directory import areas_of, csps_of, current_organisations_of, workspaces_of
 
 Choices = list[tuple[str, str]]
 """(value, label) pairs, in the order offered."""
@@ -36,12 +36,12 @@ def _workspaces(engine: Engine, actor: Actor) -> Choices:
 
 
 def _organisations(engine: Engine, actor: Actor) -> Choices:
-    return [(o["organisation_id"], o["name"]) for o in organisations_of(engine, actor)]
+    return [(o["organisation_id"], o["name"]) for o in current_organisations_of(engine, actor)]
 
 
 def _criminal_justice_bodies(engine: Engine, actor: Actor) -> Choices:
     return [
-        (o["organisation_id"], o["name"]) for o in organisations_of(engine, actor)
+        (o["organisation_id"], o["name"]) for o in current_organisations_of(engine, actor)
         if o["kind"] in CRIMINAL_JUSTICE_KINDS
     ]
 

@@ -20,6 +20,7 @@ from hub.db import aware
 from hub.domain.errors import DomainError, NotFound
 from hub.domain.meetings import LONDON
 from hub.feeds.tokens import CalendarFeeds, FeedKind, Issued
+from hub.i18n import _
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.feeds import feed_urls
@@ -61,9 +62,9 @@ def _page(request: Request, caller: Caller, **context: Any) -> Response:
         for f in _service(request).feeds_of(caller.actor) if f.revoked_at is None
     ]
     return render(
-        request, "feeds/index.html", title="Calendar feeds", section="feeds", feeds=feeds,
+        request, "feeds/index.html", title=_("Calendar feeds"), section="feeds", feeds=feeds,
         workspaces=spaces, is_admin=caller.actor.role == Role.ADMIN,
-        done_text="You revoked the feed: its link has stopped working"
+        done_text=_("You revoked the feed: its link has stopped working")
         if request.query_params.get("done") == "revoked" else "", **context,
     )
 
@@ -77,12 +78,12 @@ async def create_feed(request: Request) -> Response:
     """Add a feed and show its links once."""
     caller = page_caller(request)
     form = await read_form(request, FeedForm, caller.csrf_token, messages={
-        "kind": "Select what the feed shows",
+        "kind": _("Select what the feed shows"),
     })
     errors = dict(form.errors)
     model: FeedForm | None = form.model
     if model is not None and model.kind == FeedKind.WORKSPACE and model.workspace_id is None:
-        errors["workspace_id"] = "Select the workspace"
+        errors["workspace_id"] = _("Select the workspace")
     if model is None or errors:
         return _page(request, caller, errors=errors, values=form.values, status_code=400)
     workspace_id = model.workspace_id if model.kind == FeedKind.WORKSPACE else None
@@ -91,7 +92,7 @@ async def create_feed(request: Request) -> Response:
             caller.actor, model.kind, workspace_id=workspace_id, name=model.name
         )
     except NotFound:
-        return _page(request, caller, errors={"workspace_id": "Select one of your workspaces"},
+        return _page(request, caller, errors={"workspace_id": _("Select one of your workspaces")},
                      values=form.values, status_code=400)
     except DomainError as error:
         return _page(request, caller, errors={"kind": error.message}, values=form.values,

@@ -7,95 +7,98 @@ explaining (formal or informal, the kind of meeting) are offered as radios, each
 
 from __future__ import annotations
 
+from hub.i18n import N_
+
 FIELDS: dict[str, tuple[str, str]] = {
     # Report requests (CDA s.7)
-    "csp_id": ("Partnership", ""),
-    "kind": ("Kind", ""),
-    "title": ("Title", ""),
-    "matters": ("Matters to report on", "Say what the report must cover"),
-    "due_on": ("Due date", "Leave blank for eight weeks from today"),
-    "specified_form": ("The form the report must take",
-                       "For example, the length or the data tables to attach"),
+    "csp_id": (N_("Partnership"), ""),
+    "kind": (N_("Kind"), ""),
+    "title": (N_("Title"), ""),
+    "matters": (N_("Matters to report on"), N_("Say what the report must cover")),
+    "due_on": (N_("Due date"), N_("Leave blank for eight weeks from today")),
+    "specified_form": (N_("The form the report must take"),
+                       N_("For example, the length or the data tables to attach")),
     "not_satisfied_reasons": (
-        "Why the information already given is not enough",
-        "For a formal requirement: the commissioner must be satisfied that the information "
-        "the partnership has already given does not meet the need"),
+        N_("Why the information already given is not enough"),
+        N_("For a formal requirement: the commissioner must be satisfied that the information "
+        "the partnership has already given does not meet the need")),
     "proportionate_reasons": (
-        "Why requiring the report is proportionate",
-        "For a formal requirement: the commissioner must be satisfied that requiring it is a "
-        "proportionate way to get the information"),
+        N_("Why requiring the report is proportionate"),
+        N_("For a formal requirement: the commissioner must be satisfied that requiring it is a "
+        "proportionate way to get the information")),
     "s6_functions_confirmed": (
-        "The matters relate to the authorities' crime and disorder, substance misuse, "
-        "re-offending and serious violence strategies (section 6)",
-        "For a formal requirement: section 7 only reaches what the authorities do under "
-        "section 6 of the Crime and Disorder Act 1998"),
+        N_("The matters relate to the authorities' crime and disorder, substance misuse, "
+        "re-offending and serious violence strategies (section 6)"),
+        N_("For a formal requirement: section 7 only reaches what the authorities do under "
+        "section 6 of the Crime and Disorder Act 1998")),
     "publication_required": (
-        "The authorities must arrange for the report to be published (section 7(3))",
-        "Optional, for a formal requirement. A copy of every report required under section 7 "
-        "must be published in any case (the Specified Information Order)"),
+        N_("The authorities must arrange for the report to be published (section 7(3))"),
+        N_("Optional, for a formal requirement. A copy of every report required under section 7 "
+        "must be published in any case (the Specified Information Order)")),
     "devolved_functions_excluded": (
-        "Leave out functions devolved to the Welsh Government (Welsh partnerships only)", ""),
-    "requested_due_on": ("New due date you are asking for", ""),
-    "text": ("Your report", ""),
-    "attachment_ids": ("Files", ""),
-    "published_on": ("Date published", ""),
-    "location": ("Where it was published", "A web address, or where a copy can be read"),
-    "reason": ("Reason", ""),
+        N_("Leave out functions devolved to the Welsh Government (Welsh partnerships only)"), ""),
+    "requested_due_on": (N_("New due date you are asking for"), ""),
+    "text": (N_("Your report"), ""),
+    "resubmission": (N_("This answers the commissioner's request for more information"), ""),
+    "attachment_ids": (N_("Files"), ""),
+    "published_on": (N_("Date published"), ""),
+    "location": (N_("Where it was published"), N_("A web address, or where a copy can be read")),
+    "reason": (N_("Reason"), ""),
     # Mergers (CDA s.5A)
-    "csp_ids": ("Partnerships to combine", "Choose two or more"),
-    "purposes": ("Purposes of the combined partnership", "Choose all that apply"),
-    "proposed_name": ("Name of the combined partnership", ""),
-    "effective_date": ("Date it takes effect", ""),
-    "cooperation_arrangements": ("How the partners will co-operate", ""),
-    "requested_by_csp": ("Partnership that asked for the merger", ""),
-    "combined_csp_id": ("Short reference for the combined partnership",
-                        "Lower-case letters, numbers and hyphens. Leave blank to make one "
-                        "from its name"),
-    "area_id": ("Police area", ""),
-    "signatory": ("Name of the person who signed", ""),
-    "signatory_role": ("Their role", "For example, Chief Executive"),
-    "signed_on": ("Date signed", ""),
-    "document_title": ("Title of the signed agreement", ""),
-    "document_reference": ("Where the signed agreement is kept",
-                           "A file reference or web address"),
-    "party_id": ("Party", ""),
-    "ends_on": ("Date it ends", ""),
-    "note": ("Note", ""),
+    "csp_ids": (N_("Partnerships to combine"), N_("Choose two or more")),
+    "purposes": (N_("Purposes of the combined partnership"), N_("Choose all that apply")),
+    "proposed_name": (N_("Name of the combined partnership"), ""),
+    "effective_date": (N_("Date it takes effect"), ""),
+    "cooperation_arrangements": (N_("How the partners will co-operate"), ""),
+    "requested_by_csp": (N_("Partnership that asked for the merger"), ""),
+    "combined_csp_id": (N_("Short reference for the combined partnership"),
+                        N_("Lower-case letters, numbers and hyphens. Leave blank to make one "
+                        "from its name")),
+    "area_id": (N_("Police area"), ""),
+    "signatory": (N_("Name of the person who signed"), ""),
+    "signatory_role": (N_("Their role"), N_("For example, Chief Executive")),
+    "signed_on": (N_("Date signed"), ""),
+    "document_title": (N_("Title of the signed agreement"), ""),
+    "document_reference": (N_("Where the signed agreement is kept"),
+                           N_("A file reference or web address")),
+    "party_id": (N_("Party"), ""),
+    "ends_on": (N_("Date it ends"), ""),
+    "note": (N_("Note"), ""),
     # Meetings (reg 14A and voluntary)
-    "starts_local": ("Starts", "In London time"),
-    "ends_local": ("Ends", "In London time"),
-    "place": ("Where", "An address or room"),
-    "online_link": ("Online meeting link", "A web address starting with https://"),
-    "purpose": ("Purpose", ""),
-    "invitations": ("Organisations invited", ""),
-    "organisation_id": ("Organisation", ""),
-    "workspace_id": ("Workspace", ""),
-    "owner_organisation_id": ("Organisation responsible", ""),
-    "action_id": ("Action", ""),
-    "response": ("Your response", ""),
-    "papers": ("Papers", ""),
-    "agenda": ("Agenda", ""),
-    "summary": ("Summary", ""),
+    "starts_local": (N_("Starts"), N_("In London time")),
+    "ends_local": (N_("Ends"), N_("In London time")),
+    "place": (N_("Where"), N_("An address or room")),
+    "online_link": (N_("Online meeting link"), N_("A web address starting with https://")),
+    "purpose": (N_("Purpose"), ""),
+    "invitations": (N_("Organisations invited"), ""),
+    "organisation_id": (N_("Organisation"), ""),
+    "workspace_id": (N_("Workspace"), ""),
+    "owner_organisation_id": (N_("Organisation responsible"), ""),
+    "action_id": (N_("Action"), ""),
+    "response": (N_("Your response"), ""),
+    "papers": (N_("Papers"), ""),
+    "agenda": (N_("Agenda"), ""),
+    "summary": (N_("Summary"), ""),
     # Duty register (PRSRA s.10)
-    "devolved_function": ("This objective concerns a function devolved to the Welsh "
-                          "Government (outside the duty)", ""),
-    "decided_on": ("Date of the decision", ""),
-    "next_review_on": ("Next review due", ""),
-    "review_on": ("Review due", ""),
-    "party_ids": ("Criminal justice bodies party to it", "Choose all that apply"),
+    "devolved_function": (N_("This objective concerns a function devolved to the Welsh "
+                          "Government (outside the duty)"), ""),
+    "decided_on": (N_("Date of the decision"), ""),
+    "next_review_on": (N_("Next review due"), ""),
+    "review_on": (N_("Review due"), ""),
+    "party_ids": (N_("Criminal justice bodies party to it"), N_("Choose all that apply")),
 }
 """Each field's label and hint, by the command's field name."""
 
 CHOICES: dict[str, tuple[str, str]] = {
-    "formal": ("Formal requirement (section 7)",
-               "Uses the commissioner's power under section 7 of the Crime and Disorder Act "
+    "formal": (N_("Formal requirement (section 7)"),
+               N_("Uses the commissioner's power under section 7 of the Crime and Disorder Act "
                "1998: the authorities must report. You must say why the information already "
-               "given is not enough and why requiring the report is proportionate"),
-    "informal": ("Informal request",
-                 "Asks the partnership for information without using the section 7 power"),
-    "reg_14a": ("Reg 14A joint meeting",
-                "A meeting the commissioner may require the partnership's authorities to "
-                "attend (regulation 14A)"),
-    "voluntary": ("Voluntary meeting", "Organisations attend if they choose to"),
+               "given is not enough and why requiring the report is proportionate")),
+    "informal": (N_("Informal request"),
+                 N_("Asks the partnership for information without using the section 7 power")),
+    "reg_14a": (N_("Reg 14A joint meeting"),
+                N_("A meeting the commissioner may require the partnership's authorities to "
+                "attend (regulation 14A)")),
+    "voluntary": (N_("Voluntary meeting"), N_("Organisations attend if they choose to")),
 }
 """The words and hints of choices that need explaining; a field with any is offered as radios."""

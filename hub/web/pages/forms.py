@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, get_origin
@@ -12,6 +11,7 @@ from starlette.requests import Request
 
 from hub.access.secrets import same
 from hub.domain.errors import DomainError
+from hub.i18n import _, gettext, ngettext
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -92,12 +92,6 @@ def expected_version(form: Any) -> int:
     return int(posted) if posted.isdigit() else -1
 
 
-def slugify(text: str, limit: int = 80) -> str:
-    """A record id made from a name: lower case, letters and digits joined by hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:limit].strip("-")
-
-
 def _is_missing(problem: Any) -> bool:
     kind = problem.get("type", "")
     too_short = kind in {"string_too_short", "too_short"} and problem.get("input") in ("", [], None)
@@ -111,22 +105,27 @@ def sentence(text: str) -> str:
 
 
 def error_message(label: str, problem: Mapping[str, Any]) -> str:
-    """An error phrased for people, GOV.UK style, from a Pydantic error about ``label``."""
+    """An error phrased for people, GOV.UK style, from a Pydantic error about ``label``, in
+    the reader's language."""
     kind = str(problem.get("type", ""))
     ctx = problem.get("ctx") or {}
-    lower = label[:1].lower() + label[1:]
+    label = gettext(label)
+    words = {"field": label, "lower": label[:1].lower() + label[1:]}
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return f"Enter {lower}"
+        return _("Enter %(lower)s") % words
     if kind == "too_short":
-        return f"Add at least {ctx.get('min_length', 1)} {lower}"
+        return _("Add at least %(n)s %(lower)s") % {**words, "n": ctx.get("min_length", 1)}
     if kind in {"string_too_long", "too_long"}:
-        return f"{label} must be {ctx.get('max_length')} characters or fewer"
+        return ngettext(
+            "%(field)s must be %(n)d character or fewer",
+            "%(field)s must be %(n)d characters or fewer", int(ctx.get("max_length") or 0),
+        ) % {**words, "n": int(ctx.get("max_length") or 0)}
     if kind == "string_pattern_mismatch" and "https" in str(ctx.get("pattern", "")):
-        return f"{label} must be a web address starting with https://"
+        return _("%(field)s must be a web address starting with https://") % words
     if kind in {"enum", "literal_error"}:
-        return f"Select {lower}"
+        return _("Select %(lower)s") % words
     if kind.startswith(("date", "datetime")):
-        return f"{label} must be a real date"
+        return _("%(field)s must be a real date") % words
     if kind == "value_error" and "email" in str(problem.get("msg", "")).lower():
-        return "Enter an email address in the correct format, like name@example.org"
-    return f"{label}: {problem.get('msg', 'is not valid')}"
+        return _("Enter an email address in the correct format, like name@example.org")
+    return f"{label}: {problem.get('msg', _('is not valid'))}"

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.db import aware
+from hub.i18n import _
 from hub.queries import directory as queries
 from hub.queries.needs import needs_of, upcoming_meetings
 from hub.web.auth import hub_of
@@ -47,13 +48,15 @@ def _dated(needs: dict[str, list[dict[str, Any]]]) -> list[Dated]:
     """Every dated item waiting on the organisation, soonest first."""
     items = [
         *(Dated(r["title"], f"/records/report-requests/{r['request_id']}",
-                "Report due", r["due_on"]) for r in needs["requests_to_answer"]),
+                _("Report due"), r["due_on"]) for r in needs["requests_to_answer"]),
         *(Dated(r["title"], f"/records/report-requests/{r['request_id']}",
-                "Report to review, due", r["due_on"]) for r in needs["requests_to_review"]),
-        *(Dated(a["description"], f"/records/meetings/{a['meeting_id']}", "Action due",
+                _("Report to review, due"), r["due_on"])
+          for r in needs["requests_to_review"]),
+        *(Dated(a["description"], f"/records/meetings/{a['meeting_id']}", _("Action due"),
                 a["due_on"]) for a in needs["actions_due"] if a.get("due_on")),
-        *(Dated(m["title"], f"/records/meetings/{m['meeting_id']}", "Invitation to answer, "
-                "meeting on", aware(m["starts_at"]).astimezone(LONDON).date())
+        *(Dated(m["title"], f"/records/meetings/{m['meeting_id']}",
+                _("Invitation to answer, meeting on"),
+                aware(m["starts_at"]).astimezone(LONDON).date())
           for m in needs["invitations"]),
     ]
     return sorted(items, key=lambda i: i.due)
@@ -75,13 +78,14 @@ async def dashboard(request: Request) -> Response:
         for m in upcoming_meetings(hub.engine, organisation, now)
     ]
     return render(
-        request, "index.html", title="Dashboard", section="dashboard", workspaces=workspaces,
+        request, "index.html", title=_("Dashboard"), section="dashboard", workspaces=workspaces,
         needs=needs, waiting=sum(len(rows) for rows in needs.values()),
         overdue=[i for i in dated if i.due < today],
         this_week=[i for i in dated if today <= i.due < today + timedelta(days=7)],
         upcoming=meetings, starts=starts_for(hub.engine, caller.actor),
         long_date=long_date, london_time=london_time,
-        live_workspaces=" ".join(visible), live_after=hub.store.head_position(visible),
+        live_workspaces=" ".join(visible),
+        live_after=hub.cursors.of(hub.store.head_position(visible)),
     )
 
 
@@ -101,13 +105,13 @@ async def workspace(request: Request) -> Response:
     names = request.app.state.organisation_names
     latest = hub.store.read_latest([found["workspace_id"]], 20)
     activity = [
-        {"position": e.position, "summary": describe(e.envelope(), names),
+        {"position": hub.cursors.of(e.position), "summary": describe(e.envelope(), names),
          "time": london_time(e.recorded_at), "href": record_link(e)}
         for e in reversed(latest)
     ]
     return render(
         request, "workspace.html", title=found["name"], workspace=found, activity=activity,
-        live_after=latest[-1].position if latest else 0,
+        live_after=hub.cursors.of(latest[-1].position if latest else 0),
         my_role=caller.actor.role_in(found["workspace_id"]).value, record_pages=RECORD_PAGES,
     )
 

@@ -17,8 +17,9 @@ from starlette.routing import Route
 
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import Hub
+from hub.i18n import N_, _, gettext
 from hub.queries import lists
-from hub.queries.directory import csp_names
+from hub.queries.directory import area_names, csp_names, workspace_names
 from hub.queries.records import Page
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
@@ -37,7 +38,8 @@ from hub.web.pages.starts import starts_for
 
 Lister = Callable[..., Page]
 Row = Callable[[dict[str, Any], dict[str, str]], list[str]]
-"""Given a record and CSP names by id: its cells after the first (the title, a link)."""
+"""Given a record and names by id (CSPs by their id, police areas as ``area:<id>``, other
+workspaces as ``workspace:<id>``): its cells after the first (the title, a link)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class ListPage:
             number = -(-found.total // lists.PAGE_SIZE)
             found = self.lister(hub, visible, status=status, csp_id=csp_id,
                                 offset=(number - 1) * lists.PAGE_SIZE)
-        names = _csp_names_of(hub, found.rows)
+        names = _names_of(hub, found.rows)
         rows = [
             {"href": f"/records/{self.collection}/{r[self.key]}", "title": r[self.title_field],
              "status": status_tag(self.statuses, r["status"]), "cells": self.cells(r, names)}
@@ -83,9 +85,9 @@ class ListPage:
         last = max(1, -(-found.total // lists.PAGE_SIZE))
         query = {"status": status or "", "csp": csp_id or ""}
         return render(
-            request, "records/list.html", title=self.heading, section=self.collection,
-            rows=rows, total=found.total, columns=self.columns,
-            statuses=[(k, v[0]) for k, v in self.statuses.items()], csps=csps,
+            request, "records/list.html", title=gettext(self.heading), section=self.collection,
+            rows=rows, total=found.total, columns=[gettext(c) for c in self.columns],
+            statuses=[(k, gettext(v[0])) for k, v in self.statuses.items()], csps=csps,
             status=status or "", csp=csp_id or "", number=number, last=last,
             first_shown=found.offset + 1 if rows else 0, last_shown=found.offset + len(rows),
             link=lambda n: f"/records/{self.collection}?" + "&".join(
@@ -99,32 +101,50 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-def _csp_names_of(hub: Hub, rows: Collection[dict[str, Any]]) -> dict[str, str]:
+def _names_of(hub: Hub, rows: Collection[dict[str, Any]]) -> dict[str, str]:
     ids = {r["csp_id"] for r in rows if r.get("csp_id")}
     ids |= {c for r in rows for c in r.get("constituents") or []}
-    ids |= {w.removeprefix("csp-") for r in rows if (w := r.get("workspace_id") or "")
-            if w.startswith("csp-")}
-    return csp_names(hub.engine, sorted(ids))
+    spaces = {r.get("workspace_id") or "" for r in rows} - {""}
+    ids |= {w.removeprefix("csp-") for w in spaces if w.startswith("csp-")}
+    others = sorted(w for w in spaces if not w.startswith(("csp-", "area-")))
+    areas = sorted({r["area_id"] for r in rows if r.get("area_id")})
+    return {
+        **csp_names(hub.engine, sorted(ids)),
+        **{f"area:{k}": v for k, v in area_names(hub.engine, areas).items()},
+        **{f"workspace:{k}": v for k, v in workspace_names(hub.engine, others).items()},
+    }
+
+
+def meeting_partnership(record: dict[str, Any], names: dict[str, str]) -> str:
+    """Whom a meeting is for: its partnership, the workspace it was called in, or, when it
+    was called for the whole police area, "All of <area>"."""
+    space = record.get("workspace_id") or ""
+    if space.startswith("csp-"):
+        return names.get(space.removeprefix("csp-"), "")
+    if space and not space.startswith("area-"):
+        return names.get(f"workspace:{space}", "")
+    area = names.get(f"area:{record.get('area_id')}")
+    return _("All of %(area)s") % {"area": area} if area else ""
 
 
 STARTS = {path: (text, path) for _, text, path in START_LINKS}
 REPORTS = ListPage(
-    "report-requests", "Report requests", "title", "request_id", REPORT_STATUSES,
-    ("Partnership", "Status", "Due by"), lists.report_requests,
+    "report-requests", N_("Report requests"), "title", "request_id", REPORT_STATUSES,
+    (N_("Partnership"), N_("Status"), N_("Due by")), lists.report_requests,
     lambda r, names: [names.get(r["csp_id"], ""),
-                      long_date(r["due_on"]) + (" (overdue)" if r["overdue"] else "")],
+                      gettext("%(date)s (overdue)") % {"date": long_date(r["due_on"])}
+                      if r["overdue"] else long_date(r["due_on"])],
     start=STARTS["/records/report-requests/new"],
 )
 MEETINGS = ListPage(
-    "meetings", "Meetings", "title", "meeting_id", MEETING_STATUSES,
-    ("Partnership", "Status", "When"), lists.meetings,
-    lambda r, names: [names.get((r.get("workspace_id") or "").removeprefix("csp-"), ""),
-                      london_time(r["starts_at"])],
+    "meetings", N_("Meetings"), "title", "meeting_id", MEETING_STATUSES,
+    (N_("Partnership"), N_("Status"), N_("When")), lists.meetings,
+    lambda r, names: [meeting_partnership(r, names), london_time(r["starts_at"])],
     start=STARTS["/records/meetings/new"],
 )
 MERGERS = ListPage(
-    "mergers", "Mergers of partnerships", "proposed_name", "merger_id", MERGER_STATUSES,
-    ("Partnerships combined", "Status", "Takes effect"), lists.mergers,
+    "mergers", N_("Mergers of partnerships"), "proposed_name", "merger_id", MERGER_STATUSES,
+    (N_("Partnerships combined"), N_("Status"), N_("Takes effect")), lists.mergers,
     lambda r, names: [listing([names.get(c, c) for c in r.get("constituents") or []]),
                       long_date(r["effective_date"])],
     start=STARTS["/records/mergers/new"],

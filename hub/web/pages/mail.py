@@ -26,6 +26,7 @@ from hub.access.policy import NotPermitted
 from hub.db import aware
 from hub.domain.errors import NotFound
 from hub.domain.meetings import LONDON
+from hub.i18n import _, gettext
 from hub.mail.notices import KINDS, Kind
 from hub.mail.preferences import (
     CHOICES,
@@ -57,7 +58,7 @@ def _preferences_page(request: Request, **context: Any) -> Response:
     hub = hub_of(request)
     user_id = caller.actor.user_id or ""
     return render(
-        request, "mail/preferences.html", title="Email choices", section="mail",
+        request, "mail/preferences.html", title=_("Email choices"), section="mail",
         kinds=KINDS, choices=CHOICES, chosen=choices_of(hub.engine, user_id), default=NOW,
         notes=STATUTORY_NOTE, hour=digest_hour(hub.engine, user_id), **context,
     )
@@ -77,10 +78,10 @@ async def save_preferences(request: Request) -> Response:
     picked = {kind: str(form.get(kind, "")) for kind in KINDS}
     for kind, choice in picked.items():
         if choice not in CHOICES:
-            errors[kind] = "Select how you want these emails"
+            errors[kind] = _("Select how you want these emails")
     raw_hour = str(form.get("hour", ""))
     if not raw_hour.isdigit() or not 0 <= int(raw_hour) <= 23:
-        errors["hour"] = "Select the hour for your daily summary"
+        errors["hour"] = _("Select the hour for your daily summary")
     if errors:
         return _preferences_page(request, errors=errors, values={**picked, "hour": raw_hour},
                                  status_code=400)
@@ -106,8 +107,8 @@ def _unsubscribing(request: Request) -> tuple[str, str]:
 async def unsubscribe_page(request: Request) -> Response:
     """Confirm before stopping (a link scanner following the URL must not unsubscribe)."""
     _user_id, kind = _unsubscribing(request)
-    return render(request, "mail/unsubscribe.html", title="Stop these emails",
-                  kind=KINDS[kind], done=False, token=request.path_params["token"])
+    return render(request, "mail/unsubscribe.html", title=_("Stop these emails"),
+                  kind=gettext(KINDS[kind]), done=False, token=request.path_params["token"])
 
 
 async def unsubscribe(request: Request) -> Response:
@@ -115,8 +116,8 @@ async def unsubscribe(request: Request) -> Response:
     confirmation page's button)."""
     user_id, kind = _unsubscribing(request)
     choose(hub_of(request).engine, user_id, kind, OFF)
-    return render(request, "mail/unsubscribe.html", title="Emails stopped",
-                  kind=KINDS[kind], done=True, token="")
+    return render(request, "mail/unsubscribe.html", title=_("Emails stopped"),
+                  kind=gettext(KINDS[kind]), done=True, token="")
 
 
 async def outbox(request: Request) -> Response:
@@ -136,7 +137,7 @@ async def outbox(request: Request) -> Response:
          "invitation": bool(r.calendar)}
         for r in rows
     ]
-    return render(request, "mail/outbox.html", title="Outbox", section="outbox",
+    return render(request, "mail/outbox.html", title=_("Outbox"), section="outbox",
                   messages=kept, limit=OUTBOX_LIMIT)
 
 
@@ -158,7 +159,7 @@ def _admin(request: Request) -> Any:
 def _contact_page(request: Request, **context: Any) -> Response:
     caller = _admin(request)
     current = contact_of(hub_of(request).engine, caller.actor.organisation_id or "")
-    return render(request, "mail/contact.html", title="Shared contact address",
+    return render(request, "mail/contact.html", title=_("Shared contact address"),
                   section="contact", current=current, **context)
 
 
@@ -173,7 +174,7 @@ async def save_contact(request: Request) -> Response:
     form = await read_form(request, ContactForm, caller.csrf_token)
     if form.model is None:
         return _contact_page(request, values=form.values, status_code=400, errors={
-            "email": "Enter an email address in the correct format, like team@example.org",
+            "email": _("Enter an email address in the correct format, like team@example.org"),
         })
     hub = hub_of(request)
     set_contact(hub.engine, caller.actor.organisation_id or "", str(form.model.email),

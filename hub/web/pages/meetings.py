@@ -30,10 +30,13 @@ from hub.domain.meetings import LONDON
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.meetings import publish_meeting_papers
+from hub.i18n import N_, _, gettext
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
 from hub.web.pages.forms import check_csrf, expected_version, sentence
+from hub.web.pages.kept import keep
+from hub.web.pages.present import status_tag
 from hub.web.pages.records import RecordPages
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
 from schemas.events.meetings import Paper
@@ -43,13 +46,14 @@ UPLOAD = "paper-upload"
 """The upload form's name on the page (its ids start with it)."""
 
 KINDS = {
-    "reg_14a": "Reg 14A joint meeting (attendance can be required)",
-    "voluntary": "Voluntary meeting",
+    "reg_14a": N_("Reg 14A joint meeting (attendance can be required)"),
+    "voluntary": N_("Voluntary meeting"),
 }
-STATUSES = {"scheduled": ("Scheduled", "govuk-tag--blue"), "held": ("Held", "govuk-tag--green"),
-            "cancelled": ("Cancelled", "govuk-tag--red")}
-RESPONSES = {"attending": "Attending", "delegating": "Sending a delegate",
-             "declining": "Declining"}
+STATUSES = {"scheduled": (N_("Scheduled"), "govuk-tag--blue"),
+            "held": (N_("Held"), "govuk-tag--green"),
+            "cancelled": (N_("Cancelled"), "govuk-tag--red")}
+RESPONSES = {"attending": N_("Attending"), "delegating": N_("Sending a delegate"),
+             "declining": N_("Declining")}
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,10 @@ def meeting_context(
         "waiting": sum(not r.answer for r in responses),
     }
     actions = [_action(a, names, today) for a in record.get("actions", [])]
-    status_text, status_class = STATUSES.get(
-        record["status"], (record["status"].replace("_", " ").capitalize(), "")
-    )
+    status_text, status_class = status_tag(STATUSES, record["status"])
     return {
         "convened_by": names(record["convened_by"]),
-        "kind_text": KINDS.get(record["kind"], record["kind"]),
+        "kind_text": gettext(KINDS.get(record["kind"], record["kind"])),
         "when": _when(record["starts_at"], record["ends_at"]),
         "status_text": status_text,
         "status_class": status_class,
@@ -202,6 +204,15 @@ def _href(record: dict[str, Any], reference: str | None) -> str | None:
 # -- papers as files ---------------------------------------------------------------------------
 
 
+def _back(
+    request: Request, caller: Caller, pages: RecordPages, record_id: str, state: dict[str, Any]
+) -> Response:
+    """Back to the meeting page with the upload form's title, errors or conflict kept
+    (post/redirect/get: a reload shows them again rather than posting the file again)."""
+    token = keep(request, caller, state)
+    return RedirectResponse(f"{pages.base}/{record_id}?kept={token}", status_code=303)
+
+
 def paper_routes(pages: RecordPages) -> list[Route]:
     """Uploading a paper from the meeting page, and downloading one."""
 
@@ -218,10 +229,10 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         try:
             Paper(title=title, reference=ATTACHMENT)
         except ValidationError:
-            errors["title"] = ("Enter the paper's title" if not title
-                               else "The title must be 200 characters or fewer")
+            errors["title"] = (_("Enter the paper's title") if not title
+                               else _("The title must be 200 characters or fewer"))
         if not files:
-            errors["file"] = "Choose the file to upload"
+            errors["file"] = _("Choose the file to upload")
         elif not errors:
             hub = hub_of(request)
             organisation_id = caller.actor.organisation_id or ""
@@ -233,20 +244,18 @@ def paper_routes(pages: RecordPages) -> list[Route]:
                                       reference=ATTACHMENT + stored.ref.attachment_id)],
                     )
             except ConcurrencyConflict as conflict:
-                return pages.render_record(
-                    request, caller, record_id, status_code=409, open_action=UPLOAD,
-                    conflict=pages.changes_since(request, record_id, conflict.expected),
-                )
+                return _back(request, caller, pages, record_id, {
+                    "open_action": UPLOAD, "upload_title": title,
+                    "conflict": pages.changes_since(request, record_id, conflict.expected)})
             except REFUSED as refused:
                 errors["file"] = refusal(refused, hub.attachments)
             except DomainError as refused:
                 errors["file"] = sentence(refused.message)
             else:
                 return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
-        return pages.render_record(
-            request, caller, record_id, status_code=400, errors=errors, open_action=UPLOAD,
-            error_prefix=f"{UPLOAD}-", upload_title=title,
-        )
+        return _back(request, caller, pages, record_id, {
+            "errors": errors, "open_action": UPLOAD, "error_prefix": f"{UPLOAD}-",
+            "upload_title": title})
 
     async def download(request: Request) -> Response:
         """A paper kept by the hub, to those who may see its meeting (404 otherwise)."""

@@ -15,9 +15,10 @@ from typing import Any
 from starlette.requests import Request
 
 from hub.events.envelope import RecordedEvent
+from hub.i18n import _
 from hub.queries.directory import area_names, csp_names
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.present import MERGER_STATUSES, PURPOSES, listing, long_date, status_tag
+from hub.web.pages.present import MERGER_STATUSES, listing, long_date, purpose_words, status_tag
 
 QUESTIONS = {
     "proposal": "The proposal to combine the partnerships",
@@ -69,20 +70,20 @@ def merger_context(
     ]
     status_text, status_class = status_tag(MERGER_STATUSES, record["status"])
     summary = [
-        ("Status", status_text),
-        ("Proposed name", record["proposed_name"]),
-        ("Partnerships combined", listing([partnerships.get(c, c)
+        (_("Status"), status_text),
+        (_("Proposed name"), record["proposed_name"]),
+        (_("Partnerships combined"), listing([partnerships.get(c, c)
                                            for c in record.get("constituents") or []])),
-        ("Purposes", listing([PURPOSES.get(p, p.replace("_", " ")) for p in
+        (_("Purposes"), listing([purpose_words(p) for p in
                               record.get("purposes") or []])),
-        ("Takes effect on", long_date(record["effective_date"])),
-        ("Proposed by", names(record["proposed_by"])),
-        ("Police areas", listing(list(areas.values()))),
+        (_("Takes effect on"), long_date(record["effective_date"])),
+        (_("Proposed by"), names(record["proposed_by"])),
+        (_("Police areas"), listing(list(areas.values()))),
     ]
     if record.get("question"):
-        summary.append(("Before the parties now", QUESTIONS.get(record["question"],
+        summary.append((_("Before the parties now"), QUESTIONS.get(record["question"],
                                                                 record["question"])))
-        summary.append(("Consents", f"{record['parties_consented']} of "
+        summary.append((_("Consents"), f"{record['parties_consented']} of "
                                     f"{record['parties_total']} parties have consented"))
     if record.get("made_on"):
         summary.append(("Agreed on", long_date(record["made_on"])))

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from hub.access import password_reset
 from hub.access.secrets import new_token
 from hub.domain.errors import NotFound
+from hub.i18n import _
 from hub.web.auth import hub_of
 from hub.web.pages.auth import SIGN_IN_CSRF_COOKIE
 from hub.web.pages.common import render
@@ -67,7 +68,7 @@ async def ask_page(request: Request) -> Response:
 async def ask(request: Request) -> Response:
     """Queue the reset mail and say what happens next, whatever the address."""
     form = await read_form(request, AskForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
-                           messages={"email": "Enter your email address"})
+                           messages={"email": _("Enter your email address")})
     if form.model is None:
         errors = {"email": "Enter an email address in the correct format, like "
                            "name@example.org"} if form.values.get("email") else form.errors
@@ -87,11 +88,11 @@ async def choose(request: Request) -> Response:
     if request.method == "GET":
         return _with_csrf(request, "password_reset/choose.html", "Choose a new password")
     form = await read_form(request, NewPasswordForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
-                           messages={"password": "Enter a password of at least 12 characters",
-                                     "confirm_password": "Enter the password again"})
+                           messages={"password": _("Enter a password of at least 12 characters"),
+                                     "confirm_password": _("Enter the password again")})
     errors = dict(form.errors)
     if "form" in errors:
-        errors = {"confirm_password": "The passwords do not match"}
+        errors = {"confirm_password": _("The passwords do not match")}
     if form.model is not None and password_reset.reset(
         hub.engine, token, form.model.password, hub.clock()
     ):

@@ -11,49 +11,62 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+
 from hub.db import aware
+from hub.i18n import N_, babel_locale, gettext, ngettext
 
 LONDON = ZoneInfo("Europe/London")
 
 REPORT_STATUSES = {
-    "required": ("Waiting for acknowledgement", "govuk-tag--blue"),
-    "acknowledged": ("Acknowledged", "govuk-tag--light-blue"),
-    "extension_requested": ("More time asked for", "govuk-tag--yellow"),
-    "submitted": ("Report submitted", "govuk-tag--purple"),
-    "returned": ("Returned for more information", "govuk-tag--orange"),
-    "accepted": ("Accepted", "govuk-tag--green"),
-    "closed": ("Closed", "govuk-tag--grey"),
-    "withdrawn": ("Withdrawn", "govuk-tag--grey"),
+    "required": (N_("Waiting for acknowledgement"), "govuk-tag--blue"),
+    "acknowledged": (N_("Acknowledged"), "govuk-tag--light-blue"),
+    "extension_requested": (N_("More time asked for"), "govuk-tag--yellow"),
+    "submitted": (N_("Report submitted"), "govuk-tag--purple"),
+    "returned": (N_("Returned for more information"), "govuk-tag--orange"),
+    "accepted": (N_("Accepted"), "govuk-tag--green"),
+    "closed": (N_("Closed"), "govuk-tag--grey"),
+    "withdrawn": (N_("Withdrawn"), "govuk-tag--grey"),
 }
 """A report request's status in words, and its tag colour."""
 
 MERGER_STATUSES = {
-    "proposed": ("Gathering consents", "govuk-tag--blue"),
-    "made": ("Agreed, waiting for its date", "govuk-tag--green"),
-    "in_effect": ("In effect", "govuk-tag--green"),
-    "withdrawn": ("Withdrawn", "govuk-tag--grey"),
-    "terminated": ("Ended", "govuk-tag--grey"),
+    "proposed": (N_("Gathering consents"), "govuk-tag--blue"),
+    "made": (N_("Agreed, waiting for its date"), "govuk-tag--green"),
+    "in_effect": (N_("In effect"), "govuk-tag--green"),
+    "withdrawn": (N_("Withdrawn"), "govuk-tag--grey"),
+    "terminated": (N_("Ended"), "govuk-tag--grey"),
 }
 """A merger's status in words, and its tag colour."""
 
 MEETING_STATUSES = {
-    "scheduled": ("Scheduled", "govuk-tag--blue"),
-    "held": ("Held", "govuk-tag--green"),
-    "cancelled": ("Cancelled", "govuk-tag--red"),
+    "scheduled": (N_("Scheduled"), "govuk-tag--blue"),
+    "held": (N_("Held"), "govuk-tag--green"),
+    "cancelled": (N_("Cancelled"), "govuk-tag--red"),
 }
 """A meeting's status in words, and its tag colour."""
 
 PURPOSES = {
-    "reducing_crime_and_disorder": "Reducing crime and disorder",
-    "reducing_reoffending": "Reducing re-offending",
-    "combating_substance_misuse": "Combating the misuse of drugs, alcohol and other substances",
+    "reducing_crime_and_disorder": N_("Reducing crime and disorder"),
+    "reducing_reoffending": N_("Reducing re-offending"),
+    "combating_substance_misuse": N_("Combating the misuse of drugs, alcohol and other substances"),
 }
 """The purposes a combination may serve (CDA s.5A), in words."""
 
 
 def status_tag(statuses: dict[str, tuple[str, str]], status: str) -> tuple[str, str]:
-    """A status in words and its tag colour; an unknown one as its own words."""
-    return statuses.get(status, (status.replace("_", " ").capitalize(), ""))
+    """A status in words (in the reader's language) and its tag colour; an unknown one as
+    its own words."""
+    if status in statuses:
+        words, colour = statuses[status]
+        return gettext(words), colour
+    return status.replace("_", " ").capitalize(), ""
+
+
+def purpose_words(purpose: str) -> str:
+    """A combination's purpose in words (in the reader's language)."""
+    return gettext(PURPOSES[purpose]) if purpose in PURPOSES else purpose.replace("_", " ")
 
 
 def long_date(value: date | datetime | str | None) -> str:
@@ -64,7 +77,8 @@ def long_date(value: date | datetime | str | None) -> str:
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         value = aware(value).astimezone(LONDON).date()
-    return f"{value:%-d %B %Y}"
+    # Babel names the month in the reader's language: "6 December 2026", "6 Rhagfyr 2026".
+    return format_date(value, "d MMMM y", locale=babel_locale())
 
 
 def london_time(value: datetime | str | None, seconds: bool = False) -> str:
@@ -73,18 +87,18 @@ def london_time(value: datetime | str | None, seconds: bool = False) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    clock = "%H:%M:%S" if seconds else "%H:%M"
-    return aware(value).astimezone(LONDON).strftime(f"%-d %B %Y, {clock}")
+    clock = "HH:mm:ss" if seconds else "HH:mm"
+    return format_datetime(
+        aware(value), f"d MMMM y, {clock}", tzinfo=LONDON, locale=babel_locale()
+    )
 
 
 def days_word(days: int) -> str:
     """"1 day" or "3 days": a count of days in words."""
-    return f"{days} day" if days == 1 else f"{days} days"
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
 
 def listing(names: list[Any]) -> str:
     """Names joined as a sentence would: "A", "A and B", "A, B and C"."""
     words = [str(n) for n in names if n]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return format_list(words, locale=babel_locale()) if words else ""

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from hub.i18n import gettext
 from hub.web.pages.field_words import CHOICES, FIELDS
 from hub.web.pages.forms import error_message, sentence
 
@@ -397,7 +398,7 @@ def _read_item(
     item: dict[str, Any] = {}
     for child in field.fields:
         present, value = _read(form, child, f"{path}-{child.name}",
-                               f"{child.label} of {label.lower()}", errors)
+                               _part_of(child.label, label), errors)
         # An unticked box alone does not make a row worth reading.
         if present and not (child.kind == "checkbox" and value is False):
             item[child.name] = value
@@ -406,8 +407,9 @@ def _read_item(
     if field.model is None:
         missing = [c for c in field.fields if c.name not in item]
         for child in missing:
-            errors.setdefault(f"{path}-{child.name}", f"Enter {child.label.lower()} of "
-                              f"{label.lower()}")
+            part = _part_of(child.label, label)
+            errors.setdefault(f"{path}-{child.name}",
+                              gettext("Enter %(part)s") % {"part": part[:1].lower() + part[1:]})
         return not missing, item
     try:
         return True, field.model.model_validate(item)
@@ -416,7 +418,7 @@ def _read_item(
             child_name = str(problem["loc"][0]) if problem["loc"] else ""
             child = next((c for c in field.fields if c.name == child_name), field.fields[0])
             errors.setdefault(f"{path}-{child.name}",
-                              error_message(f"{child.label} of {label.lower()}", problem))
+                              error_message(_part_of(child.label, label), problem))
         return False, None
 
 
@@ -500,9 +502,18 @@ def label_at(fields: list[FormField], path: str) -> str:
     if top.kind == "rows" and parts[1].isdigit():
         item = f"{top.item} {int(parts[1]) + 1}"
         child = next((f for f in top.fields if len(parts) > 2 and f.name == parts[2]), None)
-        return f"{child.label} of {item}" if child else item.capitalize()
+        return _part_of(child.label, item) if child else item.capitalize()
     child = next((f for f in top.fields if f.name == parts[1]), None)
-    return f"{child.label} of {top.label.lower()}" if child else top.label
+    return _part_of(child.label, top.label) if child else top.label
+
+
+def _part_of(part: str, whole: str) -> str:
+    """A field within a group or row, in words: "Title of paper 1" (in the reader's
+    language)."""
+    whole = gettext(whole)
+    return gettext("%(part)s of %(whole)s") % {
+        "part": gettext(part), "whole": whole[:1].lower() + whole[1:],
+    }
 
 
 def anchor(fields: list[FormField], path: str) -> str:

@@ -21,7 +21,7 @@ from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from hub.web.api import duties, meetings, reports
-from hub.web.pages import lists, revisions
+from hub.web.pages import invite_groups, lists, meeting_calendar, revisions
 from hub.web.pages import meetings as meeting_page
 from hub.web.pages import mergers as merger_page
 from hub.web.pages import reports as report_page
@@ -38,7 +38,8 @@ MEETING_PAGES = RecordPages(
     meetings.MEETINGS, "meeting", "title", MEETING, template="records/meeting.html",
     context=meeting_page.meeting_context, actions=MEETING_ACTIONS,
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
-    new_title="Convene a meeting",
+    new_title="Convene a meeting", check_new=True,
+    expand=invite_groups.expand, extras=invite_groups.extras,
 )
 DUTY_RECORDS: dict[str, RecordType[Any]] = {
     "priorities": PRIORITY, "regard-decisions": REGARD_DECISION,
@@ -55,12 +56,14 @@ REPORT_PAGES = RecordPages(
     reports.REPORT_REQUESTS, "report request", "title", REPORT_REQUEST,
     template="records/report.html", context=report_page.report_context,
     uploads=frozenset({"attachment_ids"}), actions=REPORT_ACTIONS,
-    new_title="Ask for a report",
+    defaults=report_page.report_defaults,
+    new_title="Ask for a report", check_new=True,
 )
 MERGER_PAGES = RecordPages(
     meetings.MERGERS, "merger", "proposed_name", MERGER, template="records/merger.html",
     context=merger_page.merger_context, defaults=revisions.merger_defaults,
     actions=MERGER_ACTIONS, new_title="Propose a merger of partnerships",
+    check_new=True, checked=frozenset({"consent"}),
 )
 PAGES = [
     REPORT_PAGES,
@@ -93,6 +96,8 @@ def _redirect_to(collection: str) -> Callable[[Request], Awaitable[Response]]:
 
 ROUTES = [
     *lists.ROUTES,
+    # Before the meeting page's route, whose "{record_id}" would take "calendar".
+    *meeting_calendar.ROUTES,
     # Before the generic routes, whose "/{action}" would take the upload's post.
     *meeting_page.paper_routes(MEETING_PAGES),
     *report_page.attachment_routes(REPORT_PAGES),

@@ -27,14 +27,18 @@ from hub.access.actors import visible_workspaces
 from hub.access.policy import Who, observed_workspace, rules
 from hub.domain.errors import DomainError
 from hub.domain.record import RecordType
+from hub.events.cursors import START
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
+from hub.i18n import _, gettext
 from hub.web.api.records import RecordApi, request_arguments, server_arguments
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
+from hub.web.pages.answers import answers
 from hub.web.pages.common import CONFIRMED, confirm, confirmed, page_caller, render
 from hub.web.pages.directory_choices import directory_choices
 from hub.web.pages.forms import check_csrf, expected_version, sentence
+from hub.web.pages.kept import keep, kept, token_of
 from hub.web.pages.page_actions import PageAction
 from hub.web.pages.present import london_time
 from hub.web.pages.record_forms import (
@@ -65,6 +69,12 @@ FieldChoices = Callable[
 label) choices for fields, by name."""
 Defaults = Callable[[dict[str, Any]], dict[str, dict[str, Any]]]
 """Given the record: values to prefill in each action's form, by action segment."""
+Expand = Callable[[Request, Caller, FormData], FormData]
+"""Given the request, the caller and the create form as posted: the form as the command
+should read it (e.g. "everyone in this partnership" made into one invitation each)."""
+Extras = Callable[[Request, Caller, list[FormField]], list[FormField]]
+"""Given the request, the caller and the create form's fields: the fields the form shows,
+with any the page reads itself (see ``expand``) put in place."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,13 @@ class RecordPages:
     """Values each action's form starts with, beyond the record's own current values."""
     uploads: frozenset[str] = frozenset()
     """Fields naming files the hub keeps (attachment ids): the form takes the files."""
-
+    check_new: bool = False
+    """Whether creating one reaches other organisations, so the person checks their answers
+    first (GOV.UK "Check your answers")."""
+    checked: frozenset[str] = frozenset()
+    """The actions (by segment) that reach other organisations: each is checked first."""
+    expand: Expand | None = None
+    extras: Extras | None = None
 
     @property
     def base(self) -> str:
@@ -105,50 +121,128 @@ class RecordPages:
         """The record type's page routes."""
         routes = [
             Route(f"{self.base}/{{record_id}}", self.show, methods=["GET"]),
+            Route(f"{self.base}/{{record_id}}/{{action}}/check", self.check_action,
+                  methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}", self.act, methods=["POST"]),
         ]
         if self.api.create is not None:
-            routes.insert(0, Route(f"{self.base}/new", self.new, methods=["GET", "POST"]))
+            routes[:0] = [
+                Route(f"{self.base}/new", self.new, methods=["GET", "POST"]),
+                Route(f"{self.base}/new/check", self.check_new_answers, methods=["GET"]),
+            ]
         return routes
 
     # -- pages -------------------------------------------------------------------------------
 
     async def show(self, request: Request) -> Response:
         """The record: state, actions as forms, history."""
-        return self.render_record(request, page_caller(request), request.path_params["record_id"])
+        caller = page_caller(request)
+        # What a form post left for this page (its input, errors or conflict), if anything.
+        state = kept(request, caller) or {}
+        status = 409 if state.get("conflict") is not None else 400 if state.get("errors") else 200
+        return self.render_record(
+            request, caller, request.path_params["record_id"], status_code=status, **state
+        )
 
     async def new(self, request: Request) -> Response:
-        """The form that creates a record, and its post (or "add another" row)."""
+        """The form that creates a record, and its post (or "add another" row).
+
+        A post is answered by a redirect (post/redirect/get): to the record made, to the
+        answers to check, or back to this form with the input and its errors kept.
+        """
         caller = page_caller(request)
-        assert self.api.create is not None
-        model = self.api.create.request
+        model = self._create_model()
         fields = self.fields(request, caller, form_fields(model), None)
-        errors: dict[str, str] = {}
-        values: dict[str, Any] = dict(request.query_params)
-        added = None
-        if request.method == "POST":
-            form = await request.form()
-            check_csrf(form, caller.csrf_token)
-            values = posted_values(form)
-            if form.get(ADD_ROW):
-                added = add_row(values, fields, str(form.get(ADD_ROW)))
+        if request.method == "GET":
+            state = kept(request, caller) or {}
+            values = state.get("values") or {
+                k: v for k, v in request.query_params.items() if k != "kept"}
+            errors = state.get("errors") or {}
+            return render(
+                request, "records/new.html", title=self.new_title or f"New {self.title}",
+                fields=self._shown(request, caller, fields),
+                values=with_rows(fields, values), errors=errors, action=f"{self.base}/new",
+                added=state.get("added"), status_code=400 if errors else 200,
+            )
+        form = await request.form()
+        check_csrf(form, caller.csrf_token)
+        if self.expand is not None:
+            form = self.expand(request, caller, form)
+        values = _typed(form)
+        back = f"{self.base}/new?kept="
+        if form.get(ADD_ROW):
+            added = add_row(values, fields, str(form.get(ADD_ROW)))
+            return _see(back + keep(request, caller, {"values": values, "added": added}))
+        parsed, errors = every_error(model, fields, *parse_form(form, fields))
+        if not errors and self.check_new and not confirmed(form):
+            errors = model_errors(model, fields, parsed)
+            if not errors:
+                token = keep(request, caller, {"values": values})
+                return _see(f"{self.base}/new/check?kept={token}")
+        if not errors:
+            assert self.api.create is not None
+            try:
+                created = self._call(request, caller, self.api.create.handler, None, fields,
+                                     model, parsed, form)
+            except _FormErrors as failed:
+                errors = failed.errors
             else:
-                parsed, errors = every_error(model, fields, *parse_form(form, fields))
-                if not errors:
-                    try:
-                        created = self._call(request, caller, self.api.create.handler, None, fields,
-                                             model, parsed, form)
-                    except _FormErrors as failed:
-                        errors = failed.errors
-                    else:
-                        return RedirectResponse(f"{self.base}/{created.id}", status_code=303)
-        return render(
-            request, "records/new.html", title=self.new_title or f"New {self.title}",
-            fields=fields,
-            values=with_rows(fields, values), errors=errors, action=f"{self.base}/new",
-            added=added,
-            status_code=400 if errors else 200,
+                return _see(f"{self.base}/{created.id}")
+        return _see(back + keep(request, caller, {"values": values, "errors": errors}))
+
+    async def check_new_answers(self, request: Request) -> Response:
+        """"Check your answers" before creating a record that reaches other organisations."""
+        caller = page_caller(request)
+        state = kept(request, caller)
+        if state is None:
+            return _see(f"{self.base}/new")
+        fields = self.fields(request, caller, form_fields(self._create_model()), None)
+        token = token_of(request)
+        return self._check_page(
+            request, fields, state["values"], caption=self.new_title or f"New {self.title}",
+            action=f"{self.base}/new", change=f"{self.base}/new?kept={token}#",
         )
+
+    async def check_action(self, request: Request) -> Response:
+        """"Check your answers" before an action that reaches other organisations."""
+        caller = page_caller(request)
+        record_id, segment = request.path_params["record_id"], request.path_params["action"]
+        action = next((a for a in self.api.actions if a.segment == segment), None)
+        declared = self.actions.get(segment)
+        state = kept(request, caller)
+        record = self.visible_record(request, caller, record_id)
+        if action is None or declared is None or segment not in self.checked or state is None:
+            return _see(f"{self.base}/{record_id}")
+        model = action.request
+        fields = fixed_from_record(self.fields(request, caller, form_fields(model), record),
+                                   declared)
+        token = token_of(request)
+        return self._check_page(
+            request, fields, state["values"],
+            caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
+            action=f"{self.base}/{record_id}/{segment}",
+            change=f"{self.base}/{record_id}?kept={token}#{segment}-",
+        )
+
+    def _check_page(
+        self, request: Request, fields: list[FormField], values: dict[str, Any], *,
+        caption: str, action: str, change: str,
+    ) -> Response:
+        # The answers are posted again, unseen, with "confirmed": the post checks them anew.
+        carried = [(k, str(v)) for k, vs in values.items()
+                   for v in (vs if isinstance(vs, list) else [vs])]
+        return render(
+            request, "records/check.html", title=_("Check your answers"), caption=caption,
+            answers=answers(fields, with_rows(fields, values)), change=change,
+            action=action, carried=carried,
+        )
+
+    def _create_model(self) -> type[CallerRequest]:
+        assert self.api.create is not None
+        return self.api.create.request
+
+    def _shown(self, request: Request, caller: Caller, fields: list[FormField]) -> list[FormField]:
+        return self.extras(request, caller, fields) if self.extras is not None else fields
 
     async def act(self, request: Request) -> Response:
         """A form posted from the record page (or its "add another" button)."""
@@ -165,21 +259,28 @@ class RecordPages:
         # box, not lines).
         record = self.visible_record(request, caller, record_id)
         fields = self.fields(request, caller, form_fields(model), record)
-        shown = posted_values(form)
+        shown = _typed(form)
+        page = f"{self.base}/{record_id}?kept="
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
-            return self.render_record(request, caller, record_id, open_action=segment, values=shown,
-                                added=f"{segment}-{added}" if added else None)
+            return _see(page + keep(request, caller, {
+                "open_action": segment, "values": shown,
+                "added": f"{segment}-{added}" if added else None}))
         values, errors = every_error(model, fields, *parse_form(form, fields))
         values["expected_version"] = expected_version(form)
+        if not errors and segment in self.checked and not confirmed(form):
+            errors = model_errors(model, fields, values)
+            if not errors:
+                token = keep(request, caller, {"values": shown, "open_action": segment})
+                return _see(f"{self.base}/{record_id}/{segment}/check?kept={token}")
         if not errors and declared.confirm and not confirmed(form):
             # Nothing is written yet: the person is asked first, with what they posted carried
             # on unseen so that "Yes" takes the action as they filled it in.
             return confirm(
-                request, question=declared.confirm, kind=self.title,
+                request, question=gettext(declared.confirm), kind=self.title,
                 subject=str(record.get(self.title_field, record_id)),
-                action=f"{self.base}/{record_id}/{segment}", label=declared.label,
+                action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
                 carried=[(k, v) for k, v in form.multi_items()
                          if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)],
                 back=f"{self.base}/{record_id}",
@@ -190,20 +291,16 @@ class RecordPages:
                            form)
             except ConcurrencyConflict as conflict:
                 # The form comes back as it was posted, against the record as it is now.
-                return self.render_record(
-                    request, caller, record_id, status_code=409, open_action=segment,
-                    conflict=self.changes_since(request, record_id, conflict.expected),
-                    values=shown,
-                )
+                return _see(page + keep(request, caller, {
+                    "open_action": segment, "values": shown,
+                    "conflict": self.changes_since(request, record_id, conflict.expected)}))
             except _FormErrors as failed:
                 errors = failed.errors
             else:
-                return RedirectResponse(f"{self.base}/{record_id}?done={segment}",
-                                        status_code=303)
-        return self.render_record(
-            request, caller, record_id, status_code=400, errors=errors, open_action=segment,
-            error_prefix=f"{segment}-", values=shown,
-        )
+                return _see(f"{self.base}/{record_id}?done={segment}")
+        return _see(page + keep(request, caller, {
+            "open_action": segment, "values": shown, "errors": errors,
+            "error_prefix": f"{segment}-"}))
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -292,7 +389,7 @@ class RecordPages:
         events = self.api.history(hub, record_id)
         history = [
             {"summary": describe(e.envelope(), names), "time": london_time(e.recorded_at),
-             "position": e.position}
+             "position": hub.cursors.of(e.position)}
             for e in events
         ]
         errors = context.pop("errors", {})
@@ -311,7 +408,8 @@ class RecordPages:
             for action in self.api.actions
             if action.segment in self.actions
             and self._offered(caller, self.actions[action.segment], record, where)
-            and (admitted is None or self.actions[action.segment].command in admitted)
+            and (admitted is None or not admitted.isdisjoint(
+                {self.actions[action.segment].command, *self.actions[action.segment].also}))
         ]
         # The choices are read once for every form on the page.
         choices = self._choices(request, caller, [f for _, _, fs in offered for f in fs], record)
@@ -326,7 +424,7 @@ class RecordPages:
             mine = open_action == action.segment
             actions.append({
                 "segment": action.segment,
-                "label": declared.label,
+                "label": gettext(declared.label),
                 "confirm": bool(declared.confirm),
                 "fields": fields,
                 "values": with_rows(fields, posted if mine else prefill(fields, start)),
@@ -336,7 +434,7 @@ class RecordPages:
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
         done = self.actions.get(request.query_params.get("done", ""))
         if done is not None and status_code == 200:
-            context.setdefault("done_text", done.done)
+            context.setdefault("done_text", gettext(done.done))
         extra = self.context(request, caller, record, events) if self.context else {}
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
@@ -344,7 +442,7 @@ class RecordPages:
             history=history, actions=actions, errors=errors,
             hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
             live_workspaces=" ".join(workspaces),
-            live_after=history[-1]["position"] if history else 0,
+            live_after=history[-1]["position"] if history else START,
             status_code=status_code, **extra, **context,
         )
 
@@ -368,6 +466,33 @@ class RecordPages:
         if rule.who is Who.ORGANISATION_ITSELF:
             return caller.actor.organisation_id != office
         return False
+
+
+def _typed(form: FormData) -> dict[str, Any]:
+    """What a person typed or chose in a posted form, to show again: files are not kept (a
+    browser cannot be given them back), nor the confirmation."""
+    return {
+        k: v for k, v in posted_values(form).items()
+        if k != CONFIRMED and (isinstance(v, str) or (
+            isinstance(v, list) and all(isinstance(i, str) for i in v)))
+    }
+
+
+def _see(location: str) -> Response:
+    """The redirect that answers every form post (so a reload never posts it again)."""
+    return RedirectResponse(location, status_code=303)
+
+
+def model_errors(
+    model: type[BaseModel], fields: list[FormField], values: dict[str, Any]
+) -> dict[str, str]:
+    """What the body model finds wrong with ``values`` (every input read), each beside its
+    input; checked before the answers are shown, so that none shown is refused for its shape."""
+    try:
+        model.model_validate(values)
+    except ValidationError as error:
+        return body_errors(fields, error)
+    return {}
 
 
 class _FormErrors(Exception):

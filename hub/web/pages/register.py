@@ -4,9 +4,10 @@ the duty, not as gaps."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
 from hub.domain.powers import Power, powers_held
-from hub.projections.directory import areas, terms
+from hub.projections.directory import areas, organisations, terms
 from hub.projections.duties import decision_priorities, decisions, priorities
 from hub.queries.directory import csp_ids_of_area
 from hub.web.auth import hub_of
@@ -30,10 +31,12 @@ async def duty_register(request: Request) -> Response:
     hub = hub_of(request)
     with hub.engine.connect() as conn:
         area = conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
+        # A holder with no start date (the City of London) has no dated term: any term
+        # recorded for the area is a transfer to come.
+        later = (terms.c.starts_on > area.policing_body_since
+                 if area.policing_body_since is not None else true())
         coming = conn.execute(
-            select(terms).where(
-                (terms.c.area_id == area_id) & (terms.c.starts_on > area.policing_body_since)
-            )
+            select(terms).where((terms.c.area_id == area_id) & later)
         ).first()
         # A combined CSP spanning police areas is on each area's register.
         of_area = (priorities.c.area_id == area_id) | priorities.c.csp_id.in_(
@@ -51,6 +54,16 @@ async def duty_register(request: Request) -> Response:
             .order_by(decision_priorities.c.title)
         ):
             outcomes.setdefault(row.decision_id, []).append(dict(row._mapping))
+        # Organisations that have ended stay on the register's history, shown as ended.
+        named = {p["organisation_id"] for p in current} | {
+            o["organisation_id"] for found in outcomes.values() for o in found}
+        ended: dict[str, date] = {
+            r.organisation_id: r.valid_to for r in conn.execute(
+                select(organisations.c.organisation_id, organisations.c.valid_to).where(
+                    organisations.c.organisation_id.in_(sorted(named))
+                    & organisations.c.valid_to.is_not(None))
+            )
+        }
     names = request.app.state.organisation_names
     # The City of London is not bound by s.10, and a Police and Crime Board pending
     # legislation holds no statutory power: the register shows no gaps, only why.
@@ -61,10 +74,10 @@ async def duty_register(request: Request) -> Response:
     return render(
         request, "register.html", title=f"Duty register: {area.name}", area=area,
         bound=bound, coming=coming,
-        priorities=current, decisions=rows, outcomes=outcomes, names=names,
+        priorities=current, decisions=rows, outcomes=outcomes, names=names, ended=ended,
         gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]) if bound else 0,
         live_workspaces=f"area-{area_id}",
-        live_after=hub.store.head_position([f"area-{area_id}"]),
+        live_after=hub.cursors.of(hub.store.head_position([f"area-{area_id}"])),
     )
 
 

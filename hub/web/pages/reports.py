@@ -20,6 +20,7 @@ from starlette.routing import Route
 from hub.attachments import AttachmentNotFound
 from hub.events.envelope import RecordedEvent
 from hub.handlers.reports import attachment_requests
+from hub.i18n import N_, _, gettext
 from hub.queries.directory import csp_names
 from hub.queries.reports import ASKED
 from hub.web.auth import Caller, hub_of
@@ -63,8 +64,8 @@ class Submission:
 
 
 KINDS = {
-    "formal": "Formal requirement (Crime and Disorder Act 1998, section 7)",
-    "informal": "Informal request",
+    "formal": N_("Formal requirement (Crime and Disorder Act 1998, section 7)"),
+    "informal": N_("Informal request"),
 }
 
 
@@ -114,21 +115,22 @@ def report_context(
     statuses = authority_statuses(events, names)
     mine = next((s for s in statuses if s.organisation_id == caller.actor.organisation_id), None)
     summary = [
-        ("Status", status_text),
-        ("Kind of request", KINDS.get(record["kind"], record["kind"])),
-        ("Asked by", names(record["requested_by"])),
-        ("Partnership", csp_name(request, record["csp_id"])),
-        ("Asked on", long_date(record["requested_on"])),
-        ("Due by", long_date(record["due_on"]) + (" (overdue)" if record["overdue"] else "")),
+        (_("Status"), status_text),
+        (_("Kind of request"), gettext(KINDS.get(record["kind"], record["kind"]))),
+        (_("Asked by"), names(record["requested_by"])),
+        (_("Partnership"), csp_name(request, record["csp_id"])),
+        (_("Asked on"), long_date(record["requested_on"])),
+        (_("Due by"), _("%(date)s (overdue)") % {"date": long_date(record["due_on"])}
+         if record["overdue"] else long_date(record["due_on"])),
     ]
     if record.get("extension_asked_to") and record["status"] == "extension_requested":
-        summary.append(("More time asked until", long_date(record["extension_asked_to"])))
-    summary.append(("Addressed to", listing([s.name for s in statuses])))
+        summary.append((_("More time asked until"), long_date(record["extension_asked_to"])))
+    summary.append((_("Addressed to"), listing([s.name for s in statuses])))
     if record.get("devolved_functions_excluded"):
-        summary.append(("Devolved functions", "Excluded: the request does not reach "
-                        "functions devolved to the Welsh Government"))
+        summary.append((_("Devolved functions"), _("Excluded: the request does not reach "
+                        "functions devolved to the Welsh Government")))
     if record.get("published_on"):
-        summary.append(("Published", f"{long_date(record['published_on'])}, "
+        summary.append((_("Published"), f"{long_date(record['published_on'])}, "
                         f"{record.get('publication_location') or ''}".rstrip(", ")))
     submissions = [
         Submission(
@@ -186,3 +188,10 @@ def attachment_routes(pages: RecordPages) -> list[Route]:
         Route(f"{pages.base}/{{record_id}}/attachments/{{attachment_id}}", download,
               methods=["GET"]),
     ]
+
+
+def report_defaults(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """After a return, the submission form starts as the resubmission it then is."""
+    if record.get("status") == "returned":
+        return {"submit": {"resubmission": True}}
+    return {}

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.access.actors import visible_workspaces
+from hub.i18n import _
 from hub.queries.search import MAX_QUERY_LENGTH, search, words_of
 from hub.web.api.search import record_path
 from hub.web.auth import hub_of
@@ -48,7 +49,7 @@ async def search_page(request: Request) -> Response:
                 for f in found
             ]
     return render(
-        request, "search.html", title="Search" if not query else f"Search: {query[:60]}",
+        request, "search.html", title=_("Search") if not query else f"Search: {query[:60]}",
         section="search", query=query or "", results=results, errors=errors,
         status_code=400 if errors else 200,
     )

@@ -27,6 +27,9 @@ STARTS: tuple[tuple[type[Command], str, str], ...] = (
      "/records/reciprocal-regards/new"),
 )
 """Each creating command, its start link's words and its form."""
+FOR_EVERY_ORGANISATION = frozenset({meetings.ConveneMeeting})
+"""Records every organisation may start, the policing body's office included: the office
+convenes reg 14A meetings, and any member of a workspace a voluntary one."""
 
 
 def starts_for(engine: Engine, actor: Actor) -> list[tuple[str, str]]:
@@ -35,4 +38,5 @@ def starts_for(engine: Engine, actor: Actor) -> list[tuple[str, str]]:
         return []
     office = holds_policing_body(engine, actor)
     allowed = {Who.POLICING_BODY} if office else {Who.ORGANISATION_ITSELF}
-    return [(text, path) for command, text, path in STARTS if rules()[command].who in allowed]
+    return [(text, path) for command, text, path in STARTS
+            if rules()[command].who in allowed or command in FOR_EVERY_ORGANISATION]

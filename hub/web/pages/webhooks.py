@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from hub.access.accounts import Role
 from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError
+from hub.i18n import _
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import confirm, confirmed, page_caller, render
@@ -74,7 +75,7 @@ def _organisation(caller: Caller) -> str:
 
 def _index_page(request: Request, caller: Caller, **context: Any) -> Response:
     return render(
-        request, "webhooks/index.html", title="Webhooks", section="webhooks",
+        request, "webhooks/index.html", title=_("Webhooks"), section="webhooks",
         endpoints=_endpoints(request).of(_organisation(caller)),
         workspaces=workspaces_of(hub_of(request).engine, caller.actor), **context,
     )

@@ -20,6 +20,7 @@ from hub.domain.errors import DomainError
 from hub.events import StreamRef
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.workspaces import Person, assign_role, people_in
+from hub.i18n import _
 from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import page_caller, render
@@ -74,13 +75,13 @@ async def set_role(request: Request) -> Response:
     workspace_id = request.path_params["workspace_id"]
     people = people_in(hub, caller.actor, workspace_id)
     form = await read_form(request, RoleForm, caller.csrf_token, messages={
-        "user_id": "Select a person", "role": "Select a role",
+        "user_id": _("Select a person"), "role": _("Select a role"),
     })
     errors = form.errors
     status_code = 400
     person = next((p for p in people if form.model and p.user_id == form.model.user_id), None)
     if form.model is not None and (person is None or not person.settable):
-        errors = {"user_id": "Select a person from the list"}
+        errors = {"user_id": _("Select a person from the list")}
     elif form.model is not None:
         try:
             assign_role(
@@ -91,8 +92,8 @@ async def set_role(request: Request) -> Response:
             # The page is drawn again from the log as it now stands, the choices kept.
             people = people_in(hub, caller.actor, workspace_id)
             status_code = 409
-            errors = {"role": "The people or roles here changed since you opened this page: "
-                              "check the table below, then set the role again"}
+            errors = {"role": _("The people or roles here changed since you opened this page: "
+                              "check the table below, then set the role again")}
         except DomainError as error:
             errors = {"role": sentence(error.message)}
         else:

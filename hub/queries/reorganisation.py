@@ -1,0 +1,154 @@
+"""What a directory change would move: the directory as it stands, and the open records, the
+workspace memberships and the calendar feeds that pass to successors (for its dry run)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from hub.domain import directory
+from hub.domain.reorganisation import CspNow, OrganisationNow, WorkspaceNow
+from hub.feeds.tables import calendar_feeds
+from hub.feeds.tokens import FeedKind
+from hub.projections.directory import changes, csps, members, organisations, workspaces
+from hub.projections.duties import priorities, strategy_regards
+from hub.projections.meetings import actions, invitations, meeting_is_open, meetings
+from hub.projections.reports import FINISHED, report_requests
+
+
+def ended_or_ending(
+    conn: Connection, organisation_ids: Collection[str]
+) -> tuple[set[str], set[str]]:
+    """Of ``organisation_ids``: those in the directory, and those that have ended or that a
+    change not yet in force will end."""
+    rows = conn.execute(
+        select(organisations.c.organisation_id, organisations.c.valid_to)
+        .where(organisations.c.organisation_id.in_(sorted(organisation_ids)))
+    ).all()
+    ending = {
+        s["organisation_id"]
+        for ends in conn.execute(select(changes.c.ends).where(~changes.c.took_effect)).scalars()
+        for s in ends
+    }
+    known = {r.organisation_id for r in rows}
+    return known, {r.organisation_id for r in rows if r.valid_to is not None} | (ending & known)
+
+
+def directory_now(
+    conn: Connection, ending: Collection[str], arising: Collection[str] = ()
+) -> tuple[list[CspNow], list[WorkspaceNow]]:
+    """The open CSPs with a body that is ending among their authorities, and the open
+    workspaces those bodies or CSPs are in.
+
+    CSPs already ended into one of ``arising`` (and their workspaces closed into its) count as
+    open: a change carried out in part (a worker stopped half way) is planned again as it
+    was, and its keyed commands done already record nothing twice.
+    """
+    ending = set(ending)
+    resumed = csps.c.succeeded_by.in_(sorted(arising))
+    affected = [
+        r for r in conn.execute(select(csps).where(csps.c.valid_to.is_(None) | resumed))
+        if ending & set(r.responsible_authorities)
+    ]
+    spaces = set(conn.execute(
+        select(members.c.workspace_id).where(members.c.organisation_id.in_(sorted(ending)))
+    ).scalars()) | {directory.csp_workspace(r.csp_id) for r in affected}
+    open_spaces = conn.execute(
+        select(workspaces)
+        .where(workspaces.c.workspace_id.in_(sorted(spaces)) & (
+            ~workspaces.c.closed
+            | workspaces.c.merged_into.in_([directory.csp_workspace(a) for a in arising])))
+    ).all()
+    member_rows = conn.execute(
+        select(members.c.workspace_id, members.c.organisation_id)
+        .where(members.c.workspace_id.in_([w.workspace_id for w in open_spaces]))
+        .order_by(members.c.workspace_id, members.c.organisation_id)
+    ).all()
+    found_spaces = [
+        WorkspaceNow(w.workspace_id, w.area_id, tuple(
+            m.organisation_id for m in member_rows if m.workspace_id == w.workspace_id
+        ), w.csp_id)
+        for w in open_spaces
+    ]
+    found_csps = [
+        CspNow(r.csp_id, tuple(dict.fromkeys([r.area_id, *r.other_area_ids])),
+               tuple(r.responsible_authorities))
+        for r in affected
+    ]
+    return found_csps, found_spaces
+
+
+def organisations_now(conn: Connection, ids: Collection[str]) -> dict[str, OrganisationNow]:
+    """The named organisations as the directory holds them."""
+    return {
+        r.organisation_id: OrganisationNow(r.organisation_id, r.name, r.kind, tuple(r.area_ids))
+        for r in conn.execute(
+            select(organisations).where(organisations.c.organisation_id.in_(sorted(ids)))
+        )
+    }
+
+
+def moving(
+    conn: Connection, successors: Mapping[str, list[str]], csp_successors: Mapping[str, str],
+    closing: Mapping[str, str],
+) -> dict[str, Any]:
+    """The open records, and the calendar feeds, that pass to successors: each as its id
+    (report requests, priorities, regard records, actions, invitations) and where it goes."""
+    ending = sorted(successors)
+    ended_csps = sorted(csp_successors)
+    requests = conn.execute(
+        select(report_requests.c.request_id, report_requests.c.title, report_requests.c.csp_id,
+               report_requests.c.addressed)
+        .where(report_requests.c.status.not_in(FINISHED))
+        .order_by(report_requests.c.request_id)
+    ).all()
+    out: dict[str, Any] = {"report_requests": [
+        {"request_id": r.request_id, "title": r.title,
+         "csp_id": csp_successors.get(r.csp_id, r.csp_id)}
+        for r in requests if r.csp_id in csp_successors or set(r.addressed) & set(successors)
+    ]}
+    for name, table, key, still_open in (
+        ("priorities", priorities, "priority_id", priorities.c.retired.is_(False)),
+        ("regard_records", strategy_regards, "regard_id", strategy_regards.c.finalised.is_(False)),
+    ):
+        out[name] = sorted(conn.execute(
+            select(table.c[key]).where(
+                still_open & (table.c.csp_id.in_(ended_csps) | table.c.organisation_id.in_(ending))
+            )
+        ).scalars())
+    out["actions"] = [
+        {"meeting_id": r.meeting_id, "action_id": r.action_id,
+         "to": successors[r.owner_organisation_id][0]}
+        for r in conn.execute(
+            select(actions).where(actions.c.owner_organisation_id.in_(ending)
+                                  & (actions.c.status == "open"))
+            .order_by(actions.c.meeting_id, actions.c.action_id)
+        )
+    ]
+    out["invitations"] = [
+        {"meeting_id": r.meeting_id, "organisation_id": r.organisation_id,
+         "to": successors[r.organisation_id]}
+        for r in conn.execute(
+            select(invitations.c.meeting_id, invitations.c.organisation_id)
+            .where(invitations.c.organisation_id.in_(ending) & invitations.c.meeting_id.in_(
+                select(meetings.c.meeting_id).where(meeting_is_open())))
+            .order_by(invitations.c.meeting_id, invitations.c.organisation_id)
+        )
+    ]
+    out["feeds"] = [
+        {"feed_id": r.feed_id, "name": r.name, "to": (
+            successors[r.organisation_id][0] if r.kind == FeedKind.ORGANISATION
+            else closing[r.workspace_id]
+        )}
+        for r in conn.execute(select(calendar_feeds).where(
+            calendar_feeds.c.revoked_at.is_(None) & (
+                ((calendar_feeds.c.kind == FeedKind.ORGANISATION.value)
+                 & calendar_feeds.c.organisation_id.in_(ending))
+                | ((calendar_feeds.c.kind == FeedKind.WORKSPACE.value)
+                   & calendar_feeds.c.workspace_id.in_(sorted(closing)))
+            )
+        ).order_by(calendar_feeds.c.feed_id))
+    ]
+    return out

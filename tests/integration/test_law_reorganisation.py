@@ -1,0 +1,267 @@
+"""Organisations end, and CSPs arise by law: a reorganisation dated in the future, through the
+handlers, the scheduled job, the operator command and the API, each with its dry run; on
+SQLite and PostgreSQL with real Redis and RQ."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from hub.access.policy import SYSTEM, Actor
+from hub.bootstrap import Hub
+from hub.domain import directory
+from hub.domain.directory import london_today
+from hub.domain.errors import NotFound
+from hub.domain.reorganisation import OrganisationAlreadyEnded
+from hub.feeds.scope import open_feed
+from hub.feeds.tokens import CalendarFeeds, FeedKind
+from hub.handlers import reorganisation
+from hub.handlers import reports as report_handlers
+from hub.projections.directory import csps, members, organisations
+from hub.projections.meetings import invitations
+from hub.projections.reports import report_authorities, report_requests
+from hub.service import handle, handle_as_hub
+from schemas.commands import directory as dcmd
+from schemas.events.directory import Succession
+from tests.clocks import ShiftedClock
+from tests.conftest import DemoCopy, HubFactory
+from tests.integration.test_meetings_schedules import react, scheduled
+from tests.integration.test_reports_api import Api
+from tests.web import client_of, signed_in
+from workers import reorganisation as jobs
+from workers.runtime import use_hub
+from workers.scheduling import unschedule
+
+LEICS, OPCC = "leicestershire", "leicestershire-opcc"
+NEW = "leicestershire-council"
+DISTRICTS = ("blaby", "charnwood", "harborough", "hinckley-and-bosworth", "melton",
+             "north-west-leicestershire", "oadby-and-wigston")
+COUNCILS = (*(f"{d}-council" for d in DISTRICTS), "leicestershire-county-council")
+ON = date(2027, 4, 1)
+RECORDED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+LONDON_MIDNIGHT = datetime(2027, 3, 31, 23, 0, 1, tzinfo=UTC)  # just after 00:00 BST, 1 April
+ENDS = [Succession(organisation_id=c, successor_ids=[NEW]) for c in COUNCILS]
+
+
+def staff(organisation_id: str) -> Actor:
+    return Actor(user_id=f"u-{organisation_id}", organisation_id=organisation_id,
+                 area_ids=frozenset({LEICS}))
+
+
+def _register_new_council(hub: Hub) -> None:
+    handle(hub, directory.ORGANISATION, NEW, dcmd.RegisterOrganisation(
+        organisation_id=NEW, name="Leicestershire Council", kind="unitary_council",
+        area_ids=[LEICS], country="england",
+    ), SYSTEM)
+
+
+@pytest.fixture
+def clocked(make_hub: HubFactory, demo_copy: DemoCopy, redis_url: str) -> tuple[Hub, ShiftedClock]:
+    """The demo on a clock in November 2026, with a queue of the test's own."""
+    database = os.getpid() % 15 + 1
+    hub = make_hub(database_url=demo_copy(),
+                   redis_url=f"{redis_url.rsplit('/', 1)[0]}/{database}",
+                   queue_name=f"test-{uuid.uuid4().hex[:12]}")
+    clock = ShiftedClock(RECORDED)
+    hub.clock = clock
+    use_hub(hub)
+    react(hub)
+    _register_new_council(hub)
+    return hub, clock
+
+
+def _csp(hub: Hub, csp_id: str) -> Any:
+    with hub.engine.connect() as conn:
+        return conn.execute(select(csps).where(csps.c.csp_id == csp_id)).one()
+
+
+def _members(hub: Hub, workspace_id: str) -> set[str]:
+    with hub.engine.connect() as conn:
+        return set(conn.execute(select(members.c.organisation_id).where(
+            members.c.workspace_id == workspace_id)).scalars())
+
+
+def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
+    clocked: tuple[Hub, ShiftedClock],
+) -> None:
+    hub, clock = clocked
+    asked = report_handlers.require_report(
+        hub, staff(OPCC), csp_id="blaby-csp", kind="informal", title="Night-time economy",
+        matters="ASB in the town centre",
+    )
+    county = "leicestershire-county-council"
+    feed = CalendarFeeds(hub.engine, hub.clock).create(
+        Actor(user_id="u-county-admin", organisation_id=county, area_ids=frozenset({LEICS}),
+              role="admin"), FeedKind.ORGANISATION)
+    # The dry run lists what will move, and writes nothing.
+    head = hub.store.head_position()
+    preview = reorganisation.preview_change(hub, staff(OPCC), on_date=ON, ends=ENDS)
+    assert hub.store.head_position() == head
+    [arising] = preview["csps_arising"]
+    assert (arising["csp_id"], arising["name"], set(arising["replaces"])) == (
+        "leicestershire-council-csp", "Leicestershire Community Safety Partnership",
+        {f"{d}-csp" for d in DISTRICTS})
+    assert asked.id in {r["request_id"] for r in preview["records"]["report_requests"]}
+    assert {"workspace_id": f"area-{LEICS}", "organisation_id": NEW} in (
+        preview["memberships"]["joining"])
+    assert preview["takes_effect"] == "on the date"
+    assert [(f["feed_id"], f["to"]) for f in preview["feeds"]] == [(feed.feed.feed_id, NEW)]
+    invited = {i["meeting_id"] for i in preview["records"]["invitations"]
+               if i["organisation_id"] == county}
+    assert invited, "the demo's open meetings invite the county council"
+
+    created = reorganisation.record_change(hub, staff(OPCC), on_date=ON, ends=ENDS)
+    react(hub)
+    # Nothing has changed yet: the districts' CSPs stand, the county council is an authority.
+    assert _csp(hub, "blaby-csp").valid_to is None
+    assert "leicestershire-county-council" in _members(hub, f"area-{LEICS}")
+    # A second change naming a council the first will end is refused.
+    with pytest.raises(OrganisationAlreadyEnded):
+        reorganisation.record_change(hub, staff(OPCC), on_date=date(2027, 6, 1), ends=ENDS[:1])
+
+    # The job is scheduled for the start of 1 April in London; Redis losing it, a worker
+    # starting re-arms it.
+    job_id = jobs.change_job_id(created.id, ON)
+    assert job_id in scheduled(hub)
+    unschedule(hub, job_id)
+    assert jobs.resume_changes(hub) == 1
+    assert jobs.resume_changes(hub) == 0, "a job still armed is left as it is"
+
+    clock.set(datetime(2027, 3, 31, 22, 0, tzinfo=UTC))
+    assert jobs.carry_out(created.id, ON.isoformat()) is False
+    assert _csp(hub, "blaby-csp").valid_to is None
+
+    clock.set(LONDON_MIDNIGHT)
+    # A worker stopped half way (the new CSP registered, two of the districts' CSPs ended):
+    # the job finishes the change as it was planned.
+    for step in reorganisation.planned(hub, created.id).steps[:4]:
+        handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
+    assert _csp(hub, "blaby-csp").valid_to == date(2027, 3, 31)
+    assert jobs.carry_out(created.id, ON.isoformat()) is True
+    assert jobs.carry_out(created.id, ON.isoformat()) is True
+    took = [e for e in hub.store.iter_all() if e.type == "directory_change.took_effect"
+            and e.data["change_id"] == created.id]
+    assert len(took) == 1, "the change happens once however often the job runs"
+
+    # The CSP for the new area arose by law, with its responsible authorities; the districts'
+    # CSPs ended the day before; the city's and Rutland's stand.
+    arisen = _csp(hub, "leicestershire-council-csp")
+    assert (arisen.valid_from, arisen.merged_from, arisen.local_government_areas) == (
+        ON, [], ["Leicestershire"])
+    assert arisen.responsible_authorities[0] == NEW
+    assert not set(COUNCILS) & set(arisen.responsible_authorities)
+    assert {"leicestershire-police", "llr-icb", "probation-east-midlands"} <= set(
+        arisen.responsible_authorities)
+    for d in DISTRICTS:
+        ended = _csp(hub, f"{d}-csp")
+        assert (ended.valid_to, ended.succeeded_by) == (date(2027, 3, 31), arisen.csp_id)
+    assert _csp(hub, "safer-leicester").valid_to is None
+    assert "leicestershire-county-council" not in _csp(hub, "safer-rutland").responsible_authorities
+
+    # Open records pass on; memberships follow.
+    with hub.engine.connect() as conn:
+        request = conn.execute(select(report_requests).where(
+            report_requests.c.request_id == asked.id)).one()
+        addressed = set(conn.execute(select(report_authorities.c.organisation_id).where(
+            report_authorities.c.request_id == asked.id)).scalars())
+        county_row = conn.execute(select(organisations).where(
+            organisations.c.organisation_id == county)).one()
+    assert request.csp_id == arisen.csp_id
+    assert NEW in addressed and "blaby-council" not in addressed
+    assert (county_row.valid_to, county_row.succeeded_by) == (date(2027, 3, 31), [NEW])
+    area = _members(hub, f"area-{LEICS}")
+    assert NEW in area and not set(COUNCILS) & area
+    assert NEW in _members(hub, "csp-leicestershire-council-csp")
+    with hub.engine.connect() as conn:
+        now_invited = {(r.meeting_id, r.organisation_id) for r in conn.execute(
+            select(invitations).where(invitations.c.meeting_id.in_(sorted(invited))))}
+    assert {m for m, o in now_invited if o == NEW} == invited
+    assert not {m for m, o in now_invited if o == county}
+    # The county council's calendar feed follows it to its successor's workspaces.
+    scope = open_feed(hub.engine, feed.token, hub.clock())
+    assert scope is not None and scope.organisation_id == NEW
+    assert "csp-leicestershire-council-csp" in scope.workspace_ids
+    assert jobs.resume_changes(hub) == 0
+
+
+OTHER_AREA_ORG = "carmarthenshire-council"
+PROBATION, NEW_PROBATION = "probation-east-midlands", "probation-midlands"
+OFFICE_USER = "opcc@leicestershire.example.org"
+
+
+def test_the_api_dry_run_lists_what_will_move_with_the_office_rules(demo_hub: Hub) -> None:
+    _register_new_council(demo_hub)
+    client: TestClient = client_of(demo_hub)
+    office, city = Api(demo_hub, client, OPCC), Api(demo_hub, client, "leicester-city-council")
+    body = {"on_date": "2031-04-01", "ends": [
+        {"organisation_id": c, "successor_ids": [NEW]} for c in COUNCILS]}
+    head = demo_hub.store.head_position()
+    answer = office.post("/api/directory/changes/dry-run", body)
+    assert answer.status_code == 200, answer.text
+    assert [c["csp_id"] for c in answer.json()["csps_arising"]] == ["leicestershire-council-csp"]
+    assert demo_hub.store.head_position() == head
+
+    # Only the area's office; another area's organisation is answered as a made-up one.
+    refused = city.post("/api/directory/changes/dry-run", body)
+    assert (refused.status_code, refused.json()["code"]) == (403, "access.not_policing_body")
+    unseen = office.post("/api/directory/changes/dry-run", {**body, "ends": [
+        {"organisation_id": OTHER_AREA_ORG, "successor_ids": [NEW]}]})
+    made_up = office.post("/api/directory/changes/dry-run", {**body, "ends": [
+        {"organisation_id": "no-such-council", "successor_ids": [NEW]}]})
+    assert unseen.status_code == made_up.status_code == 404
+    assert unseen.json()["code"] == made_up.json()["code"]
+    itself = office.post("/api/directory/changes/dry-run", {**body, "ends": [
+        {"organisation_id": NEW, "successor_ids": [NEW]}]})
+    assert (itself.status_code, itself.json()["code"]) == (422, "directory_change.invalid")
+
+    recorded = office.post("/api/directory/changes", body)
+    assert recorded.status_code == 201, recorded.text
+    assert [e["type"] for e in recorded.json()["events"]] == ["directory_change.recorded"]
+    assert _csp(demo_hub, "blaby-csp").valid_to is None
+
+    # A change dated today takes effect at once: lists and the register show the ended bodies.
+    today = london_today(demo_hub.clock())
+    ends = [{"organisation_id": PROBATION, "successor_ids": [NEW_PROBATION]}]
+    handle(demo_hub, directory.ORGANISATION, NEW_PROBATION, dcmd.RegisterOrganisation(
+        organisation_id=NEW_PROBATION, name="Probation Service (Midlands)",
+        kind="probation_provider", area_ids=[LEICS], country="england"), SYSTEM)
+    now = office.post("/api/directory/changes", {"on_date": today.isoformat(), "ends": ends})
+    assert now.status_code == 201, now.text
+    listed = {o["organisation_id"]: o for o in office.get("/api/organisations").json()["items"]}
+    assert (listed[PROBATION]["valid_to"], listed[PROBATION]["succeeded_by"]) == (
+        (today - timedelta(days=1)).isoformat(), [NEW_PROBATION])
+    assert NEW_PROBATION in _csp(demo_hub, "safer-leicester").responsible_authorities
+    page = signed_in(demo_hub, OFFICE_USER).get(f"/areas/{LEICS}/duty-register").text
+    assert "Probation Service (East Midlands)" in page, "a decision's regard keeps who it named"
+    assert f"Ended {(today - timedelta(days=1)).strftime('%-d %B %Y')}" in page
+
+
+def test_the_operator_command_dry_run_lists_what_will_move(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hub.cli import main
+
+    _register_new_council(demo_hub)
+    monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    args = ["end-organisations", *(f"{c}={NEW}" for c in COUNCILS), "--on", "2031-04-01"]
+    head = demo_hub.store.head_position()
+    assert main([*args, "--dry-run"]) == 0
+    preview = json.loads(capsys.readouterr().out)
+    assert {c["csp_id"] for c in preview["csps_ending"]} == {f"{d}-csp" for d in DISTRICTS}
+    assert demo_hub.store.head_position() == head
+    assert main(["end-organisations", "no-such-council=" + NEW, "--on", "2031-04-01"]) == 1
+    assert "no such organisation no-such-council" in capsys.readouterr().err
+    assert main(args) == 0
+    assert "recorded, in force on that date" in capsys.readouterr().out
+    with pytest.raises(NotFound):
+        reorganisation.preview_change(demo_hub, staff(OPCC), on_date=ON, ends=[Succession(
+            organisation_id=OTHER_AREA_ORG, successor_ids=[NEW])])

@@ -1,0 +1,186 @@
+"""Organisations end with successors, and CSPs arise by law: the pure rules, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hub.domain import directory
+from hub.domain.errors import NotFound
+from hub.domain.reorganisation import (
+    DIRECTORY_CHANGE,
+    CspNow,
+    InvalidDirectoryChange,
+    OrganisationAlreadyEnded,
+    OrganisationNow,
+    WorkspaceNow,
+    plan,
+)
+from schemas.commands import directory as cmd
+from schemas.events.directory import Succession
+
+ON = date(2028, 4, 1)
+BEFORE = datetime(2028, 3, 31, 22, 59, tzinfo=UTC)  # 23:59 BST, 31 March
+ON_THE_DAY = datetime(2028, 3, 31, 23, 0, 1, tzinfo=UTC)  # just after midnight BST
+
+
+def _record(ends: dict[str, list[str]], *, known: set[str] | None = None,
+            ended: tuple[str, ...] = ()) -> cmd.RecordDirectoryChange:
+    named = {o for k, v in ends.items() for o in (k, *v)}
+    return cmd.RecordDirectoryChange(
+        change_id="c1", area_id="shire", on_date=ON,
+        ends=[Succession(organisation_id=k, successor_ids=v) for k, v in ends.items()],
+        known=sorted(named if known is None else known), ended=list(ended),
+    )
+
+
+def _recorded(ends: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    events = DIRECTORY_CHANGE.decide(DIRECTORY_CHANGE.initial(), _record(ends), BEFORE)
+    return DIRECTORY_CHANGE.fold(
+        [("directory_change.recorded", e.model_dump(mode="json")) for e in events]
+    )
+
+
+def test_a_change_dated_later_changes_nothing_until_its_london_date() -> None:
+    state = _recorded({"ccg": ["icb"]})
+    take = cmd.TakeDirectoryChangeEffect(change_id="c1", on_date=ON)
+    assert DIRECTORY_CHANGE.decide(state, take, BEFORE) == []
+    [event] = DIRECTORY_CHANGE.decide(state, take, ON_THE_DAY)
+    assert event.model_dump()["ends"] == [{"organisation_id": "ccg", "successor_ids": ["icb"]}]
+
+
+def test_a_change_takes_effect_once() -> None:
+    state = _recorded({"ccg": ["icb"]})
+    take = cmd.TakeDirectoryChangeEffect(change_id="c1", on_date=ON)
+    state, _ = DIRECTORY_CHANGE.execute(state, take, ON_THE_DAY)
+    assert DIRECTORY_CHANGE.decide(state, take, ON_THE_DAY) == []
+
+
+def test_an_organisation_cannot_succeed_itself() -> None:
+    with pytest.raises(InvalidDirectoryChange):
+        DIRECTORY_CHANGE.decide(DIRECTORY_CHANGE.initial(), _record({"ccg": ["ccg"]}), BEFORE)
+
+
+def test_a_successor_cannot_end_in_the_same_change() -> None:
+    with pytest.raises(InvalidDirectoryChange):
+        DIRECTORY_CHANGE.decide(
+            DIRECTORY_CHANGE.initial(), _record({"a": ["b"], "b": ["c"]}), BEFORE
+        )
+
+
+def test_an_organisation_ends_once() -> None:
+    with pytest.raises(OrganisationAlreadyEnded):
+        DIRECTORY_CHANGE.decide(
+            DIRECTORY_CHANGE.initial(), _record({"ccg": ["icb"]}, ended=("ccg",)), BEFORE
+        )
+    with pytest.raises(OrganisationAlreadyEnded):
+        DIRECTORY_CHANGE.decide(
+            DIRECTORY_CHANGE.initial(), _record({"ccg": ["icb"]}, ended=("icb",)), BEFORE
+        )
+
+
+def test_an_organisation_not_in_the_directory_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        DIRECTORY_CHANGE.decide(
+            DIRECTORY_CHANGE.initial(), _record({"ccg": ["icb"]}, known={"ccg"}), BEFORE
+        )
+
+
+def test_an_ended_organisation_takes_no_further_changes() -> None:
+    end = cmd.EndOrganisation(organisation_id="ccg", valid_to=date(2028, 3, 31),
+                              succeeded_by=["icb"], change_id="c1")
+    registered = directory.ORGANISATION.fold([("organisation.registered", {
+        "organisation_id": "ccg", "name": "A CCG", "kind": "integrated_care_board",
+        "area_ids": ["shire"], "country": "england",
+    })])
+    state, _ = directory.ORGANISATION.execute(registered, end, BEFORE)
+    with pytest.raises(directory.RecordClosed):
+        directory.ORGANISATION.decide(state, end, BEFORE)
+
+
+ORGS = {
+    o.organisation_id: o for o in (
+        OrganisationNow("north-district", "North District Council", "district_council", ("shire",)),
+        OrganisationNow("south-district", "South District Council", "district_council", ("shire",)),
+        OrganisationNow("county", "Shire County Council", "county_council", ("shire",)),
+        OrganisationNow("north-shire", "North Shire Council", "unitary_council", ("shire",)),
+        OrganisationNow("south-shire", "South Shire Council", "unitary_council", ("shire",)),
+        OrganisationNow("police", "Shire Police", "police_force", ("shire",)),
+        OrganisationNow("ccg", "NHS Shire CCG", "integrated_care_board", ("shire",)),
+        OrganisationNow("icb", "NHS Shire ICB", "integrated_care_board", ("shire",)),
+        OrganisationNow("opcc", "Shire OPCC", "policing_body_office", ("shire",)),
+    )
+}
+CSPS = [
+    CspNow("north-csp", ("shire",), ("north-district", "county", "police", "ccg")),
+    CspNow("south-csp", ("shire",), ("south-district", "county", "police", "ccg")),
+]
+SPACES = [
+    WorkspaceNow("csp-north-csp", "shire", ("opcc", "north-district", "county", "police"),
+                 "north-csp"),
+    WorkspaceNow("csp-south-csp", "shire", ("opcc", "south-district", "county", "police"),
+                 "south-csp"),
+    WorkspaceNow("area-shire", "shire", ("opcc", "ccg", "county", "police")),
+]
+
+
+def _plan(ends: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    return plan(
+        change_id="c1", on_date=ON,
+        ends=[Succession(organisation_id=k, successor_ids=v) for k, v in ends.items()],
+        organisations=ORGS, csps=CSPS, workspaces=SPACES,
+    )
+
+
+def _commands(p, kind: type) -> list:  # type: ignore[no-untyped-def, type-arg]
+    return [s.command for s in p.steps if isinstance(s.command, kind)]
+
+
+def test_when_its_councils_are_replaced_the_csp_for_the_new_area_arises_by_law() -> None:
+    p = _plan({"north-district": ["north-shire"], "south-district": ["north-shire"],
+               "county": ["north-shire"], "ccg": ["icb"]})
+    [arising] = _commands(p, cmd.RegisterCsp)
+    # The responsible authorities for the new area (CDA s.5), with no s.5A agreement.
+    assert (arising.csp_id, arising.name, arising.local_government_areas, arising.merged_from,
+            arising.valid_from) == ("north-shire-csp", "North Shire Community Safety Partnership",
+                                    ["North Shire"], [], ON)
+    assert arising.responsible_authorities == ["north-shire", "police", "icb"]
+    ended = _commands(p, cmd.EndCsp)
+    assert {(e.csp_id, e.valid_to, e.succeeded_by) for e in ended} == {
+        ("north-csp", date(2028, 3, 31), "north-shire-csp"),
+        ("south-csp", date(2028, 3, 31), "north-shire-csp"),
+    }
+    assert p.successor_of == {"north-csp": "north-shire-csp", "south-csp": "north-shire-csp"}
+
+
+def test_a_county_split_in_two_gives_each_district_csp_its_district_successor() -> None:
+    p = _plan({"north-district": ["north-shire"], "south-district": ["south-shire"],
+               "county": ["north-shire", "south-shire"]})
+    assert p.successor_of == {"north-csp": "north-shire-csp", "south-csp": "south-shire-csp"}
+
+
+def test_a_csp_whose_council_remains_keeps_going_with_the_successors() -> None:
+    p = _plan({"ccg": ["icb"]})
+    assert _commands(p, cmd.RegisterCsp) == [] and _commands(p, cmd.EndCsp) == []
+    assert p.authorities_changed == {
+        "north-csp": ["north-district", "county", "police", "icb"],
+        "south-csp": ["south-district", "county", "police", "icb"],
+    }
+
+
+def test_workspaces_follow_the_successors() -> None:
+    p = _plan({"north-district": ["north-shire"], "south-district": ["north-shire"],
+               "county": ["north-shire"], "ccg": ["icb"]})
+    [space] = _commands(p, cmd.CreateWorkspace)
+    assert space.members == ["opcc", "north-shire", "police"]
+    assert space.linked_from == ["csp-north-csp", "csp-south-csp"]
+    assert p.workspaces_closed == [("csp-north-csp", "csp-north-shire-csp"),
+                                   ("csp-south-csp", "csp-north-shire-csp")]
+    assert p.members_added == [("area-shire", "icb"), ("area-shire", "north-shire")]
+    assert p.members_removed == [("area-shire", "ccg"), ("area-shire", "county")]
+    # Every organisation ends the day before, and the change's own record closes the plan.
+    assert [(e.organisation_id, e.valid_to) for e in _commands(p, cmd.EndOrganisation)] == [
+        (o, date(2028, 3, 31)) for o in ("north-district", "south-district", "county", "ccg")
+    ]
+    assert isinstance(p.steps[-1].command, cmd.TakeDirectoryChangeEffect)
