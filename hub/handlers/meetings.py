@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from enum import Enum
 from typing import Any, Final
 
 from sqlalchemy import Connection, select
@@ -46,13 +45,9 @@ from schemas.events.meetings import (
     Representative,
     Response,
 )
+from schemas.requests.meetings import Keep
 
-
-class _Keep(Enum):
-    KEEP = "keep"
-
-
-KEEP: Final = _Keep.KEEP
+KEEP: Final = Keep.KEEP
 """Leave this detail as it is (for :func:`amend_meeting`)."""
 
 
@@ -216,11 +211,11 @@ def amend_meeting(
     actor: Actor,
     meeting_id: str,
     *,
-    title: str | _Keep = KEEP,
-    purpose: str | _Keep = KEEP,
-    place: str | _Keep | None = KEEP,
-    online_link: str | _Keep | None = KEEP,
-    agenda: Sequence[AgendaItem | dict[str, Any]] | _Keep = KEEP,
+    title: str | Keep = KEEP,
+    purpose: str | Keep = KEEP,
+    place: str | Keep | None = KEEP,
+    online_link: str | Keep | None = KEEP,
+    agenda: Sequence[AgendaItem | dict[str, Any]] | Keep = KEEP,
     expected_version: int | None = None,
     on_behalf_of: str | None = None,
     idempotency_key: str | None = None,
@@ -229,7 +224,7 @@ def amend_meeting(
     current: Meeting = load(hub, MEETING, meeting_id).state
     given = {
         "title": title, "purpose": purpose, "place": place, "online_link": online_link,
-        "agenda": agenda if isinstance(agenda, _Keep) else list(agenda),
+        "agenda": agenda if isinstance(agenda, Keep) else list(agenda),
     }
     details = {k: current.details.get(k) if v is KEEP else v for k, v in given.items()}
     return _issue(

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from hub.bootstrap import Hub
 from hub.handlers import reports as report_handlers
 from hub.projections import meetings as meeting_tables
+from hub.queries.meetings import MEETING_QUERIES
+from hub.queries.mergers import MERGER_QUERIES
 from hub.queries.records import Page, visible_in
-from hub.web.api.meetings import MEETING_QUERIES, MERGER_QUERIES
 
 PAGE_SIZE = 20
 """Records a list page shows at once."""

@@ -29,6 +29,8 @@ LIMIT = 50
 # Letters and digits only: every other character separates words. Nothing the caller types
 # reaches either database's query syntax except these words.
 _WORD = re.compile(r"[^\W_]+")
+WORD_PATTERN = _WORD.pattern
+"""A word, as a JSON Schema pattern: a query must hold one."""
 
 # The PostgreSQL index is on exactly this expression (migration 0015).
 _DOCUMENT = "to_tsvector('english', search_entries.title || ' ' || search_entries.body)"

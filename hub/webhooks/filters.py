@@ -18,6 +18,14 @@ def matches(filters: Iterable[str], event_type: str) -> bool:
     return any(f in (ALL, event_type, f"{record}.*") for f in filters)
 
 
+def published_filters() -> list[str]:
+    """Every filter that selects something: ``*``, each record's ``<record>.*`` and each event
+    type's name (what the API's document offers)."""
+    names = [s.name for s in all_specs()]
+    records = sorted({f"{name.split('.', 1)[0]}.*" for name in names})
+    return [ALL, *records, *names]
+
+
 def check_filters(filters: Sequence[str]) -> list[str]:
     """The filters, de-duplicated and sorted; each must select at least one published type.
 

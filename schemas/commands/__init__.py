@@ -2,8 +2,9 @@
 
 A command holds the caller's input *and* the facts the service resolved for it (for example
 the responsible authorities of the CSP a report is required from), so that ``decide`` needs no
-I/O. Fields a caller must never choose (the acting organisation, resolved facts) are filled in
-by the service, never taken from a request body.
+I/O. Fields a caller must never choose (the acting organisation, the record's id, resolved
+facts) are marked ``Resolved``; what a caller may send is its request model, in
+``schemas.requests``.
 """
 
 from schemas.commands.base import Command, all_commands

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from schemas.commands.base import Command
+from schemas.commands.base import Command, Resolved
 from schemas.events.directory import (
     Country,
     CspSuccession,
@@ -73,25 +73,25 @@ class RecordCommencement(Command):
 class RegisterOrganisation(Command):
     """Enter an organisation into the directory."""
 
-    organisation_id: str = Slug
+    organisation_id: Resolved[str] = Slug
     name: str = Name
     kind: OrganisationKind
     area_ids: list[str] = Field(min_length=1, max_length=10)
-    country: Country
+    country: Resolved[Country]
 
 
 class RegisterCsp(Command):
     """Enter a CSP, with its local government area(s) and responsible authorities."""
 
-    csp_id: str = Slug
+    csp_id: Resolved[str] = Slug
     name: str = Name
     area_id: str = Slug
-    other_area_ids: list[str] = Field(default_factory=list, max_length=10)
+    other_area_ids: Resolved[list[str]] = Field(default_factory=list, max_length=10)
     """Further police areas a combined CSP spans: it belongs to each."""
     local_government_areas: list[str] = Field(min_length=1, max_length=20)
     responsible_authorities: list[str] = Field(min_length=1, max_length=50)
     valid_from: date
-    merged_from: list[str] = Field(default_factory=list, max_length=20)
+    merged_from: Resolved[list[str]] = Field(default_factory=list, max_length=20)
 
 
 class ChangeCspAuthorities(Command):
@@ -145,9 +145,9 @@ class CloseWorkspace(Command):
 class AssignWorkspaceRole(Command):
     """Set a user's role within a workspace; the hub fills in the user's organisation."""
 
-    workspace_id: str = Slug
-    user_id: str = Field(min_length=1, max_length=36)
-    organisation_id: str = Slug
+    workspace_id: Resolved[str] = Slug
+    user_id: Resolved[str] = Field(min_length=1, max_length=36)
+    organisation_id: Resolved[str] = Slug
     role: WorkspaceRole
 
 

@@ -1,6 +1,6 @@
 """Commands of the Section 10 duty register.
 
-Fields under "resolved" are facts a handler looks up (the area's country and policing body
+Fields marked ``Resolved`` are facts a handler looks up (the area's country and policing body
 office, the CSPs an organisation serves, the priorities current in an area, the plan's
 objectives, the parties' kinds) so that the deciders stay pure; callers never supply them.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
-from schemas.commands.base import Command
+from schemas.commands.base import Command, Resolved
 from schemas.events.directory import Country, Name, Slug
 from schemas.events.duties import (
     DecisionKind,
@@ -41,8 +41,8 @@ Parties = Field(min_length=1, max_length=50)
 class RegisterPriority(Command):
     """Register one of the acting authority's relevant priorities."""
 
-    priority_id: str = Slug
-    by_organisation: str = Slug
+    priority_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     area_id: str = Slug
     csp_id: str | None = None
     theme: PriorityTheme
@@ -51,31 +51,29 @@ class RegisterPriority(Command):
     source: SourceDocument
     period: Period
     devolved_function: bool = False
-    # resolved
-    country: Country
-    serves_csps: list[str] = Csps
+    country: Resolved[Country]
+    serves_csps: Resolved[list[str]] = Csps
 
 
 class RevisePriority(Command):
     """Revise a priority; its revision number goes up by one."""
 
-    priority_id: str = Slug
-    by_organisation: str = Slug
+    priority_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     theme: PriorityTheme
     title: str = Name
     summary: str = OptionalText
     source: SourceDocument
     period: Period
     devolved_function: bool = False
-    # resolved
-    country: Country
+    country: Resolved[Country]
 
 
 class RetirePriority(Command):
     """Retire a priority: it is no longer current."""
 
-    priority_id: str = Slug
-    by_organisation: str = Slug
+    priority_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str = OptionalText
 
 
@@ -85,39 +83,36 @@ class RetirePriority(Command):
 class RecordDecision(Command):
     """Record a decision of the policing body, with the priorities current in its area."""
 
-    decision_id: str = Slug
-    by_organisation: str = Slug
+    decision_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     area_id: str = Slug
     kind: DecisionKind
     title: str = Name
     summary: str = OptionalText
     decided_on: date
-    # resolved
-    policing_body_id: str = Slug
-    priorities: list[PriorityRef] = Priorities
+    policing_body_id: Resolved[str] = Slug
+    priorities: Resolved[list[PriorityRef]] = Priorities
 
 
 class NoteRegard(Command):
     """Note how a decision had regard to one priority."""
 
-    decision_id: str = Slug
-    by_organisation: str = Slug
+    decision_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     note: str = Text
-    # resolved
-    policing_body_id: str = Slug
-    priority: PriorityRef
-    priority_area_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
+    priority: Resolved[PriorityRef]
+    priority_area_id: Resolved[str] = Slug
 
 
 class FinaliseDecision(Command):
     """Finalise a decision, giving a written reason for each priority left unconsidered."""
 
-    decision_id: str = Slug
-    by_organisation: str = Slug
+    decision_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reasons: list[Reason] = Reasons
-    # resolved
-    policing_body_id: str = Slug
-    priorities: list[PriorityRef] = Priorities
+    policing_body_id: Resolved[str] = Slug
+    priorities: Resolved[list[PriorityRef]] = Priorities
 
 
 # -- the police and crime plan ----------------------------------------------------------------
@@ -126,35 +121,32 @@ class FinaliseDecision(Command):
 class RecordPlan(Command):
     """Record the police and crime plan's objectives."""
 
-    plan_id: str = Slug
-    by_organisation: str = Slug
+    plan_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     area_id: str = Slug
     title: str = Name
     period: Period
     objectives: list[Objective] = Objectives
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class RevisePlan(Command):
     """Revise the plan's objectives; its revision number goes up by one."""
 
-    plan_id: str = Slug
-    by_organisation: str = Slug
+    plan_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     title: str = Name
     period: Period
     objectives: list[Objective] = Objectives
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class RetirePlan(Command):
     """Mark the plan as no longer current."""
 
-    plan_id: str = Slug
-    by_organisation: str = Slug
-    # resolved
-    policing_body_id: str = Slug
+    plan_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 # -- reciprocal regard ------------------------------------------------------------------------
@@ -163,50 +155,48 @@ class RetirePlan(Command):
 class RecordStrategyRegard(Command):
     """Begin recording a strategy's regard to the police and crime plan's objectives."""
 
-    regard_id: str = Slug
-    by_organisation: str = Slug
+    regard_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     area_id: str = Slug
     csp_id: str | None = None
     strategy: SourceDocument
     plan_id: str = Slug
-    # resolved
-    plan_revision: int = Field(ge=1)
-    objectives: list[Objective] = Objectives
-    serves_csps: list[str] = Csps
+    plan_revision: Resolved[int] = Field(ge=1)
+    objectives: Resolved[list[Objective]] = Objectives
+    serves_csps: Resolved[list[str]] = Csps
 
 
 class NoteObjectiveRegard(Command):
     """Note how the strategy had regard to one of the plan's objectives."""
 
-    regard_id: str = Slug
-    by_organisation: str = Slug
+    regard_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     objective_id: str = Slug
     note: str = Text
     # resolved: the plan's objectives as they stand now
-    plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
+    plan_objectives: Resolved[list[Objective]] = Field(default_factory=list, max_length=100)
 
 
 class MarkObjectiveDevolved(Command):
     """A Welsh authority marks one of the plan's objectives a devolved function: outside the
     reciprocal duty (CDA s.6(1A)), not a gap."""
 
-    regard_id: str = Slug
-    by_organisation: str = Slug
+    regard_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     objective_id: str = Slug
     # resolved: the plan's objectives as they stand now, and the area's country
-    plan_objectives: list[Objective] = Field(default_factory=list, max_length=100)
-    country: Country
+    plan_objectives: Resolved[list[Objective]] = Field(default_factory=list, max_length=100)
+    country: Resolved[Country]
 
 
 class FinaliseStrategyRegard(Command):
     """Finalise the record, giving a written reason for each objective left unconsidered."""
 
-    regard_id: str = Slug
-    by_organisation: str = Slug
+    regard_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reasons: list[Reason] = Reasons
-    # resolved
-    plan_revision: int = Field(ge=1)
-    objectives: list[Objective] = Objectives
+    plan_revision: Resolved[int] = Field(ge=1)
+    objectives: Resolved[list[Objective]] = Objectives
 
 
 # -- criminal justice arrangements ------------------------------------------------------------
@@ -215,19 +205,18 @@ class FinaliseStrategyRegard(Command):
 class DraftArrangement(Command):
     """Draft criminal justice arrangements with the named criminal justice bodies."""
 
-    arrangement_id: str = Slug
-    by_organisation: str = Slug
+    arrangement_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     area_id: str = Slug
     title: str = Name
     terms: str = Text
     document_url: str | None = Url
     review_on: date
     devolved_function: bool = False
-    # resolved
-    parties: list[Party] = Parties
-    policing_body_id: str = Slug
-    country: Country
-    area_police: list[str] = Field(default_factory=list, max_length=10)
+    parties: Resolved[list[Party]] = Parties
+    policing_body_id: Resolved[str] = Slug
+    country: Resolved[Country]
+    area_police: Resolved[list[str]] = Field(default_factory=list, max_length=10)
     """The police forces of the arrangement's area: the police party is the chief officer of
     police for that police area."""
 
@@ -235,51 +224,48 @@ class DraftArrangement(Command):
 class AgreeArrangement(Command):
     """A named party agrees the arrangement as drafted or varied."""
 
-    arrangement_id: str = Slug
-    by_organisation: str = Slug
+    arrangement_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     signatory: str = Name
 
 
 class ReviewArrangement(Command):
     """Record a review without change, and the next review date."""
 
-    arrangement_id: str = Slug
-    by_organisation: str = Slug
+    arrangement_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     outcome: str = Text
     next_review_on: date
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class VaryArrangement(Command):
     """Vary the arrangement; every named party must then agree the variation."""
 
-    arrangement_id: str = Slug
-    by_organisation: str = Slug
+    arrangement_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     title: str = Name
     terms: str = Text
     document_url: str | None = Url
     review_on: date
     reason: str = Text
-    # resolved
-    parties: list[Party] = Parties
-    policing_body_id: str = Slug
-    area_police: list[str] = Field(default_factory=list, max_length=10)
+    parties: Resolved[list[Party]] = Parties
+    policing_body_id: Resolved[str] = Slug
+    area_police: Resolved[list[str]] = Field(default_factory=list, max_length=10)
     """The police forces of the arrangement's area (as for drafting)."""
 
 
 class EndArrangement(Command):
     """End the arrangement."""
 
-    arrangement_id: str = Slug
-    by_organisation: str = Slug
+    arrangement_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str = OptionalText
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class MarkArrangementReviewDue(Command):
     """Scheduled: the review date ``review_on`` has arrived (ignored if no longer current)."""
 
-    arrangement_id: str = Slug
+    arrangement_id: Resolved[str] = Slug
     review_on: date

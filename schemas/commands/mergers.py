@@ -12,7 +12,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.commands.base import Command
+from schemas.commands.base import Command, Resolved
 from schemas.events.directory import Country, Name, Slug
 from schemas.events.mergers import Arrangements, Purpose, Reason, SignedDocument
 
@@ -43,18 +43,18 @@ class PolicingBodyFact(BaseModel):
 class _ProposalContent(Command):
     """The content of a proposal, with the directory facts it depends on."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     area_id: str = Slug
-    constituents: list[CspFacts] = Field(max_length=20)
+    constituents: Resolved[list[CspFacts]] = Field(max_length=20)
     purposes: list[Purpose] = Field(max_length=3)
     proposed_name: str = Name
-    combined_csp_id: str = Slug
+    combined_csp_id: Resolved[str] = Slug
     effective_date: date
     cooperation_arrangements: str | None = Arrangements
     requested_by_csp: str | None = Field(default=None, min_length=1, max_length=120)
-    policing_bodies: list[PolicingBodyFact] = Field(max_length=50)
-    unregistered_organisations: list[str] = Field(default_factory=list, max_length=200)
+    policing_bodies: Resolved[list[PolicingBodyFact]] = Field(max_length=50)
+    unregistered_organisations: Resolved[list[str]] = Field(default_factory=list, max_length=200)
     """Parties the directory does not hold: their word is entered by the office."""
 
 
@@ -71,18 +71,18 @@ class ReviseMergerProposal(_ProposalContent):
 class WithdrawMergerProposal(Command):
     """Withdraw the proposal before the agreement is made."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str = Reason
 
 
 class _Word(Command):
     """A party's word on the question before it, at the revision the party read."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     revision: int = Field(ge=1)
-    policing_body_of: list[str] = Field(default_factory=list, max_length=50)
+    policing_body_of: Resolved[list[str]] = Field(default_factory=list, max_length=50)
     """Areas whose PCC functions ``by_organisation`` holds today (resolved by the handler)."""
 
 
@@ -116,8 +116,8 @@ class WithdrawMergerConsent(_Word):
 class _ExternalWord(Command):
     """The office enters the word of a party that is not in the hub."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     party_id: str = Slug
     revision: int = Field(ge=1)
 
@@ -141,8 +141,8 @@ class RecordExternalConsentWithdrawal(_ExternalWord):
 class ProposeMergerVariation(Command):
     """Propose varying a made agreement: its purposes or co-operation arrangements."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     description: str = Field(min_length=1, max_length=10000)
     purposes: list[Purpose] = Field(max_length=3)
     cooperation_arrangements: str | None = Arrangements
@@ -151,8 +151,8 @@ class ProposeMergerVariation(Command):
 class ProposeMergerTermination(Command):
     """Propose ending a made agreement on a date."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     ends_on: date
     reason: str = Reason
 
@@ -160,8 +160,8 @@ class ProposeMergerTermination(Command):
 class WithdrawMergerChange(Command):
     """Withdraw a proposed variation or termination; the agreement stands as it was."""
 
-    merger_id: str = Slug
-    by_organisation: str = Slug
+    merger_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str = Reason
 
 
@@ -172,7 +172,7 @@ class TakeMergerEffect(Command):
     nothing.
     """
 
-    merger_id: str = Slug
+    merger_id: Resolved[str] = Slug
     effective_date: date
 
 
@@ -183,5 +183,5 @@ class TakeTerminationEffect(Command):
     Carries the date it was scheduled for, so a job for a superseded date does nothing.
     """
 
-    merger_id: str = Slug
+    merger_id: Resolved[str] = Slug
     ends_on: date

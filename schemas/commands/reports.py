@@ -1,6 +1,6 @@
 """Commands of report requests under CDA s.7.
 
-Fields under "resolved" are facts a handler looks up (the CSP's area and responsible
+Fields marked ``Resolved`` are facts a handler looks up (the CSP's area and responsible
 authorities, the area's country and current policing body office, stored attachments) so that
 the decider stays pure; callers never supply them.
 """
@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import Field
 
-from schemas.commands.base import Command
+from schemas.commands.base import Command, Resolved
 from schemas.events.directory import Country, Name, PolicingBodyKind, Slug
 from schemas.events.reports import (
     AttachmentRef,
@@ -27,8 +27,8 @@ from schemas.events.reports import (
 class RequireReport(Command):
     """Ask the responsible authorities of a CSP for a report (formal s.7 or informal)."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     csp_id: str = Slug
     kind: ReportKind
     title: str = Name
@@ -42,27 +42,26 @@ class RequireReport(Command):
     """s.7(3): the authorities must arrange for the report to be published (formal only)."""
     devolved_functions_excluded: bool = False
     due_on: date
-    # resolved
-    area_id: str = Slug
-    country: Country
-    policing_body_id: str = Slug
-    policing_body_kind: PolicingBodyKind
-    addressed: list[str] = Authorities
-    csp_valid_to: date | None = None
+    area_id: Resolved[str] = Slug
+    country: Resolved[Country]
+    policing_body_id: Resolved[str] = Slug
+    policing_body_kind: Resolved[PolicingBodyKind]
+    addressed: Resolved[list[str]] = Authorities
+    csp_valid_to: Resolved[date | None] = None
 
 
 class AcknowledgeReport(Command):
     """An addressed authority acknowledges the request."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
 
 
 class RequestExtension(Command):
     """An addressed authority asks for a later due date."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     requested_due_on: date
     reason: str = Text
 
@@ -70,102 +69,94 @@ class RequestExtension(Command):
 class GrantExtension(Command):
     """The requester grants the extension asked for (or sets another later date)."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     due_on: date | None = None
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class RefuseExtension(Command):
     """The requester refuses the extension; the due date stands."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str = Text
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class SubmitReport(Command):
     """An addressed authority submits the report."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     text: str = ReportText
     # resolved (from the attachment store, never from the caller's description of a file)
-    attachments: list[AttachmentRef] = Attachments
+    attachments: Resolved[list[AttachmentRef]] = Attachments
 
 
 class ResubmitReport(Command):
     """An addressed authority resubmits a returned report."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     text: str = ReportText
-    # resolved
-    attachments: list[AttachmentRef] = Attachments
+    attachments: Resolved[list[AttachmentRef]] = Attachments
 
 
 class AcceptReport(Command):
     """The requester accepts the submitted report."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
-    # resolved
-    policing_body_id: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class ReturnReport(Command):
     """The requester returns the submitted report, asking for more information."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str = Text
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class PublishReport(Command):
     """The requester records publishing a formal report: when and where."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     published_on: date
     location: str = Field(min_length=1, max_length=2000)
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class CloseReport(Command):
     """The requester closes the request."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
-    # resolved
-    policing_body_id: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class WithdrawReport(Command):
     """The requester withdraws the request before anything is submitted."""
 
-    request_id: str = Slug
-    by_organisation: str = Slug
+    request_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
     reason: str | None = OptionalText
-    # resolved
-    policing_body_id: str = Slug
+    policing_body_id: Resolved[str] = Slug
 
 
 class MarkReportOverdue(Command):
     """Scheduled: the due date ``due_on`` has passed (ignored if no longer current)."""
 
-    request_id: str = Slug
+    request_id: Resolved[str] = Slug
     due_on: date
 
 
 class SendReportReminder(Command):
     """Scheduled: remind the addressed authorities ``days_before`` the due date ``due_on``."""
 
-    request_id: str = Slug
+    request_id: Resolved[str] = Slug
     due_on: date
     days_before: int = Field(ge=1, le=60)

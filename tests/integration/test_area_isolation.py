@@ -390,7 +390,7 @@ def _requests(
         return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), "none"), template)
 
     body: Json = None
-    if "requestBody" in operation:
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
         schema = operation["requestBody"]["content"]["application/json"]["schema"]
         body = example(schema, document, "body", own)
     record = path.split("}")[0] + "}"

@@ -27,7 +27,7 @@ def _body_operations(client: TestClient) -> list[tuple[str, str]]:
     found = []
     for path, operations in paths.items():
         for method, operation in operations.items():
-            if "requestBody" in operation:
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
                 found.append((method.upper(), path.replace("{", "").replace("}", "")))
     return found
 

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
 from hub.projections.directory import csps
-from hub.web.api.meetings import MERGER_QUERIES
+from hub.queries.mergers import MERGER_QUERIES
 from hub.web.pages.directory_choices import ENTRIES
 from tests.web import form_values, signed_in
 from tests.web import offered_actions as _forms
@@ -128,19 +128,17 @@ def test_a_meeting_invites_organisations_of_the_area_from_a_list(office: TestCli
 
 def test_every_field_offered_from_the_directory_exists_on_some_form() -> None:
     # A renamed command field would silently fall back to a text box: keep the names honest.
-    from hub.web.api.records import body_model_of
     from hub.web.pages.record_forms import field_names, form_fields
     from hub.web.pages.record_types import PAGES
+    from schemas.requests import CallerRequest
 
     names: set[str] = set()
     for pages in PAGES:
         api = pages.api
-        handlers = [(a.handler, False) for a in api.actions]
+        models: list[type[CallerRequest]] = [a.request for a in api.actions]
         if api.create is not None:
-            handlers.append((api.create, True))
-        for handler, creates in handlers:
-            model = body_model_of(handler, api.id_parameter, creates=creates,
-                                  server=set(api.server))
+            models.append(api.create.request)
+        for model in models:
             names |= field_names(form_fields(model))
     assert set(ENTRIES) <= names
 

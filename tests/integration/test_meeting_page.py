@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.handlers.meetings import publish_meeting_papers
-from hub.web.api.meetings import MEETING_QUERIES
+from hub.queries.meetings import MEETING_QUERIES
 from hub.web.pages.meetings import meeting_defaults
 from schemas.events.meetings import Paper
 from tests.web import form_values

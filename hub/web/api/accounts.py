@@ -10,8 +10,9 @@ from starlette.routing import Route
 from hub.access.accounts import ClientNotFound, EmailTaken, Permission, Role
 from hub.access.policy import NotPermitted
 from hub.web.api.common import parse_body
-from hub.web.api.openapi import api
+from hub.web.api.openapi import NoBody, api
 from hub.web.auth import Caller, hub_of, require_caller
+from schemas import answers
 from workers.mail import queue_invitation
 
 
@@ -41,7 +42,8 @@ def require_admin(request: Request) -> Caller:
     return caller
 
 
-@api(body=InvitationBody, success=201, errors=(NotPermitted, EmailTaken), tag="accounts")
+@api(body=InvitationBody, success=201, errors=(NotPermitted, EmailTaken), tag="accounts",
+     response=answers.Invited)
 async def invite(request: Request) -> JSONResponse:
     """Invite someone; the answer holds the single-use link (also printed by the CLI)."""
     actor = require_admin(request).actor
@@ -57,7 +59,7 @@ async def invite(request: Request) -> JSONResponse:
     return JSONResponse({"email": body.email, "link": link}, status_code=201)
 
 
-@api(errors=(NotPermitted,), tag="accounts")
+@api(errors=(NotPermitted,), tag="accounts", response=answers.Items)
 async def list_clients(request: Request) -> JSONResponse:
     """The organisation's API clients (never their tokens)."""
     actor = require_admin(request).actor
@@ -77,7 +79,8 @@ async def list_clients(request: Request) -> JSONResponse:
     )
 
 
-@api(body=ClientBody, success=201, errors=(NotPermitted,), tag="accounts")
+@api(body=ClientBody, success=201, errors=(NotPermitted,), tag="accounts",
+     response=answers.ClientIssued)
 async def create_client(request: Request) -> JSONResponse:
     """Register a partner system; its token is in this answer and never shown again."""
     actor = require_admin(request).actor
@@ -90,7 +93,7 @@ async def create_client(request: Request) -> JSONResponse:
     return JSONResponse({"client_id": client_id, "token": token}, status_code=201)
 
 
-@api(success=204, errors=(NotPermitted, ClientNotFound), tag="accounts")
+@api(body=NoBody, success=204, errors=(NotPermitted, ClientNotFound), tag="accounts")
 async def revoke_client(request: Request) -> Response:
     """Revoke a client's token at once."""
     actor = require_admin(request).actor

@@ -17,6 +17,7 @@ from hub.settings import public_url
 from hub.web.api.openapi import api
 from hub.webhooks import catalogue
 from hub.webhooks.catalogue import EventTypeEntry
+from schemas import answers
 
 SCHEMA_MEDIA_TYPE = "application/schema+json"
 
@@ -41,14 +42,14 @@ def entry_json(entry: EventTypeEntry, base_url: str) -> dict[str, Any]:
     }
 
 
-@api(public=True, tag="catalogue")
+@api(public=True, tag="catalogue", response=answers.Items)
 async def list_event_types(request: Request) -> JSONResponse:
     """Every event type the hub publishes, with its JSON Schema and an example payload."""
     base = public_url()
     return JSONResponse({"items": [entry_json(e, base) for e in catalogue.entries()]})
 
 
-@api(public=True, errors=(EventTypeNotFound,), tag="catalogue")
+@api(public=True, errors=(EventTypeNotFound,), tag="catalogue", response=answers.Object)
 async def get_event_type(request: Request) -> JSONResponse:
     """One event type."""
     found = catalogue.entry(request.path_params["event_type"])

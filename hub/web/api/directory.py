@@ -31,7 +31,9 @@ from hub.queries import directory as queries
 from hub.web.api.common import BadIdempotencyKey, appended, idempotency_key, parse_body
 from hub.web.api.openapi import api
 from hub.web.auth import hub_of, require_caller
-from schemas.events.directory import OrganisationKind, Succession, WorkspaceRole
+from schemas import answers
+from schemas.events.directory import Succession
+from schemas.requests import directory as requests
 
 DIRECTORY_ERRORS: tuple[type[Exception], ...] = (
     *directory.ERRORS, *directory_handlers.ERRORS, *HANDLER_ERRORS, NotFound, NotVisible,
@@ -40,7 +42,7 @@ DIRECTORY_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-@api(tag="directory")
+@api(tag="directory", response=answers.Me)
 async def me(request: Request) -> JSONResponse:
     """Who the caller is, which workspaces they see, and their roles in them where they are
     not the default ``member``.
@@ -65,30 +67,19 @@ async def me(request: Request) -> JSONResponse:
     )
 
 
-@api(tag="directory")
+@api(tag="directory", response=answers.Items)
 async def list_workspaces(request: Request) -> JSONResponse:
     """The caller's workspaces."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.workspaces_of(hub_of(request).engine, actor)})
 
 
-@api(errors=(NotFound,), tag="directory")
+@api(errors=(NotFound,), tag="directory", response=answers.Object)
 async def get_workspace(request: Request) -> JSONResponse:
     """One workspace, 404 unless the caller's organisation is a member."""
     actor = require_caller(request).actor
     found = queries.workspace(hub_of(request).engine, actor, request.path_params["workspace_id"])
     return JSONResponse(found)
-
-
-class WorkspaceRoleBody(BaseModel):
-    """A person's role within a workspace: ``lead``, ``member`` (the default) or ``observer``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    role: WorkspaceRole
-    expected_version: int | None = Field(
-        default=None, ge=0, description="the workspace's version you last read, if any",
-    )
 
 
 ROLE_ERRORS = (
@@ -98,7 +89,7 @@ ROLE_ERRORS = (
 )
 
 
-@api(errors=(NotFound,), tag="directory")
+@api(errors=(NotFound,), tag="directory", response=answers.Items)
 async def list_workspace_roles(request: Request) -> JSONResponse:
     """Everyone of the workspace's member organisations, with their role within it.
 
@@ -109,7 +100,8 @@ async def list_workspace_roles(request: Request) -> JSONResponse:
     return JSONResponse({"items": [p.as_json() for p in people]})
 
 
-@api(body=WorkspaceRoleBody, errors=ROLE_ERRORS, tag="directory")
+@api(body=requests.AssignWorkspaceRoleRequest, errors=ROLE_ERRORS, tag="directory",
+     response=answers.WriteAnswer)
 async def set_workspace_role(request: Request) -> JSONResponse:
     """Set a person's role within a workspace.
 
@@ -119,7 +111,7 @@ async def set_workspace_role(request: Request) -> JSONResponse:
     another area is a 404.
     """
     actor = require_caller(request, Permission.ACT).actor
-    body = await parse_body(request, WorkspaceRoleBody)
+    body = await parse_body(request, requests.AssignWorkspaceRoleRequest)
     result = roles.assign_role(
         hub_of(request), actor, request.path_params["workspace_id"],
         request.path_params["user_id"], body.role, expected_version=body.expected_version,
@@ -128,67 +120,45 @@ async def set_workspace_role(request: Request) -> JSONResponse:
     return appended(result, status=200, role=body.role.value)
 
 
-@api(tag="directory")
+@api(tag="directory", response=answers.Items)
 async def list_organisations(request: Request) -> JSONResponse:
     """Organisations of the caller's areas."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.organisations_of(hub_of(request).engine, actor)})
 
 
-@api(tag="directory")
+@api(tag="directory", response=answers.Items)
 async def list_csps(request: Request) -> JSONResponse:
     """CSPs of the caller's areas."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.csps_of(hub_of(request).engine, actor)})
 
 
-@api(tag="directory")
+@api(tag="directory", response=answers.Items)
 async def list_areas(request: Request) -> JSONResponse:
     """The caller's police areas and who holds their PCC functions."""
     actor = require_caller(request).actor
     return JSONResponse({"items": queries.areas_of(hub_of(request).engine, actor)})
 
 
-class OrganisationBody(BaseModel):
-    """An organisation to add to the caller's area. Its id is the hub's (made from the name);
-    ``area_ids`` may name others of the caller's own areas, and defaults to its only one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
-    kind: OrganisationKind
-    area_ids: list[str] | None = Field(default=None, min_length=1, max_length=10)
-
-
-class CspBody(BaseModel):
-    """A CSP to add to the caller's area. Its id is the hub's (made from the name); its
-    responsible authorities are organisations of that area."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
-    local_government_areas: list[str] = Field(min_length=1, max_length=20)
-    responsible_authorities: list[str] = Field(min_length=1, max_length=50)
-    valid_from: date
-    area_id: str | None = Field(default=None, max_length=120)
-
-
-@api(body=OrganisationBody, success=201, errors=DIRECTORY_ERRORS, tag="directory")
+@api(body=requests.RegisterOrganisationRequest, success=201, errors=DIRECTORY_ERRORS,
+     tag="directory", response=answers.WriteAnswer)
 async def register_organisation(request: Request) -> JSONResponse:
     """Register an organisation in the caller's area (the area's policing body office)."""
     actor = require_caller(request, Permission.ACT).actor
-    body = await parse_body(request, OrganisationBody)
+    body = await parse_body(request, requests.RegisterOrganisationRequest)
     return appended(directory_handlers.register_organisation(
         hub_of(request), actor, name=body.name, kind=body.kind, area_ids=body.area_ids,
         idempotency_key=idempotency_key(request),
     ))
 
 
-@api(body=CspBody, success=201, errors=DIRECTORY_ERRORS, tag="directory")
+@api(body=requests.RegisterCspRequest, success=201, errors=DIRECTORY_ERRORS, tag="directory",
+     response=answers.WriteAnswer)
 async def register_csp(request: Request) -> JSONResponse:
     """Register a CSP in the caller's area (the area's policing body office)."""
     actor = require_caller(request, Permission.ACT).actor
-    body = await parse_body(request, CspBody)
+    body = await parse_body(request, requests.RegisterCspRequest)
     return appended(directory_handlers.register_csp(
         hub_of(request), actor, name=body.name,
         local_government_areas=body.local_government_areas,
@@ -211,7 +181,8 @@ class DirectoryChangeBody(BaseModel):
 CHANGE_ERRORS = (*DIRECTORY_ERRORS, *reorganisation_rules.ERRORS)
 
 
-@api(body=DirectoryChangeBody, success=201, errors=CHANGE_ERRORS, tag="directory")
+@api(body=DirectoryChangeBody, success=201, errors=CHANGE_ERRORS, tag="directory",
+     response=answers.WriteAnswer)
 async def record_directory_change(request: Request) -> JSONResponse:
     """Record that organisations end on a date with successors (the area's policing body
     office). On the date, the hub ends them, a CSP whose councils are replaced ends and the CSP
@@ -225,7 +196,8 @@ async def record_directory_change(request: Request) -> JSONResponse:
     ))
 
 
-@api(body=DirectoryChangeBody, errors=CHANGE_ERRORS, tag="directory")
+@api(body=DirectoryChangeBody, errors=CHANGE_ERRORS, tag="directory",
+     response=answers.Object)
 async def preview_directory_change(request: Request) -> JSONResponse:
     """The dry run of a directory change: what it would do on its date (CSPs ending, arising
     or changing, workspace memberships, the open records and calendar feeds passing to

@@ -13,8 +13,10 @@ from hub.handlers import duties as handlers
 from hub.projections import duties as tables
 from hub.queries.records import Child, RecordQueries
 from hub.web.api.openapi import Query, api
-from hub.web.api.records import Action, RecordApi, jsonable
+from hub.web.api.records import Action, Create, RecordApi, jsonable, row_model
 from hub.web.auth import hub_of, require_caller
+from schemas import answers
+from schemas.requests import duties as requests
 
 PRIORITIES = RecordQueries(tables.priorities, "priority_id", "priority", "priority")
 DECISIONS = RecordQueries(
@@ -34,45 +36,57 @@ AREA = Query("area_id", "records of this police area")
 
 
 def _api(
-    collection: str, queries: RecordQueries, create: object, actions: list[Action],
+    collection: str, queries: RecordQueries, create: Create, actions: list[Action],
     filters: list[Query],
 ) -> RecordApi:
     return RecordApi(
-        collection=collection, id_parameter=queries.key, create=create,  # type: ignore[arg-type]
+        collection=collection, id_parameter=queries.key, create=create,
         actions=actions, get=queries.get, history=queries.history, list=queries.list,
+        record=row_model(
+            "".join(p.capitalize() for p in queries.stream_type.split("_")), queries.table,
+            [c.name for c in queries.children],
+        ),
         filters=filters, errors=domain.ERRORS, tag="duty register",
     )
 
 
 APIS = [
-    _api("priorities", PRIORITIES, handlers.register_priority, [
-        Action("revise", handlers.revise_priority),
-        Action("retire", handlers.retire_priority),
-    ], [AREA, Query("organisation_id", "priorities of this authority"),
-        Query("theme", "priorities of this theme")]),
-    _api("regard-decisions", DECISIONS, handlers.record_decision, [
-        Action("regard-notes", handlers.note_regard),
-        Action("finalise", handlers.finalise_decision),
-    ], [AREA]),
-    _api("police-crime-plans", PLANS, handlers.record_plan, [
-        Action("revise", handlers.revise_plan),
-        Action("retire", handlers.retire_plan),
-    ], [AREA]),
-    _api("reciprocal-regards", RECIPROCAL, handlers.record_strategy_regard, [
-        Action("objective-notes", handlers.note_objective_regard),
-        Action("devolved-objectives", handlers.mark_objective_devolved),
-        Action("finalise", handlers.finalise_strategy_regard),
-    ], [AREA, Query("organisation_id", "regard recorded by this authority")]),
-    _api("cj-arrangements", ARRANGEMENTS, handlers.draft_arrangement, [
-        Action("agree", handlers.agree_arrangement),
-        Action("review", handlers.review_arrangement),
-        Action("vary", handlers.vary_arrangement),
-        Action("end", handlers.end_arrangement),
-    ], [AREA, Query("status", "any of these statuses (repeat the parameter)", "array")]),
+    _api("priorities", PRIORITIES,
+         Create(handlers.register_priority, requests.RegisterPriorityRequest), [
+             Action("revise", handlers.revise_priority, requests.RevisePriorityRequest),
+             Action("retire", handlers.retire_priority, requests.RetirePriorityRequest),
+         ], [AREA, Query("organisation_id", "priorities of this authority"),
+             Query("theme", "priorities of this theme")]),
+    _api("regard-decisions", DECISIONS,
+         Create(handlers.record_decision, requests.RecordDecisionRequest), [
+             Action("regard-notes", handlers.note_regard, requests.NoteRegardRequest),
+             Action("finalise", handlers.finalise_decision, requests.FinaliseDecisionRequest),
+         ], [AREA]),
+    _api("police-crime-plans", PLANS,
+         Create(handlers.record_plan, requests.RecordPlanRequest), [
+             Action("revise", handlers.revise_plan, requests.RevisePlanRequest),
+             Action("retire", handlers.retire_plan, requests.RetirePlanRequest),
+         ], [AREA]),
+    _api("reciprocal-regards", RECIPROCAL,
+         Create(handlers.record_strategy_regard, requests.RecordStrategyRegardRequest), [
+             Action("objective-notes", handlers.note_objective_regard,
+                    requests.NoteObjectiveRegardRequest),
+             Action("devolved-objectives", handlers.mark_objective_devolved,
+                    requests.MarkObjectiveDevolvedRequest),
+             Action("finalise", handlers.finalise_strategy_regard,
+                    requests.FinaliseStrategyRegardRequest),
+         ], [AREA, Query("organisation_id", "regard recorded by this authority")]),
+    _api("cj-arrangements", ARRANGEMENTS,
+         Create(handlers.draft_arrangement, requests.DraftArrangementRequest), [
+             Action("agree", handlers.agree_arrangement, requests.AgreeArrangementRequest),
+             Action("review", handlers.review_arrangement, requests.ReviewArrangementRequest),
+             Action("vary", handlers.vary_arrangement, requests.VaryArrangementRequest),
+             Action("end", handlers.end_arrangement, requests.EndArrangementRequest),
+         ], [AREA, Query("status", "any of these statuses (repeat the parameter)", "array")]),
 ]
 
 
-@api(errors=domain.ERRORS, tag="duty register")
+@api(errors=domain.ERRORS, tag="duty register", response=answers.Object)
 async def decision_register(request: Request) -> JSONResponse:
     """A decision with each priority's outcome: considered, a gap, outside the duty, reasoned."""
     actor = require_caller(request, Permission.READ_EVENTS).actor

@@ -16,20 +16,25 @@ from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.events.cloudevents import to_cloudevent
 from hub.events.cursors import START, BadCursor
-from hub.settings import public_url
+from hub.settings import Settings, public_url
 from hub.web.api.common import BadQuery, int_param
 from hub.web.api.openapi import Query, api
 from hub.web.auth import hub_of, require_caller
+from schemas import answers
+
+CURSOR_PATTERN = r"^(0|[A-Za-z0-9_-]{32})$"
+"""A cursor's shape: 0 (the start), or the 24 sealed bytes in unpadded base64url."""
 
 
 @api(
     query=(
         Query("after", "return events after this position: a `position` or `next_after` "
               "this feed, a webhook or a live socket gave you, or 0 (the default) to start",
-              "string"),
-        Query("limit", "at most this many events (default and maximum 500)", "integer"),
+              "string", schema={"pattern": CURSOR_PATTERN}),
+        Query("limit", "at most this many events (default and maximum 500)", "integer",
+              schema={"minimum": 1, "maximum": Settings.event_page_limit}),
     ),
-    errors=(BadQuery,), tag="events",
+    errors=(BadQuery,), tag="events", response=answers.EventPage,
 )
 async def event_feed(request: Request) -> JSONResponse:
     """``GET /api/events?after=N&limit=M``: the caller's events after position N."""

@@ -27,9 +27,10 @@ from hub.feeds.tokens import (
     PersonRequired,
 )
 from hub.web.api.common import parse_body
-from hub.web.api.openapi import api
+from hub.web.api.openapi import NoBody, api
 from hub.web.auth import hub_of, require_caller
 from hub.web.feeds import feed_urls
+from schemas import answers
 
 FeedName = Field(default=None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
 
@@ -77,14 +78,14 @@ def _issued(request: Request, issued: Issued, status: int) -> JSONResponse:
                         status_code=status)
 
 
-@api(tag="calendar feeds", errors=(PersonRequired,))
+@api(tag="calendar feeds", errors=(PersonRequired,), response=answers.Feeds)
 async def list_feeds(request: Request) -> JSONResponse:
     """The caller's calendar feeds, and (for an admin) the organisation's; never their URLs."""
     feeds, actor = feeds_of(request)
     return JSONResponse({"items": [describe(f) for f in feeds.feeds_of(actor)]})
 
 
-@api(body=FeedBody, success=201, tag="calendar feeds",
+@api(body=FeedBody, success=201, tag="calendar feeds", response=answers.Feed,
      errors=(PersonRequired, AdminOnly, NotFound))
 async def create_feed(request: Request) -> JSONResponse:
     """Create a feed; its ``url`` and ``webcal_url`` are in this answer and never shown again."""
@@ -94,14 +95,15 @@ async def create_feed(request: Request) -> JSONResponse:
     return _issued(request, issued, 201)
 
 
-@api(tag="calendar feeds", errors=(PersonRequired, FeedNotFound))
+@api(body=NoBody, tag="calendar feeds", errors=(PersonRequired, FeedNotFound),
+     response=answers.Feed)
 async def rotate_feed(request: Request) -> JSONResponse:
     """Give a feed a new secret URL; the old one answers 404 at once."""
     feeds, actor = feeds_of(request)
     return _issued(request, feeds.rotate(actor, request.path_params["feed_id"]), 200)
 
 
-@api(success=204, tag="calendar feeds", errors=(PersonRequired, FeedNotFound))
+@api(body=NoBody, success=204, tag="calendar feeds", errors=(PersonRequired, FeedNotFound))
 async def revoke_feed(request: Request) -> Response:
     """Revoke a feed: its URL answers 404 from now on."""
     feeds, actor = feeds_of(request)

@@ -6,40 +6,41 @@ from hub.domain import meetings as meeting_rules
 from hub.domain import mergers as merger_rules
 from hub.handlers import meetings as meeting_handlers
 from hub.handlers import mergers as merger_handlers
-from hub.projections import meetings as meeting_tables
-from hub.projections import mergers as merger_tables
-from hub.queries.records import Child, RecordQueries
+from hub.queries.meetings import MEETING_QUERIES
+from hub.queries.mergers import MERGER_QUERIES
 from hub.web.api.openapi import Query
-from hub.web.api.records import Action, RecordApi
-
-MEETING_QUERIES = RecordQueries(
-    meeting_tables.meetings, "meeting_id", "meeting", "meeting",
-    children=[Child("invitations", meeting_tables.invitations, "meeting_id"),
-              Child("actions", meeting_tables.actions, "meeting_id")],
-    order_by="starts_at",
-)
-MERGER_QUERIES = RecordQueries(
-    merger_tables.mergers, "merger_id", "merger", "merger",
-    children=[Child("parties", merger_tables.merger_parties, "merger_id")],
-    order_by="effective_date",
-)
+from hub.web.api.records import Action, Create, RecordApi, row_model
+from schemas.requests import meetings as meeting_requests
+from schemas.requests import mergers as merger_requests
 
 MEETINGS = RecordApi(
     collection="meetings", id_parameter="meeting_id",
-    create=meeting_handlers.convene_meeting,
+    create=Create(meeting_handlers.convene_meeting, meeting_requests.ConveneMeetingRequest),
     actions=[
-        Action("respond", meeting_handlers.respond_to_meeting),
-        Action("papers", meeting_handlers.publish_meeting_papers),
-        Action("reschedule", meeting_handlers.reschedule_meeting),
-        Action("amend", meeting_handlers.amend_meeting),
-        Action("cancel", meeting_handlers.cancel_meeting),
-        Action("held", meeting_handlers.record_meeting_held),
-        Action("minutes", meeting_handlers.draft_meeting_minutes),
-        Action("minutes-approval", meeting_handlers.approve_meeting_minutes),
-        Action("actions", meeting_handlers.assign_meeting_action),
-        Action("action-completion", meeting_handlers.complete_meeting_action),
+        Action("respond", meeting_handlers.respond_to_meeting,
+               meeting_requests.RespondToMeetingRequest),
+        Action("papers", meeting_handlers.publish_meeting_papers,
+               meeting_requests.PublishMeetingPapersRequest),
+        Action("reschedule", meeting_handlers.reschedule_meeting,
+               meeting_requests.RescheduleMeetingRequest),
+        Action("amend", meeting_handlers.amend_meeting,
+               meeting_requests.AmendMeetingRequest),
+        Action("cancel", meeting_handlers.cancel_meeting,
+               meeting_requests.CancelMeetingRequest),
+        Action("held", meeting_handlers.record_meeting_held,
+               meeting_requests.RecordMeetingHeldRequest),
+        Action("minutes", meeting_handlers.draft_meeting_minutes,
+               meeting_requests.DraftMeetingMinutesRequest),
+        Action("minutes-approval", meeting_handlers.approve_meeting_minutes,
+               meeting_requests.ApproveMeetingMinutesRequest),
+        Action("actions", meeting_handlers.assign_meeting_action,
+               meeting_requests.AssignMeetingActionRequest),
+        Action("action-completion", meeting_handlers.complete_meeting_action,
+               meeting_requests.CompleteMeetingActionRequest),
     ],
     get=MEETING_QUERIES.get, history=MEETING_QUERIES.history, list=MEETING_QUERIES.list,
+    record=row_model("Meeting", MEETING_QUERIES.table,
+                     [c.name for c in MEETING_QUERIES.children]),
     filters=[Query("area_id", "meetings of this police area"),
              Query("status", "any of these statuses (repeat the parameter)", "array")],
     errors=meeting_rules.ERRORS,
@@ -48,22 +49,34 @@ MEETINGS = RecordApi(
 
 MERGERS = RecordApi(
     collection="mergers", id_parameter="merger_id",
-    create=merger_handlers.propose_merger,
+    create=Create(merger_handlers.propose_merger, merger_requests.ProposeMergerRequest),
     actions=[
-        Action("revision", merger_handlers.revise_merger_proposal),
-        Action("withdrawal", merger_handlers.withdraw_merger_proposal),
-        Action("consent", merger_handlers.consent_to_merger),
-        Action("refusal", merger_handlers.refuse_merger),
-        Action("consent-withdrawal", merger_handlers.withdraw_merger_consent),
-        Action("external-consent", merger_handlers.record_external_consent),
-        Action("external-refusal", merger_handlers.record_external_refusal),
+        Action("revision", merger_handlers.revise_merger_proposal,
+               merger_requests.ReviseMergerProposalRequest),
+        Action("withdrawal", merger_handlers.withdraw_merger_proposal,
+               merger_requests.WithdrawMergerProposalRequest),
+        Action("consent", merger_handlers.consent_to_merger,
+               merger_requests.ConsentToMergerRequest),
+        Action("refusal", merger_handlers.refuse_merger,
+               merger_requests.RefuseMergerRequest),
+        Action("consent-withdrawal", merger_handlers.withdraw_merger_consent,
+               merger_requests.WithdrawMergerConsentRequest),
+        Action("external-consent", merger_handlers.record_external_consent,
+               merger_requests.RecordExternalConsentRequest),
+        Action("external-refusal", merger_handlers.record_external_refusal,
+               merger_requests.RecordExternalRefusalRequest),
         Action("external-consent-withdrawal",
-               merger_handlers.record_external_consent_withdrawal),
-        Action("variation", merger_handlers.propose_merger_variation),
-        Action("termination", merger_handlers.propose_merger_termination),
-        Action("change-withdrawal", merger_handlers.withdraw_merger_change),
+               merger_handlers.record_external_consent_withdrawal,
+               merger_requests.RecordExternalConsentWithdrawalRequest),
+        Action("variation", merger_handlers.propose_merger_variation,
+               merger_requests.ProposeMergerVariationRequest),
+        Action("termination", merger_handlers.propose_merger_termination,
+               merger_requests.ProposeMergerTerminationRequest),
+        Action("change-withdrawal", merger_handlers.withdraw_merger_change,
+               merger_requests.WithdrawMergerChangeRequest),
     ],
     get=MERGER_QUERIES.get, history=MERGER_QUERIES.history, list=MERGER_QUERIES.list,
+    record=row_model("Merger", MERGER_QUERIES.table, [c.name for c in MERGER_QUERIES.children]),
     filters=[Query("area_id", "mergers of this police area"),
              Query("status", "any of these statuses (repeat the parameter)", "array")],
     errors=merger_rules.ERRORS,

@@ -8,12 +8,12 @@ no declaration, so the document cannot fall behind the code.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -24,14 +24,31 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 COMMON_ERRORS: tuple[type[Exception], ...] = ()
 
 
+class NoBody(BaseModel):
+    """Declares a write endpoint that takes no body (the document shows none): every write
+    names what it takes, so a body is never left undeclared by accident."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 @dataclass(frozen=True)
 class Query:
-    """A query parameter."""
+    """A query parameter (or, with ``location="header"``, a request header).
+
+    ``schema`` narrows the value exactly as the endpoint does (a range, a length, a format),
+    so that the document allows only what the endpoint accepts; without it, any ``type``.
+    """
 
     name: str
     description: str
     type: str = "string"
     required: bool = False
+    schema: Mapping[str, Any] | None = None
+    location: str = "query"
+
+    def json_schema(self) -> dict[str, Any]:
+        """The parameter's JSON Schema."""
+        return {"type": self.type, **(self.schema or {})}
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,12 @@ class Operation:
     success: int = 200
     public: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+    response: type[BaseModel] | None = None
+    """The model of the success answer's body (none for a 204)."""
+    upload: tuple[str, ...] = ()
+    """For an endpoint whose body is a file: the media types it accepts."""
+    download: tuple[str, ...] = ()
+    """For an endpoint that answers with a file: the media types it may have."""
 
 
 def api(
@@ -56,6 +79,9 @@ def api(
     success: int = 200,
     public: bool = False,
     tag: str = "",
+    response: type[BaseModel] | None = None,
+    upload: Iterable[str] = (),
+    download: Iterable[str] = (),
 ) -> Callable[[Endpoint], Endpoint]:
     """Declare an endpoint for the OpenAPI document; its docstring becomes the summary."""
 
@@ -64,7 +90,7 @@ def api(
         summary, _, rest = doc.partition("\n")
         endpoint.__openapi__ = Operation(  # type: ignore[attr-defined]
             summary.strip(), rest.strip(), body, tuple(query), tuple(errors), success, public,
-            (tag,) if tag else (),
+            (tag,) if tag else (), response, tuple(upload), tuple(download),
         )
         return endpoint
 
@@ -84,9 +110,11 @@ def api_routes(routes: Iterable[BaseRoute]) -> list[Route]:
 def document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> dict[str, Any]:
     """The OpenAPI 3.1 document of every declared API route."""
     declared = [(r, op) for r in api_routes(routes) if (op := operation_of(r)) is not None]
-    models = {op.body for _, op in declared if op.body is not None}
+    models: set[tuple[type[BaseModel], JsonSchemaMode]] = {
+        (op.body, "validation") for _, op in declared if op.body not in (None, NoBody)
+    } | {(op.response, "serialization") for _, op in declared if op.response is not None}
     keyed, defs = models_json_schema(
-        [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
+        sorted(models, key=lambda m: (m[0].__name__, m[1])),
         ref_template="#/components/schemas/{model}",
     )
     schemas: dict[str, Any] = dict(defs.get("$defs", {}))
@@ -130,7 +158,15 @@ def document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> dict[str
 def _operation(
     route: Route, method: str, op: Operation, keyed: dict[Any, dict[str, Any]]
 ) -> dict[str, Any]:
-    responses: dict[str, Any] = {str(op.success): {"description": "Success"}}
+    success: dict[str, Any] = {"description": "Success"}
+    if op.response is not None:
+        success["content"] = {"application/json": {
+            "schema": keyed[(op.response, "serialization")]
+        }}
+    elif op.download:
+        success["content"] = {media: {"schema": {"type": "string", "format": "binary"}}
+                              for media in op.download}
+    responses: dict[str, Any] = {str(op.success): success}
     by_status: dict[int, list[str]] = {}
     errors = [*op.errors] if op.public else [*op.errors, *_auth_errors()]
     for error in errors:
@@ -157,16 +193,23 @@ def _operation(
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in route.param_convertors
     ] + [
-        {"name": q.name, "in": "query", "required": q.required, "description": q.description,
-         "schema": {"type": q.type}}
+        {"name": q.name, "in": q.location, "required": q.required,
+         "description": q.description, "schema": q.json_schema()}
         for q in op.query
     ]
     if parameters:
         entry["parameters"] = parameters
-    if op.body is not None:
+    if op.body not in (None, NoBody):
+        assert op.body is not None
         entry["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": keyed[(op.body, "validation")]}},
+        }
+    elif op.upload:
+        entry["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                        for media in op.upload},
         }
     return entry
 

@@ -9,19 +9,22 @@ Every record type exposes the same shape:
 - ``GET /api/<records>/{id}``: one (404 unless the caller may see it);
 - ``GET /api/<records>/{id}/history``: its events, with actor and time.
 
-A command's body model is built from its handler's keyword parameters, so the API, the
-handler and the OpenAPI document cannot disagree about what a command takes.
+Each command endpoint names its request model (``schemas.requests``): exactly what a caller may
+send. The body is validated against it and its fields are handed to the handler as keywords;
+the handler resolves the facts (the acting organisation, the record's area, the directory's
+answers). What the hub supplies itself (stores, settings) is named in ``RecordApi.server``.
 """
 
 from __future__ import annotations
 
 import builtins
 import inspect
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_type_hints
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from sqlalchemy import JSON, Table
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -51,10 +54,14 @@ from hub.web.api.common import (
 )
 from hub.web.api.openapi import Operation, Query
 from hub.web.auth import hub_of, require_caller
+from schemas.answers import History, WriteAnswer
+from schemas.requests import ActionRequest, CallerRequest
 
-# Parameters a handler takes that never come from a request body.
-# ``on_behalf_of`` stays unset: through the API an organisation only ever acts as itself.
-_SERVER_PARAMETERS = {"hub", "actor", "idempotency_key", "expected_version", "on_behalf_of"}
+MAX_LIMIT = 200
+"""The largest page a list answers."""
+MAX_OFFSET = 10**9
+"""The most rows a list skips (beyond any read model's size)."""
+
 ACCESS_ERRORS = (
     NotVisible, NotPermitted, NotPolicingBody, NotOwnOrganisation, ViewerCannotAct,
     ObserverCannotAct, EnglandOnly, NotFound, ConcurrencyConflict, IdempotencyKeyReused,
@@ -63,11 +70,29 @@ ACCESS_ERRORS = (
 
 
 @dataclass(frozen=True)
+class Create:
+    """The endpoint that creates a record: the handler it calls and the request it takes.
+
+    The handler is called as ``handler(hub, actor, idempotency_key=..., **request fields,
+    **server arguments)``.
+    """
+
+    handler: Callable[..., Any]
+    request: type[CallerRequest]
+
+
+@dataclass(frozen=True)
 class Action:
-    """A command endpoint: its URL segment and the handler it calls."""
+    """A command endpoint on one record: its URL segment, the handler it calls and the request
+    it takes.
+
+    The handler is called as ``handler(hub, actor, record_id, expected_version=...,
+    idempotency_key=..., **request fields, **server arguments)``.
+    """
 
     segment: str
     handler: Callable[..., Any]
+    request: type[ActionRequest]
 
 
 @dataclass(frozen=True)
@@ -77,20 +102,22 @@ class RecordApi:
     collection: str
     """URL segment, e.g. ``report-requests``."""
     id_parameter: str
-    """The handlers' name for the record id, e.g. ``request_id``."""
-    create: Callable[..., Any] | None
+    """The read model's name for the record id, e.g. ``request_id``."""
+    create: Create | None
     actions: Sequence[Action]
     get: Callable[..., dict[str, Any]]
     """``get(hub, record_id, workspace_ids=...)``: one visible record or :class:`NotFound`."""
     history: Callable[..., Any]
     """``history(hub, record_id)``: the record's events."""
+    record: type[BaseModel]
+    """The model of one record as ``get`` and ``list`` serve it (see :func:`row_model`)."""
     list: Callable[..., Any] | None = None
     filters: Sequence[Query] = ()
     errors: tuple[type[Exception], ...] = ()
     tag: str = ""
     server: dict[str, Callable[[Hub], Any]] = field(default_factory=dict)
-    """Handler arguments the hub supplies (stores, settings), never the caller."""
-    _models: dict[str, type[BaseModel]] = field(default_factory=dict, compare=False)
+    """Handler arguments the hub supplies (stores, settings), never the caller, each passed
+    only to the handlers that take it (see :func:`server_arguments`)."""
 
     def routes(self) -> builtins.list[Route]:
         """The record's routes, each declared for the OpenAPI document."""
@@ -100,8 +127,7 @@ class RecordApi:
             routes.append(self._route(base, self._list_endpoint(), "GET", "list"))
         if self.create is not None:
             routes.append(
-                self._route(base, self._command_endpoint(self.create, creates=True), "POST",
-                            "create")
+                self._route(base, self._create_endpoint(self.create), "POST", "create")
             )
         routes.append(
             self._route(f"{base}/{{record_id}}", self._get_endpoint(), "GET", "get")
@@ -114,8 +140,7 @@ class RecordApi:
             routes.append(
                 self._route(
                     f"{base}/{{record_id}}/{action.segment}",
-                    self._command_endpoint(action.handler, creates=False), "POST",
-                    action.segment,
+                    self._action_endpoint(action), "POST", action.segment,
                 )
             )
         return routes
@@ -126,36 +151,50 @@ class RecordApi:
 
     # -- endpoints ---------------------------------------------------------------------------
 
-    def _command_endpoint(self, handler: Callable[..., Any], *, creates: bool) -> Any:
-        body_model = body_model_of(
-            handler, self.id_parameter, creates=creates, server=set(self.server)
-        )
-        server = self.server
-        parameters = set(inspect.signature(handler).parameters)
+    def _create_endpoint(self, create: Create) -> Any:
+        handler, server = create.handler, self.server
 
         async def endpoint(request: Request) -> JSONResponse:
             actor = require_caller(request, Permission.ACT).actor
             hub = hub_of(request)
-            body = await parse_body(request, body_model)
-            # Attributes, not model_dump(): handlers take nested models as models.
-            arguments = {name: getattr(body, name) for name in type(body).model_fields}
-            arguments.update(
-                {name: supply(hub) for name, supply in server.items() if name in parameters}
+            body = await parse_body(request, create.request)
+            outcome = handler(
+                hub, actor, idempotency_key=idempotency_key(request), **request_arguments(body),
+                **server_arguments(hub, handler, server),
             )
+            return appended(outcome)
+
+        return self._declared(endpoint, handler, create.request, success=201)
+
+    def _action_endpoint(self, action: Action) -> Any:
+        handler, server = action.handler, self.server
+
+        async def endpoint(request: Request) -> JSONResponse:
+            actor = require_caller(request, Permission.ACT).actor
+            hub = hub_of(request)
+            body = await parse_body(request, action.request)
             key = idempotency_key(request)
-            if creates:
-                return appended(handler(hub, actor, idempotency_key=key, **arguments))
             record_id = request.path_params["record_id"]
             # Visibility first: another area's record is a 404 whatever the command.
             self.get(hub, record_id, workspace_ids=visible_workspaces(hub.engine, actor))
-            outcome = handler(hub, actor, record_id, idempotency_key=key, **arguments)
+            outcome = handler(
+                hub, actor, record_id, expected_version=body.expected_version,
+                idempotency_key=key, **request_arguments(body),
+                **server_arguments(hub, handler, server),
+            )
             return appended(outcome, status=200, id=record_id)
 
+        return self._declared(endpoint, handler, action.request, success=200)
+
+    def _declared(
+        self, endpoint: Any, handler: Callable[..., Any], body: type[CallerRequest], *,
+        success: int,
+    ) -> Any:
         endpoint.__doc__ = _doc(handler)
-        endpoint.__openapi__ = Operation(  # type: ignore[attr-defined]
-            summary=_doc(handler).splitlines()[0], description="", body=body_model,
-            errors=(*self.errors, *ACCESS_ERRORS), success=201 if creates else 200,
-            tags=(self.tag,) if self.tag else (),
+        endpoint.__openapi__ = Operation(
+            summary=_doc(handler).splitlines()[0], description="", body=body,
+            errors=(*self.errors, *ACCESS_ERRORS), success=success,
+            tags=(self.tag,) if self.tag else (), response=WriteAnswer,
         )
         return endpoint
 
@@ -170,8 +209,8 @@ class RecordApi:
             arguments = _filters(request, filters)
             page = lister(
                 hub, workspace_ids=visible_workspaces(hub.engine, actor),
-                limit=int_param(request, "limit", 50, low=1, high=200),
-                offset=int_param(request, "offset", 0, high=10**9),
+                limit=int_param(request, "limit", 50, low=1, high=MAX_LIMIT),
+                offset=int_param(request, "offset", 0, high=MAX_OFFSET),
                 **arguments,
             )
             return JSONResponse(
@@ -182,10 +221,14 @@ class RecordApi:
         endpoint.__openapi__ = Operation(  # type: ignore[attr-defined]
             summary=f"List {self.collection.replace('-', ' ')} the caller may see",
             description="", query=(
-                *filters, Query("limit", "page size (1-200, default 50)", "integer"),
-                Query("offset", "rows to skip", "integer"),
+                *filters,
+                Query("limit", "page size (1-200, default 50)", "integer",
+                      schema={"minimum": 1, "maximum": MAX_LIMIT}),
+                Query("offset", "rows to skip", "integer",
+                      schema={"minimum": 0, "maximum": MAX_OFFSET}),
             ),
             errors=(BadQuery,), tags=(self.tag,) if self.tag else (),
+            response=page_model(self.record),
         )
         return endpoint
 
@@ -201,7 +244,7 @@ class RecordApi:
 
         endpoint.__openapi__ = Operation(  # type: ignore[attr-defined]
             summary="One record, with its current version", description="",
-            errors=(NotFound,), tags=(self.tag,) if self.tag else (),
+            errors=(NotFound,), tags=(self.tag,) if self.tag else (), response=self.record,
         )
         return endpoint
 
@@ -228,37 +271,60 @@ class RecordApi:
 
         endpoint.__openapi__ = Operation(  # type: ignore[attr-defined]
             summary="The record's history: every event, with who and when", description="",
-            errors=(NotFound,), tags=(self.tag,) if self.tag else (),
+            errors=(NotFound,), tags=(self.tag,) if self.tag else (), response=History,
         )
         return endpoint
 
 
-def body_model_of(
-    handler: Callable[..., Any], id_parameter: str, *, creates: bool,
-    server: Collection[str] = (),
-) -> type[BaseModel]:
-    """A request body model from a handler's keyword parameters.
+def request_arguments(body: CallerRequest) -> dict[str, Any]:
+    """A parsed request's fields as the handler's keyword arguments (``expected_version`` is
+    passed on its own). Attributes, not ``model_dump()``: handlers take nested models as
+    models."""
+    return {
+        name: getattr(body, name) for name in type(body).model_fields
+        if name != "expected_version"
+    }
 
-    Commands on an existing record require ``expected_version``: the version the caller
-    last read, so that a concurrent change is a conflict and never silently overwritten.
-    """
-    hints = get_type_hints(handler)
+
+def server_arguments(
+    hub: Hub, handler: Callable[..., Any], server: dict[str, Callable[[Hub], Any]]
+) -> dict[str, Any]:
+    """The arguments of ``server`` that ``handler`` takes, supplied by the hub."""
+    taken = inspect.signature(handler).parameters
+    return {name: supply(hub) for name, supply in server.items() if name in taken}
+
+
+def row_model(name: str, table: Table, children: Iterable[str] = ()) -> type[BaseModel]:
+    """The model of a record as the API serves it from its read model ``table``: each
+    column's value by its type, ``children`` as lists of rows, and other keys allowed (a
+    record's page of the API may add what it computes, such as a request's parties)."""
     fields: dict[str, Any] = {}
-    # hub, actor and (for commands on a record) its id come first and from the server.
-    leading = 2 if creates else 3
-    for index, (name, parameter) in enumerate(inspect.signature(handler).parameters.items()):
-        if name in _SERVER_PARAMETERS or name == id_parameter or name in server:
-            continue
-        if parameter.kind is inspect.Parameter.VAR_KEYWORD or index < leading:
-            continue
-        default = ... if parameter.default is inspect.Parameter.empty else parameter.default
-        fields[name] = (hints.get(name, Any), default)
-    if not creates:
-        fields["expected_version"] = (int, Field(ge=0, description="the version you last read"))
-    model_name = "".join(part.capitalize() for part in handler.__name__.split("_")) + "Body"
+    for column in table.columns:
+        kind: Any = _JSON_TYPES.get(type(column.type).__name__, str)
+        if isinstance(column.type, JSON):
+            kind = Any
+        fields[column.name] = (kind | None if column.nullable and kind is not Any else kind, ...)
+    for child in children:
+        # One record has them; a list's rows do not.
+        fields[child] = (list[dict[str, Any]], Field(default_factory=list))
     return create_model(  # type: ignore[call-overload, no-any-return]
-        model_name, __config__=ConfigDict(extra="forbid"), **fields
+        name, __config__=ConfigDict(extra="allow"), __doc__=f"One {table.name} record.",
+        **fields,
     )
+
+
+def page_model(row: type[BaseModel]) -> type[BaseModel]:
+    """The model of one page of a list of ``row``."""
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{row.__name__}Page", __doc__="One page of a list, and how many match in all.",
+        items=(list[row], ...), total=(int, Field(ge=0)), limit=(int, Field(ge=1)),  # type: ignore[valid-type]
+        offset=(int, Field(ge=0)),
+    )
+
+
+_JSON_TYPES: dict[str, type] = {"Integer": int, "BigInteger": int, "SmallInteger": int,
+                                "Boolean": bool, "Float": float, "Numeric": float}
+"""Column types that JSON carries as themselves; any other is text (dates as ISO 8601)."""
 
 
 def _filters(request: Request, filters: Sequence[Query]) -> dict[str, Any]:
@@ -274,7 +340,7 @@ def _filters(request: Request, filters: Sequence[Query]) -> dict[str, Any]:
                 arguments[query.name] = raw
             elif query.type == "boolean":
                 arguments[query.name] = raw[-1].lower() in {"1", "true", "yes"}
-            elif query.name.endswith(("_before", "_after", "_on")):
+            elif query.json_schema().get("format") == "date":
                 arguments[query.name] = date.fromisoformat(raw[-1])
             else:
                 arguments[query.name] = raw[-1]

@@ -11,36 +11,41 @@ from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
 from hub.domain import reports as domain
 from hub.handlers import reports as handlers
+from hub.projections.reports import report_requests
 from hub.queries import reports as report_queries
 from hub.web.api.common import InvalidBody
 from hub.web.api.openapi import Query, api
-from hub.web.api.records import Action, RecordApi
+from hub.web.api.records import Action, Create, RecordApi, row_model
 from hub.web.auth import hub_of, require_caller
 from hub.web.downloads import attachment_download
+from schemas.events.reports import AttachmentRef
+from schemas.requests import reports as requests
 
 REPORT_REQUESTS = RecordApi(
     collection="report-requests",
     id_parameter="request_id",
-    create=handlers.require_report,
+    create=Create(handlers.require_report, requests.RequireReportRequest),
     actions=[
-        Action("acknowledge", handlers.acknowledge_report),
-        Action("extension-request", handlers.request_extension),
-        Action("extension-grant", handlers.grant_extension),
-        Action("extension-refusal", handlers.refuse_extension),
-        Action("submit", handlers.submit_report),
-        Action("accept", handlers.accept_report),
-        Action("return", handlers.return_report),
-        Action("publish", handlers.publish_report),
-        Action("close", handlers.close_report),
-        Action("withdraw", handlers.withdraw_report),
+        Action("acknowledge", handlers.acknowledge_report, requests.AcknowledgeReportRequest),
+        Action("extension-request", handlers.request_extension, requests.RequestExtensionRequest),
+        Action("extension-grant", handlers.grant_extension, requests.GrantExtensionRequest),
+        Action("extension-refusal", handlers.refuse_extension, requests.RefuseExtensionRequest),
+        Action("submit", handlers.submit_report, requests.SubmitReportRequest),
+        Action("accept", handlers.accept_report, requests.AcceptReportRequest),
+        Action("return", handlers.return_report, requests.ReturnReportRequest),
+        Action("publish", handlers.publish_report, requests.PublishReportRequest),
+        Action("close", handlers.close_report, requests.CloseReportRequest),
+        Action("withdraw", handlers.withdraw_report, requests.WithdrawReportRequest),
     ],
     get=report_queries.report_request,
+    record=row_model("ReportRequest", report_requests, ["authorities", "attachments"]),
     history=handlers.report_history,
     list=handlers.list_report_requests,
     filters=[
         Query("status", "any of these statuses (repeat the parameter)", "array"),
         Query("csp_id", "requests to this CSP"),
-        Query("due_before", "a date like 2026-12-31: due strictly before it"),
+        Query("due_before", "a date like 2026-12-31: due strictly before it",
+              schema={"format": "date"}),
         Query("addressed_to", "requests addressed to this organisation"),
         Query("overdue", "true or false", "boolean"),
     ],
@@ -53,7 +58,10 @@ REPORT_REQUESTS = RecordApi(
 )
 
 
-@api(errors=attachments.ERRORS, success=201, tag="report requests")
+@api(errors=(*attachments.ERRORS, InvalidBody), success=201, tag="report requests",
+     query=(Query("X-Filename", "the file's name (the hub keeps at most 255 characters)",
+                  required=True, location="header", schema={"minLength": 1}),),
+     upload=sorted(attachments.DEFAULT_MEDIA_TYPES), response=AttachmentRef)
 async def upload_attachment(request: Request) -> JSONResponse:
     """Store a file for a coming submission (the body is the file; name it in X-Filename).
 
@@ -73,7 +81,8 @@ async def upload_attachment(request: Request) -> JSONResponse:
     return JSONResponse(stored.ref.model_dump(mode="json"), status_code=201)
 
 
-@api(errors=attachments.ERRORS, tag="report requests")
+@api(errors=attachments.ERRORS, tag="report requests",
+     download=sorted(attachments.DEFAULT_MEDIA_TYPES))
 async def download_attachment(request: Request) -> Response:
     """A submitted file, to those who may see a request it was submitted with (404 otherwise)."""
     actor = require_caller(request, Permission.READ_EVENTS).actor

@@ -9,10 +9,11 @@ from starlette.routing import Route
 
 from hub.access.accounts import Permission
 from hub.access.actors import visible_workspaces
-from hub.queries.search import LIMIT, MAX_QUERY_LENGTH, Found, search, words_of
+from hub.queries.search import LIMIT, MAX_QUERY_LENGTH, WORD_PATTERN, Found, search, words_of
 from hub.web.api.common import BadQuery
 from hub.web.api.openapi import Query, api
 from hub.web.auth import hub_of, require_caller
+from schemas import answers
 
 COLLECTIONS = {"meeting": "meetings", "report_request": "report-requests", "merger": "mergers"}
 """Each searchable record type's collection, as in its page's and API's paths."""
@@ -35,8 +36,10 @@ def query_of(request: Request) -> str:
 
 @api(
     query=(Query("q", f"the words to find (all of them), at most {MAX_QUERY_LENGTH} "
-                      "characters", required=True),),
-    errors=(BadQuery,), tag="search",
+                      "characters", required=True,
+                 schema={"minLength": 1, "maxLength": MAX_QUERY_LENGTH,
+                         "pattern": WORD_PATTERN}),),
+    errors=(BadQuery,), tag="search", response=answers.SearchAnswer,
 )
 async def search_records(request: Request) -> JSONResponse:
     """``GET /api/search?q=``: visible meetings, report requests and mergers matching q.

@@ -6,9 +6,9 @@ A secret is in the answer that creates or rotates it, and never again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,15 +19,22 @@ from hub.access.policy import NotPermitted
 from hub.db import aware
 from hub.events.cursors import Cursors
 from hub.web.api.common import BadQuery, int_param, parse_body
-from hub.web.api.openapi import Query, api
+from hub.web.api.openapi import NoBody, Query, api
 from hub.web.auth import Caller, hub_of, require_caller
 from hub.webhooks import delivery, log
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.endpoints import Endpoints, EndpointSpec
 from hub.webhooks.errors import ERRORS, EndpointNotFound, EndpointNotValidated, MessageNotFound
+from hub.webhooks.filters import published_filters
 from hub.webhooks.metrics import COLLECTOR
+from schemas import answers
 
 TAG = "webhooks"
+STATUSES = (delivery.PENDING, delivery.SENDING, delivery.DELIVERED, delivery.FAILED)
+
+
+EventTypeFilter = Annotated[str, WithJsonSchema({"enum": published_filters()})]
+"""An event-type filter: an exact name, ``<record>.*`` or ``*`` (checked by the endpoint)."""
 
 
 class EndpointBody(BaseModel):
@@ -37,7 +44,7 @@ class EndpointBody(BaseModel):
 
     url: str = Field(min_length=1, max_length=2000, description="https URL of the receiver")
     description: str = Field(default="", max_length=500)
-    event_types: list[str] = Field(
+    event_types: list[EventTypeFilter] = Field(
         min_length=1, max_length=100,
         description="event types to receive: exact names, `<record>.*`, or `*` for all",
     )
@@ -58,7 +65,7 @@ class EndpointChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(default=None, max_length=500)
-    event_types: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    event_types: list[EventTypeFilter] | None = Field(default=None, min_length=1, max_length=100)
     workspace_ids: list[str] | None = Field(default=None, max_length=200)
 
 
@@ -123,7 +130,7 @@ def message_json(row: Any, attempts: list[Any], cursors: Cursors) -> dict[str, A
     }
 
 
-@api(errors=(NotPermitted,), tag=TAG)
+@api(errors=(NotPermitted,), tag=TAG, response=answers.Items)
 async def list_webhook_endpoints(request: Request) -> JSONResponse:
     """The organisation's webhook endpoints."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -131,7 +138,8 @@ async def list_webhook_endpoints(request: Request) -> JSONResponse:
     return JSONResponse({"items": [endpoint_json(r) for r in rows]})
 
 
-@api(body=EndpointBody, success=201, errors=(NotPermitted, *ERRORS), tag=TAG)
+@api(body=EndpointBody, success=201, errors=(NotPermitted, *ERRORS), tag=TAG,
+     response=answers.Object)
 async def create_webhook_endpoint(request: Request) -> JSONResponse:
     """Register an endpoint; the answer holds its secret, shown only this once.
 
@@ -148,14 +156,14 @@ async def create_webhook_endpoint(request: Request) -> JSONResponse:
     return JSONResponse({**endpoint_json(row), "secret": secret}, status_code=201)
 
 
-@api(errors=(NotPermitted, EndpointNotFound), tag=TAG)
+@api(errors=(NotPermitted, EndpointNotFound), tag=TAG, response=answers.Object)
 async def get_webhook_endpoint(request: Request) -> JSONResponse:
     """One endpoint."""
     organisation_id = _organisation(require_webhook_admin(request))
     return JSONResponse(endpoint_json(_endpoints(request).get(organisation_id, _id(request))))
 
 
-@api(body=EndpointChange, errors=(NotPermitted, *ERRORS), tag=TAG)
+@api(body=EndpointChange, errors=(NotPermitted, *ERRORS), tag=TAG, response=answers.Object)
 async def change_webhook_endpoint(request: Request) -> JSONResponse:
     """Change the description, event types or workspace scope."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -168,7 +176,7 @@ async def change_webhook_endpoint(request: Request) -> JSONResponse:
     return JSONResponse(endpoint_json(row))
 
 
-@api(success=204, errors=(NotPermitted, EndpointNotFound), tag=TAG)
+@api(body=NoBody, success=204, errors=(NotPermitted, EndpointNotFound), tag=TAG)
 async def delete_webhook_endpoint(request: Request) -> Response:
     """Remove an endpoint with its secrets and message log."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -176,7 +184,7 @@ async def delete_webhook_endpoint(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@api(errors=(NotPermitted, EndpointNotFound), tag=TAG)
+@api(body=NoBody, errors=(NotPermitted, EndpointNotFound), tag=TAG, response=answers.Object)
 async def disable_webhook_endpoint(request: Request) -> JSONResponse:
     """Stop deliveries; messages wait until the endpoint is enabled again."""
     caller = require_webhook_admin(request)
@@ -185,14 +193,15 @@ async def disable_webhook_endpoint(request: Request) -> JSONResponse:
     return JSONResponse(endpoint_json(row))
 
 
-@api(errors=(NotPermitted, EndpointNotFound, EndpointNotValidated), tag=TAG)
+@api(body=NoBody, errors=(NotPermitted, EndpointNotFound, EndpointNotValidated), tag=TAG,
+     response=answers.Object)
 async def enable_webhook_endpoint(request: Request) -> JSONResponse:
     """Resume deliveries, the waiting messages first."""
     organisation_id = _organisation(require_webhook_admin(request))
     return JSONResponse(endpoint_json(_endpoints(request).enable(organisation_id, _id(request))))
 
 
-@api(errors=(NotPermitted, EndpointNotFound), tag=TAG)
+@api(body=NoBody, errors=(NotPermitted, EndpointNotFound), tag=TAG, response=answers.SecretRotated)
 async def rotate_webhook_secret(request: Request) -> JSONResponse:
     """A new secret, shown only this once; the old one keeps signing for 24 hours."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -200,7 +209,7 @@ async def rotate_webhook_secret(request: Request) -> JSONResponse:
     return JSONResponse({"secret": secret, "previous_secrets_expire_at": _iso(until)})
 
 
-@api(errors=(NotPermitted, EndpointNotFound), tag=TAG)
+@api(body=NoBody, errors=(NotPermitted, EndpointNotFound), tag=TAG, response=answers.Object)
 async def retry_webhook_handshake(request: Request) -> JSONResponse:
     """Run the validation handshake again (a pending endpoint that passes becomes active)."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -210,7 +219,8 @@ async def retry_webhook_handshake(request: Request) -> JSONResponse:
     return JSONResponse(endpoint_json(row))
 
 
-@api(errors=(NotPermitted, EndpointNotFound, EndpointNotValidated), tag=TAG)
+@api(body=NoBody, errors=(NotPermitted, EndpointNotFound, EndpointNotValidated), tag=TAG,
+     response=answers.TestSent)
 async def test_webhook_endpoint(request: Request) -> JSONResponse:
     """Send a `webhook.test` message now; the answer says what the receiver did."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -224,10 +234,12 @@ async def test_webhook_endpoint(request: Request) -> JSONResponse:
 
 @api(
     query=(
-        Query("status", "only messages in this state: pending, sending, delivered or failed"),
-        Query("limit", "at most this many, newest first (default 50, at most 500)", "integer"),
+        Query("status", "only messages in this state: pending, sending, delivered or failed",
+              schema={"enum": list(STATUSES)}),
+        Query("limit", "at most this many, newest first (default 50, at most 500)", "integer",
+              schema={"minimum": 1, "maximum": 500}),
     ),
-    errors=(NotPermitted, EndpointNotFound, BadQuery), tag=TAG,
+    errors=(NotPermitted, EndpointNotFound, BadQuery), tag=TAG, response=answers.Items,
 )
 async def list_webhook_messages(request: Request) -> JSONResponse:
     """The endpoint's message log: messages, newest first, each with every attempt."""
@@ -245,7 +257,7 @@ async def list_webhook_messages(request: Request) -> JSONResponse:
     )
 
 
-@api(errors=(NotPermitted, EndpointNotFound, MessageNotFound), tag=TAG)
+@api(errors=(NotPermitted, EndpointNotFound, MessageNotFound), tag=TAG, response=answers.Object)
 async def get_webhook_message(request: Request) -> JSONResponse:
     """One message with every attempt."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -257,7 +269,8 @@ async def get_webhook_message(request: Request) -> JSONResponse:
     ))
 
 
-@api(success=202, errors=(NotPermitted, EndpointNotFound, MessageNotFound), tag=TAG)
+@api(body=NoBody, success=202, errors=(NotPermitted, EndpointNotFound, MessageNotFound), tag=TAG,
+     response=answers.Object)
 async def redeliver_webhook_message(request: Request) -> JSONResponse:
     """Send one message again now, with a fresh round of retries."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -268,7 +281,8 @@ async def redeliver_webhook_message(request: Request) -> JSONResponse:
     return JSONResponse(message_json(row, [], hub.cursors), status_code=202)
 
 
-@api(body=ReplayBody, success=202, errors=(NotPermitted, EndpointNotFound), tag=TAG)
+@api(body=ReplayBody, success=202, errors=(NotPermitted, EndpointNotFound), tag=TAG,
+     response=answers.Object)
 async def replay_webhook_endpoint(request: Request) -> JSONResponse:
     """Send again everything the endpoint is entitled to since a time (after an outage)."""
     organisation_id = _organisation(require_webhook_admin(request))
@@ -278,7 +292,6 @@ async def replay_webhook_endpoint(request: Request) -> JSONResponse:
     return JSONResponse({"job_id": job, "since": _iso(body.since)}, status_code=202)
 
 
-STATUSES = (delivery.PENDING, delivery.SENDING, delivery.DELIVERED, delivery.FAILED)
 
 
 def _endpoints(request: Request) -> Endpoints:

@@ -1,6 +1,6 @@
 """The fields of a generated record form, and reading a posted form back into body values.
 
-A command's body model (built from its handler, see :func:`~hub.web.api.records.body_model_of`)
+A command's request model (``schemas.requests``, named by its API route and used by its page)
 says what each field takes; this module turns that into GOV.UK inputs. Nested bodies get real
 fields rather than JSON: a nested model is a fieldset of its own fields, a list of models is a
 set of repeated fieldsets (rows) with an "add another" button that works without JavaScript,
@@ -20,7 +20,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -115,7 +115,7 @@ def form_fields(model: type[BaseModel]) -> list[FormField]:
     """The inputs for a body model (``expected_version`` is the page's, not the user's)."""
     fields = []
     for name, info in model.model_fields.items():
-        if name == "expected_version":
+        if name == "expected_version" or _fixed(info.annotation, info.is_required()):
             continue
         keep = isinstance(info.default, enum.Enum) and len(type(info.default)) == 1
         fields.append(_field(name, info.annotation, info.is_required(), keep=keep))
@@ -137,6 +137,9 @@ def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) ->
         hints = tuple((v, CHOICES[v][1]) for v, _ in choices if v in CHOICES)
         return replace(base, kind="radios" if hints else "select", choices=choices,
                        choice_hints=hints)
+    if get_origin(inner) is Literal:
+        offered = tuple((str(v), str(v)) for v in get_args(inner))
+        return replace(base, kind="select", choices=offered)
     if inner is bool:
         return replace(base, kind="checkbox")
     if inner is int:
@@ -171,12 +174,23 @@ def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) ->
     raise TypeError(f"no form input for {name}: {annotation!r}")
 
 
+def _fixed(annotation: Any, required: bool) -> bool:
+    """Whether a field has one possible value and a default: it asks a person nothing (the
+    zone of a meeting's times, while the hub holds meetings in London time only)."""
+    return not required and get_origin(annotation) is Literal and len(get_args(annotation)) == 1
+
+
 def _model_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
     return tuple(_field(n, i.annotation, i.is_required()) for n, i in model.model_fields.items())
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:
-    return get_args(annotation) if _is_union(annotation) else ()
+    return tuple(_bare(a) for a in get_args(annotation)) if _is_union(annotation) else ()
+
+
+def _bare(annotation: Any) -> Any:
+    """The type without its ``Annotated`` constraints (a length says nothing of the input)."""
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
 def _is_union(annotation: Any) -> bool:
@@ -201,9 +215,9 @@ def _allows_none(annotation: Any) -> bool:
 def _unwrap(annotation: Any, *, sentinel: bool) -> Any:
     """Without None, and without the "keep as it is" sentinel's enum when there is one."""
     if not _is_union(annotation):
-        return annotation
+        return _bare(annotation)
     args = [
-        a for a in get_args(annotation)
+        a for a in _members(annotation)
         if a is not type(None) and not (sentinel and _is_enum(a) and len(a) == 1)
     ]
     return args[0] if len(args) == 1 else Union[tuple(args)]  # noqa: UP007
@@ -451,7 +465,7 @@ def body_errors(fields: list[FormField], error: ValidationError) -> dict[str, st
     """The body model's errors, each keyed by the input it belongs beside."""
     found: dict[str, str] = {}
     for problem in error.errors(include_url=False):
-        path = "-".join(str(p) for p in problem["loc"]) or "form"
+        path = "-".join(str(p) for p in _input_path(fields, problem["loc"])) or "form"
         field = _field_at_path(fields, path)
         if problem["type"] == "missing" and field is not None and field.kind == "rows":
             # A list with no row filled in asks for one item, not for "the list".
@@ -509,6 +523,23 @@ def anchor(fields: list[FormField], path: str) -> str:
         path = f"{path}-0" if field.kind == "rows" else path
         field = field.fields[0]
         path = f"{path}-{field.name}"
+    return path
+
+
+def _input_path(fields: Iterable[FormField], loc: Iterable[Any]) -> list[Any]:
+    """An error's location as the path of its input: field names and row numbers, without
+    the union member Pydantic names when a value fits none (``title``'s ``constrained-str``
+    when a detail the page may keep is emptied)."""
+    path: list[Any] = []
+    options = list(fields)
+    for part in loc:
+        if isinstance(part, int):
+            path.append(part)
+            continue
+        field = next((f for f in options if f.name == part), None)
+        if field is not None:
+            path.append(part)
+            options = list(field.fields)
     return path
 
 

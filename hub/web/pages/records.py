@@ -12,7 +12,6 @@ that keeps these forms, history and conflict handling.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -32,7 +31,7 @@ from hub.events.cursors import START
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.i18n import _, gettext
-from hub.web.api.records import RecordApi, body_model_of
+from hub.web.api.records import RecordApi, request_arguments, server_arguments
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.answers import answers
@@ -58,6 +57,7 @@ from hub.web.pages.record_forms import (
     with_rows,
 )
 from hub.web.pages.uploads import ACCEPTED, REFUSED, kept_if_accepted, refusal, uploads_in
+from schemas.requests import ActionRequest, CallerRequest
 
 PageContext = Callable[[Request, Caller, dict[str, Any], list[RecordedEvent]], dict[str, Any]]
 """Given the request, the caller, the record and its events: more for a designed page's
@@ -180,8 +180,9 @@ class RecordPages:
                 token = keep(request, caller, {"values": values})
                 return _see(f"{self.base}/new/check?kept={token}")
         if not errors:
+            assert self.api.create is not None
             try:
-                created = self._call(request, caller, self.api.create, None, fields,
+                created = self._call(request, caller, self.api.create.handler, None, fields,
                                      model, parsed, form)
             except _FormErrors as failed:
                 errors = failed.errors
@@ -212,8 +213,7 @@ class RecordPages:
         record = self.visible_record(request, caller, record_id)
         if action is None or declared is None or segment not in self.checked or state is None:
             return _see(f"{self.base}/{record_id}")
-        model = body_model_of(action.handler, self.api.id_parameter, creates=False,
-                              server=set(self.api.server))
+        model = action.request
         fields = fixed_from_record(self.fields(request, caller, form_fields(model), record),
                                    declared)
         token = token_of(request)
@@ -237,10 +237,9 @@ class RecordPages:
             action=action, carried=carried,
         )
 
-    def _create_model(self) -> type[BaseModel]:
+    def _create_model(self) -> type[CallerRequest]:
         assert self.api.create is not None
-        return body_model_of(self.api.create, self.api.id_parameter, creates=True,
-                             server=set(self.api.server))
+        return self.api.create.request
 
     def _shown(self, request: Request, caller: Caller, fields: list[FormField]) -> list[FormField]:
         return self.extras(request, caller, fields) if self.extras is not None else fields
@@ -255,8 +254,7 @@ class RecordPages:
             return self.render_record(request, caller, record_id, status_code=404)
         form = await request.form()
         check_csrf(form, caller.csrf_token)
-        model = body_model_of(action.handler, self.api.id_parameter, creates=False,
-                              server=set(self.api.server))
+        model = action.request
         # Read back with the fields the page drew (a list offered as checkboxes posts each
         # box, not lines).
         record = self.visible_record(request, caller, record_id)
@@ -336,7 +334,7 @@ class RecordPages:
 
     def _call(
         self, request: Request, caller: Caller, handler: Any, record_id: str | None,
-        fields: list[FormField], model: type[BaseModel], values: dict[str, Any],
+        fields: list[FormField], model: type[CallerRequest], values: dict[str, Any],
         form: FormData,
     ) -> Any:
         hub = hub_of(request)
@@ -358,13 +356,14 @@ class RecordPages:
                 body = model.model_validate(values)
             except ValidationError as error:
                 raise _FormErrors(body_errors(fields, error)) from None
-            arguments = {name: getattr(body, name) for name in type(body).model_fields}
-            arguments.update({name: supply(hub) for name, supply in self.api.server.items()
-                              if name in _parameters(handler)})
+            arguments = {**request_arguments(body),
+                         **server_arguments(hub, handler, self.api.server)}
             try:
                 if record_id is None:
                     return handler(hub, caller.actor, **arguments)
-                return handler(hub, caller.actor, record_id, **arguments)
+                assert isinstance(body, ActionRequest)
+                return handler(hub, caller.actor, record_id,
+                               expected_version=body.expected_version, **arguments)
             except ConcurrencyConflict:
                 raise
             except DomainError as error:
@@ -405,8 +404,7 @@ class RecordPages:
         )
         offered = [
             (action, self.actions[action.segment],
-             form_fields(body_model_of(action.handler, self.api.id_parameter,
-                                       creates=False, server=set(self.api.server))))
+             form_fields(action.request))
             for action in self.api.actions
             if action.segment in self.actions
             and self._offered(caller, self.actions[action.segment], record, where)
@@ -501,10 +499,6 @@ class _FormErrors(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("form errors")
         self.errors = errors
-
-
-def _parameters(handler: Any) -> set[str]:
-    return set(inspect.signature(handler).parameters)
 
 
 def every_error(
