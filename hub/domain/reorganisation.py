@@ -32,8 +32,10 @@ from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.record import RecordType
+from hub.domain.reports import REPORT_REQUEST
 from schemas.commands import Command
 from schemas.commands import directory as cmd
+from schemas.commands import reports as report_cmd
 from schemas.events import directory as ev
 from schemas.events.directory import CspSuccession, OrganisationKind, Succession, WorkspaceKind
 from schemas.registry import EventData
@@ -253,11 +255,13 @@ def plan(
     organisations: Mapping[str, OrganisationNow],
     csps: Sequence[CspNow],
     workspaces: Sequence[WorkspaceNow],
+    open_requests: Mapping[str, Sequence[str]] | None = None,
 ) -> Plan:
     """The commands that carry out a change on its date, in order, each keyed to happen once.
 
     ``organisations`` holds at least every organisation the change and the CSPs name;
-    ``csps`` and ``workspaces`` are the open ones.
+    ``csps`` and ``workspaces`` are the open ones; ``open_requests`` the authorities each
+    open s.7 report request is addressed to, by request id.
     """
     stem = f"directory-change:{change_id}:{on_date.isoformat()}"
     successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
@@ -347,6 +351,14 @@ def plan(
             organisation_id=s.organisation_id, valid_to=on_date - timedelta(days=1),
             succeeded_by=list(s.successor_ids), change_id=change_id,
         ), f"{stem}:end:{s.organisation_id}"))
+    # Each open request addressed to an ending authority passes to its successors in the
+    # request's own history, before the change is marked done (a crash in between re-runs it).
+    for request_id, addressed in sorted((open_requests or {}).items()):
+        passing = [s for s in ends if s.organisation_id in addressed]
+        if passing:
+            result.steps.append(Step(REPORT_REQUEST, request_id, report_cmd.PassToSuccessors(
+                request_id=request_id, change_id=change_id, successions=passing,
+            ), f"{stem}:report:{request_id}"))
     result.steps.append(Step(DIRECTORY_CHANGE, change_id, cmd.TakeDirectoryChangeEffect(
         change_id=change_id, on_date=on_date, csps=result.csps,
         arisen=[a.csp_id for a in result.arising],

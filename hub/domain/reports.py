@@ -330,6 +330,10 @@ def _evolve(state: Request, event_type: str, data: dict[str, Any]) -> Request:
             acknowledged = state.acknowledged_by | {data["by_organisation"]}
             status = Status.ACKNOWLEDGED if state.status == Status.REQUIRED else state.status
             return replace(state, acknowledged_by=acknowledged, status=status)
+        case "authorities_succeeded":
+            ended = {s["organisation_id"] for s in data["successions"]}
+            return replace(state, addressed=frozenset(data["addressed"]),
+                           acknowledged_by=state.acknowledged_by - ended)
         case "extension_requested":
             asked = date.fromisoformat(data["requested_due_on"])
             return replace(state, pending_extension=asked, status=Status.EXTENSION_REQUESTED)
@@ -561,6 +565,20 @@ def _remind(state: Request, c: cmd.SendReportReminder, today: date) -> list[Even
     ]
 
 
+def _pass_on(state: Request, c: cmd.PassToSuccessors) -> list[EventData]:
+    # Open records pass to the successor bodies (DOMAIN.md, "Organisations end too"); a
+    # finished request keeps the authorities it was made to, and a repeat changes nothing.
+    relevant = [s for s in c.successions if s.organisation_id in state.addressed]
+    if not state.exists or state.status in FINISHED or not relevant:
+        return []
+    successors = {s.organisation_id: s.successor_ids for s in relevant}
+    addressed = dict.fromkeys(
+        o for a in sorted(state.addressed) for o in successors.get(a, [a])
+    )
+    return [ev.AuthoritiesSucceeded(request_id=c.request_id, change_id=c.change_id,
+                                    successions=relevant, addressed=list(addressed))]
+
+
 def _decide(state: Request, command: BaseModel, now: datetime) -> list[EventData]:
     today = london_date(now)
     match command:
@@ -590,6 +608,8 @@ def _decide(state: Request, command: BaseModel, now: datetime) -> list[EventData
             return _mark_overdue(state, command, today)
         case cmd.SendReportReminder():
             return _remind(state, command, today)
+        case cmd.PassToSuccessors():
+            return _pass_on(state, command)
     raise InvalidCommand(f"a report request cannot take {type(command).__name__}")
 
 

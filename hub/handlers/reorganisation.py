@@ -103,7 +103,7 @@ def _plan(conn: Connection, change_id: str, on_date: date,
     return domain.plan(
         change_id=change_id, on_date=on_date, ends=ends,
         organisations=queries.organisations_now(conn, named), csps=found_csps,
-        workspaces=found_spaces,
+        workspaces=found_spaces, open_requests=queries.open_report_requests(conn, ending),
     )
 
 

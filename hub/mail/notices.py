@@ -182,6 +182,23 @@ def _to_authorities(
     )]
 
 
+@notice("report_request.authorities_succeeded")
+def _passed_on(conn: Connection, event: RecordedEvent) -> list[Notice]:
+    d = event.data
+    row = _request(conn, d["request_id"])
+    successors = dict.fromkeys(o for s in d["successions"] for o in s["successor_ids"])
+    return [Notice(
+        kind=Kind.REPORT_REQUIRED, organisation_ids=tuple(successors),
+        subject=_("Report request passed to you: %(title)s") % {"title": row.title},
+        heading=_("A report request has passed to your organisation"),
+        paragraphs=(_("The organisation it was made to has ended, and your organisation has "
+                      "taken over its functions, so the request is now yours to answer."),),
+        facts=((_("Report"), row.title), (_("Due"), day(row.due_on))),
+        path=f"/reports/{row.request_id}", link_text=_("Open the report request"),
+        statutory=row.kind == "formal",
+    )]
+
+
 @notice("report_request.reminder_sent")
 def _reminder(conn: Connection, event: RecordedEvent) -> list[Notice]:
     due = day(event.data["due_on"])

@@ -289,9 +289,9 @@ def _separated(conn: Connection, event: RecordedEvent) -> None:
 
 @projections.on("directory_change.took_effect")
 def _reorganised(conn: Connection, event: RecordedEvent) -> None:
-    # Open requests pass on (DOMAIN.md, "Organisations end too"): from each ended CSP to its
-    # successor, and from each ended authority to its successors. Finished ones keep the
-    # CSP and the authorities they were made to.
+    # Open requests pass on (DOMAIN.md, "Organisations end too") from each ended CSP to its
+    # successor; finished ones keep the CSP they were made to. Their authorities pass on in
+    # each request's own history (report_request.authorities_succeeded).
     d = event.data
     for c in d["csps"]:
         conn.execute(
@@ -300,26 +300,25 @@ def _reorganised(conn: Connection, event: RecordedEvent) -> None:
                    & report_requests.c.status.not_in(FINISHED))
             .values(csp_id=c["succeeded_by"])
         )
-    successors = {s["organisation_id"]: s["successor_ids"] for s in d["ends"]}
-    open_requests = conn.execute(
-        select(report_requests.c.request_id, report_requests.c.addressed)
-        .where(report_requests.c.status.not_in(FINISHED))
-    ).all()
-    for request_id, addressed in open_requests:
-        if not set(addressed) & set(successors):
-            continue
-        renewed = list(dict.fromkeys(o for a in addressed for o in successors.get(a, [a])))
-        conn.execute(update(report_requests).where(report_requests.c.request_id == request_id)
-                     .values(addressed=renewed))
-        conn.execute(delete(report_authorities).where(
-            (report_authorities.c.request_id == request_id)
-            & report_authorities.c.organisation_id.in_(list(successors))
-        ))
-        present = set(conn.execute(select(report_authorities.c.organisation_id).where(
-            report_authorities.c.request_id == request_id)).scalars())
-        joining = [o for o in renewed if o not in present]
-        if joining:
-            conn.execute(insert(report_authorities), [
-                {"request_id": request_id, "organisation_id": o, "acknowledged": False}
-                for o in joining
-            ])
+
+
+@projections.on("report_request.authorities_succeeded")
+def _authorities_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    # The request's own history says which ended authorities passed it to their successors
+    # (the requests' CSPs move with the directory change itself, above).
+    d = event.data
+    request = report_authorities.c.request_id == d["request_id"]
+    ended = [s["organisation_id"] for s in d["successions"]]
+    conn.execute(update(report_requests)
+                 .where(report_requests.c.request_id == d["request_id"])
+                 .values(addressed=d["addressed"]))
+    conn.execute(delete(report_authorities).where(
+        request & report_authorities.c.organisation_id.in_(ended)))
+    present = set(conn.execute(
+        select(report_authorities.c.organisation_id).where(request)).scalars())
+    joining = [o for o in d["addressed"] if o not in present]
+    if joining:
+        conn.execute(insert(report_authorities), [
+            {"request_id": d["request_id"], "organisation_id": o, "acknowledged": False}
+            for o in joining
+        ])

@@ -90,6 +90,16 @@ def organisations_now(conn: Connection, ids: Collection[str]) -> dict[str, Organ
     }
 
 
+def open_report_requests(conn: Connection, ending: Collection[str]) -> dict[str, list[str]]:
+    """The authorities each open s.7 report request addressed to any of ``ending`` is
+    addressed to, by request id."""
+    rows = conn.execute(
+        select(report_requests.c.request_id, report_requests.c.addressed)
+        .where(report_requests.c.status.not_in(FINISHED))
+    ).all()
+    return {r.request_id: list(r.addressed) for r in rows if set(r.addressed) & set(ending)}
+
+
 def moving(
     conn: Connection, successors: Mapping[str, list[str]], csp_successors: Mapping[str, str],
     closing: Mapping[str, str],

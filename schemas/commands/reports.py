@@ -12,7 +12,7 @@ from datetime import date
 from pydantic import Field
 
 from schemas.commands.base import Command, Resolved
-from schemas.events.directory import Country, Name, PolicingBodyKind, Slug
+from schemas.events.directory import Country, Name, PolicingBodyKind, Slug, Succession
 from schemas.events.reports import (
     AttachmentRef,
     Attachments,
@@ -160,3 +160,13 @@ class SendReportReminder(Command):
     request_id: Resolved[str] = Slug
     due_on: date
     days_before: int = Field(ge=1, le=60)
+
+
+class PassToSuccessors(Command):
+    """A directory change took effect (issued by the hub): authorities the request is addressed
+    to ended, and their successors take their place. A finished request keeps the authorities
+    it was made to."""
+
+    request_id: Resolved[str] = Slug
+    change_id: str = Slug
+    successions: list[Succession]

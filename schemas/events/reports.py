@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.events.directory import Name, Slug
+from schemas.events.directory import Name, Slug, Succession
 from schemas.registry import EventData, event_type, upcaster
 
 Text = Field(min_length=1, max_length=4000)
@@ -190,3 +190,16 @@ class ReminderSent(EventData):
     due_on: date
     days_before: int = Field(ge=1, le=60)
     to_organisations: list[str] = Authorities
+
+
+@event_type("report_request.authorities_succeeded")
+class AuthoritiesSucceeded(EventData):
+    """Authorities the open request was addressed to ended in a directory change (a local
+    government reorganisation, say), and their successors take their place: the request is
+    now theirs to answer."""
+
+    request_id: str = Slug
+    change_id: str = Slug
+    successions: list[Succession] = Field(min_length=1, max_length=50)
+    addressed: list[str] = Authorities
+    """Every authority the request is now addressed to."""

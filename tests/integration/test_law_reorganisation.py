@@ -20,6 +20,7 @@ from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
 from hub.domain.reorganisation import OrganisationAlreadyEnded
+from hub.domain.reports import NotAddressedAuthority
 from hub.feeds.scope import open_feed
 from hub.feeds.tokens import CalendarFeeds, FeedKind
 from hub.handlers import reorganisation
@@ -175,6 +176,16 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
             organisations.c.organisation_id == county)).one()
     assert request.csp_id == arisen.csp_id
     assert NEW in addressed and "blaby-council" not in addressed
+    # The request's own history says so, and the successor answers it as an addressed
+    # authority; the ended council no longer can.
+    [passed] = [e for e in report_handlers.report_history(hub, asked.id)
+                if e.type == "report_request.authorities_succeeded"]
+    assert {s["organisation_id"] for s in passed.data["successions"]} == {
+        "blaby-council", county}
+    assert NEW in passed.data["addressed"] and county not in passed.data["addressed"]
+    report_handlers.acknowledge_report(hub, staff(NEW), asked.id)
+    with pytest.raises(NotAddressedAuthority):
+        report_handlers.acknowledge_report(hub, staff("blaby-council"), asked.id)
     assert (county_row.valid_to, county_row.succeeded_by) == (date(2027, 3, 31), [NEW])
     area = _members(hub, f"area-{LEICS}")
     assert NEW in area and not set(COUNCILS) & area

@@ -64,7 +64,7 @@ EXPECTED: dict[str, str] = {
     "GrantExtension": OFFICE, "RefuseExtension": OFFICE, "SubmitReport": ITSELF,
     "ResubmitReport": ITSELF, "AcceptReport": OFFICE, "ReturnReport": OFFICE,
     "PublishReport": OFFICE, "CloseReport": OFFICE, "WithdrawReport": OFFICE,
-    "MarkReportOverdue": OPERATOR, "SendReportReminder": OPERATOR,
+    "MarkReportOverdue": OPERATOR, "SendReportReminder": OPERATOR, "PassToSuccessors": OPERATOR,
     # §3 mergers: the office proposes, revises, withdraws and enters external signatories;
     # each party consents or refuses for itself.
     "ProposeMerger": OFFICE, "ReviseMergerProposal": OFFICE, "WithdrawMergerProposal": OFFICE,

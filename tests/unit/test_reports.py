@@ -14,6 +14,7 @@ from schemas.commands import Command
 from schemas.commands import directory as directory_cmd
 from schemas.commands import reports as cmd
 from schemas.events import reports as ev
+from schemas.events.directory import Succession
 from schemas.events.reports import AttachmentRef
 from schemas.registry import EventData
 from tests.unit.decisions import accepts
@@ -610,3 +611,40 @@ def test_an_authority_is_offered_only_what_is_left_for_it() -> None:
     assert cmd.AcknowledgeReport in REPORT_REQUEST.open_to(acknowledged, POLICE, NOW)
     assert not {cmd.SubmitReport, cmd.AcknowledgeReport} & REPORT_REQUEST.open_to(
         acknowledged, OUTSIDER, NOW)
+
+
+NEW_COUNCIL = "leicester-unitary-council"
+PASS = cmd.PassToSuccessors(
+    request_id=KEY, change_id="change-2027-04-01-abc",
+    successions=[Succession(organisation_id=COUNCIL, successor_ids=[NEW_COUNCIL]),
+                 Succession(organisation_id=OUTSIDER, successor_ids=[NEW_COUNCIL])],
+)
+
+
+def test_an_open_request_passes_to_the_successors_of_the_authorities_that_ended() -> None:
+    state = run(require(), ACK)
+    _, events = REPORT_REQUEST.execute(state, PASS, NOW)
+    [passed] = events
+    assert isinstance(passed, ev.AuthoritiesSucceeded)
+    # Only the authorities the request was addressed to pass it on.
+    assert [s.organisation_id for s in passed.successions] == [COUNCIL]
+    assert set(passed.addressed) == {POLICE, NEW_COUNCIL, "llr-icb"}
+    after = run(require(), ACK, PASS)
+    assert COUNCIL not in after.acknowledged_by
+    # The successor answers it; the ended council no longer can.
+    assert run(require(), ACK, PASS, by(NEW_COUNCIL, cmd.SubmitReport, text="Ours")).status == (
+        Status.SUBMITTED)
+    with pytest.raises(reports.NotAddressedAuthority):
+        run(require(), PASS, ACK)
+
+
+def test_a_finished_or_unconcerned_request_keeps_its_authorities() -> None:
+    finished = run(require(), SUBMIT, ACCEPT, CLOSE)
+    assert REPORT_REQUEST.execute(finished, PASS, NOW)[1] == []
+    elsewhere = cmd.PassToSuccessors(
+        request_id=KEY, change_id="change-2027-04-01-abc",
+        successions=[Succession(organisation_id=OUTSIDER, successor_ids=[NEW_COUNCIL])],
+    )
+    assert REPORT_REQUEST.execute(run(require()), elsewhere, NOW)[1] == []
+    # A repeat (a second worker, a re-run) finds nothing left to pass on.
+    assert REPORT_REQUEST.execute(run(require(), PASS), PASS, NOW)[1] == []

@@ -28,4 +28,5 @@ RULES: dict[type[Command], Rule] = {
     cmd.WithdrawReport: Rule(Who.POLICING_BODY, power=Power.S7),
     cmd.MarkReportOverdue: Rule(Who.OPERATOR),
     cmd.SendReportReminder: Rule(Who.OPERATOR),
+    cmd.PassToSuccessors: Rule(Who.OPERATOR),
 }
