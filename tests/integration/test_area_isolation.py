@@ -351,13 +351,18 @@ REFUSED_FIRST = {
 """Refusals of a webhook request's own fields, given before its workspace scope is read."""
 
 
+def _refusal_code(answer: Any) -> str:
+    """The problem code of a 422 answer ("" for any other)."""
+    return str(answer.json().get("code", "")) if answer.status_code == 422 else ""
+
+
 def _refused_first(answer: Any) -> bool:
-    return answer.status_code == 422 and answer.json().get("code") in REFUSED_FIRST
+    return _refusal_code(answer) in REFUSED_FIRST
 
 
 def _schema_refused(answer: Any) -> bool:
-    code = answer.json().get("code", "") if answer.status_code == 422 else ""
-    return str(code) == "request.invalid" or str(code).endswith(".invalid_input")
+    code = _refusal_code(answer)
+    return code == "request.invalid" or code.endswith(".invalid_input")
 
 
 def _current(
