@@ -39,7 +39,7 @@ def keep(request: Request, caller: Caller, state: dict[str, Any]) -> str:
 def kept(request: Request, caller: Caller) -> dict[str, Any] | None:
     """The state the request's ``?kept=`` token names, if this session kept it and it has not
     expired; None otherwise (the page is then shown afresh)."""
-    token = request.query_params.get(PARAMETER, "")
+    token = token_of(request)
     if not token or len(token) > 64:
         return None
     raw = hub_of(request).redis.get(_key(token))
