@@ -14,10 +14,10 @@ from hub.access.accounts import OwnAccount, Permission, Role
 from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError, NotFound
 from hub.handlers import directory as directory_handlers
-from hub.i18n import _
+from hub.i18n import N_, _, gettext
 from hub.queries.directory import current_organisations_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import confirm, confirmed, page_caller, render
+from hub.web.pages.common import confirm, confirmed, error_text, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
 from hub.web.pages.present import long_date
 from schemas.commands import directory as cmd
@@ -44,22 +44,23 @@ class ClientForm(BaseModel):
 
 
 DONE = {
-    "role": "You changed the user's role",
-    "disabled": "You disabled the user: they are signed out, and the API clients they "
-                "created are revoked",
-    "enabled": "You re-enabled the user: they can sign in again",
-    "invitation-revoked": "You revoked the invitation: its link no longer works",
-    "client-revoked": "You revoked the API client's token",
+    "role": N_("You changed the user's role"),
+    "disabled": N_("You disabled the user: they are signed out, and the API clients they "
+                   "created are revoked"),
+    "enabled": N_("You re-enabled the user: they can sign in again"),
+    "invitation-revoked": N_("You revoked the invitation: its link no longer works"),
+    "client-revoked": N_("You revoked the API client's token"),
 }
-"""What the admin pages say after each action."""
+"""What the admin pages say after each action, translated where shown."""
 def _done(request: Request) -> str:
-    return DONE.get(request.query_params.get("done", ""), "")
+    done = request.query_params.get("done", "")
+    return gettext(DONE[done]) if done in DONE else ""
 
 
 def _admin(request: Request) -> Caller:
     caller = page_caller(request)
     if caller.actor.role != Role.ADMIN:
-        raise NotPermitted("only an admin of your organisation can see this page")
+        raise NotPermitted(N_("only an admin of your organisation can see this page"))
     return caller
 
 
@@ -105,7 +106,7 @@ async def invite(request: Request) -> Response:
             within_areas=caller.actor.area_ids,
         )
     except DomainError as error:
-        return _users_page(request, caller, errors={"email": error.message},
+        return _users_page(request, caller, errors={"email": error_text(error)},
                            values=form.values, status_code=400)
     queue_invitation(hub_of(request), email=form.model.email, token=token,
                      organisation_id=caller.actor.organisation_id or "",
@@ -153,7 +154,8 @@ async def revoke_client(request: Request) -> Response:
                    if c.client_id == client_id), None)
     if client is not None and not confirmed(form):
         return confirm(request, question=_("Are you sure you want to revoke this token?"),
-                        subject=f"API client: {client.name}", label=_("Revoke the token"),
+                        subject=_("API client: %(name)s") % {"name": client.name},
+                        label=_("Revoke the token"),
                         action=f"/admin/clients/{client_id}/revoke", back="/admin/clients")
     hub_of(request).accounts.revoke_client(client_id, organisation_id)
     return RedirectResponse("/admin/clients?done=client-revoked", status_code=303)
@@ -178,8 +180,7 @@ async def change_role(request: Request) -> Response:
                                           by_user=caller.actor.user_id or "")
     except OwnAccount as refused:
         return _users_page(request, caller, values={}, status_code=409,
-                           errors={f"role-{user_id}": refused.message[:1].upper()
-                                   + refused.message[1:]})
+                           errors={f"role-{user_id}": error_text(refused)})
     return RedirectResponse("/admin/users?done=role", status_code=303)
 
 
@@ -191,8 +192,9 @@ async def disable_user(request: Request) -> Response:
     user = _user_named(request, caller, user_id)
     if user is not None and not confirmed(form) and user_id != caller.actor.user_id:
         return confirm(
-            request, question=f"Are you sure you want to disable {user.name}?",
-            subject=f"User: {user.name} ({user.email})", label=f"Disable {user.name}",
+            request, question=_("Are you sure you want to disable %(name)s?") % {"name": user.name},
+            subject=_("User: %(name)s (%(email)s)") % {"name": user.name, "email": user.email},
+            label=_("Disable %(name)s") % {"name": user.name},
             action=f"/admin/users/{user_id}/disable", back="/admin/users",
         )
     try:
@@ -200,8 +202,7 @@ async def disable_user(request: Request) -> Response:
                                               True, by_user=caller.actor.user_id or "")
     except OwnAccount as refused:
         return _users_page(request, caller, values={}, status_code=409,
-                           errors={f"disable-{user_id}": refused.message[:1].upper()
-                                   + refused.message[1:]})
+                           errors={f"disable-{user_id}": error_text(refused)})
     return RedirectResponse("/admin/users?done=disabled", status_code=303)
 
 
@@ -223,8 +224,10 @@ async def revoke_invitation(request: Request) -> Response:
                        if i.token_hash == invitation_id), None)
     if invitation is not None and not confirmed(form):
         return confirm(
-            request, question=f"Are you sure you want to revoke the invitation to "
-            f"{invitation.email}?", subject=f"Invitation: {invitation.email}",
+            request,
+            question=_("Are you sure you want to revoke the invitation to %(email)s?")
+            % {"email": invitation.email},
+            subject=_("Invitation: %(email)s") % {"email": invitation.email},
             label=_("Revoke the invitation"), back="/admin/users",
             action=f"/admin/invitations/{invitation_id}/revoke",
         )

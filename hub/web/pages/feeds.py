@@ -16,16 +16,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.access.accounts import Role
-from hub.db import aware
 from hub.domain.errors import DomainError, NotFound
-from hub.domain.meetings import LONDON
 from hub.feeds.tokens import CalendarFeeds, FeedKind, Issued
 from hub.i18n import _
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.feeds import feed_urls
-from hub.web.pages.common import confirm, confirmed, page_caller, render
+from hub.web.pages.common import confirm, confirmed, error_text, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.present import london_time
 
 PATH = "/calendar-feeds"
 
@@ -95,12 +94,14 @@ async def create_feed(request: Request) -> Response:
         return _page(request, caller, errors={"workspace_id": _("Select one of your workspaces")},
                      values=form.values, status_code=400)
     except DomainError as error:
-        return _page(request, caller, errors={"kind": error.message}, values=form.values,
+        return _page(request, caller, errors={"kind": error_text(error)}, values=form.values,
                      status_code=403 if error.status == 403 else 400)
     return _page(request, caller, values={}, issued=_links(request, issued, rotated=False))
 
 
-def _ask(request: Request, caller: Caller, verb: str, label: str) -> Response | None:
+def _ask(
+    request: Request, caller: Caller, verb: str, label: str, question: str
+) -> Response | None:
     """The confirmation page for ``verb`` on the path's feed, unless the post confirms it (or
     the feed is not the caller's, which the service then answers as not found)."""
     feed_id = request.path_params["feed_id"]
@@ -109,8 +110,8 @@ def _ask(request: Request, caller: Caller, verb: str, label: str) -> Response | 
     if feed is None:
         return None
     return confirm(
-        request, question=f"Are you sure you want to {label.lower()}?",
-        subject=f"Calendar feed: {feed.name}", label=label, back=PATH,
+        request, question=question,
+        subject=_("Calendar feed: %(name)s") % {"name": feed.name}, label=label, back=PATH,
         action=f"{PATH}/{feed_id}/{verb}",
     )
 
@@ -121,8 +122,10 @@ async def rotate_feed(request: Request) -> Response:
     caller = page_caller(request)
     form = await request.form()
     check_csrf(form, caller.csrf_token)
-    if not confirmed(form) and (asked := _ask(request, caller, "rotate",
-                                              "Get a new link for this feed")):
+    if not confirmed(form) and (asked := _ask(
+        request, caller, "rotate", _("Get a new link for this feed"),
+        _("Are you sure you want to get a new link for this feed?"),
+    )):
         return asked
     issued = _service(request).rotate(caller.actor, request.path_params["feed_id"])
     return _page(request, caller, values={}, issued=_links(request, issued, rotated=True))
@@ -133,7 +136,10 @@ async def revoke_feed(request: Request) -> Response:
     caller = page_caller(request)
     form = await request.form()
     check_csrf(form, caller.csrf_token)
-    if not confirmed(form) and (asked := _ask(request, caller, "revoke", "Revoke this feed")):
+    if not confirmed(form) and (asked := _ask(
+        request, caller, "revoke", _("Revoke this feed"),
+        _("Are you sure you want to revoke this feed?"),
+    )):
         return asked
     _service(request).revoke(caller.actor, request.path_params["feed_id"])
     return RedirectResponse(PATH + "?done=revoked", status_code=303)
@@ -146,16 +152,16 @@ def _links(request: Request, issued: Issued, *, rotated: bool) -> dict[str, Any]
 
 def _shows(kind: str, workspace_name: str | None) -> str:
     if kind == FeedKind.WORKSPACE:
-        return f"Everything in {workspace_name}"
+        return _("Everything in %(workspace)s") % {"workspace": workspace_name}
     if kind == FeedKind.ORGANISATION:
-        return "Everything in your organisation's workspaces"
-    return "Your organisation's meetings and deadlines"
+        return _("Everything in your organisation's workspaces")
+    return _("Your organisation's meetings and deadlines")
 
 
 def _when(value: datetime | None) -> str:
     if value is None:
-        return "Not yet"
-    return aware(value).astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+        return _("Not yet")
+    return london_time(value)
 
 
 ROUTES = [

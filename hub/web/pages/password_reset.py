@@ -18,7 +18,7 @@ from starlette.routing import Route
 from hub.access import password_reset
 from hub.access.secrets import new_token
 from hub.domain.errors import NotFound
-from hub.i18n import _
+from hub.i18n import N_, _
 from hub.web.auth import hub_of
 from hub.web.pages.auth import SIGN_IN_CSRF_COOKIE
 from hub.web.pages.common import render
@@ -61,7 +61,7 @@ def _with_csrf(request: Request, template: str, title: str, status_code: int = 2
 
 async def ask_page(request: Request) -> Response:
     """The form asking for the account's email address."""
-    return _with_csrf(request, "password_reset/ask.html", "Reset your password",
+    return _with_csrf(request, "password_reset/ask.html", _("Reset your password"),
                       values={}, sent=False)
 
 
@@ -70,12 +70,12 @@ async def ask(request: Request) -> Response:
     form = await read_form(request, AskForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
                            messages={"email": _("Enter your email address")})
     if form.model is None:
-        errors = {"email": "Enter an email address in the correct format, like "
-                           "name@example.org"} if form.values.get("email") else form.errors
-        return _with_csrf(request, "password_reset/ask.html", "Reset your password",
+        errors = {"email": _("Enter an email address in the correct format, like "
+                             "name@example.org")} if form.values.get("email") else form.errors
+        return _with_csrf(request, "password_reset/ask.html", _("Reset your password"),
                           status_code=400, errors=errors, values=form.values, sent=False)
     hub_of(request).queue.enqueue(send_password_reset, kwargs={"email": str(form.model.email)})
-    return _with_csrf(request, "password_reset/ask.html", "Check your email",
+    return _with_csrf(request, "password_reset/ask.html", _("Check your email"),
                       values={}, sent=True, email=str(form.model.email))
 
 
@@ -84,9 +84,9 @@ async def choose(request: Request) -> Response:
     hub = hub_of(request)
     token = request.path_params["token"]
     if password_reset.open_reset(hub.engine, token, hub.clock()) is None:
-        raise NotFound("this link has expired or has already been used")
+        raise NotFound(N_("this link has expired or has already been used"))
     if request.method == "GET":
-        return _with_csrf(request, "password_reset/choose.html", "Choose a new password")
+        return _with_csrf(request, "password_reset/choose.html", _("Choose a new password"))
     form = await read_form(request, NewPasswordForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
                            messages={"password": _("Enter a password of at least 12 characters"),
                                      "confirm_password": _("Enter the password again")})
@@ -98,8 +98,8 @@ async def choose(request: Request) -> Response:
     ):
         return RedirectResponse("/sign-in?reset=1", status_code=303)
     if form.model is not None:
-        raise NotFound("this link has expired or has already been used")
-    return _with_csrf(request, "password_reset/choose.html", "Choose a new password",
+        raise NotFound(N_("this link has expired or has already been used"))
+    return _with_csrf(request, "password_reset/choose.html", _("Choose a new password"),
                       status_code=400, errors=errors)
 
 

@@ -14,10 +14,10 @@ from starlette.routing import BaseRoute, Route
 from hub.access.accounts import Role
 from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError
-from hub.i18n import _
+from hub.i18n import N_, _
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import confirm, confirmed, page_caller, render
+from hub.web.pages.common import confirm, confirmed, error_text, page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
 from hub.web.pages.present import LONDON
 from hub.webhooks import delivery, log
@@ -49,18 +49,20 @@ class ReplayForm(BaseModel):
     since: datetime
 
 
-MESSAGES = {
-    "url": "Enter the URL of the receiver, like https://partner.example.org/hooks",
-    "event_types": "Enter at least one event type, or * for every event",
-    "handshake": "Select whether to check the receiver agrees to receive events",
-    "since": "Enter a date and time, like 2026-11-24 09:00",
-}
+def _messages() -> dict[str, str]:
+    """What each field's error says when it is left empty, in the reader's language."""
+    return {
+        "url": _("Enter the URL of the receiver, like https://partner.example.org/hooks"),
+        "event_types": _("Enter at least one event type, or * for every event"),
+        "handshake": _("Select whether to check the receiver agrees to receive events"),
+        "since": _("Enter a date and time, like 2026-11-24 09:00"),
+    }
 
 
 def _admin(request: Request) -> Caller:
     caller = page_caller(request)
     if caller.actor.role != Role.ADMIN:
-        raise NotPermitted("only an admin of your organisation can manage its webhooks")
+        raise NotPermitted(N_("only an admin of your organisation can manage its webhooks"))
     COLLECTOR.bind(hub_of(request).redis)
     return caller
 
@@ -92,7 +94,7 @@ async def create(request: Request) -> Response:
     raw = await request.form()
     lines = [line.strip() for line in str(raw.get("event_types", "")).splitlines()]
     form = await read_form(
-        request, EndpointForm, caller.csrf_token, messages=MESSAGES,
+        request, EndpointForm, caller.csrf_token, messages=_messages(),
         event_types=[line for line in lines if line],
         workspace_ids=raw.getlist("workspace_ids"),
     )
@@ -108,7 +110,7 @@ async def create(request: Request) -> Response:
             _endpoints(request).add, _organisation(caller), caller.actor.user_id or "", spec
         )
     except DomainError as error:
-        return _index_page(request, caller, errors={_field_of(error): error.message},
+        return _index_page(request, caller, errors={_field_of(error): error_text(error)},
                            values=values, status_code=400)
     return _endpoint_page(request, caller, row.endpoint_id, new_secret=secret, created=True)
 
@@ -130,7 +132,8 @@ def _endpoint_page(
     messages = log.messages(hub, endpoint.endpoint_id, limit=LOG_SIZE)
     names = {w["workspace_id"]: w["name"] for w in workspaces_of(hub.engine, caller.actor)}
     return render(
-        request, "webhooks/endpoint.html", title=f"Webhook endpoint {endpoint.url}",
+        request, "webhooks/endpoint.html",
+        title=_("Webhook endpoint %(url)s") % {"url": endpoint.url},
         section="webhooks", endpoint=endpoint, messages=messages, workspace_names=names,
         attempts=log.attempts_of(hub, [m.message_id for m in messages]),
         values=context.pop("values", {}), status_code=status_code, **context,
@@ -157,8 +160,11 @@ def _back(endpoint_id: str) -> Response:
 async def disable(request: Request) -> Response:
     """Stop deliveries to the endpoint."""
     caller, endpoint_id = await _acting(request)
-    _endpoints(request).disable(_organisation(caller), endpoint_id,
-                                f"Disabled by {caller.user_name or 'an admin'}.")
+    # The reason is stored with the endpoint and the API returns it, like the reasons the
+    # delivery job writes when it disables one itself: data in English, not page words.
+    reason = (f"Disabled by {caller.user_name}." if caller.user_name
+              else "Disabled by an admin.")
+    _endpoints(request).disable(_organisation(caller), endpoint_id, reason)
     return _back(endpoint_id)
 
 
@@ -168,21 +174,21 @@ async def enable(request: Request) -> Response:
     try:
         _endpoints(request).enable(_organisation(caller), endpoint_id)
     except DomainError as error:
-        return _endpoint_page(request, caller, endpoint_id, problem=error.message,
+        return _endpoint_page(request, caller, endpoint_id, problem=error_text(error),
                               status_code=error.status)
     return _back(endpoint_id)
 
 
 async def _ask(
-    request: Request, caller: Caller, endpoint_id: str, verb: str, label: str
+    request: Request, caller: Caller, endpoint_id: str, verb: str, label: str, question: str
 ) -> Response | None:
     """The confirmation page for ``verb`` on the endpoint, unless the post confirms it."""
     if confirmed(await request.form()):
         return None
     endpoint = _endpoints(request).get(_organisation(caller), endpoint_id)
     return confirm(
-        request, question=f"Are you sure you want to {label.lower()}?",
-        subject=f"Webhook endpoint: {endpoint.url}", label=label,
+        request, question=question,
+        subject=_("Webhook endpoint: %(url)s") % {"url": endpoint.url}, label=label,
         action=f"/admin/webhooks/{endpoint_id}/{verb}",
         back=f"/admin/webhooks/{endpoint_id}",
     )
@@ -191,7 +197,9 @@ async def _ask(
 async def rotate(request: Request) -> Response:
     """A new secret, shown once on the page that answers, once the admin has confirmed it."""
     caller, endpoint_id = await _acting(request)
-    if asked := await _ask(request, caller, endpoint_id, "rotate", "Rotate the signing secret"):
+    if asked := await _ask(request, caller, endpoint_id, "rotate",
+                           _("Rotate the signing secret"),
+                           _("Are you sure you want to rotate the signing secret?")):
         return asked
     secret, until = _endpoints(request).rotate_secret(_organisation(caller), endpoint_id)
     return _endpoint_page(request, caller, endpoint_id, new_secret=secret, overlap_until=until)
@@ -214,7 +222,7 @@ async def send_test(request: Request) -> Response:
             delivery.send_test, hub_of(request), WebhookConfig.from_env(), endpoint
         )
     except DomainError as error:
-        return _endpoint_page(request, caller, endpoint_id, problem=error.message,
+        return _endpoint_page(request, caller, endpoint_id, problem=error_text(error),
                               status_code=error.status)
     return _endpoint_page(request, caller, endpoint_id, test_attempt=made)
 
@@ -223,7 +231,8 @@ async def remove(request: Request) -> Response:
     """Delete the endpoint and its log, once the admin has confirmed it."""
     caller, endpoint_id = await _acting(request)
     if asked := await _ask(request, caller, endpoint_id, "remove",
-                           "Remove the endpoint and its delivery log"):
+                           _("Remove the endpoint and its delivery log"),
+                           _("Are you sure you want to remove the endpoint and its delivery log?")):
         return asked
     _endpoints(request).remove(_organisation(caller), endpoint_id)
     return RedirectResponse("/admin/webhooks", status_code=303)
@@ -240,9 +249,9 @@ async def redeliver(request: Request) -> Response:
 async def replay(request: Request) -> Response:
     """Send again everything since a time (London time, as a person reads the page)."""
     caller, endpoint_id = await _acting(request)
-    form = await read_form(request, ReplayForm, caller.csrf_token, messages=MESSAGES)
+    form = await read_form(request, ReplayForm, caller.csrf_token, messages=_messages())
     if form.model is None:
-        errors = {"since": MESSAGES["since"]}
+        errors = {"since": _messages()["since"]}
         return _endpoint_page(request, caller, endpoint_id, errors=errors, values=form.values,
                               status_code=400)
     since = form.model.since
