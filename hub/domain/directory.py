@@ -158,11 +158,26 @@ def _create(state: Entry, event: EventData) -> list[EventData]:
     return [event]
 
 
+# A sentence per kind of entry, so that a translator never fits a noun into one.
+_MISSING = {
+    "police area": N_("the police area does not exist"),
+    "organisation": N_("the organisation does not exist"),
+    "CSP": N_("the CSP does not exist"),
+    "workspace": N_("the workspace does not exist"),
+}
+_CLOSED = {
+    "police area": N_("the police area has closed and takes no further changes"),
+    "organisation": N_("the organisation has closed and takes no further changes"),
+    "CSP": N_("the CSP has closed and takes no further changes"),
+    "workspace": N_("the workspace has closed and takes no further changes"),
+}
+
+
 def _open(state: Entry, what: str) -> None:
     if not state.exists:
-        raise NotFound(N_("the %(what)s does not exist"), what=what)
+        raise NotFound(_MISSING[what])
     if state.closed:
-        raise RecordClosed(N_("the %(what)s has closed and takes no further changes"), what=what)
+        raise RecordClosed(_CLOSED[what])
 
 
 def london_today(now: datetime) -> date:

@@ -655,8 +655,8 @@ def _check_parties(parties: Iterable[ev.Party], area_police: Collection[str]) ->
     wrong = [p.organisation_id for p in unique if p.kind not in CRIMINAL_JUSTICE_KINDS]
     if wrong:
         raise NotCriminalJusticeBody(
-            N_("not criminal justice bodies: %(wrong)s"),
-            wrong=', '.join(wrong)
+            N_("not criminal justice bodies: %(organisations)s"),
+            organisations=', '.join(wrong)
         )
     # PRSRA s.10(3): the police party is the chief officer of police for that police area.
     foreign = [p.organisation_id for p in unique
@@ -664,8 +664,8 @@ def _check_parties(parties: Iterable[ev.Party], area_police: Collection[str]) ->
     if foreign:
         raise PolicePartyNotOfArea(
             N_("the police party must be the chief officer of police for this area, not "
-               "%(foreign)s"),
-            foreign=', '.join(foreign)
+               "%(organisations)s"),
+            organisations=', '.join(foreign)
         )
     return unique
 

@@ -320,8 +320,8 @@ def to_instant(local: datetime, zone: str) -> datetime:
     instant = first.astimezone(UTC)
     if instant.astimezone(LONDON).replace(tzinfo=None) != local:
         raise NonexistentLocalTime(
-            N_("%(local)s does not exist in %(LONDON_NAME)s: the clocks go forward then"),
-            local=local.isoformat(), LONDON_NAME=LONDON_NAME
+            N_("%(time)s does not exist in %(LONDON_NAME)s: the clocks go forward then"),
+            time=local.isoformat(), LONDON_NAME=LONDON_NAME
         )
     return instant
 
@@ -469,8 +469,8 @@ def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list
         raise DuplicateInvitee(N_("each organisation may be invited once"))
     if command.unregistered_invitees:
         raise UnknownInvitee(
-            N_("not in the directory: %(unregistered_invitees)s"),
-            unregistered_invitees=', '.join(command.unregistered_invitees)
+            N_("not in the directory: %(organisations)s"),
+            organisations=', '.join(command.unregistered_invitees)
         )
     required = [i.organisation_id for i in command.invitations if i.required]
     if required and command.kind != MeetingKind.REG_14A:
@@ -480,8 +480,8 @@ def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list
     outside = [org for org in required if org not in command.responsible_authorities]
     if outside:
         raise RequiredInviteeNotResponsibleAuthority(
-            N_("reg 14A can require only responsible authorities in the area: %(outside)s"),
-            outside=', '.join(outside)
+            N_("reg 14A can require only responsible authorities in the area: %(organisations)s"),
+            organisations=', '.join(outside)
         )
     _venue(command.place, command.online_link)
     starts, ends = _times(command.starts_local, command.ends_local, command.timezone, now)

@@ -426,12 +426,12 @@ def _terms(command: cmd.ProposeMerger | cmd.ReviseMergerProposal) -> dict[str, A
     welsh = [c.csp_id for c in command.constituents if c.country != Country.ENGLAND]
     if welsh:
         raise WelshCsp(
-            N_("combination agreements apply in England only; %(welsh)s is in Wales"),
-            welsh=', '.join(welsh)
+            N_("combination agreements apply in England only; %(partnerships)s is in Wales"),
+            partnerships=', '.join(welsh)
         )
     ended = [c.csp_id for c in command.constituents if c.ended]
     if ended:
-        raise CspNotCurrent(N_("%(ended)s has already ended"), ended=', '.join(ended))
+        raise CspNotCurrent(N_("%(partnerships)s has already ended"), partnerships=', '.join(ended))
     if not command.purposes:
         raise NoPurpose(
             N_("name at least one purpose: reducing crime and disorder, reducing re-offending, "
@@ -444,8 +444,8 @@ def _terms(command: cmd.ProposeMerger | cmd.ReviseMergerProposal) -> dict[str, A
     missing = [a for a in areas if a not in bodies]
     if missing:
         raise NoPolicingBody(
-            N_("no policing body holds the functions of %(missing)s"),
-            missing=', '.join(missing)
+            N_("no policing body holds the functions of %(names)s"),
+            names=', '.join(missing)
         )
     if bodies[command.area_id] != command.by_organisation:
         raise NotPolicingBody(N_("only the office of the area's policing body may propose this"))

@@ -96,15 +96,18 @@ def check_successions(ends: Sequence[Succession], known: Iterable[str],
     named = dict.fromkeys([*ending, *(o for s in ends for o in s.successor_ids)])
     missing = [o for o in named if o not in known]
     if missing:
-        raise NotFound(N_("no such organisation %(missing)s"), missing=missing[0])
+        raise NotFound(N_("no such organisation %(organisation)s"), organisation=missing[0])
     twice = sorted({o for o in ending if ending.count(o) > 1})
     if twice:
-        raise InvalidDirectoryChange(N_("%(twice)s is named to end more than once"), twice=twice[0])
+        raise InvalidDirectoryChange(
+            N_("%(organisation)s is named to end more than once"),
+            organisation=twice[0]
+        )
     again = [o for o in named if o in ended]
     if again:
         raise OrganisationAlreadyEnded(
-            N_("%(again)s has ended, or a recorded change ends it"),
-            again=again[0]
+            N_("%(organisation)s has ended, or a recorded change ends it"),
+            organisation=again[0]
         )
     for s in ends:
         if s.organisation_id in s.successor_ids:
@@ -115,8 +118,8 @@ def check_successions(ends: Sequence[Succession], known: Iterable[str],
         bad = [o for o in s.successor_ids if o in ending]
         if bad:
             raise InvalidDirectoryChange(
-                N_("%(organisation_id)s's successor %(bad)s ends in the same change"),
-                organisation_id=s.organisation_id, bad=bad[0]
+                N_("%(organisation_id)s's successor %(successor)s ends in the same change"),
+                organisation_id=s.organisation_id, successor=bad[0]
             )
 
 

@@ -405,12 +405,10 @@ def _awaiting_submission(state: Request) -> None:
         raise AlreadySubmitted(N_("the report has already been submitted"))
 
 
-def _future(day: date, today: date, what: str) -> None:
+def _future(day: date, today: date, refusal: str) -> None:
+    """``refusal``: the whole sentence naming the date, with a ``%(today)s`` placeholder."""
     if day <= today:
-        raise DueDateNotInFuture(
-            N_("the %(what)s must be after today (%(today)s)"),
-            what=what, today=today.isoformat()
-        )
+        raise DueDateNotInFuture(refusal, today=today.isoformat())
 
 
 # -- decisions --------------------------------------------------------------------------------
@@ -452,7 +450,7 @@ def _require(state: Request, c: cmd.RequireReport, today: date) -> list[EventDat
             N_("confirm that the matters asked about exclude functions devolved to the Welsh "
             "Government")
         )
-    _future(c.due_on, today, "due date")
+    _future(c.due_on, today, N_("the due date must be after today (%(today)s)"))
     data = c.model_dump(
         exclude={"country", "policing_body_id", "policing_body_kind", "csp_valid_to", "addressed"}
     )
@@ -477,7 +475,8 @@ def _ask_extension(state: Request, c: cmd.RequestExtension, today: date) -> list
         raise ExtensionPending(N_("an extension has already been asked for"))
     if c.requested_due_on <= state.due_on:
         raise ExtensionNotLater(N_("the date asked for must be after the current due date"))
-    _future(c.requested_due_on, today, "date asked for")
+    _future(c.requested_due_on, today,
+            N_("the date asked for must be after today (%(today)s)"))
     return [ev.ExtensionRequested(**c.model_dump())]
 
 
@@ -488,7 +487,7 @@ def _grant(state: Request, c: cmd.GrantExtension, today: date) -> list[EventData
     due = c.due_on or state.pending_extension
     if due <= state.due_on:
         raise ExtensionNotLater(N_("the new due date must be after the current one"))
-    _future(due, today, "new due date")
+    _future(due, today, N_("the new due date must be after today (%(today)s)"))
     return [
         ev.ExtensionGranted(
             request_id=c.request_id, by_organisation=c.by_organisation,

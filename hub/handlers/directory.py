@@ -95,7 +95,7 @@ def register_csp(
         area_row(conn, area)
         unseen = unseen_organisations(conn, responsible_authorities, area)
         if unseen:
-            raise NotFound(N_("no such organisation %(unseen)s"), unseen=unseen[0])
+            raise NotFound(N_("no such organisation %(organisation)s"), organisation=unseen[0])
         ended = conn.execute(
             select(organisations.c.organisation_id).where(
                 organisations.c.organisation_id.in_(list(responsible_authorities))
@@ -104,8 +104,8 @@ def register_csp(
         ).scalars().first()
     if ended is not None:
         raise OrganisationEnded(
-            N_("%(ended)s has ended and is no longer a responsible authority"),
-            ended=ended
+            N_("%(partnerships)s has ended and is no longer a responsible authority"),
+            partnerships=ended
         )
     csp_id = named_id(name, by, idempotency_key, "csp")
     command = build(

@@ -471,7 +471,7 @@ def _parties(conn: Connection, area_id: str, party_ids: Iterable[str]) -> list[P
     wanted = list(party_ids)
     unseen = unseen_organisations(conn, wanted, area_id)
     if unseen:
-        raise NotFound(N_("no such organisation %(unseen)s"), unseen=unseen[0])
+        raise NotFound(N_("no such organisation %(organisation)s"), organisation=unseen[0])
     kinds = {
         row.organisation_id: row.kind
         for row in conn.execute(

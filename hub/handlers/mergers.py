@@ -78,7 +78,7 @@ def _csp_facts(
     }
     missing = [c for c in csp_ids if c not in rows]
     if missing:
-        raise UnknownCsp(N_("not in the directory: %(missing)s"), missing=', '.join(missing))
+        raise UnknownCsp(N_("not in the directory: %(names)s"), names=', '.join(missing))
     return [
         cmd.CspFacts(
             csp_id=r.csp_id, name=r.name, area_id=r.area_id, country=r.country,

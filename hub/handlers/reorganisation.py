@@ -75,7 +75,7 @@ def _visible(conn: Connection, named: set[str], area: str) -> None:
     # Another area's organisation gets the answer a made-up one gets.
     unseen = unseen_organisations(conn, named, area)
     if unseen:
-        raise NotFound(N_("no such organisation %(unseen)s"), unseen=unseen[0])
+        raise NotFound(N_("no such organisation %(organisation)s"), organisation=unseen[0])
 
 
 def record_change(

@@ -194,7 +194,8 @@ class Endpoints:
         unknown = sorted(set(workspace_ids) - visible)
         if unknown:
             raise WorkspaceNotVisible(
-                N_("your organisation is not a member of %(unknown)s"), unknown=', '.join(unknown)
+                N_("your organisation is not a member of %(workspaces)s"),
+                workspaces=', '.join(unknown)
             )
         return sorted(set(workspace_ids))
 

@@ -214,7 +214,9 @@ def test_only_admins_are_offered_the_organisation_feed(hub: Hub) -> None:
     assert 'value="organisation"' not in member.get("/calendar-feeds").text
     csrf = csrf_of(member.get("/calendar-feeds").text)
     refused = member.post("/calendar-feeds", data={"csrf_token": csrf, "kind": "organisation"})
-    assert refused.status_code == 403 and "only an admin" in refused.text
+    # Beside the field, the rule's refusal as a sentence (GOV.UK style: a capital first).
+    assert refused.status_code == 403
+    assert "Only an admin of your organisation can add an organisation feed" in refused.text
 
 
 def test_the_page_is_for_signed_in_people(hub: Hub) -> None:

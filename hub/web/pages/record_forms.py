@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from hub.i18n import N_, _, gettext
 from hub.web.pages.field_words import CHOICES, FIELDS
 from hub.web.pages.forms import error_message, sentence
+from hub.web.pages.value_words import VALUE_WORDS
 
 LONG_TEXT = {"matters", "text", "purpose", "reason", "note", "terms", "summary", "minutes",
              "notes", "cooperation_arrangements", "description", "regard_note",
@@ -204,7 +205,8 @@ def _is_enum(annotation: Any) -> bool:
 
 def _enum_choices(kind: type[enum.Enum]) -> tuple[tuple[str, str], ...]:
     return tuple(
-        (str(m.value), CHOICES.get(str(m.value), (sentence(str(m.value).replace("_", " ")),))[0])
+        (str(m.value), CHOICES[str(m.value)][0] if str(m.value) in CHOICES
+         else VALUE_WORDS.get(str(m.value)) or sentence(str(m.value).replace("_", " ")))
         for m in kind
     )
 

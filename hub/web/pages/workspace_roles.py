@@ -25,14 +25,9 @@ from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import error_text, page_caller, render
 from hub.web.pages.forms import expected_version, read_form
+from hub.web.pages.value_words import value_words
 from schemas.events.directory import WorkspaceRole
 
-ROLE_NAMES = {
-    WorkspaceRole.LEAD: N_("Lead"),
-    WorkspaceRole.MEMBER: N_("Member"),
-    WorkspaceRole.OBSERVER: N_("Observer"),
-}
-"""Each workspace role in words, translated where shown."""
 ROLE_HINTS = {
     WorkspaceRole.LEAD: N_("Acts as their organisation role allows, and sets others' roles here"),
     WorkspaceRole.MEMBER: N_(
@@ -73,9 +68,8 @@ def _page(
         request, "workspace_roles.html",
         title=_("People and roles: %(workspace)s") % {"workspace": workspace["name"]},
         workspace=workspace, people=people, choosable=[p for p in people if p.settable],
-        roles=[{"value": r.value, "text": gettext(ROLE_NAMES[r]), "hint": gettext(ROLE_HINTS[r])}
+        roles=[{"value": r.value, "text": value_words(r), "hint": gettext(ROLE_HINTS[r])}
                for r in WorkspaceRole if r in offered],
-        role_names={r.value: gettext(words) for r, words in ROLE_NAMES.items()},
         updated=updated,
         updated_text=gettext(ROLE_SET[updated.role]) % {"name": updated.name} if updated else "",
         version=hub.store.stream_version(stream.id), **context,
