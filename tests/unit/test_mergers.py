@@ -671,3 +671,37 @@ def test_the_termination_plan_ends_the_combined_csp_and_re_registers_each_area()
     assert spaces[0].linked_from == ["csp-melton-harborough-csp"]
     assert isinstance(commands[-1], cmd.TakeTerminationEffect)
     assert len({s.idempotency_key for s in steps}) == len(steps)
+
+
+# -- ending with the combined CSP, by law ------------------------------------------------------
+
+
+ENDED_BY_LAW = cmd.EndWithCombinedCsp(
+    merger_id="m1", combined_csp_id="melton-harborough-csp", csp_ended_on=date(2028, 3, 31),
+    succeeded_by="leicestershire-council-csp", council_id="leicestershire-council",
+    change_id="change-2028-04-01-abc",
+)
+
+
+def test_an_agreement_ends_with_its_combined_csp_when_a_reorganisation_ends_it() -> None:
+    in_effect = run(EFFECT, state=made(), now=datetime(2027, 4, 1, 9, tzinfo=UTC))
+    ended, [event] = MERGER.execute(in_effect, ENDED_BY_LAW, NOW)
+    assert isinstance(event, mev.MergerEndedWithCombinedCsp)
+    committed_schema_accepts("merger.combined_csp_ended", event.model_dump(mode="json"))
+    assert (event.csp_ended_on, event.succeeded_by, event.council_id) == (
+        date(2028, 3, 31), "leicestershire-council-csp", "leicestershire-council")
+    assert ended.status == mergers.ENDED_WITH_CSP
+    assert MERGER.open_to is not None and MERGER.open_to(ended, OFFICE, NOW) == frozenset()
+    assert MERGER.decide(ended, ENDED_BY_LAW, NOW) == [], "it ends once"
+    # A termination agreed for a later date has nothing left to end.
+    terminated = run(ENDED_BY_LAW, state=_terminated_in_effect())
+    assert terminated.status == mergers.ENDED_WITH_CSP
+    assert MERGER.decide(terminated, END, datetime(2028, 4, 1, tzinfo=UTC)) == []
+
+
+def test_an_agreement_not_in_effect_or_of_another_csp_does_not_end_with_it() -> None:
+    assert MERGER.decide(made(), ENDED_BY_LAW, NOW) == []
+    in_effect = run(EFFECT, state=made(), now=datetime(2027, 4, 1, 9, tzinfo=UTC))
+    other = ENDED_BY_LAW.model_copy(update={"combined_csp_id": "safer-rutland"})
+    assert MERGER.decide(in_effect, other, NOW) == []
+    refused(ENDED_BY_LAW, mergers.MergerNotFound)
