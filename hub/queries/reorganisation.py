@@ -128,12 +128,12 @@ def open_duties(
 def combined_by_agreement(conn: Connection, csp_ids: Collection[str]) -> dict[str, str]:
     """Of ``csp_ids``, those that are the combined CSP of an agreement still in force (in
     effect, or terminated for a later date), each with its agreement's id."""
-    return dict(conn.execute(
+    return {r.combined_csp_id: r.merger_id for r in conn.execute(
         select(mergers.c.combined_csp_id, mergers.c.merger_id).where(
             mergers.c.combined_csp_id.in_(sorted(csp_ids))
             & mergers.c.status.in_(["in_effect", "terminated"])
             & mergers.c.took_effect_on.is_not(None))
-    ).tuples().all())
+    )}
 
 
 def moving(
