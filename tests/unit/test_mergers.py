@@ -705,3 +705,33 @@ def test_an_agreement_not_in_effect_or_of_another_csp_does_not_end_with_it() -> 
     other = ENDED_BY_LAW.model_copy(update={"combined_csp_id": "safer-rutland"})
     assert MERGER.decide(in_effect, other, NOW) == []
     refused(ENDED_BY_LAW, mergers.MergerNotFound)
+
+
+def test_duty_records_pass_to_the_combined_csp_and_back_to_the_csp_their_body_sits_on() -> None:
+    from hub.domain.duties import Keeper, OpenDuty
+    from hub.handlers.mergers import ConstituentNow, effect_plan, termination_plan
+    from schemas.commands import duties as dcmd
+
+    melton = OpenDuty("priority", "p-melton", Keeper("melton-council", "melton-csp"))
+    steps = effect_plan(
+        merger_id="m1", area_id="leicestershire", area_ids=("leicestershire",),
+        name="Melton and Harborough", combined_csp_id="melton-harborough-csp",
+        effective_date=date(2027, 4, 1), open_duties=[melton],
+        constituents=[ConstituentNow("melton-csp", ("Melton",), ("melton-council",)),
+                      ConstituentNow("harborough-csp", ("Harborough",), ("harborough-council",))],
+    )
+    [combined] = [s.command for s in steps if isinstance(s.command, dcmd.PassPriorityOn)]
+    assert [(c.csp_id, c.succeeded_by) for c in combined.csps] == [
+        ("melton-csp", "melton-harborough-csp")]
+    assert isinstance(steps[-1].command, cmd.TakeMergerEffect), "before the effect is recorded"
+
+    [event] = MERGER.decide(_terminated_in_effect(), END, datetime(2028, 4, 1, tzinfo=UTC))
+    assert isinstance(event, mev.MergerTerminationTookEffect)
+    kept = [OpenDuty("priority", "p-melton", Keeper("melton-council", "melton-harborough-csp")),
+            OpenDuty("priority", "p-newcomer", Keeper("new-icb", "melton-harborough-csp"))]
+    steps = termination_plan(event, combined_members=(), offices={}, open_duties=kept)
+    passing = {s.key: s.command for s in steps if isinstance(s.command, dcmd.PassPriorityOn)}
+    # Melton's goes to Melton's re-registered CSP; a body on none keeps its record where it is.
+    assert set(passing) == {"p-melton"}
+    assert [c.succeeded_by for c in passing["p-melton"].csps] == [event.successors[0].csp_id]
+    assert isinstance(steps[-1].command, cmd.TakeTerminationEffect)
