@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from hub.access.accounts import Role
 from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
 from hub.domain import directory
@@ -40,6 +41,7 @@ from tests.integration.test_mergers_service import (
     demo,
     propose,
 )
+from tests.web import DEMO_PASSWORD, signed_in
 from workers import mergers as jobs
 
 __all__ = ["demo"]  # the fixture, shared with the merger service tests
@@ -238,6 +240,11 @@ def test_a_reorganisation_ends_the_combined_csp_with_its_agreement_and_passes_on
     revision: dict[str, Any] = {"theme": "crime_and_disorder", "title": "Rural crime",
                                 "source": SOURCE, "period": period(demo)}
     duty_handlers.revise_priority(demo, actor(NEW_COUNCIL), priority, **revision)
+    demo.accounts.create_user(email="officer@leicestershire.example.org", name="Ada Officer",
+                              organisation_id=OFFICE, role=Role.MEMBER, password=DEMO_PASSWORD)
+    page = signed_in(demo, "officer@leicestershire.example.org").get(
+        f"/records/priorities/{priority}").text
+    assert "priority passed to successor (Melton and Harborough Council)" in page
     with pytest.raises(NotPriorityOwner):
         duty_handlers.revise_priority(demo, actor("melton-council"), priority, **revision)
 
