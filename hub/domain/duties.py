@@ -852,3 +852,23 @@ def pass_on(
     if duty.record == PRIORITY.stream_type:
         return PRIORITY, cmd.PassPriorityOn(priority_id=duty.record_id, **common)
     return RECIPROCAL_REGARD, cmd.PassStrategyRegardOn(regard_id=duty.record_id, **common)
+
+
+def passing_steps(
+    stem: str, open_duties: Iterable[OpenDuty], *, successions: Iterable[Succession] = (),
+    csps: Iterable[CspSuccession] = (), change_id: str | None = None,
+    merger_id: str | None = None,
+) -> list[tuple[RecordType[Any], str, Command, str]]:
+    """The keyed commands that pass each of ``open_duties`` whose body or CSP ended to its
+    successor: each record type, record id, command and idempotency key (``stem`` and the
+    record), so that a re-run of the change that issues them passes nothing twice."""
+    successions, csps = list(successions), list(csps)
+    steps = []
+    for duty in open_duties:
+        passing = pass_on(duty, successions=successions, csps=csps, change_id=change_id,
+                          merger_id=merger_id)
+        if passing is not None:
+            record, command = passing
+            steps.append((record, duty.record_id, command,
+                          f"{stem}:{duty.record}:{duty.record_id}"))
+    return steps

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 
 from hub.domain import directory
 from hub.domain.directory import london_today
-from hub.domain.duties import OpenDuty, pass_on
+from hub.domain.duties import OpenDuty, passing_steps
 from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
@@ -373,7 +373,11 @@ def plan(
             result.steps.append(Step(REPORT_REQUEST, request_id, report_cmd.PassToSuccessors(
                 request_id=request_id, change_id=change_id, successions=passing,
             ), f"{stem}:report:{request_id}"))
-    result.steps.extend(_duty_steps(stem, change_id, ends, result.csps, open_duties))
+    # Each open priority and record of regard kept by an ending body, or belonging to an
+    # ending CSP, passes to the successor in its own history, before the change is marked
+    # done (a crash in between re-runs it).
+    result.steps.extend(Step(*p) for p in passing_steps(
+        stem, open_duties, successions=ends, csps=result.csps, change_id=change_id))
     ending = _agreement_steps(stem, change_id, on_date, result, agreements or {})
     result.steps.extend(ending)
     result.agreements_ended.extend(step.key for step in ending)
@@ -382,23 +386,6 @@ def plan(
         arisen=[a.csp_id for a in result.arising],
     ), f"{stem}:took-effect"))
     return result
-
-
-def _duty_steps(
-    stem: str, change_id: str, ends: Sequence[Succession], csps: Sequence[CspSuccession],
-    open_duties: Sequence[OpenDuty],
-) -> list[Step]:
-    # Each open priority and record of regard kept by an ending body, or belonging to an
-    # ending CSP, passes to the successor in its own history, before the change is marked
-    # done (a crash in between re-runs it).
-    steps = []
-    for duty in open_duties:
-        passing = pass_on(duty, successions=ends, csps=csps, change_id=change_id)
-        if passing is not None:
-            record, command = passing
-            steps.append(Step(record, duty.record_id, command,
-                              f"{stem}:{duty.record}:{duty.record_id}"))
-    return steps
 
 
 def _agreement_steps(

@@ -502,26 +502,13 @@ def effect_plan(
         steps.append(EffectStep(directory.WORKSPACE, space, dcmd.CloseWorkspace(
             workspace_id=space, merged_into=workspace_id,
         ), f"{stem}:close-workspace:{space}"))
-    steps += _duty_steps(stem, open_duties, merger_id, [
+    # Before the merger records the effect, so a crash in between re-runs them.
+    steps += [EffectStep(*p) for p in duties.passing_steps(stem, open_duties, csps=[
         CspSuccession(csp_id=c.csp_id, succeeded_by=combined_csp_id) for c in constituents
-    ])
+    ], merger_id=merger_id)]
     steps.append(EffectStep(MERGER, merger_id, cmd.TakeMergerEffect(
         merger_id=merger_id, effective_date=effective_date,
     ), f"{stem}:took-effect"))
-    return steps
-
-
-def _duty_steps(
-    stem: str, open_duties: Sequence[OpenDuty], merger_id: str, csps: Sequence[CspSuccession],
-) -> list[EffectStep]:
-    # Before the merger records the effect, so a crash in between re-runs them.
-    steps = []
-    for duty in open_duties:
-        passing = duties.pass_on(duty, csps=csps, merger_id=merger_id)
-        if passing is not None:
-            record, command = passing
-            steps.append(EffectStep(record, duty.record_id, command,
-                                    f"{stem}:{duty.record}:{duty.record_id}"))
     return steps
 
 
@@ -573,8 +560,9 @@ def termination_plan(
         sits_on = next((c.csp_id for c in effect.successors
                         if duty.keeper.organisation_id in c.responsible_authorities), None)
         if sits_on is not None:
-            steps += _duty_steps(stem, [duty], effect.merger_id, [
-                CspSuccession(csp_id=effect.combined_csp_id, succeeded_by=sits_on)])
+            steps += [EffectStep(*p) for p in duties.passing_steps(stem, [duty], csps=[
+                CspSuccession(csp_id=effect.combined_csp_id, succeeded_by=sits_on),
+            ], merger_id=effect.merger_id)]
     steps.append(EffectStep(MERGER, effect.merger_id, cmd.TakeTerminationEffect(
         merger_id=effect.merger_id, ends_on=effect.ends_on,
     ), f"{stem}:took-effect"))
