@@ -128,4 +128,6 @@ def error_message(label: str, problem: Mapping[str, Any]) -> str:
         return _("%(field)s must be a real date") % words
     if kind == "value_error" and "email" in str(problem.get("msg", "")).lower():
         return _("Enter an email address in the correct format, like name@example.org")
-    return f"{label}: {problem.get('msg', _('is not valid'))}"
+    # Pydantic's own words, in English: the cases above cover what a form can cause.
+    return _("%(field)s: %(problem)s") % {"field": label,
+                                          "problem": problem.get("msg") or _("is not valid")}
