@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -126,9 +128,11 @@ async def invite(request: Request) -> Response:
     except DomainError as error:
         return await see(request, caller, USERS,
                          _refused({"email": sentence(error.message)}, form.values))
-    queue_invitation(hub_of(request), email=form.model.email, token=token,
-                     organisation_id=caller.actor.organisation_id or "",
-                     invited_by=caller.actor.user_id or "")
+    # Queuing the mail is a Redis call: in a worker thread, never on the event loop.
+    await run_in_threadpool(partial(
+        queue_invitation, hub_of(request), email=form.model.email, token=token,
+        organisation_id=caller.actor.organisation_id or "", invited_by=caller.actor.user_id or "",
+    ))
     link = str(request.url_for("accept_invitation", token=token))
     return await see(request, caller, USERS, once=[form.model.email, link])
 
@@ -193,8 +197,9 @@ async def revoke_client(request: Request) -> Response:
     caller, form = await _admin_post(request)
     if not confirmed(form):
         return to_confirm(request)
-    hub_of(request).accounts.revoke_client(request.path_params["client_id"],
-                                           caller.actor.organisation_id or "")
+    # A revocation is announced to every web process over Redis: not on the event loop.
+    await run_in_threadpool(hub_of(request).accounts.revoke_client,
+                            request.path_params["client_id"], caller.actor.organisation_id or "")
     return RedirectResponse(CLIENTS + "?done=client-revoked", status_code=303)
 
 
@@ -243,8 +248,9 @@ async def disable_user(request: Request) -> Response:
     if not confirmed(form) and user_id != caller.actor.user_id:
         return to_confirm(request)
     try:
-        hub_of(request).accounts.set_disabled(user_id, caller.actor.organisation_id or "",
-                                              True, by_user=caller.actor.user_id or "")
+        await run_in_threadpool(partial(
+            hub_of(request).accounts.set_disabled, user_id, caller.actor.organisation_id or "",
+            True, by_user=caller.actor.user_id or ""))
     except OwnAccount as refused:
         return await see(request, caller, USERS,
                          _refused({f"disable-{user_id}": sentence(refused.message)},

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -25,7 +27,7 @@ from hub.domain.errors import DomainError
 from hub.i18n import _
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.forms import FormResult, check_csrf, read_form
 
 # Before there is a session, the sign-in form's CSRF token is a cookie the form must echo.
 SIGN_IN_CSRF_COOKIE = "hub_sign_in_csrf"
@@ -90,6 +92,13 @@ async def sign_in(request: Request) -> Response:
         messages={"email": _("Enter your email address"), "password": _("Enter your password")},
     )
     target = _safe_next((await request.form()).get("next"))  # type: ignore[arg-type]
+    # The throttle's and the pending sign-in's Redis calls, and the password's hash, block:
+    # in a worker thread, so that a Redis host gone silent holds this request only, not
+    # every request of the web process (see hub.web.pages.kept).
+    return await run_in_threadpool(_sign_in, request, form, csrf, target)
+
+
+def _sign_in(request: Request, form: FormResult, csrf: str | None, target: str) -> Response:
     errors = dict(form.errors)
     status, headers = (400 if form.errors else 401), {}
     if form.model is not None:
@@ -146,6 +155,12 @@ def _pending(request: Request, hub: Hub, user_id: str, target: str) -> Response:
 
 async def two_step(request: Request) -> Response:
     """The second step of a pending sign-in: a code, or setting two-step sign-in up first."""
+    form = await request.form() if request.method == "POST" else None
+    # The pending sign-in is held in Redis: read in a worker thread (see sign_in).
+    return await run_in_threadpool(_two_step, request, form)
+
+
+def _two_step(request: Request, form: FormData | None) -> Response:
     hub = hub_of(request)
     token = request.cookies.get(TWO_STEP_COOKIE, "")
     held = hub.redis.get(f"hub:two-step:{digest(token)}") if token else None
@@ -157,8 +172,7 @@ async def two_step(request: Request) -> Response:
     enrolling = not hub.two_step.enabled(user_id)
     secret = hub.two_step.secret_to_enrol(user_id) if enrolling else ""
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = await request.form()
+    if form is not None:
         check_csrf(form, csrf)
         address = request.client.host if request.client else "unknown"
         throttle, key = hub.sign_in_throttle, f"two-step:{user_id}"
@@ -231,7 +245,8 @@ async def sign_out(request: Request) -> Response:
     check_csrf(await request.form(), caller.csrf_token)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        hub_of(request).accounts.end_session(cookie)
+        # Ending a session tells every web process over Redis: not on the event loop.
+        await run_in_threadpool(hub_of(request).accounts.end_session, cookie)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

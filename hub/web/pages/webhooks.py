@@ -294,8 +294,9 @@ async def remove(request: Request) -> Response:
 async def redeliver(request: Request) -> Response:
     """Send one message again."""
     caller, endpoint_id = await _acting(request)
-    log.redeliver(hub_of(request), WebhookConfig.from_env(), endpoint_id,
-                  str(request.path_params["message_id"]))
+    # Queuing a job is a Redis call: in a worker thread, never on the event loop.
+    await run_in_threadpool(log.redeliver, hub_of(request), WebhookConfig.from_env(),
+                            endpoint_id, str(request.path_params["message_id"]))
     return await _back(request, caller, endpoint_id, {"done": "redelivered"})
 
 
@@ -308,7 +309,8 @@ async def replay(request: Request) -> Response:
                            _refused({"since": MESSAGES["since"]}, form.values))
     since = form.model.since
     since = since.replace(tzinfo=LONDON) if since.tzinfo is None else since
-    log.queue_replay(hub_of(request), _organisation(caller), endpoint_id, since)
+    await run_in_threadpool(log.queue_replay, hub_of(request), _organisation(caller),
+                            endpoint_id, since)
     return await _back(request, caller, endpoint_id, {"replay_since": since.isoformat()})
 
 
