@@ -4,7 +4,9 @@ A form post never answers with a page: a reload would post it again. Whatever th
 must show (the input as typed, its errors, a conflict, the answers to check, what was done) is
 kept here and the browser is sent to a plain GET that names it by a random token. The state is
 kept in Redis for a while (so reloading that page shows the same thing), and only for the
-session that posted it: another person holding the link gets nothing.
+session that posted it: another person holding the link gets nothing. Before signing in there
+is no session yet; the pages there (resetting a password, accepting an invitation) name the
+browser by their form's CSRF cookie instead.
 
 A secret shown once (a new API token, a webhook signing secret, a calendar feed's link) is
 kept beside the state, never in the URL, and dropped by the first read: a reload, or the
@@ -45,16 +47,25 @@ def _once_key(token: str) -> str:
     return f"hub:kept-once:{token}"
 
 
+Owner = Caller | str | None
+"""Whose state it is: a signed-in caller, or before signing in the browser's sign-in CSRF
+cookie (None when it has none: nothing is kept for, or given to, it)."""
+
+
+def _session(owner: Owner) -> str:
+    return (owner.csrf_token or "") if isinstance(owner, Caller) else owner or ""
+
+
 async def keep(
-    request: Request, caller: Caller, state: dict[str, Any], *,
+    request: Request, owner: Owner, state: dict[str, Any], *,
     once: Any = None,
 ) -> str:
-    """Keep ``state`` (JSON-serialisable) for this session; returns the token naming it.
+    """Keep ``state`` (JSON-serialisable) for ``owner``'s session; returns the token naming it.
 
     ``once`` (JSON-serialisable), a secret to show a single time, is kept beside it and
     given by the first :func:`kept` only (under :data:`ONCE`)."""
     token = secrets.token_urlsafe(18)
-    payload = json.dumps({"session": caller.csrf_token or "", "state": state})
+    payload = json.dumps({"session": _session(owner), "state": state})
     redis = hub_of(request).redis
 
     def write() -> None:
@@ -68,7 +79,7 @@ async def keep(
     return token
 
 
-async def kept(request: Request, caller: Caller) -> dict[str, Any] | None:
+async def kept(request: Request, owner: Owner) -> dict[str, Any] | None:
     """The state the request's ``?kept=`` token names, if this session kept it and it has not
     expired; None otherwise (the page is then shown afresh). A secret kept to be shown once
     is in it under :data:`ONCE` the first time only."""
@@ -82,7 +93,8 @@ async def kept(request: Request, caller: Caller) -> dict[str, Any] | None:
         if raw is None:
             return None
         found = json.loads(raw)
-        if not caller.csrf_token or not same(str(found.get("session", "")), caller.csrf_token):
+        session = _session(owner)
+        if not session or not same(str(found.get("session", "")), session):
             return None
         state: dict[str, Any] = found.get("state") or {}
         # Taken only once the session is known to be the one that kept it, so another
@@ -101,12 +113,12 @@ def token_of(request: Request) -> str:
 
 
 async def see(
-    request: Request, caller: Caller, path: str, state: dict[str, Any] | None = None, *,
+    request: Request, owner: Owner, path: str, state: dict[str, Any] | None = None, *,
     once: Any = None,
 ) -> RedirectResponse:
     """Answer a form post by sending the browser to ``path`` (303), with ``state`` (and a
     secret to show ``once``) kept for the page there when there is any."""
     if state or once:
-        token = await keep(request, caller, state or {}, once=once)
+        token = await keep(request, owner, state or {}, once=once)
         path = str(URL(path).include_query_params(**{PARAMETER: token}))
     return RedirectResponse(path, status_code=303)

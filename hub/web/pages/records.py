@@ -123,6 +123,8 @@ class RecordPages:
             Route(f"{self.base}/{{record_id}}", self.show, methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}/check", self.check_action,
                   methods=["GET"]),
+            Route(f"{self.base}/{{record_id}}/{{action}}/confirm", self.confirm_action,
+                  methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}", self.act, methods=["POST"]),
         ]
         if self.api.create is not None:
@@ -224,6 +226,23 @@ class RecordPages:
             change=f"{self.base}/{record_id}?kept={token}#{segment}-",
         )
 
+    async def confirm_action(self, request: Request) -> Response:
+        """"Are you sure?" before an action declared to ask first, carrying what was posted."""
+        caller = page_caller(request)
+        record_id, segment = request.path_params["record_id"], request.path_params["action"]
+        declared = self.actions.get(segment)
+        state = await kept(request, caller)
+        record = self.visible_record(request, caller, record_id)
+        if declared is None or not declared.confirm or state is None:
+            return _see(f"{self.base}/{record_id}")
+        return confirm(
+            request, question=gettext(declared.confirm), kind=self.title,
+            subject=str(record.get(self.title_field, record_id)),
+            action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
+            carried=[(str(k), str(v)) for k, v in state.get("carried") or []],
+            back=f"{self.base}/{record_id}",
+        )
+
     def _check_page(
         self, request: Request, fields: list[FormField], values: dict[str, Any], *,
         caption: str, action: str, change: str,
@@ -275,16 +294,13 @@ class RecordPages:
                 token = await keep(request, caller, {"values": shown, "open_action": segment})
                 return _see(f"{self.base}/{record_id}/{segment}/check?kept={token}")
         if not errors and declared.confirm and not confirmed(form):
-            # Nothing is written yet: the person is asked first, with what they posted carried
-            # on unseen so that "Yes" takes the action as they filled it in.
-            return confirm(
-                request, question=gettext(declared.confirm), kind=self.title,
-                subject=str(record.get(self.title_field, record_id)),
-                action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
-                carried=[(k, v) for k, v in form.multi_items()
-                         if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)],
-                back=f"{self.base}/{record_id}",
-            )
+            # Nothing is written yet: the person is asked first (on a page of its own, so a
+            # reload asks again and posts nothing), with what they posted carried on unseen so
+            # that "Yes" takes the action as they filled it in.
+            token = await keep(request, caller, {"carried": [
+                (k, v) for k, v in form.multi_items()
+                if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)]})
+            return _see(f"{self.base}/{record_id}/{segment}/confirm?kept={token}")
         if not errors:
             try:
                 self._call(request, caller, action.handler, record_id, fields, model, values,
