@@ -28,11 +28,13 @@ from hub.i18n import _
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import FormResult, check_csrf, read_form
+from hub.web.pages.kept import ONCE, kept, see
 
 # Before there is a session, the sign-in form's CSRF token is a cookie the form must echo.
 SIGN_IN_CSRF_COOKIE = "hub_sign_in_csrf"
 TWO_STEP_COOKIE = "hub_two_step"
 PENDING_SECONDS = 300
+ACCOUNT_TWO_STEP = "/account/two-step"
 
 
 class SignInForm(BaseModel):
@@ -213,27 +215,33 @@ def _complete(two_step: TwoStep, user_id: str, code: str, enrolling: bool) -> li
 
 
 async def account_two_step(request: Request) -> Response:
-    """A signed-in user choosing to set up two-step sign-in."""
+    """A signed-in user choosing to set up two-step sign-in; once it is set up, the recovery
+    codes are shown on the page the post leads to, once (never in its address)."""
     caller = page_caller(request)
     hub = hub_of(request)
     user_id = caller.actor.user_id or ""
-    if hub.two_step.enabled(user_id):
-        return render(request, "two_step.html", title=_("Two-step sign-in"), enabled=True)
-    secret = hub.two_step.secret_to_enrol(user_id)
-    errors: dict[str, str] = {}
     if request.method == "POST":
         form = await request.form()
         check_csrf(form, caller.csrf_token)
+        if hub.two_step.enabled(user_id):
+            return RedirectResponse(ACCOUNT_TWO_STEP, status_code=303)
         try:
             codes = hub.two_step.confirm(user_id, str(form.get("code") or ""))
         except CodeNotRight:
-            errors["code"] = _("The code is not right, or has been used already")
-        else:
-            return render(request, "recovery_codes.html", title=_("Your recovery codes"),
-                          codes=codes, next="/")
+            return await see(request, caller, ACCOUNT_TWO_STEP, {"errors": {
+                "code": _("The code is not right, or has been used already")}})
+        return await see(request, caller, ACCOUNT_TWO_STEP, once=codes)
+    state = await kept(request, caller) or {}
+    if state.get(ONCE):
+        return render(request, "recovery_codes.html", title=_("Your recovery codes"),
+                      codes=state[ONCE], next="/")
+    if hub.two_step.enabled(user_id):
+        return render(request, "two_step.html", title=_("Two-step sign-in"), enabled=True)
+    secret = hub.two_step.secret_to_enrol(user_id)
+    errors = state.get("errors") or {}
     return render(
         request, "two_step.html", title=_("Set up two-step sign-in"), csrf=caller.csrf_token,
-        enrolling=True, secret=secret, action="/account/two-step",
+        enrolling=True, secret=secret, action=ACCOUNT_TWO_STEP,
         app_link=TwoStep.app_link(secret, hub.accounts.user(user_id).email),
         errors=errors, status_code=400 if errors else 200,
     )
@@ -260,8 +268,9 @@ async def accept_invitation(request: Request) -> Response:
     csrf = request.cookies.get(SIGN_IN_CSRF_COOKIE) or new_token()
     context: dict[str, Any] = {"invitation": invitation, "csrf": csrf, "values": {}}
     if request.method == "POST":
+        browser = request.cookies.get(SIGN_IN_CSRF_COOKIE)
         form = await read_form(
-            request, AcceptForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
+            request, AcceptForm, browser,
             messages={
                 "name": _("Enter your full name"),
                 "password": _("Enter a password of at least 12 characters"),
@@ -279,10 +288,13 @@ async def accept_invitation(request: Request) -> Response:
                 errors["name"] = error.message
             else:
                 return RedirectResponse("/sign-in", status_code=303)
-        context.update(errors=errors, values={"name": form.values.get("name", "")})
-        return render(request, "accept_invitation.html", title=_("Create your account"),
-                      status_code=400, **context)
-    response = render(request, "accept_invitation.html", title=_("Create your account"), **context)
+        # Back to the form (post/redirect/get) with its errors and the name, never a password.
+        return await see(request, browser, request.url.path, {
+            "errors": errors, "values": {"name": form.values.get("name", "")}})
+    state = await kept(request, csrf) or {}
+    context.update(errors=state.get("errors") or {}, values=state.get("values") or {})
+    response = render(request, "accept_invitation.html", title=_("Create your account"),
+                      status_code=400 if context["errors"] else 200, **context)
     response.set_cookie(
         SIGN_IN_CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_secure(request)
     )
@@ -293,7 +305,7 @@ ROUTES = [
     Route("/sign-in", sign_in_page, methods=["GET"]),
     Route("/sign-in", sign_in, methods=["POST"]),
     Route("/sign-in/two-step", two_step, methods=["GET", "POST"]),
-    Route("/account/two-step", account_two_step, methods=["GET", "POST"]),
+    Route(ACCOUNT_TWO_STEP, account_two_step, methods=["GET", "POST"]),
     Route("/sign-out", sign_out, methods=["POST"]),
     Route("/invitations/{token}", accept_invitation, methods=["GET", "POST"],
           name="accept_invitation"),
