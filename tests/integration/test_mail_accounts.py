@@ -159,8 +159,8 @@ def test_email_choices_are_saved_and_a_bad_one_is_shown_beside_its_field(hub: Hu
     data = {kind: "now" for kind in (
         Kind.REPORT_REQUIRED, Kind.REPORT_DEADLINE, Kind.REPORT_PROGRESS, Kind.MERGER,
         Kind.MEETING_INVITATION, Kind.MEETING_PAPERS, Kind.MEETING_ACTIONS)}
-    bad = client.post("/mail/preferences", data={
-        **data, Kind.MERGER: "weekly", "hour": "25", "csrf_token": csrf_of(page.text)})
+    bad = followed(client, client.post("/mail/preferences", data={
+        **data, Kind.MERGER: "weekly", "hour": "25", "csrf_token": csrf_of(page.text)}))
     assert bad.status_code == 400
     assert 'id="merger-error"' in bad.text and 'id="hour-error"' in bad.text
     good = client.post("/mail/preferences", data={
@@ -190,8 +190,8 @@ def test_an_admin_sets_the_shared_contact_address_beside_the_field(hub: Hub) -> 
     admin = signed_in(hub, CITY)
     page = admin.get("/admin/mail-contact")
     assert page.status_code == 200 and "Shared contact address" in page.text
-    bad = admin.post("/admin/mail-contact", data={"email": "not an address",
-                                                  "csrf_token": csrf_of(page.text)})
+    bad = followed(admin, admin.post("/admin/mail-contact", data={
+        "email": "not an address", "csrf_token": csrf_of(page.text)}))
     assert bad.status_code == 400 and 'id="email-error"' in bad.text
     saved = admin.post("/admin/mail-contact", data={
         "email": "CommunitySafety@leicester.example.org", "csrf_token": csrf_of(page.text)})
