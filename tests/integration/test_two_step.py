@@ -157,10 +157,12 @@ def test_an_admin_in_production_sets_it_up_before_getting_a_session(
     assert client.get("/api/me").status_code == 401
     found = SECRET.search(page.text)
     assert found
-    answer = client.post("/sign-in/two-step", data={
+    posted = client.post("/sign-in/two-step", data={
         "code": pyotp.TOTP(found.group(1)).at(clock.now), "csrf_token": csrf_of(page.text),
     })
+    answer = followed(client, posted)
     assert answer.status_code == 200 and "Your recovery codes" in answer.text
+    assert "Your recovery codes" not in client.get(posted.headers["location"]).text, "once"
     assert client.get("/api/me").json()["role"] == "admin"
     # A member signs in with the password alone.
     member = client_of(demo_hub)

@@ -8,9 +8,11 @@ random cookie, takes them to ``/sign-in/two-step`` for a code (or to set it up f
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
+from anyio import from_thread
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -28,7 +30,7 @@ from hub.i18n import _
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import FormResult, check_csrf, read_form
-from hub.web.pages.kept import ONCE, kept, see
+from hub.web.pages.kept import ONCE, keep, kept, see
 
 # Before there is a session, the sign-in form's CSRF token is a cookie the form must echo.
 SIGN_IN_CSRF_COOKIE = "hub_sign_in_csrf"
@@ -131,10 +133,12 @@ def _sign_in(request: Request, form: FormResult, csrf: str | None, target: str) 
     return page
 
 
-def _signed_in(request: Request, hub: Hub, user_id: str, response: Response) -> Response:
-    """``response`` with a new session's cookie set."""
+def _signed_in(
+    request: Request, hub: Hub, user_id: str, response: Response, cookie: str | None = None
+) -> Response:
+    """``response`` with a new session's cookie set (``cookie``, if it was started already)."""
     response.set_cookie(
-        SESSION_COOKIE, hub.accounts.start_session(user_id), httponly=True,
+        SESSION_COOKIE, cookie or hub.accounts.start_session(user_id), httponly=True,
         samesite="lax", secure=_secure(request),
         max_age=int(hub.accounts.policy.session_for.total_seconds()),
     )
@@ -190,9 +194,14 @@ def _two_step(request: Request, form: FormData | None) -> Response:
             throttle.succeeded(address, key)
             hub.redis.delete(f"hub:two-step:{digest(token)}")
             if codes:
-                page = render(request, "recovery_codes.html", title=_("Your recovery codes"),
-                              codes=codes, next=target)
-                return _signed_in(request, hub, user_id, page)
+                # The codes are shown once, after a redirect, to the session this starts.
+                cookie = hub.accounts.start_session(user_id)
+                session = hub.accounts.session(cookie)
+                assert session is not None, "a session just started is live"
+                kept_for = from_thread.run(partial(
+                    keep, request, session.csrf_token, {"next": target}, once=codes))
+                shown = RedirectResponse(f"{ACCOUNT_TWO_STEP}?kept={kept_for}", 303)
+                return _signed_in(request, hub, user_id, shown, cookie)
             return _signed_in(request, hub, user_id, RedirectResponse(target, 303))
     response = render(
         request, "two_step.html", title=_("Set up two-step sign-in") if enrolling else
@@ -234,7 +243,7 @@ async def account_two_step(request: Request) -> Response:
     state = await kept(request, caller) or {}
     if state.get(ONCE):
         return render(request, "recovery_codes.html", title=_("Your recovery codes"),
-                      codes=state[ONCE], next="/")
+                      codes=state[ONCE], next=_safe_next(state.get("next")))
     if hub.two_step.enabled(user_id):
         return render(request, "two_step.html", title=_("Two-step sign-in"), enabled=True)
     secret = hub.two_step.secret_to_enrol(user_id)
