@@ -213,6 +213,10 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
     assert revoked.headers["location"] == "/calendar-feeds?done=revoked"
     after = city.get(revoked.headers["location"]).text
     assert "You have no calendar feeds yet." in after and "You revoked the feed" in after
+    # A revoked feed's confirmation page is not found, as a made-up one's is.
+    gone, made_up = (city.get(f"/calendar-feeds/{feed_id}/rotate")
+                     for feed_id in (feed["feed_id"], "no-such-feed"))
+    assert gone.status_code == made_up.status_code == 404
 
 
 def test_only_admins_are_offered_the_organisation_feed(hub: Hub) -> None:

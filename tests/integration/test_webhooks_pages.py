@@ -152,6 +152,7 @@ def test_the_endpoint_page_tests_rotates_disables_replays_and_removes(
     assert client.post(base + "/remove",
                        data={"csrf_token": csrf, "confirmed": "yes"}).status_code == 303
     assert client.get(base).status_code == 404
+    assert client.get(base + "/rotate").status_code == 404, "its confirmation page is gone too"
 
 
 def test_the_event_catalogue_page_is_public(hub: Hub) -> None:
