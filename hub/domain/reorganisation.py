@@ -31,10 +31,12 @@ from pydantic import BaseModel
 from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.meetings import MEETING
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from schemas.commands import Command
 from schemas.commands import directory as cmd
+from schemas.commands import meetings as meeting_cmd
 from schemas.commands import reports as report_cmd
 from schemas.events import directory as ev
 from schemas.events.directory import CspSuccession, OrganisationKind, Succession, WorkspaceKind
@@ -187,6 +189,20 @@ class WorkspaceNow:
 
 
 @dataclass(frozen=True)
+class MeetingNow:
+    """An open meeting that invites, or gives an open action to, a body that is ending."""
+
+    meeting_id: str
+    title: str
+    convened: bool
+    """Convened and neither held nor cancelled: its invitations are still open."""
+    invited: tuple[str, ...] = ()
+    """The ending bodies it invites (while convened)."""
+    open_actions: tuple[tuple[str, str], ...] = ()
+    """Each open action owned by an ending body: its id and owner."""
+
+
+@dataclass(frozen=True)
 class Step:
     """One command of the change's effect, keyed so that it happens once."""
 
@@ -221,6 +237,11 @@ class Plan:
     members_removed: list[tuple[str, str]] = field(default_factory=list)
     workspaces_closed: list[tuple[str, str]] = field(default_factory=list)
     """Each closed workspace and the new CSP's workspace its history continues in."""
+    invitations_passing: list[tuple[MeetingNow, str, tuple[str, ...]]] = field(
+        default_factory=list)
+    """Each convened meeting's invitation to an ending body, and the successors it passes to."""
+    actions_passing: list[tuple[MeetingNow, str, str, str]] = field(default_factory=list)
+    """Each open action (its meeting, id, owner) and the heir it passes to."""
 
     @property
     def successor_of(self) -> dict[str, str]:
@@ -242,6 +263,19 @@ def arising_csp_id(council_id: str) -> str:
     return f"{council_id}-csp"
 
 
+def heir(organisation_id: str, successor_ids: Sequence[str], kinds: Mapping[str, str]) -> str:
+    """The one successor an ended body's open actions pass to (an action has one owner): the
+    first of the ended body's own kind, every council counting as one kind (a district's
+    action goes to the unitary council, not to the ICB beside it), else the first named."""
+
+    def family(o: str) -> str:
+        found = kinds.get(o, OrganisationKind.OTHER)
+        return "council" if found in COUNCILS else found
+
+    own = family(organisation_id)
+    return next((s for s in successor_ids if family(s) == own), successor_ids[0])
+
+
 def _tier(kind: str) -> int:
     # The council a CSP is for: a district (or unitary) before the county above it.
     return 1 if kind == OrganisationKind.COUNTY_COUNCIL else 0
@@ -256,12 +290,14 @@ def plan(
     csps: Sequence[CspNow],
     workspaces: Sequence[WorkspaceNow],
     open_requests: Mapping[str, Sequence[str]] | None = None,
+    open_meetings: Sequence[MeetingNow] = (),
 ) -> Plan:
     """The commands that carry out a change on its date, in order, each keyed to happen once.
 
     ``organisations`` holds at least every organisation the change and the CSPs name;
     ``csps`` and ``workspaces`` are the open ones; ``open_requests`` the authorities each
-    open s.7 report request is addressed to, by request id.
+    open s.7 report request is addressed to, by request id; ``open_meetings`` the open
+    meetings that invite an ending body or give it an open action.
     """
     stem = f"directory-change:{change_id}:{on_date.isoformat()}"
     successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
@@ -359,8 +395,34 @@ def plan(
             result.steps.append(Step(REPORT_REQUEST, request_id, report_cmd.PassToSuccessors(
                 request_id=request_id, change_id=change_id, successions=passing,
             ), f"{stem}:report:{request_id}"))
+    _pass_meetings(result, stem, change_id, ends, open_meetings,
+                   {o.organisation_id: o.kind for o in organisations.values()})
     result.steps.append(Step(DIRECTORY_CHANGE, change_id, cmd.TakeDirectoryChangeEffect(
         change_id=change_id, on_date=on_date, csps=result.csps,
         arisen=[a.csp_id for a in result.arising],
     ), f"{stem}:took-effect"))
     return result
+
+
+def _pass_meetings(
+    result: Plan, stem: str, change_id: str, ends: Sequence[Succession],
+    open_meetings: Sequence[MeetingNow], kinds: Mapping[str, str],
+) -> None:
+    # Each open meeting's invitations and actions pass to the successors in the meeting's own
+    # history, before the change is marked done (a crash in between re-runs it): one command a
+    # meeting, which the meeting's decider applies.
+    successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
+    heirs = {o: heir(o, found, kinds) for o, found in successors.items()}
+    for meeting in sorted(open_meetings, key=lambda m: m.meeting_id):
+        invited = [o for o in meeting.invited if o in successors] if meeting.convened else []
+        owned = [(a, o) for a, o in meeting.open_actions if o in heirs]
+        if not invited and not owned:
+            continue
+        result.invitations_passing.extend((meeting, o, successors[o]) for o in invited)
+        result.actions_passing.extend((meeting, a, o, heirs[o]) for a, o in owned)
+        passing = set(invited) | {o for _, o in owned}
+        result.steps.append(Step(MEETING, meeting.meeting_id, meeting_cmd.PassMeetingToSuccessors(
+            meeting_id=meeting.meeting_id, change_id=change_id,
+            successions=[s for s in ends if s.organisation_id in passing],
+            heirs={o: heirs[o] for o in sorted({o for _, o in owned})},
+        ), f"{stem}:meeting:{meeting.meeting_id}"))

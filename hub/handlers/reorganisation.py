@@ -92,7 +92,7 @@ def record_change(
 
 
 def _plan(conn: Connection, change_id: str, on_date: date,
-          ends: Sequence[Succession]) -> domain.Plan:
+          ends: Sequence[Succession]) -> tuple[domain.Plan, queries.OpenRecords]:
     ending = [s.organisation_id for s in ends]
     arising = [domain.arising_csp_id(o) for s in ends for o in s.successor_ids]
     found_csps, found_spaces = queries.directory_now(conn, ending, arising)
@@ -100,11 +100,13 @@ def _plan(conn: Connection, change_id: str, on_date: date,
         *ending, *(o for s in ends for o in s.successor_ids),
         *(a for c in found_csps for a in c.responsible_authorities),
     }
+    records = queries.open_records(conn, ending, [c.csp_id for c in found_csps])
     return domain.plan(
         change_id=change_id, on_date=on_date, ends=ends,
         organisations=queries.organisations_now(conn, named), csps=found_csps,
-        workspaces=found_spaces, open_requests=queries.open_report_requests(conn, ending),
-    )
+        workspaces=found_spaces, open_requests=records.addressed,
+        open_meetings=records.meetings,
+    ), records
 
 
 def take_change_effect(hub: Hub, change_id: str, on_date: date) -> bool:
@@ -123,7 +125,7 @@ def planned(hub: Hub, change_id: str) -> domain.Plan:
     if not state.exists or state.on_date is None:
         raise NotFound("no such directory change")
     with hub.engine.connect() as conn:
-        return _plan(conn, change_id, state.on_date, state.ends)
+        return _plan(conn, change_id, state.on_date, state.ends)[0]
 
 
 def carry_out_change(hub: Hub, change_id: str, on_date: date) -> int:
@@ -163,7 +165,7 @@ def preview_change(
     authorise(actor, command, area_facts(hub, command.area_id))
     domain.DIRECTORY_CHANGE.decide(domain.Change(), command, hub.clock())
     with hub.engine.connect() as conn:
-        plan = _plan(conn, command.change_id, on_date, command.ends)
+        plan, records = _plan(conn, command.change_id, on_date, command.ends)
         moves = queries.moving(
             conn, {s.organisation_id: list(s.successor_ids) for s in command.ends},
             plan.successor_of, dict(plan.workspaces_closed),
@@ -189,7 +191,32 @@ def preview_change(
             "workspaces_closing": [{"workspace_id": w, "into": i}
                                    for w, i in plan.workspaces_closed],
         },
-        "records": {k: v for k, v in moves.items() if k != "feeds"},
+        "records": {
+            **_passing(plan, records, [s.organisation_id for s in command.ends]),
+            **{k: v for k, v in moves.items() if k != "feeds"},
+        },
         "feeds": moves["feeds"],
+    }
+
+
+def _passing(plan: domain.Plan, records: queries.OpenRecords,
+             ending: Sequence[str]) -> dict[str, Any]:
+    """The open report requests, meeting invitations and actions that pass on, as the plan
+    passes them."""
+    csps = plan.successor_of
+    return {
+        "report_requests": [
+            {"request_id": r.request_id, "title": r.title, "csp_id": csps.get(r.csp_id, r.csp_id)}
+            for r in records.requests if r.csp_id in csps or set(r.addressed) & set(ending)
+        ],
+        "invitations": [
+            {"meeting_id": m.meeting_id, "title": m.title, "organisation_id": o, "to": list(to)}
+            for m, o, to in plan.invitations_passing
+        ],
+        "actions": [
+            {"meeting_id": m.meeting_id, "title": m.title, "action_id": a,
+             "organisation_id": o, "to": to}
+            for m, a, o, to in plan.actions_passing
+        ],
     }
 

@@ -421,36 +421,40 @@ def list_actions(
 
 @projections.on("directory_change.took_effect")
 def _reorganised(conn: Connection, event: RecordedEvent) -> None:
-    # Open records pass on (DOMAIN.md, "Organisations end too"): in open meetings, an ended
-    # body's invitation passes to its successors (with its answer, unless a successor was
-    # invited already), the meetings it convened and the open actions it owns to its first
-    # successor. Closed meetings and done actions keep who acted.
+    # Open meetings an ended body convened pass to its first successor; closed ones keep who
+    # acted. Invitations and actions pass in each meeting's own history
+    # (meeting.invitations_succeeded, meeting.action_owner_succeeded).
+    for s in event.data["ends"]:
+        conn.execute(
+            update(meetings)
+            .where(meeting_is_open() & (meetings.c.convenor_id == s["organisation_id"]))
+            .values(convenor_id=s["successor_ids"][0])
+        )
+
+
+@projections.on("meeting.invitations_succeeded")
+def _invitations_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    # The ended bodies' invitations, answers and flags go; their successors join unanswered.
     d = event.data
-    open_meetings = select(meetings.c.meeting_id).where(meeting_is_open()).scalar_subquery()
-    for s in d["ends"]:
-        old, new = s["organisation_id"], s["successor_ids"]
-        conn.execute(
-            update(meetings).where(meeting_is_open() & (meetings.c.convenor_id == old))
-            .values(convenor_id=new[0])
-        )
-        conn.execute(
-            update(actions)
-            .where((actions.c.owner_organisation_id == old) & (actions.c.status == "open"))
-            .values(owner_organisation_id=new[0])
-        )
-        invited = conn.execute(
-            select(invitations).where((invitations.c.organisation_id == old)
-                                      & invitations.c.meeting_id.in_(open_meetings))
-        ).all()
-        for row in invited:
-            present = set(conn.execute(select(invitations.c.organisation_id).where(
-                invitations.c.meeting_id == row.meeting_id)).scalars())
-            joining = [o for o in new if o not in present]
-            if joining:
-                conn.execute(insert(invitations), [
-                    {**row._mapping, "organisation_id": o} for o in joining
-                ])
-            conn.execute(delete(invitations).where(
-                (invitations.c.meeting_id == row.meeting_id)
-                & (invitations.c.organisation_id == old)
-            ))
+    ended = [s["organisation_id"] for s in d["successions"]]
+    conn.execute(delete(invitations).where(
+        (invitations.c.meeting_id == d["meeting_id"]) & invitations.c.organisation_id.in_(ended)
+    ))
+    if d["invited"]:
+        conn.execute(insert(invitations), [
+            {"meeting_id": d["meeting_id"], "organisation_id": i["organisation_id"],
+             "required": i["required"], "representatives": []}
+            for i in d["invited"]
+        ])
+    _set(conn, event, required_declines=_required_declines(conn, d["meeting_id"]))
+
+
+@projections.on("meeting.action_owner_succeeded")
+def _action_owner_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(actions)
+        .where((actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"]))
+        .values(owner_organisation_id=d["owner_organisation_id"])
+    )
+    _set(conn, event)
