@@ -23,9 +23,10 @@ The rules here (DOMAIN.md section 4):
 - Scheduled commands (reminders, the automatic "held") carry what they were scheduled for; one
   that no longer applies does nothing.
 - Open records pass to the successor bodies when organisations end (DOMAIN.md, "Organisations
-  end too"): a convened meeting's invitation to an ended body passes to its successors, and
-  an open action to the ended owner's heir; a meeting held or cancelled keeps the invitations
-  it had, and a completed action the body that completed it (:func:`_pass_on`).
+  end too"): a convened meeting's invitation to an ended body passes to its successors, an
+  open action to the ended owner's heir, and an open meeting to its ended convenor's heir; a
+  meeting held or cancelled keeps the invitations it had, a completed action the body that
+  completed it, and a finished meeting its convenor (:func:`_pass_on`).
 """
 
 from __future__ import annotations
@@ -428,6 +429,8 @@ def _evolve(state: Meeting, event_type: str, data: dict[str, Any]) -> Meeting:
             joined = {i["organisation_id"]: i["required"] for i in data["invited"]}
             answers = {o: r for o, r in state.responses.items() if o not in ended}
             return replace(state, invitations={**kept, **joined}, responses=answers)
+        case "convenor_succeeded":
+            return replace(state, convened_by=data["convened_by"])
         case "action_owner_succeeded":
             passed = replace(state.actions[data["action_id"]], owner=data["owner_organisation_id"])
             return replace(state, actions={**state.actions, data["action_id"]: passed})
@@ -726,7 +729,20 @@ def _pass_on(state: Meeting, command: cmd.PassMeetingToSuccessors) -> list[Event
                 from_organisation_id=action.owner,
                 owner_organisation_id=command.heirs[action.owner],
             ))
+    if state.convened_by in command.heirs and _open(state):
+        events.append(ev.ConvenorSucceeded(
+            meeting_id=state.meeting_id, change_id=command.change_id,
+            from_organisation_id=state.convened_by,
+            convened_by=command.heirs[state.convened_by],
+        ))
     return events
+
+
+def _open(state: Meeting) -> bool:
+    """Not cancelled, and not finished (held, minutes approved, every action done)."""
+    finished = (state.status == HELD and state.minutes_approved
+                and all(a.done for a in state.actions.values()))
+    return state.status != CANCELLED and not finished
 
 
 def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData]:

@@ -200,6 +200,8 @@ class MeetingNow:
     """The ending bodies it invites (while convened)."""
     open_actions: tuple[tuple[str, str], ...] = ()
     """Each open action owned by an ending body: its id and owner."""
+    convened_by: str | None = None
+    """The ending body that convened it, while the meeting is open."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,8 @@ class Plan:
     """Each convened meeting's invitation to an ending body, and the successors it passes to."""
     actions_passing: list[tuple[MeetingNow, str, str, str]] = field(default_factory=list)
     """Each open action (its meeting, id, owner) and the heir it passes to."""
+    convenors_passing: list[tuple[MeetingNow, str, str]] = field(default_factory=list)
+    """Each open meeting an ending body convened, that body, and the heir it passes to."""
 
     @property
     def successor_of(self) -> dict[str, str]:
@@ -408,21 +412,23 @@ def _pass_meetings(
     result: Plan, stem: str, change_id: str, ends: Sequence[Succession],
     open_meetings: Sequence[MeetingNow], kinds: Mapping[str, str],
 ) -> None:
-    # Each open meeting's invitations and actions pass to the successors in the meeting's own
-    # history, before the change is marked done (a crash in between re-runs it): one command a
-    # meeting, which the meeting's decider applies.
+    # Each open meeting's invitations, actions and keeping pass to the successors in the
+    # meeting's own history, before the change is marked done (a crash in between re-runs
+    # it): one command a meeting, which the meeting's decider applies.
     successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
     heirs = {o: heir(o, found, kinds) for o, found in successors.items()}
     for meeting in sorted(open_meetings, key=lambda m: m.meeting_id):
         invited = [o for o in meeting.invited if o in successors] if meeting.convened else []
         owned = [(a, o) for a, o in meeting.open_actions if o in heirs]
-        if not invited and not owned:
+        convenor = [o for o in (meeting.convened_by,) if o in heirs]
+        if not invited and not owned and not convenor:
             continue
         result.invitations_passing.extend((meeting, o, successors[o]) for o in invited)
         result.actions_passing.extend((meeting, a, o, heirs[o]) for a, o in owned)
-        passing = set(invited) | {o for _, o in owned}
+        result.convenors_passing.extend((meeting, o, heirs[o]) for o in convenor)
+        inheriting = {o for _, o in owned} | set(convenor)
         result.steps.append(Step(MEETING, meeting.meeting_id, meeting_cmd.PassMeetingToSuccessors(
             meeting_id=meeting.meeting_id, change_id=change_id,
-            successions=[s for s in ends if s.organisation_id in passing],
-            heirs={o: heirs[o] for o in sorted({o for _, o in owned})},
+            successions=[s for s in ends if s.organisation_id in set(invited) | inheriting],
+            heirs={o: heirs[o] for o in sorted(inheriting)},
         ), f"{stem}:meeting:{meeting.meeting_id}"))

@@ -201,8 +201,8 @@ def preview_change(
 
 def _passing(plan: domain.Plan, records: queries.OpenRecords,
              ending: Sequence[str]) -> dict[str, Any]:
-    """The open report requests, meeting invitations and actions that pass on, as the plan
-    passes them."""
+    """The open report requests, meeting invitations, actions and meetings that pass on, as
+    the plan passes them."""
     csps = plan.successor_of
     return {
         "report_requests": [
@@ -217,6 +217,10 @@ def _passing(plan: domain.Plan, records: queries.OpenRecords,
             {"meeting_id": m.meeting_id, "title": m.title, "action_id": a,
              "organisation_id": o, "to": to}
             for m, a, o, to in plan.actions_passing
+        ],
+        "meetings": [
+            {"meeting_id": m.meeting_id, "title": m.title, "convened_by": o, "to": to}
+            for m, o, to in plan.convenors_passing
         ],
     }
 

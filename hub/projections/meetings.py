@@ -419,17 +419,18 @@ def list_actions(
         return [_json(r) for r in rows]
 
 
-@projections.on("directory_change.took_effect")
-def _reorganised(conn: Connection, event: RecordedEvent) -> None:
-    # Open meetings an ended body convened pass to its first successor; closed ones keep who
-    # acted. Invitations and actions pass in each meeting's own history
-    # (meeting.invitations_succeeded, meeting.action_owner_succeeded).
-    for s in event.data["ends"]:
-        conn.execute(
-            update(meetings)
-            .where(meeting_is_open() & (meetings.c.convenor_id == s["organisation_id"]))
-            .values(convenor_id=s["successor_ids"][0])
-        )
+@projections.on("meeting.convenor_succeeded")
+def _convenor_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    # The meeting's history still says who convened it; its keeper today is the heir, unless
+    # the area's governance has already passed it to another office.
+    d = event.data
+    conn.execute(
+        update(meetings)
+        .where((meetings.c.meeting_id == d["meeting_id"])
+               & (meetings.c.convenor_id == d["from_organisation_id"]))
+        .values(convenor_id=d["convened_by"])
+    )
+    _set(conn, event)
 
 
 @projections.on("meeting.invitations_succeeded")

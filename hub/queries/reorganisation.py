@@ -15,7 +15,7 @@ from hub.feeds.tables import calendar_feeds
 from hub.feeds.tokens import FeedKind
 from hub.projections.directory import changes, csps, members, organisations, workspaces
 from hub.projections.duties import priorities, strategy_regards
-from hub.projections.meetings import actions, invitations, meetings
+from hub.projections.meetings import actions, invitations, meeting_is_open, meetings
 from hub.projections.reports import FINISHED, report_requests
 
 
@@ -117,8 +117,8 @@ class OpenRecords:
 def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[str]
                  ) -> OpenRecords:
     """The open report requests addressed to any of ``ending`` or made to any of ``csp_ids``,
-    and the open meetings that invite one of ``ending`` (while convened) or give it an open
-    action."""
+    and the open meetings that invite one of ``ending`` (while convened), give it an open
+    action, or that it convened."""
     ending = sorted(ending)
     requests = [
         OpenRequest(r.request_id, r.title, r.csp_id, tuple(r.addressed))
@@ -141,9 +141,12 @@ def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[
         .where(actions.c.owner_organisation_id.in_(ending) & (actions.c.status == "open"))
         .order_by(actions.c.meeting_id, actions.c.action_id)
     ).all()
-    ids = sorted({r.meeting_id for r in invited} | {r.meeting_id for r in owned})
+    convened = set(conn.execute(select(meetings.c.meeting_id).where(
+        meetings.c.convened_by.in_(ending) & meeting_is_open())).scalars())
+    ids = sorted({r.meeting_id for r in invited} | {r.meeting_id for r in owned} | convened)
     found = conn.execute(
-        select(meetings.c.meeting_id, meetings.c.title, meetings.c.status)
+        select(meetings.c.meeting_id, meetings.c.title, meetings.c.status,
+               meetings.c.convened_by)
         .where(meetings.c.meeting_id.in_(ids)).order_by(meetings.c.meeting_id)
     ).all()
     return OpenRecords(requests, [
@@ -152,6 +155,7 @@ def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[
             tuple(r.organisation_id for r in invited if r.meeting_id == m.meeting_id),
             tuple((r.action_id, r.owner_organisation_id) for r in owned
                   if r.meeting_id == m.meeting_id),
+            m.convened_by if m.meeting_id in convened else None,
         )
         for m in found
     ])

@@ -282,3 +282,15 @@ class ActionOwnerSucceeded(EventData):
     change_id: str = Slug
     from_organisation_id: str = Slug
     owner_organisation_id: str = Slug
+
+
+@event_type("meeting.convenor_succeeded")
+class ConvenorSucceeded(EventData):
+    """The organisation that convened the open meeting ended in a directory change: the meeting
+    passes to its successor, which keeps it from now on (a meeting the policing body's office
+    convened stays the office's, whoever holds the area's functions)."""
+
+    meeting_id: str = Slug
+    change_id: str = Slug
+    from_organisation_id: str = Slug
+    convened_by: str = Slug

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from hub.access.policy import SYSTEM, Actor
+from hub.access.policy import SYSTEM, Actor, NotPermitted
 from hub.bootstrap import Hub
-from hub.demo.meetings import HELD
+from hub.demo.meetings import BOARD, HELD
 from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
@@ -207,7 +207,7 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
     assert jobs.resume_changes(hub) == 0
 
 
-def test_open_meetings_pass_to_the_successor_who_answers_and_completes_them(
+def test_open_meetings_pass_to_the_successor_who_answers_completes_and_keeps_them(
     clocked: tuple[Hub, ShiftedClock],
 ) -> None:
     hub, clock = clocked
@@ -222,6 +222,13 @@ def test_open_meetings_pass_to_the_successor_who_answers_and_completes_them(
     ).id
     meeting_handlers.respond_to_meeting(hub, staff(county), convened, response="declining",
                                         reason="Cabinet meets that morning")
+    # A voluntary meeting the county council convened in the strategy board's workspace.
+    kept = meeting_handlers.convene_meeting(
+        hub, staff(county), kind="voluntary", title="Strategy board: drugs partnership",
+        purpose="Agree the combating drugs partnership's plan", place="County Hall",
+        starts_local=datetime(2027, 6, 2, 14, 0), ends_local=datetime(2027, 6, 2, 16, 0),
+        invitations=[{"organisation_id": "leicestershire-police"}], workspace_id=BOARD,
+    ).id
     set_contact(hub.engine, NEW, "team@leicestershire-council.example.org", "test", hub.clock())
     clock.set(LONDON_MIDNIGHT)
 
@@ -232,6 +239,8 @@ def test_open_meetings_pass_to_the_successor_who_answers_and_completes_them(
             if i["meeting_id"] == convened} == {(county, (NEW,)), ("blaby-council", (NEW,))}
     assert not {i["meeting_id"] for i in moving["invitations"]} & {HELD}, (
         "a held meeting's invitations stay as they were")
+    assert [(m["meeting_id"], m["convened_by"], m["to"]) for m in moving["meetings"]] == [
+        (kept, county, NEW)]
     [action] = [a for a in moving["actions"] if a["meeting_id"] == HELD]
     assert (action["action_id"], action["organisation_id"], action["to"], action["title"]) == (
         "cohort-criteria", county, NEW,
@@ -272,6 +281,10 @@ def test_open_meetings_pass_to_the_successor_who_answers_and_completes_them(
                                                  note="Drafted")
     meeting_handlers.complete_meeting_action(hub, staff(NEW), HELD, "cohort-criteria",
                                              note="Criteria drafted by the new council")
+    # The meeting the ended council kept is the successor's to run.
+    with pytest.raises(NotPermitted):
+        meeting_handlers.cancel_meeting(hub, staff(county), kept, reason="No longer needed")
+    meeting_handlers.cancel_meeting(hub, staff(NEW), kept, reason="Merged into the new board")
 
     # The successor gets the invitation any new invitee gets, with its calendar REQUEST, and
     # is told of the action.

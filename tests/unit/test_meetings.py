@@ -632,3 +632,20 @@ def test_passing_a_meeting_on_twice_changes_nothing_the_second_time() -> None:
     acted = run(PASS, state=run(ASSIGN, state=held(), now=AFTER), now=AFTER)
     assert MEETING.execute(acted, PASS, AFTER)[1] == []
     assert MEETING.execute(MEETING.initial(), PASS, NOW)[1] == [], "a meeting gone: nothing"
+
+
+def test_an_open_meeting_passes_to_its_ended_convenors_heir_and_a_finished_one_stays() -> None:
+    heirs = but(PASS, {"heirs": {BY_MEMBER.by_organisation: SUCCESSOR}})
+    convened = run(BY_MEMBER)
+    state, events = MEETING.execute(convened, heirs, NOW)
+    assert [(e.from_organisation_id, e.convened_by) for e in events  # type: ignore[attr-defined]
+            if isinstance(e, ev.ConvenorSucceeded)] == [(BY_MEMBER.by_organisation, SUCCESSOR)]
+    # The heir keeps it from now on, so the access policy lets it act.
+    assert (meetings.keeper(convened), meetings.keeper(state)) == (
+        BY_MEMBER.by_organisation, SUCCESSOR)
+    finished = run(but(HELD, {"by_organisation": BY_MEMBER.by_organisation}), state=convened,
+                   now=DURING)
+    finished = run(*(but(c, {"by_organisation": BY_MEMBER.by_organisation})
+                     for c in (DRAFT, APPROVE)), state=finished, now=AFTER)
+    assert MEETING.execute(finished, heirs, AFTER)[1] == []
+    assert MEETING.execute(run(CANCEL, state=convened), heirs, NOW)[1] == []

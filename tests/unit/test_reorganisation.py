@@ -202,6 +202,7 @@ MEETINGS = [
     MeetingNow("held", "Reducing reoffending", False, ("county",),
                (("a1", "county"), ("a2", "ccg"))),
     MeetingNow("elsewhere", "Drugs", True, ("rutland",)),
+    MeetingNow("board", "County board", True, convened_by="county"),
 ]
 
 
@@ -216,6 +217,7 @@ def test_open_meetings_pass_to_the_successors_in_their_own_history_before_the_ch
     passed = _commands(p, meeting_cmd.PassMeetingToSuccessors)
     assert [(c.meeting_id, [s.organisation_id for s in c.successions], c.heirs)
             for c in passed] == [
+        ("board", ["county"], {"county": "north-shire"}),
         ("convened", ["county", "ccg"], {}),
         # A held meeting's invitations stay as they were; its open actions pass on.
         ("held", ["county", "ccg"], {"county": "north-shire", "ccg": "icb"}),
@@ -224,6 +226,8 @@ def test_open_meetings_pass_to_the_successors_in_their_own_history_before_the_ch
         ("convened", "county", ("icb", "north-shire")), ("convened", "ccg", ("icb",))]
     assert [(m.meeting_id, a, o, to) for m, a, o, to in p.actions_passing] == [
         ("held", "a1", "county", "north-shire"), ("held", "a2", "ccg", "icb")]
+    assert [(m.meeting_id, o, to) for m, o, to in p.convenors_passing] == [
+        ("board", "county", "north-shire")]
     keys = [s.idempotency_key for s in p.steps]
     assert keys.index("directory-change:c1:2028-04-01:meeting:held") < keys.index(
         "directory-change:c1:2028-04-01:took-effect")
