@@ -190,7 +190,8 @@ class WorkspaceNow:
 
 @dataclass(frozen=True)
 class MeetingNow:
-    """An open meeting that invites, or gives an open action to, a body that is ending."""
+    """An open meeting that invites a body that is ending, gives it an open action, or that it
+    convened."""
 
     meeting_id: str
     title: str
@@ -268,9 +269,10 @@ def arising_csp_id(council_id: str) -> str:
 
 
 def heir(organisation_id: str, successor_ids: Sequence[str], kinds: Mapping[str, str]) -> str:
-    """The one successor an ended body's open actions pass to (an action has one owner): the
-    first of the ended body's own kind, every council counting as one kind (a district's
-    action goes to the unitary council, not to the ICB beside it), else the first named."""
+    """The one successor an ended body's open actions and open meetings pass to (each has one
+    owner or keeper): the first of the ended body's own kind, every council counting as one
+    kind (a district's action goes to the unitary council, not to the ICB beside it), else
+    the first named."""
 
     def family(o: str) -> str:
         found = kinds.get(o, OrganisationKind.OTHER)
@@ -301,7 +303,7 @@ def plan(
     ``organisations`` holds at least every organisation the change and the CSPs name;
     ``csps`` and ``workspaces`` are the open ones; ``open_requests`` the authorities each
     open s.7 report request is addressed to, by request id; ``open_meetings`` the open
-    meetings that invite an ending body or give it an open action.
+    meetings that invite an ending body, give it an open action, or that it convened.
     """
     stem = f"directory-change:{change_id}:{on_date.isoformat()}"
     successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
