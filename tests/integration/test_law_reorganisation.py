@@ -229,7 +229,10 @@ def test_open_meetings_pass_to_the_successor_who_answers_completes_and_keeps_the
         starts_local=datetime(2027, 6, 2, 14, 0), ends_local=datetime(2027, 6, 2, 16, 0),
         invitations=[{"organisation_id": "leicestershire-police"}], workspace_id=BOARD,
     ).id
-    set_contact(hub.engine, NEW, "team@leicestershire-council.example.org", "test", hub.clock())
+    for organisation_id in (NEW, county):
+        set_contact(hub.engine, organisation_id, f"team@{organisation_id}.example.org", "test",
+                    hub.clock())
+    react(hub)
     clock.set(LONDON_MIDNIGHT)
 
     # The dry run names each invitation and action that moves, and where it goes.
@@ -286,11 +289,20 @@ def test_open_meetings_pass_to_the_successor_who_answers_completes_and_keeps_the
         meeting_handlers.cancel_meeting(hub, staff(county), kept, reason="No longer needed")
     meeting_handlers.cancel_meeting(hub, staff(NEW), kept, reason="Merged into the new board")
 
-    # The successor gets the invitation any new invitee gets, with its calendar REQUEST, and
-    # is told of the action.
+    # The successor gets the invitation any new invitee gets, with its calendar REQUEST, is
+    # told of the action, and gets the papers; the ended council's people no longer do.
+    meeting_handlers.publish_meeting_papers(hub, staff(OPCC), convened, papers=[
+        {"title": "Hotspot map", "reference": "https://papers.example.org/hotspots.pdf"}])
+    react(hub)
+    papers = "Papers published: Serious violence: the county's hotspots"
     with hub.engine.connect() as conn:
         mail = {m.subject: m for m in conn.execute(select(messages_table).where(
-            messages_table.c.recipient == "team@leicestershire-council.example.org"))}
+            messages_table.c.recipient == f"team@{NEW}.example.org"))}
+        to_county = set(conn.execute(select(messages_table.c.subject).where(
+            messages_table.c.recipient == f"team@{county}.example.org")).scalars())
+    assert papers in mail and papers not in to_county
+    assert any(s.startswith("Invitation: Serious violence: the county") for s in to_county), (
+        "the county council had its invitation before it ended")
     invitation = mail["Invitation passed to you: Serious violence: the county's hotspots, "
                       "Wednesday 12 May 2027, 10:00"]
     assert "METHOD:REQUEST" in invitation.calendar
