@@ -134,6 +134,10 @@ def _invitation(d: dict[str, Any]) -> Any:
     )
 
 
+def _action(d: dict[str, Any]) -> Any:
+    return (actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"])
+
+
 def _required_declines(conn: Connection, meeting_id: str) -> int:
     return int(conn.execute(
         select(func.count()).where(
@@ -259,7 +263,7 @@ def _action_completed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     conn.execute(
         update(actions)
-        .where((actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"]))
+        .where(_action(d))
         .values(status="done", note=d["note"])
     )
     _set(conn, event, open_actions=_open_actions(conn, d["meeting_id"]))
@@ -275,7 +279,7 @@ def _action_reminder_sent(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     conn.execute(
         update(actions)
-        .where((actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"]))
+        .where(_action(d))
         .values(reminded=True)
     )
     _set(conn, event)
@@ -455,7 +459,7 @@ def _action_owner_succeeded(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     conn.execute(
         update(actions)
-        .where((actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"]))
+        .where(_action(d))
         .values(owner_organisation_id=d["owner_organisation_id"])
     )
     _set(conn, event)
