@@ -357,9 +357,13 @@ def test_the_api_dry_run_lists_what_will_move_with_the_office_rules(demo_hub: Hu
     assert (listed[PROBATION]["valid_to"], listed[PROBATION]["succeeded_by"]) == (
         (today - timedelta(days=1)).isoformat(), [NEW_PROBATION])
     assert NEW_PROBATION in _csp(demo_hub, "safer-leicester").responsible_authorities
-    page = signed_in(demo_hub, OFFICE_USER).get(f"/areas/{LEICS}/duty-register").text
+    office_pages = signed_in(demo_hub, OFFICE_USER)
+    page = office_pages.get(f"/areas/{LEICS}/duty-register").text
     assert "Probation Service (East Midlands)" in page, "a decision's regard keeps who it named"
     assert f"Ended {(today - timedelta(days=1)).strftime('%-d %B %Y')}" in page
+    # The demo's serious violence meeting's page names the successor among its invitees.
+    meeting = office_pages.get("/records/meetings/leicestershire-serious-violence-needs").text
+    assert "Probation Service (Midlands)" in meeting
 
 
 def test_the_operator_command_dry_run_lists_what_will_move(
