@@ -100,12 +100,15 @@ def _plan(conn: Connection, change_id: str, on_date: date,
         *ending, *(o for s in ends for o in s.successor_ids),
         *(a for c in found_csps for a in c.responsible_authorities),
     }
-    records = queries.open_records(conn, ending, [c.csp_id for c in found_csps])
+    affected = [c.csp_id for c in found_csps]
+    records = queries.open_records(conn, ending, affected)
     return domain.plan(
         change_id=change_id, on_date=on_date, ends=ends,
         organisations=queries.organisations_now(conn, named), csps=found_csps,
         workspaces=found_spaces, open_requests=records.addressed,
         open_meetings=records.meetings,
+        open_duties=queries.open_duties(conn, ending, affected),
+        agreements=queries.combined_by_agreement(conn, affected),
     ), records
 
 
@@ -195,6 +198,7 @@ def preview_change(
             **_passing(plan, records, [s.organisation_id for s in command.ends]),
             **{k: v for k, v in moves.items() if k != "feeds"},
         },
+        "agreements_ending": plan.agreements_ended,
         "feeds": moves["feeds"],
     }
 
