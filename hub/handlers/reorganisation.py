@@ -25,6 +25,7 @@ from hub.access.policy import Actor, authorise
 from hub.bootstrap import Hub
 from hub.domain import reorganisation as domain
 from hub.domain.directory import london_today
+from hub.domain.duties import PRIORITY, RECIPROCAL_REGARD, successor_keeper
 from hub.domain.errors import NotFound
 from hub.feeds.tokens import follow_successors
 from hub.handlers.common import (
@@ -106,8 +107,7 @@ def _plan(conn: Connection, change_id: str, on_date: date,
         change_id=change_id, on_date=on_date, ends=ends,
         organisations=queries.organisations_now(conn, named), csps=found_csps,
         workspaces=found_spaces, open_requests=records.addressed,
-        open_meetings=records.meetings,
-        open_duties=queries.open_duties(conn, ending, affected),
+        open_meetings=records.meetings, open_duties=records.duties,
         agreements=queries.combined_by_agreement(conn, affected),
     ), records
 
@@ -169,9 +169,9 @@ def preview_change(
     domain.DIRECTORY_CHANGE.decide(domain.Change(), command, hub.clock())
     with hub.engine.connect() as conn:
         plan, records = _plan(conn, command.change_id, on_date, command.ends)
-        moves = queries.moving(
+        feeds = queries.feeds_moving(
             conn, {s.organisation_id: list(s.successor_ids) for s in command.ends},
-            plan.successor_of, dict(plan.workspaces_closed),
+            dict(plan.workspaces_closed),
         )
     return {
         "on_date": on_date.isoformat(),
@@ -194,25 +194,28 @@ def preview_change(
             "workspaces_closing": [{"workspace_id": w, "into": i}
                                    for w, i in plan.workspaces_closed],
         },
-        "records": {
-            **_passing(plan, records, [s.organisation_id for s in command.ends]),
-            **{k: v for k, v in moves.items() if k != "feeds"},
-        },
+        "records": _passing(plan, records, command.ends),
         "agreements_ending": plan.agreements_ended,
-        "feeds": moves["feeds"],
+        "feeds": feeds,
     }
 
 
 def _passing(plan: domain.Plan, records: queries.OpenRecords,
-             ending: Sequence[str]) -> dict[str, Any]:
-    """The open report requests, meeting invitations, actions and meetings that pass on, as
-    the plan passes them."""
+             ends: Sequence[Succession]) -> dict[str, Any]:
+    """The open records that pass on, as the plan passes them: report requests, priorities,
+    records of regard, meeting invitations, actions and meetings."""
     csps = plan.successor_of
+    ending = {s.organisation_id for s in ends}
+    passing = [d for d in records.duties
+               if successor_keeper(d.keeper, ends, plan.csps) is not None]
     return {
         "report_requests": [
             {"request_id": r.request_id, "title": r.title, "csp_id": csps.get(r.csp_id, r.csp_id)}
-            for r in records.requests if r.csp_id in csps or set(r.addressed) & set(ending)
+            for r in records.requests if r.csp_id in csps or set(r.addressed) & ending
         ],
+        "priorities": sorted(d.record_id for d in passing if d.record == PRIORITY.stream_type),
+        "regard_records": sorted(
+            d.record_id for d in passing if d.record == RECIPROCAL_REGARD.stream_type),
         "invitations": [
             {"meeting_id": m.meeting_id, "title": m.title, "organisation_id": o, "to": list(to)}
             for m, o, to in plan.invitations_passing

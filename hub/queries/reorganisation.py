@@ -1,5 +1,5 @@
-"""What a directory change would move: the directory as it stands, and the open records, the
-workspace memberships and the calendar feeds that pass to successors (for its dry run)."""
+"""What a directory change would move: the directory as it stands, and the open records and
+calendar feeds that pass to successors, each read once for the change's plan and its dry run."""
 
 from __future__ import annotations
 
@@ -109,6 +109,7 @@ class OpenRecords:
 
     requests: list[OpenRequest]
     meetings: list[MeetingNow]
+    duties: list[OpenDuty]
 
     @property
     def addressed(self) -> dict[str, list[str]]:
@@ -118,9 +119,9 @@ class OpenRecords:
 
 def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[str]
                  ) -> OpenRecords:
-    """The open report requests addressed to any of ``ending`` or made to any of ``csp_ids``,
-    and the open meetings that invite one of ``ending`` (while convened), give it an open
-    action, or that it convened."""
+    """The open report requests addressed to any of ``ending`` or made to any of ``csp_ids``;
+    the open meetings that invite one of ``ending`` (while convened), give it an open action,
+    or that it convened; and the open duty records (:func:`open_duties`) of either."""
     ending = sorted(ending)
     requests = [
         OpenRequest(r.request_id, r.title, r.csp_id, tuple(r.addressed))
@@ -160,7 +161,7 @@ def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[
             m.convened_by if m.meeting_id in convened else None,
         )
         for m in found
-    ])
+    ], open_duties(conn, ending, csp_ids))
 
 
 def open_duties(
@@ -197,25 +198,13 @@ def combined_by_agreement(conn: Connection, csp_ids: Collection[str]) -> dict[st
     )}
 
 
-def moving(
-    conn: Connection, successors: Mapping[str, list[str]], csp_successors: Mapping[str, str],
-    closing: Mapping[str, str],
-) -> dict[str, Any]:
-    """The priorities and regard records, and the calendar feeds, that pass to successors:
-    each as its id and where it goes (report requests and meetings: :func:`open_records`)."""
+def feeds_moving(
+    conn: Connection, successors: Mapping[str, list[str]], closing: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """The calendar feeds that pass to successors, each with where it goes: an ending
+    organisation's to its first successor, a closing workspace's to the one it closes into."""
     ending = sorted(successors)
-    ended_csps = sorted(csp_successors)
-    out: dict[str, Any] = {}
-    for name, table, key, still_open in (
-        ("priorities", priorities, "priority_id", priorities.c.retired.is_(False)),
-        ("regard_records", strategy_regards, "regard_id", strategy_regards.c.finalised.is_(False)),
-    ):
-        out[name] = sorted(conn.execute(
-            select(table.c[key]).where(
-                still_open & (table.c.csp_id.in_(ended_csps) | table.c.organisation_id.in_(ending))
-            )
-        ).scalars())
-    out["feeds"] = [
+    return [
         {"feed_id": r.feed_id, "name": r.name, "to": (
             successors[r.organisation_id][0] if r.kind == FeedKind.ORGANISATION
             else closing[r.workspace_id]
@@ -229,4 +218,3 @@ def moving(
             )
         ).order_by(calendar_feeds.c.feed_id))
     ]
-    return out
