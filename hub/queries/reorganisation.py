@@ -133,6 +133,12 @@ def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[
         )
         if r.csp_id in csp_ids or set(r.addressed) & set(ending)
     ]
+    return OpenRecords(requests, _open_meetings(conn, ending), open_duties(conn, ending, csp_ids))
+
+
+def _open_meetings(conn: Connection, ending: list[str]) -> list[MeetingNow]:
+    """The open meetings that invite one of ``ending`` (while convened), give it an open
+    action, or that it convened."""
     invited = conn.execute(
         select(invitations.c.meeting_id, invitations.c.organisation_id)
         .join(meetings, meetings.c.meeting_id == invitations.c.meeting_id)
@@ -152,7 +158,7 @@ def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[
                meetings.c.convened_by)
         .where(meetings.c.meeting_id.in_(ids)).order_by(meetings.c.meeting_id)
     ).all()
-    return OpenRecords(requests, [
+    return [
         MeetingNow(
             m.meeting_id, m.title, m.status == "scheduled",
             tuple(r.organisation_id for r in invited if r.meeting_id == m.meeting_id),
@@ -161,7 +167,7 @@ def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[
             m.convened_by if m.meeting_id in convened else None,
         )
         for m in found
-    ], open_duties(conn, ending, csp_ids))
+    ]
 
 
 def open_duties(
