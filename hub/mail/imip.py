@@ -15,7 +15,7 @@ from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from icalendar import Calendar, Event, vCalAddress, vDatetime, vText
+from icalendar import Calendar, Event, vCalAddress, vDatetime
 
 from hub.db import aware
 from hub.feeds import ical
@@ -45,12 +45,13 @@ def invitation(
     event.add("dtend", ical.london_time(ends))
     title = (meeting.title if method != "CANCEL"
              else _("Cancelled: %(title)s") % {"title": meeting.title})
-    event.add("summary", vText(title))
+    event.add("summary", ical.EscapedText(title))
     if meeting.place or meeting.online_link:
-        event.add("location", meeting.place or meeting.online_link)
+        event.add("location", ical.EscapedText(meeting.place or meeting.online_link))
     event.add("url", link)
-    event.add("description", _("%(purpose)s\n\nPapers, responses and minutes: %(link)s")
-              % {"purpose": meeting.purpose, "link": link})
+    event.add("description", ical.EscapedText(
+        _("%(purpose)s\n\nPapers, responses and minutes: %(link)s")
+        % {"purpose": meeting.purpose, "link": link}))
     organizer = vCalAddress(f"mailto:{parseaddr(sender)[1]}")
     organizer.params["CN"] = convenor
     event.add("organizer", organizer)

@@ -269,6 +269,8 @@ def _not_shown(tree: ast.Module) -> set[int]:
             for operand in (node.left, *node.comparators):
                 if isinstance(operand, ast.Constant):
                     skip(operand)
+        elif isinstance(node, ast.Assert) and node.msg is not None:
+            skip(node.msg)  # for a programmer, when the code is wrong
         elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             func = node.exc.func
             if isinstance(func, ast.Name) and func.id in PROGRAMMER_ERRORS:
