@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po, write_po
 
 from hub import i18n, messages
 from hub.bootstrap import Hub
-from tests.web import client_of, sign_in
+from tests.web import client_of, followed, sign_in
 
 WELSH_HEADING = "Mewngofnodi i'r Hyb Partneriaeth"
 # Welsh for two strings Python words: a refusal the rules raise, and a page's own error.
@@ -96,12 +96,17 @@ def test_a_welsh_reader_sees_python_words_and_refusals_in_welsh(
     csrf = sign_in(admin, "opcc@leicestershire.example.org")
     me = next(u.user_id for u in demo_hub.accounts.users_of("leicestershire-opcc")
               if u.email == "opcc@leicestershire.example.org")
-    # The rule's English refusal, translated where the page shows it beside the field.
-    refused = admin.post(f"/admin/users/{me}/role", data={"csrf_token": csrf, "role": "member"},
-                         headers=welsh)
+    # The rule's English refusal, translated where the page shows it beside the field (the
+    # post is answered by a redirect to the page that shows it: post/redirect/get). A browser
+    # sends its language with both.
+    posted = admin.post(f"/admin/users/{me}/role", data={"csrf_token": csrf, "role": "member"},
+                        headers=welsh)
+    assert posted.status_code == 303
+    refused = admin.get(posted.headers["location"], headers=welsh)
     assert refused.status_code == 409
     assert WELSH_REFUSAL in refused.text.replace("&#39;", "'")
-    english = admin.post(f"/admin/users/{me}/role", data={"csrf_token": csrf, "role": "member"})
+    english = followed(admin, admin.post(f"/admin/users/{me}/role",
+                                         data={"csrf_token": csrf, "role": "member"}))
     assert "You cannot give up your own admin role: ask another admin" in english.text
     # A page's own error, and a title with a value put into the translated sentence.
     assert WELSH_SEARCH in admin.get("/search?q=%20", headers=welsh).text
