@@ -142,6 +142,17 @@ def _required_declines(conn: Connection, meeting_id: str) -> int:
     ).scalar() or 0)
 
 
+def _invite(conn: Connection, meeting_id: str, invited: list[dict[str, Any]]) -> None:
+    """Each invitation as a row with no response yet."""
+    if not invited:
+        return
+    conn.execute(insert(invitations), [
+        {"meeting_id": meeting_id, "organisation_id": i["organisation_id"],
+         "required": i["required"], "representatives": []}
+        for i in invited
+    ])
+
+
 @projections.on("meeting.convened")
 def _convened(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
@@ -154,13 +165,20 @@ def _convened(conn: Connection, event: RecordedEvent) -> None:
         revision=d["revision"], convened_by=d["by_organisation"],
         convenor_id=d["by_organisation"], version=event.version,
     ))
-    conn.execute(insert(invitations), [
-        {
-            "meeting_id": d["meeting_id"], "organisation_id": i["organisation_id"],
-            "required": i["required"], "representatives": [],
-        }
-        for i in d["invitations"]
-    ])
+    _invite(conn, d["meeting_id"], d["invitations"])
+
+
+@projections.on("meeting.invitees_added")
+def _invitees_added(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    # An invitation already passed to an ended organisation's successor (by the directory's
+    # change, which this stream does not hold) stands as it is.
+    present = set(conn.execute(select(invitations.c.organisation_id).where(
+        invitations.c.meeting_id == d["meeting_id"])).scalars())
+    _invite(conn, d["meeting_id"],
+            [i for i in d["invitations"] if i["organisation_id"] not in present])
+    # The version moves, so calendar feeds render the meeting again with its new attendees.
+    _set(conn, event)
 
 
 @projections.on("meeting.responded")

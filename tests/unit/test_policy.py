@@ -79,7 +79,7 @@ EXPECTED: dict[str, str] = {
     "ConveneMeeting": ITSELF, "RespondToMeeting": ITSELF, "PublishMeetingPapers": OFFICE,
     "RescheduleMeeting": OFFICE, "AmendMeeting": OFFICE, "CancelMeeting": OFFICE,
     "RecordMeetingHeld": OFFICE, "DraftMeetingMinutes": OFFICE,
-    "ApproveMeetingMinutes": OFFICE, "AssignMeetingAction": OFFICE,
+    "ApproveMeetingMinutes": OFFICE, "AssignMeetingAction": OFFICE, "InviteToMeeting": OFFICE,
     "CompleteMeetingAction": ITSELF, "MarkMeetingHeld": OPERATOR,
     "SendMeetingReminder": OPERATOR, "SendActionReminder": OPERATOR,
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine
 from starlette.datastructures import FormData, UploadFile
@@ -97,10 +98,15 @@ def invited(
     return added
 
 
-def with_groups(form: FormData, groups: Groups, convenor: str) -> FormData:
+def with_groups(
+    form: FormData, groups: Groups, convenor: str, *, kind: str | None = None,
+    invited_before: Iterable[str] = (),
+) -> FormData:
     """``form`` with the groups ticked made into invitation rows after the rows filled in
     (each required when the meeting is under reg 14A and the organisation a responsible
-    authority); blank rows are dropped, and one spare is left."""
+    authority); blank rows are dropped, and one spare is left. ``kind`` is the meeting's
+    (by default the form's), and ``invited_before`` the organisations a convened meeting
+    invites already, which no group adds again."""
     chosen = [str(c) for c in form.getlist(FIELD)]
     rows: dict[int, list[tuple[str, str]]] = {}
     items: list[tuple[str, str | UploadFile]] = []
@@ -114,8 +120,8 @@ def with_groups(form: FormData, groups: Groups, convenor: str) -> FormData:
             rows.setdefault(index, []).append((key, str(value)))
     filled = [row for _, row in sorted(rows.items()) if any(v for _, v in row)]
     already = [v for row in filled for k, v in row if k.endswith("-organisation_id")]
-    added = invited(chosen, groups, already=already, convenor=convenor)
-    required = form.get("kind") == REG_14A
+    added = invited(chosen, groups, already=[*already, *invited_before], convenor=convenor)
+    required = (form.get("kind") if kind is None else kind) == REG_14A
     invitations: list[tuple[str, str]] = []
     for index, row in enumerate(filled):
         invitations += [(f"{INVITATIONS}-{index}-{k.split('-', 2)[2]}", v) for k, v in row]
@@ -172,3 +178,46 @@ def extras(request: Request, caller: Caller, fields: list[FormField]) -> list[Fo
     return [*fields[:at], group_field(groups), *fields[at:]]
 
 
+
+
+# -- inviting more organisations to a convened meeting -----------------------------------------
+
+
+def _invited(record: dict[str, Any]) -> list[str]:
+    return [i["organisation_id"] for i in record.get("invitations") or ()]
+
+
+def expand_more(
+    request: Request, caller: Caller, form: FormData, record: dict[str, Any]
+) -> FormData:
+    """The "invite more organisations" form as posted, with the groups ticked made into
+    invitations of the organisations the meeting does not invite yet. The groups ticked stay
+    in the form, so that "Check your answers" can say who was left out (expanding them again
+    adds nothing)."""
+    chosen = form.getlist(FIELD)
+    if not chosen:
+        return form
+    expanded = with_groups(form, _groups(request, caller), record["convenor_id"],
+                           kind=record["kind"], invited_before=_invited(record))
+    return FormData([*expanded.multi_items(), *((FIELD, c) for c in chosen)])
+
+
+def notes_more(
+    request: Request, caller: Caller, values: dict[str, Any], record: dict[str, Any]
+) -> list[str]:
+    """Which organisations of the groups ticked are invited already, and so left as they are."""
+    chosen = values.get(FIELD) or []
+    known = _groups(request, caller).by_key()
+    before = set(_invited(record))
+    skipped = dict.fromkeys(
+        organisation for key in ([chosen] if isinstance(chosen, str) else chosen)
+        for organisation in (known[key].organisations if key in known else ())
+        if organisation in before
+    )
+    if not skipped:
+        return []
+    names = request.app.state.organisation_names
+    return [ngettext(
+        "Already invited, so left as it is: %(names)s.",
+        "Already invited, so left as they are: %(names)s.", len(skipped),
+    ) % {"names": ", ".join(names(o) for o in skipped)}]

@@ -78,6 +78,22 @@ with any the page reads itself (see ``expand``) put in place."""
 
 
 @dataclass(frozen=True)
+class ActionForm:
+    """What a page adds to one action's form on a record: inputs it reads itself (such as
+    "everyone in this partnership"), made into the request's own fields before the form is
+    read, and what "Check your answers" says of them."""
+
+    expand: Callable[[Request, Caller, FormData, dict[str, Any]], FormData]
+    """Given the request, the caller, the form as posted and the record: the form as the
+    command should read it."""
+    extras: Extras
+    """The action's fields as the form shows them, with the page's own put in place."""
+    notes: Callable[[Request, Caller, dict[str, Any], dict[str, Any]], list[str]]
+    """Given the request, the caller, the answers and the record: lines the check page adds
+    (e.g. who was left out, and why)."""
+
+
+@dataclass(frozen=True)
 class RecordPages:
     """The pages of one record type."""
 
@@ -111,6 +127,8 @@ class RecordPages:
     """The actions (by segment) that reach other organisations: each is checked first."""
     expand: Expand | None = None
     extras: Extras | None = None
+    action_forms: Mapping[str, ActionForm] = field(default_factory=dict)
+    """The actions (by segment) whose forms the page reads in part itself."""
 
     @property
     def base(self) -> str:
@@ -124,6 +142,7 @@ class RecordPages:
             Route(f"{self.base}/{{record_id}}/{{action}}/check", self.check_action,
                   methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}", self.act, methods=["POST"]),
+            Route(f"{self.base}/{{record_id}}/{{action}}", self.question, methods=["GET"]),
         ]
         if self.api.create is not None:
             routes[:0] = [
@@ -217,16 +236,18 @@ class RecordPages:
         fields = fixed_from_record(self.fields(request, caller, form_fields(model), record),
                                    declared)
         token = token_of(request)
+        extra = self.action_forms.get(segment)
         return self._check_page(
             request, fields, state["values"],
             caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
             action=f"{self.base}/{record_id}/{segment}",
-            change=f"{self.base}/{record_id}?kept={token}#{segment}-",
+            change=f"{self._form_page(record_id, segment)}?kept={token}#{segment}-",
+            notes=extra.notes(request, caller, state["values"], record) if extra else [],
         )
 
     def _check_page(
         self, request: Request, fields: list[FormField], values: dict[str, Any], *,
-        caption: str, action: str, change: str,
+        caption: str, action: str, change: str, notes: list[str] | None = None,
     ) -> Response:
         # The answers are posted again, unseen, with "confirmed": the post checks them anew.
         carried = [(k, str(v)) for k, vs in values.items()
@@ -234,7 +255,7 @@ class RecordPages:
         return render(
             request, "records/check.html", title=_("Check your answers"), caption=caption,
             answers=answers(fields, with_rows(fields, values)), change=change,
-            action=action, carried=carried,
+            action=action, carried=carried, notes=notes or [],
         )
 
     def _create_model(self) -> type[CallerRequest]:
@@ -258,9 +279,11 @@ class RecordPages:
         # Read back with the fields the page drew (a list offered as checkboxes posts each
         # box, not lines).
         record = self.visible_record(request, caller, record_id)
+        if segment in self.action_forms:
+            form = self.action_forms[segment].expand(request, caller, form, record)
         fields = self.fields(request, caller, form_fields(model), record)
         shown = _typed(form)
-        page = f"{self.base}/{record_id}?kept="
+        page = f"{self._form_page(record_id, segment)}?kept="
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
@@ -393,9 +416,33 @@ class RecordPages:
             for e in events
         ]
         errors = context.pop("errors", {})
-        posted = context.pop("values", {})
-        open_action = context.get("open_action")
-        added = context.pop("added", None)
+        actions = self._action_forms(
+            request, caller, record, events, posted=context.pop("values", {}), errors=errors,
+            open_action=context.get("open_action"), added=context.pop("added", None),
+        )
+        workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
+        done = self.actions.get(request.query_params.get("done", ""))
+        if done is not None and status_code == 200:
+            context.setdefault("done_text", gettext(done.done))
+        extra = self.context(request, caller, record, events) if self.context else {}
+        return render(
+            request, self.template, title=str(record.get(self.title_field, record_id)),
+            kind=self.title, record=record, record_id=record_id, base=self.base,
+            history=history, actions=actions, errors=errors,
+            hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
+            live_workspaces=" ".join(workspaces),
+            live_after=history[-1]["position"] if history else START,
+            status_code=status_code, **extra, **context,
+        )
+
+    def _action_forms(
+        self, request: Request, caller: Caller, record: dict[str, Any],
+        events: list[RecordedEvent], *, posted: dict[str, Any], errors: dict[str, str],
+        open_action: str | None, added: str | None,
+    ) -> list[dict[str, Any]]:
+        """The actions the record offers the caller now, each with its form's fields and
+        values (``posted``, ``errors`` and ``added`` belong to the form ``open_action``)."""
+        hub = hub_of(request)
         defaults = self.defaults(record) if self.defaults else {}
         # The record is where its latest event was shared: its workspaces now.
         where = events[-1].workspaces if events else ()
@@ -421,29 +468,55 @@ class RecordPages:
             start.update(defaults.get(action.segment, {}))
             start.update({name: record.get(key)
                           for name, key in (declared.from_record or {}).items()})
+            if action.segment in self.action_forms:
+                fields = self.action_forms[action.segment].extras(request, caller, fields)
             mine = open_action == action.segment
             actions.append({
                 "segment": action.segment,
                 "label": gettext(declared.label),
                 "confirm": bool(declared.confirm),
+                "page": (self._form_page(record[self.api.id_parameter], action.segment)
+                         if declared.own_page else None),
                 "fields": fields,
                 "values": with_rows(fields, posted if mine else prefill(fields, start)),
                 "errors": errors if mine else {},
                 "added": added if mine else None,
             })
-        workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
-        done = self.actions.get(request.query_params.get("done", ""))
-        if done is not None and status_code == 200:
-            context.setdefault("done_text", gettext(done.done))
-        extra = self.context(request, caller, record, events) if self.context else {}
+        return actions
+
+    def _form_page(self, record_id: str, segment: str) -> str:
+        """Where an action's form is: its own question page, or the record's page."""
+        if self.actions[segment].own_page:
+            return f"{self.base}/{record_id}/{segment}"
+        return f"{self.base}/{record_id}"
+
+    async def question(self, request: Request) -> Response:
+        """An action asked on a question page of its own (GOV.UK "one thing per page"), with
+        what its last post left (input, errors, a conflict); any other action's form is on the
+        record's page."""
+        caller = page_caller(request)
+        record_id, segment = request.path_params["record_id"], request.path_params["action"]
+        record = self.visible_record(request, caller, record_id)
+        declared = self.actions.get(segment)
+        if declared is None or not declared.own_page:
+            return _see(f"{self.base}/{record_id}")
+        state = kept(request, caller) or {}
+        errors = state.get("errors") or {}
+        events = self.api.history(hub_of(request), record_id)
+        mine = next((a for a in self._action_forms(
+            request, caller, record, events, posted=state.get("values") or {}, errors=errors,
+            open_action=segment, added=state.get("added"),
+        ) if a["segment"] == segment), None)
+        if mine is None:
+            # Not open to the caller now (the meeting was held, say): the record says why.
+            return _see(f"{self.base}/{record_id}")
+        extra = {"conflict": state["conflict"]} if state.get("conflict") is not None else {}
         return render(
-            request, self.template, title=str(record.get(self.title_field, record_id)),
-            kind=self.title, record=record, record_id=record_id, base=self.base,
-            history=history, actions=actions, errors=errors,
-            hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
-            live_workspaces=" ".join(workspaces),
-            live_after=history[-1]["position"] if history else START,
-            status_code=status_code, **extra, **context,
+            request, "records/question.html", title=mine["label"],
+            caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
+            record=record, record_id=record_id, base=self.base, action=mine, errors=errors,
+            error_prefix=f"{segment}-",
+            status_code=409 if extra else 400 if errors else 200, **extra,
         )
 
     def _offered(
