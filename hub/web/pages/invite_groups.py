@@ -202,6 +202,17 @@ def expand_more(
     return FormData([*expanded.multi_items(), *((FIELD, c) for c in chosen)])
 
 
+def errors_more(values: dict[str, Any], record: dict[str, Any]) -> dict[str, str]:
+    """Groups ticked that add no one, with no organisation chosen by name: everyone in them
+    is invited already (or the convenor may see none of them)."""
+    named = any(v for k, v in values.items()
+                if _row_index(k) is not None and k.endswith("-organisation_id"))
+    if not values.get(FIELD) or named:
+        return {}
+    return {FIELD: _("Everyone in the groups you chose is already invited. Choose another "
+                     "group, or an organisation by name")}
+
+
 def notes_more(
     request: Request, caller: Caller, values: dict[str, Any], record: dict[str, Any]
 ) -> list[str]:

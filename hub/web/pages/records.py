@@ -91,6 +91,10 @@ class ActionForm:
     notes: Callable[[Request, Caller, dict[str, Any], dict[str, Any]], list[str]]
     """Given the request, the caller, the answers and the record: lines the check page adds
     (e.g. who was left out, and why)."""
+    errors: Callable[[dict[str, Any], dict[str, Any]], dict[str, str]]
+    """Given the answers and the record: what is wrong with the page's own inputs, by input
+    (e.g. groups whose organisations are all invited already). These explain the request's
+    own errors, so they are shown instead of them."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +295,8 @@ class RecordPages:
                 "open_action": segment, "values": shown,
                 "added": f"{segment}-{added}" if added else None}))
         values, errors = every_error(model, fields, *parse_form(form, fields))
+        if segment in self.action_forms:
+            errors = self.action_forms[segment].errors(shown, record) or errors
         values["expected_version"] = expected_version(form)
         if not errors and segment in self.checked and not confirmed(form):
             errors = model_errors(model, fields, values)
