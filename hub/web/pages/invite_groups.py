@@ -13,7 +13,7 @@ group the convenor may not see is ignored exactly as a made-up one is.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -200,6 +200,25 @@ def expand_more(
     expanded = with_groups(form, _groups(request, caller), record["convenor_id"],
                            kind=record["kind"], invited_before=_invited(record))
     return FormData([*expanded.multi_items(), *((FIELD, c) for c in chosen)])
+
+
+def extras_more(
+    request: Request, caller: Caller, fields: list[FormField], record: dict[str, Any]
+) -> list[FormField]:
+    """The "invite more organisations" form's fields: the groups, as at convening, and by
+    name only the organisations the meeting does not invite yet."""
+    present = {record["convenor_id"], *_invited(record)}
+    return extras(request, caller, [_uninvited(f, present) for f in fields])
+
+
+def _uninvited(field: FormField, present: set[str]) -> FormField:
+    if field.name != INVITATIONS:
+        return field
+    return replace(field, fields=tuple(
+        replace(f, choices=tuple(c for c in f.choices if c[0] not in present))
+        if f.name == "organisation_id" else f
+        for f in field.fields
+    ))
 
 
 def errors_more(values: dict[str, Any], record: dict[str, Any]) -> dict[str, str]:

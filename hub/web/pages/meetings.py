@@ -31,7 +31,6 @@ from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.meetings import publish_meeting_papers
 from hub.i18n import N_, _, gettext
-from hub.queries.directory import current_organisations_of
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import page_caller
@@ -121,8 +120,7 @@ def meeting_choices(
     request: Request, caller: Caller, record: dict[str, Any] | None
 ) -> dict[str, list[tuple[str, str]]]:
     """The kinds of meeting and of response; on a meeting's page also the owners an action may
-    have (the invitees and the convenor), the caller's open actions, and the organisations
-    that may yet be invited."""
+    have (the invitees and the convenor), and the caller's open actions."""
     kinds = {"kind": list(KINDS.items()), "response": list(RESPONSES.items())}
     if record is None:
         return kinds
@@ -132,18 +130,10 @@ def meeting_choices(
         (a["action_id"], a["description"]) for a in record.get("actions", [])
         if a["status"] == "open" and a["owner_organisation_id"] == caller.actor.organisation_id
     ]
-    # More invitations offer only the organisations the meeting does not reach yet.
-    present = set(owners)
-    uninvited = [
-        (o["organisation_id"], o["name"])
-        for o in current_organisations_of(hub_of(request).engine, caller.actor)
-        if o["organisation_id"] not in present
-    ]
     return {
         **kinds,
         "owner_organisation_id": [(o, names(o)) for o in dict.fromkeys(owners)],
         "action_id": mine,
-        "organisation_id": uninvited,
     }
 
 

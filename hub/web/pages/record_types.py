@@ -42,7 +42,7 @@ MEETING_PAGES = RecordPages(
     expand=invite_groups.expand, extras=invite_groups.extras,
     checked=frozenset({"invitations"}),
     action_forms={"invitations": ActionForm(
-        invite_groups.expand_more, invite_groups.extras, invite_groups.notes_more,
+        invite_groups.expand_more, invite_groups.extras_more, invite_groups.notes_more,
         invite_groups.errors_more)},
 )
 DUTY_RECORDS: dict[str, RecordType[Any]] = {

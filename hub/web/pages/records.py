@@ -86,8 +86,9 @@ class ActionForm:
     expand: Callable[[Request, Caller, FormData, dict[str, Any]], FormData]
     """Given the request, the caller, the form as posted and the record: the form as the
     command should read it."""
-    extras: Extras
-    """The action's fields as the form shows them, with the page's own put in place."""
+    extras: Callable[[Request, Caller, list[FormField], dict[str, Any]], list[FormField]]
+    """Given the request, the caller, the action's fields and the record: the fields as the
+    form shows them, with the page's own put in place."""
     notes: Callable[[Request, Caller, dict[str, Any], dict[str, Any]], list[str]]
     """Given the request, the caller, the answers and the record: lines the check page adds
     (e.g. who was left out, and why)."""
@@ -425,6 +426,7 @@ class RecordPages:
         actions = self._action_forms(
             request, caller, record, events, posted=context.pop("values", {}), errors=errors,
             open_action=context.get("open_action"), added=context.pop("added", None),
+            asked=None,
         )
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
         done = self.actions.get(request.query_params.get("done", ""))
@@ -444,10 +446,12 @@ class RecordPages:
     def _action_forms(
         self, request: Request, caller: Caller, record: dict[str, Any],
         events: list[RecordedEvent], *, posted: dict[str, Any], errors: dict[str, str],
-        open_action: str | None, added: str | None,
+        open_action: str | None, added: str | None, asked: str | None,
     ) -> list[dict[str, Any]]:
         """The actions the record offers the caller now, each with its form's fields and
-        values (``posted``, ``errors`` and ``added`` belong to the form ``open_action``)."""
+        values (``posted``, ``errors`` and ``added`` belong to the form ``open_action``). An
+        action with a question page of its own has its form only on that page (``asked``);
+        the record's page links to it."""
         hub = hub_of(request)
         defaults = self.defaults(record) if self.defaults else {}
         # The record is where its latest event was shared: its workspaces now.
@@ -457,7 +461,8 @@ class RecordPages:
         )
         offered = [
             (action, self.actions[action.segment],
-             form_fields(action.request))
+             form_fields(action.request)
+             if not self.actions[action.segment].own_page or action.segment == asked else [])
             for action in self.api.actions
             if action.segment in self.actions
             and self._offered(caller, self.actions[action.segment], record, where)
@@ -474,8 +479,9 @@ class RecordPages:
             start.update(defaults.get(action.segment, {}))
             start.update({name: record.get(key)
                           for name, key in (declared.from_record or {}).items()})
-            if action.segment in self.action_forms:
-                fields = self.action_forms[action.segment].extras(request, caller, fields)
+            if action.segment in self.action_forms and drawn:
+                fields = self.action_forms[action.segment].extras(request, caller, fields,
+                                                                  record)
             mine = open_action == action.segment
             actions.append({
                 "segment": action.segment,
@@ -511,7 +517,7 @@ class RecordPages:
         events = self.api.history(hub_of(request), record_id)
         mine = next((a for a in self._action_forms(
             request, caller, record, events, posted=state.get("values") or {}, errors=errors,
-            open_action=segment, added=state.get("added"),
+            open_action=segment, added=state.get("added"), asked=segment,
         ) if a["segment"] == segment), None)
         if mine is None:
             # Not open to the caller now (the meeting was held, say): the record says why.
