@@ -66,7 +66,10 @@ def describe(envelope: dict[str, Any], names: OrganisationNames) -> str:
         subject = names.person(str(data["user_id"]))
         subject += f", {data['role']}" if data.get("role") else ""
     else:
-        subject = next((str(data[f]) for f in _SUBJECT_FIELDS if data.get(f)), "")
+        field = next((f for f in _SUBJECT_FIELDS if data.get(f)), None)
+        # An organisation is named, never shown by its id (a record passed to a successor).
+        subject = "" if field is None else (
+            names(str(data[field])) if field == "organisation_id" else str(data[field]))
     if subject and len(subject) > 80:
         subject = subject[:79] + "…"
     return f"{who}: {what}" + (f" ({subject})" if subject else "")
