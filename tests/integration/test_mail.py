@@ -159,9 +159,9 @@ def test_an_organisations_shared_address_gets_its_mail(hub: Hub, inbox: Inbox) -
     assert len(inbox.to(CITY)) == 1
 
 
-def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
-    hub: Hub, inbox: Inbox
-) -> None:
+def convene_for_the_city(hub: Hub) -> tuple[str, int]:
+    """The office convenes a reg 14A meeting requiring the city council, and its invitation
+    is mailed; the meeting's id and the head position after it."""
     start = hub.store.head_position()
     meeting_id = meeting_handlers.convene_meeting(
         hub, OPCC, kind="reg_14a", title="Serious violence duty", purpose="Agree the strategy.",
@@ -169,7 +169,13 @@ def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
         ends_local=datetime(2027, 7, 12, 12),
         invitations=[{"organisation_id": "leicester-city-council", "required": True}],
     ).id
-    after = deliver(hub, start)
+    return meeting_id, deliver(hub, start)
+
+
+def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
+    hub: Hub, inbox: Inbox
+) -> None:
+    meeting_id, after = convene_for_the_city(hub)
     meeting_handlers.reschedule_meeting(
         hub, OPCC, meeting_id, starts_local=datetime(2027, 7, 19, 14),
         ends_local=datetime(2027, 7, 19, 16),
@@ -213,14 +219,7 @@ def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
 def test_organisations_invited_later_get_the_same_calendar_event_and_no_one_is_mailed_again(
     hub: Hub, inbox: Inbox
 ) -> None:
-    start = hub.store.head_position()
-    meeting_id = meeting_handlers.convene_meeting(
-        hub, OPCC, kind="reg_14a", title="Serious violence duty", purpose="Agree the strategy.",
-        place="County Hall, Glenfield", starts_local=datetime(2027, 7, 12, 10),
-        ends_local=datetime(2027, 7, 12, 12),
-        invitations=[{"organisation_id": "leicester-city-council", "required": True}],
-    ).id
-    after = deliver(hub, start)
+    meeting_id, after = convene_for_the_city(hub)
     meeting_handlers.invite_to_meeting(hub, OPCC, meeting_id, invitations=[
         {"organisation_id": "leicestershire-police", "required": True},
         {"organisation_id": "leicester-city-council", "required": True}])
