@@ -250,6 +250,35 @@ class RecordPages:
             notes=extra.notes(request, caller, state["values"], record) if extra else [],
         )
 
+    async def question(self, request: Request) -> Response:
+        """An action asked on a question page of its own (GOV.UK "one thing per page"), with
+        what its last post left (input, errors, a conflict); any other action's form is on the
+        record's page."""
+        caller = page_caller(request)
+        record_id, segment = request.path_params["record_id"], request.path_params["action"]
+        record = self.visible_record(request, caller, record_id)
+        declared = self.actions.get(segment)
+        if declared is None or not declared.own_page:
+            return _see(f"{self.base}/{record_id}")
+        state = kept(request, caller) or {}
+        errors = state.get("errors") or {}
+        events = self.api.history(hub_of(request), record_id)
+        mine = next((a for a in self._action_forms(
+            request, caller, record, events, posted=state.get("values") or {}, errors=errors,
+            open_action=segment, added=state.get("added"), asked=segment,
+        ) if a["segment"] == segment), None)
+        if mine is None:
+            # Not open to the caller now (the meeting was held, say): the record says why.
+            return _see(f"{self.base}/{record_id}")
+        extra = {"conflict": state["conflict"]} if state.get("conflict") is not None else {}
+        return render(
+            request, "records/question.html", title=mine["label"],
+            caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
+            record=record, record_id=record_id, base=self.base, action=mine, errors=errors,
+            error_prefix=f"{segment}-",
+            status_code=409 if extra else 400 if errors else 200, **extra,
+        )
+
     def _check_page(
         self, request: Request, fields: list[FormField], values: dict[str, Any], *,
         caption: str, action: str, change: str, notes: list[str] | None = None,
@@ -443,6 +472,27 @@ class RecordPages:
             status_code=status_code, **extra, **context,
         )
 
+    def _offered(
+        self, caller: Caller, declared: PageAction, record: dict[str, Any],
+        where: tuple[str, ...],
+    ) -> bool:
+        # Offer an action where the law may let the caller take it; the record still decides.
+        rule = rules().get(declared.command)
+        if rule is None or caller.actor.role == "viewer":
+            return False
+        if observed_workspace(caller.actor, where) is not None:
+            return False
+        if declared.offered_to is not None:
+            return declared.offered_to(record, caller.actor.organisation_id or "")
+        office = record.get("requester_id") or record.get("policing_body_id") or record.get(
+            "convenor_id") or record.get("proposer_id")
+        if rule.who in (Who.POLICING_BODY, Who.KEEPER):
+            # A meeting's convenor is its keeper: the office, or the member that convened it.
+            return office is None or caller.actor.organisation_id == office
+        if rule.who is Who.ORGANISATION_ITSELF:
+            return caller.actor.organisation_id != office
+        return False
+
     def _action_forms(
         self, request: Request, caller: Caller, record: dict[str, Any],
         events: list[RecordedEvent], *, posted: dict[str, Any], errors: dict[str, str],
@@ -501,56 +551,6 @@ class RecordPages:
         if self.actions[segment].own_page:
             return f"{self.base}/{record_id}/{segment}"
         return f"{self.base}/{record_id}"
-
-    async def question(self, request: Request) -> Response:
-        """An action asked on a question page of its own (GOV.UK "one thing per page"), with
-        what its last post left (input, errors, a conflict); any other action's form is on the
-        record's page."""
-        caller = page_caller(request)
-        record_id, segment = request.path_params["record_id"], request.path_params["action"]
-        record = self.visible_record(request, caller, record_id)
-        declared = self.actions.get(segment)
-        if declared is None or not declared.own_page:
-            return _see(f"{self.base}/{record_id}")
-        state = kept(request, caller) or {}
-        errors = state.get("errors") or {}
-        events = self.api.history(hub_of(request), record_id)
-        mine = next((a for a in self._action_forms(
-            request, caller, record, events, posted=state.get("values") or {}, errors=errors,
-            open_action=segment, added=state.get("added"), asked=segment,
-        ) if a["segment"] == segment), None)
-        if mine is None:
-            # Not open to the caller now (the meeting was held, say): the record says why.
-            return _see(f"{self.base}/{record_id}")
-        extra = {"conflict": state["conflict"]} if state.get("conflict") is not None else {}
-        return render(
-            request, "records/question.html", title=mine["label"],
-            caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
-            record=record, record_id=record_id, base=self.base, action=mine, errors=errors,
-            error_prefix=f"{segment}-",
-            status_code=409 if extra else 400 if errors else 200, **extra,
-        )
-
-    def _offered(
-        self, caller: Caller, declared: PageAction, record: dict[str, Any],
-        where: tuple[str, ...],
-    ) -> bool:
-        # Offer an action where the law may let the caller take it; the record still decides.
-        rule = rules().get(declared.command)
-        if rule is None or caller.actor.role == "viewer":
-            return False
-        if observed_workspace(caller.actor, where) is not None:
-            return False
-        if declared.offered_to is not None:
-            return declared.offered_to(record, caller.actor.organisation_id or "")
-        office = record.get("requester_id") or record.get("policing_body_id") or record.get(
-            "convenor_id") or record.get("proposer_id")
-        if rule.who in (Who.POLICING_BODY, Who.KEEPER):
-            # A meeting's convenor is its keeper: the office, or the member that convened it.
-            return office is None or caller.actor.organisation_id == office
-        if rule.who is Who.ORGANISATION_ITSELF:
-            return caller.actor.organisation_id != office
-        return False
 
 
 def _typed(form: FormData) -> dict[str, Any]:
