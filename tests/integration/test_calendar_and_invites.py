@@ -183,6 +183,13 @@ def test_more_organisations_are_invited_by_group_on_the_meetings_own_question_pa
     assert checking.headers["location"].startswith(f"{page}/invitations/check?kept=")
     check = office.get(checking.headers["location"]).text
     assert "Already invited, so left as it is: Leicester City Council." in check
+    # "Change" goes back to the question with the partnership's organisations listed by name.
+    change = re.search(rf'href="({page}/invitations\?kept=[^"#]+)', check)
+    assert change
+    asked_again = form_values(office.get(change.group(1)).text, "invitations-form")
+    named = {v for k, vs in asked_again.items() if k.endswith("-organisation_id") for v in vs}
+    assert "leicestershire-police" in named and "leicester-city-council" not in named
+    assert not asked_again.get("invite_groups")
     done = office.post(f"{page}/invitations", data=form_values(check, "check-form"))
     assert done.headers["location"] == f"{page}?done=invitations"
     shown = office.get(done.headers["location"]).text

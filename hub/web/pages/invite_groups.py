@@ -5,6 +5,10 @@ workspace its organisation belongs to and each of its police areas. The page tur
 ticked into one invitation row per organisation, before the form is read, so "Check your
 answers" lists every organisation by name and the command sees ordinary invitations.
 
+A convened meeting's convenor invites more organisations the same way ("Invite more
+organisations", its own question page): the groups add only the organisations the meeting
+does not invite yet, and "Check your answers" names those left out as invited already.
+
 A group's organisations come only from what the convenor's organisation may see (the
 directory of its own areas and the members of its own workspaces), never from the form: a
 group the convenor may not see is ignored exactly as a made-up one is.
@@ -32,6 +36,8 @@ FIELD = "invite_groups"
 INVITATIONS = "invitations"
 """The list of invitation rows the groups are added to."""
 REG_14A = "reg_14a"
+SKIPPED = "already_invited"
+"""Inviting more: the organisations of the groups ticked that the meeting invites already."""
 
 
 @dataclass(frozen=True)
@@ -178,8 +184,6 @@ def extras(request: Request, caller: Caller, fields: list[FormField]) -> list[Fo
     return [*fields[:at], group_field(groups), *fields[at:]]
 
 
-
-
 # -- inviting more organisations to a convened meeting -----------------------------------------
 
 
@@ -191,15 +195,18 @@ def expand_more(
     request: Request, caller: Caller, form: FormData, record: dict[str, Any]
 ) -> FormData:
     """The "invite more organisations" form as posted, with the groups ticked made into
-    invitations of the organisations the meeting does not invite yet. The groups ticked stay
-    in the form, so that "Check your answers" can say who was left out (expanding them again
-    adds nothing)."""
-    chosen = form.getlist(FIELD)
+    invitations of the organisations the meeting does not invite yet, as at convening; those
+    of the groups it invites already are named in :data:`SKIPPED`, so that "Check your
+    answers" can say who was left out."""
+    chosen = [str(c) for c in form.getlist(FIELD)]
     if not chosen:
         return form
-    expanded = with_groups(form, _groups(request, caller), record["convenor_id"],
-                           kind=record["kind"], invited_before=_invited(record))
-    return FormData([*expanded.multi_items(), *((FIELD, c) for c in chosen)])
+    groups, before = _groups(request, caller), set(_invited(record))
+    expanded = with_groups(form, groups, record["convenor_id"], kind=record["kind"],
+                           invited_before=before)
+    everyone = invited(chosen, groups, already=(), convenor=record["convenor_id"])
+    return FormData([*expanded.multi_items(),
+                     *((SKIPPED, o) for o in everyone if o in before)])
 
 
 def extras_more(
@@ -221,12 +228,20 @@ def _uninvited(field: FormField, present: set[str]) -> FormField:
     ))
 
 
+def _skipped(values: dict[str, Any], record: dict[str, Any]) -> list[str]:
+    """The organisations :func:`expand_more` left out as invited already: only those the
+    meeting does invite (a value posted otherwise names no one)."""
+    named = values.get(SKIPPED) or []
+    before = set(_invited(record))
+    return [o for o in ([named] if isinstance(named, str) else named) if o in before]
+
+
 def errors_more(values: dict[str, Any], record: dict[str, Any]) -> dict[str, str]:
     """Groups ticked that add no one, with no organisation chosen by name: everyone in them
-    is invited already (or the convenor may see none of them)."""
+    is invited already."""
     named = any(v for k, v in values.items()
                 if _row_index(k) is not None and k.endswith("-organisation_id"))
-    if not values.get(FIELD) or named:
+    if named or not _skipped(values, record):
         return {}
     return {FIELD: _("Everyone in the groups you chose is already invited. Choose another "
                      "group, or an organisation by name")}
@@ -236,14 +251,7 @@ def notes_more(
     request: Request, caller: Caller, values: dict[str, Any], record: dict[str, Any]
 ) -> list[str]:
     """Which organisations of the groups ticked are invited already, and so left as they are."""
-    chosen = values.get(FIELD) or []
-    known = _groups(request, caller).by_key()
-    before = set(_invited(record))
-    skipped = dict.fromkeys(
-        organisation for key in ([chosen] if isinstance(chosen, str) else chosen)
-        for organisation in (known[key].organisations if key in known else ())
-        if organisation in before
-    )
+    skipped = _skipped(values, record)
     if not skipped:
         return []
     names = request.app.state.organisation_names
