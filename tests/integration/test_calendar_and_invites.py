@@ -200,6 +200,13 @@ def test_more_organisations_are_invited_by_group_on_the_meetings_own_question_pa
     assert {(i["organisation_id"], i["required"]) for i in meeting["invitations"]} == {
         (o, False) for o in safer["responsible_authorities"]}
 
+    # Answers confirmed on a page drawn before that change come back to the question, saying
+    # what changed.
+    stale = office.post(f"{page}/invitations", follow_redirects=True, data={
+        **_invite_form(office, version, []), "confirmed": "yes",
+        "invitations-0-organisation_id": "rutland-county-council"})
+    assert stale.status_code == 409 and "Someone else changed this record" in stale.text
+    assert 'id="invitations-form"' in stale.text
     # Ticked again, the partnership adds no one, and the page says why.
     again = office.post(f"{page}/invitations", follow_redirects=True,
                         data=_invite_form(office, meeting["version"], ["csp:safer-leicester"]))
