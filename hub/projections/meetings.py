@@ -175,12 +175,7 @@ def _convened(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("meeting.invitees_added")
 def _invitees_added(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
-    # An invitation already passed to an ended organisation's successor (by the directory's
-    # change, which this stream does not hold) stands as it is.
-    present = set(conn.execute(select(invitations.c.organisation_id).where(
-        invitations.c.meeting_id == d["meeting_id"])).scalars())
-    _invite(conn, d["meeting_id"],
-            [i for i in d["invitations"] if i["organisation_id"] not in present])
+    _invite(conn, d["meeting_id"], d["invitations"])
     # The version moves, so calendar feeds render the meeting again with its new attendees.
     _set(conn, event)
 
@@ -463,12 +458,7 @@ def _invitations_succeeded(conn: Connection, event: RecordedEvent) -> None:
     conn.execute(delete(invitations).where(
         (invitations.c.meeting_id == d["meeting_id"]) & invitations.c.organisation_id.in_(ended)
     ))
-    if d["invited"]:
-        conn.execute(insert(invitations), [
-            {"meeting_id": d["meeting_id"], "organisation_id": i["organisation_id"],
-             "required": i["required"], "representatives": []}
-            for i in d["invited"]
-        ])
+    _invite(conn, d["meeting_id"], d["invited"])
     _set(conn, event, required_declines=_required_declines(conn, d["meeting_id"]))
 
 
