@@ -17,6 +17,8 @@ WELSH = {
     "%(organisation)s joined the workspace “%(subject)s”":
         "Daeth %(organisation)s yn aelod o weithle “%(subject)s”",
     "Reset your Partnership Hub password": "Ailosod eich cyfrinair Hyb Partneriaeth",
+    "You are invited to join %(organisation)s on the Partnership Hub":
+        "Fe'ch gwahoddir i ymuno â %(organisation)s ar yr Hyb Partneriaeth",
     "Report required: %(title)s": "Mae angen adroddiad: %(title)s",
     "Partnership Hub: your summary for %(day)s": "Hyb Partneriaeth: eich crynodeb ar gyfer %(day)s",
     "Your language is saved": "Mae eich iaith wedi'i chadw",
@@ -37,7 +39,7 @@ def write_welsh(locale_dir: Path) -> Path:
 
 
 @pytest.fixture
-def welsh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def welsh_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The hub (in this process) reading :data:`WELSH` as its Welsh catalogue; the directory
     of catalogues, for a server process's ``HUB_LOCALE_DIR``."""
     locale_dir = tmp_path / "locale"

@@ -17,9 +17,9 @@ from hub.web.describe import OrganisationNames
 from hub.web.live import Access, LiveBroker, Subscriber
 from schemas.events import directory as ev
 from tests.web import signed_in
-from tests.welsh import WELSH, welsh  # noqa: F401 (the fixture below)
+from tests.welsh import WELSH, welsh_locale  # noqa: F401 (the fixture below)
 
-pytestmark = pytest.mark.usefixtures("welsh")
+pytestmark = pytest.mark.usefixtures("welsh_locale")
 
 CITY = "city@leicester.example.org"
 OFFICE = "opcc@leicestershire.example.org"
