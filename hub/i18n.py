@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import io
-import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,10 +36,6 @@ from jinja2 import Environment
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from hub.outages import dependency_down
-
-log = logging.getLogger("hub.i18n")
 
 LOCALE_DIR = Path(os.environ.get("HUB_LOCALE_DIR") or Path(__file__).parent / "locale")
 """Where the catalogues are read from: ``hub/locale``, or ``HUB_LOCALE_DIR`` (a translator
@@ -191,7 +186,8 @@ def negotiate(accept_language: str | None) -> str:
 
 
 Preference = Callable[[HTTPConnection], str | None]
-"""The language the caller of a request chose for themselves, if any (reads the database)."""
+"""The language the caller of a request chose for themselves, if any (reads the database, so
+it is called off the event loop; None, not an error, when it cannot say)."""
 
 
 class LocaleMiddleware:
@@ -216,12 +212,5 @@ class LocaleMiddleware:
     async def _preferred(self, scope: Scope) -> str | None:
         if self.preferred is None:
             return None
-        try:
-            # It reads the database: off the event loop, which every socket waits on.
-            return chosen_locale(await asyncio.to_thread(self.preferred, HTTPConnection(scope)))
-        except Exception as error:
-            if dependency_down(error) is None:
-                raise
-            # The database is down: the page says so itself, in the browser's language.
-            log.info("event=locale_preference_unread down=%s", dependency_down(error))
-            return None
+        # It reads the database: off the event loop, which every socket waits on.
+        return chosen_locale(await asyncio.to_thread(self.preferred, HTTPConnection(scope)))

@@ -15,6 +15,7 @@ from hub.access.actors import actor_for_client, actor_for_user
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.outages import dependency_down
 
 SESSION_COOKIE = "hub_session"
 UNWORDED = ("/static/", "/govuk/")
@@ -99,7 +100,13 @@ def preferred_locale(conn: HTTPConnection) -> str | None:
     :class:`hub.i18n.LocaleMiddleware`; reads the database once, then the request's cache)."""
     if SESSION_COOKIE not in conn.cookies or conn.url.path.startswith(UNWORDED):
         return None
-    found = caller(conn)
+    try:
+        found = caller(conn)
+    except Exception as error:
+        if dependency_down(error) is None:
+            raise
+        # The database is down: the page says so itself, in the browser's language.
+        return None
     return found.locale if found is not None else None
 
 
