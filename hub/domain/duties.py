@@ -65,9 +65,10 @@ from hub.domain.duties_errors import (
 )
 from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.record import RecordType
+from schemas.commands import Command
 from schemas.commands import duties as cmd
 from schemas.events import duties as ev
-from schemas.events.directory import Country, OrganisationKind
+from schemas.events.directory import Country, CspSuccession, OrganisationKind, Succession
 from schemas.events.duties import Objective, Period, PriorityRef, Reason
 from schemas.registry import EventData
 
@@ -156,6 +157,49 @@ def _reasons_for(
     return [given[item] for item in gaps]
 
 
+# -- open records pass to successors ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Keeper:
+    """Who keeps a duty record: its authority and the CSP it belongs to."""
+
+    organisation_id: str
+    csp_id: str | None
+
+
+def successor_keeper(
+    keeper: Keeper, successions: Iterable[Succession], csps: Iterable[CspSuccession]
+) -> Keeper | None:
+    """Who keeps an open record once bodies or CSPs ended; None when neither of its own did.
+
+    Open records pass to the successor body (DOMAIN.md, "Organisations end too"): one record
+    names one body, so an authority's records pass to its first successor. The priorities and
+    regard records of an ended CSP pass to the CSP that succeeds it (DOMAIN.md section 3).
+    """
+    first = {s.organisation_id: s.successor_ids[0] for s in successions}
+    after = {c.csp_id: c.succeeded_by for c in csps}
+    passed = Keeper(
+        first.get(keeper.organisation_id, keeper.organisation_id),
+        after.get(keeper.csp_id, keeper.csp_id) if keeper.csp_id else None,
+    )
+    return None if passed == keeper else passed
+
+
+def _passed_on(
+    keeper: Keeper, command: cmd.PassPriorityOn | cmd.PassStrategyRegardOn
+) -> dict[str, Any] | None:
+    """The fields of a passed-on event, or None when nothing of the record's ended."""
+    passed = successor_keeper(keeper, command.successions, command.csps)
+    if passed is None:
+        return None
+    return {
+        "organisation_id": passed.organisation_id, "csp_id": passed.csp_id,
+        "from_organisation": keeper.organisation_id, "from_csp_id": keeper.csp_id,
+        "change_id": command.change_id, "merger_id": command.merger_id,
+    }
+
+
 # -- relevant priorities ---------------------------------------------------------------------
 
 
@@ -189,6 +233,8 @@ def _evolve_priority(state: Priority, event_type: str, data: dict[str, Any]) -> 
             return replace(state, revision=data["revision"])
         case "priority.retired":
             return replace(state, retired=True)
+        case "priority.passed_to_successor":
+            return replace(state, owner=data["organisation_id"], csp_id=data.get("csp_id"))
     return state
 
 
@@ -219,6 +265,12 @@ def _decide_priority(state: Priority, command: BaseModel, _now: datetime) -> lis
             _check_priority_content(command.period, command.devolved_function, command.country)
             data = command.model_dump(exclude={"country"})
             return [ev.PriorityRevised(**data, revision=state.revision + 1)]
+        case cmd.PassPriorityOn():
+            # A retired priority keeps who made it; a repeat finds nothing left to pass.
+            passed = None if not state.exists or state.retired else _passed_on(
+                Keeper(state.owner, state.csp_id), command)
+            return [] if passed is None else [
+                ev.PriorityPassedOn(priority_id=command.priority_id, **passed)]
     raise InvalidCommand(f"a priority cannot take {type(command).__name__}")
 
 
@@ -472,6 +524,8 @@ def _evolve_strategy(
             )
         case "reciprocal_regard.finalised":
             return replace(state, finalised=True)
+        case "reciprocal_regard.passed_to_successor":
+            return replace(state, owner=data["organisation_id"], csp_id=data.get("csp_id"))
     return state
 
 
@@ -500,6 +554,12 @@ def _decide_strategy(
             if isinstance(command, cmd.MarkObjectiveDevolved):
                 return [_devolve_objective(state, command)]
             return [_finalise_strategy(state, command)]
+        case cmd.PassStrategyRegardOn():
+            # A finalised record keeps who made it; a repeat finds nothing left to pass.
+            passed = None if not state.exists or state.finalised else _passed_on(
+                Keeper(state.owner, state.csp_id), command)
+            return [] if passed is None else [
+                ev.StrategyRegardPassedOn(regard_id=command.regard_id, **passed)]
     raise InvalidCommand(f"a record of regard cannot take {type(command).__name__}")
 
 
@@ -758,3 +818,57 @@ CJ_ARRANGEMENT = RecordType(
     _area_of,
     open_to=_arrangement_open_to,
 )
+
+
+# -- open records passing to successors ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenDuty:
+    """An open duty record as the read models hold it: a current priority, or a record of
+    regard not yet finalised."""
+
+    record: str
+    """Its record type: ``priority`` or ``reciprocal_regard``."""
+    record_id: str
+    keeper: Keeper
+    title: str = ""
+
+
+def pass_on(
+    duty: OpenDuty, *, successions: Iterable[Succession] = (),
+    csps: Iterable[CspSuccession] = (), change_id: str | None = None,
+    merger_id: str | None = None,
+) -> tuple[RecordType[Any], Command] | None:
+    """The command (and its record type) that passes an open duty record to its successor,
+    naming only the successions that concern it; None when nothing of the record's ended."""
+    own = [s for s in successions if s.organisation_id == duty.keeper.organisation_id]
+    own_csp = [c for c in csps if c.csp_id == duty.keeper.csp_id]
+    if successor_keeper(duty.keeper, own, own_csp) is None:
+        return None
+    common: dict[str, Any] = {
+        "successions": own, "csps": own_csp, "change_id": change_id, "merger_id": merger_id,
+    }
+    if duty.record == PRIORITY.stream_type:
+        return PRIORITY, cmd.PassPriorityOn(priority_id=duty.record_id, **common)
+    return RECIPROCAL_REGARD, cmd.PassStrategyRegardOn(regard_id=duty.record_id, **common)
+
+
+def passing_steps(
+    stem: str, open_duties: Iterable[OpenDuty], *, successions: Iterable[Succession] = (),
+    csps: Iterable[CspSuccession] = (), change_id: str | None = None,
+    merger_id: str | None = None,
+) -> list[tuple[RecordType[Any], str, Command, str]]:
+    """The keyed commands that pass each of ``open_duties`` whose body or CSP ended to its
+    successor: each record type, record id, command and idempotency key (``stem`` and the
+    record), so that a re-run of the change that issues them passes nothing twice."""
+    successions, csps = list(successions), list(csps)
+    steps = []
+    for duty in open_duties:
+        passing = pass_on(duty, successions=successions, csps=csps, change_id=change_id,
+                          merger_id=merger_id)
+        if passing is not None:
+            record, command = passing
+            steps.append((record, duty.record_id, command,
+                          f"{stem}:{duty.record}:{duty.record_id}"))
+    return steps

@@ -21,6 +21,10 @@ The rules here:
   and a CSP is re-registered for each constituent's local government area(s), with its own
   responsible authorities (``ended``). An agreement terminated before it ever took effect
   changes nothing in the directory.
+- A combined CSP can also end by law: when a local government reorganisation replaces its
+  councils, the CSP for the new council's area arises in its place (CDA s.5). The agreement
+  then ends with its combined CSP (``ended_with_csp``), a termination agreed for a later date
+  included, and nothing is left before the parties.
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ from schemas.registry import EventData
 
 LONDON = ZoneInfo("Europe/London")
 
-PROPOSED, MADE, IN_EFFECT, WITHDRAWN, TERMINATED, ENDED = (
-    "proposed", "made", "in_effect", "withdrawn", "terminated", "ended",
+PROPOSED, MADE, IN_EFFECT, WITHDRAWN, TERMINATED, ENDED, ENDED_WITH_CSP = (
+    "proposed", "made", "in_effect", "withdrawn", "terminated", "ended", "ended_with_csp",
 )
 CONSENTED, REFUSED, CONSENT_WITHDRAWN = "consented", "refused", "withdrawn"
 
@@ -386,6 +390,8 @@ def _evolve(state: Merger, event_type: str, data: dict[str, Any]) -> Merger:
             return replace(state, status=IN_EFFECT, took_effect=True)
         case "merger.termination_took_effect":
             return replace(state, status=ENDED)
+        case "merger.combined_csp_ended":
+            return replace(state, status=ENDED_WITH_CSP, question=None, change={})
         case "merger.amendment_proposed" | "merger.termination_proposed":
             question = (
                 Question.VARIATION if event_type == "merger.amendment_proposed"
@@ -644,6 +650,17 @@ def _take_termination_effect(
     )]
 
 
+def _end_with_combined_csp(state: Merger, command: cmd.EndWithCombinedCsp) -> list[EventData]:
+    # Only an agreement whose combined CSP exists ends with it; a repeat, or another CSP's
+    # ending, has nothing to do.
+    current = state.took_effect and state.status in (IN_EFFECT, TERMINATED)
+    if not current or state.terms.get("combined_csp_id") != command.combined_csp_id:
+        return []
+    return [ev.MergerEndedWithCombinedCsp(
+        merger_id=state.merger_id, **command.model_dump(exclude={"merger_id"}),
+    )]
+
+
 def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]:
     match command:
         case cmd.ProposeMerger():
@@ -715,6 +732,9 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
             return _take_effect(state, command, now)
         case cmd.TakeTerminationEffect():
             return _take_termination_effect(state, command, now)
+        case cmd.EndWithCombinedCsp():
+            _require(state, command)
+            return _end_with_combined_csp(state, command)
     raise InvalidCommand(f"a merger cannot take {type(command).__name__}")
 
 

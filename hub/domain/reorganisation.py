@@ -16,7 +16,12 @@ On the date:
 - any other open CSP keeps going with the successors in place of the bodies that ended
   (an ICB for its CCG, the Probation Service for the NPS and the CRC);
 - workspaces follow: successors join where the bodies they replace were members, and those
-  bodies leave; the workspace of a CSP that ended closes into the new CSP's.
+  bodies leave; the workspace of a CSP that ended closes into the new CSP's;
+- open records pass on in their own histories: s.7 report requests to the successors of the
+  authorities they are addressed to, current priorities and unfinalised records of regard to
+  their authority's successor and their CSP's;
+- a combination agreement whose combined CSP ends this way ends with it (CDA s.5A gives the
+  parties no say: the CSP for the new area arises by law).
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ from pydantic import BaseModel
 
 from hub.domain import directory
 from hub.domain.directory import london_today
+from hub.domain.duties import OpenDuty, passing_steps
 from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from schemas.commands import Command
 from schemas.commands import directory as cmd
+from schemas.commands import mergers as merger_cmd
 from schemas.commands import reports as report_cmd
 from schemas.events import directory as ev
 from schemas.events.directory import CspSuccession, OrganisationKind, Succession, WorkspaceKind
@@ -221,6 +229,8 @@ class Plan:
     members_removed: list[tuple[str, str]] = field(default_factory=list)
     workspaces_closed: list[tuple[str, str]] = field(default_factory=list)
     """Each closed workspace and the new CSP's workspace its history continues in."""
+    agreements_ended: list[str] = field(default_factory=list)
+    """The combination agreements that end with their combined CSP."""
 
     @property
     def successor_of(self) -> dict[str, str]:
@@ -256,12 +266,16 @@ def plan(
     csps: Sequence[CspNow],
     workspaces: Sequence[WorkspaceNow],
     open_requests: Mapping[str, Sequence[str]] | None = None,
+    open_duties: Sequence[OpenDuty] = (),
+    agreements: Mapping[str, str] | None = None,
 ) -> Plan:
     """The commands that carry out a change on its date, in order, each keyed to happen once.
 
     ``organisations`` holds at least every organisation the change and the CSPs name;
     ``csps`` and ``workspaces`` are the open ones; ``open_requests`` the authorities each
-    open s.7 report request is addressed to, by request id.
+    open s.7 report request is addressed to, by request id; ``open_duties`` the open duty
+    records kept by an ending body or belonging to one of ``csps``; ``agreements`` the
+    combination agreement still in force of each of ``csps`` that is a combined CSP.
     """
     stem = f"directory-change:{change_id}:{on_date.isoformat()}"
     successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
@@ -359,8 +373,35 @@ def plan(
             result.steps.append(Step(REPORT_REQUEST, request_id, report_cmd.PassToSuccessors(
                 request_id=request_id, change_id=change_id, successions=passing,
             ), f"{stem}:report:{request_id}"))
+    # Each open priority and record of regard kept by an ending body, or belonging to an
+    # ending CSP, passes to the successor in its own history, before the change is marked
+    # done (a crash in between re-runs it).
+    result.steps.extend(Step(*p) for p in passing_steps(
+        stem, open_duties, successions=ends, csps=result.csps, change_id=change_id))
+    ending = _agreement_steps(stem, change_id, on_date, result, agreements or {})
+    result.steps.extend(ending)
+    result.agreements_ended.extend(step.key for step in ending)
     result.steps.append(Step(DIRECTORY_CHANGE, change_id, cmd.TakeDirectoryChangeEffect(
         change_id=change_id, on_date=on_date, csps=result.csps,
         arisen=[a.csp_id for a in result.arising],
     ), f"{stem}:took-effect"))
     return result
+
+
+def _agreement_steps(
+    stem: str, change_id: str, on_date: date, result: Plan, agreements: Mapping[str, str],
+) -> list[Step]:
+    # A combined CSP that ends by law takes its combination agreement with it: the agreement
+    # records, in its own history, the CSP that arose in its place and for which council.
+    arisen = {a.csp_id: a for a in result.arising}
+    steps = []
+    for ended in result.csps:
+        merger_id = agreements.get(ended.csp_id)
+        if merger_id is None:
+            continue
+        steps.append(Step(MERGER, merger_id, merger_cmd.EndWithCombinedCsp(
+            merger_id=merger_id, combined_csp_id=ended.csp_id,
+            csp_ended_on=on_date - timedelta(days=1), succeeded_by=ended.succeeded_by,
+            council_id=arisen[ended.succeeded_by].council_id, change_id=change_id,
+        ), f"{stem}:agreement:{merger_id}"))
+    return steps

@@ -302,6 +302,8 @@ def _merger(m: Mapping[str, Any], _names: Names, links: Links) -> Event:
         "made": "Agreement made: it takes effect on this date.",
         "in_effect": "The combined partnership took effect on this date.",
         "terminated": "It took effect on this date and has since been terminated.",
+        "ended_with_csp": "It took effect on this date, and ended with its combined "
+                          "partnership when a reorganisation replaced that partnership by law.",
         "withdrawn": "The proposal was withdrawn.",
     }.get(m["status"], _words(m["status"]))
     if never and m["status"] == "terminated":

@@ -23,7 +23,8 @@ from sqlalchemy import Connection, select
 from hub.access.actors import member_workspaces
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
-from hub.domain import directory
+from hub.domain import directory, duties
+from hub.domain.duties import OpenDuty
 from hub.domain.mergers import (
     ENDED,
     IN_EFFECT,
@@ -47,12 +48,13 @@ from hub.handlers.common import (
     slug,
 )
 from hub.projections.directory import areas, csps, members, organisations, workspaces
+from hub.queries import reorganisation
 from hub.service import handle, handle_as_hub, load
 from schemas.commands import Command
 from schemas.commands import directory as dcmd
 from schemas.commands import mergers as cmd
 from schemas.events import mergers as ev
-from schemas.events.directory import WorkspaceKind
+from schemas.events.directory import CspSuccession, WorkspaceKind
 from schemas.events.mergers import Purpose, SignedDocument
 
 # -- directory facts ---------------------------------------------------------------------------
@@ -451,6 +453,7 @@ def effect_plan(
     combined_csp_id: str,
     effective_date: date,
     constituents: Sequence[ConstituentNow],
+    open_duties: Sequence[OpenDuty] = (),
 ) -> list[EffectStep]:
     """The commands that carry out a made agreement, in order, each keyed to happen once.
 
@@ -459,6 +462,8 @@ def effect_plan(
     its last day) naming its successor. A combination spanning police areas (``area_ids``,
     the proposer's ``area_id`` first) belongs to each of them. The combined workspace carries
     every member over and links the constituents' workspaces, which close pointing at it.
+    The constituents' ``open_duties`` (current priorities, unfinalised records of regard)
+    pass to the combined CSP in their own histories.
     """
     stem = effect_key(merger_id, effective_date)
     workspace_id = directory.csp_workspace(combined_csp_id)
@@ -497,6 +502,10 @@ def effect_plan(
         steps.append(EffectStep(directory.WORKSPACE, space, dcmd.CloseWorkspace(
             workspace_id=space, merged_into=workspace_id,
         ), f"{stem}:close-workspace:{space}"))
+    # Before the merger records the effect, so a crash in between re-runs them.
+    steps += [EffectStep(*p) for p in duties.passing_steps(stem, open_duties, csps=[
+        CspSuccession(csp_id=c.csp_id, succeeded_by=combined_csp_id) for c in constituents
+    ], merger_id=merger_id)]
     steps.append(EffectStep(MERGER, merger_id, cmd.TakeMergerEffect(
         merger_id=merger_id, effective_date=effective_date,
     ), f"{stem}:took-effect"))
@@ -505,7 +514,7 @@ def effect_plan(
 
 def termination_plan(
     effect: ev.MergerTerminationTookEffect, *, combined_members: Sequence[str],
-    offices: Mapping[str, str],
+    offices: Mapping[str, str], open_duties: Sequence[OpenDuty] = (),
 ) -> list[EffectStep]:
     """The commands that carry out a termination on its date, in order, each keyed once.
 
@@ -513,7 +522,9 @@ def termination_plan(
     with its own responsible authorities, in a workspace of its own (its area's policing body
     office, and those of its authorities that were members of the combined workspace) linked
     to the combined one. The combined CSP ends the day before (``valid_to`` is its last day)
-    and its workspace closes.
+    and its workspace closes. Each of the combined CSP's ``open_duties`` passes, in its own
+    history, to the re-registered CSP its authority sits on (the first, for a county council
+    on several); one kept by a body on none stays where it is.
     """
     stem = f"merger:{effect.merger_id}:termination:{effect.ends_on.isoformat()}"
     combined_space = directory.csp_workspace(effect.combined_csp_id)
@@ -544,10 +555,17 @@ def termination_plan(
         EffectStep(directory.WORKSPACE, combined_space, dcmd.CloseWorkspace(
             workspace_id=combined_space,
         ), f"{stem}:close-workspace"),
-        EffectStep(MERGER, effect.merger_id, cmd.TakeTerminationEffect(
-            merger_id=effect.merger_id, ends_on=effect.ends_on,
-        ), f"{stem}:took-effect"),
     ]
+    for duty in open_duties:
+        sits_on = next((c.csp_id for c in effect.successors
+                        if duty.keeper.organisation_id in c.responsible_authorities), None)
+        if sits_on is not None:
+            steps += [EffectStep(*p) for p in duties.passing_steps(stem, [duty], csps=[
+                CspSuccession(csp_id=effect.combined_csp_id, succeeded_by=sits_on),
+            ], merger_id=effect.merger_id)]
+    steps.append(EffectStep(MERGER, effect.merger_id, cmd.TakeTerminationEffect(
+        merger_id=effect.merger_id, ends_on=effect.ends_on,
+    ), f"{stem}:took-effect"))
     return steps
 
 
@@ -597,11 +615,12 @@ def take_merger_effect(hub: Hub, merger_id: str, effective_date: date) -> bool:
         return False
     with hub.engine.connect() as conn:
         constituents = _constituents_now(conn, state.constituent_ids)
+        open_duties = reorganisation.open_duties(conn, (), state.constituent_ids)
     for step in effect_plan(
         merger_id=merger_id, area_id=state.area_id, area_ids=state.area_ids,
         name=state.terms["proposed_name"],
         combined_csp_id=state.terms["combined_csp_id"], effective_date=effective_date,
-        constituents=constituents,
+        constituents=constituents, open_duties=open_duties,
     ):
         handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
     return load(hub, MERGER, merger_id).state.status == IN_EFFECT
@@ -635,6 +654,8 @@ def take_termination_effect(hub: Hub, merger_id: str, ends_on: date) -> bool:
                 )
             ) if r.policing_body_id
         }
-    for step in termination_plan(effect, combined_members=combined_members, offices=offices):
+        open_duties = reorganisation.open_duties(conn, (), [effect.combined_csp_id])
+    for step in termination_plan(effect, combined_members=combined_members, offices=offices,
+                                 open_duties=open_duties):
         handle_as_hub(hub, step.record, step.key, step.command, step.idempotency_key)
     return load(hub, MERGER, merger_id).state.status == ENDED

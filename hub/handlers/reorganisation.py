@@ -100,10 +100,13 @@ def _plan(conn: Connection, change_id: str, on_date: date,
         *ending, *(o for s in ends for o in s.successor_ids),
         *(a for c in found_csps for a in c.responsible_authorities),
     }
+    affected = [c.csp_id for c in found_csps]
     return domain.plan(
         change_id=change_id, on_date=on_date, ends=ends,
         organisations=queries.organisations_now(conn, named), csps=found_csps,
         workspaces=found_spaces, open_requests=queries.open_report_requests(conn, ending),
+        open_duties=queries.open_duties(conn, ending, affected),
+        agreements=queries.combined_by_agreement(conn, affected),
     )
 
 
@@ -190,6 +193,7 @@ def preview_change(
                                    for w, i in plan.workspaces_closed],
         },
         "records": {k: v for k, v in moves.items() if k != "feeds"},
+        "agreements_ending": plan.agreements_ended,
         "feeds": moves["feeds"],
     }
 

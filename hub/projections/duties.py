@@ -621,56 +621,16 @@ def _governance_took_effect(conn: Connection, event: RecordedEvent) -> None:
         )
 
 
-# -- CSPs combined and separated ---------------------------------------------------------------
+# -- open records passed to successors ---------------------------------------------------------
 
 
-@projections.on("merger.took_effect")
-def _combined(conn: Connection, event: RecordedEvent) -> None:
-    # The ended CSPs' priorities and regard records pass to the combined CSP (DOMAIN.md §3).
-    d = event.data
-    for table in (priorities, strategy_regards):
-        conn.execute(
-            update(table)
-            .where(table.c.csp_id.in_(d["ended_csps"]))
-            .values(csp_id=d["combined_csp_id"])
-        )
-
-
-@projections.on("merger.termination_took_effect")
-def _separated(conn: Connection, event: RecordedEvent) -> None:
-    # Each authority's priorities and regard records pass to the re-registered CSP it is a
-    # responsible authority of (the first, for one on several: a county council; a row that
-    # has passed no longer names the combined CSP, so a later successor cannot take it).
-    d = event.data
-    for successor in d["successors"]:
-        for table in (priorities, strategy_regards):
-            conn.execute(
-                update(table)
-                .where(
-                    (table.c.csp_id == d["combined_csp_id"])
-                    & table.c.organisation_id.in_(successor["responsible_authorities"])
-                )
-                .values(csp_id=successor["csp_id"])
-            )
-
-
-@projections.on("directory_change.took_effect")
-def _reorganised(conn: Connection, event: RecordedEvent) -> None:
-    # Open records pass on (DOMAIN.md, "Organisations end too"): current priorities and
-    # unfinalised regard records pass from each ended CSP to its successor and from each ended
-    # body to its first successor; retired and finalised ones keep who made them.
-    d = event.data
-    for table, still_open in (
-        (priorities, priorities.c.retired.is_(False)),
-        (strategy_regards, strategy_regards.c.finalised.is_(False)),
-    ):
-        for c in d["csps"]:
-            conn.execute(
-                update(table).where((table.c.csp_id == c["csp_id"]) & still_open)
-                .values(csp_id=c["succeeded_by"])
-            )
-        for s in d["ends"]:
-            conn.execute(
-                update(table).where((table.c.organisation_id == s["organisation_id"]) & still_open)
-                .values(organisation_id=s["successor_ids"][0])
-            )
+@projections.on("priority.passed_to_successor", "reciprocal_regard.passed_to_successor")
+def _passed_on(conn: Connection, event: RecordedEvent) -> None:
+    # The record's own history says who keeps it now: its authority's successor, or its
+    # CSP's (a reorganisation, a combination or its termination; DOMAIN.md).
+    table, key = (
+        (priorities, "priority_id") if event.type.startswith("priority.")
+        else (strategy_regards, "regard_id")
+    )
+    _touch(conn, table, key, event, organisation_id=event.data["organisation_id"],
+           csp_id=event.data.get("csp_id"))

@@ -66,6 +66,12 @@ class MergerRow(SQLModel, table=True):
     made_on: date | None = None
     took_effect_on: date | None = None
     ends_on: date | None = None
+    csp_ended_on: date | None = None
+    """The combined CSP's last day, when it ended by law (a reorganisation), not by agreement."""
+    succeeded_by_csp: str | None = Field(default=None, max_length=120)
+    """The CSP that arose by law in the combined CSP's place."""
+    arose_for: str | None = Field(default=None, max_length=120)
+    """The new council whose area that CSP is for."""
     version: int
 
 
@@ -256,6 +262,16 @@ def _terminated(conn: Connection, event: RecordedEvent) -> None:
 @projections.on("merger.termination_took_effect")
 def _termination_took_effect(conn: Connection, event: RecordedEvent) -> None:
     _set(conn, event, status="ended")
+
+
+@projections.on("merger.combined_csp_ended")
+def _ended_with_combined_csp(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    _set(
+        conn, event, status="ended_with_csp", question=None, pending_change=None, blocked=False,
+        csp_ended_on=date.fromisoformat(d["csp_ended_on"]), succeeded_by_csp=d["succeeded_by"],
+        arose_for=d["council_id"],
+    )
 
 
 @projections.on("police_area.governance_took_effect")

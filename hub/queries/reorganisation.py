@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from hub.domain import directory
+from hub.domain.duties import Keeper, OpenDuty
 from hub.domain.reorganisation import CspNow, OrganisationNow, WorkspaceNow
 from hub.feeds.tables import calendar_feeds
 from hub.feeds.tokens import FeedKind
 from hub.projections.directory import changes, csps, members, organisations, workspaces
 from hub.projections.duties import priorities, strategy_regards
 from hub.projections.meetings import actions, invitations, meeting_is_open, meetings
+from hub.projections.mergers import mergers
 from hub.projections.reports import FINISHED, report_requests
 
 
@@ -98,6 +100,40 @@ def open_report_requests(conn: Connection, ending: Collection[str]) -> dict[str,
         .where(report_requests.c.status.not_in(FINISHED))
     ).all()
     return {r.request_id: list(r.addressed) for r in rows if set(r.addressed) & set(ending)}
+
+
+def open_duties(
+    conn: Connection, organisation_ids: Collection[str], csp_ids: Collection[str] = ()
+) -> list[OpenDuty]:
+    """The current priorities and unfinalised records of regard kept by any of
+    ``organisation_ids`` or belonging to any of ``csp_ids``, in id order."""
+    found: list[OpenDuty] = []
+    for record, table, key, title, still_open in (
+        ("priority", priorities, "priority_id", priorities.c.title,
+         priorities.c.retired.is_(False)),
+        ("reciprocal_regard", strategy_regards, "regard_id", strategy_regards.c.strategy_title,
+         strategy_regards.c.finalised.is_(False)),
+    ):
+        rows = conn.execute(
+            select(table.c[key], table.c.organisation_id, table.c.csp_id, title.label("title"))
+            .where(still_open & (table.c.organisation_id.in_(sorted(organisation_ids))
+                                 | table.c.csp_id.in_(sorted(csp_ids))))
+            .order_by(table.c[key])
+        )
+        found += [OpenDuty(record, r[0], Keeper(r.organisation_id, r.csp_id), r.title)
+                  for r in rows]
+    return found
+
+
+def combined_by_agreement(conn: Connection, csp_ids: Collection[str]) -> dict[str, str]:
+    """Of ``csp_ids``, those that are the combined CSP of an agreement still in force (in
+    effect, or terminated for a later date), each with its agreement's id."""
+    return {r.combined_csp_id: r.merger_id for r in conn.execute(
+        select(mergers.c.combined_csp_id, mergers.c.merger_id).where(
+            mergers.c.combined_csp_id.in_(sorted(csp_ids))
+            & mergers.c.status.in_(["in_effect", "terminated"])
+            & mergers.c.took_effect_on.is_not(None))
+    )}
 
 
 def moving(

@@ -112,6 +112,9 @@ PHRASES: dict[str, str] = {
     "merger.terminated": N_("Every party agreed to end the merger agreement “%(subject)s”"),
     "merger.termination_took_effect": N_(
         "The merger agreement “%(subject)s” ended, and its partnerships were registered again"),
+    "merger.combined_csp_ended": N_(
+        "The partnership made by the merger “%(subject)s” ended by law, and its agreement "
+        "with it"),
     "merger.change_withdrawn": N_(
         "%(who)s withdrew the proposed change to the merger agreement “%(subject)s”"),
     # The Section 10 duty register.
@@ -121,6 +124,8 @@ PHRASES: dict[str, str] = {
     "priority.registered": N_("%(who)s registered the priority “%(subject)s”"),
     "priority.revised": N_("%(who)s revised the priority “%(subject)s”"),
     "priority.retired": N_("%(who)s retired the priority “%(subject)s”"),
+    "priority.passed_to_successor": N_(
+        "The priority “%(subject)s” passed to %(organisation)s"),
     "reciprocal_regard.recorded": N_(
         "%(who)s started recording its regard to the police and crime plan in “%(subject)s”"),
     "reciprocal_regard.objective_regarded": N_(
@@ -129,6 +134,8 @@ PHRASES: dict[str, str] = {
     "reciprocal_regard.objective_devolved": N_(
         "%(who)s marked an objective of the police and crime plan as devolved in "
         "“%(subject)s”"),
+    "reciprocal_regard.passed_to_successor": N_(
+        "The record of regard “%(subject)s” passed to %(organisation)s"),
     "reciprocal_regard.finalised": N_(
         "%(who)s finished recording its regard to the police and crime plan in “%(subject)s”"),
     "regard_decision.recorded": N_("%(who)s recorded the decision “%(subject)s”"),

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from schemas.commands.base import Command, Resolved
-from schemas.events.directory import Country, Name, Slug
+from schemas.events.directory import Country, CspSuccession, Name, Slug, Succession
 from schemas.events.duties import (
     DecisionKind,
     Objective,
@@ -75,6 +75,26 @@ class RetirePriority(Command):
     priority_id: Resolved[str] = Slug
     by_organisation: Resolved[str] = Slug
     reason: str = OptionalText
+
+
+class _PassOn(Command):
+    # Issued by the hub when bodies or CSPs end: every succession of the change, the record
+    # deciding which concern it. A closed record keeps who made it.
+
+    successions: list[Succession] = Field(default_factory=list, max_length=500)
+    """Organisations that ended, each with its successors."""
+    csps: list[CspSuccession] = Field(default_factory=list, max_length=500)
+    """CSPs that ended, each with the CSP its open records pass to."""
+    change_id: str | None = None
+    """The directory change that ended them, if one did."""
+    merger_id: str | None = None
+    """The combination agreement whose effect or termination ended them, if one did."""
+
+
+class PassPriorityOn(_PassOn):
+    """The priority's authority or CSP ended: a current priority passes to the successor."""
+
+    priority_id: Resolved[str] = Slug
 
 
 # -- decisions --------------------------------------------------------------------------------
@@ -197,6 +217,12 @@ class FinaliseStrategyRegard(Command):
     reasons: list[Reason] = Reasons
     plan_revision: Resolved[int] = Field(ge=1)
     objectives: Resolved[list[Objective]] = Objectives
+
+
+class PassStrategyRegardOn(_PassOn):
+    """The record's authority or CSP ended: an unfinalised record passes to the successor."""
+
+    regard_id: Resolved[str] = Slug
 
 
 # -- criminal justice arrangements ------------------------------------------------------------

@@ -185,3 +185,18 @@ class TakeTerminationEffect(Command):
 
     merger_id: Resolved[str] = Slug
     ends_on: date
+
+
+class EndWithCombinedCsp(Command):
+    """The combined CSP ended by law (issued by the hub when a directory change takes effect):
+    the CSP for a new council's area arose in its place, and the agreement ends with it."""
+
+    merger_id: Resolved[str] = Slug
+    combined_csp_id: str = Slug
+    csp_ended_on: date
+    """The combined CSP's last day."""
+    succeeded_by: str = Slug
+    """The CSP that arose by law in its place."""
+    council_id: str = Slug
+    """The new council whose area that CSP is for."""
+    change_id: str = Slug

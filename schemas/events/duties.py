@@ -149,6 +149,29 @@ class PriorityRetired(EventData):
     reason: str = OptionalText
 
 
+class _PassedOn(EventData):
+    # What a record's passing to a successor says, whichever duty record it is.
+
+    organisation_id: str = Slug
+    """The authority that keeps the record now."""
+    csp_id: str | None = None
+    """The CSP the record belongs to now."""
+    from_organisation: str = Slug
+    from_csp_id: str | None = None
+    change_id: str | None = None
+    """The directory change that ended the body or CSP (a reorganisation), if one did."""
+    merger_id: str | None = None
+    """The combination agreement whose effect or termination ended the CSP, if one did."""
+
+
+@event_type("priority.passed_to_successor")
+class PriorityPassedOn(_PassedOn):
+    """The authority or the CSP of a current priority ended (a reorganisation, a combination
+    or its termination), and the priority passed to the successor, who now keeps it."""
+
+    priority_id: str = Slug
+
+
 # -- the policing body's decisions and their regard notes ------------------------------------
 
 
@@ -258,6 +281,15 @@ class ObjectiveDevolved(EventData):
     regard_id: str = Slug
     by_organisation: str = Slug
     objective: Objective
+
+
+@event_type("reciprocal_regard.passed_to_successor")
+class StrategyRegardPassedOn(_PassedOn):
+    """The authority or the CSP of an unfinalised record of regard ended (a reorganisation, a
+    combination or its termination), and the record passed to the successor, who now keeps
+    it."""
+
+    regard_id: str = Slug
 
 
 @event_type("reciprocal_regard.finalised", version=2)

@@ -193,6 +193,24 @@ class MergerTerminationTookEffect(EventData):
     successors: list[Constituent] = Field(min_length=2, max_length=20)
 
 
+@event_type("merger.combined_csp_ended")
+class MergerEndedWithCombinedCsp(EventData):
+    """The combined CSP ended by law, not by the parties' agreement: a local government
+    reorganisation replaced its councils, and the CSP for the new council's area arose in its
+    place (CDA s.5), so the agreement ended with it."""
+
+    merger_id: str = Slug
+    combined_csp_id: str = Slug
+    csp_ended_on: date
+    """The combined CSP's last day."""
+    succeeded_by: str = Slug
+    """The CSP that arose by law in its place."""
+    council_id: str = Slug
+    """The new council whose area that CSP is for."""
+    change_id: str = Slug
+    """The directory change that ended it."""
+
+
 # Variations are named "amend..." in event types: a type starting ".v" after the record name
 # would be misread as a version suffix in schema file names (<type>.v<N>.json).
 @event_type("merger.amendment_proposed")

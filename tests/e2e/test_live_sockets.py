@@ -239,6 +239,9 @@ def welsh_server(
                      HUB_LOCALE_DIR=str(locale_dir))
 
 
+# One backend: what is tested here is the socket's language, chosen in the web process; a
+# person's stored language is read on both in tests/integration/test_languages.py.
+@pytest.mark.parametrize("demo_database_url", ["sqlite"], indirect=True)
 def test_each_socket_reads_the_activity_in_its_readers_language(
     welsh_server: LiveServer,
 ) -> None:

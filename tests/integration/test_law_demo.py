@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.access.accounts import Role
 from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
 from hub.demo import mergers as demo_mergers
@@ -18,6 +19,7 @@ from hub.projections.directory import areas, csps, members, organisations, terms
 from hub.projections.meetings import get_meeting
 from hub.projections.mergers import get_merger
 from tests.conftest import DemoCopy, HubFactory
+from tests.web import DEMO_PASSWORD, signed_in
 
 NY = "north-yorkshire"
 TODAYS_NY_BODIES = {
@@ -105,6 +107,26 @@ def test_the_demo_replays_north_yorkshires_history_to_todays_bodies(
 
     # The history is in the log, in the order it happened: the changes in force, and the
     # combined CSP's bodies changing until it ended.
+    # The 2014 agreement ended with its combined CSP, in its own history, and reads ended
+    # from 1 April 2023 on its page and in the list.
+    [ending] = [e for e in hub.store.read_stream(StreamRef.of(
+        "merger", demo_mergers.NY_MERGER).id) if e.type == "merger.combined_csp_ended"]
+    assert (ending.data["csp_ended_on"], ending.data["succeeded_by"],
+            ending.data["council_id"]) == ("2023-03-31", today, "north-yorkshire-council")
+    merger = get_merger(hub.engine, SYSTEM, demo_mergers.NY_MERGER)
+    assert (merger["status"], merger["csp_ended_on"]) == ("ended_with_csp", "2023-03-31")
+    hub.accounts.create_user(email="officer@north-yorkshire.example.org", name="Ada Officer",
+                             organisation_id="north-yorkshire-opcc", role=Role.MEMBER,
+                             password=DEMO_PASSWORD)
+    officer = signed_in(hub, "officer@north-yorkshire.example.org")
+    page = " ".join(officer.get(f"/records/mergers/{demo_mergers.NY_MERGER}").text.split())
+    assert "Ended with its partnership" in page and "In effect" not in page
+    assert ("The combined partnership ended on 31 March 2023, when the North Yorkshire "
+            "Community Safety Partnership arose by law for North Yorkshire Council&#39;s area."
+            ) in page
+    listed = " ".join(officer.get("/records/mergers").text.split())
+    assert "1 April 2015 (ended 31 March 2023)" in listed
+
     in_force = [e.data["on_date"] for e in hub.store.iter_all()
                 if e.type == "directory_change.took_effect"]
     assert in_force == ["2018-11-15", "2021-06-26", "2022-07-01", "2023-04-01", "2024-05-07"]

@@ -6,14 +6,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from hub.access.accounts import Role
 from hub.access.policy import SYSTEM
 from hub.bootstrap import Hub
 from hub.domain import directory
-from hub.domain.mergers import successor_csp_id
+from hub.domain.duties_errors import NotPriorityOwner
+from hub.domain.mergers import NotMade, successor_csp_id
+from hub.events import StreamRef
+from hub.handlers import duties as duty_handlers
 from hub.handlers import meetings as meeting_handlers
 from hub.handlers import mergers as h
+from hub.handlers import reorganisation
 from hub.handlers import reports as report_handlers
 from hub.projections.directory import csps, workspaces
 from hub.projections.duties import priorities
@@ -22,9 +28,10 @@ from hub.projections.reports import report_requests
 from hub.queries.directory import csp_ids_of_area, csps_of
 from hub.service import handle
 from schemas.commands import directory as dcmd
+from schemas.events.directory import Succession
 from schemas.events.mergers import HOME_SECRETARY
 from tests.clocks import HandClock
-from tests.integration.test_duties_register import register
+from tests.integration.test_duties_register import SOURCE, period, register
 from tests.integration.test_mergers_service import (
     AUTHORITIES,
     OFFICE,
@@ -34,6 +41,7 @@ from tests.integration.test_mergers_service import (
     demo,
     propose,
 )
+from tests.web import DEMO_PASSWORD, signed_in
 from workers import mergers as jobs
 
 __all__ = ["demo"]  # the fixture, shared with the merger service tests
@@ -130,8 +138,10 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
     clock.now = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
     assert h.take_merger_effect(demo, merger_id, EFFECTIVE)
     combined = get_merger(demo.engine, SYSTEM, merger_id)["combined_csp_id"]
-    # On combination the ended CSPs' priorities and open s.7 requests pass to the combined CSP.
+    # On combination the ended CSPs' priorities and open s.7 requests pass to the combined CSP,
+    # the priority in its own history.
     assert _value(demo, priorities, "priority_id", priority, "csp_id") == combined
+    assert _passings(demo, priority) == [("melton-csp", combined, merger_id)]
     assert _value(demo, report_requests, "request_id", open_request, "csp_id") == combined
 
     h.propose_merger_termination(demo, actor(OFFICE), merger_id, ends_on=ENDS,
@@ -159,6 +169,7 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
     # Melton's own priority passes on with it, and so does the open request first made to
     # Melton's CSP; the Melton CSP takes new requests again.
     assert _value(demo, priorities, "priority_id", priority, "csp_id") == melton_again
+    assert _passings(demo, priority)[1:] == [(combined, melton_again, merger_id)]
     assert _value(demo, report_requests, "request_id", open_request, "csp_id") == melton_again
     asked = report_handlers.require_report(
         demo, actor(OFFICE), csp_id=melton_again, kind="informal", title="Rural crime again",
@@ -173,3 +184,69 @@ def test_a_combination_passes_on_records_and_its_termination_takes_effect_on_its
 def _value(hub: Hub, table: Any, key: str, value: str, column: str) -> Any:
     with hub.engine.connect() as conn:
         return conn.execute(select(table.c[column]).where(table.c[key] == value)).scalar_one()
+
+
+def _passings(hub: Hub, priority_id: str) -> list[tuple[str, str, str]]:
+    return [(e.data["from_csp_id"], e.data["csp_id"], e.data["merger_id"])
+            for e in hub.store.read_stream(StreamRef.of("priority", priority_id).id)
+            if e.type == "priority.passed_to_successor"]
+
+
+NEW_COUNCIL = "melton-harborough-council"
+
+
+def test_a_reorganisation_ends_the_combined_csp_with_its_agreement_and_passes_on_its_duties(
+    demo: Hub,
+) -> None:
+    clock = HandClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    demo.clock = clock
+    merger_id = propose(demo, effective_date=EFFECTIVE)
+    _everyone_consents(demo, merger_id, revision=1)
+    clock.now = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
+    assert h.take_merger_effect(demo, merger_id, EFFECTIVE)
+    combined = get_merger(demo.engine, SYSTEM, merger_id)["combined_csp_id"]
+    priority = register(demo, actor("melton-council"), csp_id=combined)
+    handle(demo, directory.ORGANISATION, NEW_COUNCIL, dcmd.RegisterOrganisation(
+        organisation_id=NEW_COUNCIL, name="Melton and Harborough Council",
+        kind="unitary_council", area_ids=[LEICS], country="england"), SYSTEM)
+    ends = [Succession(organisation_id=c, successor_ids=[NEW_COUNCIL]) for c in (
+        "melton-council", "harborough-council", "leicestershire-county-council")]
+
+    # The dry run names the agreement that will end, and the priority that will pass on.
+    clock.now = datetime(2028, 4, 1, 9, 0, tzinfo=UTC)
+    preview = reorganisation.preview_change(demo, SYSTEM, on_date=REORGANISED, ends=ends)
+    assert preview["agreements_ending"] == [merger_id]
+    assert priority in preview["records"]["priorities"]
+
+    reorganisation.record_change(demo, SYSTEM, on_date=REORGANISED, ends=ends)
+    arisen = f"{NEW_COUNCIL}-csp"
+    assert _csp_row(demo, combined).succeeded_by == arisen
+    # The agreement ended with its combined CSP, in its own history, once.
+    row = get_merger(demo.engine, SYSTEM, merger_id)
+    assert (row["status"], row["csp_ended_on"], row["succeeded_by_csp"], row["arose_for"]) == (
+        "ended_with_csp", "2028-03-31", arisen, NEW_COUNCIL)
+    ended = [e for e in demo.store.read_stream(StreamRef.of("merger", merger_id).id)
+             if e.type == "merger.combined_csp_ended"]
+    assert len(ended) == 1
+    assert reorganisation.carry_out_change(demo, ended[0].data["change_id"], REORGANISED) == 0
+    with pytest.raises(NotMade):
+        h.propose_merger_termination(demo, actor(OFFICE), merger_id, ends_on=date(2029, 3, 31),
+                                     reason="Too late")
+
+    # The priority passed to the new council and its CSP: the successor revises it, the
+    # ended council no longer can.
+    assert (_value(demo, priorities, "priority_id", priority, "organisation_id"),
+            _value(demo, priorities, "priority_id", priority, "csp_id")) == (NEW_COUNCIL, arisen)
+    revision: dict[str, Any] = {"theme": "crime_and_disorder", "title": "Rural crime",
+                                "source": SOURCE, "period": period(demo)}
+    duty_handlers.revise_priority(demo, actor(NEW_COUNCIL), priority, **revision)
+    demo.accounts.create_user(email="officer@leicestershire.example.org", name="Ada Officer",
+                              organisation_id=OFFICE, role=Role.MEMBER, password=DEMO_PASSWORD)
+    page = signed_in(demo, "officer@leicestershire.example.org").get(
+        f"/records/priorities/{priority}").text
+    assert "The priority “Rural crime” passed to Melton and Harborough Council" in page
+    with pytest.raises(NotPriorityOwner):
+        duty_handlers.revise_priority(demo, actor("melton-council"), priority, **revision)
+
+
+REORGANISED = date(2028, 4, 1)

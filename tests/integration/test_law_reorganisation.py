@@ -18,11 +18,14 @@ from hub.access.policy import SYSTEM, Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
 from hub.domain.directory import london_today
+from hub.domain.duties_errors import NotStrategyOwner
 from hub.domain.errors import NotFound
 from hub.domain.reorganisation import OrganisationAlreadyEnded
 from hub.domain.reports import NotAddressedAuthority
+from hub.events import StreamRef
 from hub.feeds.scope import open_feed
 from hub.feeds.tokens import CalendarFeeds, FeedKind
+from hub.handlers import duties as duty_handlers
 from hub.handlers import reorganisation
 from hub.handlers import reports as report_handlers
 from hub.projections.directory import csps, members, organisations
@@ -33,6 +36,7 @@ from schemas.commands import directory as dcmd
 from schemas.events.directory import Succession
 from tests.clocks import ShiftedClock
 from tests.conftest import DemoCopy, HubFactory
+from tests.integration.test_duties_register import OBJECTIVES, period, register
 from tests.integration.test_meetings_schedules import react, scheduled
 from tests.integration.test_reports_api import Api
 from tests.web import client_of, signed_in
@@ -98,6 +102,13 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
         matters="ASB in the town centre",
     )
     county = "leicestershire-county-council"
+    blaby = staff("blaby-council")
+    priority = register(hub, blaby, csp_id="blaby-csp")
+    plan = duty_handlers.record_plan(hub, staff(OPCC), title="Police and Crime Plan",
+                                     period=period(hub), objectives=OBJECTIVES).id
+    regard = duty_handlers.record_strategy_regard(
+        hub, blaby, plan_id=plan, csp_id="blaby-csp",
+        strategy={"kind": "partnership_plan", "title": "Blaby community safety plan"}).id
     feed = CalendarFeeds(hub.engine, hub.clock).create(
         Actor(user_id="u-county-admin", organisation_id=county, area_ids=frozenset({LEICS}),
               role="admin"), FeedKind.ORGANISATION)
@@ -110,6 +121,8 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
         "leicestershire-council-csp", "Leicestershire Community Safety Partnership",
         {f"{d}-csp" for d in DISTRICTS})
     assert asked.id in {r["request_id"] for r in preview["records"]["report_requests"]}
+    assert priority in preview["records"]["priorities"]
+    assert regard in preview["records"]["regard_records"]
     assert {"workspace_id": f"area-{LEICS}", "organisation_id": NEW} in (
         preview["memberships"]["joining"])
     assert preview["takes_effect"] == "on the date"
@@ -187,6 +200,26 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
     with pytest.raises(NotAddressedAuthority):
         report_handlers.acknowledge_report(hub, staff("blaby-council"), asked.id)
     assert (county_row.valid_to, county_row.succeeded_by) == (date(2027, 3, 31), [NEW])
+    # The ended council's priority and record of regard pass to its successor and the new CSP
+    # in their own histories: the successor keeps them, the ended council no longer can.
+    for record, key in (("priority", priority), ("reciprocal_regard", regard)):
+        [moved] = [e for e in hub.store.read_stream(StreamRef.of(record, key).id)
+                   if e.type == f"{record}.passed_to_successor"]
+        assert (moved.data["organisation_id"], moved.data["csp_id"], moved.data["change_id"]) == (
+            NEW, arisen.csp_id, created.id)
+    duty_handlers.note_objective_regard(hub, staff(NEW), regard, objective_id="safer-streets",
+                                        note="Shaped the new council's strategy")
+    with pytest.raises(NotStrategyOwner):
+        duty_handlers.finalise_strategy_regard(hub, blaby, regard)
+    # Through the API too: the ended council has left every workspace, so its system no
+    # longer finds the priority at all; its successor's retires it.
+    client = client_of(hub)
+    retire = f"/api/priorities/{priority}/retire"
+    read = {"expected_version": hub.store.stream_version(f"priority-{priority}")}
+    refused = Api(hub, client, "blaby-council").post(retire, {**read, "reason": "Not ours"})
+    assert (refused.status_code, refused.json()["code"]) == (404, "record.not_found")
+    retired = Api(hub, client, NEW).post(retire, {**read, "reason": "Replaced by the new plan"})
+    assert retired.status_code == 200, retired.text
     area = _members(hub, f"area-{LEICS}")
     assert NEW in area and not set(COUNCILS) & area
     assert NEW in _members(hub, "csp-leicestershire-council-csp")

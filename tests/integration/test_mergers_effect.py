@@ -232,8 +232,9 @@ def test_the_north_yorkshire_merger_of_2014_replays_to_one_partnership(hub: Hub)
 
     assert replay() == 0
     row = get_merger(hub.engine, SYSTEM, demo_mergers.NY_MERGER)
-    assert (row["status"], row["parties_total"], row["took_effect_on"]) == (
-        "in_effect", 18, "2015-04-01",
+    # In effect from 2015 until its combined CSP ended by law on 31 March 2023.
+    assert (row["status"], row["parties_total"], row["took_effect_on"], row["csp_ended_on"]) == (
+        "ended_with_csp", 18, "2015-04-01", "2023-03-31",
     )
     with hub.engine.connect() as conn:
         rows = {r.csp_id: r for r in conn.execute(

@@ -20,6 +20,7 @@ from hub.domain.record import RecordType
 from schemas.commands import Command
 from schemas.commands import duties as cmd
 from schemas.events import duties as ev
+from schemas.events.directory import CspSuccession, Succession
 from schemas.events.duties import Objective, Party, PriorityRef, Reason
 from tests.unit.decisions import accepts
 
@@ -736,3 +737,84 @@ def test_a_finished_duty_record_offers_nothing_more() -> None:
     agreed = run(CJ_ARRANGEMENT, draft(), agree(POLICE))
     assert cmd.AgreeArrangement not in CJ_ARRANGEMENT.open_to(agreed, POLICE.organisation_id, NOW)
     assert cmd.AgreeArrangement in CJ_ARRANGEMENT.open_to(agreed, CPS.organisation_id, NOW)
+
+
+# -- open records pass to successors (DOMAIN.md, "Organisations end too" and section 3) --------
+
+NEW_COUNCIL = "leicester-unitary-council"
+ENDED = [Succession(organisation_id=COUNCIL, successor_ids=[NEW_COUNCIL, "llr-icb"])]
+CSP_ENDED = [CspSuccession(csp_id="safer-leicester", succeeded_by="leicester-unitary-csp")]
+CHANGE = "change-2027-04-01-abc"
+
+
+def pass_priority(**changes: Any) -> cmd.PassPriorityOn:
+    fields: dict[str, Any] = {"priority_id": P_KEY, "successions": ENDED, "change_id": CHANGE}
+    return cmd.PassPriorityOn(**{**fields, **changes})
+
+
+def pass_regard(**changes: Any) -> cmd.PassStrategyRegardOn:
+    fields: dict[str, Any] = {"regard_id": R_KEY, "successions": ENDED, "change_id": CHANGE}
+    return cmd.PassStrategyRegardOn(**{**fields, **changes})
+
+
+def test_an_ended_authoritys_current_priority_passes_to_its_first_successor() -> None:
+    [event] = PRIORITY.decide(run(PRIORITY, register()), pass_priority(), NOW)
+    assert isinstance(event, ev.PriorityPassedOn)
+    assert (event.from_organisation, event.organisation_id, event.csp_id, event.change_id) == (
+        COUNCIL, NEW_COUNCIL, "safer-leicester", CHANGE)
+    passed = run(PRIORITY, register(), pass_priority())
+    # The successor keeps it now; the ended council no longer can.
+    assert run(PRIORITY, register(), pass_priority(),
+               revise(by_organisation=NEW_COUNCIL)).revision == 2
+    refused(duties.NotPriorityOwner, PRIORITY, passed, revise())
+    assert PRIORITY.open_to is not None
+    assert cmd.RevisePriority in PRIORITY.open_to(passed, NEW_COUNCIL, NOW)
+    assert PRIORITY.open_to(passed, COUNCIL, NOW) == frozenset()
+
+
+def test_an_ended_csps_priority_passes_to_the_csp_that_succeeds_it() -> None:
+    combined = pass_priority(successions=[], csps=CSP_ENDED, change_id=None, merger_id="m1")
+    [event] = PRIORITY.decide(run(PRIORITY, register()), combined, NOW)
+    assert isinstance(event, ev.PriorityPassedOn)
+    assert (event.organisation_id, event.from_csp_id, event.csp_id, event.merger_id) == (
+        COUNCIL, "safer-leicester", "leicester-unitary-csp", "m1")
+    passed = run(PRIORITY, register(), combined)
+    assert PRIORITY.visible_in(passed) == ("area-leicestershire", "csp-leicester-unitary-csp")
+    assert run(PRIORITY, register(), combined, revise()).revision == 2
+
+
+def test_a_retired_priority_keeps_who_made_it_and_a_repeat_passes_nothing() -> None:
+    assert PRIORITY.decide(run(PRIORITY, register(), RETIRE), pass_priority(), NOW) == []
+    assert PRIORITY.decide(run(PRIORITY, register(), pass_priority()), pass_priority(), NOW) == []
+    elsewhere = pass_priority(successions=[Succession(
+        organisation_id=OTHER_COUNCIL, successor_ids=[NEW_COUNCIL])])
+    assert PRIORITY.decide(run(PRIORITY, register()), elsewhere, NOW) == []
+    assert PRIORITY.decide(run(PRIORITY), pass_priority(), NOW) == []
+
+
+def test_an_unfinalised_record_of_regard_passes_to_the_successor_who_finalises_it() -> None:
+    state = run(RECIPROCAL_REGARD, record_regard(), note_objective("victims"))
+    both = pass_regard(csps=CSP_ENDED)
+    [event] = RECIPROCAL_REGARD.decide(state, both, NOW)
+    assert isinstance(event, ev.StrategyRegardPassedOn)
+    assert (event.organisation_id, event.csp_id) == (NEW_COUNCIL, "leicester-unitary-csp")
+    passed = run(RECIPROCAL_REGARD, record_regard(), note_objective("victims"), both)
+    assert passed.noted == {"victims"}, "what was noted stays on the record"
+    refused(duties.NotStrategyOwner, RECIPROCAL_REGARD, passed, note_objective("safer-streets"))
+    finished = run(RECIPROCAL_REGARD, record_regard(), note_objective("victims"), both,
+                   note_objective("safer-streets", by_organisation=NEW_COUNCIL),
+                   finalise_regard(by_organisation=NEW_COUNCIL))
+    assert finished.finalised
+    assert RECIPROCAL_REGARD.decide(finished, both, NOW) == [], "a finalised record stays"
+
+
+def test_a_passing_names_only_the_successions_that_concern_the_record() -> None:
+    duty = duties.OpenDuty("priority", P_KEY, duties.Keeper(COUNCIL, "safer-leicester"))
+    others = [Succession(organisation_id=OTHER_COUNCIL, successor_ids=[NEW_COUNCIL]), *ENDED]
+    passing = duties.pass_on(duty, successions=others, csps=CSP_ENDED, change_id=CHANGE)
+    assert passing is not None
+    record, command = passing
+    assert record is PRIORITY and isinstance(command, cmd.PassPriorityOn)
+    assert (command.successions, command.csps) == (ENDED, CSP_ENDED)
+    regard = duties.OpenDuty("reciprocal_regard", R_KEY, duties.Keeper(OTHER_COUNCIL, None))
+    assert duties.pass_on(regard, successions=ENDED, csps=CSP_ENDED) is None

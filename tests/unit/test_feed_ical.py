@@ -337,3 +337,12 @@ def test_the_vtimezone_recurs_by_rule_from_the_year_before_the_first() -> None:
 def _last_sunday(year: int, month: int) -> date:
     day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
     return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def test_an_agreement_that_ended_with_its_combined_csp_says_so_and_is_not_cancelled() -> None:
+    record = {**deadline_records()["merger"], "status": "ended_with_csp",
+              "took_effect_on": date(2027, 4, 1)}
+    event, vevent = only_event(feed(ical.fragment("merger", record, NAMES, LINKS)))
+    assert "CANCELLED" not in str(event.get("status", ""))
+    assert "ended with its combined partnership when a reorganisation replaced that " \
+           "partnership by law" in " ".join(vevent.description.value.split())

@@ -671,3 +671,67 @@ def test_the_termination_plan_ends_the_combined_csp_and_re_registers_each_area()
     assert spaces[0].linked_from == ["csp-melton-harborough-csp"]
     assert isinstance(commands[-1], cmd.TakeTerminationEffect)
     assert len({s.idempotency_key for s in steps}) == len(steps)
+
+
+# -- ending with the combined CSP, by law ------------------------------------------------------
+
+
+ENDED_BY_LAW = cmd.EndWithCombinedCsp(
+    merger_id="m1", combined_csp_id="melton-harborough-csp", csp_ended_on=date(2028, 3, 31),
+    succeeded_by="leicestershire-council-csp", council_id="leicestershire-council",
+    change_id="change-2028-04-01-abc",
+)
+
+
+def test_an_agreement_ends_with_its_combined_csp_when_a_reorganisation_ends_it() -> None:
+    in_effect = run(EFFECT, state=made(), now=datetime(2027, 4, 1, 9, tzinfo=UTC))
+    ended, [event] = MERGER.execute(in_effect, ENDED_BY_LAW, NOW)
+    assert isinstance(event, mev.MergerEndedWithCombinedCsp)
+    committed_schema_accepts("merger.combined_csp_ended", event.model_dump(mode="json"))
+    assert (event.csp_ended_on, event.succeeded_by, event.council_id) == (
+        date(2028, 3, 31), "leicestershire-council-csp", "leicestershire-council")
+    assert ended.status == mergers.ENDED_WITH_CSP
+    assert MERGER.open_to is not None and MERGER.open_to(ended, OFFICE, NOW) == frozenset()
+    assert MERGER.decide(ended, ENDED_BY_LAW, NOW) == [], "it ends once"
+    # A termination agreed for a later date has nothing left to end.
+    terminated = run(ENDED_BY_LAW, state=_terminated_in_effect())
+    assert terminated.status == mergers.ENDED_WITH_CSP
+    assert MERGER.decide(terminated, END, datetime(2028, 4, 1, tzinfo=UTC)) == []
+
+
+def test_an_agreement_not_in_effect_or_of_another_csp_does_not_end_with_it() -> None:
+    assert MERGER.decide(made(), ENDED_BY_LAW, NOW) == []
+    in_effect = run(EFFECT, state=made(), now=datetime(2027, 4, 1, 9, tzinfo=UTC))
+    other = ENDED_BY_LAW.model_copy(update={"combined_csp_id": "safer-rutland"})
+    assert MERGER.decide(in_effect, other, NOW) == []
+    refused(ENDED_BY_LAW, mergers.MergerNotFound)
+
+
+def test_duty_records_pass_to_the_combined_csp_and_back_to_the_csp_their_body_sits_on() -> None:
+    from hub.domain.duties import Keeper, OpenDuty
+    from hub.handlers.mergers import ConstituentNow, effect_plan, termination_plan
+    from schemas.commands import duties as dcmd
+
+    melton = OpenDuty("priority", "p-melton", Keeper("melton-council", "melton-csp"))
+    steps = effect_plan(
+        merger_id="m1", area_id="leicestershire", area_ids=("leicestershire",),
+        name="Melton and Harborough", combined_csp_id="melton-harborough-csp",
+        effective_date=date(2027, 4, 1), open_duties=[melton],
+        constituents=[ConstituentNow("melton-csp", ("Melton",), ("melton-council",)),
+                      ConstituentNow("harborough-csp", ("Harborough",), ("harborough-council",))],
+    )
+    [combined] = [s.command for s in steps if isinstance(s.command, dcmd.PassPriorityOn)]
+    assert [(c.csp_id, c.succeeded_by) for c in combined.csps] == [
+        ("melton-csp", "melton-harborough-csp")]
+    assert isinstance(steps[-1].command, cmd.TakeMergerEffect), "before the effect is recorded"
+
+    [event] = MERGER.decide(_terminated_in_effect(), END, datetime(2028, 4, 1, tzinfo=UTC))
+    assert isinstance(event, mev.MergerTerminationTookEffect)
+    kept = [OpenDuty("priority", "p-melton", Keeper("melton-council", "melton-harborough-csp")),
+            OpenDuty("priority", "p-newcomer", Keeper("new-icb", "melton-harborough-csp"))]
+    steps = termination_plan(event, combined_members=(), offices={}, open_duties=kept)
+    passing = {s.key: s.command for s in steps if isinstance(s.command, dcmd.PassPriorityOn)}
+    # Melton's goes to Melton's re-registered CSP; a body on none keeps its record where it is.
+    assert set(passing) == {"p-melton"}
+    assert [c.succeeded_by for c in passing["p-melton"].csps] == [event.successors[0].csp_id]
+    assert isinstance(steps[-1].command, cmd.TakeTerminationEffect)

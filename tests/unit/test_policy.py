@@ -57,7 +57,8 @@ EXPECTED: dict[str, str] = {
     "MarkObjectiveDevolved": ITSELF,
     "FinaliseStrategyRegard": ITSELF, "DraftArrangement": OFFICE, "AgreeArrangement": ITSELF,
     "ReviewArrangement": OFFICE, "VaryArrangement": OFFICE, "EndArrangement": OFFICE,
-    "MarkArrangementReviewDue": OPERATOR,
+    "MarkArrangementReviewDue": OPERATOR, "PassPriorityOn": OPERATOR,
+    "PassStrategyRegardOn": OPERATOR,
     # §2 report requests: "only the authorities addressed may acknowledge, ask for an
     # extension or submit. Only the requester accepts, returns, publishes or withdraws."
     "RequireReport": OFFICE, "AcknowledgeReport": ITSELF, "RequestExtension": ITSELF,
@@ -73,6 +74,7 @@ EXPECTED: dict[str, str] = {
     "RecordExternalConsentWithdrawal": OFFICE, "ProposeMergerVariation": OFFICE,
     "ProposeMergerTermination": OFFICE, "WithdrawMergerChange": OFFICE,
     "TakeMergerEffect": OPERATOR, "TakeTerminationEffect": OPERATOR,
+    "EndWithCombinedCsp": OPERATOR,
     # §4 meetings: the office convenes and runs them; invitees respond, owners complete. A
     # convenor acts for itself: the decider says who may convene what (a voluntary meeting,
     # any member organisation of its workspace, which then keeps it).
@@ -88,7 +90,7 @@ ENGLAND_ONLY = {
     "ProposeMerger", "ReviseMergerProposal", "WithdrawMergerProposal", "ConsentToMerger",
     "RefuseMerger", "WithdrawMergerConsent", "RecordExternalConsent", "RecordExternalRefusal",
     "RecordExternalConsentWithdrawal", "ProposeMergerVariation", "ProposeMergerTermination",
-    "WithdrawMergerChange", "TakeMergerEffect", "TakeTerminationEffect",
+    "WithdrawMergerChange", "TakeMergerEffect", "TakeTerminationEffect", "EndWithCombinedCsp",
 }
 
 ENGLAND = AreaFacts("leicestershire", "england", "leicestershire-opcc")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hub.domain import directory
+from hub.domain.duties import Keeper, OpenDuty
 from hub.domain.errors import NotFound
 from hub.domain.reorganisation import (
     DIRECTORY_CHANGE,
@@ -18,6 +19,8 @@ from hub.domain.reorganisation import (
     plan,
 )
 from schemas.commands import directory as cmd
+from schemas.commands import duties as duty_cmd
+from schemas.commands import mergers as merger_cmd
 from schemas.events.directory import Succession
 
 ON = date(2028, 4, 1)
@@ -184,3 +187,49 @@ def test_workspaces_follow_the_successors() -> None:
         (o, date(2028, 3, 31)) for o in ("north-district", "south-district", "county", "ccg")
     ]
     assert isinstance(p.steps[-1].command, cmd.TakeDirectoryChangeEffect)
+
+
+REPLACED = {"north-district": ["north-shire"], "south-district": ["north-shire"],
+            "county": ["north-shire"], "ccg": ["icb"]}
+
+
+def test_open_duty_records_pass_in_their_own_histories_before_the_change_is_done() -> None:
+    duties = [
+        OpenDuty("priority", "p-north", Keeper("north-district", "north-csp")),
+        OpenDuty("reciprocal_regard", "r-police", Keeper("police", "south-csp")),
+        OpenDuty("priority", "p-ccg", Keeper("ccg", None)),
+        OpenDuty("priority", "p-police", Keeper("police", None)),
+    ]
+    p = plan(change_id="c1", on_date=ON,
+             ends=[Succession(organisation_id=k, successor_ids=v) for k, v in REPLACED.items()],
+             organisations=ORGS, csps=CSPS, workspaces=SPACES, open_duties=duties)
+    passing = {s.key: s.command for s in p.steps
+               if isinstance(s.command, (duty_cmd.PassPriorityOn, duty_cmd.PassStrategyRegardOn))}
+    # The police's unattached priority has nothing that ended; the others pass on.
+    assert set(passing) == {"p-north", "r-police", "p-ccg"}
+    north = passing["p-north"]
+    assert [s.organisation_id for s in north.successions] == ["north-district"]
+    assert [(c.csp_id, c.succeeded_by) for c in north.csps] == [("north-csp", "north-shire-csp")]
+    assert (passing["r-police"].successions, passing["p-ccg"].csps) == ([], [])
+    keys = [s.key for s in p.steps]
+    assert keys.index("p-north") < len(keys) - 1, "before the change is marked done"
+    assert isinstance(p.steps[-1].command, cmd.TakeDirectoryChangeEffect)
+
+
+def test_a_combination_agreement_ends_with_its_combined_csp_when_it_ends_by_law() -> None:
+    ends = [Succession(organisation_id=k, successor_ids=v) for k, v in REPLACED.items()]
+    p = plan(change_id="c1", on_date=ON, ends=ends, organisations=ORGS, csps=CSPS,
+             workspaces=SPACES, agreements={"north-csp": "north-2014"})
+    [step] = [s for s in p.steps if isinstance(s.command, merger_cmd.EndWithCombinedCsp)]
+    assert (step.key, step.idempotency_key) == ("north-2014", f"directory-change:c1:{ON}:"
+                                                               "agreement:north-2014")
+    ending = step.command
+    assert isinstance(ending, merger_cmd.EndWithCombinedCsp)
+    assert (ending.combined_csp_id, ending.csp_ended_on, ending.succeeded_by,
+            ending.council_id, ending.change_id) == (
+        "north-csp", date(2028, 3, 31), "north-shire-csp", "north-shire", "c1")
+    assert p.agreements_ended == ["north-2014"]
+    # A CSP that keeps going (its council remains) keeps its agreement.
+    kept = plan(change_id="c2", on_date=ON, ends=ends[3:], organisations=ORGS, csps=CSPS,
+                workspaces=SPACES, agreements={"north-csp": "north-2014"})
+    assert kept.agreements_ended == []

@@ -34,4 +34,6 @@ RULES: dict[type[Command], Rule] = {
     cmd.VaryArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.EndArrangement: Rule(Who.POLICING_BODY, power=Power.S10),
     cmd.MarkArrangementReviewDue: Rule(Who.OPERATOR),
+    cmd.PassPriorityOn: Rule(Who.OPERATOR),
+    cmd.PassStrategyRegardOn: Rule(Who.OPERATOR),
 }

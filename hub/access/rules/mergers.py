@@ -30,4 +30,5 @@ RULES: dict[type[Command], Rule] = {
     cmd.WithdrawMergerChange: _OFFICE,
     cmd.TakeMergerEffect: Rule(Who.OPERATOR, england_only=True),
     cmd.TakeTerminationEffect: Rule(Who.OPERATOR, england_only=True),
+    cmd.EndWithCombinedCsp: Rule(Who.OPERATOR, england_only=True),
 }

@@ -146,7 +146,10 @@ MERGERS = ListPage(
     "mergers", N_("Mergers of partnerships"), "proposed_name", "merger_id", MERGER_STATUSES,
     (N_("Partnerships combined"), N_("Status"), N_("Takes effect")), lists.mergers,
     lambda r, names: [listing([names.get(c, c) for c in r.get("constituents") or []]),
-                      long_date(r["effective_date"])],
+                      gettext("%(date)s (ended %(ended)s)") % {
+                          "date": long_date(r["effective_date"]),
+                          "ended": long_date(r["csp_ended_on"])}
+                      if r.get("csp_ended_on") else long_date(r["effective_date"])],
     start=STARTS["/records/mergers/new"],
 )
 LISTS = [REPORTS, MEETINGS, MERGERS]

@@ -9,9 +9,11 @@ each party as its word allows (:mod:`hub.web.pages.page_actions`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Engine
 from starlette.requests import Request
 
 from hub.events.envelope import RecordedEvent
@@ -87,6 +89,8 @@ def merger_context(
                                     f"{record['parties_total']} parties have consented"))
     if record.get("made_on"):
         summary.append(("Agreed on", long_date(record["made_on"])))
+    if record.get("csp_ended_on"):
+        summary.append((_("Why it ended"), ended_by_law(engine, names, record)))
     if record.get("requested_by_csp"):
         summary.append(("Asked for by", partnerships.get(record["requested_by_csp"])
                         or csp_names(engine, [record["requested_by_csp"]]).get(
@@ -97,6 +101,20 @@ def merger_context(
     return {
         "summary": summary, "status_class": status_class, "parties": parties,
         "your_words": [_your_word(p) for p in yours],
+    }
+
+
+def ended_by_law(engine: Engine, names: Callable[[str], str], record: dict[str, Any]) -> str:
+    """Why an agreement ended with its combined CSP, in words: the CSP's last day, and the
+    CSP that arose by law in its place and for which council's area."""
+    arisen = record.get("succeeded_by_csp") or ""
+    return _(
+        "The combined partnership ended on %(date)s, when the %(csp)s arose by law for "
+        "%(council)s's area. The agreement ended with it."
+    ) % {
+        "date": long_date(record["csp_ended_on"]),
+        "csp": csp_names(engine, [arisen]).get(arisen, _("new partnership")),
+        "council": names(record.get("arose_for") or ""),
     }
 
 

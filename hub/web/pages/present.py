@@ -37,6 +37,7 @@ MERGER_STATUSES = {
     "in_effect": (N_("In effect"), "govuk-tag--green"),
     "withdrawn": (N_("Withdrawn"), "govuk-tag--grey"),
     "terminated": (N_("Ended"), "govuk-tag--grey"),
+    "ended_with_csp": (N_("Ended with its partnership"), "govuk-tag--grey"),
 }
 """A merger's status in words, and its tag colour."""
 
