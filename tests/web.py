@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import httpx
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
@@ -103,3 +104,10 @@ def form_values(html: str, form_id: str) -> dict[str, list[str]]:
     for name, value in reader.values:
         posted.setdefault(name, []).append(value)
     return posted
+
+
+def followed(client: TestClient, answer: httpx.Response) -> httpx.Response:
+    """The page a form post leads to (post/redirect/get): the post must answer 303, and the
+    page is fetched as a browser would."""
+    assert answer.status_code == 303, answer.text
+    return client.get(answer.headers["location"])

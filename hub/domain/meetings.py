@@ -22,6 +22,11 @@ The rules here (DOMAIN.md section 4):
   organisation, due on a date, and completed by its owner.
 - Scheduled commands (reminders, the automatic "held") carry what they were scheduled for; one
   that no longer applies does nothing.
+- Open records pass to the successor bodies when organisations end (DOMAIN.md, "Organisations
+  end too"): a convened meeting's invitation to an ended body passes to its successors, an
+  open action to the ended owner's heir, and an open meeting to its ended convenor's heir; a
+  meeting held or cancelled keeps the invitations it had, a completed action the body that
+  completed it, and a finished meeting its convenor (:func:`_pass_on`).
 """
 
 from __future__ import annotations
@@ -418,6 +423,17 @@ def _evolve(state: Meeting, event_type: str, data: dict[str, Any]) -> Meeting:
             return replace(state, actions={**state.actions, data["action_id"]: done})
         case "reminder_sent":
             return replace(state, reminded_for=state.reminded_for | {_instant(data["starts_at"])})
+        case "invitations_succeeded":
+            ended = {x["organisation_id"] for x in data["successions"]}
+            kept = {o: r for o, r in state.invitations.items() if o not in ended}
+            joined = {i["organisation_id"]: i["required"] for i in data["invited"]}
+            answers = {o: r for o, r in state.responses.items() if o not in ended}
+            return replace(state, invitations={**kept, **joined}, responses=answers)
+        case "convenor_succeeded":
+            return replace(state, convened_by=data["convened_by"])
+        case "action_owner_succeeded":
+            passed = replace(state.actions[data["action_id"]], owner=data["owner_organisation_id"])
+            return replace(state, actions={**state.actions, data["action_id"]: passed})
         case "action_reminder_sent":
             sent = (data["action_id"], date.fromisoformat(data["due_on"]))
             return replace(state, action_reminders=state.action_reminders | {sent})
@@ -687,6 +703,48 @@ def _remind_action(state: Meeting, command: cmd.SendActionReminder) -> list[Even
     )]
 
 
+def _pass_on(state: Meeting, command: cmd.PassMeetingToSuccessors) -> list[EventData]:
+    # Open records pass to the successor bodies (DOMAIN.md, "Organisations end too"). The
+    # successors of an invitee answer for themselves, as any invitee does: the ended body's
+    # answer named its own people. A repeat finds nothing left to pass, and changes nothing.
+    events: list[EventData] = []
+    if not state.exists:
+        return events
+    ending = [s for s in command.successions if s.organisation_id in state.invitations]
+    if state.status == SCHEDULED and ending:
+        invited: dict[str, bool] = {}
+        for s in ending:
+            for successor in s.successor_ids:
+                if successor not in state.invitations:
+                    invited[successor] = (invited.get(successor, False)
+                                          or state.invitations[s.organisation_id])
+        events.append(ev.InvitationsSucceeded(
+            meeting_id=state.meeting_id, change_id=command.change_id, successions=ending,
+            invited=[ev.Invitation(organisation_id=o, required=r) for o, r in invited.items()],
+        ))
+    for action_id, action in sorted(state.actions.items()):
+        if not action.done and action.owner in command.heirs:
+            events.append(ev.ActionOwnerSucceeded(
+                meeting_id=state.meeting_id, action_id=action_id, change_id=command.change_id,
+                from_organisation_id=action.owner,
+                owner_organisation_id=command.heirs[action.owner],
+            ))
+    if state.convened_by in command.heirs and _open(state):
+        events.append(ev.ConvenorSucceeded(
+            meeting_id=state.meeting_id, change_id=command.change_id,
+            from_organisation_id=state.convened_by,
+            convened_by=command.heirs[state.convened_by],
+        ))
+    return events
+
+
+def _open(state: Meeting) -> bool:
+    """Not cancelled, and not finished (held, minutes approved, every action done)."""
+    finished = (state.status == HELD and state.minutes_approved
+                and all(a.done for a in state.actions.values()))
+    return state.status != CANCELLED and not finished
+
+
 def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData]:
     match command:
         case cmd.ConveneMeeting():
@@ -727,6 +785,8 @@ def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData
             return _remind(state, command, now)
         case cmd.SendActionReminder():
             return _remind_action(state, command)
+        case cmd.PassMeetingToSuccessors():
+            return _pass_on(state, command)
     raise InvalidCommand(f"a meeting cannot take {type(command).__name__}")
 
 
@@ -763,13 +823,16 @@ def _visible_in(state: Meeting) -> tuple[str, ...]:
     return tuple(dict.fromkeys(spaces))
 
 
-_SCHEDULED = (cmd.MarkMeetingHeld, cmd.SendMeetingReminder, cmd.SendActionReminder)
+_HUB_ISSUED = (cmd.MarkMeetingHeld, cmd.SendMeetingReminder, cmd.SendActionReminder,
+               cmd.PassMeetingToSuccessors)
+"""Commands the hub issues itself (scheduled jobs, a directory change): one for a meeting that
+is gone does nothing."""
 
 
 def _area_of(state: Meeting, command: BaseModel) -> str | None:
     if state.exists:
         return state.area_id
-    if not isinstance(command, (cmd.ConveneMeeting, *_SCHEDULED)):
+    if not isinstance(command, (cmd.ConveneMeeting, *_HUB_ISSUED)):
         # Answer a missing meeting as missing, before asking who may act on it.
         raise MeetingNotFound("no such meeting")
     return getattr(command, "area_id", None)

@@ -37,11 +37,13 @@ from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.duties import OpenDuty, passing_steps
 from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.meetings import MEETING
 from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from schemas.commands import Command
 from schemas.commands import directory as cmd
+from schemas.commands import meetings as meeting_cmd
 from schemas.commands import mergers as merger_cmd
 from schemas.commands import reports as report_cmd
 from schemas.events import directory as ev
@@ -195,6 +197,23 @@ class WorkspaceNow:
 
 
 @dataclass(frozen=True)
+class MeetingNow:
+    """An open meeting that invites a body that is ending, gives it an open action, or that it
+    convened."""
+
+    meeting_id: str
+    title: str
+    convened: bool
+    """Convened and neither held nor cancelled: its invitations are still open."""
+    invited: tuple[str, ...] = ()
+    """The ending bodies it invites (while convened)."""
+    open_actions: tuple[tuple[str, str], ...] = ()
+    """Each open action owned by an ending body: its id and owner."""
+    convened_by: str | None = None
+    """The ending body that convened it, while the meeting is open."""
+
+
+@dataclass(frozen=True)
 class Step:
     """One command of the change's effect, keyed so that it happens once."""
 
@@ -229,6 +248,13 @@ class Plan:
     members_removed: list[tuple[str, str]] = field(default_factory=list)
     workspaces_closed: list[tuple[str, str]] = field(default_factory=list)
     """Each closed workspace and the new CSP's workspace its history continues in."""
+    invitations_passing: list[tuple[MeetingNow, str, tuple[str, ...]]] = field(
+        default_factory=list)
+    """Each convened meeting's invitation to an ending body, and the successors it passes to."""
+    actions_passing: list[tuple[MeetingNow, str, str, str]] = field(default_factory=list)
+    """Each open action (its meeting, id, owner) and the heir it passes to."""
+    convenors_passing: list[tuple[MeetingNow, str, str]] = field(default_factory=list)
+    """Each open meeting an ending body convened, that body, and the heir it passes to."""
     agreements_ended: list[str] = field(default_factory=list)
     """The combination agreements that end with their combined CSP."""
 
@@ -252,6 +278,20 @@ def arising_csp_id(council_id: str) -> str:
     return f"{council_id}-csp"
 
 
+def heir(organisation_id: str, successor_ids: Sequence[str], kinds: Mapping[str, str]) -> str:
+    """The one successor an ended body's open actions and open meetings pass to (each has one
+    owner or keeper): the first of the ended body's own kind, every council counting as one
+    kind (a district's action goes to the unitary council, not to the ICB beside it), else
+    the first named."""
+
+    def family(o: str) -> str:
+        found = kinds.get(o, OrganisationKind.OTHER)
+        return "council" if found in COUNCILS else found
+
+    own = family(organisation_id)
+    return next((s for s in successor_ids if family(s) == own), successor_ids[0])
+
+
 def _tier(kind: str) -> int:
     # The council a CSP is for: a district (or unitary) before the county above it.
     return 1 if kind == OrganisationKind.COUNTY_COUNCIL else 0
@@ -266,6 +306,7 @@ def plan(
     csps: Sequence[CspNow],
     workspaces: Sequence[WorkspaceNow],
     open_requests: Mapping[str, Sequence[str]] | None = None,
+    open_meetings: Sequence[MeetingNow] = (),
     open_duties: Sequence[OpenDuty] = (),
     agreements: Mapping[str, str] | None = None,
 ) -> Plan:
@@ -273,9 +314,11 @@ def plan(
 
     ``organisations`` holds at least every organisation the change and the CSPs name;
     ``csps`` and ``workspaces`` are the open ones; ``open_requests`` the authorities each
-    open s.7 report request is addressed to, by request id; ``open_duties`` the open duty
-    records kept by an ending body or belonging to one of ``csps``; ``agreements`` the
-    combination agreement still in force of each of ``csps`` that is a combined CSP.
+    open s.7 report request is addressed to, by request id; ``open_meetings`` the open
+    meetings that invite an ending body, give it an open action, or that it convened;
+    ``open_duties`` the open duty records kept by an ending body or belonging to one of
+    ``csps``; ``agreements`` the combination agreement still in force of each of ``csps``
+    that is a combined CSP.
     """
     stem = f"directory-change:{change_id}:{on_date.isoformat()}"
     successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
@@ -373,6 +416,8 @@ def plan(
             result.steps.append(Step(REPORT_REQUEST, request_id, report_cmd.PassToSuccessors(
                 request_id=request_id, change_id=change_id, successions=passing,
             ), f"{stem}:report:{request_id}"))
+    _pass_meetings(result, stem, change_id, ends, open_meetings,
+                   {o.organisation_id: o.kind for o in organisations.values()})
     # Each open priority and record of regard kept by an ending body, or belonging to an
     # ending CSP, passes to the successor in its own history, before the change is marked
     # done (a crash in between re-runs it).
@@ -388,6 +433,30 @@ def plan(
     return result
 
 
+def _pass_meetings(
+    result: Plan, stem: str, change_id: str, ends: Sequence[Succession],
+    open_meetings: Sequence[MeetingNow], kinds: Mapping[str, str],
+) -> None:
+    # Each open meeting's invitations, actions and keeping pass to the successors in the
+    # meeting's own history, before the change is marked done (a crash in between re-runs
+    # it): one command a meeting, which the meeting's decider applies.
+    successors = {s.organisation_id: tuple(s.successor_ids) for s in ends}
+    heirs = {o: heir(o, found, kinds) for o, found in successors.items()}
+    for meeting in sorted(open_meetings, key=lambda m: m.meeting_id):
+        invited = [o for o in meeting.invited if o in successors] if meeting.convened else []
+        owned = [(a, o) for a, o in meeting.open_actions if o in heirs]
+        convenor = [o for o in (meeting.convened_by,) if o in heirs]
+        if not invited and not owned and not convenor:
+            continue
+        result.invitations_passing.extend((meeting, o, successors[o]) for o in invited)
+        result.actions_passing.extend((meeting, a, o, heirs[o]) for a, o in owned)
+        result.convenors_passing.extend((meeting, o, heirs[o]) for o in convenor)
+        inheriting = {o for _, o in owned} | set(convenor)
+        result.steps.append(Step(MEETING, meeting.meeting_id, meeting_cmd.PassMeetingToSuccessors(
+            meeting_id=meeting.meeting_id, change_id=change_id,
+            successions=[s for s in ends if s.organisation_id in set(invited) | inheriting],
+            heirs={o: heirs[o] for o in sorted(inheriting)},
+        ), f"{stem}:meeting:{meeting.meeting_id}"))
 def _agreement_steps(
     stem: str, change_id: str, on_date: date, result: Plan, agreements: Mapping[str, str],
 ) -> list[Step]:

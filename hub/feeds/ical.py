@@ -91,7 +91,7 @@ def head(name: str, years: tuple[int, int]) -> bytes:
     # NAME and X-WR-CALNAME are text, but ical.js does not know NAME and no parser knows
     # X-WR-CALNAME as such: each would read the escapes (\, \;) as written. VALUE=TEXT says
     # so to every parser tested (ical.js, icalendar, vobject), which then unescape them.
-    one_line = vText(_line(name))
+    one_line = EscapedText(_line(name))
     cal.add("name", one_line, parameters={"VALUE": "TEXT"})
     cal.add("x-wr-calname", one_line, parameters={"VALUE": "TEXT"})
     cal.add("description", "Meetings and deadlines from the Partnership Hub")
@@ -227,13 +227,13 @@ def _meeting(m: Mapping[str, Any], names: Names, links: Links) -> Event:
     event = _event(uid(MEETING_KIND, m["meeting_id"]), m["revision"], m["changed_at"])
     event.add("dtstart", london_time(m["starts_at"]))
     event.add("dtend", london_time(m["ends_at"]))
-    event.add("summary", _summary(_text(m["title"]), cancelled))
+    event.add("summary", EscapedText(_summary(_text(m["title"]), cancelled)))
     if m["place"] or m["online_link"]:
-        event.add("location", _text(m["place"] or m["online_link"]))
+        event.add("location", EscapedText(_text(m["place"] or m["online_link"])))
     event.add("url", url)
     if m["online_link"]:
         event.conferences = [Conference(m["online_link"], feature="VIDEO", label="Join online")]
-    event.add("description", _meeting_description(m, url))
+    event.add("description", EscapedText(_meeting_description(m, url)))
     event.add("organizer", _organisation(m["convenor_id"], names))
     for invitation in m["invitations"]:
         event.add("attendee", _attendee(invitation, names))
@@ -358,9 +358,9 @@ def _deadline(
     event = _event(uid(kind, key), record["version"], record["changed_at"])
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("summary", summary)
+    event.add("summary", EscapedText(summary))
     event.add("url", url)
-    event.add("description", f"{description}\n\nOpen it in the Partnership Hub: {url}")
+    event.add("description", EscapedText(f"{description}\n\nOpen it in the Partnership Hub: {url}"))
     event.add("categories", [DEADLINE])
     event.add("transp", "TRANSPARENT")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -397,6 +397,17 @@ def _words(status: str) -> str:
 
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 """Control characters (no iCalendar text may hold them) and lone surrogates (no UTF-8 can)."""
+
+
+class EscapedText(vText):
+    """Text escaped as RFC 5545 section 3.3.11 says. icalendar's own escaping (7.x) first
+    reads a written backslash and capital N as a line break, taking its input for half
+    escaped, so a title holding those two characters reached every client broken in two."""
+
+    def to_ical(self) -> bytes:
+        escaped = (str(self).replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
+                   .replace("\n", r"\n"))
+        return escaped.encode()
 
 
 def _text(value: str) -> str:

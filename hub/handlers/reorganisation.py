@@ -25,6 +25,7 @@ from hub.access.policy import Actor, authorise
 from hub.bootstrap import Hub
 from hub.domain import reorganisation as domain
 from hub.domain.directory import london_today
+from hub.domain.duties import PRIORITY, RECIPROCAL_REGARD, successor_keeper
 from hub.domain.errors import NotFound
 from hub.feeds.tokens import follow_successors
 from hub.handlers.common import (
@@ -92,7 +93,7 @@ def record_change(
 
 
 def _plan(conn: Connection, change_id: str, on_date: date,
-          ends: Sequence[Succession]) -> domain.Plan:
+          ends: Sequence[Succession]) -> tuple[domain.Plan, queries.OpenRecords]:
     ending = [s.organisation_id for s in ends]
     arising = [domain.arising_csp_id(o) for s in ends for o in s.successor_ids]
     found_csps, found_spaces = queries.directory_now(conn, ending, arising)
@@ -101,13 +102,14 @@ def _plan(conn: Connection, change_id: str, on_date: date,
         *(a for c in found_csps for a in c.responsible_authorities),
     }
     affected = [c.csp_id for c in found_csps]
+    records = queries.open_records(conn, ending, affected)
     return domain.plan(
         change_id=change_id, on_date=on_date, ends=ends,
         organisations=queries.organisations_now(conn, named), csps=found_csps,
-        workspaces=found_spaces, open_requests=queries.open_report_requests(conn, ending),
-        open_duties=queries.open_duties(conn, ending, affected),
+        workspaces=found_spaces, open_requests=records.addressed,
+        open_meetings=records.meetings, open_duties=records.duties,
         agreements=queries.combined_by_agreement(conn, affected),
-    )
+    ), records
 
 
 def take_change_effect(hub: Hub, change_id: str, on_date: date) -> bool:
@@ -126,7 +128,7 @@ def planned(hub: Hub, change_id: str) -> domain.Plan:
     if not state.exists or state.on_date is None:
         raise NotFound("no such directory change")
     with hub.engine.connect() as conn:
-        return _plan(conn, change_id, state.on_date, state.ends)
+        return _plan(conn, change_id, state.on_date, state.ends)[0]
 
 
 def carry_out_change(hub: Hub, change_id: str, on_date: date) -> int:
@@ -166,10 +168,10 @@ def preview_change(
     authorise(actor, command, area_facts(hub, command.area_id))
     domain.DIRECTORY_CHANGE.decide(domain.Change(), command, hub.clock())
     with hub.engine.connect() as conn:
-        plan = _plan(conn, command.change_id, on_date, command.ends)
-        moves = queries.moving(
+        plan, records = _plan(conn, command.change_id, on_date, command.ends)
+        feeds = queries.feeds_moving(
             conn, {s.organisation_id: list(s.successor_ids) for s in command.ends},
-            plan.successor_of, dict(plan.workspaces_closed),
+            dict(plan.workspaces_closed),
         )
     return {
         "on_date": on_date.isoformat(),
@@ -192,8 +194,40 @@ def preview_change(
             "workspaces_closing": [{"workspace_id": w, "into": i}
                                    for w, i in plan.workspaces_closed],
         },
-        "records": {k: v for k, v in moves.items() if k != "feeds"},
+        "records": _passing(plan, records, command.ends),
         "agreements_ending": plan.agreements_ended,
-        "feeds": moves["feeds"],
+        "feeds": feeds,
+    }
+
+
+def _passing(plan: domain.Plan, records: queries.OpenRecords,
+             ends: Sequence[Succession]) -> dict[str, Any]:
+    """The open records that pass on, as the plan passes them: report requests, priorities,
+    records of regard, meeting invitations, actions and meetings."""
+    csps = plan.successor_of
+    ending = {s.organisation_id for s in ends}
+    passing = [d for d in records.duties
+               if successor_keeper(d.keeper, ends, plan.csps) is not None]
+    return {
+        "report_requests": [
+            {"request_id": r.request_id, "title": r.title, "csp_id": csps.get(r.csp_id, r.csp_id)}
+            for r in records.requests if r.csp_id in csps or set(r.addressed) & ending
+        ],
+        "priorities": sorted(d.record_id for d in passing if d.record == PRIORITY.stream_type),
+        "regard_records": sorted(
+            d.record_id for d in passing if d.record == RECIPROCAL_REGARD.stream_type),
+        "invitations": [
+            {"meeting_id": m.meeting_id, "title": m.title, "organisation_id": o, "to": list(to)}
+            for m, o, to in plan.invitations_passing
+        ],
+        "actions": [
+            {"meeting_id": m.meeting_id, "title": m.title, "action_id": a,
+             "organisation_id": o, "to": to}
+            for m, a, o, to in plan.actions_passing
+        ],
+        "meetings": [
+            {"meeting_id": m.meeting_id, "title": m.title, "convened_by": o, "to": to}
+            for m, o, to in plan.convenors_passing
+        ],
     }
 

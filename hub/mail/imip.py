@@ -15,7 +15,7 @@ from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from icalendar import Calendar, Event, vCalAddress, vDatetime, vText
+from icalendar import Calendar, Event, vCalAddress, vDatetime
 
 from hub.db import aware
 from hub.feeds import ical
@@ -43,11 +43,12 @@ def invitation(
     event.add("dtstart", ical.london_time(starts))
     event.add("dtend", ical.london_time(ends))
     title = meeting.title if method != "CANCEL" else f"Cancelled: {meeting.title}"
-    event.add("summary", vText(title))
+    event.add("summary", ical.EscapedText(title))
     if meeting.place or meeting.online_link:
-        event.add("location", meeting.place or meeting.online_link)
+        event.add("location", ical.EscapedText(meeting.place or meeting.online_link))
     event.add("url", link)
-    event.add("description", f"{meeting.purpose}\n\nPapers, responses and minutes: {link}")
+    event.add("description", ical.EscapedText(
+        f"{meeting.purpose}\n\nPapers, responses and minutes: {link}"))
     organizer = vCalAddress(f"mailto:{parseaddr(sender)[1]}")
     organizer.params["CN"] = convenor
     event.add("organizer", organizer)

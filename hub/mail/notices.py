@@ -376,6 +376,29 @@ def _invitation(conn: Connection, event: RecordedEvent) -> list[Notice]:
     )]
 
 
+@notice("meeting.invitations_succeeded")
+def _invitation_passed(conn: Connection, event: RecordedEvent) -> list[Notice]:
+    # The successors get the invitation any new invitee gets, calendar REQUEST included, and
+    # are told why it reaches them.
+    row, _invited = _meeting(conn, event.data["meeting_id"])
+    joined = tuple(i["organisation_id"] for i in event.data["invited"])
+    if row.status == "cancelled" or not joined:
+        return []
+    words = {"title": row.title, "when": london(row.starts_at)}
+    return [Notice(
+        kind=Kind.MEETING_INVITATION, organisation_ids=joined,
+        subject=_("Invitation passed to you: %(title)s, %(when)s") % words,
+        heading=_("A meeting invitation has passed to your organisation"),
+        paragraphs=(_("An organisation invited to this meeting has ended, and your "
+                      "organisation has taken over its functions, so the invitation is now "
+                      "yours."), row.purpose, _summons(row),
+                    _("Say whether your organisation will attend on the meeting's page.")),
+        facts=_meeting_facts(row), path=f"/meetings/{row.meeting_id}",
+        link_text=_("Open the meeting"), statutory=row.kind == "reg_14a", calendar="REQUEST",
+        meeting_id=row.meeting_id,
+    )]
+
+
 @notice("meeting.cancelled")
 def _cancelled(conn: Connection, event: RecordedEvent) -> list[Notice]:
     row, invited = _meeting(conn, event.data["meeting_id"])
@@ -426,17 +449,26 @@ def _action(conn: Connection, event: RecordedEvent) -> tuple[Any, Any]:
     return row, action
 
 
-@notice("meeting.action_assigned", "meeting.action_reminder_sent")
+@notice("meeting.action_assigned", "meeting.action_reminder_sent",
+        "meeting.action_owner_succeeded")
 def _action_notice(conn: Connection, event: RecordedEvent) -> list[Notice]:
     row, action = _action(conn, event)
-    assigned = event.type == "meeting.action_assigned"
+    words = {"title": row.title, "date": day(action.due_on)}
+    subject, heading = {
+        "meeting.action_assigned": (_("Action for your organisation: %(title)s"),
+                                    _("An action is assigned to your organisation")),
+        "meeting.action_reminder_sent": (_("Action due soon: %(title)s"),
+                                         _("An action is due on %(date)s")),
+        "meeting.action_owner_succeeded": (_("Action passed to you: %(title)s"),
+                                           _("An action has passed to your organisation")),
+    }[event.type]
+    passed = (_("The organisation that owned this action has ended, and your organisation "
+                "has taken over its functions, so the action is now yours."),)
     return [Notice(
         kind=Kind.MEETING_ACTIONS, organisation_ids=(action.owner_organisation_id,),
-        subject=(_("Action for your organisation: %(title)s") if assigned
-                 else _("Action due soon: %(title)s")) % {"title": row.title},
-        heading=_("An action is assigned to your organisation") if assigned
-        else _("An action is due on %(date)s") % {"date": day(action.due_on)},
-        paragraphs=(action.description,),
+        subject=subject % words, heading=heading % words,
+        paragraphs=(*(passed if event.type == "meeting.action_owner_succeeded" else ()),
+                    action.description),
         facts=((_("Meeting"), row.title), (_("Due"), day(action.due_on))),
         path=f"/meetings/{row.meeting_id}#action-{action.action_id}",
         link_text=_("Open the action"),

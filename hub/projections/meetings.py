@@ -134,6 +134,10 @@ def _invitation(d: dict[str, Any]) -> Any:
     )
 
 
+def _action(d: dict[str, Any]) -> Any:
+    return (actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"])
+
+
 def _required_declines(conn: Connection, meeting_id: str) -> int:
     return int(conn.execute(
         select(func.count()).where(
@@ -259,7 +263,7 @@ def _action_completed(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     conn.execute(
         update(actions)
-        .where((actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"]))
+        .where(_action(d))
         .values(status="done", note=d["note"])
     )
     _set(conn, event, open_actions=_open_actions(conn, d["meeting_id"]))
@@ -275,7 +279,7 @@ def _action_reminder_sent(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
     conn.execute(
         update(actions)
-        .where((actions.c.meeting_id == d["meeting_id"]) & (actions.c.action_id == d["action_id"]))
+        .where(_action(d))
         .values(reminded=True)
     )
     _set(conn, event)
@@ -419,38 +423,43 @@ def list_actions(
         return [_json(r) for r in rows]
 
 
-@projections.on("directory_change.took_effect")
-def _reorganised(conn: Connection, event: RecordedEvent) -> None:
-    # Open records pass on (DOMAIN.md, "Organisations end too"): in open meetings, an ended
-    # body's invitation passes to its successors (with its answer, unless a successor was
-    # invited already), the meetings it convened and the open actions it owns to its first
-    # successor. Closed meetings and done actions keep who acted.
+@projections.on("meeting.convenor_succeeded")
+def _convenor_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    # The meeting's history still says who convened it; its keeper today is the heir, unless
+    # the area's governance has already passed it to another office.
     d = event.data
-    open_meetings = select(meetings.c.meeting_id).where(meeting_is_open()).scalar_subquery()
-    for s in d["ends"]:
-        old, new = s["organisation_id"], s["successor_ids"]
-        conn.execute(
-            update(meetings).where(meeting_is_open() & (meetings.c.convenor_id == old))
-            .values(convenor_id=new[0])
-        )
-        conn.execute(
-            update(actions)
-            .where((actions.c.owner_organisation_id == old) & (actions.c.status == "open"))
-            .values(owner_organisation_id=new[0])
-        )
-        invited = conn.execute(
-            select(invitations).where((invitations.c.organisation_id == old)
-                                      & invitations.c.meeting_id.in_(open_meetings))
-        ).all()
-        for row in invited:
-            present = set(conn.execute(select(invitations.c.organisation_id).where(
-                invitations.c.meeting_id == row.meeting_id)).scalars())
-            joining = [o for o in new if o not in present]
-            if joining:
-                conn.execute(insert(invitations), [
-                    {**row._mapping, "organisation_id": o} for o in joining
-                ])
-            conn.execute(delete(invitations).where(
-                (invitations.c.meeting_id == row.meeting_id)
-                & (invitations.c.organisation_id == old)
-            ))
+    conn.execute(
+        update(meetings)
+        .where((meetings.c.meeting_id == d["meeting_id"])
+               & (meetings.c.convenor_id == d["from_organisation_id"]))
+        .values(convenor_id=d["convened_by"])
+    )
+    _set(conn, event)
+
+
+@projections.on("meeting.invitations_succeeded")
+def _invitations_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    # The ended bodies' invitations, answers and flags go; their successors join unanswered.
+    d = event.data
+    ended = [s["organisation_id"] for s in d["successions"]]
+    conn.execute(delete(invitations).where(
+        (invitations.c.meeting_id == d["meeting_id"]) & invitations.c.organisation_id.in_(ended)
+    ))
+    if d["invited"]:
+        conn.execute(insert(invitations), [
+            {"meeting_id": d["meeting_id"], "organisation_id": i["organisation_id"],
+             "required": i["required"], "representatives": []}
+            for i in d["invited"]
+        ])
+    _set(conn, event, required_declines=_required_declines(conn, d["meeting_id"]))
+
+
+@projections.on("meeting.action_owner_succeeded")
+def _action_owner_succeeded(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    conn.execute(
+        update(actions)
+        .where(_action(d))
+        .values(owner_organisation_id=d["owner_organisation_id"])
+    )
+    _set(conn, event)

@@ -1,16 +1,17 @@
-"""What a directory change would move: the directory as it stands, and the open records, the
-workspace memberships and the calendar feeds that pass to successors (for its dry run)."""
+"""What a directory change would move: the directory as it stands, and the open records and
+calendar feeds that pass to successors, each read once for the change's plan and its dry run."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from hub.domain import directory
 from hub.domain.duties import Keeper, OpenDuty
-from hub.domain.reorganisation import CspNow, OrganisationNow, WorkspaceNow
+from hub.domain.reorganisation import CspNow, MeetingNow, OrganisationNow, WorkspaceNow
 from hub.feeds.tables import calendar_feeds
 from hub.feeds.tokens import FeedKind
 from hub.projections.directory import changes, csps, members, organisations, workspaces
@@ -92,14 +93,81 @@ def organisations_now(conn: Connection, ids: Collection[str]) -> dict[str, Organ
     }
 
 
-def open_report_requests(conn: Connection, ending: Collection[str]) -> dict[str, list[str]]:
-    """The authorities each open s.7 report request addressed to any of ``ending`` is
-    addressed to, by request id."""
-    rows = conn.execute(
-        select(report_requests.c.request_id, report_requests.c.addressed)
-        .where(report_requests.c.status.not_in(FINISHED))
+@dataclass(frozen=True)
+class OpenRequest:
+    """An open s.7 report request that an ending body is addressed in, or an ending CSP has."""
+
+    request_id: str
+    title: str
+    csp_id: str
+    addressed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenRecords:
+    """The open records a change may pass on: read once, for its plan and for its dry run."""
+
+    requests: list[OpenRequest]
+    meetings: list[MeetingNow]
+    duties: list[OpenDuty]
+
+    @property
+    def addressed(self) -> dict[str, list[str]]:
+        """The authorities each open request is addressed to, by request id."""
+        return {r.request_id: list(r.addressed) for r in self.requests}
+
+
+def open_records(conn: Connection, ending: Collection[str], csp_ids: Collection[str]
+                 ) -> OpenRecords:
+    """The open report requests addressed to any of ``ending`` or made to any of ``csp_ids``;
+    the open meetings that invite one of ``ending`` (while convened), give it an open action,
+    or that it convened; and the open duty records (:func:`open_duties`) of either."""
+    ending = sorted(ending)
+    requests = [
+        OpenRequest(r.request_id, r.title, r.csp_id, tuple(r.addressed))
+        for r in conn.execute(
+            select(report_requests.c.request_id, report_requests.c.title,
+                   report_requests.c.csp_id, report_requests.c.addressed)
+            .where(report_requests.c.status.not_in(FINISHED))
+            .order_by(report_requests.c.request_id)
+        )
+        if r.csp_id in csp_ids or set(r.addressed) & set(ending)
+    ]
+    return OpenRecords(requests, _open_meetings(conn, ending), open_duties(conn, ending, csp_ids))
+
+
+def _open_meetings(conn: Connection, ending: list[str]) -> list[MeetingNow]:
+    """The open meetings that invite one of ``ending`` (while convened), give it an open
+    action, or that it convened."""
+    invited = conn.execute(
+        select(invitations.c.meeting_id, invitations.c.organisation_id)
+        .join(meetings, meetings.c.meeting_id == invitations.c.meeting_id)
+        .where((meetings.c.status == "scheduled") & invitations.c.organisation_id.in_(ending))
+        .order_by(invitations.c.meeting_id, invitations.c.organisation_id)
     ).all()
-    return {r.request_id: list(r.addressed) for r in rows if set(r.addressed) & set(ending)}
+    owned = conn.execute(
+        select(actions.c.meeting_id, actions.c.action_id, actions.c.owner_organisation_id)
+        .where(actions.c.owner_organisation_id.in_(ending) & (actions.c.status == "open"))
+        .order_by(actions.c.meeting_id, actions.c.action_id)
+    ).all()
+    convened = set(conn.execute(select(meetings.c.meeting_id).where(
+        meetings.c.convened_by.in_(ending) & meeting_is_open())).scalars())
+    ids = sorted({r.meeting_id for r in invited} | {r.meeting_id for r in owned} | convened)
+    found = conn.execute(
+        select(meetings.c.meeting_id, meetings.c.title, meetings.c.status,
+               meetings.c.convened_by)
+        .where(meetings.c.meeting_id.in_(ids)).order_by(meetings.c.meeting_id)
+    ).all()
+    return [
+        MeetingNow(
+            m.meeting_id, m.title, m.status == "scheduled",
+            tuple(r.organisation_id for r in invited if r.meeting_id == m.meeting_id),
+            tuple((r.action_id, r.owner_organisation_id) for r in owned
+                  if r.meeting_id == m.meeting_id),
+            m.convened_by if m.meeting_id in convened else None,
+        )
+        for m in found
+    ]
 
 
 def open_duties(
@@ -136,54 +204,13 @@ def combined_by_agreement(conn: Connection, csp_ids: Collection[str]) -> dict[st
     )}
 
 
-def moving(
-    conn: Connection, successors: Mapping[str, list[str]], csp_successors: Mapping[str, str],
-    closing: Mapping[str, str],
-) -> dict[str, Any]:
-    """The open records, and the calendar feeds, that pass to successors: each as its id
-    (report requests, priorities, regard records, actions, invitations) and where it goes."""
+def feeds_moving(
+    conn: Connection, successors: Mapping[str, list[str]], closing: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """The calendar feeds that pass to successors, each with where it goes: an ending
+    organisation's to its first successor, a closing workspace's to the one it closes into."""
     ending = sorted(successors)
-    ended_csps = sorted(csp_successors)
-    requests = conn.execute(
-        select(report_requests.c.request_id, report_requests.c.title, report_requests.c.csp_id,
-               report_requests.c.addressed)
-        .where(report_requests.c.status.not_in(FINISHED))
-        .order_by(report_requests.c.request_id)
-    ).all()
-    out: dict[str, Any] = {"report_requests": [
-        {"request_id": r.request_id, "title": r.title,
-         "csp_id": csp_successors.get(r.csp_id, r.csp_id)}
-        for r in requests if r.csp_id in csp_successors or set(r.addressed) & set(successors)
-    ]}
-    for name, table, key, still_open in (
-        ("priorities", priorities, "priority_id", priorities.c.retired.is_(False)),
-        ("regard_records", strategy_regards, "regard_id", strategy_regards.c.finalised.is_(False)),
-    ):
-        out[name] = sorted(conn.execute(
-            select(table.c[key]).where(
-                still_open & (table.c.csp_id.in_(ended_csps) | table.c.organisation_id.in_(ending))
-            )
-        ).scalars())
-    out["actions"] = [
-        {"meeting_id": r.meeting_id, "action_id": r.action_id,
-         "to": successors[r.owner_organisation_id][0]}
-        for r in conn.execute(
-            select(actions).where(actions.c.owner_organisation_id.in_(ending)
-                                  & (actions.c.status == "open"))
-            .order_by(actions.c.meeting_id, actions.c.action_id)
-        )
-    ]
-    out["invitations"] = [
-        {"meeting_id": r.meeting_id, "organisation_id": r.organisation_id,
-         "to": successors[r.organisation_id]}
-        for r in conn.execute(
-            select(invitations.c.meeting_id, invitations.c.organisation_id)
-            .where(invitations.c.organisation_id.in_(ending) & invitations.c.meeting_id.in_(
-                select(meetings.c.meeting_id).where(meeting_is_open())))
-            .order_by(invitations.c.meeting_id, invitations.c.organisation_id)
-        )
-    ]
-    out["feeds"] = [
+    return [
         {"feed_id": r.feed_id, "name": r.name, "to": (
             successors[r.organisation_id][0] if r.kind == FeedKind.ORGANISATION
             else closing[r.workspace_id]
@@ -197,4 +224,3 @@ def moving(
             )
         ).order_by(calendar_feeds.c.feed_id))
     ]
-    return out

@@ -92,6 +92,13 @@ PHRASES: dict[str, str] = {
         "%(who)s gave %(organisation)s an action from the meeting “%(subject)s”"),
     "meeting.action_completed": N_(
         "%(who)s completed an action from the meeting “%(subject)s”"),
+    "meeting.convenor_succeeded": N_(
+        "%(organisation)s keeps the meeting “%(subject)s” now, in place of a body that ended"),
+    "meeting.invitations_succeeded": N_(
+        "Invitations to the meeting “%(subject)s” passed to the successors of bodies that "
+        "ended"),
+    "meeting.action_owner_succeeded": N_(
+        "An action from the meeting “%(subject)s” passed to %(organisation)s"),
     "meeting.action_reminder_sent": N_(
         "A reminder of an action from the meeting “%(subject)s” was sent"),
     # CSP mergers (CDA s.5A).
@@ -190,7 +197,9 @@ sentences (translated where shown)."""
 PLACEHOLDERS = frozenset({"who", "subject", "organisation", "person"})
 """The names a sentence may use."""
 
-ORGANISATION_FIELDS = ("organisation_id", "owner_organisation_id", "to_organisation_id")
+ORGANISATION_FIELDS = (
+    "organisation_id", "owner_organisation_id", "to_organisation_id", "convened_by",
+)
 """Fields naming the organisation an event is about (``organisation``), in order."""
 
 SUBJECT_FIELDS = ("title", "name", "proposed_name")

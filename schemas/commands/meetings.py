@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from schemas.commands.base import Command, Resolved
-from schemas.events.directory import Country, PolicingBodyKind, Slug
+from schemas.events.directory import Country, PolicingBodyKind, Slug, Succession
 from schemas.events.meetings import (
     AgendaItem,
     Invitation,
@@ -184,3 +184,18 @@ class SendActionReminder(Command):
     action_id: str = Slug
     due_on: date
     """The due date the reminder was scheduled for."""
+
+
+class PassMeetingToSuccessors(Command):
+    """A directory change took effect (issued by the hub): organisations the meeting invites, that
+    own its open actions, or that convened it, ended. A convened meeting's invitations pass to
+    their successors; each open action, and an open meeting, to the ended body's heir. A
+    meeting held or cancelled keeps the invitations it had, a completed action its owner, and
+    a finished meeting its convenor."""
+
+    meeting_id: Resolved[str] = Slug
+    change_id: str = Slug
+    successions: list[Succession] = Field(min_length=1, max_length=200)
+    heirs: Resolved[dict[str, str]] = Field(default_factory=dict)
+    """The successor each ended body's open actions, and the open meetings it convened, pass to
+    (see :func:`hub.domain.reorganisation.heir`)."""

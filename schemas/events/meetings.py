@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
-from schemas.events.directory import Name, Slug
+from schemas.events.directory import Name, Slug, Succession
 from schemas.registry import EventData, event_type, upcaster
 
 Title = Field(min_length=1, max_length=200)
@@ -255,3 +255,42 @@ class ActionReminderSent(EventData):
     action_id: str = Slug
     owner_organisation_id: str = Slug
     due_on: date
+
+
+@event_type("meeting.invitations_succeeded")
+class InvitationsSucceeded(EventData):
+    """Organisations invited to the convened meeting ended in a directory change (a local
+    government reorganisation, say): their invitations pass to their successors, who answer
+    for themselves, and the ended bodies' invitations and answers fall away."""
+
+    meeting_id: str = Slug
+    change_id: str = Slug
+    successions: list[Succession] = Field(min_length=1, max_length=200)
+    """Each ended invitee and the bodies that succeed it."""
+    invited: list[Invitation] = Field(default_factory=list, max_length=200)
+    """The successors newly invited in their place (a successor invited already keeps its own
+    invitation and answer), each required if a body it succeeds was required."""
+
+
+@event_type("meeting.action_owner_succeeded")
+class ActionOwnerSucceeded(EventData):
+    """The open action's owner ended in a directory change: the action passes to its successor,
+    who completes it."""
+
+    meeting_id: str = Slug
+    action_id: str = Slug
+    change_id: str = Slug
+    from_organisation_id: str = Slug
+    owner_organisation_id: str = Slug
+
+
+@event_type("meeting.convenor_succeeded")
+class ConvenorSucceeded(EventData):
+    """The organisation that convened the open meeting ended in a directory change: the meeting
+    passes to its successor, which keeps it from now on (a meeting the policing body's office
+    convened stays the office's, whoever holds the area's functions)."""
+
+    meeting_id: str = Slug
+    change_id: str = Slug
+    from_organisation_id: str = Slug
+    convened_by: str = Slug

@@ -1,6 +1,8 @@
 """An organisation admin's journey in Chromium: invite a user, make a token with two
 permissions, disable the user (asked first, and their session ends), enable them again, and
-revoke an invitation. Pages checked by axe at 1280 and 390 pixels wide."""
+revoke an invitation. Pages checked by axe at 1280 and 390 pixels wide. Every form answers with
+a redirect: a reload after an error or a success posts nothing again, and shows a secret (an
+invitation link, a token) no more."""
 
 from __future__ import annotations
 
@@ -29,7 +31,21 @@ def test_an_admin_invites_makes_a_token_disables_and_revokes(
     admin = new_page()
     sign_in(admin, server.url, "opcc@leicestershire.example.org")
     admin.get_by_role("link", name="Users", exact=True).click()
+    # Post/redirect/get: a refused form comes back with every error linked to its field and
+    # the input kept, and reloading it shows the same without posting again.
+    admin.get_by_label("Email address", exact=True).fill("not an address")
+    admin.get_by_role("button", name="Create invitation").click()
+    summary = admin.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter an email address in the correct format, "
+                               "like name@example.org")).to_have_attribute("href", "#email")
+    expect(summary.get_by_role("link", name="Select a role")).to_have_attribute("href", "#role")
+    admin.reload()
+    expect(summary).to_be_visible()
+    expect(admin.get_by_label("Email address", exact=True)).to_have_value("not an address")
     link = _invite(admin, "new.officer@example.org")
+    admin.reload()
+    expect(admin.locator("#invitation-link")).to_have_count(0)
+    expect(admin.locator("#invitations tbody tr")).to_have_count(1)
 
     officer = new_page()
     officer.goto(link)
@@ -47,6 +63,10 @@ def test_an_admin_invites_makes_a_token_disables_and_revokes(
     expect(admin.locator("#new-token")).to_contain_text("hub_")
     expect(admin.locator("table")).to_contain_text("act, read_events")
     check_both_widths(admin, "admin-clients-token")
+    # The token is shown once: a reload neither shows it again nor makes a second client.
+    admin.reload()
+    expect(admin.locator("#new-token")).to_have_count(0)
+    expect(admin.locator("table tbody tr", has_text="Case management system")).to_have_count(1)
 
     admin.get_by_role("link", name="Users", exact=True).click()
     row = admin.locator("tr", has_text="Nia Officer")

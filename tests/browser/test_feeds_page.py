@@ -41,6 +41,10 @@ def test_a_feed_is_added_by_keyboard_and_its_link_copied(
     feed = page.request.get(link)
     assert feed.status == 200 and feed.headers["content-type"] == "text/calendar; charset=utf-8"
     assert "X-WR-CALNAME;VALUE=TEXT:Safer Leicester – Ŵyr\\, test" in feed.text()
+    # The link is shown once: a reload neither shows it again nor adds a second feed.
+    page.reload()
+    expect(page.locator("#feed-url")).to_have_count(0)
+    expect(page.locator("tbody tr", has_text="Safer Leicester – Ŵyr, test")).to_have_count(1)
 
 
 def test_without_script_the_copy_buttons_stay_hidden(

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
 from tests.clocks import HandClock
-from tests.web import client_of, csrf_of, sign_in
+from tests.web import client_of, csrf_of, followed, sign_in
 
 OPCC = "opcc@leicestershire.example.org"
 CITY = "city@leicester.example.org"
@@ -140,6 +140,11 @@ def test_an_invitation_is_single_use(client: TestClient) -> None:
     assert form.status_code == 200 and "new.analyst@example.org" in form.text
     data = {"name": "New Analyst", "password": "correct horse battery", "csrf_token":
             csrf_of(form.text), "confirm_password": "correct horse battery"}
+    # A refused form comes back by a redirect with the name kept, never the passwords.
+    refused = client.post(path, data={**data, "confirm_password": "correct horse battle"})
+    page = followed(client, refused)
+    assert page.status_code == 400 and "The passwords do not match" in page.text
+    assert 'value="New Analyst"' in page.text and "correct horse" not in page.text
     assert client.post(path, data=data).status_code == 303
     assert client.get(path).status_code == 404
     sign_in(client, "new.analyst@example.org", "correct horse battery")

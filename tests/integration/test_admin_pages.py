@@ -11,14 +11,15 @@ from starlette.testclient import TestClient
 
 from hub.access.tables import api_clients_table
 from hub.bootstrap import Hub
-from tests.web import client_of, csrf_of, sign_in
+from tests.web import client_of, csrf_of, followed, sign_in
 
 OPCC = "opcc@leicestershire.example.org"
 PASSWORD = "correct horse battery"
 
 
 def _invite(admin: TestClient, csrf: str, email: str, role: str = "member") -> str:
-    page = admin.post("/admin/users", data={"csrf_token": csrf, "email": email, "role": role})
+    page = followed(admin, admin.post("/admin/users", data={
+        "csrf_token": csrf, "email": email, "role": role}))
     assert page.status_code == 200, page.text
     found = re.search(r'id="invitation-link">http://testserver([^<]+)<', page.text)
     assert found
@@ -50,20 +51,26 @@ def _unnonced(html: str) -> str:
 def test_a_token_is_made_with_two_permissions_from_the_form(demo_hub: Hub) -> None:
     admin = client_of(demo_hub)
     csrf = sign_in(admin, OPCC)
-    page = admin.post("/admin/clients", data={
+    made = admin.post("/admin/clients", data={
         "csrf_token": csrf, "name": "Case system", "permissions": ["read_events", "act"],
     })
-    assert page.status_code == 200, page.text
-    assert "hub_" in page.text
+    assert made.status_code == 303 and "hub_" not in made.headers["location"]
+    page = admin.get(made.headers["location"])
+    token = re.search(r'id="new-token">(hub_[^<]+)<', page.text)
+    assert page.status_code == 200 and token, page.text
+    again = admin.get(made.headers["location"])
+    assert again.status_code == 200 and token.group(1) not in again.text, "shown once only"
     with demo_hub.engine.connect() as conn:
         stored = conn.execute(api_clients_table.select()).one()
     assert stored.permissions == ["act", "read_events"]
     one = admin.post("/admin/clients", data={
         "csrf_token": csrf, "name": "Feed reader", "permissions": "read_events",
     })
-    assert one.status_code == 200, "one ticked box is a list of one"
-    none = admin.post("/admin/clients", data={"csrf_token": csrf, "name": "Nothing"})
+    assert "hub_" in followed(admin, one).text, "one ticked box is a list of one"
+    none = followed(admin, admin.post("/admin/clients", data={
+        "csrf_token": csrf, "name": "Nothing"}))
     assert none.status_code == 400 and "Select at least one permission" in none.text
+    assert 'value="Nothing"' in none.text, "the input is kept"
 
 
 def test_an_invitation_is_revoked_after_a_check_and_its_link_stops_working(
@@ -75,7 +82,7 @@ def test_an_invitation_is_revoked_after_a_check_and_its_link_stops_working(
     listed = admin.get("/admin/users").text
     revoke = re.search(r'action="(/admin/invitations/[0-9a-f]+/revoke)"', listed)
     assert revoke and "leaver@example.org" in listed
-    asked = admin.post(revoke.group(1), data={"csrf_token": csrf})
+    asked = followed(admin, admin.post(revoke.group(1), data={"csrf_token": csrf}))
     assert asked.status_code == 200
     assert "Are you sure you want to revoke the invitation to leaver@example.org?" in asked.text
     assert client_of(demo_hub).get(path).status_code == 200, "nothing changed yet"
@@ -87,6 +94,7 @@ def test_an_invitation_is_revoked_after_a_check_and_its_link_stops_working(
     made_up = admin.post("/admin/invitations/" + "0" * 64 + "/revoke",
                          data={"csrf_token": csrf, "confirmed": "yes"})
     assert made_up.status_code == 404
+    assert admin.get("/admin/invitations/" + "0" * 64 + "/revoke").status_code == 404
 
 
 def test_a_disabled_user_is_signed_out_loses_their_tokens_and_can_be_enabled_again(
@@ -107,7 +115,8 @@ def test_a_disabled_user_is_signed_out_loses_their_tokens_and_can_be_enabled_aga
     bearer = {"Authorization": f"Bearer {made}"}
     assert client_of(demo_hub).get("/api/events", headers=bearer).status_code == 200
 
-    asked = admin.post(f"/admin/users/{user_id}/disable", data={"csrf_token": csrf})
+    asked = followed(admin, admin.post(f"/admin/users/{user_id}/disable",
+                                       data={"csrf_token": csrf}))
     assert asked.status_code == 200 and "Are you sure you want to disable Ana Lyst?" in asked.text
     assert analyst.get("/").status_code == 200, "nothing changed yet"
     done = admin.post(f"/admin/users/{user_id}/disable",
@@ -134,11 +143,12 @@ def test_an_admin_cannot_disable_or_demote_themselves(demo_hub: Hub) -> None:
     csrf = sign_in(admin, OPCC)
     me = _user_id(admin, "Priya Shah")
     assert f'/admin/users/{me}/disable' not in admin.get("/admin/users").text
-    demoted = admin.post(f"/admin/users/{me}/role", data={"csrf_token": csrf, "role": "member"})
+    demoted = followed(admin, admin.post(f"/admin/users/{me}/role",
+                                         data={"csrf_token": csrf, "role": "member"}))
     assert demoted.status_code == 409
     assert "You cannot give up your own admin role" in demoted.text
-    disabled = admin.post(f"/admin/users/{me}/disable",
-                          data={"csrf_token": csrf, "confirmed": "yes"})
+    disabled = followed(admin, admin.post(f"/admin/users/{me}/disable",
+                                          data={"csrf_token": csrf, "confirmed": "yes"}))
     assert disabled.status_code == 409
     assert admin.get("/admin/users").status_code == 200
     assert admin.post("/admin/users/no-such-user/role",

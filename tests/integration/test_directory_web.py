@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
 from hub.settings import public_url
-from tests.web import client_of, csrf_of, sign_in
+from tests.web import client_of, csrf_of, followed, sign_in
 
 LEICS_OPCC = "opcc@leicestershire.example.org"
 DP_OPCC = "opcc@dyfed-powys.example.org"
@@ -106,7 +106,7 @@ def test_bad_input_on_a_page_shows_an_error_summary_and_the_error_beside_the_fie
 ) -> None:
     csrf = sign_in(client, LEICS_OPCC)
     head = demo_hub.store.head_position()
-    page = client.post(path, data={**form, "csrf_token": csrf})
+    page = followed(client, client.post(path, data={**form, "csrf_token": csrf}))
     assert page.status_code == 400
     html = page.text
     assert "govuk-error-summary" in html and "There is a problem" in html
@@ -119,9 +119,9 @@ def test_bad_input_on_a_page_shows_an_error_summary_and_the_error_beside_the_fie
 
 def test_a_form_keeps_what_was_typed_after_an_error(client: TestClient) -> None:
     csrf = sign_in(client, LEICS_OPCC)
-    page = client.post(
+    page = followed(client, client.post(
         "/admin/organisations/new", data={"name": "Trust & Co", "kind": "", "csrf_token": csrf}
-    )
+    ))
     assert 'value="Trust &amp; Co"' in page.text
     assert csrf_of(page.text) == csrf
 
@@ -200,17 +200,17 @@ def test_the_office_pages_answer_another_areas_names_and_emails_as_unknown_ones(
     assert "Nowhere Constabulary" in organisations
     assert csps["Carmarthenshire CSP"] != "carmarthenshire-csp" and "Nowhere CSP" in csps
     # A Leicestershire authority the office does not have: the answer a made-up one gets.
-    refused = [client.post("/admin/csps/new", data={
+    refused = [followed(client, client.post("/admin/csps/new", data={
         "name": "Cross-border CSP", "local_government_areas": "Blaby",
         "valid_from": "2026-04-01", "responsible_authorities": other, "csrf_token": csrf,
-    }) for other in ("dyfed-powys-police", "no-such-police")]
+    })) for other in ("dyfed-powys-police", "no-such-police")]
     assert [r.status_code for r in refused] == [400, 400]
     assert refused[0].text.count("Select responsible authorities from the list") == \
         refused[1].text.count("Select responsible authorities from the list") > 0
 
-    invited = [client.post("/admin/users", data={
+    invited = [followed(client, client.post("/admin/users", data={
         "email": email, "role": "member", "csrf_token": csrf,
-    }) for email in (DP_COUNCIL, "nobody@nowhere.example.org")]
+    })) for email in (DP_COUNCIL, "nobody@nowhere.example.org")]
     assert [i.status_code for i in invited] == [200, 200]
     assert all("govuk-error-summary" not in i.text for i in invited)
     assert all(email in i.text for i, email in zip(

@@ -15,7 +15,7 @@ from hub.feeds.tables import calendar_feeds
 from hub.settings import public_url
 from tests.clocks import HandClock
 from tests.integration.test_feeds_content import CITY_EMAIL, OPCC_EMAIL
-from tests.web import client_of, csrf_of, sign_in
+from tests.web import client_of, csrf_of, followed, sign_in
 
 
 @pytest.fixture
@@ -166,15 +166,18 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
     assert page.status_code == 200 and "You have no calendar feeds yet." in page.text
     csrf = csrf_of(page.text)
 
-    missing = city.post("/calendar-feeds", data={"csrf_token": csrf})
+    missing = followed(city, city.post("/calendar-feeds", data={"csrf_token": csrf}))
     assert missing.status_code == 400 and "Select what the feed shows" in missing.text
-    no_workspace = city.post("/calendar-feeds", data={"csrf_token": csrf, "kind": "workspace"})
+    no_workspace = followed(city, city.post("/calendar-feeds",
+                                            data={"csrf_token": csrf, "kind": "workspace"}))
     assert no_workspace.status_code == 400 and "Select the workspace" in no_workspace.text
 
-    added = city.post("/calendar-feeds", data={
+    posted = city.post("/calendar-feeds", data={
         "csrf_token": csrf, "kind": "workspace", "workspace_id": "csp-safer-leicester",
         "name": "",
     })
+    assert posted.status_code == 303 and "cal_" not in posted.headers["location"]
+    added = city.get(posted.headers["location"])
     assert added.status_code == 200
     assert "Copy the link now: it is shown only once" in added.text
     assert 'data-copy-target="feed-url"' in added.text and "/static/copy.js" in added.text
@@ -187,18 +190,22 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
     assert calendar.get(f"/calendars/cal_{url}").status_code == 200
     listing = city.get("/calendar-feeds").text
     assert "Everything in Safer Leicester Partnership" in listing and "cal_" not in listing
+    reloaded = city.get(posted.headers["location"]).text
+    assert "Everything in Safer Leicester" in reloaded and "cal_" not in reloaded, "shown once"
 
-    asked = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate", data={"csrf_token": csrf})
+    asked = followed(city, city.post(f"/calendar-feeds/{feed['feed_id']}/rotate",
+                                     data={"csrf_token": csrf}))
     assert "Are you sure you want to get a new link for this feed?" in asked.text
     assert calendar.get(f"/calendars/cal_{url}").status_code == 200, "nothing changed yet"
-    rotated = city.post(f"/calendar-feeds/{feed['feed_id']}/rotate",
-                        data={"csrf_token": csrf, "confirmed": "yes"})
+    rotated = followed(city, city.post(f"/calendar-feeds/{feed['feed_id']}/rotate",
+                                       data={"csrf_token": csrf, "confirmed": "yes"}))
     assert "The old link has stopped working" in rotated.text
     assert calendar.get(f"/calendars/cal_{url}").status_code == 404
 
     forged = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": "x"})
     assert forged.status_code == 403
-    asked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke", data={"csrf_token": csrf})
+    asked = followed(city, city.post(f"/calendar-feeds/{feed['feed_id']}/revoke",
+                                     data={"csrf_token": csrf}))
     assert "Are you sure you want to revoke this feed?" in asked.text
     revoked = city.post(f"/calendar-feeds/{feed['feed_id']}/revoke",
                         data={"csrf_token": csrf, "confirmed": "yes"})
@@ -206,6 +213,10 @@ def test_the_page_adds_a_feed_shows_its_links_once_and_revokes_it(hub: Hub) -> N
     assert revoked.headers["location"] == "/calendar-feeds?done=revoked"
     after = city.get(revoked.headers["location"]).text
     assert "You have no calendar feeds yet." in after and "You revoked the feed" in after
+    # A revoked feed's confirmation page is not found, as a made-up one's is.
+    gone, made_up = (city.get(f"/calendar-feeds/{feed_id}/rotate")
+                     for feed_id in (feed["feed_id"], "no-such-feed"))
+    assert gone.status_code == made_up.status_code == 404
 
 
 def test_only_admins_are_offered_the_organisation_feed(hub: Hub) -> None:
@@ -213,8 +224,9 @@ def test_only_admins_are_offered_the_organisation_feed(hub: Hub) -> None:
     member = person(hub, "police@leicestershire.example.org")
     assert 'value="organisation"' not in member.get("/calendar-feeds").text
     csrf = csrf_of(member.get("/calendar-feeds").text)
-    refused = member.post("/calendar-feeds", data={"csrf_token": csrf, "kind": "organisation"})
-    assert refused.status_code == 403 and "only an admin" in refused.text
+    refused = followed(member, member.post("/calendar-feeds",
+                                           data={"csrf_token": csrf, "kind": "organisation"}))
+    assert refused.status_code == 403 and "Only an admin" in refused.text
 
 
 def test_the_page_is_for_signed_in_people(hub: Hub) -> None:

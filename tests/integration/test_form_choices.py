@@ -14,7 +14,7 @@ from hub.bootstrap import Hub
 from hub.projections.directory import csps
 from hub.queries.mergers import MERGER_QUERIES
 from hub.web.pages.directory_choices import ENTRIES
-from tests.web import form_values, signed_in
+from tests.web import followed, form_values, signed_in
 from tests.web import offered_actions as _forms
 
 
@@ -162,8 +162,12 @@ def test_a_proposal_is_offered_for_revision_until_it_is_withdrawn(office: TestCl
         "expected_version": version.group(1), "reason": "Partners prefer joint working",
     }
     # Withdrawing cannot be undone: the first post only asks, and changes nothing.
-    asked = office.post(location + "/withdrawal", data=posted)
+    asking = office.post(location + "/withdrawal", data=posted)
+    assert "Partners prefer" not in asking.headers["location"], "the input is not in the URL"
+    asked = followed(office, asking)
     assert asked.status_code == 200
+    assert "Are you sure you want to withdraw" in office.get(asking.headers["location"]).text, (
+        "a reload asks again")
     assert "Are you sure you want to withdraw this proposal?" in asked.text
     assert 'name="reason" value="Partners prefer joint working"' in asked.text
     assert {"revision", "withdrawal"} <= _forms(office.get(location).text)

@@ -16,7 +16,7 @@ from hub.web.auth import Credentials
 from hub.web.describe import OrganisationNames
 from hub.web.live import Access, LiveBroker, Subscriber
 from schemas.events import directory as ev
-from tests.web import signed_in
+from tests.web import followed, signed_in
 from tests.welsh import WELSH, welsh_locale  # noqa: F401 (the fixture below)
 
 pytestmark = pytest.mark.usefixtures("welsh_locale")
@@ -52,8 +52,9 @@ def test_a_person_chooses_their_language_and_it_wins_over_their_browser(
 
     # Nothing chosen, or a language the hub does not have: an error beside the radios.
     for posted in ({}, {"locale": "fr"}):
-        refused = city.post("/account/language", headers=ENGLISH,
-                            data={"csrf_token": city.csrf, **posted})  # type: ignore[attr-defined]
+        refused = followed(city, city.post(
+            "/account/language", headers=ENGLISH,
+            data={"csrf_token": city.csrf, **posted}))  # type: ignore[attr-defined]
         assert refused.status_code == 400
         assert 'id="locale-error"' in refused.text
         assert "Select the language you want to use" in refused.text

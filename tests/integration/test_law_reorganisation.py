@@ -14,22 +14,27 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from hub.access.policy import SYSTEM, Actor
+from hub.access.policy import SYSTEM, Actor, NotPermitted
 from hub.bootstrap import Hub
+from hub.demo.meetings import BOARD, HELD
 from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.duties_errors import NotStrategyOwner
 from hub.domain.errors import NotFound
+from hub.domain.meetings import NotActionOwner, NotInvited
 from hub.domain.reorganisation import OrganisationAlreadyEnded
 from hub.domain.reports import NotAddressedAuthority
 from hub.events import StreamRef
 from hub.feeds.scope import open_feed
 from hub.feeds.tokens import CalendarFeeds, FeedKind
 from hub.handlers import duties as duty_handlers
+from hub.handlers import meetings as meeting_handlers
 from hub.handlers import reorganisation
 from hub.handlers import reports as report_handlers
+from hub.mail.recipients import set_contact
+from hub.mail.tables import messages_table
 from hub.projections.directory import csps, members, organisations
-from hub.projections.meetings import invitations
+from hub.projections.meetings import invitations, meetings
 from hub.projections.reports import report_authorities, report_requests
 from hub.service import handle, handle_as_hub
 from schemas.commands import directory as dcmd
@@ -235,6 +240,109 @@ def test_a_reorganisation_dated_later_changes_nothing_until_its_london_date(
     assert jobs.resume_changes(hub) == 0
 
 
+def test_open_meetings_pass_to_the_successor_who_answers_completes_and_keeps_them(
+    clocked: tuple[Hub, ShiftedClock],
+) -> None:
+    hub, clock = clocked
+    county = "leicestershire-county-council"
+    convened = meeting_handlers.convene_meeting(
+        hub, staff(OPCC), kind="reg_14a", title="Serious violence: the county's hotspots",
+        purpose="Agree the hotspot policing and youth diversion plan", place="County Hall",
+        starts_local=datetime(2027, 5, 12, 10, 0), ends_local=datetime(2027, 5, 12, 12, 0),
+        invitations=[{"organisation_id": county, "required": True},
+                     {"organisation_id": "blaby-council", "required": False},
+                     {"organisation_id": "leicestershire-police", "required": False}],
+    ).id
+    meeting_handlers.respond_to_meeting(hub, staff(county), convened, response="declining",
+                                        reason="Cabinet meets that morning")
+    # A voluntary meeting the county council convened in the strategy board's workspace.
+    kept = meeting_handlers.convene_meeting(
+        hub, staff(county), kind="voluntary", title="Strategy board: drugs partnership",
+        purpose="Agree the combating drugs partnership's plan", place="County Hall",
+        starts_local=datetime(2027, 6, 2, 14, 0), ends_local=datetime(2027, 6, 2, 16, 0),
+        invitations=[{"organisation_id": "leicestershire-police"}], workspace_id=BOARD,
+    ).id
+    for organisation_id in (NEW, county):
+        set_contact(hub.engine, organisation_id, f"team@{organisation_id}.example.org", "test",
+                    hub.clock())
+    react(hub)
+    clock.set(LONDON_MIDNIGHT)
+
+    # The dry run names each invitation and action that moves, and where it goes.
+    preview = reorganisation.preview_change(hub, staff(OPCC), on_date=ON, ends=ENDS)
+    moving = preview["records"]
+    assert {(i["organisation_id"], tuple(i["to"])) for i in moving["invitations"]
+            if i["meeting_id"] == convened} == {(county, (NEW,)), ("blaby-council", (NEW,))}
+    assert not {i["meeting_id"] for i in moving["invitations"]} & {HELD}, (
+        "a held meeting's invitations stay as they were")
+    assert [(m["meeting_id"], m["convened_by"], m["to"]) for m in moving["meetings"]] == [
+        (kept, county, NEW)]
+    [action] = [a for a in moving["actions"] if a["meeting_id"] == HELD]
+    assert (action["action_id"], action["organisation_id"], action["to"], action["title"]) == (
+        "cohort-criteria", county, NEW,
+        "Reducing re-offending: integrated offender management across the area")
+
+    head = hub.store.head_position()
+    reorganisation.record_change(hub, staff(OPCC), on_date=ON, ends=ENDS)
+    react(hub)
+    passed = [e for e in hub.store.read_all(head, 10_000) if e.type.startswith("meeting.")]
+    [invites] = [e for e in passed if e.type == "meeting.invitations_succeeded"
+                 and e.data["meeting_id"] == convened]
+    assert invites.data["invited"] == [{"organisation_id": NEW, "required": True}]
+    [owner] = [e for e in passed if e.type == "meeting.action_owner_succeeded"
+               and e.data["meeting_id"] == HELD]
+    assert (owner.data["meeting_id"], owner.data["action_id"], owner.data["owner_organisation_id"]
+            ) == (HELD, "cohort-criteria", NEW)
+    assert not [e for e in passed if e.data.get("meeting_id") == HELD
+                and e.type == "meeting.invitations_succeeded"]
+
+    # The page's read model names the successor, unanswered; the ended council's decline and
+    # its flag went with it.
+    with hub.engine.connect() as conn:
+        rows = {r.organisation_id: r for r in conn.execute(
+            select(invitations).where(invitations.c.meeting_id == convened))}
+        declines = conn.execute(select(meetings.c.required_declines).where(
+            meetings.c.meeting_id == convened)).scalar_one()
+    assert set(rows) == {NEW, "leicestershire-police"}
+    assert (rows[NEW].required, rows[NEW].response, declines) == (True, None, 0)
+
+    # The successor answers and completes; the ended council can do neither.
+    meeting_handlers.respond_to_meeting(hub, staff(NEW), convened, response="attending",
+                                        representatives=[{"name": "Priya Shah"}])
+    with pytest.raises(NotInvited):
+        meeting_handlers.respond_to_meeting(hub, staff(county), convened, response="attending",
+                                            representatives=[{"name": "Claire Hughes"}])
+    with pytest.raises(NotActionOwner):
+        meeting_handlers.complete_meeting_action(hub, staff(county), HELD, "cohort-criteria",
+                                                 note="Drafted")
+    meeting_handlers.complete_meeting_action(hub, staff(NEW), HELD, "cohort-criteria",
+                                             note="Criteria drafted by the new council")
+    # The meeting the ended council kept is the successor's to run.
+    with pytest.raises(NotPermitted):
+        meeting_handlers.cancel_meeting(hub, staff(county), kept, reason="No longer needed")
+    meeting_handlers.cancel_meeting(hub, staff(NEW), kept, reason="Merged into the new board")
+
+    # The successor gets the invitation any new invitee gets, with its calendar REQUEST, is
+    # told of the action, and gets the papers; the ended council's people no longer do.
+    meeting_handlers.publish_meeting_papers(hub, staff(OPCC), convened, papers=[
+        {"title": "Hotspot map", "reference": "https://papers.example.org/hotspots.pdf"}])
+    react(hub)
+    papers = "Papers published: Serious violence: the county's hotspots"
+    with hub.engine.connect() as conn:
+        mail = {m.subject: m for m in conn.execute(select(messages_table).where(
+            messages_table.c.recipient == f"team@{NEW}.example.org"))}
+        to_county = set(conn.execute(select(messages_table.c.subject).where(
+            messages_table.c.recipient == f"team@{county}.example.org")).scalars())
+    assert papers in mail and papers not in to_county
+    assert any(s.startswith("Invitation: Serious violence: the county") for s in to_county), (
+        "the county council had its invitation before it ended")
+    invitation = mail["Invitation passed to you: Serious violence: the county's hotspots, "
+                      "Wednesday 12 May 2027, 10:00"]
+    assert "METHOD:REQUEST" in invitation.calendar
+    assert ("Action passed to you: Reducing re-offending: integrated offender management "
+            "across the area") in mail
+
+
 OTHER_AREA_ORG = "carmarthenshire-council"
 PROBATION, NEW_PROBATION = "probation-east-midlands", "probation-midlands"
 OFFICE_USER = "opcc@leicestershire.example.org"
@@ -282,9 +390,13 @@ def test_the_api_dry_run_lists_what_will_move_with_the_office_rules(demo_hub: Hu
     assert (listed[PROBATION]["valid_to"], listed[PROBATION]["succeeded_by"]) == (
         (today - timedelta(days=1)).isoformat(), [NEW_PROBATION])
     assert NEW_PROBATION in _csp(demo_hub, "safer-leicester").responsible_authorities
-    page = signed_in(demo_hub, OFFICE_USER).get(f"/areas/{LEICS}/duty-register").text
+    office_pages = signed_in(demo_hub, OFFICE_USER)
+    page = office_pages.get(f"/areas/{LEICS}/duty-register").text
     assert "Probation Service (East Midlands)" in page, "a decision's regard keeps who it named"
     assert f"Ended {(today - timedelta(days=1)).strftime('%-d %B %Y')}" in page
+    # The demo's serious violence meeting's page names the successor among its invitees.
+    meeting = office_pages.get("/records/meetings/leicestershire-serious-violence-needs").text
+    assert "Probation Service (Midlands)" in meeting
 
 
 def test_the_operator_command_dry_run_lists_what_will_move(

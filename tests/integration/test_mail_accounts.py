@@ -24,7 +24,7 @@ from hub.mail.tables import messages_table
 from hub.settings import public_url
 from tests.clocks import HandClock
 from tests.mail_servers import Inbox, smtp_server
-from tests.web import client_of, csrf_of, sign_in, signed_in
+from tests.web import client_of, csrf_of, followed, sign_in, signed_in
 from tests.welsh import (
     WELSH,
     welsh_locale,  # noqa: F401 (a fixture)
@@ -56,8 +56,8 @@ def work(hub: Hub) -> None:
 
 def ask_reset(client: TestClient, email: str) -> str:
     form = client.get("/password-reset")
-    answer = client.post("/password-reset", data={"email": email,
-                                                  "csrf_token": csrf_of(form.text)})
+    answer = followed(client, client.post("/password-reset", data={
+        "email": email, "csrf_token": csrf_of(form.text)}))
     assert answer.status_code == 200
     return answer.text
 
@@ -80,12 +80,12 @@ def test_a_reset_link_sets_a_new_password_once(hub: Hub, inbox: Inbox) -> None:
 
     form = client.get(path)
     assert form.status_code == 200 and "Choose a new password" in form.text
-    mismatch = client.post(path, data={"password": NEW_PASSWORD, "confirm_password": "other",
-                                       "csrf_token": csrf_of(form.text)})
+    mismatch = followed(client, client.post(path, data={
+        "password": NEW_PASSWORD, "confirm_password": "other", "csrf_token": csrf_of(form.text)}))
     assert mismatch.status_code == 400 and "The passwords do not match" in mismatch.text
     assert 'id="confirm_password-error"' in mismatch.text
-    short = client.post(path, data={"password": "short", "confirm_password": "short",
-                                    "csrf_token": csrf_of(form.text)})
+    short = followed(client, client.post(path, data={
+        "password": "short", "confirm_password": "short", "csrf_token": csrf_of(form.text)}))
     assert short.status_code == 400 and "at least 12 characters" in short.text
     done = client.post(path, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
                                    "csrf_token": csrf_of(form.text)}, follow_redirects=False)
@@ -117,8 +117,8 @@ def test_asking_says_the_same_for_an_unknown_address_and_sends_nothing(
     assert same(known, CITY) == same(unknown, "nobody@leicester.example.org")
     work(hub)
     assert [r.recipients for r in inbox.received] == [[CITY]]
-    bad = client.post("/password-reset", data={
-        "email": "not an address", "csrf_token": csrf_of(client.get("/password-reset").text)})
+    bad = followed(client, client.post("/password-reset", data={
+        "email": "not an address", "csrf_token": csrf_of(client.get("/password-reset").text)}))
     assert bad.status_code == 400 and 'id="email-error"' in bad.text
 
 
@@ -189,8 +189,8 @@ def test_email_choices_are_saved_and_a_bad_one_is_shown_beside_its_field(hub: Hu
     data = {kind: "now" for kind in (
         Kind.REPORT_REQUIRED, Kind.REPORT_DEADLINE, Kind.REPORT_PROGRESS, Kind.MERGER,
         Kind.MEETING_INVITATION, Kind.MEETING_PAPERS, Kind.MEETING_ACTIONS)}
-    bad = client.post("/mail/preferences", data={
-        **data, Kind.MERGER: "weekly", "hour": "25", "csrf_token": csrf_of(page.text)})
+    bad = followed(client, client.post("/mail/preferences", data={
+        **data, Kind.MERGER: "weekly", "hour": "25", "csrf_token": csrf_of(page.text)}))
     assert bad.status_code == 400
     assert 'id="merger-error"' in bad.text and 'id="hour-error"' in bad.text
     good = client.post("/mail/preferences", data={
@@ -220,8 +220,8 @@ def test_an_admin_sets_the_shared_contact_address_beside_the_field(hub: Hub) -> 
     admin = signed_in(hub, CITY)
     page = admin.get("/admin/mail-contact")
     assert page.status_code == 200 and "Shared contact address" in page.text
-    bad = admin.post("/admin/mail-contact", data={"email": "not an address",
-                                                  "csrf_token": csrf_of(page.text)})
+    bad = followed(admin, admin.post("/admin/mail-contact", data={
+        "email": "not an address", "csrf_token": csrf_of(page.text)}))
     assert bad.status_code == 400 and 'id="email-error"' in bad.text
     saved = admin.post("/admin/mail-contact", data={
         "email": "CommunitySafety@leicester.example.org", "csrf_token": csrf_of(page.text)})

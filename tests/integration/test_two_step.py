@@ -19,7 +19,7 @@ from hub.access.two_step import CodeNotRight, required
 from hub.bootstrap import Hub
 from hub.demo.users import DEMO_PASSWORD
 from tests.clocks import HandClock
-from tests.web import client_of, csrf_of, sign_in
+from tests.web import client_of, csrf_of, followed, sign_in
 
 ADMIN = "opcc@leicestershire.example.org"
 CITY = "city@leicester.example.org"
@@ -55,12 +55,15 @@ def _enrol(client: TestClient, clock: HandClock) -> tuple[str, list[str]]:
     found = SECRET.search(page.text)
     assert found, page.text
     secret = found.group(1)
-    answer = client.post("/account/two-step", data={
+    posted = client.post("/account/two-step", data={
         "code": pyotp.TOTP(secret).at(clock.now), "csrf_token": csrf_of(page.text),
     })
+    answer = followed(client, posted)
     assert answer.status_code == 200, answer.text
     codes = re.findall(r"<li><code>([0-9a-f]{10})</code></li>", answer.text)
     assert len(codes) == 10
+    reloaded = client.get(posted.headers["location"]).text
+    assert codes[0] not in reloaded and "is set up for your account" in reloaded, "shown once"
     return secret, codes
 
 
@@ -154,10 +157,12 @@ def test_an_admin_in_production_sets_it_up_before_getting_a_session(
     assert client.get("/api/me").status_code == 401
     found = SECRET.search(page.text)
     assert found
-    answer = client.post("/sign-in/two-step", data={
+    posted = client.post("/sign-in/two-step", data={
         "code": pyotp.TOTP(found.group(1)).at(clock.now), "csrf_token": csrf_of(page.text),
     })
+    answer = followed(client, posted)
     assert answer.status_code == 200 and "Your recovery codes" in answer.text
+    assert "Your recovery codes" not in client.get(posted.headers["location"]).text, "once"
     assert client.get("/api/me").json()["role"] == "admin"
     # A member signs in with the password alone.
     member = client_of(demo_hub)

@@ -22,7 +22,7 @@ from hub.domain import directory
 from hub.events import StreamRef
 from hub.service import handle
 from schemas.commands import directory as cmd
-from tests.web import client_of
+from tests.web import client_of, followed
 from tests.web import signed_in as _as
 
 BOARD = "leicestershire-rutland-strategy-board"
@@ -273,8 +273,8 @@ def test_bad_input_on_the_page_is_shown_in_the_summary_and_beside_the_field(
     lead = _as(demo_hub, LEAD)
     if data.get("user_id") == "POLICE":
         data = {**data, "user_id": _user_id(demo_hub, POLICE)}
-    answer = lead.post(f"/workspaces/{BOARD}/roles",
-                       data={"csrf_token": lead.csrf, **data})  # type: ignore[attr-defined]
+    answer = followed(lead, lead.post(f"/workspaces/{BOARD}/roles",
+                                      data={"csrf_token": lead.csrf, **data}))  # type: ignore[attr-defined]
     assert answer.status_code == 400
     assert "There is a problem" in answer.text
     assert f'href="#{field}"' in answer.text
@@ -287,11 +287,11 @@ def test_a_refusal_by_the_policy_is_shown_beside_the_role(demo_hub: Hub) -> None
     page = admin.get(f"/workspaces/{BOARD}/roles")
     assert 'value="lead"' not in page.text, "an admin is not offered what they may not set"
     assert "Tom Ellis (" not in page.text.split('id="people"')[0], "nor other organisations' people"
-    answer = admin.post(f"/workspaces/{BOARD}/roles", data={
+    answer = followed(admin, admin.post(f"/workspaces/{BOARD}/roles", data={
         "csrf_token": admin.csrf,  # type: ignore[attr-defined]
         "user_id": _user_id(demo_hub, CITY_ADMIN), "role": "lead",
         "expected_version": _version_on(page),
-    })
+    }))
     assert answer.status_code == 400
     assert re.search(r'id="role-error"[^>]*>\s*<span[^>]*>Error:</span> Only a lead', answer.text)
 
@@ -308,7 +308,7 @@ def test_a_form_drawn_before_someone_else_changed_the_roles_is_refused_not_appli
     data = {"csrf_token": lead.csrf, "user_id": police, "role": "lead"}  # type: ignore[attr-defined]
     if sent == "stale":
         data["expected_version"] = _version_on(page)
-    answer = lead.post(f"/workspaces/{BOARD}/roles", data=data)
+    answer = followed(lead, lead.post(f"/workspaces/{BOARD}/roles", data=data))
     assert answer.status_code == 409
     assert re.search(r'id="role-error"[^>]*>\s*<span[^>]*>Error:</span> The people or roles here '
                      r"changed since you opened this page", answer.text)

@@ -14,6 +14,7 @@ from hub.domain.meetings import MEETING, Meeting, to_instant
 from schemas.commands import Command
 from schemas.commands import meetings as cmd
 from schemas.events import meetings as ev
+from schemas.events.directory import Succession
 from schemas.generate import JSON_DIR, render
 from schemas.registry import event_type_of, spec
 from tests.unit.decisions import accepts
@@ -555,3 +556,96 @@ def test_an_invitee_is_offered_its_response_and_its_own_actions_only() -> None:
     assigned = run(ASSIGN, state=held(), now=AFTER)
     assert cmd.CompleteMeetingAction in MEETING.open_to(assigned, "llr-icb", AFTER)
     assert cmd.CompleteMeetingAction not in MEETING.open_to(assigned, OFFICE, AFTER)
+
+
+# -- organisations end: open records pass to the successors --------------------------------------
+
+SUCCESSOR = "leicester-unitary-council"
+NEW_ICB = "new-icb"
+PASS = cmd.PassMeetingToSuccessors(
+    meeting_id="mt1", change_id="change-2027-04-01-abc",
+    successions=[
+        Succession(organisation_id="leicester-city-council", successor_ids=[SUCCESSOR]),
+        Succession(organisation_id="llr-icb", successor_ids=[NEW_ICB]),
+        Succession(organisation_id="rutland-county-council", successor_ids=[SUCCESSOR]),
+    ],
+    heirs={"llr-icb": NEW_ICB},
+)
+DECLINE = respond("leicester-city-council", "declining", reason="Budget meeting that day")
+
+
+def test_a_convened_meetings_invitation_passes_to_the_successors_of_an_ended_invitee() -> None:
+    state, events = MEETING.execute(run(CONVENE, DECLINE), PASS, NOW)
+    [passed] = events
+    assert isinstance(passed, ev.InvitationsSucceeded)
+    # Only the bodies the meeting invites pass it on; each successor joins as required as the
+    # body it succeeds, and answers for itself.
+    assert [s.organisation_id for s in passed.successions] == ["leicester-city-council",
+                                                                "llr-icb"]
+    assert [(i.organisation_id, i.required) for i in passed.invited] == [
+        (SUCCESSOR, True), (NEW_ICB, False)]
+    assert state.invitations == {"leicestershire-yot": False, SUCCESSOR: True, NEW_ICB: False}
+    assert "leicester-city-council" not in state.responses
+    assert MEETING.open_to is not None
+    assert cmd.RespondToMeeting in MEETING.open_to(state, SUCCESSOR, NOW)
+    assert cmd.RespondToMeeting not in MEETING.open_to(state, "leicester-city-council", NOW)
+    answered = run(respond(SUCCESSOR, "attending", representatives=[{"name": "Ann Lee"}]),
+                   state=state)
+    assert answered.responses[SUCCESSOR] == "attending"
+    refused(respond("leicester-city-council", "attending", representatives=[{"name": "Bo"}]),
+            meetings.NotInvited, state)
+
+
+def test_a_successor_invited_already_keeps_its_own_invitation_and_answer() -> None:
+    into_icb = but(PASS, {"successions": [
+        {"organisation_id": "leicester-city-council", "successor_ids": ["llr-icb"]}],
+        "heirs": {}})
+    state, [passed] = MEETING.execute(run(CONVENE, ATTEND), into_icb, NOW)
+    assert passed.invited == []  # type: ignore[attr-defined]
+    assert state.invitations == {"llr-icb": False, "leicestershire-yot": False}
+    assert state.responses == {"llr-icb": "attending"}
+
+
+def test_a_held_or_cancelled_meeting_keeps_the_invitations_it_had() -> None:
+    cancelled = run(CONVENE, CANCEL)
+    assert MEETING.execute(cancelled, PASS, NOW)[1] == []
+    assert MEETING.execute(held(), PASS, AFTER)[1] == []
+
+
+def test_an_open_action_passes_to_its_owners_heir_and_a_done_one_keeps_its_owner() -> None:
+    state = run(ASSIGN, ANOTHER, COMPLETE, state=held(), now=AFTER)
+    state, events = MEETING.execute(state, PASS, AFTER)
+    [passed] = events
+    assert isinstance(passed, ev.ActionOwnerSucceeded)
+    assert (passed.action_id, passed.from_organisation_id, passed.owner_organisation_id) == (
+        "a2", "llr-icb", NEW_ICB)
+    assert (state.actions["a1"].owner, state.actions["a2"].owner) == ("llr-icb", NEW_ICB)
+    # The heir completes it; the ended owner no longer can.
+    refused(but(COMPLETE, {"action_id": "a2"}), meetings.NotActionOwner, state)
+    done = run(but(COMPLETE, {"action_id": "a2", "by_organisation": NEW_ICB}), state=state)
+    assert done.actions["a2"].done
+
+
+def test_passing_a_meeting_on_twice_changes_nothing_the_second_time() -> None:
+    once = run(PASS, state=run(CONVENE))
+    assert MEETING.execute(once, PASS, NOW)[1] == []
+    acted = run(PASS, state=run(ASSIGN, state=held(), now=AFTER), now=AFTER)
+    assert MEETING.execute(acted, PASS, AFTER)[1] == []
+    assert MEETING.execute(MEETING.initial(), PASS, NOW)[1] == [], "a meeting gone: nothing"
+
+
+def test_an_open_meeting_passes_to_its_ended_convenors_heir_and_a_finished_one_stays() -> None:
+    heirs = but(PASS, {"heirs": {BY_MEMBER.by_organisation: SUCCESSOR}})
+    convened = run(BY_MEMBER)
+    state, events = MEETING.execute(convened, heirs, NOW)
+    assert [(e.from_organisation_id, e.convened_by) for e in events  # type: ignore[attr-defined]
+            if isinstance(e, ev.ConvenorSucceeded)] == [(BY_MEMBER.by_organisation, SUCCESSOR)]
+    # The heir keeps it from now on, so the access policy lets it act.
+    assert (meetings.keeper(convened), meetings.keeper(state)) == (
+        BY_MEMBER.by_organisation, SUCCESSOR)
+    finished = run(but(HELD, {"by_organisation": BY_MEMBER.by_organisation}), state=convened,
+                   now=DURING)
+    finished = run(*(but(c, {"by_organisation": BY_MEMBER.by_organisation})
+                     for c in (DRAFT, APPROVE)), state=finished, now=AFTER)
+    assert MEETING.execute(finished, heirs, AFTER)[1] == []
+    assert MEETING.execute(run(CANCEL, state=convened), heirs, NOW)[1] == []

@@ -84,6 +84,7 @@ EXPECTED: dict[str, str] = {
     "ApproveMeetingMinutes": OFFICE, "AssignMeetingAction": OFFICE,
     "CompleteMeetingAction": ITSELF, "MarkMeetingHeld": OPERATOR,
     "SendMeetingReminder": OPERATOR, "SendActionReminder": OPERATOR,
+    "PassMeetingToSuccessors": OPERATOR,
 }
 # Powers that exist in England only (DOMAIN.md §3: "England only").
 ENGLAND_ONLY = {

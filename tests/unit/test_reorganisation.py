@@ -13,13 +13,16 @@ from hub.domain.reorganisation import (
     DIRECTORY_CHANGE,
     CspNow,
     InvalidDirectoryChange,
+    MeetingNow,
     OrganisationAlreadyEnded,
     OrganisationNow,
     WorkspaceNow,
+    heir,
     plan,
 )
 from schemas.commands import directory as cmd
 from schemas.commands import duties as duty_cmd
+from schemas.commands import meetings as meeting_cmd
 from schemas.commands import mergers as merger_cmd
 from schemas.events.directory import Succession
 
@@ -189,6 +192,48 @@ def test_workspaces_follow_the_successors() -> None:
     assert isinstance(p.steps[-1].command, cmd.TakeDirectoryChangeEffect)
 
 
+def test_an_ended_bodys_open_actions_pass_to_its_first_successor_of_its_own_kind() -> None:
+    kinds = {o.organisation_id: o.kind for o in ORGS.values()}
+    # Every council counts as one kind: a district's action goes to the unitary council.
+    assert heir("north-district", ["icb", "north-shire"], kinds) == "north-shire"
+    assert heir("ccg", ["north-shire", "icb"], kinds) == "icb"
+    assert heir("opcc", ["police", "icb"], kinds) == "police", "none of its kind: the first"
+
+
+MEETINGS = [
+    MeetingNow("convened", "Serious violence", True, ("county", "ccg")),
+    MeetingNow("held", "Reducing reoffending", False, ("county",),
+               (("a1", "county"), ("a2", "ccg"))),
+    MeetingNow("elsewhere", "Drugs", True, ("rutland",)),
+    MeetingNow("board", "County board", True, convened_by="county"),
+]
+
+
+def test_open_meetings_pass_to_the_successors_in_their_own_history_before_the_change_is_done(
+) -> None:
+    p = plan(
+        change_id="c1", on_date=ON,
+        ends=[Succession(organisation_id="county", successor_ids=["icb", "north-shire"]),
+              Succession(organisation_id="ccg", successor_ids=["icb"])],
+        organisations=ORGS, csps=CSPS, workspaces=SPACES, open_meetings=MEETINGS,
+    )
+    passed = _commands(p, meeting_cmd.PassMeetingToSuccessors)
+    assert [(c.meeting_id, [s.organisation_id for s in c.successions], c.heirs)
+            for c in passed] == [
+        ("board", ["county"], {"county": "north-shire"}),
+        ("convened", ["county", "ccg"], {}),
+        # A held meeting's invitations stay as they were; its open actions pass on.
+        ("held", ["county", "ccg"], {"county": "north-shire", "ccg": "icb"}),
+    ]
+    assert [(m.meeting_id, o, to) for m, o, to in p.invitations_passing] == [
+        ("convened", "county", ("icb", "north-shire")), ("convened", "ccg", ("icb",))]
+    assert [(m.meeting_id, a, o, to) for m, a, o, to in p.actions_passing] == [
+        ("held", "a1", "county", "north-shire"), ("held", "a2", "ccg", "icb")]
+    assert [(m.meeting_id, o, to) for m, o, to in p.convenors_passing] == [
+        ("board", "county", "north-shire")]
+    keys = [s.idempotency_key for s in p.steps]
+    assert keys.index("directory-change:c1:2028-04-01:meeting:held") < keys.index(
+        "directory-change:c1:2028-04-01:took-effect")
 REPLACED = {"north-district": ["north-shire"], "south-district": ["north-shire"],
             "county": ["north-shire"], "ccg": ["icb"]}
 

@@ -27,4 +27,5 @@ RULES: dict[type[Command], Rule] = {
     cmd.MarkMeetingHeld: Rule(Who.OPERATOR),
     cmd.SendMeetingReminder: Rule(Who.OPERATOR),
     cmd.SendActionReminder: Rule(Who.OPERATOR),
+    cmd.PassMeetingToSuccessors: Rule(Who.OPERATOR),
 }

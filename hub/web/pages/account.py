@@ -19,6 +19,7 @@ from hub.i18n import _, available_locales, current_locale
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf
+from hub.web.pages.kept import kept, see
 
 PATH = "/account/language"
 
@@ -41,23 +42,26 @@ def _page(request: Request, chosen: str, **context: Any) -> Response:
 
 async def language(request: Request) -> Response:
     """The language the person reads the hub in, as radios (their choice, else the one their
-    browser gave this page)."""
+    browser gave this page), with the error the last post left, if any."""
     caller = page_caller(request)
+    state = await kept(request, caller) or {}
+    if state.get("errors"):
+        return _page(request, "", errors=state["errors"], status_code=400)
     return _page(request, caller.locale or current_locale())
 
 
 async def save_language(request: Request) -> Response:
-    """Store the person's language; the form again with an error beside the radios if none
-    of the hub's was chosen."""
+    """Store the person's language; back to the form with an error beside the radios if none
+    of the hub's was chosen (post/redirect/get either way, so a reload posts nothing)."""
     caller = page_caller(request)
     form = await request.form()
     check_csrf(form, caller.csrf_token)
     chosen = str(form.get("locale", ""))
     if chosen not in available_locales():
-        return _page(request, "", status_code=400,
-                     errors={"locale": _("Select the language you want to use")})
+        return await see(request, caller, PATH,
+                         {"errors": {"locale": _("Select the language you want to use")}})
     hub_of(request).accounts.set_locale(caller.actor.user_id or "", chosen)
-    # Post/redirect/get: a reload shows the page again, now in the chosen language.
+    # The page is shown again, now in the chosen language.
     return RedirectResponse(f"{PATH}?saved=1", status_code=303)
 
 

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hub.access.accounts import OwnAccount, Permission, Role
+from hub.access.accounts import (
+    ClientNotFound,
+    InvitationInvalid,
+    OwnAccount,
+    Permission,
+    Role,
+    UnknownUser,
+)
 from hub.access.policy import NotPermitted
 from hub.domain.errors import DomainError, NotFound
 from hub.handlers import directory as directory_handlers
-from hub.i18n import _
+from hub.i18n import N_, _, gettext
 from hub.queries.directory import current_organisations_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import confirm, confirmed, page_caller, render
-from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.common import confirm, confirmed, page_caller, render, to_confirm
+from hub.web.pages.forms import check_csrf, read_form, sentence
+from hub.web.pages.kept import ONCE, kept, see
 from hub.web.pages.present import long_date
 from schemas.commands import directory as cmd
 from schemas.events.directory import OrganisationKind
@@ -43,17 +53,25 @@ class ClientForm(BaseModel):
     permissions: list[Permission] = Field(min_length=1)
 
 
+USERS = "/admin/users"
+CLIENTS = "/admin/clients"
+ORGANISATIONS = "/admin/organisations/new"
+CSPS = "/admin/csps/new"
+
 DONE = {
-    "role": "You changed the user's role",
-    "disabled": "You disabled the user: they are signed out, and the API clients they "
-                "created are revoked",
-    "enabled": "You re-enabled the user: they can sign in again",
-    "invitation-revoked": "You revoked the invitation: its link no longer works",
-    "client-revoked": "You revoked the API client's token",
+    "role": N_("You changed the user's role"),
+    "disabled": N_("You disabled the user: they are signed out, and the API clients they "
+                   "created are revoked"),
+    "enabled": N_("You re-enabled the user: they can sign in again"),
+    "invitation-revoked": N_("You revoked the invitation: its link no longer works"),
+    "client-revoked": N_("You revoked the API client's token"),
 }
 """What the admin pages say after each action."""
+
+
 def _done(request: Request) -> str:
-    return DONE.get(request.query_params.get("done", ""), "")
+    done = DONE.get(request.query_params.get("done", ""))
+    return gettext(done) if done else ""
 
 
 def _admin(request: Request) -> Caller:
@@ -71,31 +89,34 @@ async def _admin_post(request: Request) -> tuple[Caller, FormData]:
     return caller, form
 
 
-def _users_page(request: Request, caller: Caller, **context: Any) -> Response:
+def _users_page(request: Request, caller: Caller, state: dict[str, Any]) -> Response:
     hub = hub_of(request)
     organisation_id = caller.actor.organisation_id or ""
+    errors = state.get("errors") or {}
     return render(
         request, "admin/users.html", title=_("Users and invitations"), section="users",
         users=hub.accounts.users_of(organisation_id), done_text=_done(request),
         invitations=hub.accounts.pending_invitations(organisation_id),
-        roles=[r.value for r in Role], long_date=long_date, **context,
+        roles=[r.value for r in Role], long_date=long_date, values=state.get("values") or {},
+        errors=errors, invited=state.get(ONCE), status_code=state.get("status", 200),
     )
 
 
 async def users(request: Request) -> Response:
-    """The organisation's users and open invitations, with the invite form."""
-    return _users_page(request, _admin(request), values={})
+    """The organisation's users and open invitations, with the invite form (and what the
+    last post to it left: errors and input, or a new invitation's link, shown once)."""
+    caller = _admin(request)
+    return _users_page(request, caller, await kept(request, caller) or {})
 
 
 async def invite(request: Request) -> Response:
-    """Invite someone; the page then shows the single-use link to send them."""
+    """Invite someone; the users page then shows the single-use link to send them, once."""
     caller = _admin(request)
     form = await read_form(request, InviteForm, caller.csrf_token, messages={
         "role": _("Select a role"),
     })
     if form.model is None:
-        return _users_page(request, caller, errors=form.errors, values=form.values,
-                           status_code=400)
+        return await see(request, caller, USERS, _refused(form.errors, form.values))
     try:
         # The API's rule: an email with an account in another area is invited as an unknown
         # one is, so the answer says nothing of who has an account elsewhere.
@@ -105,63 +126,89 @@ async def invite(request: Request) -> Response:
             within_areas=caller.actor.area_ids,
         )
     except DomainError as error:
-        return _users_page(request, caller, errors={"email": error.message},
-                           values=form.values, status_code=400)
-    queue_invitation(hub_of(request), email=form.model.email, token=token,
-                     organisation_id=caller.actor.organisation_id or "",
-                     invited_by=caller.actor.user_id or "")
+        return await see(request, caller, USERS,
+                         _refused({"email": sentence(error.message)}, form.values))
+    # Queuing the mail is a Redis call: in a worker thread, never on the event loop.
+    await run_in_threadpool(partial(
+        queue_invitation, hub_of(request), email=form.model.email, token=token,
+        organisation_id=caller.actor.organisation_id or "", invited_by=caller.actor.user_id or "",
+    ))
     link = str(request.url_for("accept_invitation", token=token))
-    return _users_page(request, caller, values={}, invited=(form.model.email, link))
+    return await see(request, caller, USERS, once=[form.model.email, link])
 
 
-def _clients_page(request: Request, caller: Caller, **context: Any) -> Response:
+def _refused(
+    errors: dict[str, str], values: dict[str, Any] | None = None, status: int = 400
+) -> dict[str, Any]:
+    """What a refused post keeps for the form it goes back to."""
+    return {"errors": errors, "values": values or {}, "status": status}
+
+
+def _clients_page(request: Request, caller: Caller, state: dict[str, Any]) -> Response:
     return render(
         request, "admin/clients.html", title=_("API clients"), section="clients",
         clients=hub_of(request).accounts.clients_of(caller.actor.organisation_id or ""),
-        done_text=_done(request),
-        permissions=[p.value for p in Permission], **context,
+        done_text=_done(request), permissions=[p.value for p in Permission],
+        values=state.get("values") or {}, errors=state.get("errors") or {},
+        new_token=state.get(ONCE), status_code=state.get("status", 200),
     )
 
 
 async def clients(request: Request) -> Response:
-    """The organisation's partner systems and their tokens' state."""
-    return _clients_page(request, _admin(request), values={})
+    """The organisation's partner systems and their tokens' state (and a new token, once)."""
+    caller = _admin(request)
+    return _clients_page(request, caller, await kept(request, caller) or {})
 
 
 async def create_client(request: Request) -> Response:
-    """Register a partner system and show its token once."""
+    """Register a partner system; its token is shown once on the page it leads to."""
     caller = _admin(request)
     form = await read_form(request, ClientForm, caller.csrf_token, messages={
         "permissions": _("Select at least one permission"),
     })
     if form.model is None:
-        return _clients_page(request, caller, errors=form.errors, values=form.values,
-                             status_code=400)
+        return await see(request, caller, CLIENTS, _refused(form.errors, form.values))
     _client_id, token = hub_of(request).accounts.create_client(
         name=form.model.name, organisation_id=caller.actor.organisation_id or "",
         permissions=form.model.permissions, created_by=caller.actor.user_id or "",
     )
-    return _clients_page(request, caller, values={}, new_token=(form.model.name, token))
+    return await see(request, caller, CLIENTS, once=[form.model.name, token])
+
+
+def _client_named(request: Request, caller: Caller, client_id: str) -> Any:
+    found = next((c for c in hub_of(request).accounts.clients_of(
+        caller.actor.organisation_id or "") if c.client_id == client_id), None)
+    if found is None:
+        raise ClientNotFound("no such API client in your organisation")
+    return found
+
+
+async def ask_revoke_client(request: Request) -> Response:
+    """Are you sure you want to revoke this token?"""
+    caller = _admin(request)
+    client = _client_named(request, caller, request.path_params["client_id"])
+    return confirm(request, question=_("Are you sure you want to revoke this token?"),
+                   subject=_("API client: %(name)s") % {"name": client.name},
+                   label=_("Revoke the token"), action=request.url.path, back=CLIENTS)
 
 
 async def revoke_client(request: Request) -> Response:
     """Revoke a partner system's token, once the admin has confirmed it."""
     caller, form = await _admin_post(request)
-    client_id = request.path_params["client_id"]
-    organisation_id = caller.actor.organisation_id or ""
-    client = next((c for c in hub_of(request).accounts.clients_of(organisation_id)
-                   if c.client_id == client_id), None)
-    if client is not None and not confirmed(form):
-        return confirm(request, question=_("Are you sure you want to revoke this token?"),
-                        subject=f"API client: {client.name}", label=_("Revoke the token"),
-                        action=f"/admin/clients/{client_id}/revoke", back="/admin/clients")
-    hub_of(request).accounts.revoke_client(client_id, organisation_id)
-    return RedirectResponse("/admin/clients?done=client-revoked", status_code=303)
+    if not confirmed(form):
+        return to_confirm(request)
+    # A revocation is announced to every web process over Redis: not on the event loop.
+    await run_in_threadpool(hub_of(request).accounts.revoke_client,
+                            request.path_params["client_id"], caller.actor.organisation_id or "")
+    return RedirectResponse(CLIENTS + "?done=client-revoked", status_code=303)
 
 
 def _user_named(request: Request, caller: Caller, user_id: str) -> Any:
-    return next((u for u in hub_of(request).accounts.users_of(
+    found = next((u for u in hub_of(request).accounts.users_of(
         caller.actor.organisation_id or "") if u.user_id == user_id), None)
+    if found is None:
+        raise UnknownUser("no such user in your organisation")
+    return found
 
 
 async def change_role(request: Request) -> Response:
@@ -171,16 +218,26 @@ async def change_role(request: Request) -> Response:
     try:
         role = Role(str(form.get("role", "")))
     except ValueError:
-        return _users_page(request, caller, values={}, status_code=400,
-                           errors={f"role-{user_id}": _("Select a role")})
+        return await see(request, caller, USERS,
+                         _refused({f"role-{user_id}": _("Select a role")}))
     try:
         hub_of(request).accounts.set_role(user_id, caller.actor.organisation_id or "", role,
                                           by_user=caller.actor.user_id or "")
     except OwnAccount as refused:
-        return _users_page(request, caller, values={}, status_code=409,
-                           errors={f"role-{user_id}": refused.message[:1].upper()
-                                   + refused.message[1:]})
-    return RedirectResponse("/admin/users?done=role", status_code=303)
+        return await see(request, caller, USERS,
+                         _refused({f"role-{user_id}": sentence(refused.message)}, status=409))
+    return RedirectResponse(USERS + "?done=role", status_code=303)
+
+
+async def ask_disable_user(request: Request) -> Response:
+    """Are you sure you want to disable this user?"""
+    caller = _admin(request)
+    user = _user_named(request, caller, request.path_params["user_id"])
+    return confirm(
+        request, question=_("Are you sure you want to disable %(name)s?") % {"name": user.name},
+        subject=_("User: %(name)s (%(email)s)") % {"name": user.name, "email": user.email},
+        label=_("Disable %(name)s") % {"name": user.name}, action=request.url.path, back=USERS,
+    )
 
 
 async def disable_user(request: Request) -> Response:
@@ -188,21 +245,17 @@ async def disable_user(request: Request) -> Response:
     they created are revoked and their calendar feeds stop."""
     caller, form = await _admin_post(request)
     user_id = request.path_params["user_id"]
-    user = _user_named(request, caller, user_id)
-    if user is not None and not confirmed(form) and user_id != caller.actor.user_id:
-        return confirm(
-            request, question=f"Are you sure you want to disable {user.name}?",
-            subject=f"User: {user.name} ({user.email})", label=f"Disable {user.name}",
-            action=f"/admin/users/{user_id}/disable", back="/admin/users",
-        )
+    if not confirmed(form) and user_id != caller.actor.user_id:
+        return to_confirm(request)
     try:
-        hub_of(request).accounts.set_disabled(user_id, caller.actor.organisation_id or "",
-                                              True, by_user=caller.actor.user_id or "")
+        await run_in_threadpool(partial(
+            hub_of(request).accounts.set_disabled, user_id, caller.actor.organisation_id or "",
+            True, by_user=caller.actor.user_id or ""))
     except OwnAccount as refused:
-        return _users_page(request, caller, values={}, status_code=409,
-                           errors={f"disable-{user_id}": refused.message[:1].upper()
-                                   + refused.message[1:]})
-    return RedirectResponse("/admin/users?done=disabled", status_code=303)
+        return await see(request, caller, USERS,
+                         _refused({f"disable-{user_id}": sentence(refused.message)},
+                                  status=409))
+    return RedirectResponse(USERS + "?done=disabled", status_code=303)
 
 
 async def enable_user(request: Request) -> Response:
@@ -211,38 +264,53 @@ async def enable_user(request: Request) -> Response:
     hub_of(request).accounts.set_disabled(request.path_params["user_id"],
                                           caller.actor.organisation_id or "", False,
                                           by_user=caller.actor.user_id or "")
-    return RedirectResponse("/admin/users?done=enabled", status_code=303)
+    return RedirectResponse(USERS + "?done=enabled", status_code=303)
+
+
+async def ask_revoke_invitation(request: Request) -> Response:
+    """Are you sure you want to revoke this invitation?"""
+    caller = _admin(request)
+    invitation_id = request.path_params["invitation_id"]
+    invitation = next((i for i in hub_of(request).accounts.pending_invitations(
+        caller.actor.organisation_id or "") if i.token_hash == invitation_id), None)
+    if invitation is None:
+        raise InvitationInvalid("no such open invitation in your organisation")
+    return confirm(
+        request, question=_("Are you sure you want to revoke the invitation to %(email)s?")
+        % {"email": invitation.email},
+        subject=_("Invitation: %(email)s") % {"email": invitation.email},
+        label=_("Revoke the invitation"), back=USERS, action=request.url.path,
+    )
 
 
 async def revoke_invitation(request: Request) -> Response:
     """Revoke an open invitation, once the admin has confirmed it."""
     caller, form = await _admin_post(request)
-    invitation_id = request.path_params["invitation_id"]
-    organisation_id = caller.actor.organisation_id or ""
-    invitation = next((i for i in hub_of(request).accounts.pending_invitations(organisation_id)
-                       if i.token_hash == invitation_id), None)
-    if invitation is not None and not confirmed(form):
-        return confirm(
-            request, question=f"Are you sure you want to revoke the invitation to "
-            f"{invitation.email}?", subject=f"Invitation: {invitation.email}",
-            label=_("Revoke the invitation"), back="/admin/users",
-            action=f"/admin/invitations/{invitation_id}/revoke",
-        )
-    hub_of(request).accounts.revoke_invitation(invitation_id, organisation_id)
-    return RedirectResponse("/admin/users?done=invitation-revoked", status_code=303)
+    if not confirmed(form):
+        return to_confirm(request)
+    hub_of(request).accounts.revoke_invitation(request.path_params["invitation_id"],
+                                               caller.actor.organisation_id or "")
+    return RedirectResponse(USERS + "?done=invitation-revoked", status_code=303)
 
 
-def _organisation_page(request: Request, **context: Any) -> Response:
+def _organisation_page(request: Request, state: dict[str, Any]) -> Response:
     return render(
         request, "admin/organisation_new.html", title=_("Add an organisation"),
-        kinds=[k.value for k in OrganisationKind], **context,
+        kinds=[k.value for k in OrganisationKind], **_form_state(state),
     )
+
+
+def _form_state(state: dict[str, Any]) -> dict[str, Any]:
+    """A directory form's context from what its last post kept: input and errors, or what
+    was added (the form is then blank, to add another)."""
+    return {"values": state.get("values") or {}, "errors": state.get("errors") or {},
+            "done_text": state.get("done", ""), "status_code": state.get("status", 200)}
 
 
 async def new_organisation(request: Request) -> Response:
     """The office's form to add an organisation to its area."""
-    page_caller(request)
-    return _organisation_page(request, values={})
+    caller = page_caller(request)
+    return _organisation_page(request, await kept(request, caller) or {})
 
 
 # The command's own rules check what a person typed; the fields the hub sets itself (the id,
@@ -270,26 +338,28 @@ async def create_organisation(request: Request) -> Response:
         **server_fields,
     )
     if form.model is None:
-        return _organisation_page(request, errors=form.errors, values=form.values,
-                                  status_code=400)
+        return await see(request, caller, ORGANISATIONS, _refused(form.errors, form.values))
     area = _first_area(caller)
     directory_handlers.register_organisation(
         hub_of(request), caller.actor, name=form.model.name, kind=form.model.kind,
         area_ids=[area] if area else None,
     )
-    return RedirectResponse("/", status_code=303)
+    return await see(request, caller, ORGANISATIONS, {
+        "done": _("You added %(name)s to your area's directory") % {"name": form.model.name}})
 
 
-def _csp_page(request: Request, caller: Caller, **context: Any) -> Response:
+def _csp_page(request: Request, caller: Caller, state: dict[str, Any]) -> Response:
     return render(
         request, "admin/csp_new.html", title=_("Add a community safety partnership"),
-        organisations=current_organisations_of(hub_of(request).engine, caller.actor), **context,
+        organisations=current_organisations_of(hub_of(request).engine, caller.actor),
+        **_form_state(state),
     )
 
 
 async def new_csp(request: Request) -> Response:
     """The office's form to add a CSP to its area."""
-    return _csp_page(request, page_caller(request), values={})
+    caller = page_caller(request)
+    return _csp_page(request, caller, await kept(request, caller) or {})
 
 
 async def create_csp(request: Request) -> Response:
@@ -311,7 +381,7 @@ async def create_csp(request: Request) -> Response:
     values = {**form.values, "local_government_areas": areas_text,
               "responsible_authorities": raw.getlist("responsible_authorities")}
     if form.model is None:
-        return _csp_page(request, caller, errors=form.errors, values=values, status_code=400)
+        return await see(request, caller, CSPS, _refused(form.errors, values))
     try:
         directory_handlers.register_csp(
             hub_of(request), caller.actor, name=form.model.name,
@@ -321,10 +391,11 @@ async def create_csp(request: Request) -> Response:
         )
     except NotFound:
         # An authority not of the office's area: the answer one that does not exist gets.
-        return _csp_page(request, caller, values=values, status_code=400, errors={
+        return await see(request, caller, CSPS, _refused({
             "responsible_authorities": _("Select responsible authorities from the list"),
-        })
-    return RedirectResponse("/", status_code=303)
+        }, values))
+    return await see(request, caller, CSPS, {
+        "done": _("You added %(name)s to your area's directory") % {"name": form.model.name}})
 
 
 ROUTES = [
@@ -334,10 +405,14 @@ ROUTES = [
     Route("/admin/users", invite, methods=["POST"]),
     Route("/admin/clients", clients, methods=["GET"]),
     Route("/admin/clients", create_client, methods=["POST"]),
+    Route("/admin/clients/{client_id}/revoke", ask_revoke_client, methods=["GET"]),
     Route("/admin/clients/{client_id}/revoke", revoke_client, methods=["POST"]),
     Route("/admin/users/{user_id}/role", change_role, methods=["POST"]),
+    Route("/admin/users/{user_id}/disable", ask_disable_user, methods=["GET"]),
     Route("/admin/users/{user_id}/disable", disable_user, methods=["POST"]),
     Route("/admin/users/{user_id}/enable", enable_user, methods=["POST"]),
+    Route("/admin/invitations/{invitation_id}/revoke", ask_revoke_invitation,
+          methods=["GET"]),
     Route("/admin/invitations/{invitation_id}/revoke", revoke_invitation, methods=["POST"]),
     Route("/admin/organisations/new", new_organisation, methods=["GET"]),
     Route("/admin/organisations/new", create_organisation, methods=["POST"]),

@@ -8,10 +8,14 @@ random cookie, takes them to ``/sign-in/two-step`` for a code (or to set it up f
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
+from anyio import from_thread
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -25,12 +29,14 @@ from hub.domain.errors import DomainError
 from hub.i18n import _
 from hub.web.auth import SESSION_COOKIE, hub_of
 from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.forms import FormResult, check_csrf, read_form
+from hub.web.pages.kept import ONCE, keep, kept, see
 
 # Before there is a session, the sign-in form's CSRF token is a cookie the form must echo.
 SIGN_IN_CSRF_COOKIE = "hub_sign_in_csrf"
 TWO_STEP_COOKIE = "hub_two_step"
 PENDING_SECONDS = 300
+ACCOUNT_TWO_STEP = "/account/two-step"
 
 
 class SignInForm(BaseModel):
@@ -90,6 +96,13 @@ async def sign_in(request: Request) -> Response:
         messages={"email": _("Enter your email address"), "password": _("Enter your password")},
     )
     target = _safe_next((await request.form()).get("next"))  # type: ignore[arg-type]
+    # The throttle's and the pending sign-in's Redis calls, and the password's hash, block:
+    # in a worker thread, so that a Redis host gone silent holds this request only, not
+    # every request of the web process (see hub.web.pages.kept).
+    return await run_in_threadpool(_sign_in, request, form, csrf, target)
+
+
+def _sign_in(request: Request, form: FormResult, csrf: str | None, target: str) -> Response:
     errors = dict(form.errors)
     status, headers = (400 if form.errors else 401), {}
     if form.model is not None:
@@ -120,10 +133,12 @@ async def sign_in(request: Request) -> Response:
     return page
 
 
-def _signed_in(request: Request, hub: Hub, user_id: str, response: Response) -> Response:
-    """``response`` with a new session's cookie set."""
+def _signed_in(
+    request: Request, hub: Hub, user_id: str, response: Response, cookie: str | None = None
+) -> Response:
+    """``response`` with a new session's cookie set (``cookie``, if it was started already)."""
     response.set_cookie(
-        SESSION_COOKIE, hub.accounts.start_session(user_id), httponly=True,
+        SESSION_COOKIE, cookie or hub.accounts.start_session(user_id), httponly=True,
         samesite="lax", secure=_secure(request),
         max_age=int(hub.accounts.policy.session_for.total_seconds()),
     )
@@ -146,6 +161,12 @@ def _pending(request: Request, hub: Hub, user_id: str, target: str) -> Response:
 
 async def two_step(request: Request) -> Response:
     """The second step of a pending sign-in: a code, or setting two-step sign-in up first."""
+    form = await request.form() if request.method == "POST" else None
+    # The pending sign-in is held in Redis: read in a worker thread (see sign_in).
+    return await run_in_threadpool(_two_step, request, form)
+
+
+def _two_step(request: Request, form: FormData | None) -> Response:
     hub = hub_of(request)
     token = request.cookies.get(TWO_STEP_COOKIE, "")
     held = hub.redis.get(f"hub:two-step:{digest(token)}") if token else None
@@ -157,8 +178,7 @@ async def two_step(request: Request) -> Response:
     enrolling = not hub.two_step.enabled(user_id)
     secret = hub.two_step.secret_to_enrol(user_id) if enrolling else ""
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = await request.form()
+    if form is not None:
         check_csrf(form, csrf)
         address = request.client.host if request.client else "unknown"
         throttle, key = hub.sign_in_throttle, f"two-step:{user_id}"
@@ -174,9 +194,14 @@ async def two_step(request: Request) -> Response:
             throttle.succeeded(address, key)
             hub.redis.delete(f"hub:two-step:{digest(token)}")
             if codes:
-                page = render(request, "recovery_codes.html", title=_("Your recovery codes"),
-                              codes=codes, next=target)
-                return _signed_in(request, hub, user_id, page)
+                # The codes are shown once, after a redirect, to the session this starts.
+                cookie = hub.accounts.start_session(user_id)
+                session = hub.accounts.session(cookie)
+                assert session is not None, "a session just started is live"
+                kept_for = from_thread.run(partial(
+                    keep, request, session.csrf_token, {"next": target}, once=codes))
+                shown = RedirectResponse(f"{ACCOUNT_TWO_STEP}?kept={kept_for}", 303)
+                return _signed_in(request, hub, user_id, shown, cookie)
             return _signed_in(request, hub, user_id, RedirectResponse(target, 303))
     response = render(
         request, "two_step.html", title=_("Set up two-step sign-in") if enrolling else
@@ -199,27 +224,33 @@ def _complete(two_step: TwoStep, user_id: str, code: str, enrolling: bool) -> li
 
 
 async def account_two_step(request: Request) -> Response:
-    """A signed-in user choosing to set up two-step sign-in."""
+    """A signed-in user choosing to set up two-step sign-in; once it is set up, the recovery
+    codes are shown on the page the post leads to, once (never in its address)."""
     caller = page_caller(request)
     hub = hub_of(request)
     user_id = caller.actor.user_id or ""
-    if hub.two_step.enabled(user_id):
-        return render(request, "two_step.html", title=_("Two-step sign-in"), enabled=True)
-    secret = hub.two_step.secret_to_enrol(user_id)
-    errors: dict[str, str] = {}
     if request.method == "POST":
         form = await request.form()
         check_csrf(form, caller.csrf_token)
+        if hub.two_step.enabled(user_id):
+            return RedirectResponse(ACCOUNT_TWO_STEP, status_code=303)
         try:
             codes = hub.two_step.confirm(user_id, str(form.get("code") or ""))
         except CodeNotRight:
-            errors["code"] = _("The code is not right, or has been used already")
-        else:
-            return render(request, "recovery_codes.html", title=_("Your recovery codes"),
-                          codes=codes, next="/")
+            return await see(request, caller, ACCOUNT_TWO_STEP, {"errors": {
+                "code": _("The code is not right, or has been used already")}})
+        return await see(request, caller, ACCOUNT_TWO_STEP, once=codes)
+    state = await kept(request, caller) or {}
+    if state.get(ONCE):
+        return render(request, "recovery_codes.html", title=_("Your recovery codes"),
+                      codes=state[ONCE], next=_safe_next(state.get("next")))
+    if hub.two_step.enabled(user_id):
+        return render(request, "two_step.html", title=_("Two-step sign-in"), enabled=True)
+    secret = hub.two_step.secret_to_enrol(user_id)
+    errors = state.get("errors") or {}
     return render(
         request, "two_step.html", title=_("Set up two-step sign-in"), csrf=caller.csrf_token,
-        enrolling=True, secret=secret, action="/account/two-step",
+        enrolling=True, secret=secret, action=ACCOUNT_TWO_STEP,
         app_link=TwoStep.app_link(secret, hub.accounts.user(user_id).email),
         errors=errors, status_code=400 if errors else 200,
     )
@@ -231,7 +262,8 @@ async def sign_out(request: Request) -> Response:
     check_csrf(await request.form(), caller.csrf_token)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        hub_of(request).accounts.end_session(cookie)
+        # Ending a session tells every web process over Redis: not on the event loop.
+        await run_in_threadpool(hub_of(request).accounts.end_session, cookie)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -245,8 +277,9 @@ async def accept_invitation(request: Request) -> Response:
     csrf = request.cookies.get(SIGN_IN_CSRF_COOKIE) or new_token()
     context: dict[str, Any] = {"invitation": invitation, "csrf": csrf, "values": {}}
     if request.method == "POST":
+        browser = request.cookies.get(SIGN_IN_CSRF_COOKIE)
         form = await read_form(
-            request, AcceptForm, request.cookies.get(SIGN_IN_CSRF_COOKIE),
+            request, AcceptForm, browser,
             messages={
                 "name": _("Enter your full name"),
                 "password": _("Enter a password of at least 12 characters"),
@@ -264,10 +297,13 @@ async def accept_invitation(request: Request) -> Response:
                 errors["name"] = error.message
             else:
                 return RedirectResponse("/sign-in", status_code=303)
-        context.update(errors=errors, values={"name": form.values.get("name", "")})
-        return render(request, "accept_invitation.html", title=_("Create your account"),
-                      status_code=400, **context)
-    response = render(request, "accept_invitation.html", title=_("Create your account"), **context)
+        # Back to the form (post/redirect/get) with its errors and the name, never a password.
+        return await see(request, browser, request.url.path, {
+            "errors": errors, "values": {"name": form.values.get("name", "")}})
+    state = await kept(request, csrf) or {}
+    context.update(errors=state.get("errors") or {}, values=state.get("values") or {})
+    response = render(request, "accept_invitation.html", title=_("Create your account"),
+                      status_code=400 if context["errors"] else 200, **context)
     response.set_cookie(
         SIGN_IN_CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_secure(request)
     )
@@ -278,7 +314,7 @@ ROUTES = [
     Route("/sign-in", sign_in_page, methods=["GET"]),
     Route("/sign-in", sign_in, methods=["POST"]),
     Route("/sign-in/two-step", two_step, methods=["GET", "POST"]),
-    Route("/account/two-step", account_two_step, methods=["GET", "POST"]),
+    Route(ACCOUNT_TWO_STEP, account_two_step, methods=["GET", "POST"]),
     Route("/sign-out", sign_out, methods=["POST"]),
     Route("/invitations/{token}", accept_invitation, methods=["GET", "POST"],
           name="accept_invitation"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from hub.web.auth import Caller, NotSignedIn, caller
 
@@ -61,3 +61,10 @@ def confirm(
         request, "records/confirm.html", title=question, kind=kind, record_title=subject,
         action=action, label=label, carried=carried or [], back=back,
     )
+
+
+def to_confirm(request: Request) -> RedirectResponse:
+    """Answer an unconfirmed post of a destructive action by sending the browser to its
+    confirmation page, the GET of the same address (post/redirect/get: a reload of that page
+    asks again, and posts nothing)."""
+    return RedirectResponse(request.url.path, status_code=303)

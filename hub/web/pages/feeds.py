@@ -1,8 +1,8 @@
 """The calendar feeds page: add, rotate and revoke the feeds a person subscribes to.
 
-A new or rotated feed's links (``https`` and ``webcal``) are shown once, on the page that
-answers the form, with copy buttons (``static/copy.js``; without script the links can be
-selected by hand).
+A new or rotated feed's links (``https`` and ``webcal``) are shown once, on the page the form
+leads to (kept for the session, never in the address: :mod:`hub.web.pages.kept`), with copy
+buttons (``static/copy.js``; without script the links can be selected by hand).
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from hub.access.accounts import Role
 from hub.db import aware
 from hub.domain.errors import DomainError, NotFound
 from hub.domain.meetings import LONDON
-from hub.feeds.tokens import CalendarFeeds, FeedKind, Issued
+from hub.feeds.tokens import CalendarFeeds, FeedKind, FeedNotFound, Issued
 from hub.i18n import _
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.feeds import feed_urls
-from hub.web.pages.common import confirm, confirmed, page_caller, render
-from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.common import confirm, confirmed, page_caller, render, to_confirm
+from hub.web.pages.forms import check_csrf, read_form, sentence
+from hub.web.pages.kept import ONCE, kept, see
 
 PATH = "/calendar-feeds"
 
@@ -50,7 +51,7 @@ def _service(request: Request) -> CalendarFeeds:
     return CalendarFeeds(hub.engine, hub.clock)
 
 
-def _page(request: Request, caller: Caller, **context: Any) -> Response:
+def _page(request: Request, caller: Caller, state: dict[str, Any]) -> Response:
     hub = hub_of(request)
     spaces = workspaces_of(hub.engine, caller.actor)
     names = {w["workspace_id"]: w["name"] for w in spaces}
@@ -65,17 +66,21 @@ def _page(request: Request, caller: Caller, **context: Any) -> Response:
         request, "feeds/index.html", title=_("Calendar feeds"), section="feeds", feeds=feeds,
         workspaces=spaces, is_admin=caller.actor.role == Role.ADMIN,
         done_text=_("You revoked the feed: its link has stopped working")
-        if request.query_params.get("done") == "revoked" else "", **context,
+        if request.query_params.get("done") == "revoked" else "",
+        values=state.get("values") or {}, errors=state.get("errors") or {},
+        issued=state.get(ONCE), status_code=state.get("status", 200),
     )
 
 
 async def feeds_page(request: Request) -> Response:
-    """The person's feeds and the form to add one."""
-    return _page(request, page_caller(request), values={})
+    """The person's feeds and the form to add one (and what the last post to it left: errors
+    and input, or a new feed's links, shown once)."""
+    caller = page_caller(request)
+    return _page(request, caller, await kept(request, caller) or {})
 
 
 async def create_feed(request: Request) -> Response:
-    """Add a feed and show its links once."""
+    """Add a feed; its links are shown once on the page it leads to."""
     caller = page_caller(request)
     form = await read_form(request, FeedForm, caller.csrf_token, messages={
         "kind": _("Select what the feed shows"),
@@ -85,47 +90,67 @@ async def create_feed(request: Request) -> Response:
     if model is not None and model.kind == FeedKind.WORKSPACE and model.workspace_id is None:
         errors["workspace_id"] = _("Select the workspace")
     if model is None or errors:
-        return _page(request, caller, errors=errors, values=form.values, status_code=400)
+        return await _refused(request, caller, errors, form.values)
     workspace_id = model.workspace_id if model.kind == FeedKind.WORKSPACE else None
     try:
         issued = _service(request).create(
             caller.actor, model.kind, workspace_id=workspace_id, name=model.name
         )
     except NotFound:
-        return _page(request, caller, errors={"workspace_id": _("Select one of your workspaces")},
-                     values=form.values, status_code=400)
+        return await _refused(request, caller,
+                              {"workspace_id": _("Select one of your workspaces")}, form.values)
     except DomainError as error:
-        return _page(request, caller, errors={"kind": error.message}, values=form.values,
-                     status_code=403 if error.status == 403 else 400)
-    return _page(request, caller, values={}, issued=_links(request, issued, rotated=False))
+        return await _refused(request, caller, {"kind": sentence(error.message)}, form.values,
+                              403 if error.status == 403 else 400)
+    return await see(request, caller, PATH, once=_links(request, issued, rotated=False))
 
 
-def _ask(request: Request, caller: Caller, verb: str, label: str) -> Response | None:
-    """The confirmation page for ``verb`` on the path's feed, unless the post confirms it (or
-    the feed is not the caller's, which the service then answers as not found)."""
+async def _refused(
+    request: Request, caller: Caller, errors: dict[str, str], values: dict[str, Any],
+    status: int = 400,
+) -> Response:
+    """Back to the form with the input and every error kept."""
+    return await see(request, caller, PATH, {"errors": errors, "values": values,
+                                             "status": status})
+
+
+def _asked(request: Request, label: str) -> Response:
+    """The confirmation page for the action on the path's feed (not found unless it is one
+    of the caller's own)."""
+    caller = page_caller(request)
     feed_id = request.path_params["feed_id"]
     feed = next((f for f in _service(request).feeds_of(caller.actor)
                  if f.feed_id == feed_id and f.revoked_at is None), None)
     if feed is None:
-        return None
+        raise FeedNotFound("no such calendar feed of yours")
     return confirm(
-        request, question=f"Are you sure you want to {label.lower()}?",
-        subject=f"Calendar feed: {feed.name}", label=label, back=PATH,
-        action=f"{PATH}/{feed_id}/{verb}",
+        request, question=_("Are you sure you want to %(action)s?") % {
+            "action": label[:1].lower() + label[1:]},
+        subject=_("Calendar feed: %(name)s") % {"name": feed.name}, label=label, back=PATH,
+        action=request.url.path,
     )
 
 
+async def ask_rotate(request: Request) -> Response:
+    """Are you sure you want a new link for this feed?"""
+    return _asked(request, _("Get a new link for this feed"))
+
+
+async def ask_revoke(request: Request) -> Response:
+    """Are you sure you want to revoke this feed?"""
+    return _asked(request, _("Revoke this feed"))
+
+
 async def rotate_feed(request: Request) -> Response:
-    """Give a feed a new secret link and show it once, once the person has confirmed it (the
-    old link stops working)."""
+    """Give a feed a new secret link, shown once, once the person has confirmed it (the old
+    link stops working)."""
     caller = page_caller(request)
     form = await request.form()
     check_csrf(form, caller.csrf_token)
-    if not confirmed(form) and (asked := _ask(request, caller, "rotate",
-                                              "Get a new link for this feed")):
-        return asked
+    if not confirmed(form):
+        return to_confirm(request)
     issued = _service(request).rotate(caller.actor, request.path_params["feed_id"])
-    return _page(request, caller, values={}, issued=_links(request, issued, rotated=True))
+    return await see(request, caller, PATH, once=_links(request, issued, rotated=True))
 
 
 async def revoke_feed(request: Request) -> Response:
@@ -133,8 +158,8 @@ async def revoke_feed(request: Request) -> Response:
     caller = page_caller(request)
     form = await request.form()
     check_csrf(form, caller.csrf_token)
-    if not confirmed(form) and (asked := _ask(request, caller, "revoke", "Revoke this feed")):
-        return asked
+    if not confirmed(form):
+        return to_confirm(request)
     _service(request).revoke(caller.actor, request.path_params["feed_id"])
     return RedirectResponse(PATH + "?done=revoked", status_code=303)
 
@@ -146,21 +171,23 @@ def _links(request: Request, issued: Issued, *, rotated: bool) -> dict[str, Any]
 
 def _shows(kind: str, workspace_name: str | None) -> str:
     if kind == FeedKind.WORKSPACE:
-        return f"Everything in {workspace_name}"
+        return _("Everything in %(workspace)s") % {"workspace": workspace_name}
     if kind == FeedKind.ORGANISATION:
-        return "Everything in your organisation's workspaces"
-    return "Your organisation's meetings and deadlines"
+        return _("Everything in your organisation's workspaces")
+    return _("Your organisation's meetings and deadlines")
 
 
 def _when(value: datetime | None) -> str:
     if value is None:
-        return "Not yet"
+        return _("Not yet")
     return aware(value).astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
 
 
 ROUTES = [
     Route(PATH, feeds_page, methods=["GET"]),
     Route(PATH, create_feed, methods=["POST"]),
+    Route(PATH + "/{feed_id}/rotate", ask_rotate, methods=["GET"]),
     Route(PATH + "/{feed_id}/rotate", rotate_feed, methods=["POST"]),
+    Route(PATH + "/{feed_id}/revoke", ask_revoke, methods=["GET"]),
     Route(PATH + "/{feed_id}/revoke", revoke_feed, methods=["POST"]),
 ]

@@ -44,6 +44,7 @@ from hub.mail.tables import messages_table
 from hub.web.auth import hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import check_csrf, read_form
+from hub.web.pages.kept import kept, see
 from workers.mail import arm_digests
 
 STATUTORY_NOTE = {
@@ -65,8 +66,12 @@ def _preferences_page(request: Request, **context: Any) -> Response:
 
 
 async def preferences(request: Request) -> Response:
-    """What email the user gets, per kind, and the hour of their daily summary."""
-    return _preferences_page(request, values={})
+    """What email the user gets, per kind, and the hour of their daily summary (and what the
+    last post left: its errors and choices)."""
+    state = await kept(request, page_caller(request)) or {}
+    return _preferences_page(request, values=state.get("values") or {},
+                             errors=state.get("errors") or {},
+                             status_code=400 if state.get("errors") else 200)
 
 
 async def save_preferences(request: Request) -> Response:
@@ -83,8 +88,8 @@ async def save_preferences(request: Request) -> Response:
     if not raw_hour.isdigit() or not 0 <= int(raw_hour) <= 23:
         errors["hour"] = _("Select the hour for your daily summary")
     if errors:
-        return _preferences_page(request, errors=errors, values={**picked, "hour": raw_hour},
-                                 status_code=400)
+        return await see(request, caller, "/mail/preferences",
+                         {"errors": errors, "values": {**picked, "hour": raw_hour}})
     hub = hub_of(request)
     user_id = caller.actor.user_id or ""
     for kind, choice in picked.items():
@@ -164,8 +169,12 @@ def _contact_page(request: Request, **context: Any) -> Response:
 
 
 async def contact(request: Request) -> Response:
-    """The organisation's shared contact address, and the form to change it."""
-    return _contact_page(request, values={})
+    """The organisation's shared contact address, and the form to change it (and what the
+    last post left: its error and input)."""
+    state = await kept(request, _admin(request)) or {}
+    return _contact_page(request, values=state.get("values") or {},
+                         errors=state.get("errors") or {},
+                         status_code=400 if state.get("errors") else 200)
 
 
 async def save_contact(request: Request) -> Response:
@@ -173,9 +182,9 @@ async def save_contact(request: Request) -> Response:
     caller = _admin(request)
     form = await read_form(request, ContactForm, caller.csrf_token)
     if form.model is None:
-        return _contact_page(request, values=form.values, status_code=400, errors={
-            "email": _("Enter an email address in the correct format, like team@example.org"),
-        })
+        return await see(request, caller, "/admin/mail-contact", {"values": form.values,
+            "errors": {"email": _("Enter an email address in the correct format, like "
+                                  "team@example.org")}})
     hub = hub_of(request)
     set_contact(hub.engine, caller.actor.organisation_id or "", str(form.model.email),
                 caller.actor.user_id or "", hub.clock())

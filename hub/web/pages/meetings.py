@@ -204,12 +204,12 @@ def _href(record: dict[str, Any], reference: str | None) -> str | None:
 # -- papers as files ---------------------------------------------------------------------------
 
 
-def _back(
+async def _back(
     request: Request, caller: Caller, pages: RecordPages, record_id: str, state: dict[str, Any]
 ) -> Response:
     """Back to the meeting page with the upload form's title, errors or conflict kept
     (post/redirect/get: a reload shows them again rather than posting the file again)."""
-    token = keep(request, caller, state)
+    token = await keep(request, caller, state)
     return RedirectResponse(f"{pages.base}/{record_id}?kept={token}", status_code=303)
 
 
@@ -244,7 +244,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
                                       reference=ATTACHMENT + stored.ref.attachment_id)],
                     )
             except ConcurrencyConflict as conflict:
-                return _back(request, caller, pages, record_id, {
+                return await _back(request, caller, pages, record_id, {
                     "open_action": UPLOAD, "upload_title": title,
                     "conflict": pages.changes_since(request, record_id, conflict.expected)})
             except REFUSED as refused:
@@ -253,7 +253,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
                 errors["file"] = sentence(refused.message)
             else:
                 return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
-        return _back(request, caller, pages, record_id, {
+        return await _back(request, caller, pages, record_id, {
             "errors": errors, "open_action": UPLOAD, "error_prefix": f"{UPLOAD}-",
             "upload_title": title})
 

@@ -123,6 +123,8 @@ class RecordPages:
             Route(f"{self.base}/{{record_id}}", self.show, methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}/check", self.check_action,
                   methods=["GET"]),
+            Route(f"{self.base}/{{record_id}}/{{action}}/confirm", self.confirm_action,
+                  methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}", self.act, methods=["POST"]),
         ]
         if self.api.create is not None:
@@ -138,7 +140,7 @@ class RecordPages:
         """The record: state, actions as forms, history."""
         caller = page_caller(request)
         # What a form post left for this page (its input, errors or conflict), if anything.
-        state = kept(request, caller) or {}
+        state = await kept(request, caller) or {}
         status = 409 if state.get("conflict") is not None else 400 if state.get("errors") else 200
         return self.render_record(
             request, caller, request.path_params["record_id"], status_code=status, **state
@@ -154,7 +156,7 @@ class RecordPages:
         model = self._create_model()
         fields = self.fields(request, caller, form_fields(model), None)
         if request.method == "GET":
-            state = kept(request, caller) or {}
+            state = await kept(request, caller) or {}
             values = state.get("values") or {
                 k: v for k, v in request.query_params.items() if k != "kept"}
             errors = state.get("errors") or {}
@@ -172,12 +174,12 @@ class RecordPages:
         back = f"{self.base}/new?kept="
         if form.get(ADD_ROW):
             added = add_row(values, fields, str(form.get(ADD_ROW)))
-            return _see(back + keep(request, caller, {"values": values, "added": added}))
+            return _see(back + await keep(request, caller, {"values": values, "added": added}))
         parsed, errors = every_error(model, fields, *parse_form(form, fields))
         if not errors and self.check_new and not confirmed(form):
             errors = model_errors(model, fields, parsed)
             if not errors:
-                token = keep(request, caller, {"values": values})
+                token = await keep(request, caller, {"values": values})
                 return _see(f"{self.base}/new/check?kept={token}")
         if not errors:
             assert self.api.create is not None
@@ -188,12 +190,12 @@ class RecordPages:
                 errors = failed.errors
             else:
                 return _see(f"{self.base}/{created.id}")
-        return _see(back + keep(request, caller, {"values": values, "errors": errors}))
+        return _see(back + await keep(request, caller, {"values": values, "errors": errors}))
 
     async def check_new_answers(self, request: Request) -> Response:
         """"Check your answers" before creating a record that reaches other organisations."""
         caller = page_caller(request)
-        state = kept(request, caller)
+        state = await kept(request, caller)
         if state is None:
             return _see(f"{self.base}/new")
         fields = self.fields(request, caller, form_fields(self._create_model()), None)
@@ -209,7 +211,7 @@ class RecordPages:
         record_id, segment = request.path_params["record_id"], request.path_params["action"]
         action = next((a for a in self.api.actions if a.segment == segment), None)
         declared = self.actions.get(segment)
-        state = kept(request, caller)
+        state = await kept(request, caller)
         record = self.visible_record(request, caller, record_id)
         if action is None or declared is None or segment not in self.checked or state is None:
             return _see(f"{self.base}/{record_id}")
@@ -222,6 +224,23 @@ class RecordPages:
             caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
             action=f"{self.base}/{record_id}/{segment}",
             change=f"{self.base}/{record_id}?kept={token}#{segment}-",
+        )
+
+    async def confirm_action(self, request: Request) -> Response:
+        """"Are you sure?" before an action declared to ask first, carrying what was posted."""
+        caller = page_caller(request)
+        record_id, segment = request.path_params["record_id"], request.path_params["action"]
+        declared = self.actions.get(segment)
+        state = await kept(request, caller)
+        record = self.visible_record(request, caller, record_id)
+        if declared is None or not declared.confirm or state is None:
+            return _see(f"{self.base}/{record_id}")
+        return confirm(
+            request, question=gettext(declared.confirm), kind=self.title,
+            subject=str(record.get(self.title_field, record_id)),
+            action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
+            carried=[(str(k), str(v)) for k, v in state.get("carried") or []],
+            back=f"{self.base}/{record_id}",
         )
 
     def _check_page(
@@ -264,7 +283,7 @@ class RecordPages:
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
-            return _see(page + keep(request, caller, {
+            return _see(page + await keep(request, caller, {
                 "open_action": segment, "values": shown,
                 "added": f"{segment}-{added}" if added else None}))
         values, errors = every_error(model, fields, *parse_form(form, fields))
@@ -272,33 +291,30 @@ class RecordPages:
         if not errors and segment in self.checked and not confirmed(form):
             errors = model_errors(model, fields, values)
             if not errors:
-                token = keep(request, caller, {"values": shown, "open_action": segment})
+                token = await keep(request, caller, {"values": shown, "open_action": segment})
                 return _see(f"{self.base}/{record_id}/{segment}/check?kept={token}")
         if not errors and declared.confirm and not confirmed(form):
-            # Nothing is written yet: the person is asked first, with what they posted carried
-            # on unseen so that "Yes" takes the action as they filled it in.
-            return confirm(
-                request, question=gettext(declared.confirm), kind=self.title,
-                subject=str(record.get(self.title_field, record_id)),
-                action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
-                carried=[(k, v) for k, v in form.multi_items()
-                         if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)],
-                back=f"{self.base}/{record_id}",
-            )
+            # Nothing is written yet: the person is asked first (on a page of its own, so a
+            # reload asks again and posts nothing), with what they posted carried on unseen so
+            # that "Yes" takes the action as they filled it in.
+            token = await keep(request, caller, {"carried": [
+                (k, v) for k, v in form.multi_items()
+                if k not in ("csrf_token", CONFIRMED) and isinstance(v, str)]})
+            return _see(f"{self.base}/{record_id}/{segment}/confirm?kept={token}")
         if not errors:
             try:
                 self._call(request, caller, action.handler, record_id, fields, model, values,
                            form)
             except ConcurrencyConflict as conflict:
                 # The form comes back as it was posted, against the record as it is now.
-                return _see(page + keep(request, caller, {
+                return _see(page + await keep(request, caller, {
                     "open_action": segment, "values": shown,
                     "conflict": self.changes_since(request, record_id, conflict.expected)}))
             except _FormErrors as failed:
                 errors = failed.errors
             else:
                 return _see(f"{self.base}/{record_id}?done={segment}")
-        return _see(page + keep(request, caller, {
+        return _see(page + await keep(request, caller, {
             "open_action": segment, "values": shown, "errors": errors,
             "error_prefix": f"{segment}-"}))
 

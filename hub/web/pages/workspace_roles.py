@@ -25,6 +25,7 @@ from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.common import page_caller, render
 from hub.web.pages.forms import expected_version, read_form, sentence
+from hub.web.pages.kept import kept, see
 from schemas.events.directory import WorkspaceRole
 
 ROLE_HINTS = {
@@ -64,8 +65,12 @@ def _page(
 
 
 async def roles(request: Request) -> Response:
-    """Who holds which role in the workspace; the form, when the caller may set any."""
-    return _page(request, page_caller(request), values={})
+    """Who holds which role in the workspace; the form, when the caller may set any (and
+    what the last post to it left: its errors and choices)."""
+    caller = page_caller(request)
+    state = await kept(request, caller) or {}
+    return _page(request, caller, values=state.get("values") or {},
+                 errors=state.get("errors") or {}, status_code=state.get("status", 200))
 
 
 async def set_role(request: Request) -> Response:
@@ -90,7 +95,6 @@ async def set_role(request: Request) -> Response:
             )
         except ConcurrencyConflict:
             # The page is drawn again from the log as it now stands, the choices kept.
-            people = people_in(hub, caller.actor, workspace_id)
             status_code = 409
             errors = {"role": _("The people or roles here changed since you opened this page: "
                               "check the table below, then set the role again")}
@@ -99,9 +103,8 @@ async def set_role(request: Request) -> Response:
         else:
             target = f"/workspaces/{workspace_id}/roles?updated={form.model.user_id}"
             return RedirectResponse(target, status_code=303)
-    return _page(
-        request, caller, people, errors=errors, values=form.values, status_code=status_code
-    )
+    return await see(request, caller, request.url.path,
+                     {"errors": errors, "values": form.values, "status": status_code})
 
 
 ROUTES = [
