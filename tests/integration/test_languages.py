@@ -13,7 +13,7 @@ import pytest
 from hub.bootstrap import Hub, workspace_channel
 from hub.events import NewEvent, StreamRef
 from hub.web.auth import Credentials
-from hub.web.describe import OrganisationNames
+from hub.web.describe import OrganisationNames, describe
 from hub.web.live import Access, LiveBroker, Subscriber
 from schemas.events import directory as ev
 from tests.web import followed, signed_in
@@ -101,3 +101,18 @@ def test_a_broker_describes_an_event_once_per_language_among_its_sockets(
     welsh_frame, english_frame = json.loads(frames["cy1"]), json.loads(frames["en"])
     del welsh_frame["summary"], english_frame["summary"]
     assert welsh_frame == english_frame
+
+
+def test_every_demo_event_reads_as_a_sentence_with_its_names_found(demo_hub: Hub) -> None:
+    names = OrganisationNames(demo_hub.engine)
+    fallbacks = ("untitled", "An organisation", "a person", "Something changed")
+    events = demo_hub.store.read_all(0, 100_000)
+    assert len({e.type for e in events}) > 60
+    for event in events:
+        line = describe(event.envelope(), names)
+        assert not any(word in line for word in fallbacks), (event.type, line)
+        assert event.type not in line, line
+        # An organisation the event names is named, never shown by its id.
+        for field in ("by_organisation", "organisation_id", "owner_organisation_id"):
+            if event.data.get(field):
+                assert str(event.data[field]) not in line, (event.type, line)
