@@ -14,6 +14,8 @@ The rules here (DOMAIN.md section 4):
 - Times arrive as wall-clock times in Europe/London and become instants here: a time that
   does not exist (the spring-forward gap) is refused; a time that happens twice (the autumn
   fall-back hour) means its FIRST occurrence, in British Summer Time.
+- Until the meeting is held or cancelled its keeper may invite more organisations, under the
+  same rules as at convening; one already invited keeps its invitation and answer.
 - Each invitee answers for itself (attending with named representatives, sending a delegate,
   or declining with a reason); a decline by a required invitee is flagged to the convenor.
 - Every change a calendar shows (time, place, title, agenda, cancellation) raises the revision.
@@ -45,7 +47,13 @@ from hub.domain.record import RecordType
 from schemas.commands import meetings as cmd
 from schemas.events import meetings as ev
 from schemas.events.directory import Country
-from schemas.events.meetings import REG_14A_PURPOSE, ConvenorRole, MeetingKind, Response
+from schemas.events.meetings import (
+    REG_14A_PURPOSE,
+    ConvenorRole,
+    Invitation,
+    MeetingKind,
+    Response,
+)
 from schemas.registry import EventData
 
 LONDON_NAME: Literal["Europe/London"] = "Europe/London"
@@ -135,6 +143,13 @@ class UnknownInvitee(DomainError):
     """An invitee is not in the directory."""
 
     code = "meeting.unknown_invitee"
+    status = 422
+
+
+class AlreadyInvited(DomainError):
+    """Every organisation named is already invited: nothing would change."""
+
+    code = "meeting.already_invited"
     status = 422
 
 
@@ -299,6 +314,7 @@ ERRORS: tuple[type[DomainError], ...] = (
     ResponseIncomplete, ResponseInconsistent, MeetingCancelled, AlreadyHeld, NotStarted,
     NotHeld, NoMinutes, StaleMinutes, MinutesAlreadyApproved, ActionExists, NoSuchAction,
     OwnerNotInvited, ActionDueInPast, NotActionOwner, ActionAlreadyDone, InvalidMeetingInput,
+    AlreadyInvited,
 )
 
 
@@ -394,6 +410,9 @@ def _evolve(state: Meeting, event_type: str, data: dict[str, Any]) -> Meeting:
                 invitations={i["organisation_id"]: i["required"] for i in data["invitations"]},
                 status=SCHEDULED, revision=data["revision"], workspace_id=data.get("workspace_id"),
             )
+        case "invitees_added":
+            added = {i["organisation_id"]: i["required"] for i in data["invitations"]}
+            return replace(state, invitations={**state.invitations, **added})
         case "responded":
             return replace(
                 state, responses={**state.responses, data["organisation_id"]: data["response"]}
@@ -474,23 +493,10 @@ def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list
             "the power to require attendance under reg 14A is a commissioner's: this body does "
             "not hold it, so convene a voluntary meeting"
         )
-    invited = [i.organisation_id for i in command.invitations]
-    if not invited:
-        raise NoInvitees("invite at least one organisation")
-    if len(set(invited)) != len(invited):
-        raise DuplicateInvitee("each organisation may be invited once")
-    if command.unregistered_invitees:
-        raise UnknownInvitee(f"not in the directory: {', '.join(command.unregistered_invitees)}")
-    required = [i.organisation_id for i in command.invitations if i.required]
-    if required and command.kind != MeetingKind.REG_14A:
-        raise AttendanceRequiredOnlyInReg14a(
-            "only a reg 14A meeting can require attendance; mark every invitee optional"
-        )
-    outside = [org for org in required if org not in command.responsible_authorities]
-    if outside:
-        raise RequiredInviteeNotResponsibleAuthority(
-            f"reg 14A can require only responsible authorities in the area: {', '.join(outside)}"
-        )
+    _check_invitations(
+        command.invitations, command.kind, command.responsible_authorities,
+        command.unregistered_invitees,
+    )
     _venue(command.place, command.online_link)
     starts, ends = _times(command.starts_local, command.ends_local, command.timezone, now)
     return [ev.MeetingConvened(
@@ -501,6 +507,31 @@ def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list
         invitations=command.invitations, workspace_id=command.workspace_id, revision=0,
         convened_as=convened_as, statutory_purpose=REG_14A_PURPOSE if reg14a else None,
     )]
+
+
+def _check_invitations(
+    invitations: list[Invitation], kind: str, authorities: list[str], unregistered: list[str]
+) -> None:
+    """The rules every invitation follows, at convening and when more are invited: at least
+    one, each organisation once, each in the directory, and attendance required only under
+    reg 14A and only of the responsible authorities for areas in the police area."""
+    invited = [i.organisation_id for i in invitations]
+    if not invited:
+        raise NoInvitees("invite at least one organisation")
+    if len(set(invited)) != len(invited):
+        raise DuplicateInvitee("each organisation may be invited once")
+    if unregistered:
+        raise UnknownInvitee(f"not in the directory: {', '.join(unregistered)}")
+    required = [i.organisation_id for i in invitations if i.required]
+    if required and kind != MeetingKind.REG_14A:
+        raise AttendanceRequiredOnlyInReg14a(
+            "only a reg 14A meeting can require attendance; mark every invitee optional"
+        )
+    outside = [org for org in required if org not in authorities]
+    if outside:
+        raise RequiredInviteeNotResponsibleAuthority(
+            f"reg 14A can require only responsible authorities in the area: {', '.join(outside)}"
+        )
 
 
 def _convenor_role(command: cmd.ConveneMeeting) -> ConvenorRole:
@@ -545,6 +576,24 @@ def _held(state: Meeting, command: BaseModel) -> None:
     _require(state, command)
     if state.status != HELD:
         raise NotHeld("the meeting has not been recorded as held")
+
+
+def _invite(state: Meeting, command: cmd.InviteToMeeting) -> list[EventData]:
+    """More organisations are invited to a meeting still to be held; those already invited
+    keep their invitation (and answer) as it is. The meeting itself does not change, so its
+    revision stays (RFC 5546: adding an attendee needs no new ``SEQUENCE``)."""
+    _scheduled(state, command)
+    _check_invitations(
+        command.invitations, state.kind, command.responsible_authorities,
+        command.unregistered_invitees,
+    )
+    added = [i for i in command.invitations if i.organisation_id not in state.invitations]
+    if not added:
+        raise AlreadyInvited("every organisation named is already invited")
+    return [ev.MeetingInviteesAdded(
+        meeting_id=state.meeting_id, by_organisation=command.by_organisation,
+        invitations=added, revision=state.revision,
+    )]
 
 
 def _respond(state: Meeting, command: cmd.RespondToMeeting) -> list[EventData]:
@@ -751,6 +800,8 @@ def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData
             return _convene(state, command, now)
         case cmd.RespondToMeeting():
             return _respond(state, command)
+        case cmd.InviteToMeeting():
+            return _invite(state, command)
         case cmd.PublishMeetingPapers():
             _require(state, command)
             if state.status == CANCELLED:
@@ -798,7 +849,8 @@ def _open_to(state: Meeting, organisation_id: str, now: datetime) -> frozenset[t
         return frozenset()
     offered: set[type[BaseModel]] = set()
     if state.status == SCHEDULED:
-        offered |= {cmd.RescheduleMeeting, cmd.AmendMeeting, cmd.CancelMeeting}
+        offered |= {cmd.RescheduleMeeting, cmd.AmendMeeting, cmd.CancelMeeting,
+                    cmd.InviteToMeeting}
         if organisation_id in state.invitations:
             offered.add(cmd.RespondToMeeting)
         if state.starts_at is not None and now >= state.starts_at:

@@ -98,6 +98,14 @@ def _members(conn: Connection, workspace_id: str) -> list[str]:
     ).scalars())
 
 
+def _organisation_ids(invitations: Sequence[Invitation | dict[str, Any]]) -> list[str]:
+    """The organisations ``invitations`` name, as given (checked by the decider)."""
+    return [
+        i.organisation_id if isinstance(i, Invitation) else str(i.get("organisation_id"))
+        for i in invitations
+    ]
+
+
 def _convenors_area(
     conn: Connection, actor: Actor, by: str, area_id: str | None, workspace_id: str | None
 ) -> str:
@@ -156,10 +164,7 @@ def convene_meeting(
         area = area_row(conn, area_id)
         authorities = _responsible_authorities(conn, area_id)
         space_members = _members(conn, workspace_id) if workspace_id else []
-        invited = [
-            i.organisation_id if isinstance(i, Invitation) else str(i.get("organisation_id"))
-            for i in invitations
-        ]
+        invited = _organisation_ids(invitations)
         # An invitee is an organisation of the meeting's area or a member of its workspace;
         # any other is, for the convenor, not in the directory.
         unseen = unseen_organisations(conn, invited, area_id, workspace_id)
@@ -178,6 +183,28 @@ def convene_meeting(
     return Created(meeting_id, handle(
         hub, MEETING, meeting_id, command, actor, idempotency_key=idempotency_key
     ))
+
+
+def invite_to_meeting(
+    hub: Hub, actor: Actor, meeting_id: str, *,
+    invitations: Sequence[Invitation | dict[str, Any]], expected_version: int | None = None,
+    on_behalf_of: str | None = None, idempotency_key: str | None = None,
+) -> AppendResult:
+    """Invite more organisations to a meeting still to be held (its convenor); any already
+    invited keep their invitation as it is. An invitee is, as at convening, an organisation
+    of the meeting's area or a member of its workspace: any other is not in the directory."""
+    meeting: Meeting = load(hub, MEETING, meeting_id).state
+    invited = _organisation_ids(invitations)
+    with hub.engine.connect() as conn:
+        authorities = _responsible_authorities(conn, meeting.area_id) if meeting.exists else []
+        unseen = (unseen_organisations(conn, invited, meeting.area_id, meeting.workspace_id)
+                  if meeting.exists else [])
+    return _issue(
+        hub, actor, meeting_id, cmd.InviteToMeeting, invitations=list(invitations),
+        responsible_authorities=authorities, unregistered_invitees=unseen,
+        expected_version=expected_version, on_behalf_of=on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
 
 
 def publish_meeting_papers(

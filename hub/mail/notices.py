@@ -348,9 +348,13 @@ def _summons(row: Any) -> str:
     return _("This is a voluntary meeting.")
 
 
-@notice("meeting.convened", "meeting.rescheduled", "meeting.amended")
+@notice("meeting.convened", "meeting.invitees_added", "meeting.rescheduled", "meeting.amended")
 def _invitation(conn: Connection, event: RecordedEvent) -> list[Notice]:
     row, invited = _meeting(conn, event.data["meeting_id"])
+    if event.type == "meeting.invitees_added":
+        # Only the organisations just invited: the others hold the invitation already, and
+        # the meeting itself did not change.
+        invited = [i["organisation_id"] for i in event.data["invitations"]]
     if row.status == "cancelled":
         # Run after the meeting was cancelled (a late or repeated job): the cancellation's
         # own message says the last word, and a REQUEST now would bring the meeting back.
@@ -360,6 +364,8 @@ def _invitation(conn: Connection, event: RecordedEvent) -> list[Notice]:
     subject, heading = {
         "meeting.convened": (_("Invitation: %(title)s, %(when)s"),
                              _("%(convenor)s invites you to a meeting")),
+        "meeting.invitees_added": (_("Invitation: %(title)s, %(when)s"),
+                                   _("%(convenor)s invites you to a meeting")),
         "meeting.rescheduled": (_("Meeting moved: %(title)s, %(when)s"),
                                 _("The meeting has moved")),
         "meeting.amended": (_("Meeting updated: %(title)s, %(when)s"),

@@ -146,6 +146,17 @@ def _required_declines(conn: Connection, meeting_id: str) -> int:
     ).scalar() or 0)
 
 
+def _invite(conn: Connection, meeting_id: str, invited: list[dict[str, Any]]) -> None:
+    """Each invitation as a row with no response yet."""
+    if not invited:
+        return
+    conn.execute(insert(invitations), [
+        {"meeting_id": meeting_id, "organisation_id": i["organisation_id"],
+         "required": i["required"], "representatives": []}
+        for i in invited
+    ])
+
+
 @projections.on("meeting.convened")
 def _convened(conn: Connection, event: RecordedEvent) -> None:
     d = event.data
@@ -158,13 +169,15 @@ def _convened(conn: Connection, event: RecordedEvent) -> None:
         revision=d["revision"], convened_by=d["by_organisation"],
         convenor_id=d["by_organisation"], version=event.version,
     ))
-    conn.execute(insert(invitations), [
-        {
-            "meeting_id": d["meeting_id"], "organisation_id": i["organisation_id"],
-            "required": i["required"], "representatives": [],
-        }
-        for i in d["invitations"]
-    ])
+    _invite(conn, d["meeting_id"], d["invitations"])
+
+
+@projections.on("meeting.invitees_added")
+def _invitees_added(conn: Connection, event: RecordedEvent) -> None:
+    d = event.data
+    _invite(conn, d["meeting_id"], d["invitations"])
+    # The version moves, so calendar feeds render the meeting again with its new attendees.
+    _set(conn, event)
 
 
 @projections.on("meeting.responded")
@@ -445,12 +458,7 @@ def _invitations_succeeded(conn: Connection, event: RecordedEvent) -> None:
     conn.execute(delete(invitations).where(
         (invitations.c.meeting_id == d["meeting_id"]) & invitations.c.organisation_id.in_(ended)
     ))
-    if d["invited"]:
-        conn.execute(insert(invitations), [
-            {"meeting_id": d["meeting_id"], "organisation_id": i["organisation_id"],
-             "required": i["required"], "representatives": []}
-            for i in d["invited"]
-        ])
+    _invite(conn, d["meeting_id"], d["invited"])
     _set(conn, event, required_declines=_required_declines(conn, d["meeting_id"]))
 
 

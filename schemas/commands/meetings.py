@@ -68,6 +68,18 @@ class ConveneMeeting(Command):
     """Invitees the directory does not hold (resolved)."""
 
 
+class InviteToMeeting(Command):
+    """Invite more organisations to a convened meeting (its keeper: the convenor's office)."""
+
+    meeting_id: Resolved[str] = Slug
+    by_organisation: Resolved[str] = Slug
+    invitations: list[Invitation] = Field(max_length=200)
+    responsible_authorities: Resolved[list[str]] = Field(default_factory=list, max_length=500)
+    """Every responsible authority of a current CSP in the meeting's area (resolved)."""
+    unregistered_invitees: Resolved[list[str]] = Field(default_factory=list, max_length=200)
+    """Invitees the convenor's organisation cannot see in the directory (resolved)."""
+
+
 class RespondToMeeting(Command):
     """An invited organisation answers for itself."""
 

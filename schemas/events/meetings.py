@@ -118,6 +118,19 @@ def _meeting_convened_v1(data: dict[str, Any]) -> dict[str, Any]:
             "statutory_purpose": statutory}
 
 
+@event_type("meeting.invitees_added")
+class MeetingInviteesAdded(EventData):
+    """The convenor invited more organisations to a convened meeting. The meeting itself is
+    unchanged, so its revision (the calendar ``SEQUENCE``) stays: RFC 5546 asks a new
+    attendee to be sent the ``REQUEST``, and nothing of existing attendees' copies changes."""
+
+    meeting_id: str = Slug
+    by_organisation: str = Slug
+    invitations: list[Invitation] = Field(min_length=1, max_length=200)
+    revision: int = Field(ge=0)
+    """The meeting's revision the new invitees are sent (unchanged by adding them)."""
+
+
 @event_type("meeting.responded")
 class MeetingResponded(EventData):
     """An invited organisation answered; its latest answer stands."""

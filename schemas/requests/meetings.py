@@ -65,6 +65,15 @@ class ConveneMeetingRequest(CallerRequest):
                                 pattern=r"^[a-z0-9][a-z0-9-]*$")
 
 
+class InviteToMeetingRequest(ActionRequest):
+    """Invite more organisations to a convened meeting; any already invited are left as they
+    are."""
+
+    commands = (cmd.InviteToMeeting,)
+
+    invitations: list[Invitation] = Field(min_length=1, max_length=200)
+
+
 class RespondToMeetingRequest(ActionRequest):
     """An invited organisation answers for itself."""
 

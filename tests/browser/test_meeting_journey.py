@@ -1,8 +1,9 @@
 """A reg 14A meeting walked whole in Chromium, each person in a browser of their own: the OPCC
 convenes it inviting a whole partnership in one step (checking its answers first), invitees
-respond, papers are published, the meeting is held, minutes are drafted and approved, an
-action is assigned and done, and the meeting is found again in the calendar. Each page is
-checked by axe at 1280 and 390 pixels wide."""
+respond, another partnership is invited (those already invited left as they are, and an
+invitee's open page updated live), papers are published, the meeting is held, minutes are
+drafted and approved, an action is assigned and done, and the meeting is found again in the
+calendar. Each page is checked by axe at 1280 and 390 pixels wide."""
 
 from __future__ import annotations
 
@@ -94,8 +95,26 @@ def test_a_meeting_inviting_a_whole_partnership_is_held_minuted_and_found_in_the
     police.locator("#respond-submit").click()
     expect(police.locator("#done-banner")).to_contain_text("You responded to the invitation")
 
-    # The OPCC sees the responses and publishes a paper.
+    # The OPCC invites another partnership too: those it invites already are left as they
+    # are, and the police's page, open, shows the new invitee as it arrives.
     office.goto(meeting_url)
+    office.get_by_role("link", name="Invite more organisations").click()
+    expect(office.locator("h1")).to_have_text("Invite more organisations")
+    office.get_by_label(re.compile(r"^Everyone in Safer Rutland Partnership \(")).check()
+    check_both_widths(office, "meeting-invite-more")
+    office.get_by_role("button", name="Continue").click()
+    expect(office.locator("h1")).to_have_text("Check your answers")
+    expect(office.locator("#answers")).to_contain_text("Rutland County Council, Required")
+    expect(office.locator(".govuk-inset-text")).to_contain_text(
+        "Already invited, so left as they are: Leicestershire Police")
+    office.get_by_role("button", name="Confirm and send").click()
+    expect(office.locator("#done-banner")).to_contain_text("You invited more organisations")
+    expect(office.locator("#response-rutland-county-council")).to_contain_text(
+        "No response yet")
+    expect(police.locator("#response-rutland-county-council")).to_contain_text(
+        "No response yet")
+
+    # The OPCC sees the responses and publishes a paper.
     expect(office.locator("#response-counts")).to_contain_text("1 accepted, 1 declined")
     expect(office.locator("#response-leicester-city-council")).to_contain_text("Sam Patel")
     office.get_by_text("Upload a paper", exact=True).click()

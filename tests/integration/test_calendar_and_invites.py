@@ -1,6 +1,6 @@
-"""The meetings calendar, inviting a whole partnership in one step, "Check your answers" before
-a report is required, and the meetings list naming an area-wide meeting's area: through the
-real app, on SQLite and PostgreSQL."""
+"""The meetings calendar, inviting a whole partnership in one step (at convening and after),
+"Check your answers" before a report is required, and the meetings list naming an area-wide
+meeting's area: through the real app, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -148,6 +148,74 @@ def test_a_group_the_convenor_may_not_see_is_answered_as_a_made_up_one(
         answers.append(re.sub(r'nonce="[^"]+"', "", refused.text))
     assert answers[0] == answers[1]
     assert "carmarthenshire" not in answers[0]
+
+
+def _invite_form(office: TestClient, version: int, groups: list[str]) -> dict[str, object]:
+    return {"csrf_token": office.csrf, "expected_version": str(version),  # type: ignore[attr-defined]
+            "invitations-rows": "1", "invite_groups": groups}
+
+
+def test_more_organisations_are_invited_by_group_on_the_meetings_own_question_page(
+    demo_hub: Hub, office: TestClient
+) -> None:
+    meeting_id = _convene(demo_hub, "Knife crime: the city's response", datetime(2027, 2, 3, 10))
+    page = f"/records/meetings/{meeting_id}"
+    assert f'href="{page}/invitations"' in office.get(page).text
+    question = office.get(f"{page}/invitations").text
+    assert 'value="csp:safer-leicester"' in question and "carmarthenshire" not in question
+    # The council invited at convening is not offered again by name.
+    offered = re.findall(r'<option value="([^"]+)"', question)
+    assert "leicestershire-police" in offered and "leicester-city-council" not in offered
+    version = MEETING_QUERIES.get(demo_hub, meeting_id, workspace_ids=None)["version"]
+
+    # Another area's partnership is answered as a made-up one is: it adds no one.
+    answers = []
+    for group in ("csp:carmarthenshire-csp", "csp:no-such-partnership"):
+        refused = office.post(f"{page}/invitations", data=_invite_form(office, version, [group]),
+                              follow_redirects=True)
+        assert refused.status_code == 400
+        answers.append(re.sub(r'nonce="[^"]+"', "", refused.text))
+    assert answers[0] == answers[1]
+    assert "carmarthenshire" not in answers[0]
+
+    checking = office.post(f"{page}/invitations",
+                           data=_invite_form(office, version, ["csp:safer-leicester"]))
+    assert checking.headers["location"].startswith(f"{page}/invitations/check?kept=")
+    check = office.get(checking.headers["location"]).text
+    assert "Already invited, so left as it is: Leicester City Council." in check
+    # "Change" goes back to the question with the partnership's organisations listed by name.
+    change = re.search(rf'href="({page}/invitations\?kept=[^"#]+)', check)
+    assert change
+    asked_again = form_values(office.get(change.group(1)).text, "invitations-form")
+    named = {v for k, vs in asked_again.items() if k.endswith("-organisation_id") for v in vs}
+    assert "leicestershire-police" in named and "leicester-city-council" not in named
+    assert not asked_again.get("invite_groups")
+    done = office.post(f"{page}/invitations", data=form_values(check, "check-form"))
+    assert done.headers["location"] == f"{page}?done=invitations"
+    shown = office.get(done.headers["location"]).text
+    assert "You invited more organisations: each has been sent the invitation" in shown
+    safer = next(c for c in csps_of(demo_hub.engine, OPCC) if c["csp_id"] == "safer-leicester")
+    meeting = MEETING_QUERIES.get(demo_hub, meeting_id, workspace_ids=None)
+    # A voluntary meeting requires no one's attendance.
+    assert {(i["organisation_id"], i["required"]) for i in meeting["invitations"]} == {
+        (o, False) for o in safer["responsible_authorities"]}
+
+    # Answers confirmed on a page drawn before that change come back to the question, saying
+    # what changed.
+    stale = office.post(f"{page}/invitations", follow_redirects=True, data={
+        **_invite_form(office, version, []), "confirmed": "yes",
+        "invitations-0-organisation_id": "rutland-county-council"})
+    assert stale.status_code == 409 and "Someone else changed this record" in stale.text
+    assert 'id="invitations-form"' in stale.text
+    # Ticked again, the partnership adds no one, and the page says why.
+    again = office.post(f"{page}/invitations", follow_redirects=True,
+                        data=_invite_form(office, meeting["version"], ["csp:safer-leicester"]))
+    assert again.status_code == 400
+    assert "Everyone in the groups you chose is already invited" in again.text
+    # An invitee is offered no such page.
+    city = signed_in(demo_hub, "city@leicester.example.org")
+    assert f"{page}/invitations" not in city.get(page).text
+    assert city.get(f"{page}/invitations", follow_redirects=False).headers["location"] == page
 
 
 def _requests(hub: Hub) -> int:

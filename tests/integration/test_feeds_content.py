@@ -247,6 +247,21 @@ def test_each_invited_organisation_is_an_attendee_with_its_answer(
     assert seen.url == f"{public_url()}/meetings/{meeting_id}"
 
 
+def test_an_organisation_invited_later_finds_the_meeting_in_its_feed(hub: Hub) -> None:
+    meeting_id = convene(hub, starts=datetime(2027, 3, 10, 10), invitations=[
+        {"organisation_id": "leicester-city-council", "required": True}])
+    police = client_of(hub)
+    sign_in(police, "police@leicestershire.example.org")
+    path = subscribe(police, kind="user")
+    assert meeting_uid(meeting_id) not in fetch(police, path)
+    meeting_handlers.invite_to_meeting(hub, OPCC, meeting_id, invitations=[
+        {"organisation_id": "leicestershire-police", "required": True}])
+    seen = fetch(police, path)[meeting_uid(meeting_id)]
+    assert seen.sequence == 0
+    assert seen.attendees == {"Leicester City Council": "NEEDS-ACTION",
+                              "Leicestershire Police": "NEEDS-ACTION"}
+
+
 def test_deadlines_are_all_day_entries_for_the_organisations_that_own_them(
     hub: Hub, city: TestClient, clock: HandClock
 ) -> None:

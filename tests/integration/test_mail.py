@@ -161,9 +161,9 @@ def test_an_organisations_shared_address_gets_its_mail(hub: Hub, inbox: Inbox) -
     assert len(inbox.to(CITY)) == 1
 
 
-def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
-    hub: Hub, inbox: Inbox
-) -> None:
+def convene_for_the_city(hub: Hub) -> tuple[str, int]:
+    """The office convenes a reg 14A meeting requiring the city council, and its invitation
+    is mailed; the meeting's id and the head position after it."""
     start = hub.store.head_position()
     meeting_id = meeting_handlers.convene_meeting(
         hub, OPCC, kind="reg_14a", title="Serious violence duty", purpose="Agree the strategy.",
@@ -171,7 +171,13 @@ def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
         ends_local=datetime(2027, 7, 12, 12),
         invitations=[{"organisation_id": "leicester-city-council", "required": True}],
     ).id
-    after = deliver(hub, start)
+    return meeting_id, deliver(hub, start)
+
+
+def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
+    hub: Hub, inbox: Inbox
+) -> None:
+    meeting_id, after = convene_for_the_city(hub)
     meeting_handlers.reschedule_meeting(
         hub, OPCC, meeting_id, starts_local=datetime(2027, 7, 19, 14),
         ends_local=datetime(2027, 7, 19, 16),
@@ -210,6 +216,34 @@ def test_a_meeting_is_an_imip_request_then_a_higher_sequence_then_a_cancel(
     assert by_icaljs[2]["events"][0]["status"] == "CANCELLED"
     # A reg 14A summons is statutory: no unsubscribe.
     assert invited["List-Unsubscribe"] is None
+
+
+def test_organisations_invited_later_get_the_same_calendar_event_and_no_one_is_mailed_again(
+    hub: Hub, inbox: Inbox
+) -> None:
+    meeting_id, after = convene_for_the_city(hub)
+    meeting_handlers.invite_to_meeting(hub, OPCC, meeting_id, invitations=[
+        {"organisation_id": "leicestershire-police", "required": True},
+        {"organisation_id": "leicester-city-council", "required": True}])
+    deliver(hub, after)
+
+    [first] = inbox.to(CITY)
+    [later] = inbox.to(POLICE)
+    assert later["Subject"] == first["Subject"] == (
+        "Invitation: Serious violence duty, Monday 12 July 2027, 10:00")
+    events = []
+    for message in (first, later):
+        calendar = parts(message)["text/calendar"]
+        assert calendar.get_param("method") == "REQUEST"
+        parsed = icalendar.Calendar.from_ical(calendar.get_content().encode())
+        [event] = parsed.walk("VEVENT")
+        events.append(event)
+    # RFC 5546: the new attendee is sent the event as it stands, with the same UID, and a
+    # SEQUENCE no lower than the one the others hold.
+    assert str(events[1]["uid"]) == str(events[0]["uid"]) == f"meeting-{meeting_id}@partnership-hub"
+    assert events[1].decoded("sequence") >= events[0].decoded("sequence")
+    assert str(events[1]["attendee"]) == f"mailto:{POLICE}"
+    assert events[1].decoded("dtstart") == events[0].decoded("dtstart")
 
 
 def test_other_notices_carry_a_signed_one_click_unsubscribe(hub: Hub, inbox: Inbox) -> None:

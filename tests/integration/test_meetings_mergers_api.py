@@ -121,3 +121,38 @@ def test_a_welsh_merger_is_refused_in_wales(api: dict[str, Api]) -> None:
     })
     assert answer.status_code == 422
     assert answer.json()["code"] in {"merger.welsh_csp", "access.england_only"}
+
+
+def test_the_office_invites_more_organisations_and_another_areas_is_a_made_up_one(
+    api: dict[str, Api],
+) -> None:
+    created = api[OFFICE].post("/api/meetings", _meeting(_next(4))).json()
+    path = f"/api/meetings/{created['id']}/invitations"
+    body = {"expected_version": created["version"],
+            "invitations": [{"organisation_id": "llr-icb", "required": True},
+                            {"organisation_id": CITY}]}
+    not_keeper = api[CITY].post(path, body)
+    assert not_keeper.status_code == 403, not_keeper.text
+    assert not_keeper.json()["code"] == "access.not_policing_body"
+    unseen = {
+        org: api[OFFICE].post(path, {**body, "invitations": [{"organisation_id": org}]})
+        for org in (WELSH, "no-such-organisation")
+    }
+    assert {a.status_code for a in unseen.values()} == {422}
+    assert {a.json()["code"] for a in unseen.values()} == {"meeting.unknown_invitee"}
+    added = api[OFFICE].post(path, body)
+    assert added.status_code == 200, added.text
+    [event] = added.json()["events"]
+    assert event["type"] == "meeting.invitees_added"
+    # The council was invited at convening: it keeps its invitation as it was.
+    assert event["data"]["invitations"] == [{"organisation_id": "llr-icb", "required": True}]
+    meeting = api[OFFICE].get(f"/api/meetings/{created['id']}").json()
+    assert {(i["organisation_id"], i["required"], i["response"])
+            for i in meeting["invitations"]} == {
+        (CITY, True, None), (POLICE, False, None), ("llr-icb", True, None)}
+    again = api[OFFICE].post(path, {**body, "expected_version": meeting["version"]})
+    assert again.status_code == 422 and again.json()["code"] == "meeting.already_invited"
+    other_area = api[WELSH_OFFICE].post(path, body)
+    made_up = api[WELSH_OFFICE].post("/api/meetings/no-such-meeting/invitations", body)
+    assert (other_area.status_code, other_area.json()["code"]) == (
+        made_up.status_code, made_up.json()["code"])

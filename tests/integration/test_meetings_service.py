@@ -361,10 +361,63 @@ def test_visibility_and_filters(demo: Hub) -> None:
     assert hidden.value.code == "record.not_found"
 
 
+def test_the_convenor_invites_more_organisations_until_the_meeting_is_held(
+    demo: Hub, clock: HandClock
+) -> None:
+    meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
+    office = actor(OFFICE)
+
+    def invite(who: Actor, *organisations: str, required: bool = False) -> Any:
+        return h.invite_to_meeting(demo, who, meeting_id, invitations=[
+            {"organisation_id": o, "required": required} for o in organisations])
+
+    assert code_of(lambda: invite(actor("llr-icb"), "leicestershire-police")) == (
+        "access.not_policing_body", 403)
+    assert code_of(lambda: invite(actor("nottinghamshire-opcc", "nottinghamshire"),
+                                  "leicestershire-police")) == ("record.not_found", 404)
+    # Another area's organisation is, for the convenor, not in the directory at all.
+    assert code_of(lambda: invite(office, "carmarthenshire-council")) == code_of(
+        lambda: invite(office, "no-such-council")) == ("meeting.unknown_invitee", 422)
+    before = get_meeting(demo.engine, office, meeting_id)
+    added = invite(office, "leicestershire-police", "llr-icb", required=True)
+    [event] = added.events
+    assert [i["organisation_id"] for i in event.data["invitations"]] == ["leicestershire-police"]
+    committed_schema_accepts(event.type, event.data)
+    after = get_meeting(demo.engine, office, meeting_id)
+    assert (after["revision"], after["version"]) == (before["revision"], before["version"] + 1)
+    invited = {i["organisation_id"]: (i["required"], i["response"]) for i in after["invitations"]}
+    assert invited["leicestershire-police"] == (True, None)
+    assert invited["llr-icb"] == (False, None)
+    # The new invitee answers like any other.
+    h.respond_to_meeting(demo, actor("leicestershire-police"), meeting_id, response="attending",
+                         representatives=[{"name": "Ch Supt Ana Costa"}])
+    clock.now = datetime(2027, 1, 14, 11, tzinfo=UTC)
+    h.record_meeting_held(demo, office, meeting_id)
+    assert code_of(lambda: invite(office, "rutland-county-council")) == (
+        "meeting.already_held", 409)
+
+    # A voluntary meeting a workspace member convened is that member's to widen.
+    clock.now = NOW
+    board = h.convene_meeting(
+        demo, actor("leicestershire-county-council"), kind="voluntary", title="Board",
+        purpose="Quarterly review", starts_local=datetime(2027, 2, 1, 14),
+        ends_local=datetime(2027, 2, 1, 16), place="County Hall",
+        invitations=[{"organisation_id": "llr-icb"}],
+        workspace_id="leicestershire-rutland-strategy-board",
+    ).id
+    assert code_of(lambda: h.invite_to_meeting(
+        demo, office, board, invitations=[{"organisation_id": "leicestershire-police"}],
+    )) == ("access.not_permitted", 403)
+    h.invite_to_meeting(demo, actor("leicestershire-county-council"), board,
+                        invitations=[{"organisation_id": "leicestershire-police"}])
+
+
 def test_a_rebuild_gives_the_same_meeting_read_models(demo: Hub, clock: HandClock) -> None:
     meeting_id = convene(demo, datetime(2027, 1, 14, 10, 0))
     h.respond_to_meeting(demo, actor("probation-east-midlands"), meeting_id,
                          response="declining", reason="Clash")
+    h.invite_to_meeting(demo, actor(OFFICE), meeting_id,
+                        invitations=[{"organisation_id": "leicestershire-police"}])
     h.reschedule_meeting(demo, actor(OFFICE), meeting_id, starts_local=datetime(2027, 1, 15, 10),
                          ends_local=datetime(2027, 1, 15, 12))
     clock.now = datetime(2027, 1, 15, 11, tzinfo=UTC)

@@ -392,6 +392,63 @@ def test_a_cancelled_meeting_takes_no_responses() -> None:
     assert error.code == "meeting.cancelled"
 
 
+# -- inviting more organisations ---------------------------------------------------------------
+
+
+def invite(*invitations: dict[str, Any], **facts: Any) -> cmd.InviteToMeeting:
+    """The office invites more organisations to the meeting."""
+    return cmd.InviteToMeeting(meeting_id="mt1", by_organisation=OFFICE,
+                               invitations=list(invitations),
+                               responsible_authorities=AUTHORITIES, **facts)
+
+
+def test_more_organisations_are_invited_at_the_same_revision() -> None:
+    state = run(CONVENE, RESCHEDULE)
+    added = invite({"organisation_id": "leicestershire-police", "required": True},
+                   {"organisation_id": "rutland-probation"})
+    after, events = MEETING.execute(state, added, NOW)
+    assert [event_type_of(e) for e in events] == ["meeting.invitees_added"]
+    assert events[0].revision == state.revision == 1  # type: ignore[attr-defined]
+    assert after.revision == state.revision
+    assert after.invitations == {**state.invitations, "leicestershire-police": True,
+                                 "rutland-probation": False}
+    run(added, state=state)
+
+
+def test_organisations_already_invited_keep_their_invitation_and_answer() -> None:
+    state = run(CONVENE, respond("llr-icb", "declining", reason="Clash"))
+    _, events = MEETING.execute(state, invite({"organisation_id": "llr-icb", "required": True},
+                                              {"organisation_id": "leicestershire-police"}), NOW)
+    assert [i.organisation_id for i in events[0].invitations] == [  # type: ignore[attr-defined]
+        "leicestershire-police"]
+    again = refused(invite({"organisation_id": "llr-icb"}), meetings.AlreadyInvited, state)
+    assert (again.code, again.status) == ("meeting.already_invited", 422)
+
+
+def test_more_invitations_follow_the_rules_of_convening() -> None:
+    state = run(CONVENE)
+    assert refused(invite(), meetings.NoInvitees, state).code == "meeting.no_invitees"
+    twice = invite({"organisation_id": "leicestershire-police"},
+                   {"organisation_id": "leicestershire-police"})
+    assert refused(twice, meetings.DuplicateInvitee, state).code == "meeting.duplicate_invitee"
+    unseen = invite({"organisation_id": "dyfed-powys-police"},
+                    unregistered_invitees=["dyfed-powys-police"])
+    assert refused(unseen, meetings.UnknownInvitee, state).code == "meeting.unknown_invitee"
+    voluntary = run(but(CONVENE, {"kind": "voluntary", "invitations": [
+        {"organisation_id": "llr-icb"}]}))
+    required = invite({"organisation_id": "leicestershire-police", "required": True})
+    refused(required, meetings.AttendanceRequiredOnlyInReg14a, voluntary)
+    not_authority = invite({"organisation_id": "voluntary-network", "required": True})
+    refused(not_authority, meetings.RequiredInviteeNotResponsibleAuthority, state)
+
+
+def test_no_one_is_invited_to_a_meeting_held_or_cancelled() -> None:
+    added = invite({"organisation_id": "leicestershire-police"})
+    refused(added, meetings.MeetingNotFound)
+    refused(added, meetings.AlreadyHeld, held(), DURING)
+    refused(added, meetings.MeetingCancelled, run(CONVENE, CANCEL))
+
+
 # -- held, minutes and actions -----------------------------------------------------------------
 
 
@@ -519,8 +576,9 @@ DRAFT = cmd.DraftMeetingMinutes(meeting_id="mt1", by_organisation=OFFICE, text="
 APPROVE = cmd.ApproveMeetingMinutes(meeting_id="mt1", by_organisation=OFFICE, draft=1)
 ATTEND = respond("llr-icb", "attending", representatives=[{"name": "Dev Sharma"}])
 ANOTHER = but(ASSIGN, {"action_id": "a2"})
+INVITE = invite({"organisation_id": "leicestershire-police"})
 EVERY_ACTION = [ATTEND, PAPERS, RESCHEDULE, AMEND, CANCEL, HELD, DRAFT, APPROVE, ANOTHER,
-                COMPLETE]
+                COMPLETE, INVITE]
 
 
 @pytest.mark.parametrize(("name", "history", "now"), [

@@ -80,6 +80,7 @@ EXPECTED: dict[str, str] = {
     # any member organisation of its workspace, which then keeps it).
     "ConveneMeeting": ITSELF, "RespondToMeeting": ITSELF, "PublishMeetingPapers": OFFICE,
     "RescheduleMeeting": OFFICE, "AmendMeeting": OFFICE, "CancelMeeting": OFFICE,
+    "InviteToMeeting": OFFICE,
     "RecordMeetingHeld": OFFICE, "DraftMeetingMinutes": OFFICE,
     "ApproveMeetingMinutes": OFFICE, "AssignMeetingAction": OFFICE,
     "CompleteMeetingAction": ITSELF, "MarkMeetingHeld": OPERATOR,

@@ -15,6 +15,8 @@ RULES: dict[type[Command], Rule] = {
     # for a voluntary meeting any member organisation of the workspace; each acts for itself.
     cmd.ConveneMeeting: Rule(Who.ORGANISATION_ITSELF),
     cmd.RespondToMeeting: Rule(Who.ORGANISATION_ITSELF),
+    # Only the meeting's keeper (the convenor's office) widens whom it reaches.
+    cmd.InviteToMeeting: Rule(Who.KEEPER),
     cmd.PublishMeetingPapers: Rule(Who.KEEPER),
     cmd.RescheduleMeeting: Rule(Who.KEEPER),
     cmd.AmendMeeting: Rule(Who.KEEPER),

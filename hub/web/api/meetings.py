@@ -19,6 +19,8 @@ MEETINGS = RecordApi(
     actions=[
         Action("respond", meeting_handlers.respond_to_meeting,
                meeting_requests.RespondToMeetingRequest),
+        Action("invitations", meeting_handlers.invite_to_meeting,
+               meeting_requests.InviteToMeetingRequest),
         Action("papers", meeting_handlers.publish_meeting_papers,
                meeting_requests.PublishMeetingPapersRequest),
         Action("reschedule", meeting_handlers.reschedule_meeting,

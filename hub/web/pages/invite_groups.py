@@ -5,6 +5,10 @@ workspace its organisation belongs to and each of its police areas. The page tur
 ticked into one invitation row per organisation, before the form is read, so "Check your
 answers" lists every organisation by name and the command sees ordinary invitations.
 
+A convened meeting's convenor invites more organisations the same way ("Invite more
+organisations", its own question page): the groups add only the organisations the meeting
+does not invite yet, and "Check your answers" names those left out as invited already.
+
 A group's organisations come only from what the convenor's organisation may see (the
 directory of its own areas and the members of its own workspaces), never from the form: a
 group the convenor may not see is ignored exactly as a made-up one is.
@@ -13,8 +17,9 @@ group the convenor may not see is ignored exactly as a made-up one is.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine
 from starlette.datastructures import FormData, UploadFile
@@ -31,6 +36,8 @@ FIELD = "invite_groups"
 INVITATIONS = "invitations"
 """The list of invitation rows the groups are added to."""
 REG_14A = "reg_14a"
+SKIPPED = "already_invited"
+"""Inviting more: the organisations of the groups ticked that the meeting invites already."""
 
 
 @dataclass(frozen=True)
@@ -97,10 +104,15 @@ def invited(
     return added
 
 
-def with_groups(form: FormData, groups: Groups, convenor: str) -> FormData:
+def with_groups(
+    form: FormData, groups: Groups, convenor: str, *, kind: str | None = None,
+    invited_before: Iterable[str] = (),
+) -> FormData:
     """``form`` with the groups ticked made into invitation rows after the rows filled in
     (each required when the meeting is under reg 14A and the organisation a responsible
-    authority); blank rows are dropped, and one spare is left."""
+    authority); blank rows are dropped, and one spare is left. ``kind`` is the meeting's
+    (by default the form's), and ``invited_before`` the organisations a convened meeting
+    invites already, which no group adds again."""
     chosen = [str(c) for c in form.getlist(FIELD)]
     rows: dict[int, list[tuple[str, str]]] = {}
     items: list[tuple[str, str | UploadFile]] = []
@@ -114,8 +126,8 @@ def with_groups(form: FormData, groups: Groups, convenor: str) -> FormData:
             rows.setdefault(index, []).append((key, str(value)))
     filled = [row for _, row in sorted(rows.items()) if any(v for _, v in row)]
     already = [v for row in filled for k, v in row if k.endswith("-organisation_id")]
-    added = invited(chosen, groups, already=already, convenor=convenor)
-    required = form.get("kind") == REG_14A
+    added = invited(chosen, groups, already=[*already, *invited_before], convenor=convenor)
+    required = (form.get("kind") if kind is None else kind) == REG_14A
     invitations: list[tuple[str, str]] = []
     for index, row in enumerate(filled):
         invitations += [(f"{INVITATIONS}-{index}-{k.split('-', 2)[2]}", v) for k, v in row]
@@ -172,3 +184,78 @@ def extras(request: Request, caller: Caller, fields: list[FormField]) -> list[Fo
     return [*fields[:at], group_field(groups), *fields[at:]]
 
 
+# -- inviting more organisations to a convened meeting -----------------------------------------
+
+
+def _invited(record: dict[str, Any]) -> list[str]:
+    return [i["organisation_id"] for i in record.get("invitations") or ()]
+
+
+def expand_more(
+    request: Request, caller: Caller, form: FormData, record: dict[str, Any]
+) -> FormData:
+    """The "invite more organisations" form as posted, with the groups ticked made into
+    invitations of the organisations the meeting does not invite yet, as at convening; those
+    of the groups it invites already are named in :data:`SKIPPED`, so that "Check your
+    answers" can say who was left out."""
+    chosen = [str(c) for c in form.getlist(FIELD)]
+    if not chosen:
+        return form
+    groups, before = _groups(request, caller), set(_invited(record))
+    expanded = with_groups(form, groups, record["convenor_id"], kind=record["kind"],
+                           invited_before=before)
+    everyone = invited(chosen, groups, already=(), convenor=record["convenor_id"])
+    return FormData([*expanded.multi_items(),
+                     *((SKIPPED, o) for o in everyone if o in before)])
+
+
+def extras_more(
+    request: Request, caller: Caller, fields: list[FormField], record: dict[str, Any]
+) -> list[FormField]:
+    """The "invite more organisations" form's fields: the groups, as at convening, and by
+    name only the organisations the meeting does not invite yet."""
+    present = {record["convenor_id"], *_invited(record)}
+    return extras(request, caller, [_uninvited(f, present) for f in fields])
+
+
+def _uninvited(field: FormField, present: set[str]) -> FormField:
+    if field.name != INVITATIONS:
+        return field
+    return replace(field, fields=tuple(
+        replace(f, choices=tuple(c for c in f.choices if c[0] not in present))
+        if f.name == "organisation_id" else f
+        for f in field.fields
+    ))
+
+
+def _skipped(values: dict[str, Any], record: dict[str, Any]) -> list[str]:
+    """The organisations :func:`expand_more` left out as invited already: only those the
+    meeting does invite (a value posted otherwise names no one)."""
+    named = values.get(SKIPPED) or []
+    before = set(_invited(record))
+    return [o for o in ([named] if isinstance(named, str) else named) if o in before]
+
+
+def errors_more(values: dict[str, Any], record: dict[str, Any]) -> dict[str, str]:
+    """Groups ticked that add no one, with no organisation chosen by name: everyone in them
+    is invited already."""
+    named = any(v for k, v in values.items()
+                if _row_index(k) is not None and k.endswith("-organisation_id"))
+    if named or not _skipped(values, record):
+        return {}
+    return {FIELD: _("Everyone in the groups you chose is already invited. Choose another "
+                     "group, or an organisation by name")}
+
+
+def notes_more(
+    request: Request, caller: Caller, values: dict[str, Any], record: dict[str, Any]
+) -> list[str]:
+    """Which organisations of the groups ticked are invited already, and so left as they are."""
+    skipped = _skipped(values, record)
+    if not skipped:
+        return []
+    names = request.app.state.organisation_names
+    return [ngettext(
+        "Already invited, so left as it is: %(names)s.",
+        "Already invited, so left as they are: %(names)s.", len(skipped),
+    ) % {"names": ", ".join(names(o) for o in skipped)}]

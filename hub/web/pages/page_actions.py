@@ -44,6 +44,9 @@ class PageAction:
     from_record: Mapping[str, str] | None = None
     """Fields the page fills in from the record and sends unseen (a consent's ``revision`` is
     the record's), by field name: the record's key."""
+    own_page: bool = False
+    """Whether the action is a question page of its own, linked from the record's page,
+    rather than a form on it (for a question with many choices, such as whom to invite)."""
     also: tuple[type[Command], ...] = ()
     """Further commands the same form issues, by the record's state (a report submitted after
     a return is resubmitted): the action is offered while any of them is open."""
@@ -109,6 +112,9 @@ REPORT_ACTIONS = {
 MEETING_ACTIONS = {
     "respond": PageAction(meeting_cmd.RespondToMeeting, N_("Respond to the invitation"),
                           N_("You responded to the invitation")),
+    "invitations": PageAction(meeting_cmd.InviteToMeeting, N_("Invite more organisations"),
+                              N_("You invited more organisations: each has been sent the "
+                                 "invitation"), own_page=True),
     "papers": PageAction(meeting_cmd.PublishMeetingPapers, N_("Publish papers"),
                          N_("You published the papers")),
     "reschedule": PageAction(meeting_cmd.RescheduleMeeting, N_("Reschedule the meeting"),

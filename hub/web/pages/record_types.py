@@ -32,7 +32,7 @@ from hub.web.pages.page_actions import (
     MERGER_ACTIONS,
     REPORT_ACTIONS,
 )
-from hub.web.pages.records import RecordPages
+from hub.web.pages.records import ActionForm, RecordPages
 
 MEETING_PAGES = RecordPages(
     meetings.MEETINGS, "meeting", "title", MEETING, template="records/meeting.html",
@@ -40,6 +40,10 @@ MEETING_PAGES = RecordPages(
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
     new_title="Convene a meeting", check_new=True,
     expand=invite_groups.expand, extras=invite_groups.extras,
+    checked=frozenset({"invitations"}),
+    action_forms={"invitations": ActionForm(
+        invite_groups.expand_more, invite_groups.extras_more, invite_groups.notes_more,
+        invite_groups.errors_more)},
 )
 DUTY_RECORDS: dict[str, RecordType[Any]] = {
     "priorities": PRIORITY, "regard-decisions": REGARD_DECISION,

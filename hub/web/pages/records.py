@@ -78,6 +78,27 @@ with any the page reads itself (see ``expand``) put in place."""
 
 
 @dataclass(frozen=True)
+class ActionForm:
+    """What a page adds to one action's form on a record: inputs it reads itself (such as
+    "everyone in this partnership"), made into the request's own fields before the form is
+    read, and what "Check your answers" says of them."""
+
+    expand: Callable[[Request, Caller, FormData, dict[str, Any]], FormData]
+    """Given the request, the caller, the form as posted and the record: the form as the
+    command should read it."""
+    extras: Callable[[Request, Caller, list[FormField], dict[str, Any]], list[FormField]]
+    """Given the request, the caller, the action's fields and the record: the fields as the
+    form shows them, with the page's own put in place."""
+    notes: Callable[[Request, Caller, dict[str, Any], dict[str, Any]], list[str]]
+    """Given the request, the caller, the answers and the record: lines the check page adds
+    (e.g. who was left out, and why)."""
+    errors: Callable[[dict[str, Any], dict[str, Any]], dict[str, str]]
+    """Given the answers and the record: what is wrong with the page's own inputs, by input
+    (e.g. groups whose organisations are all invited already). These explain the request's
+    own errors, so they are shown instead of them."""
+
+
+@dataclass(frozen=True)
 class RecordPages:
     """The pages of one record type."""
 
@@ -111,6 +132,8 @@ class RecordPages:
     """The actions (by segment) that reach other organisations: each is checked first."""
     expand: Expand | None = None
     extras: Extras | None = None
+    action_forms: Mapping[str, ActionForm] = field(default_factory=dict)
+    """The actions (by segment) whose forms the page reads in part itself."""
 
     @property
     def base(self) -> str:
@@ -126,6 +149,7 @@ class RecordPages:
             Route(f"{self.base}/{{record_id}}/{{action}}/confirm", self.confirm_action,
                   methods=["GET"]),
             Route(f"{self.base}/{{record_id}}/{{action}}", self.act, methods=["POST"]),
+            Route(f"{self.base}/{{record_id}}/{{action}}", self.question, methods=["GET"]),
         ]
         if self.api.create is not None:
             routes[:0] = [
@@ -219,11 +243,42 @@ class RecordPages:
         fields = fixed_from_record(self.fields(request, caller, form_fields(model), record),
                                    declared)
         token = token_of(request)
+        extra = self.action_forms.get(segment)
         return self._check_page(
             request, fields, state["values"],
             caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
             action=f"{self.base}/{record_id}/{segment}",
-            change=f"{self.base}/{record_id}?kept={token}#{segment}-",
+            change=f"{self._form_page(record_id, segment)}?kept={token}#{segment}-",
+            notes=extra.notes(request, caller, state["values"], record) if extra else [],
+        )
+
+    async def question(self, request: Request) -> Response:
+        """An action asked on a question page of its own (GOV.UK "one thing per page"), with
+        what its last post left (input, errors, a conflict); any other action's form is on the
+        record's page."""
+        caller = page_caller(request)
+        record_id, segment = request.path_params["record_id"], request.path_params["action"]
+        record = self.visible_record(request, caller, record_id)
+        declared = self.actions.get(segment)
+        if declared is None or not declared.own_page:
+            return _see(f"{self.base}/{record_id}")
+        state = await kept(request, caller) or {}
+        errors = state.get("errors") or {}
+        events = self.api.history(hub_of(request), record_id)
+        mine = next((a for a in self._action_forms(
+            request, caller, record, events, posted=state.get("values") or {}, errors=errors,
+            open_action=segment, added=state.get("added"), asked=segment,
+        ) if a["segment"] == segment), None)
+        if mine is None:
+            # Not open to the caller now (the meeting was held, say): the record says why.
+            return _see(f"{self.base}/{record_id}")
+        extra = {"conflict": state["conflict"]} if state.get("conflict") is not None else {}
+        return render(
+            request, "records/question.html", title=mine["label"],
+            caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
+            record=record, record_id=record_id, base=self.base, action=mine, errors=errors,
+            error_prefix=f"{segment}-",
+            status_code=409 if extra else 400 if errors else 200, **extra,
         )
 
     async def confirm_action(self, request: Request) -> Response:
@@ -245,7 +300,7 @@ class RecordPages:
 
     def _check_page(
         self, request: Request, fields: list[FormField], values: dict[str, Any], *,
-        caption: str, action: str, change: str,
+        caption: str, action: str, change: str, notes: list[str] | None = None,
     ) -> Response:
         # The answers are posted again, unseen, with "confirmed": the post checks them anew.
         carried = [(k, str(v)) for k, vs in values.items()
@@ -253,7 +308,7 @@ class RecordPages:
         return render(
             request, "records/check.html", title=_("Check your answers"), caption=caption,
             answers=answers(fields, with_rows(fields, values)), change=change,
-            action=action, carried=carried,
+            action=action, carried=carried, notes=notes or [],
         )
 
     def _create_model(self) -> type[CallerRequest]:
@@ -277,9 +332,11 @@ class RecordPages:
         # Read back with the fields the page drew (a list offered as checkboxes posts each
         # box, not lines).
         record = self.visible_record(request, caller, record_id)
+        if segment in self.action_forms:
+            form = self.action_forms[segment].expand(request, caller, form, record)
         fields = self.fields(request, caller, form_fields(model), record)
         shown = _typed(form)
-        page = f"{self.base}/{record_id}?kept="
+        page = f"{self._form_page(record_id, segment)}?kept="
         if form.get(ADD_ROW):
             # Nothing is written: the same form comes back with one more row.
             added = add_row(shown, fields, str(form.get(ADD_ROW)))
@@ -287,6 +344,8 @@ class RecordPages:
                 "open_action": segment, "values": shown,
                 "added": f"{segment}-{added}" if added else None}))
         values, errors = every_error(model, fields, *parse_form(form, fields))
+        if segment in self.action_forms:
+            errors = self.action_forms[segment].errors(shown, record) or errors
         values["expected_version"] = expected_version(form)
         if not errors and segment in self.checked and not confirmed(form):
             errors = model_errors(model, fields, values)
@@ -409,44 +468,11 @@ class RecordPages:
             for e in events
         ]
         errors = context.pop("errors", {})
-        posted = context.pop("values", {})
-        open_action = context.get("open_action")
-        added = context.pop("added", None)
-        defaults = self.defaults(record) if self.defaults else {}
-        # The record is where its latest event was shared: its workspaces now.
-        where = events[-1].workspaces if events else ()
-        admitted = self.record_type.commands_open_to(
-            [(e.type, e.data) for e in events], caller.actor.organisation_id or "", hub.clock()
+        actions = self._action_forms(
+            request, caller, record, events, posted=context.pop("values", {}), errors=errors,
+            open_action=context.get("open_action"), added=context.pop("added", None),
+            asked=None,
         )
-        offered = [
-            (action, self.actions[action.segment],
-             form_fields(action.request))
-            for action in self.api.actions
-            if action.segment in self.actions
-            and self._offered(caller, self.actions[action.segment], record, where)
-            and (admitted is None or not admitted.isdisjoint(
-                {self.actions[action.segment].command, *self.actions[action.segment].also}))
-        ]
-        # The choices are read once for every form on the page.
-        choices = self._choices(request, caller, [f for _, _, fs in offered for f in fs], record)
-        actions = []
-        for action, declared, drawn in offered:
-            fields = fixed_from_record(self._offer(drawn, choices), declared)
-            # A field the handler keeps unless given starts as the record has it now.
-            start = {f.name: record[f.name] for f in fields if f.keep and f.name in record}
-            start.update(defaults.get(action.segment, {}))
-            start.update({name: record.get(key)
-                          for name, key in (declared.from_record or {}).items()})
-            mine = open_action == action.segment
-            actions.append({
-                "segment": action.segment,
-                "label": gettext(declared.label),
-                "confirm": bool(declared.confirm),
-                "fields": fields,
-                "values": with_rows(fields, posted if mine else prefill(fields, start)),
-                "errors": errors if mine else {},
-                "added": added if mine else None,
-            })
         workspaces = [f"area-{record['area_id']}"] if record.get("area_id") else []
         done = self.actions.get(request.query_params.get("done", ""))
         if done is not None and status_code == 200:
@@ -482,6 +508,65 @@ class RecordPages:
         if rule.who is Who.ORGANISATION_ITSELF:
             return caller.actor.organisation_id != office
         return False
+
+    def _action_forms(
+        self, request: Request, caller: Caller, record: dict[str, Any],
+        events: list[RecordedEvent], *, posted: dict[str, Any], errors: dict[str, str],
+        open_action: str | None, added: str | None, asked: str | None,
+    ) -> list[dict[str, Any]]:
+        """The actions the record offers the caller now, each with its form's fields and
+        values (``posted``, ``errors`` and ``added`` belong to the form ``open_action``). An
+        action with a question page of its own has its form only on that page (``asked``);
+        the record's page links to it."""
+        hub = hub_of(request)
+        defaults = self.defaults(record) if self.defaults else {}
+        # The record is where its latest event was shared: its workspaces now.
+        where = events[-1].workspaces if events else ()
+        admitted = self.record_type.commands_open_to(
+            [(e.type, e.data) for e in events], caller.actor.organisation_id or "", hub.clock()
+        )
+        offered = [
+            (action, self.actions[action.segment],
+             form_fields(action.request)
+             if not self.actions[action.segment].own_page or action.segment == asked else [])
+            for action in self.api.actions
+            if action.segment in self.actions
+            and self._offered(caller, self.actions[action.segment], record, where)
+            and (admitted is None or not admitted.isdisjoint(
+                {self.actions[action.segment].command, *self.actions[action.segment].also}))
+        ]
+        # The choices are read once for every form on the page.
+        choices = self._choices(request, caller, [f for _, _, fs in offered for f in fs], record)
+        actions = []
+        for action, declared, drawn in offered:
+            fields = fixed_from_record(self._offer(drawn, choices), declared)
+            # A field the handler keeps unless given starts as the record has it now.
+            start = {f.name: record[f.name] for f in fields if f.keep and f.name in record}
+            start.update(defaults.get(action.segment, {}))
+            start.update({name: record.get(key)
+                          for name, key in (declared.from_record or {}).items()})
+            if action.segment in self.action_forms and drawn:
+                fields = self.action_forms[action.segment].extras(request, caller, fields,
+                                                                  record)
+            mine = open_action == action.segment
+            actions.append({
+                "segment": action.segment,
+                "label": gettext(declared.label),
+                "confirm": bool(declared.confirm),
+                "page": (self._form_page(record[self.api.id_parameter], action.segment)
+                         if declared.own_page else None),
+                "fields": fields,
+                "values": with_rows(fields, posted if mine else prefill(fields, start)),
+                "errors": errors if mine else {},
+                "added": added if mine else None,
+            })
+        return actions
+
+    def _form_page(self, record_id: str, segment: str) -> str:
+        """Where an action's form is: its own question page, or the record's page."""
+        if self.actions[segment].own_page:
+            return f"{self.base}/{record_id}/{segment}"
+        return f"{self.base}/{record_id}"
 
 
 def _typed(form: FormData) -> dict[str, Any]:
