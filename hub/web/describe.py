@@ -78,6 +78,8 @@ PHRASES: dict[str, str] = {
         "was recorded"),
     # Meetings (reg 14A and voluntary).
     "meeting.convened": N_("%(who)s convened the meeting “%(subject)s”"),
+    "meeting.invitees_added": N_(
+        "%(who)s invited more organisations to the meeting “%(subject)s”"),
     "meeting.amended": N_("%(who)s changed the details of the meeting “%(subject)s”"),
     "meeting.rescheduled": N_("%(who)s moved the meeting “%(subject)s” to a new time"),
     "meeting.cancelled": N_("%(who)s cancelled the meeting “%(subject)s”"),
