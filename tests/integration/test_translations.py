@@ -54,6 +54,9 @@ def test_one_command_extracts_the_strings_of_pages_python_and_mail(repository: P
     assert "hub/web/pages/present.py" in where["Waiting for acknowledgement"]
     assert "hub/web/pages/forms.py" in where["Enter %(lower)s"]
     assert "hub/mail/templates/digest.txt" in where["What happened"]
+    # An activity sentence, kept untranslated in its table (N_) and extracted whole.
+    sentence = "%(who)s acknowledged the report request “%(subject)s”"
+    assert "hub/web/describe.py" in where[sentence]
     # A plural keeps both English forms for the translator.
     plural = ("%(days)d day", "%(days)d days")
     assert plural in where, "days_word's plural is not in the catalogue"
