@@ -8,8 +8,9 @@ catalogue (``hub/locale``, domain ``messages``) for pages, Python strings and ma
   in hand.
 - Templates use ``{{ _("…") }}`` and ``{% trans %}…{% endtrans %}`` through Jinja2's i18n
   extension; :func:`install` wires an environment to this module.
-- The locale is a context variable: a request sets it from ``Accept-Language``
-  (:class:`LocaleMiddleware`), and anything else (workers, the CLI) reads English.
+- The locale is a context variable. A request sets it (:class:`LocaleMiddleware`) from the
+  signed-in user's own choice, else from ``Accept-Language``; a job writing to one person
+  sets it from theirs (:func:`using_locale`); anything else (the CLI) reads English.
 
 The ``.po`` files are the only source: each is compiled in memory the first time its locale is
 asked for, so no ``.mo`` binary is kept in the repository or built by a separate step.
@@ -17,9 +18,11 @@ asked for, so no ``.mo`` binary is kept in the repository or built by a separate
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from gettext import NullTranslations
@@ -31,9 +34,12 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from jinja2 import Environment
 from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(os.environ.get("HUB_LOCALE_DIR") or Path(__file__).parent / "locale")
+"""Where the catalogues are read from: ``hub/locale``, or ``HUB_LOCALE_DIR`` (a translator
+trying a catalogue out before it is committed)."""
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 
@@ -149,6 +155,12 @@ def install(env: Environment) -> None:
     )
 
 
+def chosen_locale(locale: str | None) -> str | None:
+    """``locale`` if the hub has a catalogue for it (a person's stored choice), else None
+    (pure but for the list of catalogues)."""
+    return locale if locale in available_locales() else None
+
+
 def negotiate(accept_language: str | None) -> str:
     """The best locale we have for an ``Accept-Language`` header; English when none fits."""
     if not accept_language:
@@ -173,17 +185,32 @@ def negotiate(accept_language: str | None) -> str:
     return str(chosen) if chosen else DEFAULT_LOCALE
 
 
-class LocaleMiddleware:
-    """Sets the locale for each request from its ``Accept-Language`` header."""
+Preference = Callable[[HTTPConnection], str | None]
+"""The language the caller of a request chose for themselves, if any (reads the database, so
+it is called off the event loop; None, not an error, when it cannot say)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class LocaleMiddleware:
+    """Sets the locale of each request or websocket: the caller's own choice (``preferred``),
+    else the best fit for its ``Accept-Language`` header. ``scope["locale"]`` keeps it."""
+
+    def __init__(self, app: ASGIApp, preferred: Preference | None = None) -> None:
         self.app = app
+        self.preferred = preferred
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        locale = negotiate(Headers(scope=scope).get("accept-language"))
+        locale = await self._preferred(scope) or negotiate(
+            Headers(scope=scope).get("accept-language")
+        )
         scope["locale"] = locale
         with using_locale(locale):
             await self.app(scope, receive, send)
+
+    async def _preferred(self, scope: Scope) -> str | None:
+        if self.preferred is None:
+            return None
+        # It reads the database: off the event loop, which every socket waits on.
+        return chosen_locale(await asyncio.to_thread(self.preferred, HTTPConnection(scope)))

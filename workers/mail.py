@@ -2,10 +2,11 @@
 
 The reaction to an event that gives notices (:func:`mail_event`) works out every recipient
 (:mod:`hub.mail.recipients`: only people who may see the record), renders each message once,
-and stores them under keys of the event, kind and address: run again, it stores nothing new.
-It then queues jobs of up to :data:`GROUP` messages (:func:`send_messages`); each claims its
-messages, sends them over one provider connection, and records every attempt. A message that
-fails is retried alone, by the backoff schedule (``HUB_MAIL_BACKOFF``), in a job of its own.
+in its reader's language (the one they chose, else English), and stores them under keys of
+the event, kind and address: run again, it stores nothing new. It then queues jobs of up to
+:data:`GROUP` messages (:func:`send_messages`); each claims its messages, sends them over one
+provider connection, and records every attempt. A message that fails is retried alone, by
+the backoff schedule (``HUB_MAIL_BACKOFF``), in a job of its own.
 A worker starting queues every message still waiting (its job may be lost with Redis).
 
 Nothing here runs inside a command: a provider that is down delays mail, never the work.
@@ -27,12 +28,12 @@ from hub.access import password_reset
 from hub.access.secrets import digest
 from hub.bootstrap import Hub
 from hub.events.envelope import RecordedEvent
-from hub.i18n import _
+from hub.i18n import DEFAULT_LOCALE, _, current_locale, using_locale
 from hub.mail import digest as digests
 from hub.mail import outbox
 from hub.mail.compose import Context, account_message, outgoing
 from hub.mail.config import MailConfig
-from hub.mail.notices import event_types, names, notices_for
+from hub.mail.notices import Notice, event_types, names, notices_for
 from hub.mail.preferences import DAILY, NOW, OFF, choices
 from hub.mail.recipients import recipients
 from hub.mail.transport import SendFailed, open_sender
@@ -59,7 +60,17 @@ def mail_event(hub: Hub, event: RecordedEvent) -> None:
     config = MailConfig.from_env()
     messages = []
     with hub.engine.connect() as conn:
-        for notice in notices_for(conn, event):
+        # A notice's words are written when it is built, so it is built once per language
+        # among its readers; the notices are the same in every language, in the same order.
+        worded: dict[str, list[Notice]] = {}
+
+        def notices_in(locale: str) -> list[Notice]:
+            if locale not in worded:
+                with using_locale(locale):
+                    worded[locale] = notices_for(conn, event)
+            return worded[locale]
+
+        for index, notice in enumerate(notices_in(DEFAULT_LOCALE)):
             people = recipients(conn, event, notice.organisation_ids)
             if not people:
                 continue
@@ -81,7 +92,9 @@ def mail_event(hub: Hub, event: RecordedEvent) -> None:
                 choice = chosen.get(person.user_id or "", NOW)
                 if choice == OFF:
                     continue
-                message = outgoing(event, notice, person, context)
+                locale = person.locale or DEFAULT_LOCALE
+                with using_locale(locale):
+                    message = outgoing(event, notices_in(locale)[index], person, context)
                 if choice == DAILY:
                     message = replace(message, held=True)
                 messages.append(message)
@@ -168,22 +181,38 @@ def send_password_reset(email: str) -> int:
     if issued is None:
         return 0
     user, token = issued
-    message = account_message(
-        "password_reset", _("Reset your Partnership Hub password"), about=digest(token),
-        recipient=user.email, email=user.email, link=f"{public_url()}/password-reset/{token}",
-        reason=_("You are getting this email because someone asked to reset the password of "
-                 "this Partnership Hub account."),
-    )
+    with using_locale(user.locale or DEFAULT_LOCALE):
+        message = _password_reset(user.email, token)
     return send(hub, outbox.store(hub.engine, [message], hub.clock()))
 
 
-def send_invitation(email: str, token: str, organisation_id: str, invited_by: str) -> int:
-    """Mail an account invitation's single-use link; how many messages went."""
+def _password_reset(email: str, token: str) -> outbox.Outgoing:
+    """The password reset message, in the current locale."""
+    return account_message(
+        "password_reset", _("Reset your Partnership Hub password"), about=digest(token),
+        recipient=email, email=email, link=f"{public_url()}/password-reset/{token}",
+        reason=_("You are getting this email because someone asked to reset the password of "
+                 "this Partnership Hub account."),
+    )
+
+
+def send_invitation(
+    email: str, token: str, organisation_id: str, invited_by: str,
+    locale: str = DEFAULT_LOCALE,
+) -> int:
+    """Mail an account invitation's single-use link, in ``locale``; how many messages went."""
     hub = current_hub()
     with hub.engine.connect() as conn:
         organisation = names(conn, [organisation_id])[organisation_id]
     inviter = hub.accounts.user(invited_by)
-    message = account_message(
+    with using_locale(locale):
+        message = _invitation(email, token, organisation, inviter)
+    return send(hub, outbox.store(hub.engine, [message], hub.clock()))
+
+
+def _invitation(email: str, token: str, organisation: str, inviter: Any) -> outbox.Outgoing:
+    """The invitation message, in the current locale."""
+    return account_message(
         "invitation",
         _("You are invited to join %(organisation)s on the Partnership Hub")
         % {"organisation": organisation},
@@ -193,16 +222,19 @@ def send_invitation(email: str, token: str, organisation_id: str, invited_by: st
         reason=_("You are getting this email because someone invited this address to the "
                  "Partnership Hub."),
     )
-    return send(hub, outbox.store(hub.engine, [message], hub.clock()))
 
 
 def queue_invitation(
     hub: Hub, *, email: str, token: str, organisation_id: str, invited_by: str
 ) -> None:
-    """Have a worker mail a new invitation (the page and the API also show its link)."""
+    """Have a worker mail a new invitation (the page and the API also show its link).
+
+    The invitee has no account, so no language of their own yet: it is written in the
+    language the inviter reads the hub in now (their own choice, else their browser's).
+    """
     hub.queue.enqueue(send_invitation, kwargs={
         "email": email, "token": token, "organisation_id": organisation_id,
-        "invited_by": invited_by,
+        "invited_by": invited_by, "locale": current_locale(),
     })
 
 

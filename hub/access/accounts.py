@@ -284,6 +284,17 @@ class Accounts:
         if not changed:
             raise UnknownUser(N_("no such user in your organisation"))
 
+    def set_locale(self, user_id: str, locale: str | None) -> None:
+        """Record the language the user chose for their pages and mail (None: follow the
+        browser); from their next request on."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(users_table).where(users_table.c.user_id == user_id)
+                .values(locale=locale)
+            ).rowcount
+        if not changed:
+            raise UnknownUser(N_("no such user"))
+
     # -- invitations -------------------------------------------------------------------------
 
     def invite(

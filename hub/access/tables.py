@@ -29,6 +29,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     disabled: bool = False
     created_at: datetime = Field(sa_column=_when())
+    locale: str | None = Field(default=None, max_length=20)
+    """The language they chose for pages and mail (``hub.i18n``); None follows the browser."""
 
 
 class TwoStep(SQLModel, table=True):

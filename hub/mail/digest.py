@@ -20,7 +20,7 @@ from hub.access.tables import users_table
 from hub.bootstrap import Hub
 from hub.domain.meetings import LONDON
 from hub.domain.reports import AWAITING_SUBMISSION
-from hub.i18n import _
+from hub.i18n import DEFAULT_LOCALE, _, using_locale
 from hub.mail import imip, outbox
 from hub.mail.compose import render
 from hub.mail.notices import day
@@ -43,35 +43,52 @@ def compose_due(hub: Hub, at: datetime) -> list[str]:
     with hub.engine.begin() as conn:
         users = _due_users(conn, local.hour, today)
         held = _held(conn, [u.user_id for u in users])
-        due = _due_items(conn, {u.organisation_id for u in users}, today, base)
+        organisations = {u.organisation_id for u in users}
+        # What is due is worded (and its dates written) in each reader's language: listed
+        # once per language among the readers, not once per reader.
+        due_in: dict[str, dict[str, list[dict[str, str]]]] = {}
         for user in users:
-            items = held.get(user.user_id, [])
-            upcoming = due.get(user.organisation_id, [])
-            if not items and not (upcoming and user.daily):
+            locale = user.locale or DEFAULT_LOCALE
+            with using_locale(locale):
+                if locale not in due_in:
+                    due_in[locale] = _due_items(conn, organisations, today, base)
+                digest = _digest(user, held.get(user.user_id, []),
+                                 due_in[locale].get(user.organisation_id, []), today, base, at)
+            if digest is None:
                 continue
-            rendered = render(
-                "digest", _("Partnership Hub: your summary for %(day)s") % {"day": day(today)},
-                heading=_("Your summary for %(day)s") % {"day": day(today)},
-                items=[{"subject": m.subject, "link": m.link or base} for m in items],
-                due=upcoming, link=base + "/", link_text=_("Open the Partnership Hub"),
-                reason=_("You chose to get some Partnership Hub emails as a daily summary."),
-                unsubscribe_url=base + "/mail/preferences",
-                preferences_url=base + "/mail/preferences",
-            )
-            digests.append(outbox.Outgoing(
-                key=outbox.message_key(f"digest:{user.user_id}:{today}", KIND, user.email),
-                kind=KIND, recipient=user.email, subject=rendered.subject,
-                text_body=rendered.text, html_body=rendered.html, user_id=user.user_id,
-                organisation_id=user.organisation_id, link=base + "/",
-                # The invitations it holds, as their own messages would have carried them.
-                calendar=imip.for_digest([m.calendar for m in items if m.calendar], stamp=at),
-            ))
-            if items:
-                conn.execute(update(messages_table).where(
-                    messages_table.c.message_key.in_([m.message_key for m in items])
-                ).values(status="digested"))
+            digests.append(digest)
+            if held.get(user.user_id):
+                conn.execute(update(messages_table).where(messages_table.c.message_key.in_(
+                    [m.message_key for m in held[user.user_id]]
+                )).values(status="digested"))
         _mark_sent(conn, [u.user_id for u in users], today)
     return outbox.store(hub.engine, digests, hub.clock())
+
+
+def _digest(
+    user: Any, items: list[Any], upcoming: list[dict[str, str]], today: date, base: str,
+    at: datetime,
+) -> outbox.Outgoing | None:
+    """``user``'s digest in the current locale; None when there is nothing to tell them."""
+    if not items and not (upcoming and user.daily):
+        return None
+    rendered = render(
+        "digest", _("Partnership Hub: your summary for %(day)s") % {"day": day(today)},
+        heading=_("Your summary for %(day)s") % {"day": day(today)},
+        items=[{"subject": m.subject, "link": m.link or base} for m in items],
+        due=upcoming, link=base + "/", link_text=_("Open the Partnership Hub"),
+        reason=_("You chose to get some Partnership Hub emails as a daily summary."),
+        unsubscribe_url=base + "/mail/preferences",
+        preferences_url=base + "/mail/preferences",
+    )
+    return outbox.Outgoing(
+        key=outbox.message_key(f"digest:{user.user_id}:{today}", KIND, user.email),
+        kind=KIND, recipient=user.email, subject=rendered.subject,
+        text_body=rendered.text, html_body=rendered.html, user_id=user.user_id,
+        organisation_id=user.organisation_id, link=base + "/",
+        # The invitations it holds, as their own messages would have carried them.
+        calendar=imip.for_digest([m.calendar for m in items if m.calendar], stamp=at),
+    )
 
 
 def anyone_daily(engine: Engine) -> bool:
@@ -97,7 +114,7 @@ def _due_users(conn: Connection, hour: int, today: date) -> list[Any]:
     holding = select(messages_table.c.user_id).where(messages_table.c.status == "held")
     rows = conn.execute(
         select(users_table.c.user_id, users_table.c.email, users_table.c.organisation_id,
-               users_table.c.user_id.in_(daily).label("daily"))
+               users_table.c.locale, users_table.c.user_id.in_(daily).label("daily"))
         .select_from(users_table.outerjoin(
             digest_times_table, digest_times_table.c.user_id == users_table.c.user_id
         ))

@@ -30,6 +30,8 @@ class Recipient:
     organisation_id: str
     user_id: str | None = None
     """``None`` for an organisation's shared contact address."""
+    locale: str | None = None
+    """The language the person chose (``None``: English, as for a shared address)."""
 
 
 def may_see(conn: Connection, event: RecordedEvent, organisation_ids: tuple[str, ...]) -> set[str]:
@@ -59,10 +61,10 @@ def recipients(
     if not allowed:
         return []
     people = [
-        Recipient(r.email, r.name, r.organisation_id, r.user_id)
+        Recipient(r.email, r.name, r.organisation_id, r.user_id, r.locale)
         for r in conn.execute(
             select(users_table.c.user_id, users_table.c.email, users_table.c.name,
-                   users_table.c.organisation_id)
+                   users_table.c.organisation_id, users_table.c.locale)
             .where(users_table.c.organisation_id.in_(allowed), ~users_table.c.disabled)
             .order_by(users_table.c.organisation_id, users_table.c.email)
         )

@@ -19,6 +19,7 @@ from hub.domain.errors import DomainError
 from hub.i18n import LocaleMiddleware
 from hub.migrate import require_migrated, upgrade
 from hub.outages import DATABASE_DOWN, REDIS_DOWN
+from hub.web import auth as auth_callers
 from hub.web import errors, health, live
 from hub.web import feeds as feeds_http
 from hub.web.api import accounts as accounts_api
@@ -35,7 +36,7 @@ from hub.web.api.openapi import openapi_json
 from hub.web.describe import OrganisationNames
 from hub.web.live import LiveBroker
 from hub.web.metrics import metrics
-from hub.web.pages import admin, auth, home, record_types, register, workspace_roles
+from hub.web.pages import account, admin, auth, home, record_types, register, workspace_roles
 from hub.web.pages import catalogue as catalogue_pages
 from hub.web.pages import feeds as feeds_pages
 from hub.web.pages import mail as mail_pages
@@ -107,6 +108,7 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         Route("/openapi.json", openapi_json),
         *feeds_http.ROUTES,
         *auth.ROUTES,
+        *account.ROUTES,
         *home.ROUTES,
         *workspace_roles.ROUTES,
         *record_types.ROUTES,
@@ -144,7 +146,9 @@ def create_app(hub: Hub, *, background: bool | None = None) -> Starlette:
         # Outermost first: every response, errors included, gets the security headers, and is
         # written in the language the request asks for.
         middleware=[
-            Middleware(SecurityHeaders), Middleware(LocaleMiddleware), Middleware(CsrfGuard)
+            Middleware(SecurityHeaders),
+            Middleware(LocaleMiddleware, preferred=auth_callers.preferred_locale),
+            Middleware(CsrfGuard),
         ],
     )
     app.state.hub = hub

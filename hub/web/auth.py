@@ -15,8 +15,11 @@ from hub.access.actors import actor_for_client, actor_for_user
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
+from hub.outages import dependency_down
 
 SESSION_COOKIE = "hub_session"
+UNWORDED = ("/static/", "/govuk/")
+"""Paths of files no one reads as words (styles, scripts, images): no language to choose."""
 
 
 class NotSignedIn(DomainError):
@@ -41,6 +44,8 @@ class Caller:
     csrf_token: str | None = None
     user_name: str | None = None
     via_token: bool = False
+    locale: str | None = None
+    """The language the user chose (None: their browser's); tokens choose none."""
 
 
 def hub_of(conn: HTTPConnection) -> Hub:
@@ -84,9 +89,25 @@ def resolve(hub: Hub, presented: Credentials) -> Caller | None:
         session = hub.accounts.session(presented.session)
         if session is not None:
             return Caller(
-                actor_for_user(hub.engine, session.user), session.csrf_token, session.user.name
+                actor_for_user(hub.engine, session.user), session.csrf_token, session.user.name,
+                locale=session.user.locale,
             )
     return None
+
+
+def preferred_locale(conn: HTTPConnection) -> str | None:
+    """The language the signed-in user chose for themselves, if any (for
+    :class:`hub.i18n.LocaleMiddleware`; reads the database once, then the request's cache)."""
+    if SESSION_COOKIE not in conn.cookies or conn.url.path.startswith(UNWORDED):
+        return None
+    try:
+        found = caller(conn)
+    except Exception as error:
+        if dependency_down(error) is None:
+            raise
+        # The database is down: the page says so itself, in the browser's language.
+        return None
+    return found.locale if found is not None else None
 
 
 def require_caller(conn: HTTPConnection, permission: Permission | None = None) -> Caller:

@@ -29,10 +29,11 @@ position it sent before taking live events: whatever was published while the pro
 subscribed reaches it that way, and nothing is sent twice.
 
 The cost of a connection is kept to what fanning out needs, since one web process holds
-thousands: the broker turns each Redis message into its text frame once, for every
-connection; each connection owns a bounded deque of frames, a sending task and a reading
-task; and one ticker per process, not a timer per connection, sends heartbeats and cuts off
-sends that block too long.
+thousands: the broker turns each Redis message into its text frame once per language among
+its connections (the frame's ``summary`` is a sentence in the reader's language, see
+:mod:`hub.web.describe`), not once per connection; each connection owns a bounded deque of
+frames, a sending task and a reading task; and one ticker per process, not a timer per
+connection, sends heartbeats and cuts off sends that block too long.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from hub.access.actors import visible_workspaces
 from hub.bootstrap import REVOKED_CHANNEL, Hub, workspace_channel
 from hub.events.cursors import BadCursor, Cursors
+from hub.i18n import DEFAULT_LOCALE, using_locale
 from hub.outages import Outage, dependency_down
 from hub.redis_clients import Subscription
 from hub.web.auth import Credentials, caller, credentials, hub_of, resolve
@@ -95,7 +97,8 @@ class Access:
 
 
 def event_frame(envelope: dict[str, Any], names: OrganisationNames, cursors: Cursors) -> str:
-    """The text frame carrying one event to a live socket (compact JSON, position first)."""
+    """The text frame carrying one event to a live socket (compact JSON, position first),
+    its ``summary`` in the current locale."""
     cursor = cursors.of(envelope["position"])
     message = {
         "type": "event", "position": cursor, "event": {**envelope, "position": cursor},
@@ -110,14 +113,17 @@ class Subscriber:
 
     __slots__ = (
         "_waiter", "access", "deadline", "ended", "heartbeat_due", "last_sent", "limit",
-        "overflowed", "pending", "resync", "sending_since", "workspaces",
+        "locale", "overflowed", "pending", "resync", "sending_since", "workspaces",
     )
 
     def __init__(
-        self, workspaces: frozenset[str], limit: int, now: float, access: Access
+        self, workspaces: frozenset[str], limit: int, now: float, access: Access,
+        locale: str,
     ) -> None:
         self.workspaces = workspaces
         self.access = access
+        self.locale = locale
+        """The language its frames' summaries are written in."""
         self.ended: Closing | None = None
         self.limit = limit
         self.pending: deque[tuple[int, str]] = deque()
@@ -195,8 +201,10 @@ class LiveBroker:
         self.subscribed = False
         """True while the process holds its Redis subscription (``/readyz`` reports it)."""
         # The dispatcher publishes an event once per workspace it is visible in, one after
-        # the other: the frame built for the first channel serves the rest.
-        self._last_frame: tuple[int, str] = (0, "")
+        # the other: the frames built for the first channel serve the rest. One frame per
+        # language (see _route).
+        self._last_position = 0
+        self._last_frames: dict[str, str] = {}
 
     async def start(self, timeout: float = 10) -> None:
         """Subscribe to every workspace channel and start routing messages and ticking.
@@ -219,10 +227,13 @@ class LiveBroker:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def register(self, workspaces: Collection[str], limit: int, access: Access) -> Subscriber:
-        """A new subscriber for ``workspaces``; live events queue for it from now on."""
+    def register(
+        self, workspaces: Collection[str], limit: int, access: Access, locale: str
+    ) -> Subscriber:
+        """A new subscriber for ``workspaces``, reading ``locale``; live events queue for it
+        from now on."""
         now = asyncio.get_running_loop().time()
-        subscriber = Subscriber(frozenset(workspaces), limit, now, access)
+        subscriber = Subscriber(frozenset(workspaces), limit, now, access, locale)
         self.subscribers.add(subscriber)
         for workspace in subscriber.workspaces:
             self.by_workspace[workspace].add(subscriber)
@@ -291,12 +302,19 @@ class LiveBroker:
             leaving = envelope["data"]["organisation_id"]
             self.check_access(lambda s: s.access.organisation_id == leaving)
         position = envelope["position"]
-        if self._last_frame[0] != position:
-            self._last_frame = (
-                position, event_frame(envelope, self.names, self.hub.cursors)
-            )
-        frame = self._last_frame[1]
+        if self._last_position != position:
+            self._last_position, self._last_frames = position, {}
+        frames = self._last_frames
         for subscriber in subscribers:
+            # Described once per event and language in hand, never once per socket: a
+            # description reads names and titles and formats a sentence, on the event loop
+            # every socket of the process waits on, and thousands of sockets share a handful
+            # of languages. A language no subscriber reads is never described.
+            frame = frames.get(subscriber.locale)
+            if frame is None:
+                with using_locale(subscriber.locale):
+                    frame = event_frame(envelope, self.names, self.hub.cursors)
+                frames[subscriber.locale] = frame
             subscriber.offer(position, frame)
 
     def _revoked(self, actor_id: str) -> None:
@@ -418,7 +436,10 @@ async def live(websocket: WebSocket) -> None:
     access = Access(
         found.actor.user_id or "", found.actor.organisation_id, credentials(websocket)
     )
-    subscriber = broker.register(workspaces, hub.settings.live_queue_limit, access)
+    # The reader's language: their own choice when signed in with one, else the handshake's
+    # Accept-Language (both chosen by hub.i18n.LocaleMiddleware).
+    locale = str(websocket.scope.get("locale") or DEFAULT_LOCALE)
+    subscriber = broker.register(workspaces, hub.settings.live_queue_limit, access, locale)
     # A revocation announced between the check above and this registration reached no
     # subscriber (the socket waited for its subscribe message meanwhile): checked again now,
     # every later one reaches this subscriber, so none falls through the gap.
@@ -494,9 +515,14 @@ async def _serve(
                 hub.store.read_all, last, hub.settings.event_page_limit,
                 workspaces=subscriber.workspaces,
             )
-            for event in page:
-                await send(event_frame(event.envelope(), broker.names, hub.cursors))
-                last = event.position
+            with using_locale(subscriber.locale):
+                frames = [
+                    (event.position, event_frame(event.envelope(), broker.names, hub.cursors))
+                    for event in page
+                ]
+            for position, frame in frames:
+                await send(frame)
+                last = position
             if len(page) < hub.settings.event_page_limit:
                 return last
 

@@ -89,7 +89,7 @@ def test_a_partners_change_keeps_the_form_you_are_filling_in(
 
     page.locator("#extension-request-submit").click()
     expect(page.locator("#conflict-changes")).to_contain_text(
-        "Leicestershire Police: report request acknowledged")
+        "Leicestershire Police acknowledged the report request")
     expect(page.locator("#extension-request-reason")).to_have_value(
         "Our analyst is away until February.")
     expect(page.locator("#extension-request-requested_due_on")).to_have_value("2027-03-31")

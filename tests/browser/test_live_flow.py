@@ -74,7 +74,7 @@ def test_a_required_report_reaches_the_council_live_and_each_answer_reaches_the_
     council.locator("#submit-submit").click()
     expect(office.locator("#record-state .govuk-tag")).to_have_text("Report submitted",
                                                                      timeout=2000)
-    expect(office.locator("#history")).to_contain_text("report request submitted")
+    expect(office.locator("#history")).to_contain_text(f"submitted the report “{TITLE}”")
     # The report itself, with its file to download, also arrives without a reload.
     submissions = office.locator("#report-submissions")
     expect(submissions).to_contain_text("incidents fell by a fifth", timeout=2000)

@@ -1,5 +1,6 @@
-"""The email pages in a real browser: choices, the shared contact address and the outbox are
-accessible (axe), and a bad value is shown beside its field."""
+"""The email and language pages in a real browser: choices, the shared contact address, the
+outbox and the language are accessible (axe), a bad value is shown beside its field, and a
+person who chooses Cymraeg gets their pages in Welsh."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from tests.browser.test_pages import sign_in_with_keyboard
 from tests.e2e.live_server import LiveServer
 
 
-def test_email_choices_contact_address_and_outbox_pages(
+def test_email_choices_contact_address_outbox_and_language_pages(
     server: LiveServer, new_page: object
 ) -> None:
     page: Page = new_page()  # type: ignore[operator]
@@ -37,3 +38,12 @@ def test_email_choices_contact_address_and_outbox_pages(
     page.goto(server.url + "/admin/outbox")
     expect(page.get_by_role("heading", name="Outbox")).to_be_visible()
     check_accessibility(page, "mail-outbox")
+
+    # Their own language, over the browser's (which asks for English).
+    page.get_by_role("link", name="Language").click()
+    check_accessibility(page, "account-language")
+    page.get_by_label("Cymraeg").check()
+    page.get_by_role("button", name="Save language").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.get_by_text("Your language is saved")).to_be_visible()
+    expect(page.get_by_label("Cymraeg")).to_be_checked()

@@ -65,7 +65,8 @@ def test_a_workspace_page_shows_activity_live_without_a_reload(
     [position] = append_members(server.hub, "csp-safer-leicester", 1)
     item = page.locator(f'#activity-feed li[data-position="{CURSORS.of(position)}"]')
     expect(item).to_be_visible(timeout=2000)
-    expect(page.locator("#live-announcer")).to_contain_text("workspace member added")
+    expect(page.locator("#live-announcer")).to_contain_text(
+        "joined the workspace “Safer Leicester Partnership”")
     assert page.evaluate("window.__notReloaded") is True
 
 
@@ -117,7 +118,7 @@ def test_the_meeting_page_passes_axe_and_its_forms_work_by_keyboard_alone(
     papers = page.locator("#meeting-papers")
     expect(papers).to_contain_text("Refuge referrals by district")
     expect(papers).to_contain_text("Outreach referrals")
-    expect(page.locator("#history")).to_contain_text("meeting papers published")
+    expect(page.locator("#history")).to_contain_text("published papers for the meeting")
 
     # A paper uploaded as a file: without one, the error is beside the file input.
     page.locator("summary", has_text="Upload a paper").focus()
@@ -153,5 +154,6 @@ def test_the_meeting_page_shows_a_response_live_without_a_reload(
     expect(row).to_contain_text("Gareth Lowe", timeout=5000)
     expect(row).to_contain_text("Attending")
     expect(page.locator("#response-counts")).to_contain_text("4 accepted")
-    expect(page.locator("#live-announcer")).to_contain_text("meeting responded")
+    expect(page.locator("#live-announcer")).to_contain_text(
+        "Leicestershire County Council will attend the meeting")
     assert page.evaluate("window.__notReloaded") is True

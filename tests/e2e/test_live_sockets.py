@@ -15,7 +15,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from hub.bootstrap import Hub
+from hub.events import NewEvent, StreamRef
+from hub.web.auth import SESSION_COOKIE
+from schemas.events import directory as ev
 from tests.e2e.live_server import CURSORS, LiveServer, append_members, serve
+from tests.welsh import WELSH, write_welsh
 
 WORKSPACE = "csp-safer-leicester"
 
@@ -221,3 +225,67 @@ def test_a_slow_consumer_is_closed_with_4408_and_server_memory_stays_bounded(
     # 4,000 events of ~600 bytes is ~2.4 MB; a server that buffered them per client would
     # grow by at least that much. Bounded: the queue limit (20) plus socket buffers.
     assert after - before < 2048, f"web process grew by {after - before} KiB"
+
+
+@pytest.fixture
+def welsh_server(
+    demo_hub: Hub, demo_database_url: str, redis_url: str, clean_redis: redis.Redis,
+    tmp_path: Path,
+) -> Iterator[LiveServer]:
+    """A server reading the test Welsh catalogue (``HUB_LOCALE_DIR``)."""
+    locale_dir = tmp_path / "locale"
+    write_welsh(locale_dir)
+    yield from serve(demo_hub, demo_database_url, redis_url, tmp_path,
+                     HUB_LOCALE_DIR=str(locale_dir))
+
+
+# One backend: what is tested here is the socket's language, chosen in the web process; a
+# person's stored language is read on both in tests/integration/test_languages.py.
+@pytest.mark.parametrize("demo_database_url", ["sqlite"], indirect=True)
+def test_each_socket_reads_the_activity_in_its_readers_language(
+    welsh_server: LiveServer,
+) -> None:
+    server, hub = welsh_server, welsh_server.hub
+    token = server.token("leicester-city-council")
+    city = hub.accounts.user_by_email("city@leicester.example.org")
+    hub.accounts.set_locale(city.user_id, "cy")
+    session = hub.accounts.start_session(city.user_id)
+    before = hub.store.head_position([WORKSPACE])
+    readers = {
+        # An API token's socket follows its handshake's Accept-Language.
+        "token, Welsh browser": {"Authorization": f"Bearer {token}", "Accept-Language": "cy"},
+        "token, English browser": {"Authorization": f"Bearer {token}"},
+        # A person's socket follows the language they chose, over their browser's.
+        "person who chose Welsh": {"Cookie": f"{SESSION_COOKIE}={session}",
+                                   "Accept-Language": "en-GB,en"},
+    }
+    sockets = {name: connect(server.ws_url(), additional_headers=headers, open_timeout=10)
+               for name, headers in readers.items()}
+    try:
+        for socket in sockets.values():
+            _subscribe(socket, before)
+        stream = StreamRef.of("workspace", WORKSPACE)
+        hub.store.append(stream, hub.store.stream_version(stream.id), [NewEvent(
+            ev.WorkspaceMemberAdded(workspace_id=WORKSPACE,
+                                    organisation_id="rutland-county-council"),
+            (WORKSPACE,),
+        )])
+        frames = {name: _events(socket, 1)[0] for name, socket in sockets.items()}
+    finally:
+        for socket in sockets.values():
+            socket.close()
+    joined = "%(organisation)s joined the workspace “%(subject)s”"
+    words = {"organisation": "Rutland County Council", "subject": "Safer Leicester Partnership"}
+    assert frames["token, Welsh browser"]["summary"] == WELSH[joined] % words
+    assert frames["person who chose Welsh"]["summary"] == WELSH[joined] % words
+    assert frames["token, English browser"]["summary"] == joined % words
+    # Everything but the summary is the same frame in every language.
+    assert len({json.dumps({**f, "summary": ""}, sort_keys=True) for f in frames.values()}) == 1
+
+    # From the backlog too: a Welsh reader reconnecting from before the event.
+    with connect(server.ws_url(), open_timeout=10, additional_headers={
+        "Authorization": f"Bearer {token}", "Accept-Language": "cy",
+    }) as socket:
+        _subscribe(socket, before)
+        [again] = _events(socket, 1)
+    assert again["summary"] == WELSH[joined] % words

@@ -244,7 +244,7 @@ def test_a_reorganisation_ends_the_combined_csp_with_its_agreement_and_passes_on
                               organisation_id=OFFICE, role=Role.MEMBER, password=DEMO_PASSWORD)
     page = signed_in(demo, "officer@leicestershire.example.org").get(
         f"/records/priorities/{priority}").text
-    assert "priority passed to successor (Melton and Harborough Council)" in page
+    assert "The priority “Rural crime” passed to Melton and Harborough Council" in page
     with pytest.raises(NotPriorityOwner):
         duty_handlers.revise_priority(demo, actor("melton-council"), priority, **revision)
 

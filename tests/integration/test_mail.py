@@ -32,6 +32,8 @@ from tests import icaljs
 from tests.clocks import HandClock
 from tests.mail_servers import Inbox, notify_stand_in, smtp_server
 from tests.web import signed_in
+from tests.welsh import WELSH as IN_WELSH
+from tests.welsh import welsh_locale  # noqa: F401 (a fixture)
 from workers import mail as mail_jobs
 from workers import reports as report_jobs
 from workers.runtime import use_hub
@@ -418,6 +420,38 @@ def test_the_daily_digest_gathers_held_mail_and_what_is_due(hub: Hub, inbox: Inb
     assert f"{public_url()}/reports/{request_id}" in text
     # Not twice in one day.
     assert mail_jobs.digests.compose_due(hub, at + timedelta(minutes=30)) == []
+
+
+@pytest.mark.usefixtures("welsh_locale")
+def test_each_reader_gets_notices_and_digests_in_their_own_language(
+    hub: Hub, inbox: Inbox
+) -> None:
+    city_user = hub.accounts.user_by_email(CITY)
+    hub.accounts.set_locale(city_user.user_id, "cy")
+    choose(hub.engine, city_user.user_id, Kind.REPORT_REQUIRED, DAILY)
+    start = hub.store.head_position()
+    require(hub)
+    require(hub, title="Shop theft", kind="informal", due_on=date(2026, 11, 30), **INFORMAL)
+    deliver(hub, start)
+    # A formal requirement is statutory, so sent at once: in Welsh to the council's reader
+    # who chose it, in English to the police's, who did not.
+    [welsh], [english] = inbox.to(CITY), inbox.to(POLICE)[:1]
+    assert welsh["Subject"] == IN_WELSH["Report required: %(title)s"] % {
+        "title": "Knife crime; a review"}
+    assert english["Subject"] == "Report required: Knife crime; a review"
+    text, html = parts(welsh)["text/plain"].get_content(), parts(welsh)["text/html"].get_content()
+    # Dates are written in Welsh; words not yet translated fall back to English.
+    assert "1 Chwefror 2027" in text and "Open the report request" in text
+    assert '<html lang="cy"' in html
+    assert "1 February 2027" in parts(english)["text/plain"].get_content()
+
+    # The informal request was held for the daily summary, written in Welsh too.
+    at = datetime(2026, 11, 25, 7, tzinfo=UTC)
+    mail_jobs.send(hub, mail_jobs.digests.compose_due(hub, at))
+    digest = inbox.to(CITY)[-1]
+    assert digest["Subject"] == IN_WELSH["Partnership Hub: your summary for %(day)s"] % {
+        "day": "25 Tachwedd 2026"}
+    assert "30 Tachwedd 2026" in parts(digest)["text/plain"].get_content()
 
 
 def test_a_meeting_invitation_taken_daily_carries_its_calendar_in_the_digest(

@@ -25,6 +25,10 @@ from hub.settings import public_url
 from tests.clocks import HandClock
 from tests.mail_servers import Inbox, smtp_server
 from tests.web import client_of, csrf_of, followed, sign_in, signed_in
+from tests.welsh import (
+    WELSH,
+    welsh_locale,  # noqa: F401 (a fixture)
+)
 from workers.runtime import use_hub
 from workers.worker import HubWorker
 
@@ -149,6 +153,32 @@ def test_an_invitation_is_mailed_with_its_link(hub: Hub, inbox: Inbox) -> None:
     assert "Priya Shah invited you" in text
     [link] = [w for w in text.split() if w.startswith(f"{public_url()}/invitations/")]
     assert client_of(hub).get(urlsplit(link).path).status_code == 200
+
+
+@pytest.mark.usefixtures("welsh_locale")
+def test_account_mail_is_written_in_the_readers_language(hub: Hub, inbox: Inbox) -> None:
+    # A password reset in the language its account holder chose, whatever the asking browser.
+    hub.accounts.set_locale(hub.accounts.user_by_email(CITY).user_id, "cy")
+    ask_reset(client_of(hub), CITY)
+    work(hub)
+    [reset] = inbox.to(CITY)
+    assert reset["Subject"] == WELSH["Reset your Partnership Hub password"]
+    # An invitation (no account yet, so no language of its own) in the inviter's language.
+    admin = signed_in(hub, "opcc@leicestershire.example.org")
+    for email, language in (("cy.analyst@example.org", "cy"), ("en.analyst@example.org", "en")):
+        answer = admin.post("/api/invitations", json={"email": email},
+                            headers={"Accept-Language": language, "X-CSRF-Token": admin.csrf})  # type: ignore[attr-defined]
+        assert answer.status_code == 201, answer.text
+    work(hub)
+    office = "Office of the Police and Crime Commissioner for Leicestershire"
+    [welsh] = inbox.to("cy.analyst@example.org")
+    assert welsh["Subject"] == WELSH[
+        "You are invited to join %(organisation)s on the Partnership Hub"
+    ] % {"organisation": office}
+    [english] = inbox.to("en.analyst@example.org")
+    assert english["Subject"] == (
+        f"You are invited to join {office} on the Partnership Hub"
+    )
 
 
 def test_email_choices_are_saved_and_a_bad_one_is_shown_beside_its_field(hub: Hub) -> None:

@@ -99,7 +99,7 @@ def test_the_meeting_page_keeps_the_live_regions_the_calendar_link_and_the_histo
                    "meeting-minutes", "meeting-actions", "history"):
         assert re.search(rf'id="{region}"[^>]*data-live-refresh', html), region
     assert 'href="/meetings/leicestershire-reducing-reoffending.ics"' in html
-    assert "meeting minutes approved" in _history(html)
+    assert "approved the minutes of the meeting" in _history(html)
 
 
 def _history(html: str) -> str:

@@ -183,3 +183,9 @@ def test_the_sealing_migration_seals_existing_two_step_secrets_and_goes_back(
             assert conn.execute(text("SELECT secret FROM two_step")).scalar_one() == plain
     finally:
         engine.dispose()
+
+
+def test_the_migrations_form_one_line(hub: Hub) -> None:
+    """Two engineers' migrations that both follow the same parent leave two heads: both apply,
+    but a downgrade or a migration's test can no longer name one newest revision."""
+    assert len(head_revisions(hub.engine)) == 1

@@ -56,7 +56,8 @@ def test_a_report_is_required_acknowledged_and_shown_with_its_history(
     assert done.status_code == 303
     page = city.get(location)
     assert "acknowledged" in page.text
-    assert "report request acknowledged" in page.text
+    assert "Leicester City Council acknowledged the report request “Knife crime, city centre”" in (
+        page.text)
 
 
 def test_a_stale_form_says_someone_else_changed_the_record_and_what(
@@ -74,7 +75,7 @@ def test_a_stale_form_says_someone_else_changed_the_record_and_what(
         "csrf_token": city.csrf, "expected_version": version}, follow_redirects=True)  # type: ignore[attr-defined]
     assert stale.status_code == 409
     assert "Someone else changed this record" in stale.text
-    assert "Leicestershire Police: report request acknowledged" in stale.text
+    assert "Leicestershire Police acknowledged the report request" in stale.text
 
 
 def test_bad_input_on_a_record_form_is_shown_beside_the_field(office: TestClient) -> None:

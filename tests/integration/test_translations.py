@@ -64,6 +64,9 @@ def test_one_command_extracts_the_strings_of_pages_python_and_mail(repository: P
     # A refusal the rules raise, and a page's sentence with a named value.
     assert "hub/domain/mergers.py" in where["%(party_id)s has already consented"]
     assert "hub/web/pages/mergers.py" in where["You consented as policing body on %(date)s."]
+    # An activity sentence, kept untranslated in its table (N_) and extracted whole.
+    sentence = "%(who)s acknowledged the report request “%(subject)s”"
+    assert "hub/web/describe.py" in where[sentence]
     # A plural keeps both English forms for the translator.
     plural = ("%(days)d day", "%(days)d days")
     assert plural in where, "days_word's plural is not in the catalogue"

@@ -253,7 +253,7 @@ def test_the_page_sets_a_role_and_says_so(demo_hub: Hub) -> None:
     assert _roles(lead)["Tom Ellis"] == "observer"
     # The workspace's activity names the person and the role, not an organisation's id.
     activity = lead.get(f"/workspaces/{BOARD}").text
-    assert "workspace role assigned (Tom Ellis, observer)" in activity
+    assert "made Tom Ellis an observer of the workspace" in activity
 
 
 @pytest.mark.parametrize(

@@ -34,3 +34,14 @@ def test_an_untranslated_string_reads_in_english_whatever_the_locale() -> None:
         assert i18n.gettext("A string no catalogue holds") == "A string no catalogue holds"
         assert i18n.ngettext("%(n)d day", "%(n)d days", 3) == "%(n)d days"
     assert i18n.current_locale() == "en"
+
+
+@pytest.mark.parametrize(
+    ("stored", "chosen"),
+    [("cy", "cy"), ("en", "en"), (None, None), ("fr", None), ("", None)],
+)
+def test_a_persons_stored_language_counts_only_if_the_hub_has_it(
+    stored: str | None, chosen: str | None
+) -> None:
+    # A language whose catalogue was removed since they chose it: back to the browser's.
+    assert i18n.chosen_locale(stored) == chosen
