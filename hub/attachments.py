@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from hub.domain.errors import DomainError
+from hub.domain.errors import N_, DomainError
 from hub.settings import Settings
 from schemas.events.reports import AttachmentRef
 
@@ -153,7 +153,10 @@ class AttachmentStore:
             raise ValueError("an attachment id is 32 lowercase hexadecimal digits")
         media_type = media_type.split(";", 1)[0].strip().lower()
         if media_type not in self.media_types:
-            raise UnsupportedMediaType(f"files of type {media_type or 'unknown'} are not accepted")
+            raise UnsupportedMediaType(
+                N_("files of type %(media_type)s are not accepted"),
+                media_type=media_type or 'unknown'
+            )
         self.directory.mkdir(parents=True, exist_ok=True)
         room = self.quota_bytes - self.usage(organisation_id)
         chunks = _chunks(content)
@@ -166,7 +169,7 @@ class AttachmentStore:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise AttachmentTooLarge(
-                            f"files may be at most {self.max_bytes} bytes"
+                            N_("files may be at most %(max_bytes)s bytes"), max_bytes=self.max_bytes
                         )
                     if size > room:
                         raise QuotaExceeded(self._over_quota)
@@ -218,7 +221,7 @@ class AttachmentStore:
         """The description of a stored file; :class:`AttachmentNotFound` if there is none."""
         meta = self._meta_path(attachment_id)
         if not meta.is_file() or not self._path(attachment_id).is_file():
-            raise AttachmentNotFound("no such attachment")
+            raise AttachmentNotFound(N_("no such attachment"))
         data = json.loads(meta.read_text())
         return StoredAttachment(AttachmentRef(**data["ref"]), data["organisation_id"])
 
@@ -235,7 +238,10 @@ class AttachmentStore:
             for chunk in iter(lambda: content.read(CHUNK), b""):
                 digest.update(chunk)
         if digest.hexdigest() != stored.ref.sha256:
-            raise AttachmentCorrupt(f"attachment {attachment_id} does not match its checksum")
+            raise AttachmentCorrupt(
+                N_("attachment %(attachment_id)s does not match its checksum"),
+                attachment_id=attachment_id
+            )
         return stored
 
     def discard(self, attachment_id: str) -> None:
@@ -292,13 +298,13 @@ class AttachmentStore:
         for attachment_id in attachment_ids:
             stored = self.info(attachment_id)
             if stored.organisation_id != organisation_id:
-                raise AttachmentNotFound("no such attachment")
+                raise AttachmentNotFound(N_("no such attachment"))
             refs[attachment_id] = stored.ref
         return list(refs.values())
 
     def _path(self, attachment_id: str) -> Path:
         if not _ID.match(attachment_id):
-            raise AttachmentNotFound("no such attachment")
+            raise AttachmentNotFound(N_("no such attachment"))
         return self.directory / attachment_id
 
     def _meta_path(self, attachment_id: str) -> Path:
@@ -321,7 +327,10 @@ def _chunks(content: BinaryIO | bytes) -> Iterable[bytes]:
 def _check_content(media_type: str, head: bytes) -> None:
     signatures = SIGNATURES.get(media_type)
     if signatures is not None and not head.startswith(signatures):
-        raise UnsupportedMediaType(f"the file's content is not {media_type}")
+        raise UnsupportedMediaType(
+            N_("the file's content is not %(media_type)s"),
+            media_type=media_type
+        )
     if media_type in TEXT_TYPES:
         # Only the first kilobyte is checked; it may end inside a character, so decode it as
         # an unfinished stream unless it is the whole file.
@@ -329,4 +338,4 @@ def _check_content(media_type: str, head: bytes) -> None:
         try:
             decoder.decode(head, final=len(head) < HEAD_BYTES)
         except UnicodeDecodeError:
-            raise UnsupportedMediaType("text files must be UTF-8") from None
+            raise UnsupportedMediaType(N_("text files must be UTF-8")) from None

@@ -24,7 +24,7 @@ from hub.access.tables import (
     users_table,
 )
 from hub.db import aware
-from hub.domain.errors import DomainError
+from hub.domain.errors import N_, DomainError
 from hub.projections.directory import organisations
 
 
@@ -181,7 +181,7 @@ class Accounts:
             password_matches(_dummy_hash(), password)
         elif password_matches(user.password_hash, password):
             return user
-        raise InvalidCredentials("the email address or password is not right")
+        raise InvalidCredentials(N_("the email address or password is not right"))
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -230,7 +230,7 @@ class Accounts:
                 .returning(users_table.c.user_id)
             ).scalar()
         if user_id is None:
-            raise UnknownUser(f"no user has the email address {email}")
+            raise UnknownUser(N_("no user has the email address %(email)s"), email=email)
         self._revoked(user_id)
 
     def set_disabled(
@@ -244,7 +244,7 @@ class Accounts:
         again; revoked clients stay revoked.
         """
         if user_id == by_user and disabled:
-            raise OwnAccount("you cannot disable your own account")
+            raise OwnAccount(N_("you cannot disable your own account"))
         clients: list[str] = []
         with self.engine.begin() as conn:
             changed = conn.execute(
@@ -254,7 +254,7 @@ class Accounts:
                 .values(disabled=disabled)
             ).rowcount
             if not changed:
-                raise UnknownUser("no such user in your organisation")
+                raise UnknownUser(N_("no such user in your organisation"))
             if disabled:
                 conn.execute(delete(sessions_table).where(sessions_table.c.user_id == user_id))
                 clients = list(conn.execute(
@@ -273,7 +273,7 @@ class Accounts:
         """Change the role of a user of ``organisation_id`` (their sessions keep going, with
         the new role from their next request)."""
         if user_id == by_user and Role(role) != Role.ADMIN:
-            raise OwnAccount("you cannot give up your own admin role: ask another admin")
+            raise OwnAccount(N_("you cannot give up your own admin role: ask another admin"))
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(users_table)
@@ -282,7 +282,7 @@ class Accounts:
                 .values(role=Role(role).value)
             ).rowcount
         if not changed:
-            raise UnknownUser("no such user in your organisation")
+            raise UnknownUser(N_("no such user in your organisation"))
 
     def set_locale(self, user_id: str, locale: str | None) -> None:
         """Record the language the user chose for their pages and mail (None: follow the
@@ -293,7 +293,7 @@ class Accounts:
                 .values(locale=locale)
             ).rowcount
         if not changed:
-            raise UnknownUser("no such user")
+            raise UnknownUser(N_("no such user"))
 
     # -- invitations -------------------------------------------------------------------------
 
@@ -329,7 +329,7 @@ class Accounts:
                 select(invitations_table).where(invitations_table.c.token_hash == digest(token))
             ).first()
         if row is None or row.used_at is not None or aware(row.expires_at) <= self.clock():
-            raise InvitationInvalid("this invitation link has expired or has already been used")
+            raise InvitationInvalid(N_("this invitation link has expired or has already been used"))
         return row
 
     def pending_invitations(self, organisation_id: str) -> list[Any]:
@@ -356,7 +356,7 @@ class Accounts:
                 .values(used_at=self.clock(), expires_at=self.clock())
             ).rowcount
         if not revoked:
-            raise InvitationInvalid("no such open invitation in your organisation")
+            raise InvitationInvalid(N_("no such open invitation in your organisation"))
 
     def accept_invitation(self, token: str, *, name: str, password: str) -> str:
         """Create the invited user and spend the invitation; returns the new user id."""
@@ -371,7 +371,7 @@ class Accounts:
                 .values(used_at=self.clock())
             ).rowcount
         if not spent:
-            raise InvitationInvalid("this invitation link has already been used")
+            raise InvitationInvalid(N_("this invitation link has already been used"))
         return self.create_user(
             email=invitation.email, name=name, organisation_id=invitation.organisation_id,
             role=Role(invitation.role), password=password,
@@ -419,7 +419,7 @@ class Accounts:
                 .values(revoked_at=self.clock())
             ).rowcount
         if not revoked:
-            raise ClientNotFound("no such API client in your organisation")
+            raise ClientNotFound(N_("no such API client in your organisation"))
         self._revoked(f"client:{client_id}")
 
     def client_for_token(self, token: str) -> Any:
@@ -457,6 +457,6 @@ def _email_taken_within(conn: Connection, email: str, area_ids: Collection[str])
 def _require_unused_email(conn: Connection, email: str) -> None:
     taken = conn.execute(select(users_table.c.user_id).where(users_table.c.email == email))
     if taken.first() is not None:
-        raise EmailTaken(f"a user with email {email} already exists")
+        raise EmailTaken(N_("a user with email %(email)s already exists"), email=email)
 
 

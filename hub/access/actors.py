@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Engine, select
 
 from hub.access.accounts import Permission
 from hub.access.policy import Actor
-from hub.domain.errors import NotFound
+from hub.domain.errors import N_, NotFound
 from hub.projections.directory import members, organisations, roles
 
 
@@ -75,4 +75,4 @@ def require_visible_workspace(engine: Engine, actor: Actor, workspace_id: str) -
     """Raise a 404 unless ``actor`` sees ``workspace_id`` (the system sees every workspace);
     the same answer as for a workspace that does not exist, so existence never leaks."""
     if not actor.system and workspace_id not in visible_workspaces(engine, actor):
-        raise NotFound("no such workspace")
+        raise NotFound(N_("no such workspace"))

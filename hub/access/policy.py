@@ -22,7 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hub.domain.errors import DomainError
+from hub.domain.errors import N_, DomainError
 from hub.domain.powers import ALL as ALL_POWERS
 from hub.domain.powers import POWER_NAMES, Power
 from schemas.commands import Command
@@ -183,43 +183,44 @@ def authorise(
     not the area's policing body (:attr:`Who.KEEPER`)."""
     rule = rules().get(type(command))
     if rule is None:
-        raise NotPermitted(f"no access rule covers {type(command).__name__}")
+        raise NotPermitted(N_("no access rule covers %(command)s"), command=type(command).__name__)
     if actor.system:
         _check_country(rule, area)
         return
     if area is not None and area.area_id not in actor.area_ids:
-        raise NotVisible("no such record")
+        raise NotVisible(N_("no such record"))
     if actor.role == "viewer":
-        raise ViewerCannotAct("viewers cannot change records")
+        raise ViewerCannotAct(N_("viewers cannot change records"))
     observed = observed_workspace(actor, workspaces)
     if observed is not None:
         raise ObserverCannotAct(
-            f"you are an observer in workspace {observed}: you can see its records but not "
-            "change them"
+            N_("you are an observer in workspace %(observed)s: you can see its records but not "
+               "change them"),
+            observed=observed
         )
     match rule.who:
         case Who.OPERATOR:
-            raise NotPermitted("only the hub's operators may do this")
+            raise NotPermitted(N_("only the hub's operators may do this"))
         case Who.POLICING_BODY:
             if area is None or actor.organisation_id != area.policing_body_id:
                 raise NotPolicingBody(
-                    "only the office of the area's policing body may do this"
+                    N_("only the office of the area's policing body may do this")
                 )
             _check_power(rule, area)
         case Who.KEEPER:
             if keeper is not None:
                 if actor.organisation_id != keeper:
-                    raise NotPermitted("only the organisation that convened it may do this")
+                    raise NotPermitted(N_("only the organisation that convened it may do this"))
             elif area is None or actor.organisation_id != area.policing_body_id:
                 raise NotPolicingBody(
-                    "only the office of the area's policing body may do this"
+                    N_("only the office of the area's policing body may do this")
                 )
         case Who.ORGANISATION_ITSELF:
             if getattr(command, "by_organisation", None) != actor.organisation_id:
-                raise NotOwnOrganisation("an organisation may act only for itself")
+                raise NotOwnOrganisation(N_("an organisation may act only for itself"))
         case Who.ORGANISATION_ADMIN:
             if actor.role != "admin":
-                raise NotPermitted("only an admin of the organisation may do this")
+                raise NotPermitted(N_("only an admin of the organisation may do this"))
         case Who.WORKSPACE_LEAD:
             _check_workspace_lead(actor, command, area)
     _check_country(rule, area)
@@ -236,24 +237,25 @@ def _check_workspace_lead(actor: Actor, command: Command, area: AreaFacts | None
             if getattr(command, "role", None) != WorkspaceRole.LEAD:
                 return
             raise NotWorkspaceLead(
-                "only a lead of the workspace or an admin of the area's policing body office "
-                "may appoint a lead"
+                N_("only a lead of the workspace or an admin of the area's policing body office "
+                "may appoint a lead")
             )
     raise NotWorkspaceLead(
-        "only a lead of the workspace, or an admin of the person's own organisation, may set "
-        "their role in it"
+        N_("only a lead of the workspace, or an admin of the person's own organisation, may set "
+        "their role in it")
     )
 
 
 def _check_power(rule: Rule, area: AreaFacts) -> None:
     if rule.power is not None and rule.power not in area.powers:
         raise NoStatutoryPower(
-            f"the body holding this area's functions does not hold {POWER_NAMES[rule.power]}"
+            N_("the body holding this area's functions does not hold %(POWER_NAMES)s"),
+            POWER_NAMES=POWER_NAMES[rule.power]
         )
 
 
 def _check_country(rule: Rule, area: AreaFacts | None) -> None:
     if rule.england_only and area is not None and area.country != "england":
         raise EnglandOnly(
-            "this power exists in England only; the record's area is in Wales"
+            N_("this power exists in England only; the record's area is in Wales")
         )

@@ -34,11 +34,14 @@ class SignInThrottled(DomainError):
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, math.ceil(retry_after / 60))
+        # English for the API; a page words it again in the reader's language, with that
+        # language's plural for the minutes (:attr:`minutes`).
         super().__init__(
             f"too many failed attempts: wait {minutes} minute{'s' if minutes > 1 else ''} "
             "and try again"
         )
         self.retry_after = retry_after
+        self.minutes = minutes
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from hub.access.secrets import Sealer, digest
 from hub.access.tables import two_step_table
-from hub.domain.errors import DomainError
+from hub.domain.errors import N_, DomainError
 
 ISSUER = "Partnership Hub"
 RECOVERY_CODES = 10
@@ -66,7 +66,7 @@ class TwoStep:
         row = self._row(user_id)
         if row is not None:
             if row.confirmed_at is not None:
-                raise CodeNotRight("two-step sign-in is already set up")
+                raise CodeNotRight(N_("two-step sign-in is already set up"))
             return self.sealer.open(row.secret, user_id)
         secret = pyotp.random_base32()
         with self.engine.begin() as conn:
@@ -85,7 +85,7 @@ class TwoStep:
         """Confirm enrolment with a first right code; the recovery codes, to show once."""
         row = self._row(user_id)
         if row is None or row.confirmed_at is not None:
-            raise CodeNotRight("start setting up two-step sign-in again")
+            raise CodeNotRight(N_("start setting up two-step sign-in again"))
         step = self._step_of(self.sealer.open(row.secret, user_id), code, row.last_step)
         codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
         with self.engine.begin() as conn:
@@ -109,7 +109,7 @@ class TwoStep:
                 .with_for_update()
             ).first()
             if row is None or row.confirmed_at is None:
-                raise CodeNotRight("two-step sign-in is not set up")
+                raise CodeNotRight(N_("two-step sign-in is not set up"))
             hashes = list(row.recovery_hashes)
             if digest(typed) in hashes:
                 hashes.remove(digest(typed))
@@ -136,7 +136,7 @@ class TwoStep:
             step = totp.timecode(datetime.fromtimestamp(at, now.tzinfo))
             if step > last_step and secrets.compare_digest(totp.at(at), code.strip()):
                 return step
-        raise CodeNotRight("the code is not right, or has been used already")
+        raise CodeNotRight(N_("the code is not right, or has been used already"))
 
     def _row(self, user_id: str) -> Any:
         with self.engine.connect() as conn:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.errors import N_, AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.record import RecordType
 from schemas.commands import directory as cmd
 from schemas.events import directory as ev
@@ -154,15 +154,30 @@ def _evolve(state: Entry, event_type: str, data: dict[str, Any]) -> Entry:
 
 def _create(state: Entry, event: EventData) -> list[EventData]:
     if state.exists:
-        raise AlreadyExists("a record with this id already exists")
+        raise AlreadyExists(N_("a record with this id already exists"))
     return [event]
+
+
+# A sentence per kind of entry, so that a translator never fits a noun into one.
+_MISSING = {
+    "police area": N_("the police area does not exist"),
+    "organisation": N_("the organisation does not exist"),
+    "CSP": N_("the CSP does not exist"),
+    "workspace": N_("the workspace does not exist"),
+}
+_CLOSED = {
+    "police area": N_("the police area has closed and takes no further changes"),
+    "organisation": N_("the organisation has closed and takes no further changes"),
+    "CSP": N_("the CSP has closed and takes no further changes"),
+    "workspace": N_("the workspace has closed and takes no further changes"),
+}
 
 
 def _open(state: Entry, what: str) -> None:
     if not state.exists:
-        raise NotFound(f"the {what} does not exist")
+        raise NotFound(_MISSING[what])
     if state.closed:
-        raise RecordClosed(f"the {what} has closed and takes no further changes")
+        raise RecordClosed(_CLOSED[what])
 
 
 def london_today(now: datetime) -> date:
@@ -183,16 +198,17 @@ def _transfer(state: Entry, command: cmd.TransferGovernance, now: datetime) -> l
     _open(state, "police area")
     current = state.holder
     if current is None:
-        raise GovernanceUnchanged("the area has no policing body to transfer from")
+        raise GovernanceUnchanged(N_("the area has no policing body to transfer from"))
     if state.pending is not None:
         raise GovernanceUnchanged(
-            f"a transfer to {state.pending.organisation_id} on "
-            f"{state.pending.starts_on} is already recorded and not yet in force"
+            N_("a transfer to %(organisation_id)s on %(starts_on)s is already recorded and not "
+               "yet in force"),
+            organisation_id=state.pending.organisation_id, starts_on=state.pending.starts_on
         )
     if command.to_organisation_id == current.organisation_id:
-        raise GovernanceUnchanged("the successor must be a different body")
+        raise GovernanceUnchanged(N_("the successor must be a different body"))
     if current.starts_on is not None and command.on_date <= current.starts_on:
-        raise GovernanceUnchanged("the transfer must be after the current term began")
+        raise GovernanceUnchanged(N_("the transfer must be after the current term began"))
     transferred = ev.GovernanceTransferred(
         area_id=command.area_id, from_organisation_id=current.organisation_id,
         to_organisation_id=command.to_organisation_id, kind=command.kind,
@@ -230,7 +246,7 @@ def _decide_area(state: Entry, command: BaseModel, now: datetime) -> list[EventD
         case cmd.AssignPolicingBody():
             _open(state, "police area")
             if state.terms:
-                raise AlreadyExists("the area has a policing body: transfer governance instead")
+                raise AlreadyExists(N_("the area has a policing body: transfer governance instead"))
             return [ev.PolicingBodyAssigned(**command.model_dump())]
         case cmd.TransferGovernance():
             return _transfer(state, command, now)
@@ -239,14 +255,19 @@ def _decide_area(state: Entry, command: BaseModel, now: datetime) -> list[EventD
         case cmd.RecordReg14aPower():
             _open(state, "police area")
             if not _held_by(state, PolicingBodyKind.MOPAC):
-                raise InvalidCommand("reg 14A's power is recorded only for MOPAC")
+                raise InvalidCommand(N_("reg 14A's power is recorded only for MOPAC"))
             return [ev.Reg14aPowerRecorded(**command.model_dump())]
         case cmd.RecordCommencement():
             _open(state, "police area")
             if not _held_by(state, PolicingBodyKind.POLICE_AND_CRIME_BOARD):
-                raise InvalidCommand("a commencement is recorded only for a Police and Crime Board")
+                raise InvalidCommand(
+                    N_("a commencement is recorded only for a Police and Crime Board")
+                )
             return [ev.CommencementRecorded(**command.model_dump())]
-    raise InvalidCommand(f"a police area cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("a police area cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _decide_organisation(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
@@ -257,7 +278,10 @@ def _decide_organisation(state: Entry, command: BaseModel, _now: datetime) -> li
             # An ended organisation stays in the history, and takes no further changes.
             _open(state, "organisation")
             return [ev.OrganisationEnded(**command.model_dump())]
-    raise InvalidCommand(f"an organisation cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("an organisation cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _decide_csp(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
@@ -270,7 +294,7 @@ def _decide_csp(state: Entry, command: BaseModel, _now: datetime) -> list[EventD
         case cmd.EndCsp():
             _open(state, "CSP")
             return [ev.CspEnded(**command.model_dump())]
-    raise InvalidCommand(f"a CSP cannot take {type(command).__name__}")
+    raise InvalidCommand(N_("a CSP cannot take %(command)s"), command=type(command).__name__)
 
 
 def _decide_workspace(state: Entry, command: BaseModel, _now: datetime) -> list[EventData]:
@@ -280,12 +304,18 @@ def _decide_workspace(state: Entry, command: BaseModel, _now: datetime) -> list[
         case cmd.AddWorkspaceMember():
             _open(state, "workspace")
             if command.organisation_id in state.members:
-                raise AlreadyExists(f"{command.organisation_id} is already a member")
+                raise AlreadyExists(
+                    N_("%(organisation_id)s is already a member"),
+                    organisation_id=command.organisation_id
+                )
             return [ev.WorkspaceMemberAdded(**command.model_dump())]
         case cmd.RemoveWorkspaceMember():
             _open(state, "workspace")
             if command.organisation_id not in state.members:
-                raise InvalidCommand(f"{command.organisation_id} is not a member")
+                raise InvalidCommand(
+                    N_("%(organisation_id)s is not a member"),
+                    organisation_id=command.organisation_id
+                )
             return [ev.WorkspaceMemberRemoved(**command.model_dump())]
         case cmd.CloseWorkspace():
             _open(state, "workspace")
@@ -294,14 +324,15 @@ def _decide_workspace(state: Entry, command: BaseModel, _now: datetime) -> list[
             _open(state, "workspace")
             if command.organisation_id not in state.members:
                 raise NotAWorkspaceMember(
-                    f"{command.organisation_id} is not a member of the workspace, so its "
-                    "people hold no role in it"
+                    N_("%(organisation_id)s is not a member of the workspace, so its people "
+                       "hold no role in it"),
+                    organisation_id=command.organisation_id
                 )
             held = state.roles.get(command.user_id, (command.organisation_id, "member"))[1]
             if held == command.role:
                 return []
             return [ev.WorkspaceRoleAssigned(**command.model_dump())]
-    raise InvalidCommand(f"a workspace cannot take {type(command).__name__}")
+    raise InvalidCommand(N_("a workspace cannot take %(command)s"), command=type(command).__name__)
 
 
 def _area_visibility(state: Entry) -> tuple[str, ...]:

@@ -63,7 +63,7 @@ from hub.domain.duties_errors import (
     StrategyRegardFinalised,
     UnknownObjective,
 )
-from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.errors import N_, AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.record import RecordType
 from schemas.commands import Command
 from schemas.commands import duties as cmd
@@ -99,7 +99,7 @@ def review_due_at(review_on: date) -> datetime:
 
 def _existing(exists: bool, what: str) -> None:
     if not exists:
-        raise NotFound(f"no such {what}")
+        raise NotFound(N_("no such %(what)s"), what=what)
 
 
 def _visible(area_id: str, csp_id: str | None) -> tuple[str, ...]:
@@ -217,9 +217,9 @@ class Priority:
 
 def _check_priority_content(period: Period, devolved: bool, country: Country) -> None:
     if period.ends_on < period.starts_on:
-        raise PriorityPeriodInvalid("the period must end on or after the day it starts")
+        raise PriorityPeriodInvalid(N_("the period must end on or after the day it starts"))
     if devolved and country != Country.WALES:
-        raise PriorityDevolvedOutsideWales("only a Welsh body's priority can be devolved")
+        raise PriorityDevolvedOutsideWales(N_("only a Welsh body's priority can be devolved"))
 
 
 def _evolve_priority(state: Priority, event_type: str, data: dict[str, Any]) -> Priority:
@@ -242,14 +242,16 @@ def _decide_priority(state: Priority, command: BaseModel, _now: datetime) -> lis
     match command:
         case cmd.RegisterPriority():
             if state.exists:
-                raise AlreadyExists("a priority with this id already exists")
+                raise AlreadyExists(N_("a priority with this id already exists"))
             if not command.serves_csps:
                 raise NotResponsibleAuthority(
-                    f"{command.by_organisation} is not a responsible authority in the area"
+                    N_("%(by_organisation)s is not a responsible authority in the area"),
+                    by_organisation=command.by_organisation
                 )
             if command.csp_id is not None and command.csp_id not in command.serves_csps:
                 raise NotResponsibleAuthority(
-                    f"{command.by_organisation} is not a responsible authority of {command.csp_id}"
+                    N_("%(by_organisation)s is not a responsible authority of %(csp_id)s"),
+                    by_organisation=command.by_organisation, csp_id=command.csp_id
                 )
             _check_priority_content(command.period, command.devolved_function, command.country)
             data = command.model_dump(exclude={"country", "serves_csps"})
@@ -257,9 +259,9 @@ def _decide_priority(state: Priority, command: BaseModel, _now: datetime) -> lis
         case cmd.RevisePriority() | cmd.RetirePriority():
             _existing(state.exists, "priority")
             if command.by_organisation != state.owner:
-                raise NotPriorityOwner("only the authority that registered it may change it")
+                raise NotPriorityOwner(N_("only the authority that registered it may change it"))
             if state.retired:
-                raise PriorityRetired("the priority has been retired")
+                raise PriorityRetired(N_("the priority has been retired"))
             if isinstance(command, cmd.RetirePriority):
                 return [ev.PriorityRetired(**command.model_dump())]
             _check_priority_content(command.period, command.devolved_function, command.country)
@@ -271,7 +273,7 @@ def _decide_priority(state: Priority, command: BaseModel, _now: datetime) -> lis
                 Keeper(state.owner, state.csp_id), command)
             return [] if passed is None else [
                 ev.PriorityPassedOn(priority_id=command.priority_id, **passed)]
-    raise InvalidCommand(f"a priority cannot take {type(command).__name__}")
+    raise InvalidCommand(N_("a priority cannot take %(command)s"), command=type(command).__name__)
 
 
 def _priority_open_to(
@@ -343,21 +345,21 @@ def _decide_decision(state: Decision, command: BaseModel, _now: datetime) -> lis
     match command:
         case cmd.RecordDecision():
             if state.exists:
-                raise AlreadyExists("a decision with this id already exists")
+                raise AlreadyExists(N_("a decision with this id already exists"))
             _as_office(command, RegardNotPolicingBody)
             return [ev.DecisionRecorded(**command.model_dump(exclude={"policing_body_id"}))]
         case cmd.NoteRegard() | cmd.FinaliseDecision():
             _existing(state.exists, "decision")
             _as_office(command, RegardNotPolicingBody)
             if state.finalised:
-                raise DecisionFinalised("the decision has been finalised")
+                raise DecisionFinalised(N_("the decision has been finalised"))
             if isinstance(command, cmd.NoteRegard):
                 if command.priority_area_id != state.area_id:
-                    raise PriorityNotInArea("the priority belongs to another police area")
+                    raise PriorityNotInArea(N_("the priority belongs to another police area"))
                 data = command.model_dump(exclude={"policing_body_id", "priority_area_id"})
                 return [ev.RegardNoted(**data)]
             return [_finalise_decision(state, command)]
-    raise InvalidCommand(f"a decision cannot take {type(command).__name__}")
+    raise InvalidCommand(N_("a decision cannot take %(command)s"), command=type(command).__name__)
 
 
 def _finalise_decision(state: Decision, command: cmd.FinaliseDecision) -> EventData:
@@ -416,10 +418,10 @@ class Plan:
 
 def _check_plan_content(period: Period, objectives: list[Objective]) -> None:
     if period.ends_on < period.starts_on:
-        raise PlanPeriodInvalid("the period must end on or after the day it starts")
+        raise PlanPeriodInvalid(N_("the period must end on or after the day it starts"))
     ids = [objective.objective_id for objective in objectives]
     if len(ids) != len(set(ids)):
-        raise DuplicateObjective("each objective needs its own id")
+        raise DuplicateObjective(N_("each objective needs its own id"))
 
 
 def _evolve_plan(state: Plan, event_type: str, data: dict[str, Any]) -> Plan:
@@ -437,7 +439,7 @@ def _decide_plan(state: Plan, command: BaseModel, _now: datetime) -> list[EventD
     match command:
         case cmd.RecordPlan():
             if state.exists:
-                raise AlreadyExists("a plan with this id already exists")
+                raise AlreadyExists(N_("a plan with this id already exists"))
             _as_office(command, PlanNotPolicingBody)
             _check_plan_content(command.period, command.objectives)
             data = command.model_dump(exclude={"policing_body_id"})
@@ -446,13 +448,16 @@ def _decide_plan(state: Plan, command: BaseModel, _now: datetime) -> list[EventD
             _existing(state.exists, "police and crime plan")
             _as_office(command, PlanNotPolicingBody)
             if state.retired:
-                raise PlanRetired("the plan has been retired")
+                raise PlanRetired(N_("the plan has been retired"))
             data = command.model_dump(exclude={"policing_body_id"})
             if isinstance(command, cmd.RetirePlan):
                 return [ev.PlanRetired(**data)]
             _check_plan_content(command.period, command.objectives)
             return [ev.PlanRevised(**data, revision=state.revision + 1)]
-    raise InvalidCommand(f"a police and crime plan cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("a police and crime plan cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _plan_open_to(
@@ -535,20 +540,21 @@ def _decide_strategy(
     match command:
         case cmd.RecordStrategyRegard():
             if state.exists:
-                raise AlreadyExists("a record with this id already exists")
+                raise AlreadyExists(N_("a record with this id already exists"))
             if not command.serves_csps or (
                 command.csp_id is not None and command.csp_id not in command.serves_csps
             ):
                 raise StrategyNotResponsibleAuthority(
-                    f"{command.by_organisation} is not a responsible authority of the partnership"
+                    N_("%(by_organisation)s is not a responsible authority of the partnership"),
+                    by_organisation=command.by_organisation
                 )
             return [ev.StrategyRegardRecorded(**command.model_dump(exclude={"serves_csps"}))]
         case cmd.NoteObjectiveRegard() | cmd.MarkObjectiveDevolved() | cmd.FinaliseStrategyRegard():
             _existing(state.exists, "record of regard")
             if command.by_organisation != state.owner:
-                raise NotStrategyOwner("only the authority that recorded it may add to it")
+                raise NotStrategyOwner(N_("only the authority that recorded it may add to it"))
             if state.finalised:
-                raise StrategyRegardFinalised("the record has been finalised")
+                raise StrategyRegardFinalised(N_("the record has been finalised"))
             if isinstance(command, cmd.NoteObjectiveRegard):
                 return [_note_objective(state, command)]
             if isinstance(command, cmd.MarkObjectiveDevolved):
@@ -560,7 +566,10 @@ def _decide_strategy(
                 Keeper(state.owner, state.csp_id), command)
             return [] if passed is None else [
                 ev.StrategyRegardPassedOn(regard_id=command.regard_id, **passed)]
-    raise InvalidCommand(f"a record of regard cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("a record of regard cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _note_objective(state: StrategyRegard, command: cmd.NoteObjectiveRegard) -> EventData:
@@ -568,7 +577,10 @@ def _note_objective(state: StrategyRegard, command: cmd.NoteObjectiveRegard) -> 
     known = {**state.objectives, **_objectives(o.model_dump() for o in command.plan_objectives)}
     objective = known.get(command.objective_id)
     if objective is None:
-        raise UnknownObjective(f"{command.objective_id} is not one of the plan's objectives")
+        raise UnknownObjective(
+            N_("%(objective_id)s is not one of the plan's objectives"),
+            objective_id=command.objective_id
+        )
     return ev.ObjectiveRegarded(
         regard_id=command.regard_id, by_organisation=command.by_organisation,
         objective=objective, note=command.note,
@@ -579,13 +591,16 @@ def _devolve_objective(state: StrategyRegard, command: cmd.MarkObjectiveDevolved
     # CDA s.6(1A) does not reach functions devolved to the Welsh Government.
     if command.country != Country.WALES:
         raise ObjectiveDevolvedOutsideWales(
-            "only a Welsh authority's strategy can leave an objective outside the duty as a "
-            "devolved function"
+            N_("only a Welsh authority's strategy can leave an objective outside the duty as a "
+            "devolved function")
         )
     known = {**state.objectives, **_objectives(o.model_dump() for o in command.plan_objectives)}
     objective = known.get(command.objective_id)
     if objective is None:
-        raise UnknownObjective(f"{command.objective_id} is not one of the plan's objectives")
+        raise UnknownObjective(
+            N_("%(objective_id)s is not one of the plan's objectives"),
+            objective_id=command.objective_id
+        )
     return ev.ObjectiveDevolved(
         regard_id=command.regard_id, by_organisation=command.by_organisation, objective=objective,
     )
@@ -699,27 +714,34 @@ def _check_parties(parties: Iterable[ev.Party], area_police: Collection[str]) ->
     unique = list({p.organisation_id: p for p in parties}.values())
     wrong = [p.organisation_id for p in unique if p.kind not in CRIMINAL_JUSTICE_KINDS]
     if wrong:
-        raise NotCriminalJusticeBody(f"not criminal justice bodies: {', '.join(wrong)}")
+        raise NotCriminalJusticeBody(
+            N_("not criminal justice bodies: %(organisations)s"),
+            organisations=', '.join(wrong)
+        )
     # PRSRA s.10(3): the police party is the chief officer of police for that police area.
     foreign = [p.organisation_id for p in unique
                if p.kind == OrganisationKind.POLICE_FORCE and p.organisation_id not in area_police]
     if foreign:
         raise PolicePartyNotOfArea(
-            f"the police party must be the chief officer of police for this area, not "
-            f"{', '.join(foreign)}"
+            N_("the police party must be the chief officer of police for this area, not "
+               "%(organisations)s"),
+            organisations=', '.join(foreign)
         )
     return unique
 
 
 def _check_review_on(review_on: date, today: date) -> None:
     if review_on < today:
-        raise ReviewDateInPast(f"the review date is before today ({today.isoformat()})")
+        raise ReviewDateInPast(
+            N_("the review date is before today (%(today)s)"),
+            today=today.isoformat()
+        )
 
 
 def _open_arrangement(state: Arrangement) -> None:
     _existing(state.exists, "arrangement")
     if state.status == ArrangementStatus.ENDED:
-        raise ArrangementEnded("the arrangement has ended")
+        raise ArrangementEnded(N_("the arrangement has ended"))
 
 
 def _decide_arrangement(state: Arrangement, command: BaseModel, now: datetime) -> list[EventData]:
@@ -739,16 +761,19 @@ def _decide_arrangement(state: Arrangement, command: BaseModel, now: datetime) -
             _as_office(command, ArrangementNotPolicingBody)
             _open_arrangement(state)
             return _change(state, command, today)
-    raise InvalidCommand(f"an arrangement cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("an arrangement cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _draft(state: Arrangement, command: cmd.DraftArrangement, today: date) -> list[EventData]:
     if state.exists:
-        raise AlreadyExists("an arrangement with this id already exists")
+        raise AlreadyExists(N_("an arrangement with this id already exists"))
     _as_office(command, ArrangementNotPolicingBody)
     parties = _check_parties(command.parties, command.area_police)
     if command.devolved_function and command.country != Country.WALES:
-        raise ArrangementDevolvedOutsideWales("only arrangements in Wales can be devolved")
+        raise ArrangementDevolvedOutsideWales(N_("only arrangements in Wales can be devolved"))
     _check_review_on(command.review_on, today)
     data = command.model_dump(
         exclude={"policing_body_id", "country", "parties", "area_police"}
@@ -759,12 +784,18 @@ def _draft(state: Arrangement, command: cmd.DraftArrangement, today: date) -> li
 def _agree(state: Arrangement, command: cmd.AgreeArrangement, today: date) -> list[EventData]:
     _existing(state.exists, "arrangement")
     if command.by_organisation not in state.parties:
-        raise NotAParty(f"{command.by_organisation} is not a party to the arrangement")
+        raise NotAParty(
+            N_("%(by_organisation)s is not a party to the arrangement"),
+            by_organisation=command.by_organisation
+        )
     _open_arrangement(state)
     if state.status not in AWAITING_AGREEMENT:
-        raise NotAwaitingAgreement("the arrangement is in force; nothing awaits agreement")
+        raise NotAwaitingAgreement(N_("the arrangement is in force; nothing awaits agreement"))
     if command.by_organisation in state.agreed:
-        raise AlreadyAgreed(f"{command.by_organisation} has already agreed")
+        raise AlreadyAgreed(
+            N_("%(by_organisation)s has already agreed"),
+            by_organisation=command.by_organisation
+        )
     events: list[EventData] = [ev.PartyAgreed(**command.model_dump())]
     if state.parties <= state.agreed | {command.by_organisation}:
         events.append(
@@ -785,7 +816,10 @@ def _change(
         return [ev.ArrangementEnded(**data, on_date=today)]
     if isinstance(command, cmd.ReviewArrangement):
         if state.status not in IN_FORCE:
-            raise ArrangementNotInForce(f"the arrangement is {state.status}, not in force")
+            raise ArrangementNotInForce(
+                N_("the arrangement is %(status)s, not in force"),
+                status=state.status
+            )
         _check_review_on(command.next_review_on, today)
         return [ev.ArrangementReviewed(**data, reviewed_on=today)]
     parties = _check_parties(command.parties, command.area_police)

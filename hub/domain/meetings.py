@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace
-from hub.domain.errors import DomainError, InvalidCommand, InvalidInput
+from hub.domain.errors import N_, DomainError, InvalidCommand, InvalidInput
 from hub.domain.powers import Power, powers_held
 from hub.domain.record import RecordType
 from schemas.commands import meetings as cmd
@@ -330,15 +330,19 @@ def to_instant(local: datetime, zone: str) -> datetime:
     """
     if local.tzinfo is not None:
         raise LocalTimeExpected(
-            "give the wall-clock time without an offset, and the zone name separately"
+            N_("give the wall-clock time without an offset, and the zone name separately")
         )
     if zone != LONDON_NAME:
-        raise UnsupportedTimeZone(f"meetings are held in {LONDON_NAME}, not {zone}")
+        raise UnsupportedTimeZone(
+            N_("meetings are held in %(LONDON_NAME)s, not %(zone)s"),
+            LONDON_NAME=LONDON_NAME, zone=zone
+        )
     first = local.replace(tzinfo=LONDON, fold=0)
     instant = first.astimezone(UTC)
     if instant.astimezone(LONDON).replace(tzinfo=None) != local:
         raise NonexistentLocalTime(
-            f"{local.isoformat()} does not exist in {LONDON_NAME}: the clocks go forward then"
+            N_("%(time)s does not exist in %(LONDON_NAME)s: the clocks go forward then"),
+            time=local.isoformat(), LONDON_NAME=LONDON_NAME
         )
     return instant
 
@@ -467,31 +471,31 @@ def _times(
 ) -> tuple[datetime, datetime]:
     starts, ends = to_instant(local_start, zone), to_instant(local_end, zone)
     if ends <= starts:
-        raise EndNotAfterStart("the meeting must end after it starts")
+        raise EndNotAfterStart(N_("the meeting must end after it starts"))
     if starts < now:
-        raise StartsInPast("the meeting cannot start in the past")
+        raise StartsInPast(N_("the meeting cannot start in the past"))
     return starts, ends
 
 
 def _venue(place: str | None, online_link: str | None) -> None:
     if not place and not online_link:
-        raise NoVenue("give a place, an online link, or both")
+        raise NoVenue(N_("give a place, an online link, or both"))
 
 
 def _convene(state: Meeting, command: cmd.ConveneMeeting, now: datetime) -> list[EventData]:
     if state.exists:
-        raise MeetingExists("a meeting with this id has already been convened")
+        raise MeetingExists(N_("a meeting with this id has already been convened"))
     convened_as = _convenor_role(command)
     reg14a = command.kind == MeetingKind.REG_14A
     if reg14a and command.country != Country.ENGLAND:
-        raise Reg14aEnglandOnly("reg 14A applies in England only; convene a voluntary meeting")
+        raise Reg14aEnglandOnly(N_("reg 14A applies in England only; convene a voluntary meeting"))
     if reg14a and Power.REG_14A not in powers_held(
         command.policing_body_kind, today=london_today(now), commenced_on=command.commenced_on,
         reg14a_recorded=command.mopac_reg14a_recorded,
     ):
         raise NoReg14aPower(
-            "the power to require attendance under reg 14A is a commissioner's: this body does "
-            "not hold it, so convene a voluntary meeting"
+            N_("the power to require attendance under reg 14A is a commissioner's: this body does "
+            "not hold it, so convene a voluntary meeting")
         )
     _check_invitations(
         command.invitations, command.kind, command.responsible_authorities,
@@ -517,20 +521,24 @@ def _check_invitations(
     reg 14A and only of the responsible authorities for areas in the police area."""
     invited = [i.organisation_id for i in invitations]
     if not invited:
-        raise NoInvitees("invite at least one organisation")
+        raise NoInvitees(N_("invite at least one organisation"))
     if len(set(invited)) != len(invited):
-        raise DuplicateInvitee("each organisation may be invited once")
+        raise DuplicateInvitee(N_("each organisation may be invited once"))
     if unregistered:
-        raise UnknownInvitee(f"not in the directory: {', '.join(unregistered)}")
+        raise UnknownInvitee(
+            N_("not in the directory: %(unregistered)s"),
+            unregistered=', '.join(unregistered)
+        )
     required = [i.organisation_id for i in invitations if i.required]
     if required and kind != MeetingKind.REG_14A:
         raise AttendanceRequiredOnlyInReg14a(
-            "only a reg 14A meeting can require attendance; mark every invitee optional"
+            N_("only a reg 14A meeting can require attendance; mark every invitee optional")
         )
     outside = [org for org in required if org not in authorities]
     if outside:
         raise RequiredInviteeNotResponsibleAuthority(
-            f"reg 14A can require only responsible authorities in the area: {', '.join(outside)}"
+            N_("reg 14A can require only responsible authorities in the area: %(organisations)s"),
+            organisations=', '.join(outside)
         )
 
 
@@ -540,12 +548,12 @@ def _convenor_role(command: cmd.ConveneMeeting) -> ConvenorRole:
         return ConvenorRole.POLICING_BODY
     if command.kind == MeetingKind.REG_14A:
         raise NotPolicingBody(
-            "only the office of the area's policing body convenes a reg 14A meeting"
+            N_("only the office of the area's policing body convenes a reg 14A meeting")
         )
     if command.workspace_id is None or command.by_organisation not in command.workspace_members:
         raise NotWorkspaceMember(
-            "a voluntary meeting is convened by the area's policing body or by a member "
-            "organisation of the workspace it is held in"
+            N_("a voluntary meeting is convened by the area's policing body or by a member "
+            "organisation of the workspace it is held in")
         )
     return ConvenorRole.WORKSPACE_MEMBER
 
@@ -560,22 +568,22 @@ def keeper(state: Meeting) -> str | None:
 
 def _require(state: Meeting, command: BaseModel) -> None:
     if not state.exists or getattr(command, "meeting_id", None) != state.meeting_id:
-        raise MeetingNotFound("no such meeting")
+        raise MeetingNotFound(N_("no such meeting"))
 
 
 def _scheduled(state: Meeting, command: BaseModel) -> None:
     """The meeting exists and has been neither cancelled nor held."""
     _require(state, command)
     if state.status == CANCELLED:
-        raise MeetingCancelled("the meeting was cancelled")
+        raise MeetingCancelled(N_("the meeting was cancelled"))
     if state.status == HELD:
-        raise AlreadyHeld("the meeting has already been held")
+        raise AlreadyHeld(N_("the meeting has already been held"))
 
 
 def _held(state: Meeting, command: BaseModel) -> None:
     _require(state, command)
     if state.status != HELD:
-        raise NotHeld("the meeting has not been recorded as held")
+        raise NotHeld(N_("the meeting has not been recorded as held"))
 
 
 def _invite(state: Meeting, command: cmd.InviteToMeeting) -> list[EventData]:
@@ -589,7 +597,7 @@ def _invite(state: Meeting, command: cmd.InviteToMeeting) -> list[EventData]:
     )
     added = [i for i in command.invitations if i.organisation_id not in state.invitations]
     if not added:
-        raise AlreadyInvited("every organisation named is already invited")
+        raise AlreadyInvited(N_("every organisation named is already invited"))
     return [ev.MeetingInviteesAdded(
         meeting_id=state.meeting_id, by_organisation=command.by_organisation,
         invitations=added, revision=state.revision,
@@ -599,7 +607,10 @@ def _invite(state: Meeting, command: cmd.InviteToMeeting) -> list[EventData]:
 def _respond(state: Meeting, command: cmd.RespondToMeeting) -> list[EventData]:
     _require(state, command)
     if command.by_organisation not in state.invitations:
-        raise NotInvited(f"{command.by_organisation} was not invited to this meeting")
+        raise NotInvited(
+            N_("%(by_organisation)s was not invited to this meeting"),
+            by_organisation=command.by_organisation
+        )
     _scheduled(state, command)
     given = {
         Response.ATTENDING: bool(command.representatives),
@@ -608,11 +619,14 @@ def _respond(state: Meeting, command: cmd.RespondToMeeting) -> list[EventData]:
     }
     if not given[command.response]:
         raise ResponseIncomplete(
-            "attending names representatives, delegating names the delegate, declining "
-            "gives a reason"
+            N_("attending names representatives, delegating names the delegate, declining "
+            "gives a reason")
         )
     if any(present for kind, present in given.items() if kind != command.response):
-        raise ResponseInconsistent(f"a {command.response.value} response carries other details")
+        raise ResponseInconsistent(
+            N_("a %(response)s response carries other details"),
+            response=command.response.value
+        )
     events: list[EventData] = [ev.MeetingResponded(
         meeting_id=state.meeting_id, organisation_id=command.by_organisation,
         response=command.response, representatives=command.representatives,
@@ -633,7 +647,7 @@ def _reschedule(
     _scheduled(state, command)
     starts, ends = _times(command.starts_local, command.ends_local, command.timezone, now)
     if (starts, ends) == (state.starts_at, state.ends_at):
-        raise Unchanged("the meeting is already at that time")
+        raise Unchanged(N_("the meeting is already at that time"))
     assert state.starts_at is not None and state.ends_at is not None
     return [ev.MeetingRescheduled(
         meeting_id=state.meeting_id, by_organisation=command.by_organisation,
@@ -648,7 +662,7 @@ def _amend(state: Meeting, command: cmd.AmendMeeting) -> list[EventData]:
     _venue(command.place, command.online_link)
     details = command.model_dump(mode="json", include=set(_DETAIL_KEYS))
     if details == state.details:
-        raise Unchanged("nothing would change")
+        raise Unchanged(N_("nothing would change"))
     return [ev.MeetingAmended(
         meeting_id=state.meeting_id, by_organisation=command.by_organisation,
         revision=state.revision + 1, **details,
@@ -659,7 +673,7 @@ def _record_held(state: Meeting, command: cmd.RecordMeetingHeld, now: datetime) 
     _scheduled(state, command)
     assert state.starts_at is not None
     if now < state.starts_at:
-        raise NotStarted("the meeting has not started yet")
+        raise NotStarted(N_("the meeting has not started yet"))
     return [ev.MeetingHeld(meeting_id=state.meeting_id, by_organisation=command.by_organisation)]
 
 
@@ -673,7 +687,7 @@ def _mark_held(state: Meeting, command: cmd.MarkMeetingHeld, now: datetime) -> l
 def _draft(state: Meeting, command: cmd.DraftMeetingMinutes) -> list[EventData]:
     _held(state, command)
     if state.minutes_approved:
-        raise MinutesAlreadyApproved("the minutes are approved")
+        raise MinutesAlreadyApproved(N_("the minutes are approved"))
     return [ev.MinutesDrafted(
         meeting_id=state.meeting_id, by_organisation=command.by_organisation,
         draft=state.minutes_draft + 1, text=command.text, document=command.document,
@@ -683,11 +697,14 @@ def _draft(state: Meeting, command: cmd.DraftMeetingMinutes) -> list[EventData]:
 def _approve(state: Meeting, command: cmd.ApproveMeetingMinutes) -> list[EventData]:
     _held(state, command)
     if state.minutes_approved:
-        raise MinutesAlreadyApproved("the minutes are already approved")
+        raise MinutesAlreadyApproved(N_("the minutes are already approved"))
     if not state.minutes_draft:
-        raise NoMinutes("there is no draft of the minutes to approve")
+        raise NoMinutes(N_("there is no draft of the minutes to approve"))
     if command.draft != state.minutes_draft:
-        raise StaleMinutes(f"the latest draft is {state.minutes_draft}, not {command.draft}")
+        raise StaleMinutes(
+            N_("the latest draft is %(minutes_draft)s, not %(draft)s"),
+            minutes_draft=state.minutes_draft, draft=command.draft
+        )
     return [ev.MinutesApproved(
         meeting_id=state.meeting_id, by_organisation=command.by_organisation, draft=command.draft
     )]
@@ -696,12 +713,12 @@ def _approve(state: Meeting, command: cmd.ApproveMeetingMinutes) -> list[EventDa
 def _assign(state: Meeting, command: cmd.AssignMeetingAction, now: datetime) -> list[EventData]:
     _held(state, command)
     if command.action_id in state.actions:
-        raise ActionExists("an action with this id already exists")
+        raise ActionExists(N_("an action with this id already exists"))
     owner = command.owner_organisation_id
     if owner not in state.invitations and owner != command.by_organisation:
-        raise OwnerNotInvited(f"{owner} was not invited to the meeting")
+        raise OwnerNotInvited(N_("%(owner)s was not invited to the meeting"), owner=owner)
     if command.due_on < london_today(now):
-        raise ActionDueInPast("an action cannot fall due in the past")
+        raise ActionDueInPast(N_("an action cannot fall due in the past"))
     return [ev.ActionAssigned(
         meeting_id=state.meeting_id, action_id=command.action_id,
         by_organisation=command.by_organisation, description=command.description,
@@ -713,11 +730,11 @@ def _complete(state: Meeting, command: cmd.CompleteMeetingAction) -> list[EventD
     _require(state, command)
     action = state.actions.get(command.action_id)
     if action is None:
-        raise NoSuchAction("the meeting has no such action")
+        raise NoSuchAction(N_("the meeting has no such action"))
     if action.owner != command.by_organisation:
-        raise NotActionOwner("only the action's owner completes it")
+        raise NotActionOwner(N_("only the action's owner completes it"))
     if action.done:
-        raise ActionAlreadyDone("the action is already complete")
+        raise ActionAlreadyDone(N_("the action is already complete"))
     return [ev.ActionCompleted(
         meeting_id=state.meeting_id, action_id=command.action_id,
         by_organisation=command.by_organisation, note=command.note,
@@ -805,7 +822,7 @@ def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData
         case cmd.PublishMeetingPapers():
             _require(state, command)
             if state.status == CANCELLED:
-                raise MeetingCancelled("the meeting was cancelled")
+                raise MeetingCancelled(N_("the meeting was cancelled"))
             return [ev.MeetingPapersPublished(
                 meeting_id=state.meeting_id, by_organisation=command.by_organisation,
                 papers=command.papers,
@@ -838,7 +855,7 @@ def _decide(state: Meeting, command: BaseModel, now: datetime) -> list[EventData
             return _remind_action(state, command)
         case cmd.PassMeetingToSuccessors():
             return _pass_on(state, command)
-    raise InvalidCommand(f"a meeting cannot take {type(command).__name__}")
+    raise InvalidCommand(N_("a meeting cannot take %(command)s"), command=type(command).__name__)
 
 
 def _open_to(state: Meeting, organisation_id: str, now: datetime) -> frozenset[type[BaseModel]]:
@@ -886,7 +903,7 @@ def _area_of(state: Meeting, command: BaseModel) -> str | None:
         return state.area_id
     if not isinstance(command, (cmd.ConveneMeeting, *_HUB_ISSUED)):
         # Answer a missing meeting as missing, before asking who may act on it.
-        raise MeetingNotFound("no such meeting")
+        raise MeetingNotFound(N_("no such meeting"))
     return getattr(command, "area_id", None)
 
 

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace, csp_workspace
-from hub.domain.errors import DomainError, InvalidCommand, InvalidInput
+from hub.domain.errors import N_, DomainError, InvalidCommand, InvalidInput
 from hub.domain.record import RecordType
 from schemas.commands import mergers as cmd
 from schemas.events import mergers as ev
@@ -419,46 +419,50 @@ def _evolve(state: Merger, event_type: str, data: dict[str, Any]) -> Merger:
 
 def _require(state: Merger, command: BaseModel) -> None:
     if not state.exists or getattr(command, "merger_id", None) != state.merger_id:
-        raise MergerNotFound("no such merger")
+        raise MergerNotFound(N_("no such merger"))
 
 
 def _terms(command: cmd.ProposeMerger | cmd.ReviseMergerProposal) -> dict[str, Any]:
     """Check a proposal's content against the law and compute its parties."""
     ids = [c.csp_id for c in command.constituents]
     if len(set(ids)) != len(ids):
-        raise DuplicateCsp("each CSP may be named once")
+        raise DuplicateCsp(N_("each CSP may be named once"))
     if len(ids) < 2:
-        raise TooFewCsps("a combination needs the CSPs of two or more local government areas")
+        raise TooFewCsps(N_("a combination needs the CSPs of two or more local government areas"))
     welsh = [c.csp_id for c in command.constituents if c.country != Country.ENGLAND]
     if welsh:
         raise WelshCsp(
-            f"combination agreements apply in England only; {', '.join(welsh)} is in Wales"
+            N_("combination agreements apply in England only; %(partnerships)s is in Wales"),
+            partnerships=', '.join(welsh)
         )
     ended = [c.csp_id for c in command.constituents if c.ended]
     if ended:
-        raise CspNotCurrent(f"{', '.join(ended)} has already ended")
+        raise CspNotCurrent(N_("%(partnerships)s has already ended"), partnerships=', '.join(ended))
     if not command.purposes:
         raise NoPurpose(
-            "name at least one purpose: reducing crime and disorder, reducing re-offending, "
-            "or combating substance misuse"
+            N_("name at least one purpose: reducing crime and disorder, reducing re-offending, "
+            "or combating substance misuse")
         )
     areas = list(dict.fromkeys(c.area_id for c in command.constituents))
     if command.area_id not in areas:
-        raise CspOutsideArea("at least one CSP must be in the proposing policing body's area")
+        raise CspOutsideArea(N_("at least one CSP must be in the proposing policing body's area"))
     bodies = {fact.area_id: fact.organisation_id for fact in command.policing_bodies}
     missing = [a for a in areas if a not in bodies]
     if missing:
-        raise NoPolicingBody(f"no policing body holds the functions of {', '.join(missing)}")
+        raise NoPolicingBody(
+            N_("no policing body holds the functions of %(names)s"),
+            names=', '.join(missing)
+        )
     if bodies[command.area_id] != command.by_organisation:
-        raise NotPolicingBody("only the office of the area's policing body may propose this")
+        raise NotPolicingBody(N_("only the office of the area's policing body may propose this"))
     cross_force = len(areas) > 1
     if cross_force and not command.cooperation_arrangements:
         raise CooperationArrangementsRequired(
-            "the combined area spans police areas: set out co-operation arrangements between "
-            "the policing bodies"
+            N_("the combined area spans police areas: set out co-operation arrangements between "
+            "the policing bodies")
         )
     if command.requested_by_csp is not None and command.requested_by_csp not in ids:
-        raise RequesterNotConstituent("the requesting CSP must be one of those combined")
+        raise RequesterNotConstituent(N_("the requesting CSP must be one of those combined"))
     unregistered = set(command.unregistered_organisations)
     parties: list[ev.Party] = []
     seen: set[str] = set()
@@ -504,8 +508,8 @@ def _open_question(state: Merger, command: BaseModel) -> Question:
     if state.question is not None:
         return state.question
     if state.status in (MADE, IN_EFFECT):
-        raise AlreadyMade("the agreement is made; nothing is before the parties")
-    raise MergerClosed("the proposal was withdrawn or the agreement has ended")
+        raise AlreadyMade(N_("the agreement is made; nothing is before the parties"))
+    raise MergerClosed(N_("the proposal was withdrawn or the agreement has ended"))
 
 
 def _own_parties(state: Merger, command: cmd._Word) -> list[PartyState]:
@@ -520,7 +524,10 @@ def _own_parties(state: Merger, command: cmd._Word) -> list[PartyState]:
         )
     ]
     if not own:
-        raise NotAParty(f"{command.by_organisation} is not a party to this agreement")
+        raise NotAParty(
+            N_("%(by_organisation)s is not a party to this agreement"),
+            by_organisation=command.by_organisation
+        )
     return own
 
 
@@ -528,9 +535,15 @@ def _external_party(state: Merger, command: cmd._ExternalWord) -> list[PartyStat
     _require(state, command)
     party = next((p for p in state.parties if p.party_id == command.party_id), None)
     if party is None:
-        raise UnknownParty(f"{command.party_id} is not a party to this agreement")
+        raise UnknownParty(
+            N_("%(party_id)s is not a party to this agreement"),
+            party_id=command.party_id
+        )
     if not party.external:
-        raise PartyInHub(f"{command.party_id} is in the hub and gives its word itself")
+        raise PartyInHub(
+            N_("%(party_id)s is in the hub and gives its word itself"),
+            party_id=command.party_id
+        )
     return [party]
 
 
@@ -540,7 +553,8 @@ def _words(
     question = _open_question(state, command)
     if command.revision != state.revision:
         raise StaleRevision(
-            f"the {question.value} is at revision {state.revision}, not {command.revision}"
+            N_("the %(question)s is at revision %(current)s, not %(sent)s"),
+            question=question.value, current=state.revision, sent=command.revision,
         )
     common = {
         "merger_id": state.merger_id, "by_organisation": command.by_organisation,
@@ -551,9 +565,12 @@ def _words(
         current = state.words.get(party.party_id)
         if word == CONSENTED:
             if current == CONSENTED:
-                raise AlreadyConsented(f"{party.party_id} has already consented")
+                raise AlreadyConsented(
+                    N_("%(party_id)s has already consented"),
+                    party_id=party.party_id
+                )
             if command.signed_on > london_today(now):
-                raise SignedInFuture("a signature cannot be dated after today")
+                raise SignedInFuture(N_("a signature cannot be dated after today"))
             events.append(ev.MergerConsented(
                 party_id=party.party_id, signatory=command.signatory,
                 signatory_role=command.signatory_role, signed_on=command.signed_on,
@@ -561,13 +578,19 @@ def _words(
             ))
         elif word == REFUSED:
             if current == REFUSED:
-                raise AlreadyRefused(f"{party.party_id} has already refused")
+                raise AlreadyRefused(
+                    N_("%(party_id)s has already refused"),
+                    party_id=party.party_id
+                )
             events.append(
                 ev.MergerRefused(party_id=party.party_id, reason=command.reason, **common)
             )
         else:
             if current != CONSENTED:
-                raise NoConsentToWithdraw(f"{party.party_id} has no consent to withdraw")
+                raise NoConsentToWithdraw(
+                    N_("%(party_id)s has no consent to withdraw"),
+                    party_id=party.party_id
+                )
             events.append(ev.MergerConsentWithdrawn(
                 party_id=party.party_id, reason=command.reason, **common
             ))
@@ -602,9 +625,9 @@ def _agreed(state: Merger, question: Question, today: date) -> EventData:
 def _new_change(state: Merger, command: BaseModel) -> None:
     _require(state, command)
     if state.status not in (MADE, IN_EFFECT):
-        raise NotMade("only a made agreement can be varied or terminated")
+        raise NotMade(N_("only a made agreement can be varied or terminated"))
     if state.question is not None:
-        raise ChangePending("a variation or termination is already before the parties")
+        raise ChangePending(N_("a variation or termination is already before the parties"))
 
 
 def _take_effect(state: Merger, command: cmd.TakeMergerEffect, now: datetime) -> list[EventData]:
@@ -665,21 +688,21 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
     match command:
         case cmd.ProposeMerger():
             if state.exists:
-                raise MergerExists("a merger with this id has already been proposed")
+                raise MergerExists(N_("a merger with this id has already been proposed"))
             return [ev.MergerProposed(revision=1, **_terms(command))]
         case cmd.ReviseMergerProposal():
             _require(state, command)
             if state.status != PROPOSED:
-                raise NotRevisable("only a proposal not yet made can be revised")
+                raise NotRevisable(N_("only a proposal not yet made can be revised"))
             if command.area_id != state.area_id:
-                raise AreaChanged("a revision cannot move the proposal to another area")
+                raise AreaChanged(N_("a revision cannot move the proposal to another area"))
             return [ev.MergerRevised(
                 revision=state.revision + 1, note=command.note, **_terms(command)
             )]
         case cmd.WithdrawMergerProposal():
             _require(state, command)
             if state.status != PROPOSED:
-                raise NotWithdrawable("only a proposal not yet made can be withdrawn")
+                raise NotWithdrawable(N_("only a proposal not yet made can be withdrawn"))
             return [ev.MergerWithdrawn(
                 merger_id=state.merger_id, by_organisation=command.by_organisation,
                 reason=command.reason,
@@ -701,10 +724,10 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
         case cmd.ProposeMergerVariation():
             _new_change(state, command)
             if not command.purposes:
-                raise NoPurpose("a varied agreement must still name at least one purpose")
+                raise NoPurpose(N_("a varied agreement must still name at least one purpose"))
             if state.terms.get("cross_force") and not command.cooperation_arrangements:
                 raise CooperationArrangementsRequired(
-                    "a cross-force agreement must keep co-operation arrangements"
+                    N_("a cross-force agreement must keep co-operation arrangements")
                 )
             return [ev.MergerVariationProposed(
                 merger_id=state.merger_id, by_organisation=command.by_organisation,
@@ -715,7 +738,7 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
         case cmd.ProposeMergerTermination():
             _new_change(state, command)
             if command.ends_on < london_today(now):
-                raise EndsInPast("the agreement cannot end on a past date")
+                raise EndsInPast(N_("the agreement cannot end on a past date"))
             return [ev.MergerTerminationProposed(
                 merger_id=state.merger_id, by_organisation=command.by_organisation,
                 revision=state.revision + 1, ends_on=command.ends_on, reason=command.reason,
@@ -723,7 +746,7 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
         case cmd.WithdrawMergerChange():
             _require(state, command)
             if state.question not in (Question.VARIATION, Question.TERMINATION):
-                raise NoChangePending("no variation or termination is before the parties")
+                raise NoChangePending(N_("no variation or termination is before the parties"))
             return [ev.MergerChangeWithdrawn(
                 merger_id=state.merger_id, by_organisation=command.by_organisation,
                 question=state.question, revision=state.revision, reason=command.reason,
@@ -735,7 +758,7 @@ def _decide(state: Merger, command: BaseModel, now: datetime) -> list[EventData]
         case cmd.EndWithCombinedCsp():
             _require(state, command)
             return _end_with_combined_csp(state, command)
-    raise InvalidCommand(f"a merger cannot take {type(command).__name__}")
+    raise InvalidCommand(N_("a merger cannot take %(command)s"), command=type(command).__name__)
 
 
 def _open_to(state: Merger, _organisation_id: str, _now: datetime) -> frozenset[type[BaseModel]]:
@@ -782,7 +805,7 @@ def _area_of(state: Merger, command: BaseModel) -> str | None:
     if not isinstance(command, (cmd.ProposeMerger, cmd.TakeMergerEffect,
                                 cmd.TakeTerminationEffect)):
         # Answer a missing merger as missing, before asking who may act on it.
-        raise MergerNotFound("no such merger")
+        raise MergerNotFound(N_("no such merger"))
     return getattr(command, "area_id", None)
 
 

@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from hub.domain import directory
 from hub.domain.directory import london_today
 from hub.domain.duties import OpenDuty, passing_steps
-from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from hub.domain.errors import N_, AlreadyExists, DomainError, InvalidCommand, NotFound
 from hub.domain.meetings import MEETING
 from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
@@ -106,20 +106,30 @@ def check_successions(ends: Sequence[Succession], known: Iterable[str],
     named = dict.fromkeys([*ending, *(o for s in ends for o in s.successor_ids)])
     missing = [o for o in named if o not in known]
     if missing:
-        raise NotFound(f"no such organisation {missing[0]}")
+        raise NotFound(N_("no such organisation %(organisation)s"), organisation=missing[0])
     twice = sorted({o for o in ending if ending.count(o) > 1})
     if twice:
-        raise InvalidDirectoryChange(f"{twice[0]} is named to end more than once")
+        raise InvalidDirectoryChange(
+            N_("%(organisation)s is named to end more than once"),
+            organisation=twice[0]
+        )
     again = [o for o in named if o in ended]
     if again:
-        raise OrganisationAlreadyEnded(f"{again[0]} has ended, or a recorded change ends it")
+        raise OrganisationAlreadyEnded(
+            N_("%(organisation)s has ended, or a recorded change ends it"),
+            organisation=again[0]
+        )
     for s in ends:
         if s.organisation_id in s.successor_ids:
-            raise InvalidDirectoryChange(f"{s.organisation_id} cannot succeed itself")
+            raise InvalidDirectoryChange(
+                N_("%(organisation_id)s cannot succeed itself"),
+                organisation_id=s.organisation_id
+            )
         bad = [o for o in s.successor_ids if o in ending]
         if bad:
             raise InvalidDirectoryChange(
-                f"{s.organisation_id}'s successor {bad[0]} ends in the same change"
+                N_("%(organisation_id)s's successor %(successor)s ends in the same change"),
+                organisation_id=s.organisation_id, successor=bad[0]
             )
 
 
@@ -127,7 +137,7 @@ def _decide(state: Change, command: BaseModel, now: datetime) -> list[EventData]
     match command:
         case cmd.RecordDirectoryChange():
             if state.exists:
-                raise AlreadyExists("this directory change is already recorded")
+                raise AlreadyExists(N_("this directory change is already recorded"))
             check_successions(command.ends, command.known, command.ended)
             return [ev.DirectoryChangeRecorded(
                 change_id=command.change_id, area_id=command.area_id, on_date=command.on_date,
@@ -135,7 +145,7 @@ def _decide(state: Change, command: BaseModel, now: datetime) -> list[EventData]
             )]
         case cmd.TakeDirectoryChangeEffect():
             if not state.exists:
-                raise NotFound("no such directory change")
+                raise NotFound(N_("no such directory change"))
             # A job early, late or twice has nothing to do: the change takes effect once, on
             # or after its London date.
             if state.took_effect or state.on_date != command.on_date:
@@ -146,7 +156,10 @@ def _decide(state: Change, command: BaseModel, now: datetime) -> list[EventData]
                 change_id=command.change_id, on_date=command.on_date, ends=list(state.ends),
                 csps=command.csps, arisen=command.arisen,
             )]
-    raise InvalidCommand(f"a directory change cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("a directory change cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _visibility(state: Change) -> tuple[str, ...]:

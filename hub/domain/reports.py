@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from hub.domain.directory import area_workspace, csp_workspace
-from hub.domain.errors import AlreadyExists, DomainError, InvalidCommand, InvalidInput, NotFound
+from hub.domain.errors import N_, AlreadyExists, DomainError, InvalidCommand, InvalidInput, NotFound
 from hub.domain.record import RecordType
 from schemas.commands import reports as cmd
 from schemas.events import reports as ev
@@ -372,36 +372,43 @@ def _evolve(state: Request, event_type: str, data: dict[str, Any]) -> Request:
 
 def _existing(state: Request) -> None:
     if not state.exists:
-        raise NotFound("no such report request")
+        raise NotFound(N_("no such report request"))
 
 
 def _as_requester(state: Request, by_organisation: str, policing_body_id: str) -> None:
     _existing(state)
     if by_organisation != policing_body_id:
-        raise NotRequester("only the requester (the area's policing body office) may do this")
+        raise NotRequester(N_("only the requester (the area's policing body office) may do this"))
     _open(state)
 
 
 def _as_addressed(state: Request, by_organisation: str) -> None:
     _existing(state)
     if by_organisation not in state.addressed:
-        raise NotAddressedAuthority(f"the request is not addressed to {by_organisation}")
+        raise NotAddressedAuthority(
+            N_("the request is not addressed to %(by_organisation)s"),
+            by_organisation=by_organisation
+        )
     _open(state)
 
 
 def _open(state: Request) -> None:
     if state.status in FINISHED:
-        raise RequestClosed(f"the request is {state.status} and takes no further changes")
+        raise RequestClosed(
+            N_("the request is %(status)s and takes no further changes"),
+            status=state.status
+        )
 
 
 def _awaiting_submission(state: Request) -> None:
     if state.status not in AWAITING_SUBMISSION:
-        raise AlreadySubmitted("the report has already been submitted")
+        raise AlreadySubmitted(N_("the report has already been submitted"))
 
 
-def _future(day: date, today: date, what: str) -> None:
+def _future(day: date, today: date, refusal: str) -> None:
+    """``refusal``: the whole sentence naming the date, with a ``%(today)s`` placeholder."""
     if day <= today:
-        raise DueDateNotInFuture(f"the {what} must be after today ({today.isoformat()})")
+        raise DueDateNotInFuture(refusal, today=today.isoformat())
 
 
 # -- decisions --------------------------------------------------------------------------------
@@ -409,38 +416,41 @@ def _future(day: date, today: date, what: str) -> None:
 
 def _require(state: Request, c: cmd.RequireReport, today: date) -> list[EventData]:
     if state.exists:
-        raise AlreadyExists("a report request with this id already exists")
+        raise AlreadyExists(N_("a report request with this id already exists"))
     if c.by_organisation != c.policing_body_id:
-        raise NotRequester("only the office of the area's policing body may ask for a report")
+        raise NotRequester(N_("only the office of the area's policing body may ask for a report"))
     if c.policing_body_kind == PolicingBodyKind.CITY_OF_LONDON:
-        raise NoReportPower("in the City of London the Home Secretary holds the report power")
+        raise NoReportPower(N_("in the City of London the Home Secretary holds the report power"))
     if c.csp_valid_to is not None and c.csp_valid_to <= today:
-        raise CspEnded(f"the CSP {c.csp_id} ended on {c.csp_valid_to.isoformat()}")
+        raise CspEnded(
+            N_("the CSP %(csp_id)s ended on %(csp_valid_to)s"),
+            csp_id=c.csp_id, csp_valid_to=c.csp_valid_to.isoformat()
+        )
     reasons = (c.not_satisfied_reasons, c.proportionate_reasons)
     if c.kind == ReportKind.FORMAL and not all(reasons):
         raise PreconditionsMissing(
-            "a formal requirement must record, with reasons, that the policing body is not "
+            N_("a formal requirement must record, with reasons, that the policing body is not "
             "satisfied the authorities carry out their strategy functions effectively and "
-            "efficiently, and that a report is reasonable and proportionate"
+            "efficiently, and that a report is reasonable and proportionate")
         )
     if c.kind == ReportKind.INFORMAL and any(reasons):
-        raise InformalHasNoPreconditions("an informal request has no preconditions")
+        raise InformalHasNoPreconditions(N_("an informal request has no preconditions"))
     if c.kind == ReportKind.FORMAL and not c.s6_functions_confirmed:
         raise S6ConfirmationMissing(
-            "confirm that the matters asked about relate to the authorities' functions under "
+            N_("confirm that the matters asked about relate to the authorities' functions under "
             "s.6 (their crime and disorder, substance misuse, re-offending and serious "
-            "violence strategies)"
+            "violence strategies)")
         )
     if c.kind == ReportKind.INFORMAL and c.publication_required:
         raise InformalNotPublished(
-            "only a formal requirement may require the authorities to arrange publication"
+            N_("only a formal requirement may require the authorities to arrange publication")
         )
     if c.country == Country.WALES and not c.devolved_functions_excluded:
         raise DevolvedConfirmationMissing(
-            "confirm that the matters asked about exclude functions devolved to the Welsh "
-            "Government"
+            N_("confirm that the matters asked about exclude functions devolved to the Welsh "
+            "Government")
         )
-    _future(c.due_on, today, "due date")
+    _future(c.due_on, today, N_("the due date must be after today (%(today)s)"))
     data = c.model_dump(
         exclude={"country", "policing_body_id", "policing_body_kind", "csp_valid_to", "addressed"}
     )
@@ -451,7 +461,10 @@ def _acknowledge(state: Request, c: cmd.AcknowledgeReport) -> list[EventData]:
     _as_addressed(state, c.by_organisation)
     _awaiting_submission(state)
     if c.by_organisation in state.acknowledged_by:
-        raise AlreadyAcknowledged(f"{c.by_organisation} has already acknowledged the request")
+        raise AlreadyAcknowledged(
+            N_("%(by_organisation)s has already acknowledged the request"),
+            by_organisation=c.by_organisation
+        )
     return [ev.ReportAcknowledged(**c.model_dump())]
 
 
@@ -459,21 +472,22 @@ def _ask_extension(state: Request, c: cmd.RequestExtension, today: date) -> list
     _as_addressed(state, c.by_organisation)
     _awaiting_submission(state)
     if state.pending_extension is not None:
-        raise ExtensionPending("an extension has already been asked for")
+        raise ExtensionPending(N_("an extension has already been asked for"))
     if c.requested_due_on <= state.due_on:
-        raise ExtensionNotLater("the date asked for must be after the current due date")
-    _future(c.requested_due_on, today, "date asked for")
+        raise ExtensionNotLater(N_("the date asked for must be after the current due date"))
+    _future(c.requested_due_on, today,
+            N_("the date asked for must be after today (%(today)s)"))
     return [ev.ExtensionRequested(**c.model_dump())]
 
 
 def _grant(state: Request, c: cmd.GrantExtension, today: date) -> list[EventData]:
     _as_requester(state, c.by_organisation, c.policing_body_id)
     if state.pending_extension is None:
-        raise NoExtensionPending("no extension is waiting for an answer")
+        raise NoExtensionPending(N_("no extension is waiting for an answer"))
     due = c.due_on or state.pending_extension
     if due <= state.due_on:
-        raise ExtensionNotLater("the new due date must be after the current one")
-    _future(due, today, "new due date")
+        raise ExtensionNotLater(N_("the new due date must be after the current one"))
+    _future(due, today, N_("the new due date must be after today (%(today)s)"))
     return [
         ev.ExtensionGranted(
             request_id=c.request_id, by_organisation=c.by_organisation,
@@ -485,7 +499,7 @@ def _grant(state: Request, c: cmd.GrantExtension, today: date) -> list[EventData
 def _refuse(state: Request, c: cmd.RefuseExtension) -> list[EventData]:
     _as_requester(state, c.by_organisation, c.policing_body_id)
     if state.pending_extension is None:
-        raise NoExtensionPending("no extension is waiting for an answer")
+        raise NoExtensionPending(N_("no extension is waiting for an answer"))
     return [ev.ExtensionRefused(**c.model_dump(exclude={"policing_body_id"}))]
 
 
@@ -498,14 +512,17 @@ def _submit(state: Request, c: cmd.SubmitReport, today: date) -> list[EventData]
 def _resubmit(state: Request, c: cmd.ResubmitReport) -> list[EventData]:
     _as_addressed(state, c.by_organisation)
     if state.status != Status.RETURNED:
-        raise NotReturned("only a report returned for more information can be resubmitted")
+        raise NotReturned(N_("only a report returned for more information can be resubmitted"))
     return [ev.ReportResubmitted(**c.model_dump())]
 
 
 def _answer(state: Request, c: cmd.AcceptReport | cmd.ReturnReport) -> list[EventData]:
     _as_requester(state, c.by_organisation, c.policing_body_id)
     if state.status != Status.SUBMITTED:
-        raise NotSubmitted(f"the request is {state.status}: there is no submission to answer")
+        raise NotSubmitted(
+            N_("the request is %(status)s: there is no submission to answer"),
+            status=state.status
+        )
     data = c.model_dump(exclude={"policing_body_id"})
     if isinstance(c, cmd.AcceptReport):
         return [ev.ReportAccepted(**data)]
@@ -515,22 +532,25 @@ def _answer(state: Request, c: cmd.AcceptReport | cmd.ReturnReport) -> list[Even
 def _publish(state: Request, c: cmd.PublishReport, today: date) -> list[EventData]:
     _as_requester(state, c.by_organisation, c.policing_body_id)
     if state.kind != ReportKind.FORMAL:
-        raise InformalNotPublished("only a report obtained under s.7 is published")
+        raise InformalNotPublished(N_("only a report obtained under s.7 is published"))
     if state.submissions == 0:
-        raise NotSubmitted("no report has been submitted yet")
+        raise NotSubmitted(N_("no report has been submitted yet"))
     if state.published_submission == state.submissions:
-        raise AlreadyPublished("the publication of this version has already been recorded")
+        raise AlreadyPublished(N_("the publication of this version has already been recorded"))
     if c.published_on > today:
-        raise PublicationDateInFuture("record the publication once it has happened")
+        raise PublicationDateInFuture(N_("record the publication once it has happened"))
     return [ev.ReportPublished(**c.model_dump(exclude={"policing_body_id"}))]
 
 
 def _close(state: Request, c: cmd.CloseReport) -> list[EventData]:
     _as_requester(state, c.by_organisation, c.policing_body_id)
     if state.status != Status.ACCEPTED:
-        raise NotAccepted(f"the request is {state.status}: close it once the report is accepted")
+        raise NotAccepted(
+            N_("the request is %(status)s: close it once the report is accepted"),
+            status=state.status
+        )
     if state.kind == ReportKind.FORMAL and state.published_submission != state.submissions:
-        raise PublicationRequired("publish the report obtained under s.7 before closing")
+        raise PublicationRequired(N_("publish the report obtained under s.7 before closing"))
     return [ev.ReportClosed(**c.model_dump(exclude={"policing_body_id"}))]
 
 
@@ -610,7 +630,10 @@ def _decide(state: Request, command: BaseModel, now: datetime) -> list[EventData
             return _remind(state, command, today)
         case cmd.PassToSuccessors():
             return _pass_on(state, command)
-    raise InvalidCommand(f"a report request cannot take {type(command).__name__}")
+    raise InvalidCommand(
+        N_("a report request cannot take %(command)s"),
+        command=type(command).__name__
+    )
 
 
 def _open_to(state: Request, organisation_id: str, _now: datetime) -> frozenset[type[BaseModel]]:

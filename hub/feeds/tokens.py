@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, or_, select, update
 from hub.access.accounts import Role
 from hub.access.policy import Actor
 from hub.access.secrets import digest, new_token
-from hub.domain.errors import DomainError
+from hub.domain.errors import N_, DomainError
 from hub.feeds.db import reader
 from hub.feeds.tables import calendar_feeds
 from hub.projections.directory import organisations
@@ -97,7 +97,7 @@ class CalendarFeeds:
         organisation_id, user_id = _person(actor)
         kind = FeedKind(kind)
         if kind == FeedKind.ORGANISATION and actor.role != Role.ADMIN:
-            raise AdminOnly("only an admin of your organisation can add an organisation feed")
+            raise AdminOnly(N_("only an admin of your organisation can add an organisation feed"))
         if kind == FeedKind.WORKSPACE:
             assert workspace_id is not None
             label = workspace(self.engine, actor, workspace_id)["name"]
@@ -149,7 +149,7 @@ class CalendarFeeds:
                 .values(**values)
             ).rowcount
         if not changed:
-            raise FeedNotFound("no such calendar feed of yours")
+            raise FeedNotFound(N_("no such calendar feed of yours"))
 
     def _row(self, feed_id: str) -> Any:
         with reader(self.engine) as conn:
@@ -171,7 +171,7 @@ def _person(actor: Actor) -> tuple[str, str]:
     if actor.system or actor.organisation_id is None or actor.user_id is None or (
         actor.permissions
     ):
-        raise PersonRequired("calendar feeds are managed by signed-in people")
+        raise PersonRequired(N_("calendar feeds are managed by signed-in people"))
     return actor.organisation_id, actor.user_id
 
 

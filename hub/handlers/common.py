@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from hub.access.policy import Actor, NotOwnOrganisation
-from hub.domain.errors import DomainError, NotFound
+from hub.domain.errors import N_, DomainError, NotFound
 from hub.events import AppendResult
 from hub.projections.directory import areas, csps, members, organisations
 from hub.queries.directory import csp_areas
@@ -54,12 +54,12 @@ def acting_organisation(actor: Actor, on_behalf_of: str | None = None) -> str:
     """The organisation a command is issued by: the actor's own (the hub must name one)."""
     if actor.system:
         if not on_behalf_of:
-            raise NoActingOrganisation("name the organisation the hub acts for")
+            raise NoActingOrganisation(N_("name the organisation the hub acts for"))
         return on_behalf_of
     if on_behalf_of is not None and on_behalf_of != actor.organisation_id:
-        raise NotOwnOrganisation("an organisation may act only for itself")
+        raise NotOwnOrganisation(N_("an organisation may act only for itself"))
     if actor.organisation_id is None:
-        raise NoActingOrganisation("only an organisation's users and systems may do this")
+        raise NoActingOrganisation(N_("only an organisation's users and systems may do this"))
     return actor.organisation_id
 
 
@@ -116,10 +116,10 @@ def own_area(actor: Actor, area_id: str | None) -> str:
     its only one. Another area's id gets the answer a made-up one gets."""
     if area_id is None:
         if len(actor.area_ids) != 1:
-            raise NoSuchArea("say which police area this concerns")
+            raise NoSuchArea(N_("say which police area this concerns"))
         return next(iter(actor.area_ids))
     if not actor.system and area_id not in actor.area_ids:
-        raise NoSuchArea(f"no such police area {area_id}")
+        raise NoSuchArea(N_("no such police area %(area_id)s"), area_id=area_id)
     return area_id
 
 
@@ -127,7 +127,7 @@ def area_row(conn: Connection, area_id: str) -> Any:
     """The police area's read-model row (country, policing body office)."""
     row = conn.execute(select(areas).where(areas.c.area_id == area_id)).first()
     if row is None:
-        raise NoSuchArea(f"no such police area {area_id}")
+        raise NoSuchArea(N_("no such police area %(area_id)s"), area_id=area_id)
     return row
 
 
@@ -135,7 +135,7 @@ def office_of(conn: Connection, area_id: str) -> str:
     """The office of the body holding the area's PCC functions today."""
     office = area_row(conn, area_id).policing_body_id
     if office is None:
-        raise NotFound(f"the police area {area_id} has no policing body")
+        raise NotFound(N_("the police area %(area_id)s has no policing body"), area_id=area_id)
     return str(office)
 
 
@@ -151,7 +151,7 @@ def visible_csp(conn: Connection, actor: Actor, csp_id: str) -> Any:
     row = conn.execute(select(csps).where(csps.c.csp_id == csp_id)).first()
     # A combined CSP spanning police areas is each area's (CDA s.7(5)).
     if row is None or not (actor.system or set(csp_areas(row)) & actor.area_ids):
-        raise NotFound(f"no such CSP {csp_id}")
+        raise NotFound(N_("no such CSP %(csp_id)s"), csp_id=csp_id)
     return row
 
 

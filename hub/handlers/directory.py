@@ -17,7 +17,7 @@ from sqlalchemy import select
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import directory
-from hub.domain.errors import DomainError, InvalidInput, NotFound
+from hub.domain.errors import N_, DomainError, InvalidInput, NotFound
 from hub.handlers.common import (
     Created,
     acting_organisation,
@@ -95,7 +95,7 @@ def register_csp(
         area_row(conn, area)
         unseen = unseen_organisations(conn, responsible_authorities, area)
         if unseen:
-            raise NotFound(f"no such organisation {unseen[0]}")
+            raise NotFound(N_("no such organisation %(organisation)s"), organisation=unseen[0])
         ended = conn.execute(
             select(organisations.c.organisation_id).where(
                 organisations.c.organisation_id.in_(list(responsible_authorities))
@@ -103,7 +103,10 @@ def register_csp(
             ).order_by(organisations.c.organisation_id)
         ).scalars().first()
     if ended is not None:
-        raise OrganisationEnded(f"{ended} has ended and is no longer a responsible authority")
+        raise OrganisationEnded(
+            N_("%(partnerships)s has ended and is no longer a responsible authority"),
+            partnerships=ended
+        )
     csp_id = named_id(name, by, idempotency_key, "csp")
     command = build(
         cmd.RegisterCsp, InvalidDirectoryInput, csp_id=csp_id, name=name, area_id=area,

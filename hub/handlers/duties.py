@@ -20,7 +20,7 @@ from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import duties
 from hub.domain.duties_errors import InvalidDutyInput
-from hub.domain.errors import NotFound
+from hub.domain.errors import N_, NotFound
 from hub.domain.record import RecordType
 from hub.events import AppendResult
 from hub.handlers.common import (
@@ -60,7 +60,7 @@ from schemas.events.duties import (
 def _row(conn: Connection, table: Any, key: str, value: str, what: str) -> Any:
     row = conn.execute(select(table).where(table.c[key] == value)).first()
     if row is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound(N_("no such %(what)s"), what=what)
     return row
 
 
@@ -240,7 +240,7 @@ def note_regard(
         priority = _row(conn, priorities, "priority_id", priority_id, "priority")
         if priority.area_id != decision.area_id:
             # Another area's priority is answered as a made-up one is.
-            raise NotFound("no such priority")
+            raise NotFound(N_("no such priority"))
         office = office_of(conn, decision.area_id)
     return _act(hub, actor, duties.REGARD_DECISION, decision_id, cmd.NoteRegard,
                 expected_version=expected_version, idempotency_key=idempotency_key,
@@ -277,7 +277,7 @@ def decision_register(
     with hub.engine.connect() as conn:
         row = _row(conn, decisions, "decision_id", decision_id, "decision")
         if area_ids is not None and row.area_id not in area_ids:
-            raise NotFound("no such decision")
+            raise NotFound(N_("no such decision"))
         outcomes = conn.execute(
             select(decision_priorities)
             .where(decision_priorities.c.decision_id == decision_id)
@@ -363,9 +363,9 @@ def _current_plan(conn: Connection, actor: Actor, plan_id: str) -> Any:
     plan = _row(conn, plans, "plan_id", plan_id, "police and crime plan")
     if not (actor.system or plan.area_id in actor.area_ids):
         # Another area's plan is answered as a made-up one is.
-        raise NotFound("no such police and crime plan")
+        raise NotFound(N_("no such police and crime plan"))
     if plan.retired:
-        raise NotFound("the plan has been retired")
+        raise NotFound(N_("the plan has been retired"))
     return plan
 
 
@@ -471,7 +471,7 @@ def _parties(conn: Connection, area_id: str, party_ids: Iterable[str]) -> list[P
     wanted = list(party_ids)
     unseen = unseen_organisations(conn, wanted, area_id)
     if unseen:
-        raise NotFound(f"no such organisation {unseen[0]}")
+        raise NotFound(N_("no such organisation %(organisation)s"), organisation=unseen[0])
     kinds = {
         row.organisation_id: row.kind
         for row in conn.execute(

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from hub.access.actors import member_workspaces
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
-from hub.domain.errors import NotFound
+from hub.domain.errors import N_, NotFound
 from hub.domain.meetings import LONDON_NAME, MEETING, InvalidMeetingInput, Meeting
 from hub.events import AppendResult
 from hub.handlers.common import (
@@ -159,7 +159,7 @@ def convene_meeting(
         if workspace_id is not None and not (
             actor.system or workspace_id in member_workspaces(conn, by)
         ):
-            raise NotFound("no such workspace")
+            raise NotFound(N_("no such workspace"))
         area_id = _convenors_area(conn, actor, by, area_id, workspace_id)
         area = area_row(conn, area_id)
         authorities = _responsible_authorities(conn, area_id)

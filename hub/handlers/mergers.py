@@ -25,6 +25,7 @@ from hub.access.policy import Actor
 from hub.bootstrap import Hub
 from hub.domain import directory, duties
 from hub.domain.duties import OpenDuty
+from hub.domain.errors import N_
 from hub.domain.mergers import (
     ENDED,
     IN_EFFECT,
@@ -79,7 +80,7 @@ def _csp_facts(
     }
     missing = [c for c in csp_ids if c not in rows]
     if missing:
-        raise UnknownCsp(f"not in the directory: {', '.join(missing)}")
+        raise UnknownCsp(N_("not in the directory: %(names)s"), names=', '.join(missing))
     return [
         cmd.CspFacts(
             csp_id=r.csp_id, name=r.name, area_id=r.area_id, country=r.country,

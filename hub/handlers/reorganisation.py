@@ -26,7 +26,7 @@ from hub.bootstrap import Hub
 from hub.domain import reorganisation as domain
 from hub.domain.directory import london_today
 from hub.domain.duties import PRIORITY, RECIPROCAL_REGARD, successor_keeper
-from hub.domain.errors import NotFound
+from hub.domain.errors import N_, NotFound
 from hub.feeds.tokens import follow_successors
 from hub.handlers.common import (
     Created,
@@ -56,7 +56,10 @@ def _command(
             first = queries.organisations_now(conn, [successions[0].organisation_id])
             area = area_id or next((o.area_ids[0] for o in first.values()), None)
             if area is None:
-                raise NotFound(f"no such organisation {successions[0].organisation_id}")
+                raise NotFound(
+                    N_("no such organisation %(organisation_id)s"),
+                    organisation_id=successions[0].organisation_id
+                )
         else:
             area = own_area(actor, area_id)
             _visible(conn, named, area)
@@ -73,7 +76,7 @@ def _visible(conn: Connection, named: set[str], area: str) -> None:
     # Another area's organisation gets the answer a made-up one gets.
     unseen = unseen_organisations(conn, named, area)
     if unseen:
-        raise NotFound(f"no such organisation {unseen[0]}")
+        raise NotFound(N_("no such organisation %(organisation)s"), organisation=unseen[0])
 
 
 def record_change(
@@ -126,7 +129,7 @@ def planned(hub: Hub, change_id: str) -> domain.Plan:
     """What the recorded change ``change_id`` does, over the directory as it stands now."""
     state: domain.Change = load(hub, domain.DIRECTORY_CHANGE, change_id).state
     if not state.exists or state.on_date is None:
-        raise NotFound("no such directory change")
+        raise NotFound(N_("no such directory change"))
     with hub.engine.connect() as conn:
         return _plan(conn, change_id, state.on_date, state.ends)[0]
 

@@ -21,7 +21,7 @@ from hub.access.policy import Actor
 from hub.attachments import AttachmentStore
 from hub.bootstrap import Hub
 from hub.domain import reports
-from hub.domain.errors import NotFound
+from hub.domain.errors import N_, NotFound
 from hub.events import AppendResult, StreamRef
 from hub.events.envelope import RecordedEvent
 from hub.handlers.common import (
@@ -55,7 +55,7 @@ def _request(conn: Connection, request_id: str) -> Any:
         select(report_requests).where(report_requests.c.request_id == request_id)
     ).first()
     if row is None:
-        raise NotFound("no such report request")
+        raise NotFound(N_("no such report request"))
     return row
 
 
@@ -376,7 +376,7 @@ def get_report_request(
     with hub.engine.connect() as conn:
         row = conn.execute(query if visible is None else query.where(visible)).first()
         if row is None:
-            raise NotFound("no such report request")
+            raise NotFound(N_("no such report request"))
         authorities = conn.execute(
             select(report_authorities.c.organisation_id, report_authorities.c.acknowledged)
             .where(report_authorities.c.request_id == request_id)

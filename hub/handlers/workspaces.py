@@ -19,7 +19,7 @@ from hub.access.policy import Actor, authorise
 from hub.access.tables import users_table
 from hub.bootstrap import Hub
 from hub.domain import directory
-from hub.domain.errors import DomainError, NotFound
+from hub.domain.errors import N_, DomainError, NotFound
 from hub.events import AppendResult
 from hub.projections.directory import members, organisations, roles, workspaces
 from hub.service import area_facts, handle, load
@@ -62,7 +62,7 @@ def _person_row(hub: Hub, actor: Actor, user_id: str) -> Any:
             .where(users_table.c.user_id == user_id)
         ).first()
     if row is None or not (actor.system or actor.area_ids & set(row.area_ids)):
-        raise NoSuchPerson("no such user")
+        raise NoSuchPerson(N_("no such user"))
     return row
 
 

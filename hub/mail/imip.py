@@ -20,6 +20,7 @@ from icalendar import Calendar, Event, vCalAddress, vDatetime
 from hub.db import aware
 from hub.feeds import ical
 from hub.feeds.entries import MEETING_KIND, uid
+from hub.i18n import _
 
 PRODID = "-//Partnership Hub//Meeting invitations 1.0//EN"
 
@@ -42,13 +43,15 @@ def invitation(
     event.add("dtstamp", stamp)
     event.add("dtstart", ical.london_time(starts))
     event.add("dtend", ical.london_time(ends))
-    title = meeting.title if method != "CANCEL" else f"Cancelled: {meeting.title}"
+    title = (meeting.title if method != "CANCEL"
+             else _("Cancelled: %(title)s") % {"title": meeting.title})
     event.add("summary", ical.EscapedText(title))
     if meeting.place or meeting.online_link:
         event.add("location", ical.EscapedText(meeting.place or meeting.online_link))
     event.add("url", link)
     event.add("description", ical.EscapedText(
-        f"{meeting.purpose}\n\nPapers, responses and minutes: {link}"))
+        _("%(purpose)s\n\nPapers, responses and minutes: %(link)s")
+        % {"purpose": meeting.purpose, "link": link}))
     organizer = vCalAddress(f"mailto:{parseaddr(sender)[1]}")
     organizer.params["CN"] = convenor
     event.add("organizer", organizer)

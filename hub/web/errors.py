@@ -14,7 +14,7 @@ from hub.domain.errors import DomainError
 from hub.i18n import N_, _, gettext
 from hub.web import problems
 from hub.web.auth import NotSignedIn
-from hub.web.pages.common import render
+from hub.web.pages.common import error_text, render
 
 TITLES = {
     403: N_("You cannot do that"),
@@ -41,7 +41,7 @@ async def domain_error(request: Request, error: Exception) -> Response:
     if isinstance(error, NotSignedIn):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/sign-in?next={target}", status_code=303)
-    message = _("No such page or record.") if error.status == 404 else error.message
+    message = _("No such page or record.") if error.status == 404 else error_text(error)
     return render(
         request, "error.html", title=_title(error.status),
         message=message, status_code=error.status,

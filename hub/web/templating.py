@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from hub import i18n
-from hub.web.pages.present import REPORT_STATUSES, london_time, long_date, status_tag
+from hub.web.pages.present import REPORT_STATUSES, date_as, london_time, long_date, status_tag
+from hub.web.pages.value_words import value_words
 from hub.web.security import csp_nonce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,10 +43,13 @@ def make_templates() -> Jinja2Templates:
     # Every time a person reads is London time, every date written out (see present.py).
     env.filters["london"] = london_time
     env.filters["long_date"] = long_date
+    env.filters["date_as"] = date_as
     env.globals["report_status"] = _report_status
     # Words a page gets from Python tables (a form's labels and hints, marked there with N_):
     # translated as plain text, never formatted, since they may hold a "%".
     env.filters["translate"] = i18n.gettext
+    # Coded values (a theme, a kind of organisation, a role) in words (value_words.py).
+    env.filters["value_words"] = value_words
     return Jinja2Templates(env=env, context_processors=[_page_context])
 
 

@@ -51,7 +51,7 @@ from sqlalchemy import Connection, insert, select, tuple_, update
 
 from hub.bootstrap import Hub
 from hub.db import aware
-from hub.domain.errors import DomainError
+from hub.domain.errors import N_, DomainError
 from hub.webhooks import metrics, payloads, transport
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.errors import EndpointNotValidated
@@ -622,7 +622,7 @@ def send_test(hub: Hub, config: WebhookConfig, endpoint: Any) -> tuple[str, Any]
     """
     if endpoint.handshake_required and endpoint.validated_at is None:
         raise EndpointNotValidated(
-            "the receiver has not passed the validation handshake, so nothing may be sent to it"
+            N_("the receiver has not passed the validation handshake, so nothing may be sent to it")
         )
     message_id, now = str(uuid.uuid4()), hub.clock()
     with hub.engine.begin() as conn:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from hub.access.actors import visible_workspaces
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
+from hub.domain.errors import N_
 from hub.webhooks import delivery, handshake
 from hub.webhooks.config import ROTATION_OVERLAP, WebhookConfig
 from hub.webhooks.errors import EndpointNotFound, EndpointNotValidated, WorkspaceNotVisible
@@ -131,7 +132,7 @@ class Endpoints:
         row = self.get(organisation_id, endpoint_id)
         if row.handshake_required and row.validated_at is None:
             raise EndpointNotValidated(
-                "the receiver has not passed the validation handshake: retry it first"
+                N_("the receiver has not passed the validation handshake: retry it first")
             )
         self._update(organisation_id, endpoint_id, state=ACTIVE, disabled_at=None,
                      disabled_reason=None, failing_since=None)
@@ -193,7 +194,8 @@ class Endpoints:
         unknown = sorted(set(workspace_ids) - visible)
         if unknown:
             raise WorkspaceNotVisible(
-                f"your organisation is not a member of {', '.join(unknown)}"
+                N_("your organisation is not a member of %(workspaces)s"),
+                workspaces=', '.join(unknown)
             )
         return sorted(set(workspace_ids))
 
@@ -217,5 +219,5 @@ def _find(conn: Connection, organisation_id: str, endpoint_id: str) -> Any:
         )
     ).first()
     if row is None:
-        raise EndpointNotFound("no such webhook endpoint in your organisation")
+        raise EndpointNotFound(N_("no such webhook endpoint in your organisation"))
     return row

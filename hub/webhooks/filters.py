@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from hub.domain.errors import N_
 from hub.webhooks.errors import UnknownEventType
 from schemas.registry import all_specs
 
@@ -35,10 +36,11 @@ def check_filters(filters: Sequence[str]) -> list[str]:
     known = [s.name for s in all_specs()]
     cleaned = sorted({f.strip() for f in filters if f.strip()})
     if not cleaned:
-        raise UnknownEventType("choose at least one event type, or * for all")
+        raise UnknownEventType(N_("choose at least one event type, or * for all"))
     for name in cleaned:
         if not _PATTERN.match(name) or not any(matches([name], t) for t in known):
             raise UnknownEventType(
-                f"{name!r} matches no event type: see the event catalogue for the names"
+                N_("%(name)r matches no event type: see the event catalogue for the names"),
+                name=name
             )
     return cleaned

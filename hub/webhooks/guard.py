@@ -19,6 +19,7 @@ import ipaddress
 import socket
 from urllib.parse import SplitResult, urlsplit
 
+from hub.domain.errors import N_
 from hub.webhooks.config import Network, WebhookConfig
 from hub.webhooks.errors import InsecureUrl, UrlInvalid, UrlNotAllowed, UrlUnresolvable
 
@@ -57,18 +58,18 @@ def refusal(address: IPAddress, allowed: tuple[Network, ...] = ()) -> str | None
 def check_url(url: str, config: WebhookConfig) -> SplitResult:
     """The parsed URL if its form is acceptable (scheme, host, no credentials)."""
     if len(url) > MAX_URL:
-        raise UrlInvalid(f"the URL must be {MAX_URL} characters or fewer")
+        raise UrlInvalid(N_("the URL must be %(MAX_URL)s characters or fewer"), MAX_URL=MAX_URL)
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018  (raises on a malformed port)
     except ValueError:
-        raise UrlInvalid("enter a full URL, like https://partner.example.org/hooks") from None
+        raise UrlInvalid(N_("enter a full URL, like https://partner.example.org/hooks")) from None
     if parts.scheme not in {"https", "http"} or not parts.hostname:
-        raise UrlInvalid("enter a full URL, like https://partner.example.org/hooks")
+        raise UrlInvalid(N_("enter a full URL, like https://partner.example.org/hooks"))
     if parts.scheme == "http" and not config.allow_http:
-        raise InsecureUrl("the URL must start with https://")
+        raise InsecureUrl(N_("the URL must start with https://"))
     if parts.username is not None or parts.password is not None:
-        raise UrlInvalid("put no user name or password in the URL")
+        raise UrlInvalid(N_("put no user name or password in the URL"))
     return parts
 
 
@@ -77,15 +78,18 @@ def resolve(host: str, port: int, config: WebhookConfig) -> list[str]:
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UrlUnresolvable(f"the host name {host!r} does not resolve") from None
+        raise UrlUnresolvable(N_("the host name %(host)r does not resolve"), host=host) from None
     addresses = list(dict.fromkeys(str(a[4][0]) for a in answers))
     if not addresses:
-        raise UrlUnresolvable(f"the host name {host!r} does not resolve")
+        raise UrlUnresolvable(N_("the host name %(host)r does not resolve"), host=host)
     for text in addresses:
         why = refusal(ipaddress.ip_address(text), config.allow_networks)
         if why is not None:
-            raise UrlNotAllowed(f"{host} resolves to {why}: the hub sends webhooks only to "
-                                "public internet addresses")
+            raise UrlNotAllowed(
+                N_("%(host)s resolves to %(why)s: the hub sends webhooks only to public internet "
+                   "addresses"),
+                host=host, why=why
+            )
     return addresses
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from hub.access.actors import visible_workspaces
 from hub.access.policy import Actor
 from hub.bootstrap import Hub
+from hub.domain.errors import N_
 from hub.events.tables import events_table
 from hub.webhooks import delivery
 from hub.webhooks.config import WebhookConfig
@@ -64,7 +65,7 @@ def message(hub: Hub, endpoint_id: str, message_id_: str) -> Any:
             )
         ).first()
     if row is None:
-        raise MessageNotFound("no such message for this endpoint")
+        raise MessageNotFound(N_("no such message for this endpoint"))
     return row
 
 

@@ -61,7 +61,7 @@ def test_an_admin_invites_makes_a_token_disables_and_revokes(
     admin.get_by_label("Act", exact=True).check()
     admin.get_by_role("button", name="Create token").click()
     expect(admin.locator("#new-token")).to_contain_text("hub_")
-    expect(admin.locator("table")).to_contain_text("act, read_events")
+    expect(admin.locator("table")).to_contain_text("Act, Read events")
     check_both_widths(admin, "admin-clients-token")
     # The token is shown once: a reload neither shows it again nor makes a second client.
     admin.reload()

@@ -26,8 +26,8 @@ from hub.handlers import directory as directory_handlers
 from hub.i18n import N_, _, gettext
 from hub.queries.directory import current_organisations_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import confirm, confirmed, page_caller, render, to_confirm
-from hub.web.pages.forms import check_csrf, read_form, sentence
+from hub.web.pages.common import confirm, confirmed, error_text, page_caller, render, to_confirm
+from hub.web.pages.forms import check_csrf, read_form
 from hub.web.pages.kept import ONCE, kept, see
 from hub.web.pages.present import long_date
 from schemas.commands import directory as cmd
@@ -77,7 +77,7 @@ def _done(request: Request) -> str:
 def _admin(request: Request) -> Caller:
     caller = page_caller(request)
     if caller.actor.role != Role.ADMIN:
-        raise NotPermitted("only an admin of your organisation can see this page")
+        raise NotPermitted(N_("only an admin of your organisation can see this page"))
     return caller
 
 
@@ -127,7 +127,7 @@ async def invite(request: Request) -> Response:
         )
     except DomainError as error:
         return await see(request, caller, USERS,
-                         _refused({"email": sentence(error.message)}, form.values))
+                         _refused({"email": error_text(error)}, form.values))
     # Queuing the mail is a Redis call: in a worker thread, never on the event loop.
     await run_in_threadpool(partial(
         queue_invitation, hub_of(request), email=form.model.email, token=token,
@@ -179,7 +179,7 @@ def _client_named(request: Request, caller: Caller, client_id: str) -> Any:
     found = next((c for c in hub_of(request).accounts.clients_of(
         caller.actor.organisation_id or "") if c.client_id == client_id), None)
     if found is None:
-        raise ClientNotFound("no such API client in your organisation")
+        raise ClientNotFound(N_("no such API client in your organisation"))
     return found
 
 
@@ -207,7 +207,7 @@ def _user_named(request: Request, caller: Caller, user_id: str) -> Any:
     found = next((u for u in hub_of(request).accounts.users_of(
         caller.actor.organisation_id or "") if u.user_id == user_id), None)
     if found is None:
-        raise UnknownUser("no such user in your organisation")
+        raise UnknownUser(N_("no such user in your organisation"))
     return found
 
 
@@ -225,7 +225,7 @@ async def change_role(request: Request) -> Response:
                                           by_user=caller.actor.user_id or "")
     except OwnAccount as refused:
         return await see(request, caller, USERS,
-                         _refused({f"role-{user_id}": sentence(refused.message)}, status=409))
+                         _refused({f"role-{user_id}": error_text(refused)}, status=409))
     return RedirectResponse(USERS + "?done=role", status_code=303)
 
 
@@ -253,7 +253,7 @@ async def disable_user(request: Request) -> Response:
             True, by_user=caller.actor.user_id or ""))
     except OwnAccount as refused:
         return await see(request, caller, USERS,
-                         _refused({f"disable-{user_id}": sentence(refused.message)},
+                         _refused({f"disable-{user_id}": error_text(refused)},
                                   status=409))
     return RedirectResponse(USERS + "?done=disabled", status_code=303)
 
@@ -274,7 +274,7 @@ async def ask_revoke_invitation(request: Request) -> Response:
     invitation = next((i for i in hub_of(request).accounts.pending_invitations(
         caller.actor.organisation_id or "") if i.token_hash == invitation_id), None)
     if invitation is None:
-        raise InvitationInvalid("no such open invitation in your organisation")
+        raise InvitationInvalid(N_("no such open invitation in your organisation"))
     return confirm(
         request, question=_("Are you sure you want to revoke the invitation to %(email)s?")
         % {"email": invitation.email},

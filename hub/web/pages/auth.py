@@ -26,9 +26,9 @@ from hub.access.throttle import SignInThrottled
 from hub.access.two_step import CodeNotRight, TwoStep, required
 from hub.bootstrap import Hub
 from hub.domain.errors import DomainError
-from hub.i18n import _
+from hub.i18n import _, ngettext
 from hub.web.auth import SESSION_COOKIE, hub_of
-from hub.web.pages.common import page_caller, render
+from hub.web.pages.common import error_text, page_caller, render
 from hub.web.pages.forms import FormResult, check_csrf, read_form
 from hub.web.pages.kept import ONCE, keep, kept, see
 
@@ -113,11 +113,11 @@ def _sign_in(request: Request, form: FormResult, csrf: str | None, target: str) 
             throttle.check(address, email)
             user = hub.accounts.sign_in(email, form.model.password)
         except SignInThrottled as error:
-            errors["email"] = error.message[0].upper() + error.message[1:]
+            errors["email"] = _throttled(error)
             status, headers = 429, {"Retry-After": str(error.retry_after)}
         except InvalidCredentials as error:
             throttle.failed(address, email)
-            errors["email"] = error.message[0].upper() + error.message[1:]
+            errors["email"] = error_text(error)
         else:
             throttle.succeeded(address, email)
             must = required(user.role, admins_must=hub.settings.admins_need_two_step)
@@ -186,7 +186,7 @@ def _two_step(request: Request, form: FormData | None) -> Response:
             throttle.check(address, key)
             codes = _complete(hub.two_step, user_id, str(form.get("code") or ""), enrolling)
         except SignInThrottled as error:
-            errors["code"] = error.message[0].upper() + error.message[1:]
+            errors["code"] = _throttled(error)
         except CodeNotRight:
             throttle.failed(address, key)
             errors["code"] = _("The code is not right, or has been used already")
@@ -294,7 +294,7 @@ async def accept_invitation(request: Request) -> Response:
                     token, name=form.model.name, password=form.model.password
                 )
             except DomainError as error:
-                errors["name"] = error.message
+                errors["name"] = error_text(error)
             else:
                 return RedirectResponse("/sign-in", status_code=303)
         # Back to the form (post/redirect/get) with its errors and the name, never a password.
@@ -310,6 +310,14 @@ async def accept_invitation(request: Request) -> Response:
     return response
 
 
+def _throttled(error: SignInThrottled) -> str:
+    """How long to wait, in the reader's language and its plural for the minutes."""
+    return ngettext(
+        "Too many failed attempts: wait %(minutes)d minute and try again",
+        "Too many failed attempts: wait %(minutes)d minutes and try again", error.minutes,
+    ) % {"minutes": error.minutes}
+
+
 ROUTES = [
     Route("/sign-in", sign_in_page, methods=["GET"]),
     Route("/sign-in", sign_in, methods=["POST"]),
@@ -319,3 +327,4 @@ ROUTES = [
     Route("/invitations/{token}", accept_invitation, methods=["GET", "POST"],
           name="accept_invitation"),
 ]
+

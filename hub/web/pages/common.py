@@ -7,6 +7,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from hub.domain.errors import DomainError
+from hub.i18n import N_, gettext
 from hub.web.auth import Caller, NotSignedIn, caller
 
 
@@ -14,7 +16,7 @@ def page_caller(request: Request) -> Caller:
     """The signed-in browser user; pages send everyone else to the sign-in page."""
     found = caller(request)
     if found is None or found.via_token:
-        raise NotSignedIn("sign in to see this page")
+        raise NotSignedIn(N_("sign in to see this page"))
     return found
 
 
@@ -68,3 +70,13 @@ def to_confirm(request: Request) -> RedirectResponse:
     confirmation page, the GET of the same address (post/redirect/get: a reload of that page
     asks again, and posts nothing)."""
     return RedirectResponse(request.url.path, status_code=303)
+
+
+def error_text(error: DomainError) -> str:
+    """A refused command's message as a page shows it: in the reader's language, with its
+    values filled in, starting with a capital (the domain writes it in English, marked for the
+    catalogue)."""
+    words = gettext(error.template)
+    if error.values:
+        words = words % error.values
+    return words[:1].upper() + words[1:]

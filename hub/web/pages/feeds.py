@@ -16,17 +16,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.access.accounts import Role
-from hub.db import aware
 from hub.domain.errors import DomainError, NotFound
-from hub.domain.meetings import LONDON
 from hub.feeds.tokens import CalendarFeeds, FeedKind, FeedNotFound, Issued
-from hub.i18n import _
+from hub.i18n import N_, _
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
 from hub.web.feeds import feed_urls
-from hub.web.pages.common import confirm, confirmed, page_caller, render, to_confirm
-from hub.web.pages.forms import check_csrf, read_form, sentence
+from hub.web.pages.common import confirm, confirmed, error_text, page_caller, render, to_confirm
+from hub.web.pages.forms import check_csrf, read_form
 from hub.web.pages.kept import ONCE, kept, see
+from hub.web.pages.present import london_time
 
 PATH = "/calendar-feeds"
 
@@ -100,7 +99,7 @@ async def create_feed(request: Request) -> Response:
         return await _refused(request, caller,
                               {"workspace_id": _("Select one of your workspaces")}, form.values)
     except DomainError as error:
-        return await _refused(request, caller, {"kind": sentence(error.message)}, form.values,
+        return await _refused(request, caller, {"kind": error_text(error)}, form.values,
                               403 if error.status == 403 else 400)
     return await see(request, caller, PATH, once=_links(request, issued, rotated=False))
 
@@ -122,7 +121,7 @@ def _asked(request: Request, label: str) -> Response:
     feed = next((f for f in _service(request).feeds_of(caller.actor)
                  if f.feed_id == feed_id and f.revoked_at is None), None)
     if feed is None:
-        raise FeedNotFound("no such calendar feed of yours")
+        raise FeedNotFound(N_("no such calendar feed of yours"))
     return confirm(
         request, question=_("Are you sure you want to %(action)s?") % {
             "action": label[:1].lower() + label[1:]},
@@ -180,7 +179,7 @@ def _shows(kind: str, workspace_name: str | None) -> str:
 def _when(value: datetime | None) -> str:
     if value is None:
         return _("Not yet")
-    return aware(value).astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+    return london_time(value)
 
 
 ROUTES = [

@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from hub.access.secrets import same
 from hub.domain.errors import DomainError
-from hub.i18n import _, gettext, ngettext
+from hub.i18n import N_, _, gettext, ngettext
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,7 +41,7 @@ def check_csrf(form: Any, expected: str | None) -> None:
     """Refuse a form whose CSRF token does not match the session's."""
     sent = form.get("csrf_token")
     if not expected or not isinstance(sent, str) or not same(sent, expected):
-        raise CsrfFailed("this form has expired: go back, reload the page and try again")
+        raise CsrfFailed(N_("this form has expired: go back, reload the page and try again"))
 
 
 async def read_form(
@@ -128,4 +128,6 @@ def error_message(label: str, problem: Mapping[str, Any]) -> str:
         return _("%(field)s must be a real date") % words
     if kind == "value_error" and "email" in str(problem.get("msg", "")).lower():
         return _("Enter an email address in the correct format, like name@example.org")
-    return f"{label}: {problem.get('msg', _('is not valid'))}"
+    # Pydantic's own words, in English: the cases above cover what a form can cause.
+    return _("%(field)s: %(problem)s") % {"field": label,
+                                          "problem": problem.get("msg") or _("is not valid")}

@@ -26,7 +26,7 @@ from hub.access.policy import NotPermitted
 from hub.db import aware
 from hub.domain.errors import NotFound
 from hub.domain.meetings import LONDON
-from hub.i18n import _, gettext
+from hub.i18n import N_, _, gettext
 from hub.mail.notices import KINDS, Kind
 from hub.mail.preferences import (
     CHOICES,
@@ -48,9 +48,10 @@ from hub.web.pages.kept import kept, see
 from workers.mail import arm_digests
 
 STATUTORY_NOTE = {
-    Kind.REPORT_REQUIRED: "Formal requirements under section 7 are always sent.",
-    Kind.MEETING_INVITATION: "Regulation 14A joint meetings are always sent.",
+    Kind.REPORT_REQUIRED: N_("Formal requirements under section 7 are always sent."),
+    Kind.MEETING_INVITATION: N_("Regulation 14A joint meetings are always sent."),
 }
+"""Why some messages cannot be turned off, translated where shown."""
 OUTBOX_LIMIT = 200
 
 
@@ -61,7 +62,8 @@ def _preferences_page(request: Request, **context: Any) -> Response:
     return render(
         request, "mail/preferences.html", title=_("Email choices"), section="mail",
         kinds=KINDS, choices=CHOICES, chosen=choices_of(hub.engine, user_id), default=NOW,
-        notes=STATUTORY_NOTE, hour=digest_hour(hub.engine, user_id), **context,
+        notes={kind: gettext(note) for kind, note in STATUTORY_NOTE.items()},
+        hour=digest_hour(hub.engine, user_id), **context,
     )
 
 
@@ -105,7 +107,7 @@ def _unsubscribing(request: Request) -> tuple[str, str]:
         hub_of(request).settings.secret_key, request.path_params["token"]
     )
     if found is None or found[1] not in KINDS:
-        raise NotFound("no such page")
+        raise NotFound(N_("no such page"))
     return found
 
 
@@ -157,7 +159,7 @@ class ContactForm(BaseModel):
 def _admin(request: Request) -> Any:
     caller = page_caller(request)
     if caller.actor.role != Role.ADMIN:
-        raise NotPermitted("only an admin of your organisation can see this page")
+        raise NotPermitted(N_("only an admin of your organisation can see this page"))
     return caller
 
 

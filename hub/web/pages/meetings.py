@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_time
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -30,11 +31,11 @@ from hub.domain.meetings import LONDON
 from hub.events.envelope import RecordedEvent
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.meetings import publish_meeting_papers
-from hub.i18n import N_, _, gettext
+from hub.i18n import N_, _, babel_locale, gettext
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
-from hub.web.pages.common import page_caller
-from hub.web.pages.forms import check_csrf, expected_version, sentence
+from hub.web.pages.common import error_text, page_caller
+from hub.web.pages.forms import check_csrf, expected_version
 from hub.web.pages.kept import keep
 from hub.web.pages.present import status_tag
 from hub.web.pages.records import RecordPages
@@ -112,7 +113,7 @@ def meeting_context(
         "minutes_href": _href(record, record.get("minutes_document")),
         "meeting_actions": actions,
         "overdue": sum(a.overdue for a in actions),
-        "accepted_types": ACCEPTED,
+        "accepted_types": gettext(ACCEPTED),
     }
 
 
@@ -186,10 +187,16 @@ def _london(value: Any) -> datetime:
 
 def _when(starts_at: Any, ends_at: Any) -> str:
     starts, ends = _london(starts_at), _london(ends_at)
-    day = f"{starts:%A} {starts.day} {starts:%B %Y}"
+    locale = babel_locale()
+    values = {
+        "day": format_date(starts, "EEEE d MMMM y", locale=locale),
+        "start": format_time(starts, "HH:mm", locale=locale),
+        "end_day": format_date(ends, "EEEE d MMMM y", locale=locale),
+        "end": format_time(ends, "HH:mm", locale=locale),
+    }
     if starts.date() == ends.date():
-        return f"{day}, {starts:%H:%M} to {ends:%H:%M} (London time)"
-    return f"{day}, {starts:%H:%M} to {ends:%A} {ends.day} {ends:%B %Y}, {ends:%H:%M} (London time)"
+        return _("%(day)s, %(start)s to %(end)s (London time)") % values
+    return _("%(day)s, %(start)s to %(end_day)s, %(end)s (London time)") % values
 
 
 def _href(record: dict[str, Any], reference: str | None) -> str | None:
@@ -250,7 +257,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
             except REFUSED as refused:
                 errors["file"] = refusal(refused, hub.attachments)
             except DomainError as refused:
-                errors["file"] = sentence(refused.message)
+                errors["file"] = error_text(refused)
             else:
                 return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
         return await _back(request, caller, pages, record_id, {
@@ -264,12 +271,12 @@ def paper_routes(pages: RecordPages) -> list[Route]:
         attachment_id = request.path_params["attachment_id"]
         papers = record.get("papers") or []
         if not any(p.get("reference") == ATTACHMENT + attachment_id for p in papers):
-            raise AttachmentNotFound("no such paper")
+            raise AttachmentNotFound(N_("no such paper"))
         attachments = hub_of(request).attachments
         if attachments.info(attachment_id).organisation_id not in (
             record["convened_by"], record["convenor_id"]
         ):
-            raise AttachmentNotFound("no such paper")
+            raise AttachmentNotFound(N_("no such paper"))
         return attachment_download(attachments, attachment_id)
 
     return [

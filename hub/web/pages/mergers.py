@@ -17,18 +17,22 @@ from sqlalchemy import Engine
 from starlette.requests import Request
 
 from hub.events.envelope import RecordedEvent
-from hub.i18n import _
+from hub.i18n import N_, _, gettext, ngettext
 from hub.queries.directory import area_names, csp_names
 from hub.web.auth import Caller, hub_of
 from hub.web.pages.present import MERGER_STATUSES, listing, long_date, purpose_words, status_tag
 
 QUESTIONS = {
-    "proposal": "The proposal to combine the partnerships",
-    "variation": "A variation of the agreement",
-    "termination": "Ending the agreement",
+    "proposal": N_("The proposal to combine the partnerships"),
+    "variation": N_("A variation of the agreement"),
+    "termination": N_("Ending the agreement"),
 }
-ROLES = {"policing_body": "Policing body", "responsible_authority": "Responsible authority"}
-WORDS = {"consented": ("Consented", "govuk-tag--green"), "refused": ("Refused", "govuk-tag--red")}
+ROLES = {"policing_body": N_("Policing body"), "responsible_authority": N_("Responsible authority")}
+WORDS = {
+    "consented": (N_("Consented"), "govuk-tag--green"),
+    "refused": (N_("Refused"), "govuk-tag--red"),
+}
+NO_WORD = (N_("Not yet"), "govuk-tag--grey")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class PartyStatus:
     party_id: str
     name: str
     role: str
+    role_key: str
+    word_key: str
     word: str
     word_class: str
     signed_on: str
@@ -59,10 +65,13 @@ def merger_context(
         PartyStatus(
             party_id=p["party_id"],
             name=names(p["organisation_id"]) if p.get("organisation_id")
-            else f"Policing body for {areas.get(p.get('area_id') or '', 'another area')}",
-            role=ROLES.get(p["role"], p["role"].replace("_", " ").capitalize()),
-            word=WORDS.get(p.get("word") or "", ("Not yet", "govuk-tag--grey"))[0],
-            word_class=WORDS.get(p.get("word") or "", ("Not yet", "govuk-tag--grey"))[1],
+            else _policing_body_of(areas.get(p.get("area_id") or "")),
+            role=gettext(ROLES[p["role"]]) if p["role"] in ROLES
+            else p["role"].replace("_", " ").capitalize(),
+            role_key=p["role"],
+            word_key=p.get("word") or "",
+            word=gettext(WORDS.get(p.get("word") or "", NO_WORD)[0]),
+            word_class=WORDS.get(p.get("word") or "", NO_WORD)[1],
             signed_on=long_date(p.get("signed_on")),
             signed_by=", ".join(x for x in (p.get("signatory"), p.get("signatory_role")) if x),
             reason=p.get("reason") or "",
@@ -83,25 +92,35 @@ def merger_context(
         (_("Police areas"), listing(list(areas.values()))),
     ]
     if record.get("question"):
-        summary.append((_("Before the parties now"), QUESTIONS.get(record["question"],
-                                                                record["question"])))
-        summary.append((_("Consents"), f"{record['parties_consented']} of "
-                                    f"{record['parties_total']} parties have consented"))
+        question = record["question"]
+        summary.append((_("Before the parties now"),
+                        gettext(QUESTIONS[question]) if question in QUESTIONS else question))
+        summary.append((_("Consents"), ngettext(
+            "%(consented)d of %(total)d party has consented",
+            "%(consented)d of %(total)d parties have consented",
+            record["parties_total"],
+        ) % {"consented": record["parties_consented"], "total": record["parties_total"]}))
     if record.get("made_on"):
-        summary.append(("Agreed on", long_date(record["made_on"])))
+        summary.append((_("Agreed on"), long_date(record["made_on"])))
     if record.get("csp_ended_on"):
         summary.append((_("Why it ended"), ended_by_law(engine, names, record)))
     if record.get("requested_by_csp"):
-        summary.append(("Asked for by", partnerships.get(record["requested_by_csp"])
+        summary.append((_("Asked for by"), partnerships.get(record["requested_by_csp"])
                         or csp_names(engine, [record["requested_by_csp"]]).get(
                             record["requested_by_csp"], "")))
     if record.get("cooperation_arrangements"):
-        summary.append(("How the partners will co-operate", record["cooperation_arrangements"]))
+        summary.append((_("How the partners will co-operate"), record["cooperation_arrangements"]))
     yours = [p for p in parties if p.mine]
     return {
         "summary": summary, "status_class": status_class, "parties": parties,
         "your_words": [_your_word(p) for p in yours],
     }
+
+
+def _policing_body_of(area: str | None) -> str:
+    if area is None:
+        return _("Policing body for another area")
+    return _("Policing body for %(area)s") % {"area": area}
 
 
 def ended_by_law(engine: Engine, names: Callable[[str], str], record: dict[str, Any]) -> str:
@@ -119,10 +138,19 @@ def ended_by_law(engine: Engine, names: Callable[[str], str], record: dict[str, 
 
 
 def _your_word(party: PartyStatus) -> str:
-    as_role = f" as {party.role.lower()}"
-    if party.word == "Consented":
-        by = f", signed by {party.signed_by}" if party.signed_by else ""
-        return f"You consented{as_role} on {party.signed_on}{by}."
-    if party.word == "Refused":
-        return f"You refused{as_role}."
-    return f"Your organisation has not yet given its word{as_role}."
+    # Whole sentences per role and word, so that a translator never joins fragments.
+    as_body = party.role_key == "policing_body"
+    if party.word_key == "consented":
+        values = {"date": party.signed_on, "signatory": party.signed_by}
+        if as_body:
+            return (_("You consented as policing body on %(date)s, signed by %(signatory)s.")
+                    if party.signed_by else _("You consented as policing body on %(date)s.")
+                    ) % values
+        return (_("You consented as responsible authority on %(date)s, signed by %(signatory)s.")
+                if party.signed_by else _("You consented as responsible authority on %(date)s.")
+                ) % values
+    if party.word_key == "refused":
+        return _("You refused as policing body.") if as_body else _(
+            "You refused as responsible authority.")
+    return (_("Your organisation has not yet given its word as policing body.") if as_body
+            else _("Your organisation has not yet given its word as responsible authority."))

@@ -222,10 +222,13 @@ DUTY_ACTIONS: dict[str, dict[str, PageAction]] = {
 """Each duty register collection's actions."""
 
 DUTY_NAMES = {
-    "priorities": ("relevant priority", "Register a relevant priority"),
-    "regard-decisions": ("decision", "Record a decision"),
-    "police-crime-plans": ("police and crime plan", "Record a police and crime plan"),
-    "reciprocal-regards": ("regard to the plan", "Record regard to the police and crime plan"),
-    "cj-arrangements": ("criminal justice arrangement", "Draft a criminal justice arrangement"),
+    "priorities": (N_("relevant priority"), N_("Register a relevant priority")),
+    "regard-decisions": (N_("decision"), N_("Record a decision")),
+    "police-crime-plans": (N_("police and crime plan"), N_("Record a police and crime plan")),
+    "reciprocal-regards": (N_("regard to the plan"),
+                           N_("Record regard to the police and crime plan")),
+    "cj-arrangements": (N_("criminal justice arrangement"),
+                        N_("Draft a criminal justice arrangement")),
 }
-"""Each duty register collection: one record in words, and its create form's title."""
+"""Each duty register collection: one record in words, and its create form's title (both
+translated where shown)."""

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from hub.access import password_reset
 from hub.access.secrets import new_token
 from hub.domain.errors import NotFound
-from hub.i18n import _
+from hub.i18n import N_, _
 from hub.web.auth import hub_of
 from hub.web.pages.auth import SIGN_IN_CSRF_COOKIE
 from hub.web.pages.common import render
@@ -98,7 +98,7 @@ async def choose(request: Request) -> Response:
     hub = hub_of(request)
     token = request.path_params["token"]
     if password_reset.open_reset(hub.engine, token, hub.clock()) is None:
-        raise NotFound("this link has expired or has already been used")
+        raise NotFound(N_("this link has expired or has already been used"))
     browser = request.cookies.get(SIGN_IN_CSRF_COOKIE)
     if request.method == "GET":
         errors = (await kept(request, browser) or {}).get("errors") or {}
@@ -115,7 +115,7 @@ async def choose(request: Request) -> Response:
     ):
         return RedirectResponse("/sign-in?reset=1", status_code=303)
     if form.model is not None:
-        raise NotFound("this link has expired or has already been used")
+        raise NotFound(N_("this link has expired or has already been used"))
     return await see(request, browser, request.url.path, {"errors": errors})
 
 

@@ -82,6 +82,12 @@ def long_date(value: date | datetime | str | None) -> str:
     return format_date(value, "d MMMM y", locale=babel_locale())
 
 
+def date_as(value: date, pattern: str) -> str:
+    """A date in a Babel (CLDR) ``pattern``, its month and day names in the reader's language:
+    "MMMM y" is "December 2026", "EEEE" is "Sunday", "MMM" is "Dec"."""
+    return format_date(value, pattern, locale=babel_locale())
+
+
 def london_time(value: datetime | str | None, seconds: bool = False) -> str:
     """An instant in London time, "6 December 2026, 14:05" (with ``seconds``, 14:05:09)."""
     if value is None or value == "":

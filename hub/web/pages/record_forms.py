@@ -24,9 +24,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from hub.i18n import gettext
+from hub.i18n import N_, _, gettext
 from hub.web.pages.field_words import CHOICES, FIELDS
 from hub.web.pages.forms import error_message, sentence
+from hub.web.pages.value_words import VALUE_WORDS
 
 LONG_TEXT = {"matters", "text", "purpose", "reason", "note", "terms", "summary", "minutes",
              "notes", "cooperation_arrangements", "description", "regard_note",
@@ -35,7 +36,8 @@ ROWS_SHOWN = 2
 """Rows a list of items offers at first (more with "add another")."""
 MAX_ROWS = 200
 """The most rows a posted form may claim, so a forged count cannot make the server spin."""
-LINES_HINT = "One per line"
+LINES_HINT = N_("One per line")
+"""A list's hint (translated where shown, as every field's hint is)."""
 ADD_ROW = "add_row"
 """The name of the "add another" buttons; its value is the path of the list to grow."""
 
@@ -147,7 +149,7 @@ def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) ->
     if inner is date:
         return replace(base, kind="date")
     if inner is datetime:
-        return replace(base, kind="datetime", hint=hint or "In London time")
+        return replace(base, kind="datetime", hint=hint or N_("In London time"))
     if inner is str or _is_str_union(inner):
         return replace(base, kind="textarea" if name in LONG_TEXT else "text")
     nested = _model_in(inner)
@@ -157,7 +159,7 @@ def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) ->
     origin = get_origin(inner)
     if _is_mapping(origin):
         item = _singular(label)
-        pair = (FormField("key", "For", "text", True),
+        pair = (FormField("key", N_("For"), "text", True),
                 FormField("value", item, "textarea", True))
         return replace(base, kind="rows", fields=pair, item=item.lower())
     if _is_sequence(origin):
@@ -203,7 +205,8 @@ def _is_enum(annotation: Any) -> bool:
 
 def _enum_choices(kind: type[enum.Enum]) -> tuple[tuple[str, str], ...]:
     return tuple(
-        (str(m.value), CHOICES.get(str(m.value), (sentence(str(m.value).replace("_", " ")),))[0])
+        (str(m.value), CHOICES[str(m.value)][0] if str(m.value) in CHOICES
+         else VALUE_WORDS.get(str(m.value)) or sentence(str(m.value).replace("_", " ")))
         for m in kind
     )
 
@@ -386,7 +389,7 @@ def _read(
         return True, [line.strip() for line in text.splitlines() if line.strip()]
     if field.kind == "number":
         if not text.strip().isdigit():
-            errors[path] = f"{label} must be a whole number, like 1"
+            errors[path] = _("%(field)s must be a whole number, like 1") % {"field": gettext(label)}
             return False, None
         return True, int(text)
     return True, text if field.kind == "textarea" else text.strip()
@@ -487,7 +490,9 @@ def handler_errors(fields: list[FormField], details: Iterable[Mapping[str, Any]]
         label = label_at(fields, path)
         problem = {"type": kind, "ctx": {"min_length": 1, "pattern": text}, "msg": text}
         found.setdefault(anchor(fields, path),
-                         error_message(label, problem) if kind else f"{label}: {text}")
+                         error_message(label, problem) if kind
+                         else _("%(field)s: %(problem)s") % {"field": gettext(label),
+                                                             "problem": text})
     return found
 
 

@@ -20,6 +20,7 @@ from hub.domain.meetings import MEETING
 from hub.domain.mergers import MERGER
 from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
+from hub.i18n import N_
 from hub.web.api import duties, meetings, reports
 from hub.web.pages import invite_groups, lists, meeting_calendar, revisions
 from hub.web.pages import meetings as meeting_page
@@ -35,10 +36,10 @@ from hub.web.pages.page_actions import (
 from hub.web.pages.records import ActionForm, RecordPages
 
 MEETING_PAGES = RecordPages(
-    meetings.MEETINGS, "meeting", "title", MEETING, template="records/meeting.html",
+    meetings.MEETINGS, N_("meeting"), "title", MEETING, template="records/meeting.html",
     context=meeting_page.meeting_context, actions=MEETING_ACTIONS,
     choices=meeting_page.meeting_choices, defaults=meeting_page.meeting_defaults,
-    new_title="Convene a meeting", check_new=True,
+    new_title=N_("Convene a meeting"), check_new=True,
     expand=invite_groups.expand, extras=invite_groups.extras,
     checked=frozenset({"invitations"}),
     action_forms={"invitations": ActionForm(
@@ -57,16 +58,16 @@ DUTY_REVISIONS = {
 }
 """The duty records whose revisions start as the record stands."""
 REPORT_PAGES = RecordPages(
-    reports.REPORT_REQUESTS, "report request", "title", REPORT_REQUEST,
+    reports.REPORT_REQUESTS, N_("report request"), "title", REPORT_REQUEST,
     template="records/report.html", context=report_page.report_context,
     uploads=frozenset({"attachment_ids"}), actions=REPORT_ACTIONS,
     defaults=report_page.report_defaults,
-    new_title="Ask for a report", check_new=True,
+    new_title=N_("Ask for a report"), check_new=True,
 )
 MERGER_PAGES = RecordPages(
-    meetings.MERGERS, "merger", "proposed_name", MERGER, template="records/merger.html",
+    meetings.MERGERS, N_("merger"), "proposed_name", MERGER, template="records/merger.html",
     context=merger_page.merger_context, defaults=revisions.merger_defaults,
-    actions=MERGER_ACTIONS, new_title="Propose a merger of partnerships",
+    actions=MERGER_ACTIONS, new_title=N_("Propose a merger of partnerships"),
     check_new=True, checked=frozenset({"consent"}),
 )
 PAGES = [

@@ -35,7 +35,7 @@ from hub.web.api.records import RecordApi, request_arguments, server_arguments
 from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.answers import answers
-from hub.web.pages.common import CONFIRMED, confirm, confirmed, page_caller, render
+from hub.web.pages.common import CONFIRMED, confirm, confirmed, error_text, page_caller, render
 from hub.web.pages.directory_choices import directory_choices
 from hub.web.pages.forms import check_csrf, expected_version, sentence
 from hub.web.pages.kept import keep, kept, token_of
@@ -104,7 +104,7 @@ class RecordPages:
 
     api: RecordApi
     title: str
-    """A singular name, e.g. "report request"."""
+    """A singular name, e.g. "report request" (marked ``N_``, translated where shown)."""
     title_field: str
     record_type: RecordType[Any]
     """The record's domain rules: a page offers the actions its state admits
@@ -117,7 +117,8 @@ class RecordPages:
     """The actions the page may offer, by the API's segment for them; an API action not
     declared here is not offered on the page."""
     new_title: str = ""
-    """The create form's title (default: "New <title>")."""
+    """The create form's title (marked ``N_``, translated where shown; default: "New
+    <title>")."""
     choices: FieldChoices | None = None
     """Fields the page offers as a choice (e.g. an organisation from the invitees), beyond
     those naming a directory entry (:mod:`hub.web.pages.directory_choices`)."""
@@ -185,7 +186,7 @@ class RecordPages:
                 k: v for k, v in request.query_params.items() if k != "kept"}
             errors = state.get("errors") or {}
             return render(
-                request, "records/new.html", title=self.new_title or f"New {self.title}",
+                request, "records/new.html", title=self._new_title(),
                 fields=self._shown(request, caller, fields),
                 values=with_rows(fields, values), errors=errors, action=f"{self.base}/new",
                 added=state.get("added"), status_code=400 if errors else 200,
@@ -216,6 +217,11 @@ class RecordPages:
                 return _see(f"{self.base}/{created.id}")
         return _see(back + await keep(request, caller, {"values": values, "errors": errors}))
 
+    def _new_title(self) -> str:
+        if self.new_title:
+            return gettext(self.new_title)
+        return _("New %(kind)s") % {"kind": gettext(self.title)}
+
     async def check_new_answers(self, request: Request) -> Response:
         """"Check your answers" before creating a record that reaches other organisations."""
         caller = page_caller(request)
@@ -225,7 +231,7 @@ class RecordPages:
         fields = self.fields(request, caller, form_fields(self._create_model()), None)
         token = token_of(request)
         return self._check_page(
-            request, fields, state["values"], caption=self.new_title or f"New {self.title}",
+            request, fields, state["values"], caption=self._new_title(),
             action=f"{self.base}/new", change=f"{self.base}/new?kept={token}#",
         )
 
@@ -246,7 +252,9 @@ class RecordPages:
         extra = self.action_forms.get(segment)
         return self._check_page(
             request, fields, state["values"],
-            caption=f"{self.title.capitalize()}: {record.get(self.title_field, record_id)}",
+            caption=_("%(kind)s: %(name)s") % {
+                "kind": sentence(gettext(self.title)),
+                "name": record.get(self.title_field, record_id)},
             action=f"{self.base}/{record_id}/{segment}",
             change=f"{self._form_page(record_id, segment)}?kept={token}#{segment}-",
             notes=extra.notes(request, caller, state["values"], record) if extra else [],
@@ -291,7 +299,7 @@ class RecordPages:
         if declared is None or not declared.confirm or state is None:
             return _see(f"{self.base}/{record_id}")
         return confirm(
-            request, question=gettext(declared.confirm), kind=self.title,
+            request, question=gettext(declared.confirm), kind=gettext(self.title),
             subject=str(record.get(self.title_field, record_id)),
             action=f"{self.base}/{record_id}/{segment}", label=gettext(declared.label),
             carried=[(str(k), str(v)) for k, v in state.get("carried") or []],
@@ -443,7 +451,7 @@ class RecordPages:
                 raise
             except DomainError as error:
                 found = handler_errors(fields, getattr(error, "errors", None) or [])
-                raise _FormErrors(found or {"form": sentence(error.message)}) from None
+                raise _FormErrors(found or {"form": error_text(error)}) from None
 
     def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
         """What happened to the record after ``version``, one line each (for a stale form)."""
@@ -480,7 +488,7 @@ class RecordPages:
         extra = self.context(request, caller, record, events) if self.context else {}
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
-            kind=self.title, record=record, record_id=record_id, base=self.base,
+            kind=gettext(self.title), record=record, record_id=record_id, base=self.base,
             history=history, actions=actions, errors=errors,
             hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
             live_workspaces=" ".join(workspaces),

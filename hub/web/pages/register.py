@@ -15,6 +15,7 @@ from starlette.routing import Route
 from hub.domain.directory import london_today
 from hub.domain.errors import NotFound
 from hub.domain.powers import Power, powers_held
+from hub.i18n import N_, _
 from hub.projections.directory import areas, organisations, terms
 from hub.projections.duties import decision_priorities, decisions, priorities
 from hub.queries.directory import csp_ids_of_area
@@ -27,7 +28,7 @@ async def duty_register(request: Request) -> Response:
     caller = page_caller(request)
     area_id = request.path_params["area_id"]
     if area_id not in caller.actor.area_ids:
-        raise NotFound("no such area")
+        raise NotFound(N_("no such area"))
     hub = hub_of(request)
     with hub.engine.connect() as conn:
         area = conn.execute(select(areas).where(areas.c.area_id == area_id)).one()
@@ -72,7 +73,8 @@ async def duty_register(request: Request) -> Response:
         commenced_on=area.commenced_on, reg14a_recorded=area.reg14a_recorded,
     )
     return render(
-        request, "register.html", title=f"Duty register: {area.name}", area=area,
+        request, "register.html", title=_("Duty register: %(area)s") % {"area": area.name},
+        area=area,
         bound=bound, coming=coming,
         priorities=current, decisions=rows, outcomes=outcomes, names=names, ended=ended,
         gaps=sum(d["unconsidered"] for d in rows if not d["finalised"]) if bound else 0,

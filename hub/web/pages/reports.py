@@ -36,10 +36,10 @@ from hub.web.pages.present import (
 from hub.web.pages.records import RecordPages
 
 SUBMISSIONS = {
-    "report_request.submitted": "Submitted",
-    "report_request.resubmitted": "Resubmitted",
+    "report_request.submitted": N_("Submitted"),
+    "report_request.resubmitted": N_("Resubmitted"),
 }
-"""The events that carry a report, and what the page calls each."""
+"""The events that carry a report, and what the page calls each (translated where shown)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ def authority_statuses(
         if event.type == "report_request.acknowledged":
             row.acknowledged = when
         elif event.type == "report_request.extension_requested":
-            row.more_time = f"Asked on {when} for {long_date(data['requested_due_on'])}"
+            row.more_time = _("Asked on %(when)s for %(date)s") % {
+                "when": when, "date": long_date(data["requested_due_on"])}
         elif event.type in SUBMISSIONS:
             row.submitted = when
             row.late = row.late or bool(data.get("late"))
@@ -134,7 +135,7 @@ def report_context(
                         f"{record.get('publication_location') or ''}".rstrip(", ")))
     submissions = [
         Submission(
-            heading=SUBMISSIONS[event.type],
+            heading=gettext(SUBMISSIONS[event.type]),
             by=names(event.data["by_organisation"]),
             when=london_time(event.recorded_at),
             late=bool(event.data.get("late")),
@@ -181,7 +182,7 @@ def attachment_routes(pages: RecordPages) -> list[Route]:
         attachment_id = request.path_params["attachment_id"]
         hub = hub_of(request)
         if not any(o["request_id"] == record_id for o in attachment_requests(hub, attachment_id)):
-            raise AttachmentNotFound("no such attachment")
+            raise AttachmentNotFound(N_("no such attachment"))
         return attachment_download(hub.attachments, attachment_id)
 
     return [

@@ -18,9 +18,11 @@ from hub.attachments import (
     StoredAttachment,
     UnsupportedMediaType,
 )
+from hub.i18n import N_, _
 
-ACCEPTED = "A PDF, Word, Excel, PowerPoint, OpenDocument, image, text or CSV file"
-"""The types the attachment store accepts, in words (a file input's hint)."""
+ACCEPTED = N_("A PDF, Word, Excel, PowerPoint, OpenDocument, image, text or CSV file")
+"""The types the attachment store accepts, in words (a file input's hint, translated where
+shown)."""
 
 REFUSED = (AttachmentTooLarge, UnsupportedMediaType)
 """What the store refuses a file for."""
@@ -34,8 +36,10 @@ def uploads_in(form: FormData, name: str) -> list[UploadFile]:
 def refusal(error: Exception, store: AttachmentStore) -> str:
     """What to say beside a file input when the store refuses a file."""
     if isinstance(error, AttachmentTooLarge):
-        return f"The file must be smaller than {store.max_bytes / (1024 * 1024):g} MB"
-    return f"The file must be {ACCEPTED[0].lower()}{ACCEPTED[1:]}"
+        return _("The file must be smaller than %(size)s MB") % {
+            "size": f"{store.max_bytes / (1024 * 1024):g}"}
+    return _("The file must be a PDF, Word, Excel, PowerPoint, OpenDocument, image, text or CSV "
+             "file")
 
 
 @contextmanager

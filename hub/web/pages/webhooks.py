@@ -17,8 +17,8 @@ from hub.domain.errors import DomainError
 from hub.i18n import N_, _, gettext
 from hub.queries.directory import workspaces_of
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import confirm, confirmed, page_caller, render, to_confirm
-from hub.web.pages.forms import check_csrf, read_form, sentence
+from hub.web.pages.common import confirm, confirmed, error_text, page_caller, render, to_confirm
+from hub.web.pages.forms import check_csrf, read_form
 from hub.web.pages.kept import ONCE, kept, see
 from hub.web.pages.present import LONDON
 from hub.webhooks import delivery, log
@@ -64,18 +64,20 @@ DONE = {
 }
 """What the webhook pages say after each action."""
 
-MESSAGES = {
-    "url": "Enter the URL of the receiver, like https://partner.example.org/hooks",
-    "event_types": "Enter at least one event type, or * for every event",
-    "handshake": "Select whether to check the receiver agrees to receive events",
-    "since": "Enter a date and time, like 2026-11-24 09:00",
-}
+def _messages() -> dict[str, str]:
+    """What each field's error says when it is left empty, in the reader's language."""
+    return {
+        "url": _("Enter the URL of the receiver, like https://partner.example.org/hooks"),
+        "event_types": _("Enter at least one event type, or * for every event"),
+        "handshake": _("Select whether to check the receiver agrees to receive events"),
+        "since": _("Enter a date and time, like 2026-11-24 09:00"),
+    }
 
 
 def _admin(request: Request) -> Caller:
     caller = page_caller(request)
     if caller.actor.role != Role.ADMIN:
-        raise NotPermitted("only an admin of your organisation can manage its webhooks")
+        raise NotPermitted(N_("only an admin of your organisation can manage its webhooks"))
     COLLECTOR.bind(hub_of(request).redis)
     return caller
 
@@ -112,7 +114,7 @@ async def create(request: Request) -> Response:
     raw = await request.form()
     lines = [line.strip() for line in str(raw.get("event_types", "")).splitlines()]
     form = await read_form(
-        request, EndpointForm, caller.csrf_token, messages=MESSAGES,
+        request, EndpointForm, caller.csrf_token, messages=_messages(),
         event_types=[line for line in lines if line],
         workspace_ids=raw.getlist("workspace_ids"),
     )
@@ -129,7 +131,7 @@ async def create(request: Request) -> Response:
         )
     except DomainError as error:
         return await see(request, caller, INDEX,
-                         _refused({_field_of(error): sentence(error.message)}, values))
+                         _refused({_field_of(error): error_text(error)}, values))
     return await see(request, caller, _path(row.endpoint_id), {"done": "created"},
                      once={"secret": secret})
 
@@ -209,8 +211,11 @@ async def disable(request: Request) -> Response:
     caller, endpoint_id = await _acting(request)
     if not confirmed(await request.form()):
         return to_confirm(request)
-    _endpoints(request).disable(_organisation(caller), endpoint_id,
-                                f"Disabled by {caller.user_name or 'an admin'}.")
+    # The reason is stored with the endpoint and the API returns it, like the reasons the
+    # delivery job writes when it disables one itself: data in English, not page words.
+    reason = (f"Disabled by {caller.user_name}." if caller.user_name
+              else "Disabled by an admin.")
+    _endpoints(request).disable(_organisation(caller), endpoint_id, reason)
     return await _back(request, caller, endpoint_id, {"done": "disabled"})
 
 
@@ -221,7 +226,7 @@ async def enable(request: Request) -> Response:
         _endpoints(request).enable(_organisation(caller), endpoint_id)
     except DomainError as error:
         return await _back(request, caller, endpoint_id,
-                           {"problem": sentence(error.message), "status": error.status})
+                           {"problem": error_text(error), "status": error.status})
     return await _back(request, caller, endpoint_id, {"done": "enabled"})
 
 
@@ -275,7 +280,7 @@ async def send_test(request: Request) -> Response:
         )
     except DomainError as error:
         return await _back(request, caller, endpoint_id,
-                           {"problem": sentence(error.message), "status": error.status})
+                           {"problem": error_text(error), "status": error.status})
     return await _back(request, caller, endpoint_id, {"test_attempt": {
         "outcome": made.outcome, "status_code": made.status_code,
         "latency_ms": made.latency_ms, "error": made.error,
@@ -303,10 +308,10 @@ async def redeliver(request: Request) -> Response:
 async def replay(request: Request) -> Response:
     """Send again everything since a time (London time, as a person reads the page)."""
     caller, endpoint_id = await _acting(request)
-    form = await read_form(request, ReplayForm, caller.csrf_token, messages=MESSAGES)
+    form = await read_form(request, ReplayForm, caller.csrf_token, messages=_messages())
     if form.model is None:
         return await _back(request, caller, endpoint_id,
-                           _refused({"since": MESSAGES["since"]}, form.values))
+                           _refused({"since": _messages()["since"]}, form.values))
     since = form.model.since
     since = since.replace(tzinfo=LONDON) if since.tzinfo is None else since
     await run_in_threadpool(log.queue_replay, hub_of(request), _organisation(caller),

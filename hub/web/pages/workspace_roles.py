@@ -20,19 +20,28 @@ from hub.domain.errors import DomainError
 from hub.events import StreamRef
 from hub.events.errors import ConcurrencyConflict
 from hub.handlers.workspaces import Person, assign_role, people_in
-from hub.i18n import _
+from hub.i18n import N_, _, gettext
 from hub.queries import directory as queries
 from hub.web.auth import Caller, hub_of
-from hub.web.pages.common import page_caller, render
-from hub.web.pages.forms import expected_version, read_form, sentence
+from hub.web.pages.common import error_text, page_caller, render
+from hub.web.pages.forms import expected_version, read_form
 from hub.web.pages.kept import kept, see
+from hub.web.pages.value_words import value_words
 from schemas.events.directory import WorkspaceRole
 
 ROLE_HINTS = {
-    WorkspaceRole.LEAD: "Acts as their organisation role allows, and sets others' roles here",
-    WorkspaceRole.MEMBER: "Acts as their organisation role allows (everyone starts as a member)",
-    WorkspaceRole.OBSERVER: "Sees this workspace's records but changes none of them",
+    WorkspaceRole.LEAD: N_("Acts as their organisation role allows, and sets others' roles here"),
+    WorkspaceRole.MEMBER: N_(
+        "Acts as their organisation role allows (everyone starts as a member)"),
+    WorkspaceRole.OBSERVER: N_("Sees this workspace's records but changes none of them"),
 }
+"""What each role lets a person do, translated where shown."""
+ROLE_SET = {
+    WorkspaceRole.LEAD: N_("%(name)s is now a lead in this workspace."),
+    WorkspaceRole.MEMBER: N_("%(name)s is now a member in this workspace."),
+    WorkspaceRole.OBSERVER: N_("%(name)s is now an observer in this workspace."),
+}
+"""The banner once a role is set: a whole sentence per role, for the translator."""
 
 
 class RoleForm(BaseModel):
@@ -57,10 +66,14 @@ def _page(
     )
     stream = StreamRef.of(directory.WORKSPACE.stream_type, workspace_id)
     return render(
-        request, "workspace_roles.html", title=f"People and roles: {workspace['name']}",
+        request, "workspace_roles.html",
+        title=_("People and roles: %(workspace)s") % {"workspace": workspace["name"]},
         workspace=workspace, people=people, choosable=[p for p in people if p.settable],
-        roles=[{"value": r.value, "hint": ROLE_HINTS[r]} for r in WorkspaceRole if r in offered],
-        updated=updated, version=hub.store.stream_version(stream.id), **context,
+        roles=[{"value": r.value, "text": value_words(r), "hint": gettext(ROLE_HINTS[r])}
+               for r in WorkspaceRole if r in offered],
+        updated=updated,
+        updated_text=gettext(ROLE_SET[updated.role]) % {"name": updated.name} if updated else "",
+        version=hub.store.stream_version(stream.id), **context,
     )
 
 
@@ -99,7 +112,7 @@ async def set_role(request: Request) -> Response:
             errors = {"role": _("The people or roles here changed since you opened this page: "
                               "check the table below, then set the role again")}
         except DomainError as error:
-            errors = {"role": sentence(error.message)}
+            errors = {"role": error_text(error)}
         else:
             target = f"/workspaces/{workspace_id}/roles?updated={form.model.user_id}"
             return RedirectResponse(target, status_code=303)
