@@ -109,10 +109,11 @@ class RecordPages:
     record_type: RecordType[Any]
     """The record's domain rules: a page offers the actions its state admits
     (:attr:`~hub.domain.record.RecordType.open_to`)."""
-    template: str = "records/show.html"
-    """The record page's template; a designed one includes the shared parts of the generic."""
-    context: PageContext | None = None
-    """What a designed page shows beyond the generic page's context."""
+    template: str
+    """The record page's designed template, which extends ``records/show.html`` (the parts
+    every record page shares: actions, history, live refresh, banners and conflicts)."""
+    context: PageContext
+    """What the designed page shows beyond the shared parts' context (its summary first)."""
     actions: Mapping[str, PageAction] = field(default_factory=dict)
     """The actions the page may offer, by the API's segment for them; an API action not
     declared here is not offered on the page."""
@@ -485,12 +486,11 @@ class RecordPages:
         done = self.actions.get(request.query_params.get("done", ""))
         if done is not None and status_code == 200:
             context.setdefault("done_text", gettext(done.done))
-        extra = self.context(request, caller, record, events) if self.context else {}
+        extra = self.context(request, caller, record, events)
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
             kind=gettext(self.title), record=record, record_id=record_id, base=self.base,
             history=history, actions=actions, errors=errors,
-            hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
             live_workspaces=" ".join(workspaces),
             live_after=history[-1]["position"] if history else START,
             status_code=status_code, **extra, **context,
