@@ -5,9 +5,9 @@ words, what the page says once it is done, and whether it asks for confirmation 
 form is built from the same body model as the JSON API's (see
 :mod:`hub.web.pages.record_forms`), so a page accepts exactly what the API accepts. A form
 posted against an old version is refused with what changed since, and keeps what was typed.
-After an action the page is fetched again (post/redirect/get) with a success banner. A record
-type may have a designed page of its own (a template, and a function giving it what to show)
-that keeps these forms, history and conflict handling.
+After an action the page is fetched again (post/redirect/get) with a success banner. Each record
+type has a designed page of its own (a template extending ``records/show.html``, and a function
+giving it what to show), which keeps these forms, history and conflict handling.
 """
 
 from __future__ import annotations
