@@ -13,8 +13,9 @@ from hub import outages
 from hub.domain.errors import DomainError
 from hub.i18n import N_, _, gettext
 from hub.web import problems
-from hub.web.auth import NotSignedIn
+from hub.web.auth import NotSignedIn, caller, hub_of
 from hub.web.pages.common import error_text, render
+from hub.web.pages.directory_choices import visible_names
 
 TITLES = {
     403: N_("You cannot do that"),
@@ -41,7 +42,12 @@ async def domain_error(request: Request, error: Exception) -> Response:
     if isinstance(error, NotSignedIn):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/sign-in?next={target}", status_code=303)
-    message = _("No such page or record.") if error.status == 404 else error_text(error)
+    if error.status == 404:
+        message = _("No such page or record.")
+    else:
+        reader = caller(request)
+        names = visible_names(hub_of(request).engine, reader.actor) if reader else None
+        message = error_text(error, names)
     return render(
         request, "error.html", title=_title(error.status),
         message=message, status_code=error.status,

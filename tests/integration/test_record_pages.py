@@ -4,11 +4,14 @@ stale forms that say what changed, errors beside the field."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from hub.bootstrap import Hub
+from hub.projections.directory import csps
 from tests.web import client_of, csrf_of, sign_in, signed_in
 
 OFFICE = "opcc@leicestershire.example.org"
@@ -115,6 +118,23 @@ def test_calendar_short_links_lead_to_the_record_pages(office: TestClient) -> No
         assert answer.status_code == 301
         assert answer.headers["location"] == f"/records/{full}/abc"
     assert office.get("/meetings/no-such-meeting.ics").status_code == 404
+
+
+def test_a_refusal_beside_the_form_names_the_partnership_and_writes_the_date(
+    office: TestClient, demo_hub: Hub
+) -> None:
+    # The directory as a merger that took effect leaves it: the partnership ended (the merger's
+    # own walk is test_mergers_effect's); a report can no longer be required of it.
+    with demo_hub.engine.begin() as conn:
+        conn.execute(update(csps).where(csps.c.csp_id == "safer-leicester")
+                     .values(valid_to=date(2026, 3, 31)))
+    answer = office.post("/records/report-requests/new", data={
+        "csrf_token": office.csrf, "confirmed": "yes", "csp_id": "safer-leicester",  # type: ignore[attr-defined]
+        "kind": "informal", "title": "Knife crime, city centre", "matters": "Trends.",
+    }, follow_redirects=True)
+    assert answer.status_code == 400, answer.text
+    assert "The CSP Safer Leicester Partnership ended on 31 March 2026" in answer.text
+    assert "safer-leicester ended" not in answer.text and "2026-03-31" not in answer.text
 
 
 def _expected_version(html: str) -> str:

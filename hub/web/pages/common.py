@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -10,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from hub.domain.errors import DomainError
 from hub.i18n import N_, gettext
 from hub.web.auth import Caller, NotSignedIn, caller
+from hub.web.pages.present import refusal_value
 
 
 def page_caller(request: Request) -> Caller:
@@ -72,11 +74,14 @@ def to_confirm(request: Request) -> RedirectResponse:
     return RedirectResponse(request.url.path, status_code=303)
 
 
-def error_text(error: DomainError) -> str:
+def error_text(error: DomainError, names: Mapping[str, str] | None = None) -> str:
     """A refused command's message as a page shows it: in the reader's language, with its
-    values filled in, starting with a capital (the domain writes it in English, marked for the
-    catalogue)."""
+    values in words (dates, statuses, and the names of the directory entries in ``names``, the
+    reader's :func:`~hub.web.pages.directory_choices.visible_names`), starting with a capital
+    (the domain writes it in English, marked for the catalogue)."""
     words = gettext(error.template)
     if error.values:
-        words = words % error.values
+        words = words % {
+            key: refusal_value(key, value, names or {}) for key, value in error.values.items()
+        }
     return words[:1].upper() + words[1:]

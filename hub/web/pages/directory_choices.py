@@ -17,7 +17,13 @@ from sqlalchemy import Engine
 
 from hub.access.policy import Actor
 from hub.domain.duties import CRIMINAL_JUSTICE_KINDS
-from hub.queries.directory import areas_of, csps_of, current_organisations_of, workspaces_of
+from hub.queries.directory import (
+    areas_of,
+    csps_of,
+    current_organisations_of,
+    organisations_of,
+    workspaces_of,
+)
 
 Choices = list[tuple[str, str]]
 """(value, label) pairs, in the order offered."""
@@ -65,3 +71,14 @@ def directory_choices(engine: Engine, actor: Actor, names: Collection[str]) -> d
     """
     read = cache(lambda entries: entries(engine, actor))
     return {name: read(ENTRIES[name]) for name in names if name in ENTRIES}
+
+
+def visible_names(engine: Engine, actor: Actor) -> dict[str, str]:
+    """The names of the directory entries the actor's organisation may see, by id: the
+    organisations (ended ones too), CSPs, police areas and workspaces of its police areas. A
+    refusal shown on a page names these (:func:`hub.web.pages.common.error_text`); an id not
+    here reads as it was given, so another area's reads as a made-up one does."""
+    names = {o["organisation_id"]: o["name"] for o in organisations_of(engine, actor)}
+    for entries in (_csps, _areas, _workspaces):
+        names.update(entries(engine, actor))
+    return names

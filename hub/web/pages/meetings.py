@@ -35,6 +35,7 @@ from hub.i18n import N_, _, babel_locale, gettext
 from hub.web.auth import Caller, hub_of
 from hub.web.downloads import attachment_download
 from hub.web.pages.common import error_text, page_caller
+from hub.web.pages.directory_choices import visible_names
 from hub.web.pages.forms import check_csrf, expected_version
 from hub.web.pages.kept import keep
 from hub.web.pages.present import status_tag
@@ -257,7 +258,7 @@ def paper_routes(pages: RecordPages) -> list[Route]:
             except REFUSED as refused:
                 errors["file"] = refusal(refused, hub.attachments)
             except DomainError as refused:
-                errors["file"] = error_text(refused)
+                errors["file"] = error_text(refused, visible_names(hub.engine, caller.actor))
             else:
                 return RedirectResponse(f"{pages.base}/{record_id}", status_code=303)
         return await _back(request, caller, pages, record_id, {

@@ -7,6 +7,8 @@ these, so one record reads the same wherever it appears.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +18,7 @@ from babel.lists import format_list
 
 from hub.db import aware
 from hub.i18n import N_, babel_locale, gettext, ngettext
+from hub.web.pages.value_words import value_words
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -109,3 +112,31 @@ def listing(names: list[Any]) -> str:
     """Names joined as a sentence would: "A", "A and B", "A, B and C"."""
     words = [str(n) for n in names if n]
     return format_list(words, locale=babel_locale()) if words else ""
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def refusal_value(key: str, value: object, names: Mapping[str, str]) -> object:
+    """One value of a refused command's message as its reader reads it.
+
+    The domain fills its messages with what it holds; a page fills them with words: a date
+    (or its ISO form) as a London date, a status in words, and an id of a directory entry, or a
+    comma-joined list of them, as the entry's name ("A, B and C"). ``names`` holds only the
+    entries the reader's organisation may see, so an id it may not see stays as it is and
+    reads exactly as a made-up one does. Any other value stays as it is.
+    """
+    if key == "status":
+        words = value_words(value)
+        # Mid-sentence: "the arrangement is ended, not in force".
+        return words[:1].lower() + words[1:]
+    if isinstance(value, date):
+        return long_date(value)
+    if not isinstance(value, str):
+        return value
+    if _ISO_DATE.fullmatch(value):
+        return long_date(value)
+    ids = value.split(", ")
+    if any(i in names for i in ids):
+        return listing([names.get(i, i) for i in ids])
+    return value

@@ -36,7 +36,7 @@ from hub.web.auth import Caller, hub_of
 from hub.web.describe import describe
 from hub.web.pages.answers import answers
 from hub.web.pages.common import CONFIRMED, confirm, confirmed, error_text, page_caller, render
-from hub.web.pages.directory_choices import directory_choices
+from hub.web.pages.directory_choices import directory_choices, visible_names
 from hub.web.pages.forms import check_csrf, expected_version, sentence
 from hub.web.pages.kept import keep, kept, token_of
 from hub.web.pages.page_actions import PageAction
@@ -452,7 +452,9 @@ class RecordPages:
                 raise
             except DomainError as error:
                 found = handler_errors(fields, getattr(error, "errors", None) or [])
-                raise _FormErrors(found or {"form": error_text(error)}) from None
+                raise _FormErrors(found or {
+                    "form": error_text(error, visible_names(hub.engine, caller.actor))
+                }) from None
 
     def changes_since(self, request: Request, record_id: str, version: int) -> list[str]:
         """What happened to the record after ``version``, one line each (for a stale form)."""

@@ -63,6 +63,20 @@ VALUE_WORDS: dict[str, str] = {
     "failed": N_("Failed"),
     "sending": N_("Sending"),
     "abandoned": N_("Abandoned"),
+    # Where a criminal justice arrangement stands, and a report request (a refusal names them).
+    "drafted": N_("Drafted"),
+    "in_force": N_("In force"),
+    "review_due": N_("Review due"),
+    "varied": N_("Varied"),
+    "ended": N_("Ended"),
+    "required": N_("Required"),
+    "acknowledged": N_("Acknowledged"),
+    "extension_requested": N_("More time asked for"),
+    "submitted": N_("Submitted"),
+    "returned": N_("Returned for more information"),
+    "accepted": N_("Accepted"),
+    "closed": N_("Closed"),
+    "withdrawn": N_("Withdrawn"),
     # Leave a meeting's detail as it is.
     "keep": N_("Keep as it is"),
 }
