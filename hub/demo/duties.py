@@ -202,14 +202,16 @@ def _plan_and_regard(on: date) -> Iterator[Step]:
         plan_id=plan, by_organisation=office, area_id=LEICS, policing_body_id=office,
         title="Police and Crime Plan 2025-2029", period=period, objectives=OBJECTIVES,
     ))
-    for key, organisation, csp, finalised in (
-        ("demo-leicester-regard", "leicester-city-council", "safer-leicester", True),
-        ("demo-rutland-regard", "rutland-county-council", "safer-rutland", False),
+    for key, organisation, csp, strategy, finalised in (
+        ("demo-leicester-regard", "leicester-city-council", "safer-leicester",
+         "Safer Leicester Partnership plan 2025-28", True),
+        ("demo-rutland-regard", "rutland-county-council", "safer-rutland",
+         "Safer Rutland Partnership plan 2025-28", False),
     ):
         yield _step(RECIPROCAL_REGARD, key, cmd.RecordStrategyRegard(
             regard_id=key, by_organisation=organisation, area_id=LEICS, csp_id=csp,
             strategy=SourceDocument(
-                kind=SourceKind.PARTNERSHIP_PLAN, title=f"{csp} partnership plan 2025-28"
+                kind=SourceKind.PARTNERSHIP_PLAN, title=strategy
             ),
             plan_id=plan, plan_revision=1, objectives=OBJECTIVES,
             serves_csps=_csps_of(organisation, LEICS),

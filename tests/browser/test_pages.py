@@ -9,7 +9,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from hub.access.policy import Actor
 from hub.demo.users import DEMO_PASSWORD
 from hub.handlers.meetings import respond_to_meeting
-from tests.browser.conftest import check_accessibility, wait_until_live
+from tests.browser.conftest import check_accessibility, check_both_widths, wait_until_live
 from tests.e2e.live_server import CURSORS, LiveServer, append_members
 
 
@@ -52,6 +52,10 @@ def test_sign_in_dashboard_and_admin_pages_work_by_keyboard_and_pass_axe(
                        ("/records/cj-arrangements/new", "draft-arrangement")):
         page.goto(server.url + path)
         check_accessibility(page, name)
+    # A duty record's designed page, with its party table, on a desktop and a small phone.
+    page.goto(server.url + "/records/cj-arrangements/demo-leics-lcjb")
+    expect(page.locator("#arrangement-parties")).to_contain_text("Leicestershire Police")
+    check_both_widths(page, "cj-arrangement")
 
 
 def test_a_workspace_page_shows_activity_live_without_a_reload(

@@ -158,3 +158,57 @@ def test_every_problem_with_a_form_is_shown_at_once_each_beside_its_field(
     assert 'href="#agenda-0-title"' in answer.text and 'id="agenda-0-title-error"' in answer.text
     assert 'href="#title"' in answer.text and 'id="title-error"' in answer.text
     assert 'href="#starts_local"' in answer.text
+
+
+DUTY_PAGES = {
+    "priorities/demo-leicester-serious-violence": (
+        "Reduce knife crime among under-25s", "Leicester City Council",
+        "Safer Leicester Partnership", "Serious violence", "section 10(1)"),
+    "regard-decisions/demo-leics-grant-decision": (
+        "Crime and disorder reduction grant",
+        "Office of the Police and Crime Commissioner for Leicestershire",
+        "Cut reoffending by prolific offenders", "Not considered, with reason",
+        "2 considered, 1 not considered with a reason, 0 gaps", "section 10(1)"),
+    "police-crime-plans/demo-leics-police-crime-plan": (
+        "Police and Crime Plan 2025-2029", "Victims at the heart of justice", "section 6(1A)"),
+    "reciprocal-regards/demo-leicester-regard": (
+        "Safer Leicester Partnership plan 2025-28", "Leicester City Council",
+        "Safer Leicester Partnership",
+        "Police and Crime Plan 2025-2029, revision 1", "Not considered, with reason",
+        "section 6(1A)"),
+    "cj-arrangements/demo-leics-lcjb": (
+        "LCJB terms of reference", "Crown Prosecution Service East Midlands",
+        "Youth offending team", "In force", "4 of 4 parties have agreed", "Agreed",
+        "Head of Criminal Justice", "section 10(3)"),
+    # Wales: a devolved priority is outside the duty, never a gap.
+    "priorities/demo-powys-substance-misuse": (
+        "Powys Teaching Health Board", "Yes: a function devolved to the Welsh Government",
+        "Misuse of drugs, alcohol and other substances"),
+    "regard-decisions/demo-dp-commissioning-decision": (
+        "Commissioning decision", "Outside the duty (devolved)", "1 outside the duty"),
+}
+"""Each duty record type's demo page, and what it must say in words."""
+RAW = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\bTrue\b|\bFalse\b|\b[a-z]+_[a-z_]+\b|\b(?:Csp|Organisation|Area|"
+    r"Policing body|Plan|By organisation) id\b|demo-|leicestershire-|safer-leicester"
+)
+"""What a page in words never shows: ISO dates, booleans, field names and codes, and ids."""
+
+
+def test_each_duty_record_page_is_in_words(office: TestClient, demo_hub: Hub) -> None:
+    # One demo copy per backend for all the pages: each copy costs about a second.
+    welsh = signed_in(demo_hub, "council@carmarthenshire.example.org")
+    for page, words in DUTY_PAGES.items():
+        reader = welsh if page.split("/")[1].startswith(("demo-dp-", "demo-powys-")) else office
+        answer = reader.get(f"/records/{page}")
+        assert answer.status_code == 200, answer.text
+        text = _visible_text(answer.text)
+        assert not RAW.findall(text), (page, RAW.findall(text))
+        missing = [w for w in (*words, "What this means") if w not in text]
+        assert not missing, (page, missing)
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees of a page: its text, without tags, attributes or scripts."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

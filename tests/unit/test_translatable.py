@@ -182,10 +182,8 @@ def words_made_by_hand(env: Environment, name: str) -> list[str]:
     return found
 
 
-# The event catalogue names record types by their codes, for partners' developers. The generic
-# record page (the duty register's records) still lists a record's fields by their names: it
-# waits for its designed page (issue 19, item 2), like those of reports, meetings and mergers.
-MADE_BY_HAND_ALLOWED = {"webhooks/catalogue.html", "records/show.html"}
+# The event catalogue names record types by their codes, for partners' developers.
+MADE_BY_HAND_ALLOWED = {"webhooks/catalogue.html"}
 
 
 @pytest.mark.parametrize(("env", "name"), TEMPLATES, ids=[name for _env, name in TEMPLATES])

@@ -22,6 +22,7 @@ from hub.domain.record import RecordType
 from hub.domain.reports import REPORT_REQUEST
 from hub.i18n import N_
 from hub.web.api import duties, meetings, reports
+from hub.web.pages import duties as duty_pages
 from hub.web.pages import invite_groups, lists, meeting_calendar, revisions
 from hub.web.pages import meetings as meeting_page
 from hub.web.pages import mergers as merger_page
@@ -33,7 +34,7 @@ from hub.web.pages.page_actions import (
     MERGER_ACTIONS,
     REPORT_ACTIONS,
 )
-from hub.web.pages.records import ActionForm, RecordPages
+from hub.web.pages.records import ActionForm, PageContext, RecordPages
 
 MEETING_PAGES = RecordPages(
     meetings.MEETINGS, N_("meeting"), "title", MEETING, template="records/meeting.html",
@@ -57,6 +58,16 @@ DUTY_REVISIONS = {
     "cj-arrangements": revisions.arrangement_defaults,
 }
 """The duty records whose revisions start as the record stands."""
+DUTY_DESIGNS: dict[str, tuple[str, PageContext]] = {
+    "priorities": ("records/priority.html", duty_pages.priority_context),
+    "regard-decisions": ("records/regard_decision.html", duty_pages.decision_context),
+    "police-crime-plans": ("records/police_crime_plan.html", duty_pages.plan_context),
+    "reciprocal-regards": ("records/reciprocal_regard.html", duty_pages.reciprocal_context),
+    "cj-arrangements": ("records/cj_arrangement.html", duty_pages.arrangement_context),
+}
+"""Each duty record's designed page: its template, and what it shows beyond the generic page."""
+DUTY_TITLES = {"reciprocal-regards": "strategy_title"}
+"""The field that titles a duty record's page, where it is not ``title``."""
 REPORT_PAGES = RecordPages(
     reports.REPORT_REQUESTS, N_("report request"), "title", REPORT_REQUEST,
     template="records/report.html", context=report_page.report_context,
@@ -75,10 +86,13 @@ PAGES = [
     MEETING_PAGES,
     MERGER_PAGES,
     *(
-        RecordPages(api, DUTY_NAMES[api.collection][0], "title", DUTY_RECORDS[api.collection],
+        RecordPages(api, DUTY_NAMES[api.collection][0],
+                    DUTY_TITLES.get(api.collection, "title"), DUTY_RECORDS[api.collection],
                     defaults=DUTY_REVISIONS.get(api.collection),
                     actions=DUTY_ACTIONS[api.collection],
-                    new_title=DUTY_NAMES[api.collection][1])
+                    new_title=DUTY_NAMES[api.collection][1],
+                    template=DUTY_DESIGNS[api.collection][0],
+                    context=DUTY_DESIGNS[api.collection][1])
         for api in duties.APIS
     ),
 ]

@@ -5,9 +5,9 @@ words, what the page says once it is done, and whether it asks for confirmation 
 form is built from the same body model as the JSON API's (see
 :mod:`hub.web.pages.record_forms`), so a page accepts exactly what the API accepts. A form
 posted against an old version is refused with what changed since, and keeps what was typed.
-After an action the page is fetched again (post/redirect/get) with a success banner. A record
-type may have a designed page of its own (a template, and a function giving it what to show)
-that keeps these forms, history and conflict handling.
+After an action the page is fetched again (post/redirect/get) with a success banner. Each record
+type has a designed page of its own (a template extending ``records/show.html``, and a function
+giving it what to show), which keeps these forms, history and conflict handling.
 """
 
 from __future__ import annotations
@@ -109,10 +109,11 @@ class RecordPages:
     record_type: RecordType[Any]
     """The record's domain rules: a page offers the actions its state admits
     (:attr:`~hub.domain.record.RecordType.open_to`)."""
-    template: str = "records/show.html"
-    """The record page's template; a designed one includes the shared parts of the generic."""
-    context: PageContext | None = None
-    """What a designed page shows beyond the generic page's context."""
+    template: str
+    """The record page's designed template, which extends ``records/show.html`` (the parts
+    every record page shares: actions, history, live refresh, banners and conflicts)."""
+    context: PageContext
+    """What the designed page shows beyond the shared parts' context (its summary first)."""
     actions: Mapping[str, PageAction] = field(default_factory=dict)
     """The actions the page may offer, by the API's segment for them; an API action not
     declared here is not offered on the page."""
@@ -487,12 +488,11 @@ class RecordPages:
         done = self.actions.get(request.query_params.get("done", ""))
         if done is not None and status_code == 200:
             context.setdefault("done_text", gettext(done.done))
-        extra = self.context(request, caller, record, events) if self.context else {}
+        extra = self.context(request, caller, record, events)
         return render(
             request, self.template, title=str(record.get(self.title_field, record_id)),
             kind=gettext(self.title), record=record, record_id=record_id, base=self.base,
             history=history, actions=actions, errors=errors,
-            hidden={"area_id", "version", "updated_at"} | {self.api.id_parameter},
             live_workspaces=" ".join(workspaces),
             live_after=history[-1]["position"] if history else START,
             status_code=status_code, **extra, **context,
