@@ -75,9 +75,13 @@ def react(hub: Hub) -> None:
 
 
 def scheduled(hub: Hub) -> dict[str, datetime]:
-    """Scheduled job ids and when RQ will run them."""
+    """Scheduled job ids and when RQ will run them, read in one command: a worker may cancel a
+    job between a listing of ids and a read of its time (RQ's registry then raises)."""
     registry = hub.queue.scheduled_job_registry
-    return {job_id: registry.get_scheduled_time(job_id) for job_id in registry.get_job_ids()}
+    return {
+        job_id.decode(): datetime.fromtimestamp(score, UTC)
+        for job_id, score in hub.redis.zrange(registry.key, 0, -1, withscores=True)
+    }
 
 
 def convene(hub: Hub, start: datetime, end: datetime) -> str:
