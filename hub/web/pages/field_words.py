@@ -1,8 +1,9 @@
 """The words a form uses for each field of a command: its label and hint, in plain English.
 
 A command's field names are the API's (``csp_id``, ``starts_local``); people read these words
-instead. A field not listed here is labelled from its name. Choices of a few values that need
-explaining (formal or informal, the kind of meeting) are offered as radios, each with a hint.
+instead, and a unit test fails on a request field a form would show without them. Choices of
+a few values that need explaining (formal or informal, the kind of meeting) are offered as
+radios, each with a hint.
 """
 
 from __future__ import annotations
@@ -86,6 +87,39 @@ FIELDS: dict[str, tuple[str, str]] = {
     "next_review_on": (N_("Next review due"), ""),
     "review_on": (N_("Review due"), ""),
     "party_ids": (N_("Criminal justice bodies party to it"), N_("Choose all that apply")),
+    "theme": (N_("Theme"), ""),
+    "period": (N_("Period"), ""),
+    "starts_on": (N_("Start date"), ""),
+    "source": (N_("Source"), N_("The document the priority comes from")),
+    "url": (N_("Web address"), N_("Optional. A web address starting with https://")),
+    "description": (N_("Description"), ""),
+    "objectives": (N_("Objectives"), ""),
+    "objective_id": (N_("Objective"), ""),
+    "plan_id": (N_("Police and crime plan"), ""),
+    "priority_id": (N_("Priority"), ""),
+    "strategy": (N_("Strategy"), ""),
+    "reasons": (N_("Reasons"), N_("Why each item not considered was left out")),
+    "key": (N_("Item"), ""),
+    "value": (N_("Reason"), ""),
+    "terms": (N_("Terms"), ""),
+    "document_url": (N_("Web address of the signed agreement"),
+                     N_("Optional. A web address starting with https://")),
+    "outcome": (N_("Outcome"), ""),
+    # Meetings, continued
+    "required": (N_("Required"), N_("Attendance is required (reg 14A meetings only)")),
+    "representatives": (N_("Representatives"), ""),
+    "delegate": (N_("Delegate"), N_("Someone attending on your organisation's behalf")),
+    "name": (N_("Name"), ""),
+    "role": (N_("Role"), ""),
+    "reference": (N_("Reference"), N_("A web address or file reference")),
+    "document": (N_("Minutes document"), N_("Optional. A web address or file reference")),
+    "draft": (N_("Draft"), N_("The number of the draft you read")),
+    "revision": (N_("Version of the proposal you read"), ""),
+    # The directory (admin)
+    "area_ids": (N_("Police areas"), ""),
+    "local_government_areas": (N_("Local government areas"), ""),
+    "responsible_authorities": (N_("Responsible authorities"), ""),
+    "valid_from": (N_("Date it starts"), ""),
 }
 """Each field's label and hint, by the command's field name."""
 

@@ -125,7 +125,7 @@ def form_fields(model: type[BaseModel]) -> list[FormField]:
 
 
 def _field(name: str, annotation: Any, required: bool, *, keep: bool = False) -> FormField:
-    label, hint = FIELDS.get(name, (name.replace("_", " ").capitalize(), ""))
+    label, hint = FIELDS[name]
     nullable = _allows_none(annotation)
     inner = _unwrap(annotation, sentinel=keep)
     # A kept field is shown as the record has it: it must not be emptied unless it may be None.
